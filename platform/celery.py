@@ -1,0 +1,11 @@
+"""The Celery app, `celery -A dlmath worker`. Configuration lives in settings (CELERY_*)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dlmath.settings")
+
+app = Celery("dlmath")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from dlmath.health import healthz
+
+api_v1 = [
+    path("", include("apps.curriculum.api.urls")),
+    path("", include("apps.sandbox.api.urls")),
+    path("", include("apps.progress.api.urls")),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("apps.progress.urls")),
+    path("", include("apps.curriculum.urls")),
+]

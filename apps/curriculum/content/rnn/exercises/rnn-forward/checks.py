@@ -1,0 +1,126 @@
+import numpy as np
+import plotly.graph_objects as go
+
+from apps.sandbox.grading import Call, Grader
+from apps.sandbox.grading import plots
+
+
+def _params(rng, n, d, scale):
+    W_h = rng.normal(scale=scale / np.sqrt(n), size=(n, n))
+    W_x = rng.normal(scale=1.0 / np.sqrt(d), size=(n, d))
+    b = rng.normal(scale=0.1, size=n)
+    return W_h, W_x, b
+
+
+def cases(rng: np.random.Generator) -> list[Call]:
+    n, d, T = int(rng.integers(3, 7)), int(rng.integers(2, 5)), int(rng.integers(25, 45))
+    W_h, W_x, b = _params(rng, n, d, 1.2)
+    xs = np.sin(np.linspace(0, 4 * np.pi, T))[:, None] * rng.normal(size=(1, d)) + 0.3 * rng.normal(
+        size=(T, d)
+    )
+    h0 = rng.normal(scale=0.5, size=n)
+    W_h1, W_x1, b1 = _params(rng, 4, 3, 0.9)
+    W_hs, W_xs, bs = _params(rng, 5, 1, 8.0)
+    return [
+        Call(
+            "sequence",
+            "rnn_forward",
+            (xs, h0, W_h, W_x, b),
+            label=f"a random sequence of T={T} inputs of dimension d={d}, n={n} hidden units",
+        ),
+        Call(
+            "single",
+            "rnn_forward",
+            (rng.normal(size=(1, 3)), rng.normal(size=4), W_h1, W_x1, b1),
+            label="a sequence of length T=1",
+        ),
+        Call(
+            "scalar_input",
+            "rnn_forward",
+            (rng.normal(size=(12, 1)), np.zeros(5), W_hs, 5 * W_xs, bs),
+            label="scalar inputs (d=1) with large weights that saturate tanh",
+        ),
+    ]
+
+
+def grade(g: Grader) -> None:
+    def one_state_per_step() -> str | None:
+        xs = g.arg("sequence", 0)
+        got = np.asarray(g.output("sequence"), dtype=float)
+        T, n = xs.shape[0], g.arg("sequence", 1).shape[0]
+        if got.shape == (T + 1, n):
+            return (
+                f"rnn_forward() returned shape {got.shape} for T={T} inputs: that is one row too many; "
+                "return the T states h_1..h_T after each input, not including h0"
+            )
+        if got.shape != (T, n):
+            return f"rnn_forward() should return shape ({T}, {n}) (one state per input), not {got.shape}"
+        return None
+
+    g.custom("one hidden state per time step", one_state_per_step, points=1)
+    g.custom("first step", lambda: _first_step(g), points=1)
+    g.check_close(
+        "every state of a random sequence",
+        "sequence",
+        rtol=1e-7,
+        atol=1e-10,
+        points=3,
+        hint="each step must use the state from the previous step, h_{t-1}, not h0 again",
+    )
+    g.check_close("a sequence of length one", "single", rtol=1e-7, atol=1e-10, points=1)
+    g.check_close(
+        "saturated tanh with scalar inputs", "scalar_input", rtol=1e-7, atol=1e-10, points=2
+    )
+
+    def bounded() -> str | None:
+        got = g.array("scalar_input")
+        if np.any(np.abs(got) > 1.0):
+            return f"a tanh state must lie in [-1, 1], but one entry is {got.flat[np.argmax(np.abs(got))]:.4g}"
+        return None
+
+    g.custom(
+        "states stay inside the tanh range",
+        bounded,
+        points=1,
+        hint="apply np.tanh to the whole pre-activation W_h h + W_x x + b",
+    )
+
+
+def _first_step(g: Grader) -> str | None:
+    xs, h0, W_h, W_x, b = g.args("sequence")
+    got = g.array("sequence")
+    want = np.tanh(W_h @ h0 + W_x @ xs[0] + b)
+    if not np.allclose(got[0], want, rtol=1e-7, atol=1e-10):
+        return (
+            f"row 0 should be h_1 = tanh(W_h h0 + W_x x_1 + b) = {np.round(want, 4)}, "
+            f"but it is {np.round(got[0], 4)}"
+        )
+    return None
+
+
+def figures(g: Grader) -> None:
+    ref = g.expected("sequence")
+    yours = g.try_array("sequence")
+    steps = np.arange(1, ref.shape[0] + 1)
+    fig = go.Figure()
+    for unit in range(min(3, ref.shape[1])):
+        fig.add_scatter(
+            x=steps,
+            y=ref[:, unit],
+            name=f"reference unit {unit + 1}",
+            line={"color": plots.REFERENCE, "width": 3},
+        )
+        if yours is not None:
+            fig.add_scatter(
+                x=steps,
+                y=yours[:, unit],
+                name=f"yours unit {unit + 1}",
+                line={"color": plots.LEARNER, "dash": "dash"},
+            )
+    fig.update_layout(
+        title={"text": "hidden-state trajectories h_t (first three units)"},
+        xaxis_title="time step t",
+        yaxis_title="h_t",
+        height=380,
+    )
+    g.figure(fig)

@@ -1,0 +1,16 @@
+# expect: correlation
+import numpy as np
+
+
+def gibbs_gaussian(mu, sigma, rho, x0, noise):
+    mu, sigma, noise = (np.asarray(a, dtype=float) for a in (mu, sigma, noise))
+    scale = np.sqrt(1.0 - rho**2)
+    x1, x2 = (float(v) for v in np.asarray(x0, dtype=float))
+    out = np.empty((noise.shape[0], 2))
+    for t in range(noise.shape[0]):
+        # both coordinates updated from the OLD state (a Jacobi update, not Gibbs)
+        new1 = mu[0] + rho * sigma[0] / sigma[1] * (x2 - mu[1]) + sigma[0] * scale * noise[t, 0]
+        new2 = mu[1] + rho * sigma[1] / sigma[0] * (x1 - mu[0]) + sigma[1] * scale * noise[t, 1]
+        x1, x2 = new1, new2
+        out[t] = x1, x2
+    return out

@@ -10,6 +10,7 @@ and drains B's pipes with caps. Loaded only in the zygote.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import io
 import math
@@ -20,6 +21,7 @@ import signal
 import struct
 import sys
 import time
+import traceback
 from dataclasses import dataclass
 from typing import Any
 
@@ -256,6 +258,11 @@ class Supervisor:
         try:
             child.reseed()
             child.run_submission(code, calls_frame, RESULT_FD)
+        except BaseException:
+            # Only reachable through a runner bug (learner exceptions are caught inside):
+            # say what happened on the child's stderr; the run reports "crashed".
+            with contextlib.suppress(BaseException):
+                os.write(STDERR_FD, traceback.format_exc().encode()[-4000:])
         finally:
             os._exit(1)
 

@@ -39,7 +39,10 @@ import string  # noqa: F401
 import textwrap  # noqa: F401
 import typing  # noqa: F401
 
-import numpy  # noqa: F401
+import numpy
+import numpy.fft
+import numpy.linalg
+import numpy.random  # noqa: F401
 import protocol
 import rootfs
 import supervisor

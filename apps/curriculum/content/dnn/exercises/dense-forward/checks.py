@@ -1,3 +1,5 @@
+import itertools
+
 import numpy as np
 
 from apps.sandbox.grading import Call, Grader, plots
@@ -9,7 +11,7 @@ GRID = 25
 def _network(rng, widths, scale=1.0):
     weights = [
         rng.normal(scale=scale / np.sqrt(d_in), size=(d_out, d_in))
-        for d_in, d_out in zip(widths[:-1], widths[1:])
+        for d_in, d_out in itertools.pairwise(widths)
     ]
     biases = [rng.normal(scale=0.5, size=d_out) for d_out in widths[1:]]
     return weights, biases

@@ -8,7 +8,7 @@ def dense_forward(X, weights, biases, activation="relu"):
     activation: 'relu' or 'sigmoid', applied to every layer except the last.
     """
     H = np.asarray(X, dtype=float)
-    for W, b in zip(weights, biases):
-        # TODO: the affine map, then the activation (but not on the last layer).
-        H = H @ W.T
+    for index in range(len(weights)):
+        # TODO: add the bias biases[index], then the activation (but not on the last layer).
+        H = H @ weights[index].T
     return H

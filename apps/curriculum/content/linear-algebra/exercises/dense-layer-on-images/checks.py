@@ -1,7 +1,6 @@
 import numpy as np
 
-from apps.sandbox.grading import Call, Grader
-from apps.sandbox.grading import plots
+from apps.sandbox.grading import Call, Grader, plots
 
 
 def cases(rng: np.random.Generator) -> list[Call]:

@@ -1,7 +1,8 @@
+import contextlib
+
 import numpy as np
 
-from apps.sandbox.grading import Call, CheckFailed, Grader
-from apps.sandbox.grading import plots
+from apps.sandbox.grading import Call, CheckFailed, Grader, plots
 
 
 def _symmetric(rng: np.random.Generator, eigenvalues: np.ndarray) -> np.ndarray:
@@ -127,10 +128,8 @@ def grade(g: Grader) -> None:
 def figures(g: Grader) -> None:
     A = np.asarray(g.arg("plane"))
     vectors = {"reference λv": float(g.expected("plane", 0)) * np.asarray(g.expected("plane", 1))}
-    try:
+    with contextlib.suppress(CheckFailed):
         vectors = {"yours λv": g.scalar("plane", 0) * g.array("plane", 1), **vectors}
-    except CheckFailed:
-        pass
     fig = plots.transformed_circle(
         A, {}, title="The unit circle under A, and A's dominant eigenvector"
     )

@@ -1,0 +1,9 @@
+import numpy as np
+
+
+def low_rank_approximation(M, k):
+    """The best rank-k approximation of M (same shape as M)."""
+    M = np.asarray(M, dtype=float)
+    U, s, Vt = np.linalg.svd(M, full_matrices=False)
+    # TODO: keep only the k largest singular values and their vectors.
+    return (U * s) @ Vt

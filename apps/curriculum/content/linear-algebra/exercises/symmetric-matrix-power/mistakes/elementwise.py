@@ -1,0 +1,6 @@
+# expect: elementwise
+import numpy as np
+
+
+def sym_matrix_power(A, t):
+    return np.abs(np.asarray(A, dtype=float)) ** t

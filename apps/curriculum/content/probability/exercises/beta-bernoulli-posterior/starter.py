@@ -6,8 +6,8 @@ def beta_bernoulli_updates(x, a, b):
     x = np.asarray(x, dtype=float)
     rows = [(a, b)]
     for value in x:
-        # TODO: update the counts with each observation.
-        rows.append(rows[-1])
+        # TODO: this counts the heads; what should happen to b?
+        rows.append((rows[-1][0] + value, rows[-1][1]))
     return np.array(rows, dtype=float)
 
 

@@ -1,0 +1,7 @@
+# expect: transient
+import numpy as np
+
+
+def gradient_norms(W, radii, T):
+    radii = np.asarray(radii, dtype=float)
+    return radii[:, None] ** np.arange(T + 1)[None, :]

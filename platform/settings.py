@@ -203,7 +203,9 @@ SECURE_PROXY_SSL_HEADER = (
 )
 
 # --- Grading ------------------------------------------------------------------------------
-CURRICULUM_DIR = BASE_DIR / "apps" / "curriculum" / "content"
+CURRICULUM_DIR = Path(
+    os.environ.get("DLMATH_CURRICULUM_DIR") or BASE_DIR / "apps" / "curriculum" / "content"
+)
 SANDBOX_SLOTS = env_int("DLMATH_SANDBOX_SLOTS", 1)
 
 LOGGING = {

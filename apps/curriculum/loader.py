@@ -149,7 +149,9 @@ def _require(data: dict[str, Any], key: str, kind: type | tuple[type, ...], path
         raise ContentError(path, f"field '{key}' is required")
     value = data[key]
     if not isinstance(value, kind):
-        expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        expected = (
+            kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        )
         raise ContentError(path, f"field '{key}' must be {expected}, not {type(value).__name__}")
     return value
 
@@ -203,7 +205,9 @@ def _limits(data: dict[str, Any], path: Path) -> dict[str, float]:
     limits = dict(DEFAULT_LIMITS)
     for key, value in raw.items():
         if key not in DEFAULT_LIMITS:
-            raise ContentError(path, f"limits.{key} is unknown (known: {', '.join(DEFAULT_LIMITS)})")
+            raise ContentError(
+                path, f"limits.{key} is unknown (known: {', '.join(DEFAULT_LIMITS)})"
+            )
         if not isinstance(value, int | float) or value <= 0:
             raise ContentError(path, f"limits.{key} must be a positive number")
         if value > HARD_LIMITS[key]:
@@ -223,7 +227,9 @@ def _functions(data: dict[str, Any], path: Path) -> tuple[FunctionSpec, ...]:
         signature = item["signature"]
         name = signature.split("(", 1)[0].strip()
         if not name.isidentifier():
-            raise ContentError(path, f"functions[{index}].signature {signature!r} names no function")
+            raise ContentError(
+                path, f"functions[{index}].signature {signature!r} names no function"
+            )
         functions.append(FunctionSpec(name=name, signature=signature, doc=str(item.get("doc", ""))))
     return tuple(functions)
 
@@ -243,7 +249,10 @@ def load_exercise(directory: Path, module_slug: str, lesson_slugs: set[str]) -> 
         raise ContentError(
             meta_path, f"field 'lesson' names '{lesson_slug}', which is not a lesson of this module"
         )
-    files = {name: _read_text(directory / name) for name in sorted(p.name for p in directory.iterdir() if p.is_file())}
+    files = {
+        name: _read_text(directory / name)
+        for name in sorted(p.name for p in directory.iterdir() if p.is_file())
+    }
     return ExerciseSpec(
         uuid=_uuid(meta, meta_path),
         slug=slug,
@@ -279,12 +288,18 @@ def load_module(path: Path) -> ModuleSpec:
     exercise_dirs = sorted(p for p in (path / "exercises").glob("*") if p.is_dir())
     exercises = tuple(
         sorted(
-            (load_exercise(d, slug, lesson_slugs) for d in exercise_dirs if not d.name.startswith("_")),
+            (
+                load_exercise(d, slug, lesson_slugs)
+                for d in exercise_dirs
+                if not d.name.startswith("_")
+            ),
             key=lambda exercise: (exercise.order, exercise.slug),
         )
     )
     reading = meta.get("further_reading") or []
-    if not isinstance(reading, list) or not all(isinstance(r, dict) and "title" in r for r in reading):
+    if not isinstance(reading, list) or not all(
+        isinstance(r, dict) and "title" in r for r in reading
+    ):
         raise ContentError(meta_path, "field 'further_reading' must list mappings with a 'title'")
     prerequisites = meta.get("prerequisites") or []
     if not isinstance(prerequisites, list):
@@ -328,17 +343,24 @@ def load_curriculum(root: Path | None = None) -> Curriculum:
                     module.path / "module.yaml",
                     f"prerequisite '{prerequisite}' must come earlier in the course",
                 )
-        items: list[ModuleSpec | LessonSpec | ExerciseSpec] = [module, *module.lessons, *module.exercises]
+        items: list[ModuleSpec | LessonSpec | ExerciseSpec] = [
+            module,
+            *module.lessons,
+            *module.exercises,
+        ]
         for item in items:
             item_path = item.directory if isinstance(item, ExerciseSpec) else item.path
             if item.uuid in seen_uuids:
-                raise ContentError(item_path, f"uuid {item.uuid} is also used by {seen_uuids[item.uuid]}")
+                raise ContentError(
+                    item_path, f"uuid {item.uuid} is also used by {seen_uuids[item.uuid]}"
+                )
             seen_uuids[item.uuid] = item_path
         for exercise in module.exercises:
             if exercise.slug in exercises:
                 raise ContentError(
                     exercise.directory,
-                    f"exercise slug '{exercise.slug}' is also used in {exercises[exercise.slug].directory}",
+                    f"exercise slug '{exercise.slug}' is also used in "
+                    f"{exercises[exercise.slug].directory}",
                 )
             exercises[exercise.slug] = exercise
     return Curriculum(modules=modules, exercises_by_slug=exercises)

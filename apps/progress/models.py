@@ -1,1 +1,144 @@
+import secrets
 
+from django.conf import settings
+from django.db import models
+
+
+class Role(models.TextChoices):
+    LEARNER = "learner"
+    INSTRUCTOR = "instructor"
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.LEARNER)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+
+def new_join_code() -> str:
+    # Unambiguous characters: a code is read aloud in class and typed on phones.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Cohort(models.Model):
+    name = models.CharField(max_length=120)
+    join_code = models.CharField(max_length=16, unique=True, default=new_join_code)
+    instructors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="taught_cohorts")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enrollment(models.Model):
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrollments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cohort", "user"], name="enrollment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.cohort_id}"
+
+
+class ExerciseProgress(models.Model):
+    """A learner's standing on one exercise, updated by the grading task (never recomputed)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercise_progress"
+    )
+    exercise = models.ForeignKey(
+        "curriculum.Exercise", on_delete=models.CASCADE, related_name="progress"
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    best_score = models.FloatField(default=0.0)
+    hints_revealed = models.PositiveSmallIntegerField(default=0)
+    first_attempt_at = models.DateTimeField(null=True, blank=True)
+    first_passed_at = models.DateTimeField(null=True, blank=True)
+    attempts_to_pass = models.PositiveIntegerField(null=True, blank=True)
+    seconds_to_pass = models.FloatField(null=True, blank=True)
+    # {check name: times failed}, so "most failed checks" never scans submissions.
+    failed_checks = models.JSONField(default=dict, blank=True)
+    last_submission_id = models.BigIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "exercise"], name="exercise_progress_unique")
+        ]
+        indexes = [models.Index(fields=["exercise", "user"], name="progress_by_exercise")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.exercise_id}: {self.best_score}"
+
+    @property
+    def passed(self) -> bool:
+        return self.first_passed_at is not None
+
+
+class LessonProgress(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
+    )
+    lesson = models.ForeignKey(
+        "curriculum.Lesson", on_delete=models.CASCADE, related_name="progress"
+    )
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="lesson_progress_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.lesson_id}"
+
+
+class ModuleProgress(models.Model):
+    """Points earned in a module (sum of best score × points), and an instructor's unlock."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_progress"
+    )
+    module = models.ForeignKey(
+        "curriculum.Module", on_delete=models.CASCADE, related_name="progress"
+    )
+    points_earned = models.FloatField(default=0.0)
+    unlocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "module"], name="module_progress_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.module_id}: {self.points_earned}"
+
+
+class ActivityDay(models.Model):
+    """One row per learner per active day: the streak is a walk back over these."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="activity_days"
+    )
+    day = models.DateField()
+    submissions = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="activity_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.day}"

@@ -50,7 +50,9 @@ def validate_code(raw: bytes | str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CodeRejected(f"the code is not valid UTF-8 text (bad byte at offset {exc.start})") from None
+        raise CodeRejected(
+            f"the code is not valid UTF-8 text (bad byte at offset {exc.start})"
+        ) from None
     if "\x00" in text:
         raise CodeRejected("the code contains a NUL byte")
     if not text.strip():
@@ -218,11 +220,14 @@ def grade_code(
         return result
     if run.status in ("timeout", "memory", "crashed"):
         result["status"] = "error" if run.status == "crashed" else run.status
-        detail = run.detail or {
-            "timeout": "your code ran past its time limit",
-            "memory": "your code used more memory than allowed",
-            "crashed": "your code crashed before returning its results",
-        }[run.status]
+        detail = (
+            run.detail
+            or {
+                "timeout": "your code ran past its time limit",
+                "memory": "your code used more memory than allowed",
+                "crashed": "your code crashed before returning its results",
+            }[run.status]
+        )
         result["error"] = {"type": run.status, "message": detail, "line": None, "traceback": ""}
         result["checks"] = [
             {"name": "your code finishes", "passed": False, "message": detail, "points": 0}

@@ -13,16 +13,14 @@ are none, only arrays, numbers and short strings.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from apps.curriculum.figures import figure_to_dict
 from apps.sandbox.runner.wire import FnSpec, Unsupported
-
-MAX_FIGURE_BYTES = 400_000
 
 
 @dataclass(frozen=True)
@@ -94,7 +92,11 @@ def _fmt(x: Any) -> str:
     """A short, readable rendering of a number or small array for a message."""
     array = np.asarray(x)
     if array.ndim == 0:
-        return np.format_float_positional(float(array), precision=6, trim="-") if array.dtype.kind == "f" else str(array.item())
+        return (
+            np.format_float_positional(float(array), precision=6, trim="-")
+            if array.dtype.kind == "f"
+            else str(array.item())
+        )
     with np.printoptions(precision=4, suppress=True, threshold=8, edgeitems=2, linewidth=80):
         return np.array2string(array, separator=", ")
 
@@ -184,7 +186,8 @@ class Grader:
             shape = tuple(expected.shape)
         if tuple(array.shape) != tuple(shape):
             raise CheckFailed(
-                f"{name} should return shape {tuple(shape)}, but returned shape {tuple(array.shape)}"
+                f"{name} should return shape {tuple(shape)}, "
+                f"but returned shape {tuple(array.shape)}"
             )
         return array
 
@@ -259,7 +262,10 @@ class Grader:
             if bad.any():
                 index = tuple(int(i) for i in np.argwhere(bad)[0]) if got.ndim else ()
                 what = "NaN" if np.isnan(got[index]) else "an infinity"
-                return f"{call.func}() returned {what} at index {index} {where}; the correct value there is {_fmt(reference[index])}"
+                return (
+                    f"{call.func}() returned {what} at index {index} {where}; "
+                    f"the correct value there is {_fmt(reference[index])}"
+                )
             if not np.allclose(got, reference, rtol=rtol, atol=atol, equal_nan=True):
                 error = np.abs(got - reference)
                 index = np.unravel_index(int(np.nanargmax(error)), error.shape) if got.ndim else ()
@@ -273,16 +279,22 @@ class Grader:
 
         return self.custom(name, run, points=points, hint=hint)
 
-    def check_shape(self, name: str, key: str, part: int | None = None, *, points: float = 1) -> bool:
+    def check_shape(
+        self, name: str, key: str, part: int | None = None, *, points: float = 1
+    ) -> bool:
         return self.custom(name, lambda: self.array(key, part) is None, points=points)
 
-    def check_finite(self, name: str, key: str, part: int | None = None, *, points: float = 1, hint: str = "") -> bool:
+    def check_finite(
+        self, name: str, key: str, part: int | None = None, *, points: float = 1, hint: str = ""
+    ) -> bool:
         def run() -> str | None:
             got = self.array(key, part)
             if not np.all(np.isfinite(got)):
                 call = self.calls[key]
                 count = int(np.sum(~np.isfinite(got)))
-                return f"{call.func}() on {call.description} returned {count} NaN or infinite value(s)"
+                return (
+                    f"{call.func}() on {call.description} returned {count} NaN or infinite value(s)"
+                )
             return None
 
         return self.custom(name, run, points=points, hint=hint)
@@ -297,12 +309,16 @@ class Grader:
             sums = got.sum(axis=axis)
             if not np.allclose(sums, 1.0, atol=1e-6):
                 worst = np.asarray(sums).flat[int(np.argmax(np.abs(np.asarray(sums) - 1.0)))]
-                return f"the values along axis {axis} should sum to 1, but one sums to {_fmt(worst)}"
+                return (
+                    f"the values along axis {axis} should sum to 1, but one sums to {_fmt(worst)}"
+                )
             return None
 
         return self.custom(name, run, points=points)
 
-    def check_orthonormal(self, name: str, key: str, part: int | None = None, *, points: float = 1, atol: float = 1e-6) -> bool:
+    def check_orthonormal(
+        self, name: str, key: str, part: int | None = None, *, points: float = 1, atol: float = 1e-6
+    ) -> bool:
         """Columns of a matrix (or a single vector) have unit length and are orthogonal."""
 
         def run() -> str | None:
@@ -314,12 +330,15 @@ class Grader:
                 return f"vectors should have length 1, but have lengths {_fmt(norms)}"
             off = gram - np.diag(np.diag(gram))
             if not np.allclose(off, 0.0, atol=atol):
-                return f"columns should be orthogonal, but the largest dot product is {_fmt(np.abs(off).max())}"
+                largest = _fmt(np.abs(off).max())
+                return f"columns should be orthogonal, but the largest dot product is {largest}"
             return None
 
         return self.custom(name, run, points=points)
 
-    def check_symmetric(self, name: str, key: str, part: int | None = None, *, points: float = 1, atol: float = 1e-8) -> bool:
+    def check_symmetric(
+        self, name: str, key: str, part: int | None = None, *, points: float = 1, atol: float = 1e-8
+    ) -> bool:
         def run() -> str | None:
             got = self.array(key, part)
             if got.ndim != 2 or got.shape[0] != got.shape[1]:
@@ -381,52 +400,6 @@ class Grader:
     @property
     def all_passed(self) -> bool:
         return bool(self.records) and all(record.passed for record in self.records)
-
-
-FIGURE_LAYOUT: dict[str, Any] = {
-    "template": None,
-    "font": {"family": "system-ui, sans-serif", "size": 13},
-    "margin": {"l": 50, "r": 20, "t": 50, "b": 45},
-    "paper_bgcolor": "white",
-    "plot_bgcolor": "white",
-    "xaxis": {"gridcolor": "#e5e7eb", "zerolinecolor": "#9ca3af"},
-    "yaxis": {"gridcolor": "#e5e7eb", "zerolinecolor": "#9ca3af"},
-    "legend": {"orientation": "h", "y": -0.18},
-}
-
-
-def figure_to_dict(figure: Any) -> dict[str, Any]:
-    """A Plotly figure as JSON-safe data, in the house style, under the size cap."""
-    if hasattr(figure, "to_json"):
-        data = json.loads(figure.to_json(validate=False))
-    elif isinstance(figure, dict):
-        data = json.loads(json.dumps(figure, default=_json_default))
-    else:
-        raise TypeError(f"not a figure: {type(figure).__name__}")
-    layout = data.setdefault("layout", {})
-    # The default template alone is ~10 kB of JSON per figure; a small house style instead.
-    layout.pop("template", None)
-    for key, value in FIGURE_LAYOUT.items():
-        if key == "template":
-            continue
-        if isinstance(value, dict):
-            layout[key] = {**value, **layout.get(key, {})}
-        else:
-            layout.setdefault(key, value)
-    for axis in [k for k in layout if k.startswith(("xaxis", "yaxis")) and k not in ("xaxis", "yaxis")]:
-        layout[axis] = {**FIGURE_LAYOUT["xaxis"], **layout[axis]}
-    size = len(json.dumps(data))
-    if size > MAX_FIGURE_BYTES:
-        raise ValueError(f"figure is {size} bytes of JSON, over the {MAX_FIGURE_BYTES}-byte cap")
-    return data
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
 __all__ = ["Call", "CheckFailed", "FnSpec", "Grader", "Outcome", "figure_to_dict"]

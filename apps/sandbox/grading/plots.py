@@ -72,13 +72,27 @@ def contour_with_paths(
     Name a path "yours" or "reference" to get the course's colours.
     """
     fig = go.Figure()
-    fig.add_contour(x=xs, y=ys, z=z, colorscale="Greys", showscale=False, ncontours=25,
-                    contours={"coloring": "lines"}, name="loss")
+    fig.add_contour(
+        x=xs,
+        y=ys,
+        z=z,
+        colorscale="Greys",
+        showscale=False,
+        ncontours=25,
+        contours={"coloring": "lines"},
+        name="loss",
+    )
     colours = {"yours": LEARNER, "reference": REFERENCE}
     for name, path in paths.items():
         path = np.asarray(path)
-        fig.add_scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers", name=name,
-                        marker={"size": 4}, line={"color": colours.get(name, NEUTRAL)})
+        fig.add_scatter(
+            x=path[:, 0],
+            y=path[:, 1],
+            mode="lines+markers",
+            name=name,
+            marker={"size": 4},
+            line={"color": colours.get(name, NEUTRAL)},
+        )
     return _title(fig, title, "x₁", "x₂")
 
 
@@ -104,8 +118,14 @@ def vector_field(
         x_seg += [float(x0), float(x1), None]
         y_seg += [float(y0), float(y1), None]
     fig.add_scatter(x=x_seg, y=y_seg, mode="lines", name=name, line={"color": color, "width": 1.5})
-    fig.add_scatter(x=gx.ravel(), y=gy.ravel(), mode="markers", marker={"size": 3, "color": color},
-                    showlegend=False, hoverinfo="skip")
+    fig.add_scatter(
+        x=gx.ravel(),
+        y=gy.ravel(),
+        mode="markers",
+        marker={"size": 3, "color": color},
+        showlegend=False,
+        hoverinfo="skip",
+    )
     return _title(fig, title, "x₁", "x₂")
 
 
@@ -123,13 +143,20 @@ def transformed_circle(
     circle = np.stack([np.cos(t), np.sin(t)])
     image = np.asarray(matrix)[:2, :2] @ circle
     fig = go.Figure()
-    fig.add_scatter(x=circle[0], y=circle[1], name="unit circle", line={"color": NEUTRAL, "dash": "dot"})
+    fig.add_scatter(
+        x=circle[0], y=circle[1], name="unit circle", line={"color": NEUTRAL, "dash": "dot"}
+    )
     fig.add_scatter(x=image[0], y=image[1], name="A · circle", line={"color": "#10b981"})
     colours = {"yours": LEARNER, "reference": REFERENCE}
     for name, vector in vectors.items():
         vector = np.real(np.asarray(vector, dtype=complex)).ravel()[:2]
-        fig.add_scatter(x=[0, vector[0]], y=[0, vector[1]], mode="lines+markers", name=name,
-                        line={"color": colours.get(name, NEUTRAL), "width": 3})
+        fig.add_scatter(
+            x=[0, vector[0]],
+            y=[0, vector[1]],
+            mode="lines+markers",
+            name=name,
+            line={"color": colours.get(name, NEUTRAL), "width": 3},
+        )
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
     return _title(fig, title, "x₁", "x₂")
 
@@ -147,11 +174,19 @@ def histogram_with_density(
     fig = go.Figure()
     if samples is not None:
         counts, edges = np.histogram(np.ravel(samples)[:100_000], bins=bins, density=True)
-        fig.add_bar(x=(edges[:-1] + edges[1:]) / 2, y=counts, width=np.diff(edges),
-                    name="samples", marker_color=LEARNER, opacity=0.55)
+        fig.add_bar(
+            x=(edges[:-1] + edges[1:]) / 2,
+            y=counts,
+            width=np.diff(edges),
+            name="samples",
+            marker_color=LEARNER,
+            opacity=0.55,
+        )
     fig.add_scatter(x=grid, y=density, name="density", line={"color": REFERENCE, "width": 3})
     if reference_density is not None:
-        fig.add_scatter(x=grid, y=reference_density, name="reference", line={"color": NEUTRAL, "dash": "dash"})
+        fig.add_scatter(
+            x=grid, y=reference_density, name="reference", line={"color": NEUTRAL, "dash": "dash"}
+        )
     return _title(fig, title, "x", "density")
 
 
@@ -169,9 +204,16 @@ def loglog_tail(
         if ordered.size == 0:
             continue
         survival = 1.0 - np.arange(ordered.size) / ordered.size
-        pick = np.unique(np.geomspace(1, ordered.size, num=min(points, ordered.size)).astype(int) - 1)
-        fig.add_scatter(x=ordered[pick], y=survival[pick], mode="lines", name=name,
-                        line={"color": palette[index % len(palette)]})
+        pick = np.unique(
+            np.geomspace(1, ordered.size, num=min(points, ordered.size)).astype(int) - 1
+        )
+        fig.add_scatter(
+            x=ordered[pick],
+            y=survival[pick],
+            mode="lines",
+            name=name,
+            line={"color": palette[index % len(palette)]},
+        )
     fig.update_xaxes(type="log")
     fig.update_yaxes(type="log")
     return _title(fig, title, "x", "P(X > x)")

@@ -26,7 +26,9 @@ def _summary(result: dict) -> str:
     return f"status={result['status']} score={result['score']}{detail} failed={failed[:3]}"
 
 
-def validate_exercise(exercise: ExerciseSpec, *, runner: Runner, seeds: tuple[int, ...] = (1, 2)) -> ExerciseReport:
+def validate_exercise(
+    exercise: ExerciseSpec, *, runner: Runner, seeds: tuple[int, ...] = (1, 2)
+) -> ExerciseReport:
     report = ExerciseReport(exercise.slug)
     solution = exercise.solution_path.read_text(encoding="utf-8")
     for seed in seeds:

@@ -43,6 +43,8 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.ERROR(f"FAIL {slug}"))
                 for problem in report.problems:
                     self.stdout.write(f"     - {problem}")
-        self.stdout.write(f"{len(slugs) - bad} ok, {bad} failing, {len(curriculum.modules)} modules")
+        self.stdout.write(
+            f"{len(slugs) - bad} ok, {bad} failing, {len(curriculum.modules)} modules"
+        )
         if bad:
             raise CommandError(f"{bad} exercise(s) failed validation")

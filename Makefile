@@ -1,0 +1,69 @@
+# dlmath: `make run` sets everything up and serves the site; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Local defaults for `make run`: plain HTTP on loopback, so cookies can't be Secure-only.
+RUN_ENV := DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0 DJANGO_SECRET_KEY="$$(cat .secret_key)"
+
+.PHONY: run install assets migrate setup test test-services lint format worker bench clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+frontend/static/dist/.built: frontend/package.json frontend/package-lock.json $(wildcard frontend/src/*.js)
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build
+	touch $@
+
+assets: frontend/static/dist/.built
+
+.secret_key:
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+setup: install assets .secret_key
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(PY) manage.py sync_curriculum
+	$(RUN_ENV) $(PY) manage.py seed_demo
+
+run: setup
+	@echo
+	@echo "  dlmath is starting at http://$(HOST):$(PORT)/"
+	@echo "  (demo logins are printed above the first time; admin: manage.py createsuperuser)"
+	@if [ -n "$$REDIS_URL" ]; then echo "  REDIS_URL set: starting a Celery worker beside the web server"; \
+	  $(RUN_ENV) $(VENV)/bin/celery -A dlmath worker --concurrency 2 --loglevel INFO & fi; \
+	$(RUN_ENV) $(VENV)/bin/gunicorn dlmath.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 90 --access-logfile -
+
+worker: install .secret_key
+	$(RUN_ENV) $(VENV)/bin/celery -A dlmath worker --concurrency 2 --loglevel INFO
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# The whole suite on the embedded default (SQLite, eager Celery). Service tests run here
+# too when DATABASE_URL / REDIS_URL are set; `make test-services` runs them on their own.
+test: install assets lint
+	$(PY) -m pytest
+
+test-services: install assets
+	$(PY) -m pytest -m services
+
+bench: install
+	$(PY) bench/sandbox.py
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/static/dist staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,196 @@
+"""Writes to the curriculum tables. The only writer is the sync from disk."""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from apps.curriculum.figures import figure_to_dict
+from apps.curriculum.loader import Curriculum, ExerciseSpec, LessonSpec, ModuleSpec
+from apps.curriculum.models import Exercise, Lesson, Module
+from apps.curriculum.rendering import figure_names, render_markdown
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.added)} added, {len(self.changed)} changed, "
+            f"{len(self.retired)} retired, {self.unchanged} unchanged"
+        )
+
+
+def lesson_figures_build(lesson: LessonSpec) -> dict[str, Any]:
+    """Run a lesson's ``<slug>.figures.py`` (trusted content) and return its figures as data."""
+    names = figure_names(lesson.body)
+    if lesson.figures_path is None:
+        if names:
+            raise ValueError(
+                f"{lesson.path}: uses figures {names} but has no {lesson.slug}.figures.py"
+            )
+        return {}
+    spec = importlib.util.spec_from_file_location(
+        f"lesson_figures_{lesson.slug}", lesson.figures_path
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    built = {name: figure_to_dict(figure) for name, figure in module.figures().items()}
+    missing = [name for name in names if name not in built]
+    if missing:
+        raise ValueError(f"{lesson.figures_path}: figures() does not build {missing}")
+    return built
+
+
+def _upsert(
+    model: type,
+    uuid: Any,
+    values: dict[str, Any],
+    label: str,
+    content_hash: str,
+    report: SyncReport,
+) -> Any:
+    row = model.objects.filter(uuid=uuid).first()
+    if row is None:
+        row = model.objects.create(uuid=uuid, content_hash=content_hash, **values)
+        report.added.append(label)
+        return row
+    if (
+        row.content_hash == content_hash
+        and not row.retired
+        and all(
+            getattr(row, key) == value for key, value in values.items() if not key.endswith("_id")
+        )
+    ):
+        report.unchanged += 1
+        return row
+    for key, value in values.items():
+        setattr(row, key, value)
+    if model is Exercise and row.content_hash != content_hash:
+        row.content_version += 1
+    row.content_hash = content_hash
+    row.retired = False
+    row.save()
+    report.changed.append(label)
+    return row
+
+
+def _module_values(spec: ModuleSpec) -> dict[str, Any]:
+    return {
+        "slug": spec.slug,
+        "title": spec.title,
+        "kind": spec.kind,
+        "order": spec.order,
+        "overview": spec.overview,
+        "overview_html": render_markdown(spec.overview),
+        "further_reading": list(spec.further_reading),
+        "total_points": sum(exercise.points for exercise in spec.exercises),
+    }
+
+
+def _lesson_values(spec: LessonSpec, module: Module) -> dict[str, Any]:
+    return {
+        "module": module,
+        "slug": spec.slug,
+        "title": spec.title,
+        "order": spec.order,
+        "summary": spec.summary,
+        "body_html": render_markdown(spec.body),
+        "figures": lesson_figures_build(spec),
+    }
+
+
+def _exercise_values(spec: ExerciseSpec, module: Module, lesson: Lesson | None) -> dict[str, Any]:
+    return {
+        "module": module,
+        "lesson": lesson,
+        "slug": spec.slug,
+        "title": spec.title,
+        "order": spec.order,
+        "points": spec.points,
+        "prompt_html": render_markdown(spec.prompt),
+        "starter_code": spec.starter,
+        "functions": [
+            {"name": f.name, "signature": f.signature, "doc": f.doc} for f in spec.functions
+        ],
+        "hints": list(spec.hints),
+        "limits": dict(spec.limits),
+    }
+
+
+@transaction.atomic
+def curriculum_sync(*, curriculum: Curriculum) -> SyncReport:
+    """Upsert every module, lesson and exercise by uuid; retire rows no longer on disk.
+
+    Idempotent: a second run with the same files changes nothing. Rows are matched by uuid,
+    so a renamed exercise keeps its id and with it every learner's progress. Slugs are freed
+    first (renames can swap slugs), then rewritten.
+    """
+    report = SyncReport()
+    live_uuids = {m.uuid for m in curriculum.modules}
+    live_uuids |= {lesson.uuid for m in curriculum.modules for lesson in m.lessons}
+    live_uuids |= {e.uuid for m in curriculum.modules for e in m.exercises}
+
+    for model in (Module, Lesson, Exercise):
+        for row in model.objects.exclude(uuid__in=live_uuids).filter(retired=False):
+            row.retired = True
+            row.slug = f"retired-{row.pk}-{row.slug}"[:80]
+            row.save(update_fields=["retired", "slug"])
+            report.retired.append(f"{model.__name__.lower()} {row.slug}")
+
+    # Park slugs of live rows whose slug changes, so a swap of two slugs can't collide.
+    wanted_slugs = {
+        Module: {m.uuid: m.slug for m in curriculum.modules},
+        Exercise: {e.uuid: e.slug for m in curriculum.modules for e in m.exercises},
+    }
+    for model, slugs in wanted_slugs.items():
+        for row in model.objects.filter(uuid__in=slugs):
+            if row.slug != slugs[row.uuid]:
+                model.objects.filter(pk=row.pk).update(slug=f"renaming-{row.pk}")
+
+    modules: dict[str, Module] = {}
+    for spec in curriculum.modules:
+        modules[spec.slug] = _upsert(
+            Module,
+            spec.uuid,
+            _module_values(spec),
+            f"module {spec.slug}",
+            spec.content_hash,
+            report,
+        )
+    for spec in curriculum.modules:
+        module = modules[spec.slug]
+        wanted = {modules[slug].pk for slug in spec.prerequisites}
+        if set(module.prerequisites.values_list("pk", flat=True)) != wanted:
+            module.prerequisites.set(wanted)
+        lessons: dict[str, Lesson] = {}
+        for lesson_spec in spec.lessons:
+            lessons[lesson_spec.slug] = _upsert(
+                Lesson,
+                lesson_spec.uuid,
+                _lesson_values(lesson_spec, module),
+                f"lesson {spec.slug}/{lesson_spec.slug}",
+                lesson_spec.content_hash,
+                report,
+            )
+        for exercise_spec in spec.exercises:
+            _upsert(
+                Exercise,
+                exercise_spec.uuid,
+                _exercise_values(exercise_spec, module, lessons.get(exercise_spec.lesson_slug)),
+                f"exercise {exercise_spec.slug}",
+                exercise_spec.content_hash,
+                report,
+            )
+    return report

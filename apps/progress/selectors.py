@@ -1,0 +1,242 @@
+"""Reads of progress. Every selector issues a fixed number of queries, whatever the sizes."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from apps.curriculum.models import Exercise, Module
+from apps.progress.models import (
+    ActivityDay,
+    Cohort,
+    Enrollment,
+    ExerciseProgress,
+    LessonProgress,
+    ModuleProgress,
+    Role,
+)
+
+# A module counts as mastered at this share of its points; its dependants then unlock.
+MASTERY_THRESHOLD = 0.7
+
+
+def user_is_instructor(*, user: AbstractBaseUser) -> bool:
+    if not user.is_authenticated:
+        return False
+    profile = getattr(user, "profile", None)
+    return bool(user.is_staff or (profile is not None and profile.role == Role.INSTRUCTOR))
+
+
+def user_is_instructor_of(*, instructor: AbstractBaseUser, learner_id: int) -> bool:
+    return Enrollment.objects.filter(user_id=learner_id, cohort__instructors=instructor).exists()
+
+
+def cohorts_for_instructor(*, instructor: AbstractBaseUser) -> QuerySet[Cohort]:
+    return Cohort.objects.filter(instructors=instructor).order_by("name", "id")
+
+
+def cohort_for_instructor(*, instructor: AbstractBaseUser, cohort_id: int) -> Cohort | None:
+    return cohorts_for_instructor(instructor=instructor).filter(pk=cohort_id).first()
+
+
+def cohorts_for_learner(*, user: AbstractBaseUser) -> QuerySet[Cohort]:
+    return Cohort.objects.filter(enrollments__user=user).order_by("name")
+
+
+@dataclass
+class ModuleStanding:
+    module: Module
+    mastery: float
+    unlocked: bool
+    mastered: bool
+    prerequisites: list[str]
+    exercises: list[dict[str, Any]] = field(default_factory=list)
+    lessons: list[dict[str, Any]] = field(default_factory=list)
+
+
+def course_map_for_user(*, user: AbstractBaseUser) -> list[ModuleStanding]:
+    """Every live module with the learner's mastery, lock state, lessons and exercises."""
+    modules = list(
+        Module.objects.filter(retired=False)
+        .prefetch_related("prerequisites", "lessons", "exercises")
+        .order_by("order", "slug")
+    )
+    points: dict[int, ModuleProgress] = {}
+    exercise_rows: dict[int, ExerciseProgress] = {}
+    read: set[int] = set()
+    if user.is_authenticated:
+        points = {p.module_id: p for p in ModuleProgress.objects.filter(user=user)}
+        exercise_rows = {p.exercise_id: p for p in ExerciseProgress.objects.filter(user=user)}
+        read = set(LessonProgress.objects.filter(user=user).values_list("lesson_id", flat=True))
+    mastery = {
+        m.pk: (
+            points[m.pk].points_earned / m.total_points
+            if m.pk in points and m.total_points
+            else 0.0
+        )
+        for m in modules
+    }
+    standings = []
+    for module in modules:
+        prerequisites = [p for p in module.prerequisites.all() if not p.retired]
+        override = module.pk in points and points[module.pk].unlocked_by_id is not None
+        unlocked = override or all(
+            mastery.get(p.pk, 0.0) >= MASTERY_THRESHOLD for p in prerequisites
+        )
+        standing = ModuleStanding(
+            module=module,
+            mastery=round(min(mastery[module.pk], 1.0), 4),
+            unlocked=unlocked,
+            mastered=mastery[module.pk] >= MASTERY_THRESHOLD,
+            prerequisites=[p.slug for p in prerequisites],
+        )
+        for lesson in sorted(
+            (x for x in module.lessons.all() if not x.retired), key=lambda x: x.order
+        ):
+            standing.lessons.append({"lesson": lesson, "read": lesson.pk in read})
+        for exercise in sorted(
+            (x for x in module.exercises.all() if not x.retired), key=lambda x: x.order
+        ):
+            row = exercise_rows.get(exercise.pk)
+            standing.exercises.append(
+                {
+                    "exercise": exercise,
+                    "best_score": row.best_score if row else 0.0,
+                    "attempts": row.attempts if row else 0,
+                    "passed": bool(row and row.passed),
+                }
+            )
+        standings.append(standing)
+    return standings
+
+
+def streak_for_user(*, user: AbstractBaseUser, today: date | None = None) -> int:
+    """Consecutive active days ending today (or yesterday: today may not have started)."""
+    today = today or timezone.now().date()
+    days = set(
+        ActivityDay.objects.filter(user=user, day__gte=today - timedelta(days=366)).values_list(
+            "day", flat=True
+        )
+    )
+    cursor = today if today in days else today - timedelta(days=1)
+    streak = 0
+    while cursor in days:
+        streak += 1
+        cursor -= timedelta(days=1)
+    return streak
+
+
+def progress_for_user(*, user: AbstractBaseUser) -> dict[str, Any]:
+    standings = course_map_for_user(user=user)
+    return {
+        "streak_days": streak_for_user(user=user),
+        "exercises_passed": sum(e["passed"] for s in standings for e in s.exercises),
+        "exercises_total": sum(len(s.exercises) for s in standings),
+        "lessons_read": sum(lesson["read"] for s in standings for lesson in s.lessons),
+        "modules": [
+            {
+                "slug": s.module.slug,
+                "title": s.module.title,
+                "kind": s.module.kind,
+                "mastery": s.mastery,
+                "unlocked": s.unlocked,
+                "mastered": s.mastered,
+                "prerequisites": s.prerequisites,
+                "lessons": [{"slug": lsn["lesson"].slug, "read": lsn["read"]} for lsn in s.lessons],
+                "exercises": [
+                    {
+                        "slug": e["exercise"].slug,
+                        "title": e["exercise"].title,
+                        "best_score": e["best_score"],
+                        "attempts": e["attempts"],
+                        "passed": e["passed"],
+                    }
+                    for e in s.exercises
+                ],
+            }
+            for s in standings
+        ],
+    }
+
+
+def exercise_progress_for_user(
+    *, user: AbstractBaseUser, exercise: Exercise
+) -> ExerciseProgress | None:
+    return ExerciseProgress.objects.filter(user=user, exercise=exercise).first()
+
+
+@dataclass
+class CohortProgress:
+    cohort: Cohort
+    learners: list[Any]
+    exercises: list[Exercise]
+    # scores[i][j]: learner i's best score on exercise j, None if never attempted
+    scores: list[list[float | None]]
+    exercise_stats: list[dict[str, Any]]
+
+
+def cohort_progress(*, cohort: Cohort) -> CohortProgress:
+    """The learner × exercise matrix and per-exercise statistics in four queries."""
+    user_model = get_user_model()
+    learners = list(
+        user_model.objects.filter(enrollments__cohort=cohort)
+        .order_by("username")
+        .only("id", "username")
+    )
+    exercises = list(
+        Exercise.objects.filter(retired=False)
+        .select_related("module")
+        .order_by("module__order", "order")
+    )
+    rows = ExerciseProgress.objects.filter(
+        user__enrollments__cohort=cohort, exercise__retired=False
+    ).only(
+        "user_id",
+        "exercise_id",
+        "best_score",
+        "attempts",
+        "attempts_to_pass",
+        "first_passed_at",
+        "failed_checks",
+    )
+    by_cell = {(row.user_id, row.exercise_id): row for row in rows}
+    scores = [
+        [by_cell[(u.pk, e.pk)].best_score if (u.pk, e.pk) in by_cell else None for e in exercises]
+        for u in learners
+    ]
+    stats = []
+    for exercise in exercises:
+        cells = [by_cell[(u.pk, exercise.pk)] for u in learners if (u.pk, exercise.pk) in by_cell]
+        passed = [c for c in cells if c.first_passed_at is not None]
+        failures: Counter[str] = Counter()
+        for cell in cells:
+            failures.update(cell.failed_checks)
+        stats.append(
+            {
+                "exercise": exercise.slug,
+                "title": exercise.title,
+                "module": exercise.module.slug,
+                "attempted": len(cells),
+                "passed": len(passed),
+                "pass_rate": round(len(passed) / len(cells), 4) if cells else None,
+                "median_attempts_to_pass": (
+                    statistics.median(c.attempts_to_pass for c in passed if c.attempts_to_pass)
+                    if passed
+                    else None
+                ),
+                "most_failed_checks": [
+                    {"check": name, "failures": count} for name, count in failures.most_common(3)
+                ],
+            }
+        )
+    return CohortProgress(
+        cohort=cohort, learners=learners, exercises=exercises, scores=scores, exercise_stats=stats
+    )

@@ -1,0 +1,89 @@
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import APIException
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from apps.curriculum.selectors import exercise_get
+from apps.sandbox import selectors, services
+from apps.sandbox.api.serializers import (
+    SubmissionHistorySerializer,
+    SubmissionInputSerializer,
+    SubmissionSerializer,
+)
+
+
+class GradingUnavailable(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = (
+        "Grading is temporarily unavailable; your code was not submitted. Try again shortly."
+    )
+    default_code = "grading_unavailable"
+
+
+class SubmissionThrottle(ScopedRateThrottle):
+    def allow_request(self, request: Request, view: APIView) -> bool:
+        # Only creating a submission costs a sandbox run; reading history is free.
+        if request.method != "POST":
+            return True
+        return super().allow_request(request, view)
+
+
+class ExerciseSubmissionsApi(ListAPIView):
+    """POST: submit code for grading (202, status queued). GET: your submissions, newest first."""
+
+    throttle_classes = [SubmissionThrottle]
+    throttle_scope = "submissions"
+    serializer_class = SubmissionHistorySerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.submission_history(
+            user=self.request.user, exercise_slug=self.kwargs["slug"]
+        )
+
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        if exercise_get(slug=self.kwargs["slug"]) is None:
+            raise Http404
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=SubmissionInputSerializer,
+        responses={
+            202: SubmissionSerializer,
+            400: OpenApiResponse(description="malformed body"),
+            404: OpenApiResponse(description="unknown exercise"),
+            503: OpenApiResponse(description="grading queue unreachable; nothing stored"),
+        },
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        exercise = exercise_get(slug=slug)
+        if exercise is None:
+            raise Http404
+        serializer = SubmissionInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            submission = services.submission_create(
+                user=request.user, exercise=exercise, code=serializer.validated_data["code"]
+            )
+        except services.BrokerUnavailable as exc:
+            submission_id = getattr(exc, "submission_id", None)
+            if submission_id:
+                services.submission_discard_unqueued(submission_id=submission_id)
+            raise GradingUnavailable() from exc
+        return Response(SubmissionSerializer(submission).data, status=status.HTTP_202_ACCEPTED)
+
+
+class SubmissionDetailApi(APIView):
+    """A submission and its result: yours, or a learner's in a cohort you teach."""
+
+    @extend_schema(responses=SubmissionSerializer)
+    def get(self, request: Request, submission_id: int) -> Response:
+        submission = selectors.submission_visible_to(submission_id=submission_id, user=request.user)
+        if submission is None:
+            raise Http404
+        submission = services.submission_fail_if_stuck(submission=submission)
+        return Response(SubmissionSerializer(submission).data)

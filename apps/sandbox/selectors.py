@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+
+from apps.progress.selectors import user_is_instructor_of
+from apps.sandbox.models import Submission
+
+
+def submission_visible_to(*, submission_id: int, user: AbstractBaseUser) -> Submission | None:
+    """The submission if ``user`` owns it or teaches a cohort its owner is in; else None."""
+    submission = (
+        Submission.objects.select_related("exercise", "user").filter(pk=submission_id).first()
+    )
+    if submission is None:
+        return None
+    if submission.user_id == user.pk or user_is_instructor_of(
+        instructor=user, learner_id=submission.user_id
+    ):
+        return submission
+    return None
+
+
+def submission_history(
+    *, user: AbstractBaseUser, exercise_slug: str | None = None
+) -> QuerySet[Submission]:
+    queryset = Submission.objects.filter(user=user).select_related("exercise")
+    if exercise_slug:
+        queryset = queryset.filter(exercise__slug=exercise_slug)
+    return queryset.defer("figures", "code", "stdout", "stderr")
+
+
+def submissions_of_learner_for_instructor(
+    *, instructor: AbstractBaseUser, learner_id: int
+) -> QuerySet[Submission]:
+    if not user_is_instructor_of(instructor=instructor, learner_id=learner_id):
+        return Submission.objects.none()
+    return (
+        Submission.objects.filter(Q(user_id=learner_id)).select_related("exercise").defer("figures")
+    )

@@ -1,8 +1,7 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader
-from apps.sandbox.grading import plots
+from apps.sandbox.grading import Call, Grader, plots
 
 TEMPERATURES = (0.25, 1.0, 4.0)
 

@@ -1,8 +1,7 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, CheckFailed, Grader
-from apps.sandbox.grading import plots
+from apps.sandbox.grading import Call, CheckFailed, Grader, plots
 
 LONG = 6000
 BURN_IN = 200

@@ -11,18 +11,29 @@ import contextlib
 import linecache
 import os
 import random
+import signal
 import sys
 import traceback
 import types
 from typing import Any
 
 import numpy as np
+import protocol
 import wire
 
 SUBMISSION_FILE = "submission.py"
 MAX_MESSAGE = 2000
 MAX_TRACEBACK = 8000
 RESULT_CAP = 32 * 1024 * 1024
+
+
+def _cpu_limit_reached(signum: int, frame: Any) -> None:
+    os._exit(protocol.CPU_LIMIT_EXIT_CODE)
+
+
+def install_cpu_limit_handler() -> None:
+    """SIGXCPU's default action does not apply to a PID-namespace init: act on it here."""
+    signal.signal(signal.SIGXCPU, _cpu_limit_reached)
 
 
 def reseed() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 from typing import Any
 
-from . import wire
+from . import protocol, wire
 from .limits import Limits
 from .results import CallOutcome, LearnerError, RunResult
 
@@ -23,6 +23,12 @@ def _signal_name(number: int) -> str:
         return signal.Signals(number).name
     except ValueError:
         return f"signal {number}"
+
+
+def _is_out_of_memory(error: LearnerError) -> bool:
+    return error.type == "MemoryError" or (
+        error.type == "OSError" and error.message.startswith("[Errno 12]")  # ENOMEM (mmap)
+    )
 
 
 def _outcome(data: Any) -> CallOutcome:
@@ -61,8 +67,10 @@ def interpret(reply: dict[str, Any], blobs: list[bytes], limits: Limits) -> RunR
         result.status = "timeout"
         result.detail = f"stopped after {limits.wall_seconds:.1f} s of wall-clock time"
         return result
-    if signal_number == signal.SIGXCPU or (
-        signal_number == signal.SIGKILL and cpu_used >= limits.cpu_seconds - 0.05
+    if (
+        reply.get("exit_code") == protocol.CPU_LIMIT_EXIT_CODE
+        or signal_number == signal.SIGXCPU
+        or (signal_number == signal.SIGKILL and cpu_used >= limits.cpu_seconds - 0.05)
     ):
         result.status = "timeout"
         result.detail = f"used more than {limits.cpu_seconds:.1f} s of CPU time"
@@ -86,7 +94,7 @@ def interpret(reply: dict[str, Any], blobs: list[bytes], limits: Limits) -> RunR
         return result
     result.module_error, result.outcomes = decoded
     errors = [result.module_error] + [o.error for o in result.outcomes.values()]
-    if any(error is not None and error.type == "MemoryError" for error in errors):
+    if any(error is not None and _is_out_of_memory(error) for error in errors):
         result.status = "memory"
         result.detail = f"ran out of memory (the limit is {limits.memory_mb} MiB)"
     elif result.module_error is not None:

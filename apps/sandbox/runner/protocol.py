@@ -15,6 +15,11 @@ import struct
 import time
 from typing import Any
 
+# Exit status of a child whose SIGXCPU handler fired. The child is PID 1 of its namespace, and
+# the kernel does not deliver a default-action SIGXCPU to a namespace init, so the child
+# installs a handler that exits with this code (the hard RLIMIT_CPU SIGKILL still backs it).
+CPU_LIMIT_EXIT_CODE = 128 + 24
+
 
 class ProtocolError(RuntimeError):
     """The peer closed the pipe, sent a malformed message, or missed the deadline."""

@@ -256,6 +256,7 @@ class Supervisor:
             finally:
                 os._exit(SETUP_FAILED)
         try:
+            child.install_cpu_limit_handler()
             child.reseed()
             child.run_submission(code, calls_frame, RESULT_FD)
         except BaseException:

@@ -37,7 +37,7 @@ def cases(rng: np.random.Generator) -> list[Call]:
 def grade(g: Grader) -> None:
     def shape_and_start() -> str | None:
         for key in ("random", "zero_steps"):
-            W, radii, T = g.args(key)
+            _W, radii, T = g.args(key)
             got = np.asarray(g.output(key), dtype=float)
             want = (len(radii), T + 1)
             if got.shape != want:

@@ -1,0 +1,16 @@
+# expect: 0 log 0
+import numpy as np
+
+
+def mutual_information(pxy):
+    pxy = np.asarray(pxy, dtype=float)
+    outer = pxy.sum(axis=1, keepdims=True) * pxy.sum(axis=0, keepdims=True)
+    return float(np.sum(pxy * np.log(pxy / outer)))
+
+
+def plugin_mutual_information(x, y):
+    _, ix = np.unique(x, return_inverse=True)
+    _, iy = np.unique(y, return_inverse=True)
+    counts = np.zeros((ix.max() + 1, iy.max() + 1))
+    np.add.at(counts, (ix.ravel(), iy.ravel()), 1.0)
+    return mutual_information(counts / counts.sum())

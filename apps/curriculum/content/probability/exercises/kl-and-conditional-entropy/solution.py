@@ -1,0 +1,19 @@
+import numpy as np
+
+
+def kl_divergence(p, q):
+    """D_KL(p || q) in nats over the last axis; inf where q = 0 < p."""
+    p = np.asarray(p, dtype=float)
+    q = np.asarray(q, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        terms = np.where(p > 0, p * (np.log(np.where(p > 0, p, 1.0)) - np.log(q)), 0.0)
+    return terms.sum(axis=-1)
+
+
+def conditional_entropy(joint):
+    """H(Y | X) in nats for joint[x, y] = p(x, y)."""
+    joint = np.asarray(joint, dtype=float)
+    px = joint.sum(axis=1, keepdims=True)
+    mask = joint > 0
+    cond = np.where(mask, joint / np.where(px > 0, px, 1.0), 1.0)
+    return float(-(np.where(mask, joint * np.log(cond), 0.0)).sum())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import os
@@ -263,4 +264,6 @@ def default_pool() -> ZygotePool:
             _default_failure = str(exc)
             raise
         _default_pool = pool
+        # Release the slot lock and remove the slot cgroups when the worker exits.
+        atexit.register(pool.close)
         return pool

@@ -555,3 +555,21 @@ def test_exception_with_hostile_str_is_reported(sandbox_pool: ZygotePool) -> Non
     )
     failure = error(run(sandbox_pool, code, "f"))
     assert failure.type == "Boom" and failure.line == 5
+
+
+def test_forged_result_frame_claiming_a_huge_array_is_refused(sandbox_pool: ZygotePool) -> None:
+    code = (
+        "import os, io, json, struct, numpy as np\n"
+        "buf = io.BytesIO()\n"
+        "np.lib.format.write_array_header_1_0(buf, {'descr': '<f8', 'fortran_order': False,"
+        " 'shape': (2**31, 1024)})\n"
+        "blob = buf.getvalue()\n"
+        "header = json.dumps({'value': {'__dict__': [['module_error', None], ['outcomes',"
+        " {'__dict__': [['k', {'__dict__': [['ok', True], ['value', {'__nd__': 0}]]}]]}]]},"
+        " 'blobs': 1}).encode()\n"
+        "frame = struct.pack('>I', len(header)) + header + struct.pack('>Q', len(blob)) + blob\n"
+        "os.write(3, frame)\n"
+        "os._exit(0)\n"
+    )
+    result = run(sandbox_pool, code)
+    assert result.status == "crashed" and result.detail == "the result was malformed"

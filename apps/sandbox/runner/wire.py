@@ -189,9 +189,34 @@ def decode(
     return _decode_value(header.get("value"), blobs, 0, [MAX_NODES], build_fn)
 
 
+def _check_array_header(stream: io.BytesIO, blob_length: int) -> None:
+    """Refuse a header whose shape claims more data than the blob holds.
+
+    ``read_array`` allocates the claimed size before reading, so without this a forged
+    header could make the trusted process allocate gigabytes.
+    """
+    version = np.lib.format.read_magic(stream)
+    if version == (1, 0):
+        shape, _, dtype = np.lib.format.read_array_header_1_0(stream)
+    elif version == (2, 0):
+        shape, _, dtype = np.lib.format.read_array_header_2_0(stream)
+    else:
+        raise WireError(f"unsupported .npy version {version}")
+    if dtype.kind not in ALLOWED_DTYPE_KINDS:
+        raise WireError(f"array dtype {dtype} is not allowed")
+    claimed = math.prod(shape) * dtype.itemsize
+    if claimed > MAX_ARRAY_BYTES or claimed > blob_length - stream.tell():
+        raise WireError(f"array header claims {claimed} bytes, more than the blob holds")
+    stream.seek(0)
+
+
 def _load_array(blob: bytes) -> np.ndarray:
     try:
-        array = np.lib.format.read_array(io.BytesIO(blob), allow_pickle=False)
+        stream = io.BytesIO(blob)
+        _check_array_header(stream, len(blob))
+        array = np.lib.format.read_array(stream, allow_pickle=False)
+    except WireError:
+        raise
     except Exception as exc:
         raise WireError(f"array blob is not valid .npy data: {exc}") from None
     if array.dtype.kind not in ALLOWED_DTYPE_KINDS:

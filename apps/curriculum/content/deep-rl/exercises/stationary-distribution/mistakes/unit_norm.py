@@ -1,4 +1,4 @@
-# expect: sum to 1
+# expect: sums to
 import numpy as np
 
 

@@ -140,7 +140,6 @@ def grade(g: Grader) -> None:
 
 
 def figures(g: Grader) -> None:
-    spec, x = g.args("field")
     reference = np.asarray(g.expected("field"))
     yours = g.try_array("field")
     fine = np.linspace(-2.2, 2.2, 45)

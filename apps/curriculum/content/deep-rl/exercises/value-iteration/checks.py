@@ -89,7 +89,6 @@ def grade(g: Grader) -> None:
     def values(keys):
         def run() -> str | None:
             for key in keys:
-                P, R, gamma = g.args(key)
                 V = g.array(key, 0)
                 star = _v_star(g, key)
                 tol = 1e-5 * (1 + np.abs(star).max())

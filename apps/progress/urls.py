@@ -1,1 +1,23 @@
-urlpatterns: list = []
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from apps.progress import views
+
+urlpatterns = [
+    path("progress/", views.progress_page, name="progress"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/<int:cohort_id>/", views.dashboard_cohort, name="dashboard-cohort"),
+    path(
+        "dashboard/<int:cohort_id>/learners/<int:user_id>/",
+        views.dashboard_learner,
+        name="dashboard-learner",
+    ),
+    path("cohorts/join/", views.cohort_join_page, name="cohort-join"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+]

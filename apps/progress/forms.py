@@ -1,0 +1,20 @@
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+
+
+class SignUpForm(UserCreationForm):
+    """Username and the password twice; the learner Profile is created by the view."""
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username",)
+
+
+class JoinCohortForm(forms.Form):
+    join_code = forms.CharField(
+        label="Join code",
+        max_length=16,
+        help_text="The eight-character code your instructor gave you.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )

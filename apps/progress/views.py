@@ -1,0 +1,163 @@
+"""Learner progress, cohort joining, sign-up, and the instructor dashboard."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from apps.progress.forms import JoinCohortForm, SignUpForm
+from apps.progress.models import Enrollment
+from apps.progress.selectors import (
+    cohort_for_instructor,
+    cohort_progress,
+    cohorts_for_instructor,
+    cohorts_for_learner,
+    progress_for_user,
+    user_is_instructor,
+)
+from apps.progress.services import cohort_join, profile_ensure
+from apps.sandbox.selectors import submissions_of_learner_for_instructor
+
+ATTEMPTS_SHOWN = 200
+
+
+@login_required
+def progress_page(request: HttpRequest) -> HttpResponse:
+    progress = progress_for_user(user=request.user)
+    for module in progress["modules"]:
+        module["lessons_read"] = sum(1 for lesson in module["lessons"] if lesson["read"])
+        module["exercises_passed"] = sum(1 for e in module["exercises"] if e["passed"])
+    return render(
+        request,
+        "progress/progress.html",
+        {"progress": progress, "cohorts": list(cohorts_for_learner(user=request.user))},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_join_page(request: HttpRequest) -> HttpResponse:
+    form = JoinCohortForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = cohort_join(user=request.user, join_code=form.cleaned_data["join_code"])
+        except ValidationError as exc:
+            form.add_error("join_code", exc.messages)
+        else:
+            messages.success(request, f"You joined the cohort “{cohort.name}”.")
+            return redirect("progress")
+    return render(
+        request,
+        "progress/cohort_join.html",
+        {"form": form, "cohorts": list(cohorts_for_learner(user=request.user))},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("curriculum:course-map")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        profile_ensure(user=user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.get_username()}! Start with any foundation.")
+        return redirect("curriculum:course-map")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+def _require_instructor(request: HttpRequest) -> None:
+    if not user_is_instructor(user=request.user):
+        raise PermissionDenied("The dashboard is for instructors.")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require_instructor(request)
+    cohorts = list(cohorts_for_instructor(instructor=request.user).prefetch_related("enrollments"))
+    for cohort in cohorts:
+        cohort.learner_count = len(cohort.enrollments.all())  # type: ignore[attr-defined]
+    return render(request, "progress/dashboard.html", {"cohorts": cohorts})
+
+
+def _cohort_or_404(request: HttpRequest, cohort_id: int):  # type: ignore[no-untyped-def]
+    _require_instructor(request)
+    cohort = cohort_for_instructor(instructor=request.user, cohort_id=cohort_id)
+    if cohort is None:
+        raise Http404("No such cohort among yours.")
+    return cohort
+
+
+@login_required
+def dashboard_cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = _cohort_or_404(request, cohort_id)
+    progress = cohort_progress(cohort=cohort)
+    # Only exercises somebody in the cohort attempted make columns, in course order.
+    attempted = [
+        j
+        for j in range(len(progress.exercises))
+        if any(row[j] is not None for row in progress.scores)
+    ]
+    heatmap: dict[str, Any] = {
+        "learners": [u.username for u in progress.learners],
+        "exercises": [progress.exercises[j].slug for j in attempted],
+        "scores": [[row[j] for j in attempted] for row in progress.scores],
+    }
+    learners = []
+    for learner, row in zip(progress.learners, progress.scores, strict=True):
+        done = [s for s in row if s is not None]
+        learners.append(
+            {
+                "user": learner,
+                "attempted": len(done),
+                "passed": sum(1 for s in done if s >= 1.0),
+                "mean": (sum(done) / len(done)) if done else None,
+            }
+        )
+    stats = [s for s in progress.exercise_stats if s["attempted"]]
+    return render(
+        request,
+        "progress/dashboard_cohort.html",
+        {
+            "cohort": cohort,
+            "cohorts": list(cohorts_for_instructor(instructor=request.user)),
+            "heatmap": heatmap,
+            "learners": learners,
+            "stats": stats,
+            "csv_url": reverse("api-cohort-progress-csv", args=[cohort.pk]),
+            "exercise_total": len(progress.exercises),
+        },
+    )
+
+
+@login_required
+def dashboard_learner(request: HttpRequest, cohort_id: int, user_id: int) -> HttpResponse:
+    cohort = _cohort_or_404(request, cohort_id)
+    if not Enrollment.objects.filter(cohort=cohort, user_id=user_id).exists():
+        raise Http404("That learner is not in this cohort.")
+    learner = get_user_model().objects.get(pk=user_id)
+    submissions = list(
+        submissions_of_learner_for_instructor(instructor=request.user, learner_id=user_id)
+        .defer("code", "stdout", "stderr", "checks")
+        .order_by("-created_at", "-id")[:ATTEMPTS_SHOWN]
+    )
+    progress = progress_for_user(user=learner)
+    return render(
+        request,
+        "progress/dashboard_learner.html",
+        {
+            "cohort": cohort,
+            "learner": learner,
+            "submissions": submissions,
+            "progress": progress,
+        },
+    )

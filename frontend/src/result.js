@@ -1,0 +1,132 @@
+// Renders one result object (the schema shared by the CLI, the API and the pages).
+import { clear, h } from "./dom.js";
+import { drawFigure } from "./plots.js";
+
+export const STATUS_LABELS = {
+  queued: "Waiting for a grader",
+  running: "Grading",
+  passed: "Passed",
+  failed: "Some checks failed",
+  error: "Your code raised an error",
+  timeout: "Time limit exceeded",
+  memory: "Memory limit exceeded",
+  rejected: "Submission not accepted",
+};
+
+const REVIEW_RE = /\s*\(review: (\/learn\/[a-z0-9-]+\/[a-z0-9-]+\/)\)\s*$/;
+const OUTPUT_LIMIT = 4000;
+
+export function percent(score) {
+  return `${Math.round((Number(score) || 0) * 100)}%`;
+}
+
+// A failed check's message ends with "(review: /learn/<module>/<lesson>/)": split it off.
+export function splitReview(message) {
+  const text = String(message || "");
+  const match = text.match(REVIEW_RE);
+  if (!match) return { text, review: null };
+  return { text: text.slice(0, match.index), review: match[1] };
+}
+
+function trimmed(text) {
+  if (text.length <= OUTPUT_LIMIT) return text;
+  return `${text.slice(0, OUTPUT_LIMIT)}\n… (${text.length - OUTPUT_LIMIT} more characters not shown)`;
+}
+
+function checkItem(check, lessonUrl) {
+  const { text, review } = splitReview(check.message);
+  const link = review || (!check.passed ? lessonUrl : null);
+  const points = Number(check.points) || 0;
+  return h(
+    "li",
+    { class: `check ${check.passed ? "check-pass" : "check-fail"}` },
+    h("span", { class: "check-icon", "aria-hidden": "true", text: check.passed ? "✓" : "✗" }),
+    h(
+      "div",
+      { class: "check-body" },
+      h(
+        "p",
+        { class: "check-name" },
+        h("span", { class: "visually-hidden", text: check.passed ? "Passed: " : "Failed: " }),
+        h("strong", { text: check.name }),
+        points ? h("span", { class: "check-points", text: ` · ${points} pt${points === 1 ? "" : "s"}` }) : null,
+      ),
+      text ? h("p", { class: "check-message", text }) : null,
+      link ? h("p", { class: "check-review" }, h("a", { href: link, text: "Review the lesson" })) : null,
+    ),
+  );
+}
+
+function outputBlock(label, text, open) {
+  if (!text) return null;
+  return h(
+    "details",
+    { class: "output", open: open || null },
+    h("summary", { text: label }),
+    h("pre", { text: trimmed(text) }),
+  );
+}
+
+/**
+ * Fills `container` with the verdict, score, checks (failed first), error, figures and output.
+ * options.lessonUrl: link for failed checks without their own review link;
+ * options.onErrorLine(line): called when the error names a line of the learner's code.
+ */
+export function renderResult(container, result, options = {}) {
+  clear(container);
+  const status = result.status || "error";
+  container.dataset.status = status;
+  const checks = Array.isArray(result.checks) ? [...result.checks] : [];
+  checks.sort((a, b) => Number(a.passed) - Number(b.passed));
+  const passedCount = checks.filter((c) => c.passed).length;
+
+  container.append(
+    h(
+      "div",
+      { class: `verdict verdict-${status}` },
+      h("h3", { class: "verdict-title", text: STATUS_LABELS[status] || status }),
+      h(
+        "p",
+        { class: "verdict-score" },
+        h("span", { class: "score", text: percent(result.score) }),
+        checks.length ? ` · ${passedCount} of ${checks.length} checks passed` : "",
+        result.duration_ms != null ? ` · ${Math.round(result.duration_ms)} ms` : "",
+      ),
+    ),
+  );
+
+  const error = result.error;
+  if (error && (error.message || error.type)) {
+    const line = Number.isInteger(error.line) ? error.line : null;
+    container.append(
+      h(
+        "div",
+        { class: "error-box", role: "group", "aria-label": "Error" },
+        h("p", {}, h("strong", { text: error.type || "Error" }), line ? ` on line ${line}` : "", error.message ? `: ${error.message}` : ""),
+        error.traceback ? outputBlock("Traceback", error.traceback, false) : null,
+      ),
+    );
+    if (line && options.onErrorLine) options.onErrorLine(line);
+  }
+
+  if (checks.length) {
+    container.append(h("h4", { text: "Checks" }), h("ul", { class: "checks" }, checks.map((c) => checkItem(c, options.lessonUrl))));
+  }
+
+  const figures = Array.isArray(result.figures) ? result.figures : [];
+  if (figures.length) {
+    const grid = h("div", { class: "figures" });
+    container.append(h("h4", { text: "Figures" }), grid);
+    for (const figure of figures) {
+      const plot = h("div", { class: "plot" });
+      grid.append(h("figure", { class: "result-figure" }, plot));
+      drawFigure(plot, figure).catch((err) => {
+        plot.textContent = `This figure could not be drawn (${err.message}).`;
+      });
+    }
+  }
+
+  const out = outputBlock("Output (stdout)", result.stdout || "", true);
+  const err = outputBlock("Errors (stderr)", result.stderr || "", true);
+  if (out || err) container.append(h("h4", { text: "Output" }), out, err);
+}

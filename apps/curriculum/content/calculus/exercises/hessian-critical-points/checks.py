@@ -1,0 +1,253 @@
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from apps.sandbox.grading import Call, FnSpec, Grader
+
+QUADRATIC = FnSpec(source="def grad(x):\n    return 0.5 * (A + A.T) @ x + b", name="grad")
+ROSENBROCK = FnSpec(
+    source=(
+        "def grad(x):\n"
+        "    u, v = x\n"
+        "    return np.array([-2.0 * (1.0 - u) - 400.0 * u * (v - u**2), 200.0 * (v - u**2)])\n"
+    ),
+    name="grad",
+)
+LOGSUMEXP = FnSpec(
+    source="def grad(x):\n    p = np.exp(x - x.max())\n    return p / p.sum()", name="grad"
+)
+COUPLED = FnSpec(
+    source=(
+        "def grad(x):\n"
+        "    u, v = x\n"
+        "    return np.array([2.0 * u + 3.0 * v + 0.4 * u**3 + 0.3 * v * np.cos(u * v),\n"
+        "                     3.0 * u + 2.0 * v + 0.3 * u * np.cos(u * v)])\n"
+    ),
+    name="grad",
+)
+# A gradient that is itself only approximate (forward differences of f inside), as a gradient
+# oracle often is in practice: its finite-difference Hessian is visibly unsymmetric.
+APPROXIMATE = FnSpec(
+    source=(
+        "def f(x):\n"
+        "    return np.exp(0.5 * x[0] * x[1]) + x[0] ** 2 + np.cos(x[1]) * x[2]\n"
+        "def grad(x):\n"
+        "    h = 1e-4\n"
+        "    return np.array([(f(x + h * e) - f(x)) / h for e in np.eye(x.size)])\n"
+    ),
+    name="grad",
+)
+
+
+def _exact(key: str, spec: FnSpec, x: np.ndarray) -> np.ndarray:
+    if key == "quadratic":
+        A = spec.env["A"]
+        return 0.5 * (A + A.T)
+    if key == "rosenbrock":
+        u, v = x
+        return np.array([[2.0 - 400.0 * v + 1200.0 * u**2, -400.0 * u], [-400.0 * u, 200.0]])
+    if key == "logsumexp":
+        p = np.exp(x - x.max())
+        p /= p.sum()
+        return np.diag(p) - np.outer(p, p)
+    raise KeyError(key)
+
+
+def cases(rng: np.random.Generator) -> list[Call]:
+    n = int(rng.integers(3, 6))
+    A = rng.normal(size=(n, n))
+    Q, _ = np.linalg.qr(rng.normal(size=(4, 4)))
+
+    def rotated(eigenvalues):
+        q = Q[: len(eigenvalues), : len(eigenvalues)]
+        q, _ = np.linalg.qr(q)
+        return (q * np.asarray(eigenvalues, dtype=float)) @ q.T
+
+    return [
+        Call(
+            "quadratic",
+            "numerical_hessian",
+            (
+                FnSpec(QUADRATIC.source, "grad", {"A": A, "b": rng.normal(size=n)}),
+                rng.normal(size=n),
+            ),
+            label=f"the gradient of x^T A x / 2 + b^T x, n = {n}",
+        ),
+        Call(
+            "rosenbrock",
+            "numerical_hessian",
+            (ROSENBROCK, rng.uniform(-1.5, 1.5, size=2)),
+            label="the gradient of the Rosenbrock function",
+        ),
+        Call(
+            "logsumexp",
+            "numerical_hessian",
+            (LOGSUMEXP, rng.normal(size=5)),
+            label="the gradient of log-sum-exp (the softmax) at a random x of length 5",
+        ),
+        Call(
+            "approximate",
+            "numerical_hessian",
+            (APPROXIMATE, rng.normal(size=3)),
+            label="an approximate gradient oracle (itself a finite difference)",
+        ),
+        Call(
+            "coupled",
+            "numerical_hessian",
+            (COUPLED, np.zeros(2)),
+            label="a 2-d function at its critical point 0",
+        ),
+        Call(
+            "minimum",
+            "classify_critical_point",
+            (rotated(rng.uniform(0.5, 3, size=4)),),
+            label="a random positive definite Hessian",
+        ),
+        Call(
+            "maximum",
+            "classify_critical_point",
+            (rotated(-rng.uniform(0.5, 3, size=3)),),
+            label="a random negative definite Hessian",
+        ),
+        Call(
+            "diagonal",
+            "classify_critical_point",
+            (np.array([[1.0, 3.0], [3.0, 1.0]]),),
+            label="the Hessian [[1, 3], [3, 1]]",
+        ),
+        Call(
+            "saddle_zero",
+            "classify_critical_point",
+            (rotated([2.0, 0.0, -1.0]),),
+            label="a Hessian with eigenvalues 2, 0 and -1",
+        ),
+        Call(
+            "flat",
+            "classify_critical_point",
+            (np.diag([0.0, 2.0]),),
+            label="the Hessian diag(0, 2) of x^4 + y^2 at 0",
+        ),
+        Call(
+            "tiny",
+            "classify_critical_point",
+            (rotated([1.0, 1e-9, 3.0]),),
+            label="a Hessian with eigenvalues 1, 1e-9 and 3",
+        ),
+        Call(
+            "flat_max",
+            "classify_critical_point",
+            (np.diag([-1.0, 0.0]),),
+            label="the Hessian diag(-1, 0)",
+        ),
+    ]
+
+
+def _label(g: Grader, *keys: str):
+    def run() -> str | None:
+        for key in keys:
+            call = g.call(key)
+            got = g.output(key)
+            want = g.expected(key)
+            if not isinstance(got, str):
+                return f"classify_critical_point() on {call.description} should return a string, e.g. '{want}'"
+            if got != want:
+                eigenvalues = np.round(np.linalg.eigvalsh(np.asarray(g.args(key)[0])), 6)
+                return f"{call.description} has eigenvalues {eigenvalues}, so the point is a {want}; you said '{got[:30]}'"
+        return None
+
+    return run
+
+
+def grade(g: Grader) -> None:
+    for key, name, points in (
+        ("quadratic", "the Hessian of a quadratic is A's symmetric part", 2),
+        ("rosenbrock", "the Rosenbrock Hessian", 1),
+        ("logsumexp", "log-sum-exp: diag(p) - p p^T", 1),
+    ):
+        spec, x = g.args(key)
+        g.check_close(
+            name,
+            key,
+            rtol=1e-5,
+            atol=1e-6,
+            points=points,
+            expected=_exact(key, spec, np.asarray(x)),
+            hint="Column j is (grad(x + eps e_j) - grad(x - eps e_j)) / (2 eps); the result has shape (n, n)",
+        )
+
+    def symmetric() -> str | None:
+        H = g.array("approximate")
+        gap = float(np.abs(H - H.T).max())
+        if gap > 1e-12:
+            return f"on {g.call('approximate').description} your Hessian differs from its transpose by up to {gap:.3g}"
+        return None
+
+    g.custom(
+        "the estimate is exactly symmetric",
+        symmetric,
+        points=1,
+        hint="A Hessian is symmetric but a finite-difference estimate is not quite; return (H + H.T) / 2",
+    )
+    g.custom("classifies definite Hessians", _label(g, "minimum", "maximum"), points=1)
+    g.custom(
+        "a positive diagonal is not enough",
+        _label(g, "diagonal"),
+        points=2,
+        hint="Use the eigenvalues (np.linalg.eigvalsh), not the diagonal entries",
+    )
+    g.custom("a saddle may have zero eigenvalues too", _label(g, "saddle_zero"), points=1)
+    g.custom(
+        "zero curvature makes the test inconclusive",
+        _label(g, "flat", "tiny", "flat_max"),
+        points=1,
+        hint="With an eigenvalue within tol of zero and none of the opposite sign, the point is degenerate",
+    )
+
+
+def figures(g: Grader) -> None:
+    reference = np.asarray(g.expected("coupled"))
+    yours = g.try_array("coupled")
+    grid = np.linspace(-1.0, 1.0, 41)
+    d1, d2 = np.meshgrid(grid, grid)
+    fig = make_subplots(
+        rows=1, cols=2, subplot_titles=("your quadratic model", "reference quadratic model")
+    )
+    for col, H in ((1, yours), (2, reference)):
+        if H is None or not np.all(np.isfinite(H)):
+            continue
+        q = 0.5 * (H[0, 0] * d1**2 + (H[0, 1] + H[1, 0]) * d1 * d2 + H[1, 1] * d2**2)
+        fig.add_trace(
+            go.Contour(
+                x=grid,
+                y=grid,
+                z=q,
+                colorscale="RdBu",
+                reversescale=True,
+                showscale=False,
+                ncontours=18,
+                contours={"coloring": "heatmap"},
+            ),
+            row=1,
+            col=col,
+        )
+        lam, V = np.linalg.eigh(0.5 * (H + H.T))
+        for i in range(2):
+            v = 0.9 * V[:, i]
+            fig.add_trace(
+                go.Scatter(
+                    x=[-v[0], v[0]],
+                    y=[-v[1], v[1]],
+                    mode="lines",
+                    showlegend=False,
+                    line={"color": "#2563eb" if col == 1 else "#f97316", "width": 3},
+                ),
+                row=1,
+                col=col,
+            )
+    fig.update_layout(
+        title={
+            "text": "f(x + d) − f(x) ≈ ½ dᵀ H d at the critical point, with H's eigenvector axes"
+        },
+        height=400,
+    )
+    g.figure(fig)

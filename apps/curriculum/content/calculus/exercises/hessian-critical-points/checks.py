@@ -230,7 +230,7 @@ def figures(g: Grader) -> None:
             row=1,
             col=col,
         )
-        lam, V = np.linalg.eigh(0.5 * (H + H.T))
+        _, V = np.linalg.eigh(0.5 * (H + H.T))
         for i in range(2):
             v = 0.9 * V[:, i]
             fig.add_trace(

@@ -76,7 +76,7 @@ def grade(g: Grader) -> None:
     g.custom("Q x + c + A^T lam = 0", stationary, points=2)
 
     def optimal():
-        q, c, a, b = g.args("random")
+        q, c, _, _ = g.args("random")
         x = g.array("random", 0)
         ref = np.asarray(g.expected("random", 0))
 

@@ -1,0 +1,93 @@
+"""Shared fixtures: the real curriculum synced once per test database, and user factories."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Every test database starts with the course synced from disk, as `make run` does."""
+    with django_db_blocker.unblock():
+        call_command("sync_curriculum", verbosity=0)
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    from django.contrib.auth import get_user_model
+
+    from apps.progress.models import Role
+    from apps.progress.services import profile_ensure
+
+    def factory(
+        username: str | None = None, *, role: str = Role.LEARNER, password: str = "pw-for-tests-1"
+    ) -> Any:
+        user = get_user_model().objects.create_user(
+            username=username or f"user{next(_counter)}", password=password
+        )
+        profile_ensure(user=user, role=role)
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def alice(make_user: Callable[..., Any]) -> Any:
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(make_user: Callable[..., Any]) -> Any:
+    return make_user("bob")
+
+
+@pytest.fixture
+def teacher(make_user: Callable[..., Any]) -> Any:
+    from apps.progress.models import Role
+
+    return make_user("teacher", role=Role.INSTRUCTOR)
+
+
+@pytest.fixture
+def make_cohort(db: Any) -> Callable[..., Any]:
+    from apps.progress.models import Enrollment
+    from apps.progress.services import cohort_create
+
+    def factory(instructor: Any, learners: list[Any] = (), name: str = "Cohort") -> Any:  # type: ignore[assignment]
+        cohort = cohort_create(name=name, instructor=instructor)
+        for learner in learners:
+            Enrollment.objects.create(cohort=cohort, user=learner)
+        return cohort
+
+    return factory
+
+
+@pytest.fixture
+def api_client() -> Any:
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+def services_available() -> tuple[bool, str]:
+    if not os.environ.get("REDIS_URL"):
+        return False, "REDIS_URL is not set (CI sets it for `make test-services`)"
+    return True, ""
+
+
+@pytest.fixture
+def live_db(transactional_db: Any) -> None:
+    """A committed-transactions database holding the course.
+
+    Transactional tests truncate every table when they finish, the synced curriculum with
+    them, so each one syncs again (idempotent, and cheap once lessons are cached).
+    """
+    call_command("sync_curriculum", verbosity=0)

@@ -1,0 +1,148 @@
+"""The grading engine through the real sandbox: verdicts no submission can forge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from apps.curriculum.loader import load_curriculum
+from apps.sandbox.grading.engine import grade_code
+from apps.sandbox.grading.runners import SandboxRunner
+
+SOFTMAX_DIR = (
+    Path(__file__).resolve().parents[2] / "apps/curriculum/content/probability/exercises/softmax"
+)
+SOLUTION = (SOFTMAX_DIR / "solution.py").read_text()
+
+
+@pytest.fixture(scope="module")
+def softmax():
+    return load_curriculum().exercise("softmax")
+
+
+def grade(exercise, code, seed=7):
+    return grade_code(exercise, code, runner=SandboxRunner(), seed=seed)
+
+
+def test_the_reference_passes_with_full_score(softmax) -> None:
+    result = grade(softmax, SOLUTION)
+    assert result["status"] == "passed"
+    assert result["score"] == 1.0
+    assert all(check["passed"] for check in result["checks"])
+    assert result["figures"] and result["figures"][0]["data"]
+
+
+def test_an_overflowing_softmax_fails_with_a_message_naming_the_overflow(softmax) -> None:
+    code = "import numpy as np\ndef softmax(z):\n    e = np.exp(z)\n    return e / e.sum(axis=-1, keepdims=True)\n"
+    result = grade(softmax, code)
+    assert result["status"] == "failed"
+    assert 0 < result["score"] < 1
+    failed = {c["name"]: c["message"] for c in result["checks"] if not c["passed"]}
+    assert "stable for logits near 1000" in failed
+    assert "NaN" in failed["stable for logits near 1000"]
+    assert "subtract the row maximum" in failed["stable for logits near 1000"]
+    assert result["checks"][0]["passed"] is False, "failed checks come first"
+
+
+def test_an_exception_reports_the_learners_line_number(softmax) -> None:
+    result = grade(
+        softmax, "import numpy as np\n\ndef softmax(z):\n    return z / 0 + undefined_name\n"
+    )
+    assert result["status"] == "error"
+    assert result["error"]["type"] == "NameError"
+    assert result["error"]["line"] == 4
+    assert "submission.py" in result["error"]["traceback"]
+    assert "runner" not in result["error"]["traceback"]
+
+
+def test_a_syntax_error_reports_its_line(softmax) -> None:
+    result = grade(softmax, "def softmax(z):\n    return (z\n\n\n")
+    assert result["status"] == "error"
+    assert result["error"]["type"] == "SyntaxError"
+    assert result["error"]["line"] in (2, 3, 4, 5)
+    assert result["score"] == 0
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("", "empty"),
+        ("   \n\t\n", "empty"),
+        ("x = 1\x00", "NUL"),
+        ("# " + "x" * (64 * 1024) + "\n", "64 KiB"),
+    ],
+)
+def test_code_that_cannot_run_is_rejected_before_the_sandbox(softmax, code, reason) -> None:
+    result = grade(softmax, code)
+    assert result["status"] == "rejected"
+    assert reason in result["error"]["message"]
+
+
+def test_bytes_that_are_not_utf8_are_rejected(softmax) -> None:
+    result = grade(softmax, b"def softmax(z):\n    return '\xff\xfe'\n")
+    assert result["status"] == "rejected"
+    assert "UTF-8" in result["error"]["message"]
+
+
+def test_an_infinite_loop_is_a_timeout(softmax) -> None:
+    from dataclasses import replace
+
+    quick = replace(softmax, limits={"cpu_seconds": 1.0, "wall_seconds": 2.0, "memory_mb": 256})
+    result = grade(quick, "def softmax(z):\n    while True:\n        pass\n")
+    assert result["status"] == "timeout"
+    assert result["score"] == 0
+    assert "CPU" in result["error"]["message"] or "wall" in result["error"]["message"]
+
+
+def test_a_memory_bomb_is_a_memory_verdict(softmax) -> None:
+    result = grade(softmax, "import numpy as np\ndef softmax(z):\n    return np.ones((1 << 33,))\n")
+    assert result["status"] == "memory"
+
+
+FORGERIES = {
+    "eq always true": (
+        "class Sly:\n    def __eq__(self, other): return True\n"
+        "    def __array__(self, *a, **k): raise TypeError\n"
+        "def softmax(z):\n    return Sly()\n"
+    ),
+    "fake verdict on stdout": (
+        "import json\nprint(json.dumps({'status': 'passed', 'score': 1.0}))\n"
+        "def softmax(z):\n    return z\n"
+    ),
+    "os._exit before checks": "import os\ndef softmax(z):\n    os._exit(0)\n",
+    "monkey-patched numpy": (
+        "import numpy as np\nnp.allclose = lambda *a, **k: True\nnp.isfinite = lambda x: np.ones_like(x, bool)\n"
+        "def softmax(z):\n    return np.zeros_like(z)\n"
+    ),
+    "patched builtins": (
+        "import builtins\nbuiltins.abs = lambda x: 0\nbuiltins.all = lambda x: True\n"
+        "def softmax(z):\n    return z * 0\n"
+    ),
+    "exit from import": "raise SystemExit(0)\n",
+}
+
+
+@pytest.mark.parametrize("name", list(FORGERIES))
+def test_no_trick_turns_a_wrong_answer_into_a_pass(softmax, name) -> None:
+    result = grade(softmax, FORGERIES[name])
+    assert result["status"] != "passed"
+    assert result["score"] < 0.5
+    assert not all(check["passed"] for check in result["checks"])
+
+
+def test_a_fake_verdict_printed_is_only_output(softmax) -> None:
+    result = grade(softmax, FORGERIES["fake verdict on stdout"])
+    assert '"status": "passed"' in result["stdout"]
+    assert result["status"] == "failed"
+
+
+def test_a_new_seed_draws_new_hidden_cases(softmax) -> None:
+    import numpy as np
+
+    from apps.sandbox.grading.engine import exercise_checks
+
+    cases = exercise_checks(softmax).cases
+    first = cases(np.random.default_rng(1))[0].args[0]
+    second = cases(np.random.default_rng(2))[0].args[0]
+    assert first.shape != second.shape or not np.allclose(first, second)

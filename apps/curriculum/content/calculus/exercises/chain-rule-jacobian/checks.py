@@ -143,10 +143,11 @@ def grade(g: Grader) -> None:
 
 
 def figures(g: Grader) -> None:
-    g.figure(
-        plots.heatmap_pair(
-            g.try_array("two"),
-            np.asarray(g.expected("two")),
-            title="Jacobian of the two-layer network: rows are outputs, columns are inputs",
-        )
+    fig = plots.heatmap_pair(
+        g.try_array("two"),
+        np.asarray(g.expected("two")),
+        title="Jacobian of the two-layer network: rows are outputs, columns are inputs",
     )
+    top = float(np.abs(np.asarray(g.expected("two"))).max()) or 1.0
+    fig.update_traces(zmin=-top, zmax=top)  # one colour scale for both panels
+    g.figure(fig)

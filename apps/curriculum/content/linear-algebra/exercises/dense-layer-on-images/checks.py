@@ -89,11 +89,14 @@ def grade(g: Grader) -> None:
 
 
 def figures(g: Grader) -> None:
-    g.figure(
-        plots.heatmap_pair(
-            g.try_array("batch"),
-            np.asarray(g.expected("batch")),
-            title="Activations: one row per image, one column per unit",
-            colorscale="Viridis",
-        )
+    fig = plots.heatmap_pair(
+        g.try_array("batch"),
+        np.asarray(g.expected("batch")),
+        title="Activations: one row per image, one column per unit",
+        colorscale="Viridis",
     )
+    reference = np.asarray(g.expected("batch"))
+    fig.update_traces(
+        zmin=float(reference.min()), zmax=float(reference.max())
+    )  # one colour scale for both
+    g.figure(fig)

@@ -150,11 +150,14 @@ def figures(g: Grader) -> None:
         opacity=0.35,
     )
     g.figure(fig)
-    g.figure(
-        plots.heatmap_pair(
-            g.try_array("image"),
-            np.asarray(g.expected("image")),
-            title=f"The image at rank k = {int(g.args('image')[1])}",
-            colorscale="Greys",
-        )
+    fig = plots.heatmap_pair(
+        g.try_array("image"),
+        np.asarray(g.expected("image")),
+        title=f"The image at rank k = {int(g.args('image')[1])}",
+        colorscale="Greys",
     )
+    reference = np.asarray(g.expected("image"))
+    fig.update_traces(
+        zmin=float(reference.min()), zmax=float(reference.max())
+    )  # one colour scale for both
+    g.figure(fig)

@@ -1,0 +1,131 @@
+"""The course on disk, proved gradeable through the real sandbox, exercise by exercise."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+
+import pytest
+
+from apps.curriculum.figures import MAX_FIGURE_BYTES
+from apps.curriculum.loader import load_curriculum
+from apps.sandbox.grading.engine import grade_code
+from apps.sandbox.grading.runners import SandboxRunner
+
+CURRICULUM = load_curriculum()
+EXERCISES = sorted(CURRICULUM.exercises_by_slug)
+MODULE_SLUGS = [
+    "linear-algebra",
+    "probability",
+    "calculus",
+    "optimization",
+    "dnn",
+    "cnn",
+    "rnn",
+    "deep-rl",
+    "generative",
+    "information-bottleneck",
+]
+CANONICAL = {
+    "power-iteration": ("linear-algebra", "power_iteration(A, num_iters=100)"),
+    "softmax": ("probability", "softmax(z)"),
+    "cross-entropy": ("probability", "cross_entropy(logits, labels)"),
+    "entropy": ("probability", "entropy(p)"),
+    "numerical-gradient": ("calculus", "numerical_gradient(f, x, eps=1e-5)"),
+    "gradient-descent": ("optimization", "gradient_descent(grad, x0, lr, steps)"),
+    "conv2d": ("cnn", "conv2d(image, kernel)"),
+    "value-iteration": ("deep-rl", "value_iteration(P, R, gamma, tol=1e-8)"),
+}
+MISTAKES = [
+    (slug, path)
+    for slug in EXERCISES
+    for path in sorted((CURRICULUM.exercise(slug).directory / "mistakes").glob("*.py"))
+]
+RUNNER = SandboxRunner()
+
+
+@cache
+def graded(slug: str, which: str, seed: int) -> dict:
+    exercise = CURRICULUM.exercise(slug)
+    code = exercise.starter if which == "starter" else exercise.solution_path.read_text()
+    return grade_code(exercise, code, runner=RUNNER, seed=seed)
+
+
+def test_the_course_has_ten_modules_in_order_foundations_first() -> None:
+    assert [m.slug for m in CURRICULUM.modules] == MODULE_SLUGS
+    kinds = [m.kind for m in CURRICULUM.modules]
+    assert kinds == ["foundation"] * 4 + ["stage"] * 6
+
+
+@pytest.mark.parametrize("module", CURRICULUM.modules, ids=lambda m: m.slug)
+def test_every_module_has_an_overview_lessons_exercises_and_reading(module) -> None:
+    assert len(module.overview.split()) >= 40, "a one-paragraph overview"
+    assert len(module.lessons) >= 2
+    assert len(module.exercises) >= 4
+    assert module.further_reading
+
+
+def test_the_course_has_at_least_forty_exercises_with_unique_slugs() -> None:
+    assert len(EXERCISES) >= 40
+
+
+@pytest.mark.parametrize("slug", sorted(CANONICAL))
+def test_the_canonical_exercises_keep_their_module_and_signature(slug) -> None:
+    module, signature = CANONICAL[slug]
+    exercise = CURRICULUM.exercise(slug)
+    assert exercise.module_slug == module
+    assert exercise.functions[0].signature.replace(" ", "") == signature.replace(" ", "")
+
+
+@pytest.mark.parametrize("slug", EXERCISES)
+def test_the_reference_solution_passes_every_check(slug) -> None:
+    for seed in (11, 12):
+        result = graded(slug, "solution", seed)
+        failed = [f"{c['name']}: {c['message']}" for c in result["checks"] if not c["passed"]]
+        assert result["status"] == "passed", (result["status"], result["error"], failed)
+        assert result["score"] == 1.0
+
+
+@pytest.mark.parametrize("slug", EXERCISES)
+def test_the_starter_code_fails(slug) -> None:
+    result = graded(slug, "starter", 11)
+    assert result["status"] != "passed"
+    assert result["score"] < 1.0
+
+
+@pytest.mark.parametrize("slug", EXERCISES)
+def test_every_exercise_draws_a_figure_under_the_size_cap(slug) -> None:
+    figures = graded(slug, "solution", 11)["figures"]
+    assert figures, "at least one figure from the learner's result"
+    for figure in figures:
+        assert figure["data"], "a figure with traces"
+        assert len(json.dumps(figure)) <= MAX_FIGURE_BYTES
+
+
+@pytest.mark.parametrize("slug", EXERCISES)
+def test_every_exercise_has_hints_and_a_mistake_to_learn_from(slug) -> None:
+    exercise = CURRICULUM.exercise(slug)
+    assert len(exercise.hints) >= 2
+    assert list((exercise.directory / "mistakes").glob("*.py")), (
+        "at least one plausible wrong answer"
+    )
+
+
+@pytest.mark.parametrize(("slug", "path"), MISTAKES, ids=[f"{s}/{p.stem}" for s, p in MISTAKES])
+def test_a_plausible_mistake_fails_with_a_message_that_names_it(slug, path) -> None:
+    source = path.read_text()
+    match = re.match(r"# expect: (.+)", source)
+    assert match, f"{path} must start with '# expect: <text of the failing message>'"
+    expected = match.group(1).strip()
+    result = grade_code(CURRICULUM.exercise(slug), source, runner=RUNNER, seed=5)
+    assert result["status"] != "passed"
+    messages = [c["message"] for c in result["checks"] if not c["passed"]]
+    if result["error"]:
+        messages.append(result["error"]["message"])
+    assert any(expected in message for message in messages), messages
+
+
+@pytest.mark.parametrize("slug", sorted(CANONICAL))
+def test_every_canonical_exercise_has_its_classic_mistake(slug) -> None:
+    assert list((CURRICULUM.exercise(slug).directory / "mistakes").glob("*.py"))

@@ -39,7 +39,7 @@ def test_a_lesson_reference_that_does_not_exist_is_an_error(content: Path) -> No
 def test_a_duplicate_uuid_is_an_error(content: Path) -> None:
     softmax = content / "probability/exercises/softmax"
     shutil.copytree(softmax, content / "probability/exercises/softmax-copy")
-    with pytest.raises(ContentError, match="uuid .* is also used"):
+    with pytest.raises(ContentError, match=r"uuid .* is also used"):
         load_curriculum(content)
 
 

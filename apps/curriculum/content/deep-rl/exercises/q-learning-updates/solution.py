@@ -1,0 +1,10 @@
+import numpy as np
+
+
+def q_learning_updates(Q0, transitions, alpha, gamma):
+    """Apply Q[s,a] += alpha (r + gamma max_a' Q[s',a'] - Q[s,a]) for each row (s, a, r, s')."""
+    Q = np.array(Q0, dtype=float)
+    for s, a, r, s_next in np.asarray(transitions, dtype=float).reshape(-1, 4):
+        s, a, s_next = int(s), int(a), int(s_next)
+        Q[s, a] += alpha * (r + gamma * Q[s_next].max() - Q[s, a])
+    return Q

@@ -2,7 +2,7 @@
 import { api } from "./api.js";
 import { clear, h } from "./dom.js";
 import { drawFigure, readJson } from "./plots.js";
-import { renderResult } from "./result.js";
+import { renderResult, when } from "./result.js";
 
 // Usernames are learner-chosen: Plotly reads a few tags in labels, so keep them plain text.
 const plain = (text) => String(text).replace(/[<>&]/g, (c) => ({ "<": "‹", ">": "›", "&": "＆" })[c]);
@@ -12,7 +12,7 @@ const heatmapEl = document.getElementById("heatmap");
 if (heatmap && heatmapEl && heatmap.learners.length && heatmap.exercises.length) {
   const rows = heatmap.learners.map(plain);
   const columns = heatmap.exercises.map(plain);
-  const height = Math.max(260, 90 + 28 * rows.length);
+  const height = Math.max(220, 150 + 30 * rows.length);
   drawFigure(
     heatmapEl,
     {
@@ -38,7 +38,7 @@ if (heatmap && heatmapEl && heatmap.learners.length && heatmap.exercises.length)
       ],
       layout: {
         height,
-        margin: { l: 120, r: 20, t: 20, b: 140 },
+        margin: { l: 20, r: 20, t: 10, b: 20 },
         xaxis: { tickangle: -45, automargin: true },
         yaxis: { autorange: "reversed", automargin: true },
         plot_bgcolor: "#f8fafc",
@@ -60,7 +60,7 @@ if (viewer) {
       heading.textContent = "Loading…";
       try {
         const result = await api(`/api/v1/submissions/${encodeURIComponent(button.dataset.submission)}/`);
-        heading.textContent = `${result.exercise} · attempt of ${new Date(result.created_at).toLocaleString()}`;
+        heading.textContent = `${result.exercise} · attempt of ${when(result.created_at)}`;
         const resultEl = h("div", { class: "result" });
         body.append(resultEl, h("h4", { text: "Submitted code" }), h("pre", { class: "code-view", text: result.code || "" }));
         renderResult(resultEl, result, {});

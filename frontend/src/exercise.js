@@ -7,7 +7,7 @@ import { api, ApiError, PENDING, pollSubmission } from "./api.js";
 import { clear, h } from "./dom.js";
 import { richText } from "./math.js";
 import { readJson } from "./plots.js";
-import { percent, renderResult, STATUS_LABELS } from "./result.js";
+import { percent, renderResult, STATUS_LABELS, when as formatWhen } from "./result.js";
 
 const config = readJson("exercise-config");
 const editorHost = document.getElementById("editor");
@@ -86,7 +86,6 @@ function showResult(result, heading) {
 }
 
 function historyItem(entry) {
-  const when = new Date(entry.created_at);
   const button = h("button", { type: "button", class: "link-button", "data-submission": entry.id, text: "View" });
   button.addEventListener("click", () => viewPast(entry.id));
   return h(
@@ -94,7 +93,7 @@ function historyItem(entry) {
     { class: `history-item status-${entry.status}` },
     h("span", { class: `badge badge-${entry.status}`, text: entry.status.charAt(0).toUpperCase() + entry.status.slice(1) }),
     h("span", { class: "history-score", text: percent(entry.score) }),
-    h("time", { datetime: entry.created_at, text: when.toLocaleString() }),
+    h("time", { datetime: entry.created_at, text: formatWhen(entry.created_at) }),
     button,
   );
 }
@@ -156,8 +155,7 @@ async function viewPast(id) {
   try {
     const result = await api(`/api/v1/submissions/${encodeURIComponent(id)}/`);
     setStatus("");
-    const when = new Date(result.created_at).toLocaleString();
-    showResult(result, `Attempt of ${when}`);
+    showResult(result, `Attempt of ${formatWhen(result.created_at)}`);
     const restore = h("button", { type: "button", class: "button secondary", text: "Put this attempt's code in the editor" });
     restore.addEventListener("click", () => {
       setCode(result.code);

@@ -16,6 +16,14 @@ export const STATUS_LABELS = {
 const REVIEW_RE = /\s*\(review: (\/learn\/[a-z0-9-]+\/[a-z0-9-]+\/)\)\s*$/;
 const OUTPUT_LIMIT = 4000;
 
+export function when(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  return date.toLocaleString(undefined, {
+    day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
+  });
+}
+
 export function percent(score) {
   return `${Math.round((Number(score) || 0) * 100)}%`;
 }
@@ -128,5 +136,5 @@ export function renderResult(container, result, options = {}) {
 
   const out = outputBlock("Output (stdout)", result.stdout || "", true);
   const err = outputBlock("Errors (stderr)", result.stderr || "", true);
-  if (out || err) container.append(h("h4", { text: "Output" }), out, err);
+  if (out || err) container.append(...[h("h4", { text: "Output" }), out, err].filter(Boolean));
 }

@@ -102,7 +102,9 @@ def _encode_value(value: Any, blobs: list[bytes], depth: int, budget: list[int])
         if array.nbytes > MAX_ARRAY_BYTES:
             raise WireError(f"array of {array.nbytes} bytes is over {MAX_ARRAY_BYTES}")
         buffer = io.BytesIO()
-        np.lib.format.write_array(buffer, np.ascontiguousarray(array), allow_pickle=False)
+        # np.ascontiguousarray would turn a 0-d array into shape (1,): keep the shape.
+        contiguous = array if array.flags.c_contiguous else array.copy(order="C")
+        np.lib.format.write_array(buffer, contiguous, allow_pickle=False)
         blobs.append(buffer.getvalue())
         return {"__nd__": len(blobs) - 1}
     if kind is list:

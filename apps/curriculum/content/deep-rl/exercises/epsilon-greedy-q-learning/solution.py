@@ -11,10 +11,7 @@ def q_learning(P, R, gamma, alpha, epsilon, steps, seed):
     Q = np.zeros((S, A))
     s = 0
     for _ in range(steps):
-        if rng.random() < epsilon:
-            a = int(rng.integers(A))
-        else:
-            a = int(np.argmax(Q[s]))
+        a = int(rng.integers(A)) if rng.random() < epsilon else int(np.argmax(Q[s]))
         s_next = min(int(np.searchsorted(cumulative[s, a], rng.random(), side="right")), S - 1)
         Q[s, a] += alpha * (R[s, a] + gamma * Q[s_next].max() - Q[s, a])
         s = s_next

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FAST, PROJECT_ROOT, processes_of
 
 from apps.sandbox.runner import Limits, RunResult, ZygotePool
 from apps.sandbox.runner.wire import Unsupported
+from tests.sandbox.conftest import FAST, PROJECT_ROOT, processes_of
 
 pytestmark = pytest.mark.usefixtures("host_guard")
 

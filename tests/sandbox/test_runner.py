@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import FAST
 
 from apps.sandbox.runner import (
     Limits,
@@ -14,6 +13,7 @@ from apps.sandbox.runner import (
     default_pool,
 )
 from apps.sandbox.runner.wire import FnSpec
+from tests.sandbox.conftest import FAST
 
 SOFTMAX = """\
 import numpy as np

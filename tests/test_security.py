@@ -84,3 +84,29 @@ def test_api_writes_with_session_auth_need_the_csrf_token(alice) -> None:
     )
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
+
+
+def test_failed_logins_on_the_site_form_are_throttled(client, make_user, settings) -> None:
+    make_user("dave", password="a-long-password-1")
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "login": "3/min",
+        },
+    }
+    cache.clear()
+    try:
+        codes = [
+            client.post("/accounts/login/", {"username": "dave", "password": "guess"}).status_code
+            for _ in range(4)
+        ]
+        blocked = client.post(
+            "/accounts/login/", {"username": "dave", "password": "a-long-password-1"}
+        )
+    finally:
+        cache.clear()
+    assert codes == [200, 200, 200, 429]
+    assert blocked.status_code == 429
+    assert "Too many failed logins" in blocked.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -1,0 +1,45 @@
+"""Failed logins on the site's form are limited per client address, like the token API."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+
+_PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600}
+
+
+def _rate() -> tuple[int, int]:
+    """(attempts, seconds) from DLMATH_LOGIN_RATE, the same setting the API throttle reads."""
+    raw = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"]
+    count, period = raw.split("/")
+    return int(count), _PERIODS[period]
+
+
+def _key(request: HttpRequest) -> str:
+    return f"login-failures:{request.META.get('REMOTE_ADDR', 'unknown')}"
+
+
+class ThrottledLoginView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        limit, _ = _rate()
+        if cache.get(_key(request), 0) >= limit:
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, "Too many failed logins from here. Wait a minute and try again.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):  # type: ignore[no-untyped-def]
+        _, seconds = _rate()
+        key = _key(self.request)
+        # add() starts the window on the first failure; incr() keeps its expiry.
+        if not cache.add(key, 1, timeout=seconds):
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, timeout=seconds)
+        return super().form_invalid(form)

@@ -1,0 +1,220 @@
+"""Dashboard and progress reads at cohort scale, on a database filled by generate_load_data.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dlmath_bench \\
+        .venv/bin/python bench/scale.py [--runs 7] [--cohort-id N] [--username U]
+
+Times (median of ``--runs``, after one warm-up) with query counts:
+- the dashboard data: ``cohort_progress`` for a 200-learner cohort, and its CSV rendering;
+- ``cohort_progress`` for cohorts of 10 / 200 / 1,000 learners (built inside a transaction
+  that is rolled back), to show the query count does not grow with the cohort;
+- ``progress_for_user`` for the learner with the most submissions.
+Then EXPLAIN ANALYZE of each query issued, with the indexes (or sequential scans) serving it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/dlmath_bench"
+SCAN = re.compile(r"(Index Only Scan|Index Scan|Bitmap Index Scan|Seq Scan)(?: using| on) (\S+)")
+
+
+def setup(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-scale-not-a-secret")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dlmath.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def measure(fn: Callable[[], Any], runs: int) -> tuple[float, int, list[str], Any]:
+    """(median ms, queries per call, the SQL of one call, the last result)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fn()  # warm: connection, caches, compiled querysets
+    timings = []
+    result = None
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            result = fn()
+            timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings), len(captured), [q["sql"] for q in captured], result
+
+
+def explain(sql: str) -> tuple[float, list[str]]:
+    """(execution ms, 'Index Scan using x' / 'Seq Scan on t' nodes) of one query."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
+        plan = [row[0] for row in cursor.fetchall()]
+    execution = next(
+        (float(line.split(":")[1].split()[0]) for line in plan if "Execution Time" in line), 0.0
+    )
+    nodes = []
+    for line in plan:
+        match = SCAN.search(line)
+        if match:
+            nodes.append(
+                f"{match.group(1)} {'on' if 'Seq' in match.group(1) else 'using'} {match.group(2)}"
+            )
+    return execution, nodes
+
+
+def print_plans(title: str, queries: list[str]) -> None:
+    print(f"  plans, {title}:")
+    for number, sql in enumerate(queries, 1):
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        execution, nodes = explain(sql)
+        table = re.search(r'FROM "(\w+)"', sql)
+        print(
+            f"    q{number} FROM {table.group(1) if table else '?'}: {execution:.2f} ms in "
+            f"PostgreSQL; {', '.join(dict.fromkeys(nodes)) or 'no table scans'}"
+        )
+
+
+def indexes(tables: list[str]) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes "
+            "WHERE tablename = ANY(%s) ORDER BY tablename, indexname",
+            [tables],
+        )
+        rows = cursor.fetchall()
+    print("indexes on the tables read:")
+    for table, _, definition in rows:
+        print(
+            f"  {table}: {definition.split(' USING ')[0].replace('CREATE ', '')} "
+            f"USING {definition.split(' USING ')[1]}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    )
+    parser.add_argument("--cohort-id", type=int, help="default: the first 200-learner load cohort")
+    parser.add_argument("--username", help="default: the learner with the most submissions")
+    parser.add_argument("--no-plans", action="store_true")
+    args = parser.parse_args()
+    setup(args.database_url)
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+    from django.db.models import Count
+
+    from apps.progress.exports import cohort_progress_csv
+    from apps.progress.models import Cohort, Enrollment, ExerciseProgress
+    from apps.progress.selectors import cohort_progress, progress_for_user
+    from apps.sandbox.models import Submission
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("bench/scale.py measures PostgreSQL: set DATABASE_URL")
+    user_model = get_user_model()
+    submissions = Submission.objects.count()
+    learners = user_model.objects.count()
+    print(
+        f"database: {connection.settings_dict['NAME']} on PostgreSQL "
+        f"{connection.cursor().connection.info.server_version}: {learners} users, "
+        f"{Enrollment.objects.count()} enrolments, {submissions} submissions, "
+        f"{ExerciseProgress.objects.count()} exercise-progress rows"
+    )
+    if args.cohort_id:
+        cohort = Cohort.objects.get(pk=args.cohort_id)
+    else:
+        cohort = (
+            Cohort.objects.annotate(n=Count("enrollments"))
+            .filter(n__gte=200)
+            .order_by("name", "id")
+            .first()
+        )
+        if cohort is None:
+            raise SystemExit("no 200-learner cohort: run `manage.py generate_load_data` first")
+    size = cohort.enrollments.count()
+
+    def dashboard() -> Any:
+        return cohort_progress(cohort=cohort)
+
+    ms, queries, sql, progress = measure(dashboard, args.runs)
+    print(
+        f"dashboard data, cohort {cohort.pk} '{cohort.name}' ({size} learners, "
+        f"{len(progress.exercises)} exercises), median of {args.runs}:"
+    )
+    print(f"  cohort_progress: {ms:.1f} ms, {queries} queries")
+    csv_ms, csv_queries, _, text = measure(lambda: cohort_progress_csv(progress), args.runs)
+    print(
+        f"  cohort_progress_csv (rendering only): {csv_ms:.1f} ms, {csv_queries} queries, "
+        f"{len(text) / 1024:.0f} KiB"
+    )
+    both_ms, both_queries, _, _ = measure(
+        lambda: cohort_progress_csv(cohort_progress(cohort=cohort)), args.runs
+    )
+    print(
+        f"  cohort_progress + CSV (the .csv endpoint's work): {both_ms:.1f} ms, "
+        f"{both_queries} queries"
+    )
+    dashboard_sql = sql
+
+    print("cohort size vs queries (temporary cohorts, rolled back):")
+    pool = list(Enrollment.objects.exclude(cohort=cohort).values_list("user_id", flat=True)[:1000])
+    for n in (10, 200, 1000):
+        if len(pool) < n:
+            print(f"  {n} learners: not enough learners in the database")
+            continue
+        with transaction.atomic():
+            temp = Cohort.objects.create(name=f"bench scale {n}")
+            Enrollment.objects.bulk_create(Enrollment(cohort=temp, user_id=u) for u in pool[:n])
+            t_ms, t_queries, _, _ = measure(lambda c=temp: cohort_progress(cohort=c), args.runs)
+            print(f"  {n:>5} learners: {t_ms:.1f} ms, {t_queries} queries")
+            transaction.set_rollback(True)
+
+    if args.username:
+        learner = user_model.objects.get(username=args.username)
+        count = Submission.objects.filter(user=learner).count()
+    else:
+        top = Submission.objects.values("user_id").annotate(n=Count("id")).order_by("-n").first()
+        if top is None:
+            raise SystemExit("no submissions: run `manage.py generate_load_data` first")
+        learner, count = user_model.objects.get(pk=top["user_id"]), top["n"]
+    ms, queries, learner_sql, result = measure(lambda: progress_for_user(user=learner), args.runs)
+    print(
+        f"progress_for_user, {learner.username} ({count} submissions, "
+        f"{result['exercises_passed']}/{result['exercises_total']} passed), "
+        f"median of {args.runs}: {ms:.1f} ms, {queries} queries"
+    )
+
+    if not args.no_plans:
+        print_plans("cohort_progress", dashboard_sql)
+        print_plans("progress_for_user", learner_sql)
+        indexes(
+            [
+                "progress_exerciseprogress",
+                "progress_enrollment",
+                "progress_moduleprogress",
+                "progress_lessonprogress",
+                "progress_activityday",
+                "auth_user",
+            ]
+        )
+
+
+if __name__ == "__main__":
+    main()

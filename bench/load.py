@@ -28,8 +28,10 @@ from typing import Any
 from e2e import (
     DEFAULT_DATABASE_URL,
     DEFAULT_REDIS_URL,
+    ROOT,
     bench_user,
     django_setup,
+    manage,
     percentile,
     prepare_database,
     service_env,
@@ -211,6 +213,9 @@ def main() -> None:
         url = args.url
         if url is None:
             prepare_database(env)
+            if not (ROOT / "staticfiles" / "staticfiles.json").exists():
+                # Pages render {% static %} through the manifest storage (as `make setup`).
+                manage(env, "collectstatic", "--noinput", "--verbosity", "0")
             url = start_gunicorn(env, args.workers, args.threads, args.log_dir)
         django_setup(env)
         acc = accounts()

@@ -165,6 +165,8 @@ def run_load(
         mine: dict[str, list[float]] = {name: [] for name, _, _ in targets}
         failed: dict[str, int] = {name: 0 for name, _, _ in targets}
         barrier.wait()
+        while not stop_at[0]:  # set by the main thread just after the barrier
+            time.sleep(0.0001)
         i = offset
         while time.perf_counter() < stop_at[0]:
             name, path, _ = targets[i % len(targets)]
@@ -187,9 +189,9 @@ def run_load(
     threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
     for thread in threads:
         thread.start()
-    stop_at[0] = time.perf_counter() + duration
-    started = time.perf_counter()
     barrier.wait()
+    started = time.perf_counter()
+    stop_at[0] = started + duration
     for thread in threads:
         thread.join()
     return timings, errors, time.perf_counter() - started
@@ -268,6 +270,15 @@ def main() -> None:
             raise SystemExit("nothing to load")
         # Warm up: every gunicorn thread imports, compiles templates, opens its connection.
         run_load(url, targets, args.clients, 2.0)
+        print("one client, sequential (no load), median of 10:")
+        for name, path, headers in targets:
+            single = Client(url, headers)
+            values = []
+            for _ in range(10):
+                started = time.perf_counter()
+                single.request("GET", path)
+                values.append((time.perf_counter() - started) * 1000)
+            print(f"  {name}: {statistics.median(values):.1f} ms")
         timings, errors, elapsed = run_load(url, targets, args.clients, args.duration)
 
         total = sum(len(t) for t in timings.values())

@@ -17,5 +17,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("apps.progress.urls")),
-    path("", include("apps.curriculum.urls")),
+    path("", include("apps.progress.course_urls")),
+    path("", include("apps.sandbox.urls")),
 ]

@@ -39,6 +39,10 @@ def user_is_instructor_of(*, instructor: AbstractBaseUser, learner_id: int) -> b
     return Enrollment.objects.filter(user_id=learner_id, cohort__instructors=instructor).exists()
 
 
+def cohort_has_learner(*, cohort: Cohort, user_id: int) -> bool:
+    return Enrollment.objects.filter(cohort=cohort, user_id=user_id).exists()
+
+
 def cohorts_for_instructor(*, instructor: AbstractBaseUser) -> QuerySet[Cohort]:
     return Cohort.objects.filter(instructors=instructor).order_by("name", "id")
 

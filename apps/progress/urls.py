@@ -8,11 +8,6 @@ urlpatterns = [
     path("progress/", views.progress_page, name="progress"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/<int:cohort_id>/", views.dashboard_cohort, name="dashboard-cohort"),
-    path(
-        "dashboard/<int:cohort_id>/learners/<int:user_id>/",
-        views.dashboard_learner,
-        name="dashboard-learner",
-    ),
     path("cohorts/join/", views.cohort_join_page, name="cohort-join"),
     path("accounts/signup/", views.signup, name="signup"),
     path(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from apps.progress.forms import JoinCohortForm, SignUpForm
-from apps.progress.models import Enrollment
 from apps.progress.selectors import (
     cohort_for_instructor,
     cohort_progress,
@@ -24,9 +23,6 @@ from apps.progress.selectors import (
     user_is_instructor,
 )
 from apps.progress.services import cohort_join, profile_ensure
-from apps.sandbox.selectors import submissions_of_learner_for_instructor
-
-ATTEMPTS_SHOWN = 200
 
 
 @login_required
@@ -135,29 +131,5 @@ def dashboard_cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "stats": stats,
             "csv_url": reverse("api-cohort-progress-csv", args=[cohort.pk]),
             "exercise_total": len(progress.exercises),
-        },
-    )
-
-
-@login_required
-def dashboard_learner(request: HttpRequest, cohort_id: int, user_id: int) -> HttpResponse:
-    cohort = _cohort_or_404(request, cohort_id)
-    if not Enrollment.objects.filter(cohort=cohort, user_id=user_id).exists():
-        raise Http404("That learner is not in this cohort.")
-    learner = get_user_model().objects.get(pk=user_id)
-    submissions = list(
-        submissions_of_learner_for_instructor(instructor=request.user, learner_id=user_id)
-        .defer("code", "stdout", "stderr", "checks")
-        .order_by("-created_at", "-id")[:ATTEMPTS_SHOWN]
-    )
-    progress = progress_for_user(user=learner)
-    return render(
-        request,
-        "progress/dashboard_learner.html",
-        {
-            "cohort": cohort,
-            "learner": learner,
-            "submissions": submissions,
-            "progress": progress,
         },
     )

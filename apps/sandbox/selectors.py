@@ -22,11 +22,14 @@ def submission_visible_to(*, submission_id: int, user: AbstractBaseUser) -> Subm
 
 
 def submission_history(
-    *, user: AbstractBaseUser, exercise_slug: str | None = None
+    *, user: AbstractBaseUser, exercise_slug: str | None = None, status: str | None = None
 ) -> QuerySet[Submission]:
+    """A learner's submissions, newest first, without the heavy result columns."""
     queryset = Submission.objects.filter(user=user).select_related("exercise")
     if exercise_slug:
         queryset = queryset.filter(exercise__slug=exercise_slug)
+    if status:
+        queryset = queryset.filter(status=status)
     return queryset.defer("figures", "code", "stdout", "stderr")
 
 
@@ -37,4 +40,14 @@ def submissions_of_learner_for_instructor(
         return Submission.objects.none()
     return (
         Submission.objects.filter(Q(user_id=learner_id)).select_related("exercise").defer("figures")
+    )
+
+
+def submission_latest(*, user: AbstractBaseUser, exercise_slug: str) -> Submission | None:
+    """The learner's most recent submission of an exercise (its code restores the editor)."""
+    return (
+        Submission.objects.filter(user=user, exercise__slug=exercise_slug)
+        .only("id", "code", "status", "created_at")
+        .order_by("-created_at", "-id")
+        .first()
     )

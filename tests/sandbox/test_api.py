@@ -187,3 +187,12 @@ def test_running_the_task_twice_grades_once(submit, alice) -> None:
     )
     assert Submission.objects.get(pk=submission_id).runs == 1
     assert ExerciseProgress.objects.get(user=alice).attempts == 1
+
+
+def test_history_can_be_filtered_by_verdict(submit, alice, api_client) -> None:
+    submit(alice, WRONG)
+    passed = submit(alice, SOLUTION).json()["id"]
+    api_client.force_authenticate(alice)
+    body = api_client.get(URL, {"status": "passed"}).json()
+    assert [item["id"] for item in body["results"]] == [passed]
+    assert api_client.get(URL, {"status": "bogus"}).status_code == 400

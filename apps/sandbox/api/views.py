@@ -1,7 +1,7 @@
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,6 +15,7 @@ from apps.sandbox.api.serializers import (
     SubmissionInputSerializer,
     SubmissionSerializer,
 )
+from apps.sandbox.models import SubmissionStatus
 
 
 class GradingUnavailable(APIException):
@@ -41,14 +42,28 @@ class ExerciseSubmissionsApi(ListAPIView):
     serializer_class = SubmissionHistorySerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
+        status_filter = self.request.query_params.get("status")
+        if status_filter and status_filter not in SubmissionStatus.values:
+            choices = ", ".join(SubmissionStatus.values)
+            raise ValidationError({"status": [f"must be one of {choices}"]})
         return selectors.submission_history(
-            user=self.request.user, exercise_slug=self.kwargs["slug"]
+            user=self.request.user, exercise_slug=self.kwargs["slug"], status=status_filter
         )
 
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
         if exercise_get(slug=self.kwargs["slug"]) is None:
             raise Http404
         return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "status", str, enum=SubmissionStatus.values, description="only this verdict"
+            )
+        ]
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         request=SubmissionInputSerializer,

@@ -8,6 +8,7 @@ host exists inside: no /proc, no /home, no project files, no host /tmp.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 
@@ -17,10 +18,42 @@ DEVICES_RW = ("null", "zero")
 DEVICES_RO = ("random", "urandom")
 TOP_LEVEL = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
 SHARED_ETC_FILES = ("ld.so.cache",)  # the dynamic linker's index: no secrets in it
+# Interpreter directories that live under /tmp (a venv in a CI checkout under /tmp) are
+# hidden by each run's private /tmp; they are bound here too and bound back per run.
+STASH = "/.python-under-tmp"
+MOUNTPOINT_CANDIDATES = ("/tmp", "/mnt", "/media", "/srv", "/opt", "/var/tmp")
 
 
+def _under(path: str, parent: str) -> bool:
+    return path == parent or path.startswith(parent.rstrip("/") + "/")
+
+
+def python_dirs_under_tmp() -> list[tuple[str, str]]:
+    """(stash path in the sandbox root, path the interpreter expects) for dirs under /tmp."""
+    return [
+        (f"{STASH}/{index}", path)
+        for index, path in enumerate(python_dirs())
+        if _under(path, "/tmp")
+    ]
+
+
+def build_mountpoint() -> str:
+    """A host directory to build the root on that hides none of the directories it binds."""
+    needed = [*python_dirs(), "/usr", "/dev", "/etc"]
+    for candidate in MOUNTPOINT_CANDIDATES:
+        usable = os.path.isdir(candidate) and not os.path.islink(candidate)
+        if usable and not any(_under(path, candidate) for path in needed):
+            return candidate
+    raise RuntimeError("no directory to build the sandbox root on hides nothing it needs")
+
+
+@functools.cache
 def python_dirs() -> list[str]:
-    """The interpreter prefix and every site-packages directory on sys.path, outermost only."""
+    """The interpreter prefix and every site-packages directory on sys.path, outermost only.
+
+    Cached: first called on the host filesystem, before the pivot, and the answer must not
+    change afterwards (inside the root, stashed directories are no longer where they were).
+    """
     candidates = {os.path.realpath(sys.base_prefix)}
     for entry in sys.path:
         if os.path.basename(entry) in ("site-packages", "dist-packages") and os.path.isdir(entry):
@@ -61,10 +94,9 @@ def _populate(root: str, uid: int, gid: int) -> None:
         elif os.path.isdir(host):
             _bind(host, _make_dirs(root, host))
     _bind("/usr", _make_dirs(root, "/usr"))
+    stashed = dict((path, stash) for stash, path in python_dirs_under_tmp())
     for path in python_dirs():
-        if path == "/tmp" or path.startswith("/tmp/"):
-            raise RuntimeError(f"{path} is under /tmp, which the sandbox replaces")
-        _bind(path, _make_dirs(root, path))
+        _bind(path, _make_dirs(root, stashed.get(path, path)))
 
     etc = _make_dirs(root, "/etc")
     with open(os.path.join(etc, "passwd"), "w") as passwd:
@@ -84,6 +116,17 @@ def _populate(root: str, uid: int, gid: int) -> None:
         open(os.path.join(dev, name), "w").close()
         _bind(f"/dev/{name}", os.path.join(dev, name), read_only=name in DEVICES_RO, devices=True)
     _make_dirs(root, "/tmp")
+
+
+def rebind_python_under_tmp() -> None:
+    """After a run's /tmp is mounted: put back (read-only) interpreter dirs that lived there."""
+    for stash, path in python_dirs_under_tmp():
+        target = "/"
+        for part in path.strip("/").split("/"):
+            target = os.path.join(target, part)
+            if not os.path.isdir(target):
+                os.mkdir(target, 0o755)
+        _bind(stash, path)
 
 
 def enter_sandbox_root(mountpoint: str, uid: int, gid: int) -> None:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import child
+import rootfs
 import seccomp
 import syscalls as sc
 from cgroups import SlotCgroups
@@ -232,6 +233,7 @@ class Supervisor:
             options = f"size={TMPFS_BYTES},nr_inodes={TMPFS_INODES},mode=0700"
             options += f",uid={self.uid},gid={self.gid}"
             sc.mount("tmpfs", "/tmp", "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, options)
+            rootfs.rebind_python_under_tmp()
             if self.cgroups is not None:
                 self.cgroups.join()
             stage_b = os.fork()

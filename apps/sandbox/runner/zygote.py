@@ -80,7 +80,7 @@ def _isolate(slot: int, uid: int, gid: int, mode: str) -> tuple[SlotCgroups | No
     else:
         _enter_user_namespace(uid, gid)
         layers += ["user namespace", "network namespace (empty)"]
-    rootfs.enter_sandbox_root("/tmp", uid, gid)
+    rootfs.enter_sandbox_root(rootfs.build_mountpoint(), uid, gid)
     layers.append("read-only pivot_root filesystem")
     return cgroups, layers
 

@@ -1,0 +1,100 @@
+"""Pages that show submissions: an exercise with its editor and attempts, an instructor's
+drill-down into one learner's attempts. They sit in sandbox, the top of the dependency chain.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from apps.curriculum.selectors import exercise_get
+from apps.progress.course_views import module_standing
+from apps.progress.selectors import (
+    cohort_for_instructor,
+    cohort_has_learner,
+    exercise_progress_for_user,
+    progress_for_user,
+    user_is_instructor,
+)
+from apps.sandbox.models import PENDING_STATUSES
+from apps.sandbox.selectors import (
+    submission_history,
+    submission_latest,
+    submissions_of_learner_for_instructor,
+)
+
+HISTORY_SHOWN = 30
+ATTEMPTS_SHOWN = 200
+
+
+@login_required
+def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    exercise = exercise_get(slug=slug)
+    if exercise is None:
+        raise Http404("No such exercise.")
+    history = list(submission_history(user=request.user, exercise_slug=slug)[:HISTORY_SHOWN])
+    last = submission_latest(user=request.user, exercise_slug=slug)
+    progress = exercise_progress_for_user(user=request.user, exercise=exercise)
+    revealed = progress.hints_revealed if progress else 0
+    standing, _ = module_standing(request, exercise.module.slug)
+    lesson_url = (
+        reverse("curriculum:lesson", args=[exercise.module.slug, exercise.lesson.slug])
+        if exercise.lesson
+        else None
+    )
+    config = {
+        "slug": exercise.slug,
+        "code": last.code if last else exercise.starter_code,
+        "starter": exercise.starter_code,
+        "submitUrl": reverse("api-exercise-submissions", args=[exercise.slug]),
+        "hintsUrl": reverse("api-hints", args=[exercise.slug]),
+        "hints": list(exercise.hints[:revealed]),
+        "hintsTotal": len(exercise.hints),
+        "lessonUrl": lesson_url,
+        "lastSubmissionId": (last.pk if last and last.status not in PENDING_STATUSES else None),
+    }
+    return render(
+        request,
+        "curriculum/exercise_detail.html",
+        {
+            "exercise": exercise,
+            "module": exercise.module,
+            "history": history,
+            "progress": progress,
+            "standing": standing,
+            "config": config,
+            "restored": last is not None,
+        },
+    )
+
+
+@login_required
+def dashboard_learner(request: HttpRequest, cohort_id: int, user_id: int) -> HttpResponse:
+    if not user_is_instructor(user=request.user):
+        raise PermissionDenied("The dashboard is for instructors.")
+    cohort = cohort_for_instructor(instructor=request.user, cohort_id=cohort_id)
+    if cohort is None:
+        raise Http404("No such cohort.")
+    if not cohort_has_learner(cohort=cohort, user_id=user_id):
+        raise Http404("That learner is not in this cohort.")
+    learner = get_user_model().objects.get(pk=user_id)
+    submissions = list(
+        submissions_of_learner_for_instructor(instructor=request.user, learner_id=user_id)
+        .defer("code", "stdout", "stderr", "checks")
+        .order_by("-created_at", "-id")[:ATTEMPTS_SHOWN]
+    )
+    progress = progress_for_user(user=learner)
+    return render(
+        request,
+        "progress/dashboard_learner.html",
+        {
+            "cohort": cohort,
+            "learner": learner,
+            "submissions": submissions,
+            "progress": progress,
+        },
+    )

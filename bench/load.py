@@ -203,6 +203,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of load")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--exclude", action="append", default=[], help="leave out targets whose name has this"
+    )
     parser.add_argument("--url", help="use this running server")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
@@ -259,6 +262,9 @@ def main() -> None:
 
         targets = []
         for name, path, headers in candidates:
+            if any(word in name for word in args.exclude):
+                print(f"{name}: excluded")
+                continue
             status, _, _ = Client(url, headers).request("GET", path)
             if status == 404:
                 print(f"{name}: missing (404), left out")

@@ -11,11 +11,13 @@ from django.shortcuts import render
 
 from apps.curriculum.models import ModuleKind
 from apps.curriculum.selectors import lesson_get, lesson_neighbours, module_get
-from apps.progress.selectors import course_map_for_user
+from apps.progress.selectors import ModuleStanding, course_map_for_user
 from apps.progress.services import lesson_mark_read
 
 
-def module_standing(request: HttpRequest, module_slug: str):  # type: ignore[no-untyped-def]
+def module_standing(
+    request: HttpRequest, module_slug: str
+) -> tuple[ModuleStanding | None, dict[str, ModuleStanding]]:
     standings = course_map_for_user(user=request.user)
     by_slug = {s.module.slug: s for s in standings}
     return by_slug.get(module_slug), by_slug

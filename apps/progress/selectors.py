@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -28,14 +28,14 @@ from apps.progress.models import (
 MASTERY_THRESHOLD = 0.7
 
 
-def user_is_instructor(*, user: AbstractBaseUser) -> bool:
+def user_is_instructor(*, user: User | AnonymousUser) -> bool:
     if not user.is_authenticated:
         return False
     profile = getattr(user, "profile", None)
     return bool(user.is_staff or (profile is not None and profile.role == Role.INSTRUCTOR))
 
 
-def user_is_instructor_of(*, instructor: AbstractBaseUser, learner_id: int) -> bool:
+def user_is_instructor_of(*, instructor: User, learner_id: int) -> bool:
     return Enrollment.objects.filter(user_id=learner_id, cohort__instructors=instructor).exists()
 
 
@@ -43,15 +43,15 @@ def cohort_has_learner(*, cohort: Cohort, user_id: int) -> bool:
     return Enrollment.objects.filter(cohort=cohort, user_id=user_id).exists()
 
 
-def cohorts_for_instructor(*, instructor: AbstractBaseUser) -> QuerySet[Cohort]:
+def cohorts_for_instructor(*, instructor: User) -> QuerySet[Cohort]:
     return Cohort.objects.filter(instructors=instructor).order_by("name", "id")
 
 
-def cohort_for_instructor(*, instructor: AbstractBaseUser, cohort_id: int) -> Cohort | None:
+def cohort_for_instructor(*, instructor: User, cohort_id: int) -> Cohort | None:
     return cohorts_for_instructor(instructor=instructor).filter(pk=cohort_id).first()
 
 
-def cohorts_for_learner(*, user: AbstractBaseUser) -> QuerySet[Cohort]:
+def cohorts_for_learner(*, user: User) -> QuerySet[Cohort]:
     return Cohort.objects.filter(enrollments__user=user).order_by("name")
 
 
@@ -66,7 +66,7 @@ class ModuleStanding:
     lessons: list[dict[str, Any]] = field(default_factory=list)
 
 
-def course_map_for_user(*, user: AbstractBaseUser) -> list[ModuleStanding]:
+def course_map_for_user(*, user: User | AnonymousUser) -> list[ModuleStanding]:
     """Every live module with the learner's mastery, lock state, lessons and exercises."""
     modules = list(
         Module.objects.filter(retired=False)
@@ -122,7 +122,7 @@ def course_map_for_user(*, user: AbstractBaseUser) -> list[ModuleStanding]:
     return standings
 
 
-def streak_for_user(*, user: AbstractBaseUser, today: date | None = None) -> int:
+def streak_for_user(*, user: User, today: date | None = None) -> int:
     """Consecutive active days ending today (or yesterday: today may not have started)."""
     today = today or timezone.now().date()
     days = set(
@@ -138,7 +138,7 @@ def streak_for_user(*, user: AbstractBaseUser, today: date | None = None) -> int
     return streak
 
 
-def progress_for_user(*, user: AbstractBaseUser) -> dict[str, Any]:
+def progress_for_user(*, user: User) -> dict[str, Any]:
     standings = course_map_for_user(user=user)
     return {
         "streak_days": streak_for_user(user=user),
@@ -171,9 +171,7 @@ def progress_for_user(*, user: AbstractBaseUser) -> dict[str, Any]:
     }
 
 
-def exercise_progress_for_user(
-    *, user: AbstractBaseUser, exercise: Exercise
-) -> ExerciseProgress | None:
+def exercise_progress_for_user(*, user: User, exercise: Exercise) -> ExerciseProgress | None:
     return ExerciseProgress.objects.filter(user=user, exercise=exercise).first()
 
 

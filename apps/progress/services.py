@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
@@ -27,7 +27,7 @@ from apps.progress.models import (
 )
 
 
-def profile_ensure(*, user: AbstractBaseUser, role: str = Role.LEARNER) -> Profile:
+def profile_ensure(*, user: User, role: str = Role.LEARNER) -> Profile:
     profile, _ = Profile.objects.get_or_create(user=user, defaults={"role": role})
     return profile
 
@@ -35,7 +35,7 @@ def profile_ensure(*, user: AbstractBaseUser, role: str = Role.LEARNER) -> Profi
 @transaction.atomic
 def exercise_progress_record_attempt(
     *,
-    user: AbstractBaseUser,
+    user: User,
     exercise: Exercise,
     submission_id: int,
     score: float,
@@ -71,7 +71,7 @@ def exercise_progress_record_attempt(
     return progress
 
 
-def _module_points_refresh(*, user: AbstractBaseUser, module_id: int) -> None:
+def _module_points_refresh(*, user: User, module_id: int) -> None:
     earned = (
         ExerciseProgress.objects.filter(
             user=user, exercise__module_id=module_id, exercise__retired=False
@@ -85,17 +85,17 @@ def _module_points_refresh(*, user: AbstractBaseUser, module_id: int) -> None:
     )
 
 
-def _activity_count(*, user: AbstractBaseUser, day: object) -> None:
+def _activity_count(*, user: User, day: object) -> None:
     row, _ = ActivityDay.objects.get_or_create(user=user, day=day)
     ActivityDay.objects.filter(pk=row.pk).update(submissions=F("submissions") + 1)
 
 
-def lesson_mark_read(*, user: AbstractBaseUser, lesson: Lesson) -> LessonProgress:
+def lesson_mark_read(*, user: User, lesson: Lesson) -> LessonProgress:
     progress, _ = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
     return progress
 
 
-def hint_reveal(*, user: AbstractBaseUser, exercise: Exercise) -> tuple[int, list[str]]:
+def hint_reveal(*, user: User, exercise: Exercise) -> tuple[int, list[str]]:
     """Reveal the next hint; returns (how many are revealed, the revealed hints)."""
     with transaction.atomic():
         progress, _ = ExerciseProgress.objects.get_or_create(user=user, exercise=exercise)
@@ -106,7 +106,7 @@ def hint_reveal(*, user: AbstractBaseUser, exercise: Exercise) -> tuple[int, lis
     return progress.hints_revealed, list(exercise.hints[: progress.hints_revealed])
 
 
-def cohort_create(*, name: str, instructor: AbstractBaseUser) -> Cohort:
+def cohort_create(*, name: str, instructor: User) -> Cohort:
     if not name.strip():
         raise ValidationError("A cohort needs a name.")
     for _ in range(5):
@@ -120,7 +120,7 @@ def cohort_create(*, name: str, instructor: AbstractBaseUser) -> Cohort:
     raise RuntimeError("could not draw a unique join code")
 
 
-def cohort_join(*, user: AbstractBaseUser, join_code: str) -> Cohort:
+def cohort_join(*, user: User, join_code: str) -> Cohort:
     code = join_code.strip().upper()
     cohort = Cohort.objects.filter(join_code=code).first()
     if cohort is None:
@@ -129,9 +129,7 @@ def cohort_join(*, user: AbstractBaseUser, join_code: str) -> Cohort:
     return cohort
 
 
-def module_unlock(
-    *, instructor: AbstractBaseUser, learner: AbstractBaseUser, module: Module
-) -> ModuleProgress:
+def module_unlock(*, instructor: User, learner: User, module: Module) -> ModuleProgress:
     """An instructor opens a module for one of their learners, prerequisites or not."""
     teaches = Enrollment.objects.filter(user=learner, cohort__instructors=instructor).exists()
     if not teaches:

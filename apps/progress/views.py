@@ -13,7 +13,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from apps.progress.auth import authenticated_user
 from apps.progress.forms import JoinCohortForm, SignUpForm
+from apps.progress.models import Cohort
 from apps.progress.selectors import (
     cohort_for_instructor,
     cohort_progress,
@@ -27,24 +29,26 @@ from apps.progress.services import cohort_join, profile_ensure
 
 @login_required
 def progress_page(request: HttpRequest) -> HttpResponse:
-    progress = progress_for_user(user=request.user)
+    user = authenticated_user(request)
+    progress = progress_for_user(user=user)
     for module in progress["modules"]:
         module["lessons_read"] = sum(1 for lesson in module["lessons"] if lesson["read"])
         module["exercises_passed"] = sum(1 for e in module["exercises"] if e["passed"])
     return render(
         request,
         "progress/progress.html",
-        {"progress": progress, "cohorts": list(cohorts_for_learner(user=request.user))},
+        {"progress": progress, "cohorts": list(cohorts_for_learner(user=user))},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def cohort_join_page(request: HttpRequest) -> HttpResponse:
+    user = authenticated_user(request)
     form = JoinCohortForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            cohort = cohort_join(user=request.user, join_code=form.cleaned_data["join_code"])
+            cohort = cohort_join(user=user, join_code=form.cleaned_data["join_code"])
         except ValidationError as exc:
             form.add_error("join_code", exc.messages)
         else:
@@ -53,7 +57,7 @@ def cohort_join_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "progress/cohort_join.html",
-        {"form": form, "cohorts": list(cohorts_for_learner(user=request.user))},
+        {"form": form, "cohorts": list(cohorts_for_learner(user=user))},
     )
 
 
@@ -79,15 +83,16 @@ def _require_instructor(request: HttpRequest) -> None:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_instructor(request)
-    cohorts = list(cohorts_for_instructor(instructor=request.user).prefetch_related("enrollments"))
+    instructor = authenticated_user(request)
+    cohorts = list(cohorts_for_instructor(instructor=instructor).prefetch_related("enrollments"))
     for cohort in cohorts:
         cohort.learner_count = len(cohort.enrollments.all())  # type: ignore[attr-defined]
     return render(request, "progress/dashboard.html", {"cohorts": cohorts})
 
 
-def _cohort_or_404(request: HttpRequest, cohort_id: int):  # type: ignore[no-untyped-def]
+def _cohort_or_404(request: HttpRequest, cohort_id: int) -> Cohort:
     _require_instructor(request)
-    cohort = cohort_for_instructor(instructor=request.user, cohort_id=cohort_id)
+    cohort = cohort_for_instructor(instructor=authenticated_user(request), cohort_id=cohort_id)
     if cohort is None:
         raise Http404("No such cohort among yours.")
     return cohort
@@ -125,7 +130,7 @@ def dashboard_cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
         "progress/dashboard_cohort.html",
         {
             "cohort": cohort,
-            "cohorts": list(cohorts_for_instructor(instructor=request.user)),
+            "cohorts": list(cohorts_for_instructor(instructor=authenticated_user(request))),
             "heatmap": heatmap,
             "learners": learners,
             "stats": stats,

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 
 from apps.progress.selectors import user_is_instructor_of
 from apps.sandbox.models import Submission
 
 
-def submission_visible_to(*, submission_id: int, user: AbstractBaseUser) -> Submission | None:
+def submission_visible_to(*, submission_id: int, user: User) -> Submission | None:
     """The submission if ``user`` owns it or teaches a cohort its owner is in; else None."""
     submission = (
         Submission.objects.select_related("exercise", "user").filter(pk=submission_id).first()
@@ -22,7 +22,7 @@ def submission_visible_to(*, submission_id: int, user: AbstractBaseUser) -> Subm
 
 
 def submission_history(
-    *, user: AbstractBaseUser, exercise_slug: str | None = None, status: str | None = None
+    *, user: User, exercise_slug: str | None = None, status: str | None = None
 ) -> QuerySet[Submission]:
     """A learner's submissions, newest first, without the heavy result columns."""
     queryset = Submission.objects.filter(user=user).select_related("exercise")
@@ -34,7 +34,7 @@ def submission_history(
 
 
 def submissions_of_learner_for_instructor(
-    *, instructor: AbstractBaseUser, learner_id: int
+    *, instructor: User, learner_id: int
 ) -> QuerySet[Submission]:
     if not user_is_instructor_of(instructor=instructor, learner_id=learner_id):
         return Submission.objects.none()
@@ -43,7 +43,7 @@ def submissions_of_learner_for_instructor(
     )
 
 
-def submission_latest(*, user: AbstractBaseUser, exercise_slug: str) -> Submission | None:
+def submission_latest(*, user: User, exercise_slug: str) -> Submission | None:
     """The learner's most recent submission of an exercise (its code restores the editor)."""
     return (
         Submission.objects.filter(user=user, exercise__slug=exercise_slug)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -55,9 +55,7 @@ def _enqueue(submission_id: int) -> None:
         ) from exc
 
 
-def submission_create(
-    *, user: AbstractBaseUser, exercise: Exercise, code: str | bytes
-) -> Submission:
+def submission_create(*, user: User, exercise: Exercise, code: str | bytes) -> Submission:
     """Store a submission and enqueue its grading once the row is committed.
 
     Code that can't be run (empty, over 64 KiB, not UTF-8, NUL bytes) is stored straight away

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from apps.curriculum.selectors import exercise_get
+from apps.progress.auth import authenticated_user
 from apps.progress.course_views import module_standing
 from apps.progress.selectors import (
     cohort_for_instructor,
@@ -36,9 +37,10 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     exercise = exercise_get(slug=slug)
     if exercise is None:
         raise Http404("No such exercise.")
-    history = list(submission_history(user=request.user, exercise_slug=slug)[:HISTORY_SHOWN])
-    last = submission_latest(user=request.user, exercise_slug=slug)
-    progress = exercise_progress_for_user(user=request.user, exercise=exercise)
+    user = authenticated_user(request)
+    history = list(submission_history(user=user, exercise_slug=slug)[:HISTORY_SHOWN])
+    last = submission_latest(user=user, exercise_slug=slug)
+    progress = exercise_progress_for_user(user=user, exercise=exercise)
     revealed = progress.hints_revealed if progress else 0
     standing, _ = module_standing(request, exercise.module.slug)
     lesson_url = (
@@ -76,14 +78,15 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def dashboard_learner(request: HttpRequest, cohort_id: int, user_id: int) -> HttpResponse:
     if not user_is_instructor(user=request.user):
         raise PermissionDenied("The dashboard is for instructors.")
-    cohort = cohort_for_instructor(instructor=request.user, cohort_id=cohort_id)
+    instructor = authenticated_user(request)
+    cohort = cohort_for_instructor(instructor=instructor, cohort_id=cohort_id)
     if cohort is None:
         raise Http404("No such cohort.")
     if not cohort_has_learner(cohort=cohort, user_id=user_id):
         raise Http404("That learner is not in this cohort.")
     learner = get_user_model().objects.get(pk=user_id)
     submissions = list(
-        submissions_of_learner_for_instructor(instructor=request.user, learner_id=user_id)
+        submissions_of_learner_for_instructor(instructor=instructor, learner_id=user_id)
         .defer("code", "stdout", "stderr", "checks")
         .order_by("-created_at", "-id")[:ATTEMPTS_SHOWN]
     )

@@ -9,9 +9,12 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from apps.curriculum.models import Exercise
 from apps.curriculum.selectors import exercise_get, lesson_get
 from apps.progress import selectors, services
+from apps.progress.auth import authenticated_user
 from apps.progress.exports import cohort_progress_csv
+from apps.progress.models import Cohort
 
 
 class LoginThrottle(ScopedRateThrottle):
@@ -39,13 +42,13 @@ class ProgressMeApi(APIView):
         responses=OpenApiResponse(description="the learner's modules, exercises, streak")
     )
     def get(self, request: Request) -> Response:
-        return Response(selectors.progress_for_user(user=request.user))
+        return Response(selectors.progress_for_user(user=authenticated_user(request)))
 
 
 class HintRevealApi(APIView):
     """POST reveals the next hint of an exercise; GET lists those already revealed."""
 
-    def _exercise(self, slug: str):  # type: ignore[no-untyped-def]
+    def _exercise(self, slug: str) -> Exercise:
         exercise = exercise_get(slug=slug)
         if exercise is None:
             raise Http404
@@ -63,7 +66,9 @@ class HintRevealApi(APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         exercise = self._exercise(slug)
-        progress = selectors.exercise_progress_for_user(user=request.user, exercise=exercise)
+        progress = selectors.exercise_progress_for_user(
+            user=authenticated_user(request), exercise=exercise
+        )
         revealed = progress.hints_revealed if progress else 0
         return Response(
             {"revealed": revealed, "total": len(exercise.hints), "hints": exercise.hints[:revealed]}
@@ -82,7 +87,7 @@ class HintRevealApi(APIView):
     )
     def post(self, request: Request, slug: str) -> Response:
         exercise = self._exercise(slug)
-        revealed, hints = services.hint_reveal(user=request.user, exercise=exercise)
+        revealed, hints = services.hint_reveal(user=authenticated_user(request), exercise=exercise)
         return Response({"revealed": revealed, "total": len(exercise.hints), "hints": hints})
 
 
@@ -95,7 +100,7 @@ class LessonReadApi(APIView):
         lesson = lesson_get(module_slug=module_slug, lesson_slug=lesson_slug)
         if lesson is None:
             raise Http404
-        services.lesson_mark_read(user=request.user, lesson=lesson)
+        services.lesson_mark_read(user=authenticated_user(request), lesson=lesson)
         return Response({"read": True})
 
 
@@ -113,7 +118,7 @@ class CohortJoinApi(APIView):
                 {"join_code": ["This field is required."]}, status=status.HTTP_400_BAD_REQUEST
             )
         try:
-            cohort = services.cohort_join(user=request.user, join_code=code)
+            cohort = services.cohort_join(user=authenticated_user(request), join_code=code)
         except ValidationError as exc:
             return Response({"join_code": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
         return Response({"id": cohort.pk, "name": cohort.name})
@@ -135,9 +140,9 @@ class CohortListApi(APIView):
         )
     )
     def get(self, request: Request) -> Response:
-        cohorts = selectors.cohorts_for_instructor(instructor=request.user).prefetch_related(
-            "enrollments"
-        )
+        cohorts = selectors.cohorts_for_instructor(
+            instructor=authenticated_user(request)
+        ).prefetch_related("enrollments")
         return Response(
             [
                 {
@@ -151,8 +156,10 @@ class CohortListApi(APIView):
         )
 
 
-def _cohort_or_404(request: Request, cohort_id: int):  # type: ignore[no-untyped-def]
-    cohort = selectors.cohort_for_instructor(instructor=request.user, cohort_id=cohort_id)
+def _cohort_or_404(request: Request, cohort_id: int) -> Cohort:
+    cohort = selectors.cohort_for_instructor(
+        instructor=authenticated_user(request), cohort_id=cohort_id
+    )
     if cohort is None:
         raise Http404
     return cohort
@@ -212,8 +219,9 @@ class ModuleUnlockApi(APIView):
         module = module_get(slug=module_slug)
         if learner is None or module is None:
             raise Http404
+        instructor = authenticated_user(request)
         try:
-            services.module_unlock(instructor=request.user, learner=learner, module=module)
+            services.module_unlock(instructor=instructor, learner=learner, module=module)
         except Exception as exc:
             raise PermissionDenied(str(exc)) from exc
         return Response({"unlocked": True})

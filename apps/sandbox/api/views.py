@@ -1,3 +1,4 @@
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -9,13 +10,14 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.curriculum.selectors import exercise_get
+from apps.progress.auth import authenticated_user
 from apps.sandbox import selectors, services
 from apps.sandbox.api.serializers import (
     SubmissionHistorySerializer,
     SubmissionInputSerializer,
     SubmissionSerializer,
 )
-from apps.sandbox.models import SubmissionStatus
+from apps.sandbox.models import Submission, SubmissionStatus
 
 
 class GradingUnavailable(APIException):
@@ -41,13 +43,15 @@ class ExerciseSubmissionsApi(ListAPIView):
     throttle_scope = "submissions"
     serializer_class = SubmissionHistorySerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[Submission]:
         status_filter = self.request.query_params.get("status")
         if status_filter and status_filter not in SubmissionStatus.values:
             choices = ", ".join(SubmissionStatus.values)
             raise ValidationError({"status": [f"must be one of {choices}"]})
         return selectors.submission_history(
-            user=self.request.user, exercise_slug=self.kwargs["slug"], status=status_filter
+            user=authenticated_user(self.request),
+            exercise_slug=self.kwargs["slug"],
+            status=status_filter,
         )
 
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
@@ -82,7 +86,9 @@ class ExerciseSubmissionsApi(ListAPIView):
         serializer.is_valid(raise_exception=True)
         try:
             submission = services.submission_create(
-                user=request.user, exercise=exercise, code=serializer.validated_data["code"]
+                user=authenticated_user(request),
+                exercise=exercise,
+                code=serializer.validated_data["code"],
             )
         except services.BrokerUnavailable as exc:
             submission_id = getattr(exc, "submission_id", None)
@@ -97,7 +103,9 @@ class SubmissionDetailApi(APIView):
 
     @extend_schema(responses=SubmissionSerializer)
     def get(self, request: Request, submission_id: int) -> Response:
-        submission = selectors.submission_visible_to(submission_id=submission_id, user=request.user)
+        submission = selectors.submission_visible_to(
+            submission_id=submission_id, user=authenticated_user(request)
+        )
         if submission is None:
             raise Http404
         submission = services.submission_fail_if_stuck(submission=submission)

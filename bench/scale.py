@@ -173,6 +173,31 @@ def main() -> None:
     )
     dashboard_sql = sql
 
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.progress.models import Role
+    from apps.progress.services import profile_ensure
+
+    instructor, _ = user_model.objects.get_or_create(username="bench-scale-instructor")
+    profile = profile_ensure(user=instructor, role=Role.INSTRUCTOR)
+    if profile.role != Role.INSTRUCTOR:
+        profile.role = Role.INSTRUCTOR
+        profile.save(update_fields=["role"])
+    client = Client()
+    client.force_login(instructor)
+
+    def page(cohort_id: int) -> tuple[float, int, int]:
+        """(median ms, queries, status) of the dashboard page, rendered in-process."""
+        client.get(f"/dashboard/{cohort_id}/")
+        timings = []
+        for _ in range(args.runs):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                status = client.get(f"/dashboard/{cohort_id}/").status_code
+                timings.append((time.perf_counter() - started) * 1000)
+        return statistics.median(timings), len(captured), status
+
     print("cohort size vs queries (temporary cohorts, rolled back):")
     pool = list(Enrollment.objects.exclude(cohort=cohort).values_list("user_id", flat=True)[:1000])
     for n in (10, 200, 1000):
@@ -182,8 +207,14 @@ def main() -> None:
         with transaction.atomic():
             temp = Cohort.objects.create(name=f"bench scale {n}")
             Enrollment.objects.bulk_create(Enrollment(cohort=temp, user_id=u) for u in pool[:n])
+            temp.instructors.add(instructor)
             t_ms, t_queries, _, _ = measure(lambda c=temp: cohort_progress(cohort=c), args.runs)
-            print(f"  {n:>5} learners: {t_ms:.1f} ms, {t_queries} queries")
+            p_ms, p_queries, p_status = page(temp.pk)
+            print(
+                f"  {n:>5} learners: cohort_progress {t_ms:.1f} ms, {t_queries} queries; "
+                f"page /dashboard/<id>/ (in-process, {p_status}) {p_ms:.1f} ms, "
+                f"{p_queries} queries"
+            )
             transaction.set_rollback(True)
 
     if args.username:

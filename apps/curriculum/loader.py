@@ -16,7 +16,6 @@ import hashlib
 import re
 import uuid
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -322,7 +321,9 @@ def load_module(path: Path) -> ModuleSpec:
 
 def load_curriculum(root: Path | None = None) -> Curriculum:
     """Load and cross-validate every module under ``root`` (default: settings.CURRICULUM_DIR)."""
-    root = Path(root or settings.CURRICULUM_DIR)
+    # mypy can't see dlmath.settings (platform/ is dlmath only through the editable install's
+    # import hook), so the django-stubs plugin doesn't know the project's own settings.
+    root = Path(root or settings.CURRICULUM_DIR)  # type: ignore[misc]
     modules = tuple(
         sorted(
             (load_module(p) for p in sorted(root.iterdir()) if (p / "module.yaml").exists()),
@@ -364,15 +365,3 @@ def load_curriculum(root: Path | None = None) -> Curriculum:
                 )
             exercises[exercise.slug] = exercise
     return Curriculum(modules=modules, exercises_by_slug=exercises)
-
-
-@cache
-def _cached_curriculum(root: str, stamp: float) -> Curriculum:
-    return load_curriculum(Path(root))
-
-
-def current_curriculum() -> Curriculum:
-    """The curriculum on disk, reloaded when any content file changes (cheap stat walk)."""
-    root = Path(settings.CURRICULUM_DIR)
-    stamp = max((p.stat().st_mtime for p in root.rglob("*") if p.is_file()), default=0.0)
-    return _cached_curriculum(str(root), stamp)

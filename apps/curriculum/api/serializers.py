@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from rest_framework import serializers
 
 from apps.curriculum.models import Exercise, Lesson, Module
@@ -16,7 +18,9 @@ class ExerciseSummarySerializer(serializers.ModelSerializer):
 
 
 class ModuleSerializer(serializers.ModelSerializer):
-    prerequisites = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    prerequisites: serializers.SlugRelatedField[Module] = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
     lessons = LessonSummarySerializer(many=True, read_only=True)
     exercises = ExerciseSummarySerializer(many=True, read_only=True)
 
@@ -37,7 +41,9 @@ class ModuleSerializer(serializers.ModelSerializer):
 
 
 class LessonSerializer(serializers.ModelSerializer):
-    module = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    module: serializers.SlugRelatedField[Module] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Lesson
@@ -45,8 +51,12 @@ class LessonSerializer(serializers.ModelSerializer):
 
 
 class ExerciseSerializer(serializers.ModelSerializer):
-    module = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    lesson = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    module: serializers.SlugRelatedField[Module] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    lesson: serializers.SlugRelatedField[Lesson] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     hint_count = serializers.SerializerMethodField()
 
     class Meta:

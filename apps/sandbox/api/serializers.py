@@ -1,5 +1,8 @@
+from __future__ import annotations
+
 from rest_framework import serializers
 
+from apps.curriculum.models import Exercise
 from apps.sandbox.models import Submission
 
 
@@ -12,7 +15,9 @@ class SubmissionInputSerializer(serializers.Serializer):
 class ResultSerializer(serializers.ModelSerializer):
     """The result schema shared by the CLI, the API and the pages."""
 
-    exercise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    exercise: serializers.SlugRelatedField[Exercise] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Submission
@@ -39,7 +44,9 @@ class SubmissionSerializer(ResultSerializer):
 
 
 class SubmissionHistorySerializer(serializers.ModelSerializer):
-    exercise = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    exercise: serializers.SlugRelatedField[Exercise] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Submission

@@ -54,7 +54,7 @@ def lesson_figures_build(lesson: LessonSpec) -> dict[str, Any]:
 
 
 def _upsert(
-    model: type,
+    model: type[Module] | type[Lesson] | type[Exercise],
     uuid: Any,
     values: dict[str, Any],
     label: str,
@@ -77,7 +77,7 @@ def _upsert(
         return row
     for key, value in values.items():
         setattr(row, key, value)
-    if model is Exercise and row.content_hash != content_hash:
+    if isinstance(row, Exercise) and row.content_hash != content_hash:
         row.content_version += 1
     row.content_hash = content_hash
     row.retired = False
@@ -150,7 +150,7 @@ def curriculum_sync(*, curriculum: Curriculum) -> SyncReport:
             report.retired.append(f"{model.__name__.lower()} {row.slug}")
 
     # Park slugs of live rows whose slug changes, so a swap of two slugs can't collide.
-    wanted_slugs = {
+    wanted_slugs: dict[type[Module] | type[Exercise], dict[Any, str]] = {
         Module: {m.uuid: m.slug for m in curriculum.modules},
         Exercise: {e.uuid: e.slug for m in curriculum.modules for e in m.exercises},
     }

@@ -5,7 +5,8 @@ from django.contrib.auth.forms import UserCreationForm
 class SignUpForm(UserCreationForm):
     """Username and the password twice; the learner Profile is created by the view."""
 
-    class Meta(UserCreationForm.Meta):
+    # django-stubs doesn't declare UserCreationForm.Meta; Django defines it (model=User).
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]
         fields = ("username",)
 
 

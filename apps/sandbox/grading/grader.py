@@ -268,8 +268,8 @@ class Grader:
                 )
             if not np.allclose(got, reference, rtol=rtol, atol=atol, equal_nan=True):
                 error = np.abs(got - reference)
-                index = np.unravel_index(int(np.nanargmax(error)), error.shape) if got.ndim else ()
-                index = tuple(int(i) for i in index)
+                worst = np.unravel_index(int(np.nanargmax(error)), error.shape) if got.ndim else ()
+                index = tuple(int(i) for i in worst)
                 at = f" at index {index}" if got.ndim else ""
                 return (
                     f"{call.func}() {where} is off by up to {_fmt(error[index])}{at}: "

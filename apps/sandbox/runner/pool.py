@@ -76,6 +76,7 @@ class _Zygote:
             cwd="/",
         )
         self.runs = 0
+        assert self.process.stdout is not None  # stdout=PIPE
         try:
             hello, _ = protocol.receive(
                 self.process.stdout.fileno(), deadline=time.monotonic() + STARTUP_TIMEOUT
@@ -94,15 +95,19 @@ class _Zygote:
         return self.process.poll() is None
 
     def request(self, header: dict[str, Any], blob: bytes, deadline: float):
-        protocol.send(self.process.stdin.fileno(), header, [blob])
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None  # both are PIPEs
+        protocol.send(stdin.fileno(), header, [blob])
         self.runs += 1
-        return protocol.receive(self.process.stdout.fileno(), deadline=deadline)
+        return protocol.receive(stdout.fileno(), deadline=deadline)
 
     def kill(self) -> None:
         with contextlib.suppress(OSError):
             self.process.kill()
         self.process.wait()
         for pipe in (self.process.stdin, self.process.stdout):
+            if pipe is None:
+                continue
             with contextlib.suppress(OSError):
                 pipe.close()
 

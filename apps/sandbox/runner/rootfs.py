@@ -58,7 +58,7 @@ def python_dirs() -> list[str]:
     for entry in sys.path:
         if os.path.basename(entry) in ("site-packages", "dist-packages") and os.path.isdir(entry):
             candidates.add(os.path.realpath(entry))
-    outermost = []
+    outermost: list[str] = []
     for path in sorted(candidates):
         if not any(path.startswith(parent + os.sep) for parent in outermost):
             outermost.append(path)

@@ -7,7 +7,7 @@ import secrets
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .limits import Limits
 from .results import SandboxUnavailable
@@ -105,7 +105,7 @@ def run_self_test(pool: ZygotePool) -> None:
     canary = Path(tempfile.gettempdir()) / f"dlmath-canary-{secrets.token_hex(8)}"
     canary.write_text("canary")
     try:
-        calls = [
+        calls: list[dict[str, Any]] = [
             {"key": f"read {canary}", "func": "read_file", "args": [str(canary)]},
             {"key": "TCP to 127.0.0.1:6379", "func": "tcp_connect", "args": [6379]},
             {"key": "create an AF_INET socket", "func": "inet_socket"},

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import random
 import re
 import statistics
 import threading
@@ -151,9 +152,17 @@ def accounts() -> dict[str, Any]:
 
 
 def run_load(
-    url: str, targets: list[tuple[str, str, dict[str, str]]], clients: int, duration: float
+    url: str,
+    targets: list[tuple[str, str, dict[str, str]]],
+    clients: int,
+    duration: float,
+    think: float = 0.0,
 ) -> tuple[dict[str, list[float]], dict[str, int], float]:
-    """Each client cycles through the targets (from its own offset) for ``duration``."""
+    """Each client cycles through the targets (from its own offset) for ``duration``.
+
+    ``think`` is a client's mean pause between requests (exponentially distributed): 0 is a
+    closed loop that measures the server at saturation, a person reading pauses for seconds.
+    """
     timings: dict[str, list[float]] = {name: [] for name, _, _ in targets}
     errors: dict[str, int] = {name: 0 for name, _, _ in targets}
     lock = threading.Lock()
@@ -164,6 +173,7 @@ def run_load(
         conns = {name: Client(url, headers) for name, _, headers in targets}
         mine: dict[str, list[float]] = {name: [] for name, _, _ in targets}
         failed: dict[str, int] = {name: 0 for name, _, _ in targets}
+        pauses = random.Random(offset)
         barrier.wait()
         while not stop_at[0]:  # set by the main thread just after the barrier
             time.sleep(0.0001)
@@ -181,6 +191,8 @@ def run_load(
                 mine[name].append(elapsed)
             else:
                 failed[name] += 1
+            if think:
+                time.sleep(pauses.expovariate(1.0 / think))
         with lock:
             for name in timings:
                 timings[name].extend(mine[name])
@@ -201,6 +213,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=20.0, help="seconds of load")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a client pauses between requests (0: closed loop, saturation)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
     parser.add_argument(
@@ -285,7 +303,9 @@ def main() -> None:
                 single.request("GET", path)
                 values.append((time.perf_counter() - started) * 1000)
             print(f"  {name}: {statistics.median(values):.1f} ms")
-        timings, errors, elapsed = run_load(url, targets, args.clients, args.duration)
+        timings, errors, elapsed = run_load(url, targets, args.clients, args.duration, args.think)
+        mode = f"mean think time {args.think:g} s" if args.think else "closed loop, no think time"
+        print(f"{args.clients} clients, {mode}:")
 
         total = sum(len(t) for t in timings.values())
         print(

@@ -91,3 +91,11 @@ def live_db(transactional_db: Any) -> None:
     them, so each one syncs again (idempotent, and cheap once lessons are cached).
     """
     call_command("sync_curriculum", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_course_outline() -> None:
+    """Tests roll back the database under the process-wide course outline: start each fresh."""
+    from apps.curriculum import selectors
+
+    selectors._outline = None

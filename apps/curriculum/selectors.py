@@ -1,8 +1,78 @@
 from __future__ import annotations
 
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
 from apps.curriculum.models import Exercise, Lesson, Module
+
+REVISION_KEY = "curriculum-revision"
+# Without a shared cache (the embedded default) another process's sync can't tell this one;
+# the outline is then rebuilt at least this often.
+OUTLINE_MAX_AGE = 30.0
+
+
+@dataclass(frozen=True)
+class _Outline:
+    revision: str | None
+    built_at: float
+    modules: tuple[Module, ...]
+
+
+_outline: _Outline | None = None
+_outline_lock = threading.Lock()
+
+
+def curriculum_revision_bump() -> None:
+    """Tell every process the course changed (called by the sync)."""
+    global _outline
+    cache.set(REVISION_KEY, uuid.uuid4().hex, timeout=None)
+    _outline = None
+
+
+def modules_outline() -> tuple[Module, ...]:
+    """Live modules with prerequisites, lessons and exercises, light columns only.
+
+    Every course page needs this shape and it changes only when the course is synced, so it
+    is built once per process and revision. Treat the rows as read-only: they are shared.
+    """
+    global _outline
+    revision = cache.get(REVISION_KEY)
+    current = _outline
+    if (
+        current is not None
+        and current.revision == revision
+        and time.monotonic() - current.built_at < OUTLINE_MAX_AGE
+    ):
+        return current.modules
+    with _outline_lock:
+        lessons = Lesson.objects.filter(retired=False).only(
+            "id", "module_id", "slug", "title", "order", "summary", "retired"
+        )
+        exercises = Exercise.objects.filter(retired=False).only(
+            "id", "module_id", "lesson_id", "slug", "title", "order", "points", "retired"
+        )
+        modules = tuple(
+            Module.objects.filter(retired=False)
+            .only("id", "slug", "title", "kind", "order", "total_points", "retired")
+            .prefetch_related(
+                Prefetch(
+                    "prerequisites",
+                    queryset=Module.objects.filter(retired=False).only(
+                        "id", "slug", "title", "retired"
+                    ),
+                ),
+                Prefetch("lessons", queryset=lessons.order_by("order", "slug")),
+                Prefetch("exercises", queryset=exercises.order_by("order", "slug")),
+            )
+            .order_by("order", "slug")
+        )
+        _outline = _Outline(revision=revision, built_at=time.monotonic(), modules=modules)
+    return modules
 
 
 def modules_list() -> QuerySet[Module]:
@@ -38,14 +108,15 @@ def exercise_get(*, slug: str) -> Exercise | None:
 
 
 def lesson_neighbours(*, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
-    """The lessons before and after this one along the whole course."""
-    ordered = list(
-        Lesson.objects.filter(retired=False, module__retired=False)
-        .select_related("module")
-        .order_by("module__order", "order")
-        .only("slug", "title", "module__slug", "module__order", "order")
-    )
-    index = next(i for i, item in enumerate(ordered) if item.pk == lesson.pk)
+    """The lessons before and after this one along the whole course (``.module`` is set)."""
+    ordered = []
+    for module in modules_outline():
+        for item in module.lessons.all():
+            item.module = module
+            ordered.append(item)
+    index = next((i for i, item in enumerate(ordered) if item.pk == lesson.pk), None)
+    if index is None:
+        return None, None
     previous = ordered[index - 1] if index > 0 else None
     following = ordered[index + 1] if index + 1 < len(ordered) else None
     return previous, following

@@ -13,6 +13,7 @@ from apps.curriculum.figures import figure_to_dict
 from apps.curriculum.loader import Curriculum, ExerciseSpec, LessonSpec, ModuleSpec
 from apps.curriculum.models import Exercise, Lesson, Module
 from apps.curriculum.rendering import figure_names, render_markdown
+from apps.curriculum.selectors import curriculum_revision_bump
 
 logger = logging.getLogger(__name__)
 
@@ -193,4 +194,6 @@ def curriculum_sync(*, curriculum: Curriculum) -> SyncReport:
                 exercise_spec.content_hash,
                 report,
             )
+    # Course pages cache the outline per process; they rebuild once this commits.
+    transaction.on_commit(curriculum_revision_bump)
     return report

@@ -5,8 +5,8 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.curriculum.models import Exercise, Module
+from apps.curriculum.selectors import modules_outline
 from apps.progress.models import (
     ActivityDay,
     Cohort,
@@ -68,17 +69,23 @@ class ModuleStanding:
 
 def course_map_for_user(*, user: User | AnonymousUser) -> list[ModuleStanding]:
     """Every live module with the learner's mastery, lock state, lessons and exercises."""
-    modules = list(
-        Module.objects.filter(retired=False)
-        .prefetch_related("prerequisites", "lessons", "exercises")
-        .order_by("order", "slug")
-    )
+    modules = modules_outline()
     points: dict[int, ModuleProgress] = {}
     exercise_rows: dict[int, ExerciseProgress] = {}
     read: set[int] = set()
     if user.is_authenticated:
-        points = {p.module_id: p for p in ModuleProgress.objects.filter(user=user)}
-        exercise_rows = {p.exercise_id: p for p in ExerciseProgress.objects.filter(user=user)}
+        points = {
+            p.module_id: p
+            for p in ModuleProgress.objects.filter(user=user).only(
+                "module_id", "points_earned", "unlocked_by_id"
+            )
+        }
+        exercise_rows = {
+            p.exercise_id: p
+            for p in ExerciseProgress.objects.filter(user=user).only(
+                "exercise_id", "best_score", "attempts", "first_passed_at"
+            )
+        }
         read = set(LessonProgress.objects.filter(user=user).values_list("lesson_id", flat=True))
     mastery = {
         m.pk: (
@@ -185,6 +192,16 @@ class CohortProgress:
     exercise_stats: list[dict[str, Any]]
 
 
+class _Cell(NamedTuple):
+    user_id: int
+    exercise_id: int
+    best_score: float
+    attempts: int
+    attempts_to_pass: int | None
+    first_passed_at: datetime | None
+    failed_checks: dict[str, int]
+
+
 def cohort_progress(*, cohort: Cohort) -> CohortProgress:
     """The learner × exercise matrix and per-exercise statistics in four queries."""
     user_model = get_user_model()
@@ -196,20 +213,15 @@ def cohort_progress(*, cohort: Cohort) -> CohortProgress:
     exercises = list(
         Exercise.objects.filter(retired=False)
         .select_related("module")
+        .only("id", "slug", "title", "order", "module__slug", "module__order")
         .order_by("module__order", "order")
     )
+    # Plain tuples, not model instances: a 200-learner cohort has thousands of cells and
+    # building an object per cell was most of the dashboard's time.
     rows = ExerciseProgress.objects.filter(
         user__enrollments__cohort=cohort, exercise__retired=False
-    ).only(
-        "user_id",
-        "exercise_id",
-        "best_score",
-        "attempts",
-        "attempts_to_pass",
-        "first_passed_at",
-        "failed_checks",
-    )
-    by_cell = {(row.user_id, row.exercise_id): row for row in rows}
+    ).values_list(*_Cell._fields)
+    by_cell = {(row[0], row[1]): _Cell._make(row) for row in rows}
     scores = [
         [by_cell[(u.pk, e.pk)].best_score if (u.pk, e.pk) in by_cell else None for e in exercises]
         for u in learners

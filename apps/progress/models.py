@@ -68,8 +68,6 @@ class ExerciseProgress(models.Model):
     first_passed_at = models.DateTimeField(null=True, blank=True)
     attempts_to_pass = models.PositiveIntegerField(null=True, blank=True)
     seconds_to_pass = models.FloatField(null=True, blank=True)
-    # {check name: times failed}, so "most failed checks" never scans submissions.
-    failed_checks = models.JSONField(default=dict, blank=True)
     last_submission_id = models.BigIntegerField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -85,6 +83,29 @@ class ExerciseProgress(models.Model):
     @property
     def passed(self) -> bool:
         return self.first_passed_at is not None
+
+
+class CheckFailureCount(models.Model):
+    """How often one learner failed one named check of one exercise.
+
+    Kept by the grading task so an instructor's "most failed checks" is one GROUP BY over a
+    cohort, never a scan of submissions (or of JSON in every progress row).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    exercise = models.ForeignKey("curriculum.Exercise", on_delete=models.CASCADE, related_name="+")
+    check_name = models.CharField(max_length=200)
+    failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "exercise", "check_name"], name="check_failure_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} failed {self.check_name!r} {self.failures}x"
 
 
 class LessonProgress(models.Model):

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import statistics
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Sum
 from django.utils import timezone
 
 from apps.curriculum.models import Exercise, Module
 from apps.curriculum.selectors import modules_outline
 from apps.progress.models import (
     ActivityDay,
+    CheckFailureCount,
     Cohort,
     Enrollment,
     ExerciseProgress,
@@ -198,12 +199,14 @@ class _Cell(NamedTuple):
     best_score: float
     attempts: int
     attempts_to_pass: int | None
-    first_passed_at: datetime | None
-    failed_checks: dict[str, int]
+    has_passed: bool
 
 
 def cohort_progress(*, cohort: Cohort) -> CohortProgress:
-    """The learner × exercise matrix and per-exercise statistics in four queries."""
+    """The learner × exercise matrix and per-exercise statistics in four queries.
+
+    Check failures come pre-aggregated (CheckFailureCount), summed per cohort in SQL.
+    """
     user_model = get_user_model()
     learners = list(
         user_model.objects.filter(enrollments__cohort=cohort)
@@ -218,21 +221,37 @@ def cohort_progress(*, cohort: Cohort) -> CohortProgress:
     )
     # Plain tuples, not model instances: a 200-learner cohort has thousands of cells and
     # building an object per cell was most of the dashboard's time.
-    rows = ExerciseProgress.objects.filter(
-        user__enrollments__cohort=cohort, exercise__retired=False
-    ).values_list(*_Cell._fields)
-    by_cell = {(row[0], row[1]): _Cell._make(row) for row in rows}
-    scores = [
-        [by_cell[(u.pk, e.pk)].best_score if (u.pk, e.pk) in by_cell else None for e in exercises]
-        for u in learners
-    ]
+    rows = (
+        ExerciseProgress.objects.filter(user__enrollments__cohort=cohort, exercise__retired=False)
+        # A boolean, not the timestamp: parsing thousands of datetimes cost more than the query.
+        .annotate(
+            has_passed=ExpressionWrapper(
+                Q(first_passed_at__isnull=False), output_field=BooleanField()
+            )
+        )
+        .values_list(*_Cell._fields)
+    )
+    row_of = {u.pk: i for i, u in enumerate(learners)}
+    column_of = {e.pk: j for j, e in enumerate(exercises)}
+    scores: list[list[float | None]] = [[None] * len(exercises) for _ in learners]
+    cells_of: defaultdict[int, list[_Cell]] = defaultdict(list)
+    for row in rows:
+        cell = _Cell._make(row)
+        scores[row_of[cell.user_id]][column_of[cell.exercise_id]] = cell.best_score
+        cells_of[cell.exercise_id].append(cell)
+    failures_by_exercise: defaultdict[int, Counter[str]] = defaultdict(Counter)
+    for exercise_id, name, total in (
+        CheckFailureCount.objects.filter(user__enrollments__cohort=cohort)
+        .values("exercise_id", "check_name")
+        .annotate(total=Sum("failures"))
+        .values_list("exercise_id", "check_name", "total")
+    ):
+        failures_by_exercise[exercise_id][name] = total
     stats = []
     for exercise in exercises:
-        cells = [by_cell[(u.pk, exercise.pk)] for u in learners if (u.pk, exercise.pk) in by_cell]
-        passed = [c for c in cells if c.first_passed_at is not None]
-        failures: Counter[str] = Counter()
-        for cell in cells:
-            failures.update(cell.failed_checks)
+        cells = cells_of[exercise.pk]
+        passed = [c for c in cells if c.has_passed]
+        failures = failures_by_exercise[exercise.pk]
         stats.append(
             {
                 "exercise": exercise.slug,

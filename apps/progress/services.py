@@ -17,6 +17,7 @@ from django.db.models import F, Sum
 from apps.curriculum.models import Exercise, Lesson, Module
 from apps.progress.models import (
     ActivityDay,
+    CheckFailureCount,
     Cohort,
     Enrollment,
     ExerciseProgress,
@@ -55,8 +56,7 @@ def exercise_progress_record_attempt(
     progress.attempts += 1
     progress.last_submission_id = submission_id
     progress.first_attempt_at = progress.first_attempt_at or at
-    for name in failed_checks:
-        progress.failed_checks[name] = progress.failed_checks.get(name, 0) + 1
+    _check_failures_count(user=user, exercise=exercise, names=failed_checks)
     if passed and progress.first_passed_at is None:
         progress.first_passed_at = at
         progress.attempts_to_pass = progress.attempts
@@ -69,6 +69,29 @@ def exercise_progress_record_attempt(
         _module_points_refresh(user=user, module_id=exercise.module_id)
     _activity_count(user=user, day=at.date())
     return progress
+
+
+def _check_failures_count(*, user: User, exercise: Exercise, names: list[str]) -> None:
+    """Add one failure to each named check (the caller holds the progress row's lock)."""
+    names = sorted({name[:200] for name in names})
+    if not names:
+        return
+    current = dict(
+        CheckFailureCount.objects.filter(
+            user=user, exercise=exercise, check_name__in=names
+        ).values_list("check_name", "failures")
+    )
+    CheckFailureCount.objects.bulk_create(
+        [
+            CheckFailureCount(
+                user=user, exercise=exercise, check_name=name, failures=current.get(name, 0) + 1
+            )
+            for name in names
+        ],
+        update_conflicts=True,
+        unique_fields=["user", "exercise", "check_name"],
+        update_fields=["failures"],
+    )
 
 
 def _module_points_refresh(*, user: User, module_id: int) -> None:

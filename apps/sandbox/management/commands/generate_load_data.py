@@ -34,6 +34,7 @@ from django.utils import timezone
 from apps.curriculum.models import Exercise
 from apps.progress.models import (
     ActivityDay,
+    CheckFailureCount,
     Cohort,
     Enrollment,
     ExerciseProgress,
@@ -258,6 +259,7 @@ class Command(BaseCommand):
         """The rows exercise_progress_record_attempt would have left after these submissions."""
         cells: dict[tuple[int, int], ExerciseProgress] = {}
         days: Counter[tuple[int, Any]] = Counter()
+        failures: Counter[tuple[int, int, str]] = Counter()
         for s in submissions:  # oldest first per learner, ids ascending with time
             key = (s.user_id, s.exercise_id)
             row = cells.get(key)
@@ -266,13 +268,12 @@ class Command(BaseCommand):
                     user_id=s.user_id,
                     exercise_id=s.exercise_id,
                     first_attempt_at=s.finished_at,
-                    failed_checks={},
                 )
             row.attempts += 1
             row.last_submission_id = s.pk
             for check in s.checks:
                 if not check["passed"]:
-                    row.failed_checks[check["name"]] = row.failed_checks.get(check["name"], 0) + 1
+                    failures[(s.user_id, s.exercise_id, check["name"])] += 1
             if s.status == SubmissionStatus.PASSED and row.first_passed_at is None:
                 row.first_passed_at = s.finished_at
                 row.attempts_to_pass = row.attempts
@@ -280,6 +281,13 @@ class Command(BaseCommand):
             row.best_score = max(row.best_score, s.score)
             days[(s.user_id, s.finished_at.date())] += 1
         ExerciseProgress.objects.bulk_create(cells.values(), batch_size=PROGRESS_BATCH)
+        CheckFailureCount.objects.bulk_create(
+            [
+                CheckFailureCount(user_id=u, exercise_id=e, check_name=name, failures=n)
+                for (u, e, name), n in failures.items()
+            ],
+            batch_size=PROGRESS_BATCH,
+        )
 
         points = {e.pk: e.points for e in self.exercises}
         module_of = {e.pk: e.module_id for e in self.exercises}

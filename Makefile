@@ -33,12 +33,15 @@ setup: install assets .secret_key
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(RUN_ENV) $(PY) manage.py sync_curriculum
-	$(RUN_ENV) $(PY) manage.py seed_demo
+	@# seed_demo prints new passwords once; keep that print (mode 600) to show on every run.
+	$(RUN_ENV) $(PY) manage.py seed_demo > .demo-logins.new
+	@if grep -q "shown once" .demo-logins.new; then install -m 600 .demo-logins.new .demo-logins; fi
+	@rm -f .demo-logins.new
 
 run: setup
 	@echo
-	@echo "  dlmath is starting at http://$(HOST):$(PORT)/"
-	@echo "  (demo logins are printed above the first time; admin: manage.py createsuperuser)"
+	@if [ -f .demo-logins ]; then sed 's/^/  /' .demo-logins; fi
+	@echo "  dlmath is starting at http://$(HOST):$(PORT)/  (admin: manage.py createsuperuser)"
 	@if [ -n "$$REDIS_URL" ]; then echo "  REDIS_URL set: starting a Celery worker beside the web server"; \
 	  $(RUN_ENV) $(VENV)/bin/celery -A dlmath worker --concurrency 2 --loglevel INFO & fi; \
 	$(RUN_ENV) $(VENV)/bin/gunicorn dlmath.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 90 --access-logfile -

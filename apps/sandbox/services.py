@@ -25,6 +25,7 @@ from apps.sandbox.grading.engine import (
 )
 from apps.sandbox.grading.runners import SandboxRunner
 from apps.sandbox.models import PENDING_STATUSES, Submission, SubmissionStatus
+from apps.sandbox.runner import SandboxUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -148,10 +149,33 @@ def submission_run(*, submission_id: int) -> Submission | None:
     if submission is None:
         return None
     spec = exercise_spec_for(submission.exercise)
-    result: dict[str, Any] = grade_code(
-        spec, submission.code, runner=SandboxRunner(), seed=submission.seed
-    )
+    try:
+        result: dict[str, Any] = grade_code(
+            spec, submission.code, runner=SandboxRunner(), seed=submission.seed
+        )
+    except SandboxUnavailable as exc:
+        # Fail closed, and say so: the code never runs unconfined, the learner is not left
+        # waiting on a verdict that can't come, and nothing counts as an attempt.
+        logger.critical("sandbox unavailable, submission %s not graded: %s", submission.pk, exc)
+        return submission_mark_ungradable(submission=submission, reason=str(exc))
     return submission_store_result(submission=submission, result=result)
+
+
+def submission_mark_ungradable(*, submission: Submission, reason: str) -> Submission:
+    message = f"this server cannot grade code safely right now, so it was not run ({reason})"
+    submission.status = SubmissionStatus.ERROR
+    submission.error = {
+        "type": "SandboxUnavailable",
+        "message": message,
+        "line": None,
+        "traceback": "",
+    }
+    submission.checks = [
+        {"name": "grader available", "passed": False, "message": message, "points": 0}
+    ]
+    submission.finished_at = timezone.now()
+    submission.save(update_fields=["status", "error", "checks", "finished_at"])
+    return submission
 
 
 def submission_store_result(*, submission: Submission, result: dict[str, Any]) -> Submission:

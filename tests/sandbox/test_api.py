@@ -196,3 +196,25 @@ def test_history_can_be_filtered_by_verdict(submit, alice, api_client) -> None:
     body = api_client.get(URL, {"status": "passed"}).json()
     assert [item["id"] for item in body["results"]] == [passed]
     assert api_client.get(URL, {"status": "bogus"}).status_code == 400
+
+
+def test_without_a_working_sandbox_code_is_not_run_and_the_learner_is_told(
+    submit, alice, monkeypatch
+) -> None:
+    # A machine without root or user namespaces can't be had in CI; make the pool say so.
+    from apps.sandbox.grading import runners
+    from apps.sandbox.runner import SandboxUnavailable
+
+    def refuse(self, code, calls, limits):
+        raise SandboxUnavailable("no root and no user namespaces")
+
+    monkeypatch.setattr(runners.SandboxRunner, "run", refuse)
+    body = submit(alice, SOLUTION).json()
+    from apps.progress.models import ExerciseProgress
+    from apps.sandbox.models import Submission
+
+    stored = Submission.objects.get(pk=body["id"])
+    assert stored.status == "error"
+    assert "cannot grade code safely" in stored.error["message"]
+    assert "no user namespaces" in stored.error["message"]
+    assert not ExerciseProgress.objects.filter(user=alice, attempts__gt=0).exists()

@@ -63,7 +63,10 @@ format: install
 test: install assets lint
 	$(PY) -m pytest
 
+# With DATABASE_URL: the suite (less the browser tests) again on that database, tasks eager;
+# then the tests that need the real broker and a worker, on REDIS_URL.
 test-services: install assets
+	@if [ -n "$$DATABASE_URL" ]; then env -u REDIS_URL $(PY) -m pytest -m "not browser and not services"; fi
 	$(PY) -m pytest -m services
 
 bench: install

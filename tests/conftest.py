@@ -95,7 +95,10 @@ def live_db(transactional_db: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_course_outline() -> None:
-    """Tests roll back the database under the process-wide course outline: start each fresh."""
+    """Tests roll back the database under process-wide caches: start each one fresh."""
+    from django.core.cache import cache
+
     from apps.curriculum import selectors
 
     selectors._outline = None
+    cache.clear()

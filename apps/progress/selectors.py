@@ -10,11 +10,12 @@ from typing import Any, NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.cache import cache
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Sum
 from django.utils import timezone
 
 from apps.curriculum.models import Exercise, Module
-from apps.curriculum.selectors import modules_outline
+from apps.curriculum.selectors import REVISION_KEY, modules_outline
 from apps.progress.models import (
     ActivityDay,
     CheckFailureCount,
@@ -43,6 +44,17 @@ def user_is_instructor_of(*, instructor: User, learner_id: int) -> bool:
 
 def cohort_has_learner(*, cohort: Cohort, user_id: int) -> bool:
     return Enrollment.objects.filter(cohort=cohort, user_id=user_id).exists()
+
+
+def cohort_version_key(cohort_id: int) -> str:
+    return f"cohort-version:{cohort_id}"
+
+
+def cohort_dashboard_cache_key(*, cohort_id: int) -> str:
+    """Changes whenever a member's progress, the membership or the course changes."""
+    version = cache.get(cohort_version_key(cohort_id), 0)
+    revision = cache.get(REVISION_KEY, "")
+    return f"cohort-dashboard:{cohort_id}:{version}:{revision}"
 
 
 def cohorts_for_instructor(*, instructor: User) -> QuerySet[Cohort]:

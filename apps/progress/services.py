@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
@@ -26,6 +27,7 @@ from apps.progress.models import (
     Profile,
     Role,
 )
+from apps.progress.selectors import cohort_version_key
 
 
 def profile_ensure(*, user: User, role: str = Role.LEARNER) -> Profile:
@@ -68,6 +70,7 @@ def exercise_progress_record_attempt(
     if improved:
         _module_points_refresh(user=user, module_id=exercise.module_id)
     _activity_count(user=user, day=at.date())
+    transaction.on_commit(lambda: cohort_versions_bump(user_id=user.pk))
     return progress
 
 
@@ -148,7 +151,9 @@ def cohort_join(*, user: User, join_code: str) -> Cohort:
     cohort = Cohort.objects.filter(join_code=code).first()
     if cohort is None:
         raise ValidationError("No cohort has that join code. Check it with your instructor.")
-    Enrollment.objects.get_or_create(cohort=cohort, user=user)
+    _, joined = Enrollment.objects.get_or_create(cohort=cohort, user=user)
+    if joined:
+        cohort_versions_bump(user_id=user.pk)
     return cohort
 
 
@@ -160,4 +165,16 @@ def module_unlock(*, instructor: User, learner: User, module: Module) -> ModuleP
     progress, _ = ModuleProgress.objects.get_or_create(user=learner, module=module)
     progress.unlocked_by = instructor
     progress.save(update_fields=["unlocked_by"])
+    cohort_versions_bump(user_id=learner.pk)
     return progress
+
+
+def cohort_versions_bump(*, user_id: int) -> None:
+    """A learner's progress changed: every dashboard showing them is out of date."""
+    for cohort_id in Enrollment.objects.filter(user_id=user_id).values_list("cohort_id", flat=True):
+        key = cohort_version_key(cohort_id)
+        if not cache.add(key, 1, timeout=None):
+            try:
+                cache.incr(key)
+            except ValueError:  # evicted between add() and incr()
+                cache.set(key, 1, timeout=None)

@@ -7,16 +7,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from apps.progress.auth import authenticated_user
 from apps.progress.forms import JoinCohortForm, SignUpForm
 from apps.progress.models import Cohort
 from apps.progress.selectors import (
+    cohort_dashboard_cache_key,
     cohort_for_instructor,
     cohort_progress,
     cohorts_for_instructor,
@@ -25,6 +29,9 @@ from apps.progress.selectors import (
     user_is_instructor,
 )
 from apps.progress.services import cohort_join, profile_ensure
+
+# Versioned keys make stale entries unreachable; the timeout only bounds memory.
+COHORT_BODY_SECONDS = 600
 
 
 @login_required
@@ -101,6 +108,28 @@ def _cohort_or_404(request: HttpRequest, cohort_id: int) -> Cohort:
 @login_required
 def dashboard_cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = _cohort_or_404(request, cohort_id)
+    # The heatmap and tables change only when a member's progress does: render them once
+    # per cohort version and share the HTML between the cohort's instructors.
+    key = cohort_dashboard_cache_key(cohort_id=cohort.pk)
+    cached = cache.get(key)
+    if cached is None:
+        cached = _cohort_body(request, cohort)
+        cache.set(key, cached, timeout=COHORT_BODY_SECONDS)
+    body, learner_count = cached
+    return render(
+        request,
+        "progress/dashboard_cohort.html",
+        {
+            "cohort": cohort,
+            "cohorts": list(cohorts_for_instructor(instructor=authenticated_user(request))),
+            "body": mark_safe(body),  # noqa: S308 (our own template's autoescaped output)
+            "learner_count": learner_count,
+            "csv_url": reverse("api-cohort-progress-csv", args=[cohort.pk]),
+        },
+    )
+
+
+def _cohort_body(request: HttpRequest, cohort: Cohort) -> tuple[str, int]:
     progress = cohort_progress(cohort=cohort)
     # Only exercises somebody in the cohort attempted make columns, in course order.
     attempted = [
@@ -124,17 +153,14 @@ def dashboard_cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
                 "mean": (sum(done) / len(done)) if done else None,
             }
         )
-    stats = [s for s in progress.exercise_stats if s["attempted"]]
-    return render(
-        request,
-        "progress/dashboard_cohort.html",
+    body = render_to_string(
+        "progress/_cohort_body.html",
         {
             "cohort": cohort,
-            "cohorts": list(cohorts_for_instructor(instructor=authenticated_user(request))),
             "heatmap": heatmap,
             "learners": learners,
-            "stats": stats,
-            "csv_url": reverse("api-cohort-progress-csv", args=[cohort.pk]),
+            "stats": [s for s in progress.exercise_stats if s["attempted"]],
             "exercise_total": len(progress.exercises),
         },
     )
+    return body, len(learners)

@@ -1,0 +1,52 @@
+"""The cohort dashboard is cached per cohort version: it must never show stale progress."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from apps.curriculum.models import Exercise
+from apps.progress.services import cohort_join, exercise_progress_record_attempt
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_new_attempt_shows_on_the_next_dashboard_view(
+    client,
+    alice,
+    teacher,
+    make_cohort,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+) -> None:
+    cohort = make_cohort(teacher, [alice])
+    client.force_login(teacher)
+    url = f"/dashboard/{cohort.pk}/"
+    assert "Nobody in this cohort has submitted" in client.get(url).content.decode()
+    with django_assert_max_num_queries(6):  # cached: no cohort matrix queries at all
+        client.get(url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        exercise_progress_record_attempt(
+            user=alice,
+            exercise=Exercise.objects.get(slug="softmax"),
+            submission_id=1,
+            score=0.5,
+            passed=False,
+            failed_checks=["stable for logits near 1000"],
+            at=timezone.now(),
+        )
+    page = client.get(url).content.decode()
+    assert "Nobody in this cohort has submitted" not in page
+    assert "stable for logits near 1000" in page
+
+
+def test_a_learner_joining_shows_on_the_next_dashboard_view(
+    client, alice, teacher, make_cohort
+) -> None:
+    cohort = make_cohort(teacher, [])
+    client.force_login(teacher)
+    url = f"/dashboard/{cohort.pk}/"
+    assert "alice" not in client.get(url).content.decode()
+    cohort_join(user=alice, join_code=cohort.join_code)
+    assert "alice" in client.get(url).content.decode()

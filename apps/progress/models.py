@@ -39,7 +39,10 @@ class Cohort(models.Model):
 
 
 class Enrollment(models.Model):
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrollments")
+    # Indexed by the unique (cohort, user) constraint, which leads with it.
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="enrollments", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
     )
@@ -55,11 +58,16 @@ class Enrollment(models.Model):
 class ExerciseProgress(models.Model):
     """A learner's standing on one exercise, updated by the grading task (never recomputed)."""
 
+    # No single-column indexes: the unique (user, exercise) and progress_by_exercise
+    # (exercise, user) indexes lead with each column already.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercise_progress"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="exercise_progress",
+        db_index=False,
     )
     exercise = models.ForeignKey(
-        "curriculum.Exercise", on_delete=models.CASCADE, related_name="progress"
+        "curriculum.Exercise", on_delete=models.CASCADE, related_name="progress", db_index=False
     )
     attempts = models.PositiveIntegerField(default=0)
     best_score = models.FloatField(default=0.0)
@@ -92,7 +100,10 @@ class CheckFailureCount(models.Model):
     cohort, never a scan of submissions (or of JSON in every progress row).
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Indexed by the unique (user, exercise, check_name) constraint, which leads with it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     exercise = models.ForeignKey("curriculum.Exercise", on_delete=models.CASCADE, related_name="+")
     check_name = models.CharField(max_length=200)
     failures = models.PositiveIntegerField(default=0)

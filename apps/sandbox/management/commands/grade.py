@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from apps.curriculum.loader import ContentError, load_curriculum
 from apps.sandbox.grading.engine import grade_code
@@ -58,9 +59,12 @@ class Command(BaseCommand):
         exercise = curriculum.exercise(slug)
         runner = SandboxRunner()
         for source in sources:
+            created_at = timezone.now()
             try:
                 result = grade_code(exercise, source, runner=runner, seed=options["seed"])
             except SandboxUnavailable as exc:
                 self.stderr.write(f"grade: the sandbox is unavailable: {exc}")
                 sys.exit(1)
+            result["created_at"] = created_at.isoformat()
+            result["finished_at"] = timezone.now().isoformat()
             self.stdout.write(json.dumps(result))

@@ -42,9 +42,11 @@ run: setup
 	@echo
 	@if [ -f .demo-logins ]; then sed 's/^/  /' .demo-logins; fi
 	@echo "  dlmath is starting at http://$(HOST):$(PORT)/  (admin: manage.py createsuperuser)"
+	@# Without Redis the cache is per process (throttles, sessions), so one web process.
 	@if [ -n "$$REDIS_URL" ]; then echo "  REDIS_URL set: starting a Celery worker beside the web server"; \
-	  $(RUN_ENV) $(VENV)/bin/celery -A dlmath worker --concurrency 2 --loglevel INFO & fi; \
-	$(RUN_ENV) $(VENV)/bin/gunicorn dlmath.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 --timeout 90 --access-logfile -
+	  $(RUN_ENV) $(VENV)/bin/celery -A dlmath worker --concurrency 2 --loglevel INFO & workers=2; \
+	else workers=1; fi; \
+	$(RUN_ENV) $(VENV)/bin/gunicorn dlmath.wsgi --bind $(HOST):$(PORT) --workers $$workers --threads 8 --timeout 90 --access-logfile -
 
 worker: install .secret_key
 	$(RUN_ENV) $(VENV)/bin/celery -A dlmath worker --concurrency 2 --loglevel INFO

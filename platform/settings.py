@@ -143,8 +143,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sessions read from the cache first (Redis, or this process's memory), the database after.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With Redis every process sees one cache: sessions can be read from it first, and pages can
+# cache what a version key invalidates. A local-memory cache is per process, so without
+# Redis neither is safe (a logout in one process would leave the session cached in another).
+SHARED_CACHE = bool(REDIS_URL)
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if SHARED_CACHE
+    else "django.contrib.sessions.backends.db"
+)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "curriculum:course-map"
 LOGOUT_REDIRECT_URL = "login"

@@ -321,9 +321,7 @@ def load_module(path: Path) -> ModuleSpec:
 
 def load_curriculum(root: Path | None = None) -> Curriculum:
     """Load and cross-validate every module under ``root`` (default: settings.CURRICULUM_DIR)."""
-    # mypy can't see dlmath.settings (platform/ is dlmath only through the editable install's
-    # import hook), so the django-stubs plugin doesn't know the project's own settings.
-    root = Path(root or settings.CURRICULUM_DIR)  # type: ignore[misc]
+    root = Path(root or settings.CURRICULUM_DIR)
     modules = tuple(
         sorted(
             (load_module(p) for p in sorted(root.iterdir()) if (p / "module.yaml").exists()),

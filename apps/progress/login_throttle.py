@@ -13,9 +13,7 @@ _PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600}
 
 def _rate() -> tuple[int, int]:
     """(attempts, seconds) from DLMATH_LOGIN_RATE, the same setting the API throttle reads."""
-    # mypy can't see dlmath.settings (platform/ is dlmath only through the editable install's
-    # import hook), so the django-stubs plugin doesn't know the project's own settings.
-    raw = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"]  # type: ignore[misc]
+    raw = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"]
     count, period = raw.split("/")
     return int(count), _PERIODS[period]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -110,11 +111,13 @@ def dashboard_cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = _cohort_or_404(request, cohort_id)
     # The heatmap and tables change only when a member's progress does: render them once
     # per cohort version and share the HTML between the cohort's instructors.
+    # (Only with a cache all processes share: a per-process one would miss another's bump.)
     key = cohort_dashboard_cache_key(cohort_id=cohort.pk)
-    cached = cache.get(key)
+    cached = cache.get(key) if settings.SHARED_CACHE else None
     if cached is None:
         cached = _cohort_body(request, cohort)
-        cache.set(key, cached, timeout=COHORT_BODY_SECONDS)
+        if settings.SHARED_CACHE:
+            cache.set(key, cached, timeout=COHORT_BODY_SECONDS)
     body, learner_count = cached
     return render(
         request,

@@ -11,6 +11,12 @@ from apps.progress.services import cohort_join, exercise_progress_record_attempt
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _shared_cache(settings) -> None:
+    # One test process: its local-memory cache is as shared as Redis would be.
+    settings.SHARED_CACHE = True
+
+
 def test_a_new_attempt_shows_on_the_next_dashboard_view(
     client,
     alice,

@@ -237,14 +237,18 @@ def grade_code(
     actual = _outcomes_from_run(run)
     grader = Grader(calls, expected, actual, review_path=exercise.review_path)
     try:
-        checks.grade(grader)
+        # Learner values can be extreme (that is what a diverging method returns): checks
+        # see the resulting inf and nan and say so; numpy's warnings would only be noise.
+        with np.errstate(all="ignore"):
+            checks.grade(grader)
     except Exception:
         # A bug in an exercise's checks must not look like the learner's failure.
         logger.exception("checks of %s raised", exercise.slug)
         raise
     if checks.figures is not None:
         try:
-            checks.figures(grader)
+            with np.errstate(all="ignore"):
+                checks.figures(grader)
         except Exception:
             # A figure that can't be drawn from an odd result is no reason to lose the verdict.
             logger.warning("figures of %s failed:\n%s", exercise.slug, traceback.format_exc())

@@ -137,6 +137,8 @@ def test_learner_journey_and_instructor_dashboard(
     phone.shot("course-map-phone")
     phone.goto("/exercises/softmax/")
     phone.page.wait_for_selector("#result .verdict")
+    # The restored result draws its figures on a phone too.
+    phone.page.wait_for_selector("#result .js-plotly-plot")
     phone.shot("exercise-phone")
 
     assert tab.errors == [], tab.errors

@@ -51,10 +51,10 @@ def modules_outline() -> tuple[Module, ...]:
         return current.modules
     with _outline_lock:
         lessons = Lesson.objects.filter(retired=False).only(
-            "id", "module_id", "slug", "title", "order", "summary", "retired"
+            "id", "module_id", "slug", "title", "order", "summary"
         )
         exercises = Exercise.objects.filter(retired=False).only(
-            "id", "module_id", "lesson_id", "slug", "title", "order", "points", "retired"
+            "id", "module_id", "lesson_id", "slug", "title", "order", "points"
         )
         modules = tuple(
             Module.objects.filter(retired=False)
@@ -62,9 +62,7 @@ def modules_outline() -> tuple[Module, ...]:
             .prefetch_related(
                 Prefetch(
                     "prerequisites",
-                    queryset=Module.objects.filter(retired=False).only(
-                        "id", "slug", "title", "retired"
-                    ),
+                    queryset=Module.objects.filter(retired=False).only("id", "slug", "title"),
                 ),
                 Prefetch("lessons", queryset=lessons.order_by("order", "slug")),
                 Prefetch("exercises", queryset=exercises.order_by("order", "slug")),
@@ -109,11 +107,8 @@ def exercise_get(*, slug: str) -> Exercise | None:
 
 def lesson_neighbours(*, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
     """The lessons before and after this one along the whole course (``.module`` is set)."""
-    ordered = []
-    for module in modules_outline():
-        for item in module.lessons.all():
-            item.module = module
-            ordered.append(item)
+    # The prefetch has already set each lesson's .module to its outline module.
+    ordered = [item for module in modules_outline() for item in module.lessons.all()]
     index = next((i for i, item in enumerate(ordered) if item.pk == lesson.pk), None)
     if index is None:
         return None, None

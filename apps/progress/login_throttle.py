@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-
-_PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600}
+from rest_framework.throttling import SimpleRateThrottle
 
 
 def _rate() -> tuple[int, int]:
     """(attempts, seconds) from DLMATH_LOGIN_RATE, the same setting the API throttle reads."""
-    raw = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"]
-    count, period = raw.split("/")
-    return int(count), _PERIODS[period]
+    # DRF's parser, so "10/min" means the same here as on the token endpoint. (parse_rate
+    # uses nothing of the instance; the class can't be built without a scope.)
+    count, seconds = SimpleRateThrottle.parse_rate(
+        cast(SimpleRateThrottle, None), settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"]
+    )
+    assert count is not None and seconds is not None
+    return count, seconds
 
 
 def _key(request: HttpRequest) -> str:

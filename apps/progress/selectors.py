@@ -110,7 +110,8 @@ def course_map_for_user(*, user: User | AnonymousUser) -> list[ModuleStanding]:
     }
     standings = []
     for module in modules:
-        prerequisites = [p for p in module.prerequisites.all() if not p.retired]
+        # The outline holds live rows only, already in course order.
+        prerequisites = list(module.prerequisites.all())
         override = module.pk in points and points[module.pk].unlocked_by_id is not None
         unlocked = override or all(
             mastery.get(p.pk, 0.0) >= MASTERY_THRESHOLD for p in prerequisites
@@ -122,13 +123,9 @@ def course_map_for_user(*, user: User | AnonymousUser) -> list[ModuleStanding]:
             mastered=mastery[module.pk] >= MASTERY_THRESHOLD,
             prerequisites=[p.slug for p in prerequisites],
         )
-        for lesson in sorted(
-            (x for x in module.lessons.all() if not x.retired), key=lambda x: x.order
-        ):
+        for lesson in module.lessons.all():
             standing.lessons.append({"lesson": lesson, "read": lesson.pk in read})
-        for exercise in sorted(
-            (x for x in module.exercises.all() if not x.retired), key=lambda x: x.order
-        ):
+        for exercise in module.exercises.all():
             row = exercise_rows.get(exercise.pk)
             standing.exercises.append(
                 {

@@ -1,3 +1,4 @@
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -222,6 +223,6 @@ class ModuleUnlockApi(APIView):
         instructor = authenticated_user(request)
         try:
             services.module_unlock(instructor=instructor, learner=learner, module=module)
-        except Exception as exc:
+        except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         return Response({"unlocked": True})

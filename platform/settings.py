@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.curriculum",
     "apps.progress",
     "apps.sandbox",
+    "frontend",
 ]
 
 MIDDLEWARE = [
@@ -76,7 +77,7 @@ ASGI_APPLICATION = "dlmath.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "frontend" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -164,7 +165,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
-STATICFILES_DIRS = [BASE_DIR / "frontend" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

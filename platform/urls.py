@@ -16,7 +16,5 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("", include("apps.progress.urls")),
-    path("", include("apps.progress.course_urls")),
-    path("", include("apps.sandbox.urls")),
+    path("", include("frontend.urls")),
 ]

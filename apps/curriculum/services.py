@@ -9,11 +9,11 @@ from typing import Any
 
 from django.db import transaction
 
-from apps.curriculum.figures import figure_to_dict
 from apps.curriculum.loader import Curriculum, ExerciseSpec, LessonSpec, ModuleSpec
 from apps.curriculum.models import Exercise, Lesson, Module
 from apps.curriculum.rendering import figure_names, render_markdown
 from apps.curriculum.selectors import curriculum_revision_bump
+from apps.sandbox.grading.figures import figure_to_dict
 
 logger = logging.getLogger(__name__)
 

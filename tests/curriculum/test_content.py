@@ -8,9 +8,9 @@ from functools import cache
 
 import pytest
 
-from apps.curriculum.figures import MAX_FIGURE_BYTES
 from apps.curriculum.loader import load_curriculum
 from apps.sandbox.grading.engine import grade_code
+from apps.sandbox.grading.figures import MAX_FIGURE_BYTES
 from apps.sandbox.grading.runners import SandboxRunner
 
 CURRICULUM = load_curriculum()

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from apps.curriculum.figures import figure_to_dict
+from apps.sandbox.grading.figures import figure_to_dict
 from apps.sandbox.runner.wire import FnSpec, Unsupported
 
 

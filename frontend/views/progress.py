@@ -18,7 +18,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from apps.progress.auth import authenticated_user
-from apps.progress.forms import JoinCohortForm, SignUpForm
 from apps.progress.models import Cohort
 from apps.progress.selectors import (
     cohort_dashboard_cache_key,
@@ -30,6 +29,7 @@ from apps.progress.selectors import (
     user_is_instructor,
 )
 from apps.progress.services import cohort_join, profile_ensure
+from frontend.forms import JoinCohortForm, SignUpForm
 
 # Versioned keys make stale entries unreachable; the timeout only bounds memory.
 COHORT_BODY_SECONDS = 600
@@ -95,7 +95,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     cohorts = list(cohorts_for_instructor(instructor=instructor).prefetch_related("enrollments"))
     for cohort in cohorts:
         cohort.learner_count = len(cohort.enrollments.all())  # type: ignore[attr-defined]
-    return render(request, "progress/dashboard.html", {"cohorts": cohorts})
+    return render(request, "dashboard/dashboard.html", {"cohorts": cohorts})
 
 
 def _cohort_or_404(request: HttpRequest, cohort_id: int) -> Cohort:
@@ -121,7 +121,7 @@ def dashboard_cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
     body, learner_count = cached
     return render(
         request,
-        "progress/dashboard_cohort.html",
+        "dashboard/dashboard_cohort.html",
         {
             "cohort": cohort,
             "cohorts": list(cohorts_for_instructor(instructor=authenticated_user(request))),
@@ -157,7 +157,7 @@ def _cohort_body(request: HttpRequest, cohort: Cohort) -> tuple[str, int]:
             }
         )
     body = render_to_string(
-        "progress/_cohort_body.html",
+        "dashboard/_cohort_body.html",
         {
             "cohort": cohort,
             "heatmap": heatmap,

@@ -40,7 +40,7 @@ def course_map(request: HttpRequest) -> HttpResponse:
     stages = [s for s in standings if s.module.kind != ModuleKind.FOUNDATION]
     return render(
         request,
-        "curriculum/course_map.html",
+        "course/course_map.html",
         {"foundations": foundations, "stages": stages, "module_count": len(standings)},
     )
 
@@ -61,7 +61,7 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
     ]
     return render(
         request,
-        "curriculum/module_detail.html",
+        "course/module_detail.html",
         {"module": module, "standing": standing, "prerequisites": prerequisites},
     )
 
@@ -76,7 +76,7 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
     exercises = list(lesson.exercises.filter(retired=False).order_by("order"))
     return render(
         request,
-        "curriculum/lesson_detail.html",
+        "course/lesson_detail.html",
         {
             "lesson": lesson,
             "module": lesson.module,

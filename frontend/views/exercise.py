@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from apps.curriculum.selectors import exercise_get
 from apps.progress.auth import authenticated_user
-from apps.progress.course_views import module_standing
 from apps.progress.selectors import (
     cohort_for_instructor,
     cohort_has_learner,
@@ -27,6 +26,7 @@ from apps.sandbox.selectors import (
     submission_latest,
     submissions_of_learner_for_instructor,
 )
+from frontend.views.course import module_standing
 
 HISTORY_SHOWN = 30
 ATTEMPTS_SHOWN = 200
@@ -61,7 +61,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     }
     return render(
         request,
-        "curriculum/exercise_detail.html",
+        "exercise/exercise_detail.html",
         {
             "exercise": exercise,
             "module": exercise.module,
@@ -93,7 +93,7 @@ def dashboard_learner(request: HttpRequest, cohort_id: int, user_id: int) -> Htt
     progress = progress_for_user(user=learner)
     return render(
         request,
-        "progress/dashboard_learner.html",
+        "dashboard/dashboard_learner.html",
         {
             "cohort": cohort,
             "learner": learner,

@@ -26,10 +26,11 @@ def _start_sandbox(**kwargs: object) -> None:
     If isolation can't be set up the worker still starts, but every submission it takes is
     answered "cannot grade safely" (never run unconfined) and the reason is logged here.
     """
-    from apps.sandbox.runner import SandboxUnavailable, default_pool
+    from apps.sandbox.backends import sandbox_pool
+    from apps.sandbox.runner import SandboxUnavailable
 
     try:
-        pool = default_pool()
+        pool = sandbox_pool()
     except SandboxUnavailable as exc:
         logging.getLogger("dlmath.sandbox").critical("sandbox self-test failed: %s", exc)
         return

@@ -188,7 +188,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "dlmath.schema.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "submissions": os.environ.get("DLMATH_SUBMISSION_RATE", "30/min"),
         "login": os.environ.get("DLMATH_LOGIN_RATE", "10/min"),
@@ -220,6 +220,9 @@ SECURE_PROXY_SSL_HEADER = (
 CURRICULUM_DIR = Path(
     os.environ.get("DLMATH_CURRICULUM_DIR") or BASE_DIR / "apps" / "curriculum" / "content"
 )
+# Where learner code runs (a GradingBackend that isolates it) and, for the sandbox, how many
+# runs one process can do at once (one zygote and uid per slot).
+SANDBOX_BACKEND = "apps.sandbox.backends.ZygotePoolBackend"
 SANDBOX_SLOTS = env_int("DLMATH_SANDBOX_SLOTS", 1)
 
 LOGGING = {

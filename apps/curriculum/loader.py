@@ -1,8 +1,8 @@
 """Read the curriculum from disk into plain specs, with errors that name the file and field.
 
 The files under ``content/`` are the source of truth; ``sync_curriculum`` upserts these specs
-into the database by uuid. Nothing here touches the database, so the grader and the tests can
-load an exercise straight from disk.
+into the database by uuid. Nothing here touches the database: grading gets an exercise's spec
+through ``selectors.exercise_spec``, which loads that exercise's folder once per content hash.
 
     content/<module>/module.yaml
     content/<module>/lessons/<slug>.md            front matter (YAML between --- lines) + Markdown
@@ -22,13 +22,12 @@ from typing import Any
 import yaml
 from django.conf import settings
 
+# The limits an exercise may set and their caps are the grading library's (defined once).
+from apps.sandbox.grading.limits import DEFAULT_LIMITS, HARD_LIMITS
+
 MODULE_KINDS = ("foundation", "stage")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_MATTER_RE = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.DOTALL)
-
-# Limits an exercise may set, and the hard caps it may not go past.
-DEFAULT_LIMITS = {"cpu_seconds": 5.0, "wall_seconds": 10.0, "memory_mb": 512}
-HARD_LIMITS = {"cpu_seconds": 30.0, "wall_seconds": 60.0, "memory_mb": 2048}
 
 
 class ContentError(ValueError):
@@ -233,7 +232,10 @@ def _functions(data: dict[str, Any], path: Path) -> tuple[FunctionSpec, ...]:
     return tuple(functions)
 
 
-def load_exercise(directory: Path, module_slug: str, lesson_slugs: set[str]) -> ExerciseSpec:
+def load_exercise(
+    directory: Path, module_slug: str, lesson_slugs: set[str] | None = None
+) -> ExerciseSpec:
+    """One exercise's folder. ``lesson_slugs``, when given, must hold its lesson's slug."""
     meta_path = directory / "exercise.yaml"
     meta = _read_yaml(meta_path)
     slug = _slug(directory.name, directory)
@@ -244,7 +246,7 @@ def load_exercise(directory: Path, module_slug: str, lesson_slugs: set[str]) -> 
     if len(hints) < 2 or not all(isinstance(h, str) and h.strip() for h in hints):
         raise ContentError(meta_path, "field 'hints' must list at least two non-empty strings")
     lesson_slug = _require(meta, "lesson", str, meta_path)
-    if lesson_slug not in lesson_slugs:
+    if lesson_slugs is not None and lesson_slug not in lesson_slugs:
         raise ContentError(
             meta_path, f"field 'lesson' names '{lesson_slug}', which is not a lesson of this module"
         )

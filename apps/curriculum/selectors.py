@@ -1,14 +1,23 @@
+"""Reads of the curriculum: the course outline pages share, rows by slug, an exercise's spec."""
+
 from __future__ import annotations
 
+import dataclasses
+import logging
 import threading
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
+from apps.curriculum.loader import ExerciseSpec, load_exercise
 from apps.curriculum.models import Exercise, Lesson, Module
+
+logger = logging.getLogger(__name__)
 
 REVISION_KEY = "curriculum-revision"
 # Without a shared cache (the embedded default) another process's sync can't tell this one;
@@ -115,3 +124,34 @@ def lesson_neighbours(*, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
     previous = ordered[index - 1] if index > 0 else None
     following = ordered[index + 1] if index + 1 < len(ordered) else None
     return previous, following
+
+
+# (exercise id, content hash) -> spec. A sync that changes an exercise's files changes its
+# hash, so a stale spec is never found; the size cap only bounds memory across many syncs.
+_specs: dict[tuple[int, str], ExerciseSpec] = {}
+_specs_lock = threading.Lock()
+MAX_CACHED_SPECS = 1024
+
+
+def exercise_spec(*, exercise: Exercise) -> ExerciseSpec:
+    """The spec an exercise row was synced from: its own folder, read once per content hash.
+
+    If the files changed on disk since the last sync, the files are what grading uses (with
+    a warning), cached under the row's hash so an unsynced edit costs one read, not one per
+    submission. ``exercise.module`` is only read on a miss.
+    """
+    key = (exercise.pk, exercise.content_hash)
+    spec = _specs.get(key)
+    if spec is not None:
+        return spec
+    module_slug = exercise.module.slug
+    directory = Path(settings.CURRICULUM_DIR) / module_slug / "exercises" / exercise.slug
+    spec = load_exercise(directory, module_slug)
+    if spec.content_hash != exercise.content_hash:
+        logger.warning("%s changed on disk since the last sync_curriculum", exercise.slug)
+        spec = dataclasses.replace(spec, content_hash=exercise.content_hash)
+    with _specs_lock:
+        if len(_specs) >= MAX_CACHED_SPECS:
+            _specs.clear()
+        _specs[key] = spec
+    return spec

@@ -38,13 +38,13 @@ def cohort_progress_csv(progress: CohortProgress) -> str:
     for stat in progress.exercise_stats:
         writer.writerow(
             [
-                stat["exercise"],
-                stat["module"],
-                stat["attempted"],
-                stat["passed"],
-                "" if stat["pass_rate"] is None else stat["pass_rate"],
-                "" if stat["median_attempts_to_pass"] is None else stat["median_attempts_to_pass"],
-                "; ".join(f"{c['check']} ({c['failures']})" for c in stat["most_failed_checks"]),
+                stat.exercise,
+                stat.module,
+                stat.attempted,
+                stat.passed,
+                "" if stat.pass_rate is None else stat.pass_rate,
+                "" if stat.median_attempts_to_pass is None else stat.median_attempts_to_pass,
+                "; ".join(f"{c.check} ({c.failures})" for c in stat.most_failed_checks),
             ]
         )
     return buffer.getvalue()

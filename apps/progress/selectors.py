@@ -6,15 +6,15 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 from django.utils import timezone
 
-from apps.curriculum.models import Exercise, Module
+from apps.curriculum.models import Exercise, Lesson, Module
 from apps.curriculum.selectors import REVISION_KEY, modules_outline
 from apps.progress.models import (
     ActivityDay,
@@ -65,41 +65,111 @@ def cohort_for_instructor(*, instructor: User, cohort_id: int) -> Cohort | None:
     return cohorts_for_instructor(instructor=instructor).filter(pk=cohort_id).first()
 
 
+def cohorts_with_learner_counts(*, instructor: User) -> QuerySet[Cohort]:
+    """The cohorts an instructor teaches, each with ``learner_count``."""
+    return cohorts_for_instructor(instructor=instructor).annotate(
+        learner_count=Count("enrollments")
+    )
+
+
 def cohorts_for_learner(*, user: User) -> QuerySet[Cohort]:
     return Cohort.objects.filter(enrollments__user=user).order_by("name")
 
 
+@dataclass(frozen=True)
+class LessonStanding:
+    lesson: Lesson
+    read: bool
+
+
+@dataclass(frozen=True)
+class ExerciseStanding:
+    exercise: Exercise
+    best_score: float = 0.0
+    attempts: int = 0
+    passed: bool = False
+
+
 @dataclass
 class ModuleStanding:
+    """One module as a learner stands in it (the rows are the shared course outline's)."""
+
     module: Module
     mastery: float
     unlocked: bool
     mastered: bool
-    prerequisites: list[str]
-    exercises: list[dict[str, Any]] = field(default_factory=list)
-    lessons: list[dict[str, Any]] = field(default_factory=list)
+    prerequisites: list[Module]
+    exercises: list[ExerciseStanding] = field(default_factory=list)
+    lessons: list[LessonStanding] = field(default_factory=list)
+
+    @property
+    def exercises_passed(self) -> int:
+        return sum(1 for standing in self.exercises if standing.passed)
+
+    @property
+    def lessons_read(self) -> int:
+        return sum(1 for standing in self.lessons if standing.read)
+
+
+@dataclass(frozen=True)
+class LearnerProgress:
+    """A learner's whole course: every module's standing and the active-day streak."""
+
+    streak_days: int
+    modules: list[ModuleStanding]
+
+    @property
+    def exercises_passed(self) -> int:
+        return sum(module.exercises_passed for module in self.modules)
+
+    @property
+    def exercises_total(self) -> int:
+        return sum(len(module.exercises) for module in self.modules)
+
+    @property
+    def lessons_read(self) -> int:
+        return sum(module.lessons_read for module in self.modules)
+
+
+@dataclass(frozen=True)
+class _LearnerRows:
+    points: dict[int, ModuleProgress]
+    exercises: dict[int, ExerciseProgress]
+    read: set[int]
+
+
+def _learner_rows(user: User | AnonymousUser) -> _LearnerRows:
+    if not user.is_authenticated:
+        return _LearnerRows(points={}, exercises={}, read=set())
+    points = {
+        p.module_id: p
+        for p in ModuleProgress.objects.filter(user=user).only(
+            "module_id", "points_earned", "unlocked_by_id"
+        )
+    }
+    exercises = {
+        p.exercise_id: p
+        for p in ExerciseProgress.objects.filter(user=user).only(
+            "exercise_id", "best_score", "attempts", "first_passed_at"
+        )
+    }
+    read = set(LessonProgress.objects.filter(user=user).values_list("lesson_id", flat=True))
+    return _LearnerRows(points=points, exercises=exercises, read=read)
+
+
+def _exercise_standing(exercise: Exercise, row: ExerciseProgress | None) -> ExerciseStanding:
+    if row is None:
+        return ExerciseStanding(exercise=exercise)
+    return ExerciseStanding(
+        exercise=exercise, best_score=row.best_score, attempts=row.attempts, passed=row.passed
+    )
 
 
 def course_map_for_user(*, user: User | AnonymousUser) -> list[ModuleStanding]:
     """Every live module with the learner's mastery, lock state, lessons and exercises."""
     modules = modules_outline()
-    points: dict[int, ModuleProgress] = {}
-    exercise_rows: dict[int, ExerciseProgress] = {}
-    read: set[int] = set()
-    if user.is_authenticated:
-        points = {
-            p.module_id: p
-            for p in ModuleProgress.objects.filter(user=user).only(
-                "module_id", "points_earned", "unlocked_by_id"
-            )
-        }
-        exercise_rows = {
-            p.exercise_id: p
-            for p in ExerciseProgress.objects.filter(user=user).only(
-                "exercise_id", "best_score", "attempts", "first_passed_at"
-            )
-        }
-        read = set(LessonProgress.objects.filter(user=user).values_list("lesson_id", flat=True))
+    rows = _learner_rows(user)
+    points = rows.points
     mastery = {
         m.pk: (
             points[m.pk].points_earned / m.total_points
@@ -121,20 +191,15 @@ def course_map_for_user(*, user: User | AnonymousUser) -> list[ModuleStanding]:
             mastery=round(min(mastery[module.pk], 1.0), 4),
             unlocked=unlocked,
             mastered=mastery[module.pk] >= MASTERY_THRESHOLD,
-            prerequisites=[p.slug for p in prerequisites],
+            prerequisites=prerequisites,
+            lessons=[
+                LessonStanding(lesson, lesson.pk in rows.read) for lesson in module.lessons.all()
+            ],
+            exercises=[
+                _exercise_standing(exercise, rows.exercises.get(exercise.pk))
+                for exercise in module.exercises.all()
+            ],
         )
-        for lesson in module.lessons.all():
-            standing.lessons.append({"lesson": lesson, "read": lesson.pk in read})
-        for exercise in module.exercises.all():
-            row = exercise_rows.get(exercise.pk)
-            standing.exercises.append(
-                {
-                    "exercise": exercise,
-                    "best_score": row.best_score if row else 0.0,
-                    "attempts": row.attempts if row else 0,
-                    "passed": bool(row and row.passed),
-                }
-            )
         standings.append(standing)
     return standings
 
@@ -155,51 +220,44 @@ def streak_for_user(*, user: User, today: date | None = None) -> int:
     return streak
 
 
-def progress_for_user(*, user: User) -> dict[str, Any]:
-    standings = course_map_for_user(user=user)
-    return {
-        "streak_days": streak_for_user(user=user),
-        "exercises_passed": sum(e["passed"] for s in standings for e in s.exercises),
-        "exercises_total": sum(len(s.exercises) for s in standings),
-        "lessons_read": sum(lesson["read"] for s in standings for lesson in s.lessons),
-        "modules": [
-            {
-                "slug": s.module.slug,
-                "title": s.module.title,
-                "kind": s.module.kind,
-                "mastery": s.mastery,
-                "unlocked": s.unlocked,
-                "mastered": s.mastered,
-                "prerequisites": s.prerequisites,
-                "lessons": [{"slug": lsn["lesson"].slug, "read": lsn["read"]} for lsn in s.lessons],
-                "exercises": [
-                    {
-                        "slug": e["exercise"].slug,
-                        "title": e["exercise"].title,
-                        "best_score": e["best_score"],
-                        "attempts": e["attempts"],
-                        "passed": e["passed"],
-                    }
-                    for e in s.exercises
-                ],
-            }
-            for s in standings
-        ],
-    }
+def progress_for_user(*, user: User) -> LearnerProgress:
+    return LearnerProgress(
+        streak_days=streak_for_user(user=user), modules=course_map_for_user(user=user)
+    )
 
 
 def exercise_progress_for_user(*, user: User, exercise: Exercise) -> ExerciseProgress | None:
     return ExerciseProgress.objects.filter(user=user, exercise=exercise).first()
 
 
-@dataclass
+@dataclass(frozen=True)
+class CheckFailures:
+    check: str
+    failures: int
+
+
+@dataclass(frozen=True)
+class ExerciseStats:
+    """How a cohort is doing on one exercise."""
+
+    exercise: str
+    title: str
+    module: str
+    attempted: int
+    passed: int
+    pass_rate: float | None
+    median_attempts_to_pass: float | None
+    most_failed_checks: list[CheckFailures]
+
+
+@dataclass(frozen=True)
 class CohortProgress:
     cohort: Cohort
-    learners: list[Any]
+    learners: list[User]
     exercises: list[Exercise]
     # scores[i][j]: learner i's best score on exercise j, None if never attempted
     scores: list[list[float | None]]
-    exercise_stats: list[dict[str, Any]]
+    exercise_stats: list[ExerciseStats]
 
 
 class _Cell(NamedTuple):
@@ -256,29 +314,29 @@ def cohort_progress(*, cohort: Cohort) -> CohortProgress:
         .values_list("exercise_id", "check_name", "total")
     ):
         failures_by_exercise[exercise_id][name] = total
-    stats = []
-    for exercise in exercises:
-        cells = cells_of[exercise.pk]
-        passed = [c for c in cells if c.has_passed]
-        failures = failures_by_exercise[exercise.pk]
-        stats.append(
-            {
-                "exercise": exercise.slug,
-                "title": exercise.title,
-                "module": exercise.module.slug,
-                "attempted": len(cells),
-                "passed": len(passed),
-                "pass_rate": round(len(passed) / len(cells), 4) if cells else None,
-                "median_attempts_to_pass": (
-                    statistics.median(c.attempts_to_pass for c in passed if c.attempts_to_pass)
-                    if passed
-                    else None
-                ),
-                "most_failed_checks": [
-                    {"check": name, "failures": count} for name, count in failures.most_common(3)
-                ],
-            }
-        )
+    stats = [
+        _exercise_stats(exercise, cells_of[exercise.pk], failures_by_exercise[exercise.pk])
+        for exercise in exercises
+    ]
     return CohortProgress(
         cohort=cohort, learners=learners, exercises=exercises, scores=scores, exercise_stats=stats
+    )
+
+
+def _exercise_stats(
+    exercise: Exercise, cells: list[_Cell], failures: Counter[str]
+) -> ExerciseStats:
+    passed = [c for c in cells if c.has_passed]
+    attempts_to_pass = [c.attempts_to_pass for c in passed if c.attempts_to_pass]
+    return ExerciseStats(
+        exercise=exercise.slug,
+        title=exercise.title,
+        module=exercise.module.slug,
+        attempted=len(cells),
+        passed=len(passed),
+        pass_rate=round(len(passed) / len(cells), 4) if cells else None,
+        median_attempts_to_pass=statistics.median(attempts_to_pass) if attempts_to_pass else None,
+        most_failed_checks=[
+            CheckFailures(check=name, failures=count) for name, count in failures.most_common(3)
+        ],
     )

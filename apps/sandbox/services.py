@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-import threading
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from apps.curriculum.loader import ExerciseSpec, load_curriculum
 from apps.curriculum.models import Exercise
+from apps.curriculum.selectors import exercise_spec
 from apps.progress.services import exercise_progress_record_attempt
+from apps.sandbox.backends import grading_backend
 from apps.sandbox.grading.engine import (
     CodeRejected,
     grade_code,
@@ -23,13 +21,14 @@ from apps.sandbox.grading.engine import (
     rejected_result,
     validate_code,
 )
-from apps.sandbox.grading.runners import SandboxRunner
+from apps.sandbox.grading.limits import MAX_CODE_BYTES
+from apps.sandbox.grading.results import ErrorInfo, GradeResult, Verdict, error_result
 from apps.sandbox.models import PENDING_STATUSES, Submission, SubmissionStatus
+from apps.sandbox.results import result_columns
 from apps.sandbox.runner import SandboxUnavailable
 
 logger = logging.getLogger(__name__)
 
-MAX_OUTPUT_STORED = 64 * 1024
 # Past the task's hard limit plus a margin, a running submission is no longer running.
 STUCK_AFTER = timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 60) * 2 + 30)
 
@@ -40,29 +39,6 @@ class BrokerUnavailable(RuntimeError):
     def __init__(self, message: str, submission_id: int | None = None) -> None:
         super().__init__(message)
         self.submission_id = submission_id
-
-
-# slug -> spec, as last loaded from disk. Reloaded only when a row's content hash (written by
-# sync_curriculum) differs from the cached spec's: walking the content tree costs ~20 ms.
-_specs: dict[str, ExerciseSpec] = {}
-_specs_lock = threading.Lock()
-
-
-def exercise_spec_for(exercise: Exercise) -> ExerciseSpec:
-    """The on-disk spec an exercise row was synced from."""
-    spec = _specs.get(exercise.slug)
-    if spec is not None and spec.content_hash == exercise.content_hash:
-        return spec
-    with _specs_lock:
-        _specs.clear()
-        _specs.update(load_curriculum().exercises_by_slug)
-    spec = _specs[exercise.slug]
-    if spec.content_hash != exercise.content_hash:
-        logger.warning("%s changed on disk since the last sync_curriculum", exercise.slug)
-        # Cache it under the row's hash anyway, so an unsynced edit costs one reload, not one
-        # per submission; the files on disk are what grading uses.
-        _specs[exercise.slug] = dataclasses.replace(spec, content_hash=exercise.content_hash)
-    return _specs[exercise.slug]
 
 
 def _enqueue(submission_id: int) -> None:
@@ -79,7 +55,7 @@ def _enqueue(submission_id: int) -> None:
 def submission_create(*, user: User, exercise: Exercise, code: str | bytes) -> Submission:
     """Store a submission and enqueue its grading once the row is committed.
 
-    Code that can't be run (empty, over 64 KiB, not UTF-8, NUL bytes) is stored straight away
+    Code that can't be run (empty, too large, not UTF-8, NUL bytes) is stored straight away
     as ``rejected`` with the reason, so the learner's history shows it. If the broker is
     down the row is deleted again and BrokerUnavailable raised: no submission is left queued
     that no worker will ever see.
@@ -87,19 +63,16 @@ def submission_create(*, user: User, exercise: Exercise, code: str | bytes) -> S
     try:
         text = validate_code(code)
     except CodeRejected as rejection:
-        result = rejected_result(exercise.slug, str(rejection))
         preview = code if isinstance(code, str) else code.decode("utf-8", errors="replace")
         now = timezone.now()
         return Submission.objects.create(
             user=user,
             exercise=exercise,
-            code=preview.replace("\x00", "\ufffd")[: 64 * 1024],
-            status=SubmissionStatus.REJECTED,
-            checks=result["checks"],
-            error=result["error"],
+            code=preview.replace("\x00", "\ufffd")[:MAX_CODE_BYTES],
             content_version=exercise.content_version,
             started_at=now,
             finished_at=now,
+            **result_columns(rejected_result(exercise.slug, str(rejection))),
         )
     with transaction.atomic():
         submission = Submission.objects.create(
@@ -148,11 +121,9 @@ def submission_run(*, submission_id: int) -> Submission | None:
     submission = _claim(submission_id)
     if submission is None:
         return None
-    spec = exercise_spec_for(submission.exercise)
+    spec = exercise_spec(exercise=submission.exercise)
     try:
-        result: dict[str, Any] = grade_code(
-            spec, submission.code, runner=SandboxRunner(), seed=submission.seed
-        )
+        result = grade_code(spec, submission.code, runner=grading_backend(), seed=submission.seed)
     except SandboxUnavailable as exc:
         # Fail closed, and say so: the code never runs unconfined, the learner is not left
         # waiting on a verdict that can't come, and nothing counts as an attempt.
@@ -163,40 +134,35 @@ def submission_run(*, submission_id: int) -> Submission | None:
 
 def submission_mark_ungradable(*, submission: Submission, reason: str) -> Submission:
     message = f"this server cannot grade code safely right now, so it was not run ({reason})"
-    submission.status = SubmissionStatus.ERROR
-    submission.error = {
-        "type": "SandboxUnavailable",
-        "message": message,
-        "line": None,
-        "traceback": "",
-    }
-    submission.checks = [
-        {"name": "grader available", "passed": False, "message": message, "points": 0}
-    ]
+    result = error_result(
+        submission.exercise.slug,
+        Verdict.ERROR,
+        check="grader available",
+        message=message,
+        error=ErrorInfo(type="SandboxUnavailable", message=message),
+    )
+    columns = result_columns(result)
+    for name in ("status", "error", "checks"):
+        setattr(submission, name, columns[name])
     submission.finished_at = timezone.now()
     submission.save(update_fields=["status", "error", "checks", "finished_at"])
     return submission
 
 
-def submission_store_result(*, submission: Submission, result: dict[str, Any]) -> Submission:
+def submission_store_result(*, submission: Submission, result: GradeResult) -> Submission:
+    """Store a grade and count the attempt in the learner's progress, in one transaction."""
     with transaction.atomic():
-        submission.status = result["status"]
-        submission.score = result["score"]
-        submission.checks = result["checks"]
-        submission.figures = result["figures"]
-        submission.stdout = result["stdout"][:MAX_OUTPUT_STORED]
-        submission.stderr = result["stderr"][:MAX_OUTPUT_STORED]
-        submission.error = result["error"]
-        submission.duration_ms = result["duration_ms"]
+        for name, value in result_columns(result).items():
+            setattr(submission, name, value)
         submission.finished_at = timezone.now()
         submission.save()
         exercise_progress_record_attempt(
             user=submission.user,
             exercise=submission.exercise,
             submission_id=submission.pk,
-            score=submission.score,
-            passed=submission.status == SubmissionStatus.PASSED,
-            failed_checks=[c["name"] for c in submission.checks if not c["passed"]],
+            score=result.score,
+            passed=result.passed,
+            failed_checks=result.failed_check_names,
             at=submission.finished_at,
         )
     return submission
@@ -211,10 +177,19 @@ def submission_fail_if_stuck(*, submission: Submission) -> Submission:
     message = (
         "grading was interrupted and did not finish within the time limit; please submit again"
     )
+    columns = result_columns(
+        error_result(
+            submission.exercise.slug,
+            Verdict.ERROR,
+            check="grading finished",
+            message=message,
+            error=ErrorInfo(type="interrupted", message=message),
+        )
+    )
     updated = Submission.objects.filter(pk=submission.pk, status=SubmissionStatus.RUNNING).update(
-        status=SubmissionStatus.ERROR,
-        error={"type": "interrupted", "message": message, "line": None, "traceback": ""},
-        checks=[{"name": "grading finished", "passed": False, "message": message, "points": 0}],
+        status=columns["status"],
+        error=columns["error"],
+        checks=columns["checks"],
         finished_at=timezone.now(),
     )
     if updated:

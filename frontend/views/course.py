@@ -25,17 +25,6 @@ def module_standing(
 
 def course_map(request: HttpRequest) -> HttpResponse:
     standings = course_map_for_user(user=request.user)
-    titles = {s.module.slug: s.module.title for s in standings}
-    for standing in standings:
-        standing.prerequisite_titles = [  # type: ignore[attr-defined]
-            {"slug": slug, "title": titles.get(slug, slug)} for slug in standing.prerequisites
-        ]
-        standing.exercises_passed = sum(  # type: ignore[attr-defined]
-            1 for e in standing.exercises if e["passed"]
-        )
-        standing.lessons_read = sum(  # type: ignore[attr-defined]
-            1 for lesson in standing.lessons if lesson["read"]
-        )
     foundations = [s for s in standings if s.module.kind == ModuleKind.FOUNDATION]
     stages = [s for s in standings if s.module.kind != ModuleKind.FOUNDATION]
     return render(

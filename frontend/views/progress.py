@@ -25,6 +25,7 @@ from apps.progress.selectors import (
     cohort_progress,
     cohorts_for_instructor,
     cohorts_for_learner,
+    cohorts_with_learner_counts,
     progress_for_user,
     user_is_instructor,
 )
@@ -39,9 +40,6 @@ COHORT_BODY_SECONDS = 600
 def progress_page(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
     progress = progress_for_user(user=user)
-    for module in progress["modules"]:
-        module["lessons_read"] = sum(1 for lesson in module["lessons"] if lesson["read"])
-        module["exercises_passed"] = sum(1 for e in module["exercises"] if e["passed"])
     return render(
         request,
         "progress/progress.html",
@@ -92,9 +90,7 @@ def _require_instructor(request: HttpRequest) -> None:
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require_instructor(request)
     instructor = authenticated_user(request)
-    cohorts = list(cohorts_for_instructor(instructor=instructor).prefetch_related("enrollments"))
-    for cohort in cohorts:
-        cohort.learner_count = len(cohort.enrollments.all())  # type: ignore[attr-defined]
+    cohorts = list(cohorts_with_learner_counts(instructor=instructor))
     return render(request, "dashboard/dashboard.html", {"cohorts": cohorts})
 
 
@@ -162,7 +158,7 @@ def _cohort_body(request: HttpRequest, cohort: Cohort) -> tuple[str, int]:
             "cohort": cohort,
             "heatmap": heatmap,
             "learners": learners,
-            "stats": [s for s in progress.exercise_stats if s["attempted"]],
+            "stats": [s for s in progress.exercise_stats if s.attempted],
             "exercise_total": len(progress.exercises),
         },
     )

@@ -9,9 +9,9 @@ from functools import cache
 import pytest
 
 from apps.curriculum.loader import load_curriculum
+from apps.sandbox.backends import ZygotePoolBackend
 from apps.sandbox.grading.engine import grade_code
 from apps.sandbox.grading.figures import MAX_FIGURE_BYTES
-from apps.sandbox.grading.runners import SandboxRunner
 
 CURRICULUM = load_curriculum()
 EXERCISES = sorted(CURRICULUM.exercises_by_slug)
@@ -42,14 +42,14 @@ MISTAKES = [
     for slug in EXERCISES
     for path in sorted((CURRICULUM.exercise(slug).directory / "mistakes").glob("*.py"))
 ]
-RUNNER = SandboxRunner()
+RUNNER = ZygotePoolBackend()
 
 
 @cache
 def graded(slug: str, which: str, seed: int) -> dict:
     exercise = CURRICULUM.exercise(slug)
     code = exercise.starter if which == "starter" else exercise.solution_path.read_text()
-    return grade_code(exercise, code, runner=RUNNER, seed=seed)
+    return grade_code(exercise, code, runner=RUNNER, seed=seed).as_json()
 
 
 def test_the_course_has_ten_modules_in_order_foundations_first() -> None:
@@ -118,7 +118,7 @@ def test_a_plausible_mistake_fails_with_a_message_that_names_it(slug, path) -> N
     match = re.match(r"# expect: (.+)", source)
     assert match, f"{path} must start with '# expect: <text of the failing message>'"
     expected = match.group(1).strip()
-    result = grade_code(CURRICULUM.exercise(slug), source, runner=RUNNER, seed=5)
+    result = grade_code(CURRICULUM.exercise(slug), source, runner=RUNNER, seed=5).as_json()
     assert result["status"] != "passed"
     messages = [c["message"] for c in result["checks"] if not c["passed"]]
     if result["error"]:

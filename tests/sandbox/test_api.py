@@ -202,13 +202,13 @@ def test_without_a_working_sandbox_code_is_not_run_and_the_learner_is_told(
     submit, alice, monkeypatch
 ) -> None:
     # A machine without root or user namespaces can't be had in CI; make the pool say so.
-    from apps.sandbox.grading import runners
+    from apps.sandbox.backends import ZygotePoolBackend
     from apps.sandbox.runner import SandboxUnavailable
 
     def refuse(self, code, calls, limits):
         raise SandboxUnavailable("no root and no user namespaces")
 
-    monkeypatch.setattr(runners.SandboxRunner, "run", refuse)
+    monkeypatch.setattr(ZygotePoolBackend, "run", refuse)
     body = submit(alice, SOLUTION).json()
     from apps.progress.models import ExerciseProgress
     from apps.sandbox.models import Submission

@@ -1,53 +1,70 @@
+"""Input and output of the submissions API; the output serializers are also the CLI's JSON."""
+
 from __future__ import annotations
 
 from rest_framework import serializers
 
-from apps.curriculum.models import Exercise
-from apps.sandbox.models import Submission
+from apps.sandbox.grading.limits import MAX_CODE_BYTES
+from apps.sandbox.models import SubmissionStatus
 
 
 class SubmissionInputSerializer(serializers.Serializer):
-    # The 64 KiB limit is checked by the service on the UTF-8 bytes, with its own message;
-    # this bound only stops absurd bodies before they are parsed further.
-    code = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=1_000_000)
-
-
-class ResultSerializer(serializers.ModelSerializer):
-    """The result schema shared by the CLI, the API and the pages."""
-
-    exercise: serializers.SlugRelatedField[Exercise] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+    # The code cap is checked by the service on the UTF-8 bytes, with its own message (the
+    # submission is stored as rejected); this bound only stops absurd bodies early.
+    code = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, max_length=16 * MAX_CODE_BYTES
     )
 
-    class Meta:
-        model = Submission
-        fields = [
-            "id",
-            "exercise",
-            "status",
-            "score",
-            "checks",
-            "figures",
-            "stdout",
-            "stderr",
-            "error",
-            "duration_ms",
-            "content_version",
-            "created_at",
-            "finished_at",
-        ]
+
+class CheckOutputSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    passed = serializers.BooleanField()
+    message = serializers.CharField()
+    points = serializers.FloatField()
 
 
-class SubmissionSerializer(ResultSerializer):
-    class Meta(ResultSerializer.Meta):
-        fields = [*ResultSerializer.Meta.fields, "code"]
+class GradingErrorOutputSerializer(serializers.Serializer):
+    """Why a submission has no verdict from its checks: its exception, or the grader's."""
+
+    type = serializers.CharField()
+    message = serializers.CharField()
+    line = serializers.IntegerField(allow_null=True)
+    traceback = serializers.CharField()
 
 
-class SubmissionHistorySerializer(serializers.ModelSerializer):
-    exercise: serializers.SlugRelatedField[Exercise] = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True
+class ResultOutputSerializer(serializers.Serializer):
+    """The result schema shared by the CLI, the API and the pages (a SubmissionResult)."""
+
+    exercise = serializers.CharField()
+    status = serializers.ChoiceField(choices=SubmissionStatus.choices)
+    score = serializers.FloatField()
+    checks = CheckOutputSerializer(many=True)
+    figures = serializers.ListField(
+        child=serializers.DictField(), help_text="Plotly figures: {data, layout}"
     )
+    stdout = serializers.CharField()
+    stderr = serializers.CharField()
+    error = GradingErrorOutputSerializer(allow_null=True)
+    duration_ms = serializers.FloatField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
 
-    class Meta:
-        model = Submission
-        fields = ["id", "exercise", "status", "score", "duration_ms", "created_at", "finished_at"]
+
+class SubmissionOutputSerializer(ResultOutputSerializer):
+    """A stored submission's result, with its id, the content version and the code."""
+
+    id = serializers.IntegerField()
+    content_version = serializers.IntegerField()
+    code = serializers.CharField()
+
+
+class SubmissionSummaryOutputSerializer(serializers.Serializer):
+    """One line of a learner's history (no code, checks or figures)."""
+
+    id = serializers.IntegerField()
+    exercise = serializers.CharField(source="exercise.slug")
+    status = serializers.ChoiceField(choices=SubmissionStatus.choices)
+    score = serializers.FloatField()
+    duration_ms = serializers.FloatField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)

@@ -13,11 +13,12 @@ from apps.curriculum.selectors import exercise_get
 from apps.progress.auth import authenticated_user
 from apps.sandbox import selectors, services
 from apps.sandbox.api.serializers import (
-    SubmissionHistorySerializer,
     SubmissionInputSerializer,
-    SubmissionSerializer,
+    SubmissionOutputSerializer,
+    SubmissionSummaryOutputSerializer,
 )
 from apps.sandbox.models import Submission, SubmissionStatus
+from apps.sandbox.results import SubmissionResult
 
 
 class GradingUnavailable(APIException):
@@ -29,9 +30,11 @@ class GradingUnavailable(APIException):
 
 
 class SubmissionThrottle(ScopedRateThrottle):
+    # Only creating a submission costs a sandbox run; reading history is free.
+    methods = ("POST",)
+
     def allow_request(self, request: Request, view: APIView) -> bool:
-        # Only creating a submission costs a sandbox run; reading history is free.
-        if request.method != "POST":
+        if request.method not in self.methods:
             return True
         return super().allow_request(request, view)
 
@@ -41,7 +44,7 @@ class ExerciseSubmissionsApi(ListAPIView):
 
     throttle_classes = [SubmissionThrottle]
     throttle_scope = "submissions"
-    serializer_class = SubmissionHistorySerializer
+    serializer_class = SubmissionSummaryOutputSerializer
 
     def get_queryset(self) -> QuerySet[Submission]:
         status_filter = self.request.query_params.get("status")
@@ -72,9 +75,7 @@ class ExerciseSubmissionsApi(ListAPIView):
     @extend_schema(
         request=SubmissionInputSerializer,
         responses={
-            202: SubmissionSerializer,
-            400: OpenApiResponse(description="malformed body"),
-            404: OpenApiResponse(description="unknown exercise"),
+            202: SubmissionOutputSerializer,
             503: OpenApiResponse(description="grading queue unreachable; nothing stored"),
         },
     )
@@ -95,13 +96,14 @@ class ExerciseSubmissionsApi(ListAPIView):
             if submission_id:
                 services.submission_discard_unqueued(submission_id=submission_id)
             raise GradingUnavailable() from exc
-        return Response(SubmissionSerializer(submission).data, status=status.HTTP_202_ACCEPTED)
+        output = SubmissionOutputSerializer(SubmissionResult.of_submission(submission))
+        return Response(output.data, status=status.HTTP_202_ACCEPTED)
 
 
 class SubmissionDetailApi(APIView):
     """A submission and its result: yours, or a learner's in a cohort you teach."""
 
-    @extend_schema(responses=SubmissionSerializer)
+    @extend_schema(responses=SubmissionOutputSerializer)
     def get(self, request: Request, submission_id: int) -> Response:
         submission = selectors.submission_visible_to(
             submission_id=submission_id, user=authenticated_user(request)
@@ -109,4 +111,4 @@ class SubmissionDetailApi(APIView):
         if submission is None:
             raise Http404
         submission = services.submission_fail_if_stuck(submission=submission)
-        return Response(SubmissionSerializer(submission).data)
+        return Response(SubmissionOutputSerializer(SubmissionResult.of_submission(submission)).data)

@@ -2,8 +2,12 @@
 
 1. ``cases(rng)`` from the exercise's checks.py builds the inputs (trusted).
 2. The reference solution runs here, in the trusted process, on those inputs.
-3. The learner's code runs in the sandbox on the same inputs and returns plain data.
+3. The learner's code runs through a runner (the sandbox) on the same inputs and returns
+   plain data.
 4. ``grade(g)`` and ``figures(g)`` compare and draw, here again.
+
+No Django here: the caller hands in the exercise (the curriculum's spec, which says where
+its checks and solution are) and the runner.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import secrets
 import time
 import traceback
 import types
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,13 +26,42 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from apps.curriculum.loader import ExerciseSpec
 from apps.sandbox.grading.grader import Call, Grader, Outcome
-from apps.sandbox.runner import wire
+from apps.sandbox.grading.limits import MAX_CODE_BYTES, runner_limits
+from apps.sandbox.grading.results import ErrorInfo, GradeResult, Verdict, error_result
+from apps.sandbox.runner import LearnerError, Limits, RunResult, wire
 
 logger = logging.getLogger(__name__)
 
-MAX_CODE_BYTES = 64 * 1024
+# What the learner is told when a run ended without results and the runner gave no detail.
+UNFINISHED_MESSAGES = {
+    "timeout": "your code ran past its time limit",
+    "memory": "your code used more memory than allowed",
+    "crashed": "your code crashed before returning its results",
+}
+
+
+class GradableExercise(Protocol):
+    """What grading needs of an exercise (the curriculum's ExerciseSpec provides it)."""
+
+    @property
+    def slug(self) -> str: ...
+    @property
+    def content_hash(self) -> str: ...
+    @property
+    def limits(self) -> Mapping[str, float]: ...
+    @property
+    def review_path(self) -> str: ...
+    @property
+    def checks_path(self) -> Path: ...
+    @property
+    def solution_path(self) -> Path: ...
+
+
+class Runner(Protocol):
+    """Anything that can run code on calls and answer like the sandbox does."""
+
+    def run(self, code: str, calls: list[dict[str, Any]], limits: Limits) -> RunResult: ...
 
 
 class CodeRejected(ValueError):
@@ -45,7 +79,8 @@ def validate_code(raw: bytes | str) -> str:
         data = raw
     if len(data) > MAX_CODE_BYTES:
         raise CodeRejected(
-            f"the code is {len(data):,} bytes; the limit is {MAX_CODE_BYTES:,} bytes (64 KiB)"
+            f"the code is {len(data):,} bytes; the limit is {MAX_CODE_BYTES:,} bytes "
+            f"({MAX_CODE_BYTES // 1024} KiB)"
         )
     try:
         text = data.decode("utf-8")
@@ -60,19 +95,28 @@ def validate_code(raw: bytes | str) -> str:
     return text
 
 
-class Runner(Protocol):
-    """Anything that can run code on calls and answer like the sandbox does."""
+def rejected_result(exercise_slug: str, reason: str) -> GradeResult:
+    return error_result(
+        exercise_slug,
+        Verdict.REJECTED,
+        check="code accepted",
+        message=reason,
+        error=ErrorInfo(type="Rejected", message=reason),
+    )
 
-    def run(self, code: str, calls: list[dict[str, Any]], limits: dict[str, float]) -> Any:
-        """``limits``: cpu_seconds, wall_seconds, memory_mb. Returns a runner RunResult."""
-        ...
+
+def new_seed() -> int:
+    """A fresh draw per submission, so hidden cases can't be memorised."""
+    return secrets.randbits(63)
 
 
 @dataclass(frozen=True)
 class ExerciseChecks:
-    cases: Any
-    grade: Any
-    figures: Any
+    """The three functions of an exercise's checks.py (``figures`` is optional)."""
+
+    cases: Callable[[np.random.Generator], list[Call]]
+    grade: Callable[[Grader], None]
+    figures: Callable[[Grader], None] | None
 
 
 def _load_module(path: Path, name: str) -> types.ModuleType:
@@ -84,6 +128,7 @@ def _load_module(path: Path, name: str) -> types.ModuleType:
     return module
 
 
+# Keyed by path and content hash: an edited exercise (a new hash) loads afresh.
 @cache
 def _checks_for(path: str, content_hash: str) -> ExerciseChecks:
     module = _load_module(Path(path), f"dlmath_checks_{content_hash}")
@@ -97,15 +142,11 @@ def _solution_for(path: str, content_hash: str) -> types.ModuleType:
     return _load_module(Path(path), f"dlmath_solution_{content_hash}")
 
 
-def exercise_checks(exercise: ExerciseSpec) -> ExerciseChecks:
+def exercise_checks(exercise: GradableExercise) -> ExerciseChecks:
     return _checks_for(str(exercise.checks_path), exercise.content_hash)
 
 
-def _build_fn(spec: wire.FnSpec) -> Any:
-    return spec.build()
-
-
-def reference_outcomes(exercise: ExerciseSpec, calls: list[Call]) -> dict[str, Outcome]:
+def reference_outcomes(exercise: GradableExercise, calls: list[Call]) -> dict[str, Outcome]:
     """Run the reference solution here (trusted code) on the same inputs as the learner.
 
     Inputs and outputs go through the wire format, so the reference sees exactly the values
@@ -114,7 +155,9 @@ def reference_outcomes(exercise: ExerciseSpec, calls: list[Call]) -> dict[str, O
     solution = _solution_for(str(exercise.solution_path), exercise.content_hash)
     outcomes: dict[str, Outcome] = {}
     for call in calls:
-        args, kwargs = wire.decode(wire.encode((call.args, call.kwargs)), build_fn=_build_fn)
+        args, kwargs = wire.decode(
+            wire.encode((call.args, call.kwargs)), build_fn=wire.FnSpec.build
+        )
         try:
             value = getattr(solution, call.func)(*args, **kwargs)
             outcomes[call.key] = Outcome(ok=True, value=wire.decode(wire.encode(value)))
@@ -124,66 +167,109 @@ def reference_outcomes(exercise: ExerciseSpec, calls: list[Call]) -> dict[str, O
     return outcomes
 
 
-def _learner_error_text(error: Any) -> str:
-    where = f" (line {error.line})" if error.line else ""
-    return f"raised {error.type}{where}: {error.message}"
+def _error_info(error: LearnerError) -> ErrorInfo:
+    return ErrorInfo(
+        type=error.type, message=error.message, line=error.line, traceback=error.traceback
+    )
 
 
-def _outcomes_from_run(run: Any) -> dict[str, Outcome]:
+def _learner_outcomes(run: RunResult) -> dict[str, Outcome]:
     outcomes = {}
     for key, outcome in run.outcomes.items():
         if outcome.ok:
             outcomes[key] = Outcome(ok=True, value=outcome.value)
-        else:
-            outcomes[key] = Outcome(
-                ok=False, error=_learner_error_text(outcome.error), line=outcome.error.line
-            )
+            continue
+        error = outcome.error or LearnerError("Error", "the call failed", None, "")
+        where = f" (line {error.line})" if error.line else ""
+        text = f"raised {error.type}{where}: {error.message}"
+        outcomes[key] = Outcome(ok=False, error=text, line=error.line)
     return outcomes
 
 
-def _error_dict(error: Any) -> dict[str, Any]:
-    return {
-        "type": error.type,
-        "message": error.message,
-        "line": error.line,
-        "traceback": error.traceback,
-    }
+def _unfinished_result(exercise_slug: str, run: RunResult) -> GradeResult | None:
+    """The result of a run that returned nothing to check, or None if it did."""
+    output = {"stdout": run.stdout, "stderr": run.stderr, "duration_ms": round(run.duration_ms, 2)}
+    if run.status == "error" and run.module_error is not None:
+        error = _error_info(run.module_error)
+        line = f" on line {error.line}" if error.line else ""
+        message = (
+            f"your code stopped before any check could run: {error.type}{line}: {error.message}"
+        )
+        return error_result(
+            exercise_slug,
+            Verdict.ERROR,
+            check="your code runs",
+            message=message,
+            error=error,
+            **output,
+        )
+    if run.status in UNFINISHED_MESSAGES:
+        detail = run.detail or UNFINISHED_MESSAGES[run.status]
+        return error_result(
+            exercise_slug,
+            Verdict.ERROR if run.status == "crashed" else Verdict(run.status),
+            check="your code finishes",
+            message=detail,
+            error=ErrorInfo(type=run.status, message=detail),
+            **output,
+        )
+    return None
 
 
-def new_seed() -> int:
-    """A fresh draw per submission, so hidden cases can't be memorised."""
-    return secrets.randbits(63)
+def _apply_checks(exercise: GradableExercise, checks: ExerciseChecks, grader: Grader) -> None:
+    try:
+        # Learner values can be extreme (that is what a diverging method returns): checks
+        # see the resulting inf and nan and say so; numpy's warnings would only be noise.
+        with np.errstate(all="ignore"):
+            checks.grade(grader)
+    except Exception:
+        # A bug in an exercise's checks must not look like the learner's failure.
+        logger.exception("checks of %s raised", exercise.slug)
+        raise
+    if checks.figures is None:
+        return
+    try:
+        with np.errstate(all="ignore"):
+            checks.figures(grader)
+    except Exception:
+        # A figure that can't be drawn from an odd result is no reason to lose the verdict.
+        logger.warning("figures of %s failed:\n%s", exercise.slug, traceback.format_exc())
 
 
-def base_result(exercise_slug: str, status: str) -> dict[str, Any]:
-    return {
-        "exercise": exercise_slug,
-        "status": status,
-        "score": 0.0,
-        "checks": [],
-        "figures": [],
-        "stdout": "",
-        "stderr": "",
-        "duration_ms": 0.0,
-        "error": None,
-    }
-
-
-def rejected_result(exercise_slug: str, reason: str) -> dict[str, Any]:
-    result = base_result(exercise_slug, "rejected")
-    result["error"] = {"type": "Rejected", "message": reason, "line": None, "traceback": ""}
-    result["checks"] = [{"name": "code accepted", "passed": False, "message": reason, "points": 0}]
-    return result
+def _checked_result(
+    exercise: GradableExercise,
+    checks: ExerciseChecks,
+    grader: Grader,
+    run: RunResult,
+) -> GradeResult:
+    _apply_checks(exercise, checks, grader)
+    call_errors = [o.error for o in run.outcomes.values() if not o.ok and o.error is not None]
+    if call_errors:
+        status, error = Verdict.ERROR, _error_info(call_errors[0])
+    else:
+        status, error = (Verdict.PASSED if grader.all_passed else Verdict.FAILED), None
+    return GradeResult(
+        exercise=exercise.slug,
+        status=status,
+        score=grader.score,
+        # Failed checks first: they are what the learner reads.
+        checks=tuple(sorted(grader.records, key=lambda check: check.passed)),
+        figures=tuple(grader.figures),
+        stdout=run.stdout,
+        stderr=run.stderr,
+        duration_ms=round(run.duration_ms, 2),
+        error=error,
+    )
 
 
 def grade_code(
-    exercise: ExerciseSpec,
+    exercise: GradableExercise,
     code: str | bytes,
     *,
     runner: Runner,
     seed: int | None = None,
-) -> dict[str, Any]:
-    """Grade ``code`` and return a result in the shared schema (without id and timestamps)."""
+) -> GradeResult:
+    """Grade ``code``: the same inputs for the reference and the learner, then the checks."""
     started = time.perf_counter()
     try:
         text = validate_code(code)
@@ -194,75 +280,12 @@ def grade_code(
     rng = np.random.default_rng(new_seed() if seed is None else seed)
     calls: list[Call] = list(checks.cases(rng))
     expected = reference_outcomes(exercise, calls)
+    requests = [call.as_request() for call in calls]
+    run = runner.run(text, requests, runner_limits(exercise.limits))
 
-    run = runner.run(text, [call.as_request() for call in calls], dict(exercise.limits))
-
-    result = base_result(exercise.slug, "failed")
-    result["stdout"] = run.stdout
-    result["stderr"] = run.stderr
-    result["duration_ms"] = round(run.duration_ms, 2)
-
-    if run.status == "error" and run.module_error is not None:
-        result["status"] = "error"
-        result["error"] = _error_dict(run.module_error)
-        result["checks"] = [
-            {
-                "name": "your code runs",
-                "passed": False,
-                "message": (
-                    f"your code stopped before any check could run: {run.module_error.type}"
-                    + (f" on line {run.module_error.line}" if run.module_error.line else "")
-                    + f": {run.module_error.message}"
-                ),
-                "points": 0,
-            }
-        ]
-        return result
-    if run.status in ("timeout", "memory", "crashed"):
-        result["status"] = "error" if run.status == "crashed" else run.status
-        detail = (
-            run.detail
-            or {
-                "timeout": "your code ran past its time limit",
-                "memory": "your code used more memory than allowed",
-                "crashed": "your code crashed before returning its results",
-            }[run.status]
-        )
-        result["error"] = {"type": run.status, "message": detail, "line": None, "traceback": ""}
-        result["checks"] = [
-            {"name": "your code finishes", "passed": False, "message": detail, "points": 0}
-        ]
-        return result
-
-    actual = _outcomes_from_run(run)
-    grader = Grader(calls, expected, actual, review_path=exercise.review_path)
-    try:
-        # Learner values can be extreme (that is what a diverging method returns): checks
-        # see the resulting inf and nan and say so; numpy's warnings would only be noise.
-        with np.errstate(all="ignore"):
-            checks.grade(grader)
-    except Exception:
-        # A bug in an exercise's checks must not look like the learner's failure.
-        logger.exception("checks of %s raised", exercise.slug)
-        raise
-    if checks.figures is not None:
-        try:
-            with np.errstate(all="ignore"):
-                checks.figures(grader)
-        except Exception:
-            # A figure that can't be drawn from an odd result is no reason to lose the verdict.
-            logger.warning("figures of %s failed:\n%s", exercise.slug, traceback.format_exc())
-
-    call_errors = [o for o in run.outcomes.values() if not o.ok]
-    result["checks"] = sorted(
-        (record.as_dict() for record in grader.records), key=lambda check: check["passed"]
-    )
-    result["figures"] = grader.figures
-    result["score"] = grader.score
-    if call_errors:
-        result["status"] = "error"
-        result["error"] = _error_dict(call_errors[0].error)
-    else:
-        result["status"] = "passed" if grader.all_passed else "failed"
+    result = _unfinished_result(exercise.slug, run)
+    if result is None:
+        grader = Grader(calls, expected, _learner_outcomes(run), review_path=exercise.review_path)
+        result = _checked_result(exercise, checks, grader, run)
     logger.debug("graded %s in %.1f ms", exercise.slug, (time.perf_counter() - started) * 1000)
     return result

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from apps.sandbox.grading.figures import figure_to_dict
+from apps.sandbox.grading.results import CheckResult, Figure
 from apps.sandbox.runner.wire import FnSpec, Unsupported
 
 
@@ -54,28 +55,6 @@ class Outcome:
     value: Any = None
     error: str = ""
     line: int | None = None
-
-
-@dataclass
-class CheckRecord:
-    name: str
-    passed: bool
-    message: str
-    points: float
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "passed": self.passed,
-            "message": self.message,
-            "points": self.points,
-        }
-
-
-def _shape(value: Any) -> str:
-    if isinstance(value, np.ndarray):
-        return str(tuple(value.shape))
-    return "a scalar"
 
 
 def _describe_type(value: Any) -> str:
@@ -116,8 +95,8 @@ class Grader:
         self._expected = expected
         self._actual = actual
         self.review_path = review_path
-        self.records: list[CheckRecord] = []
-        self.figures: list[dict[str, Any]] = []
+        self.records: list[CheckResult] = []
+        self.figures: list[Figure] = []
 
     # --- reading values ------------------------------------------------------------------
     def call(self, key: str) -> Call:
@@ -232,7 +211,7 @@ class Grader:
                 message = f"{message}. {hint}"
             if self.review_path:
                 message = f"{message} (review: {self.review_path})"
-        self.records.append(CheckRecord(name=name, passed=passed, message=message, points=points))
+        self.records.append(CheckResult(name=name, passed=passed, message=message, points=points))
         return passed
 
     def check(self, name: str, passed: bool, message: str, *, points: float = 1) -> bool:
@@ -280,9 +259,20 @@ class Grader:
         return self.custom(name, run, points=points, hint=hint)
 
     def check_shape(
-        self, name: str, key: str, part: int | None = None, *, points: float = 1
+        self,
+        name: str,
+        key: str,
+        part: int | None = None,
+        *,
+        shape: tuple[int, ...] | None = None,
+        points: float = 1,
     ) -> bool:
-        return self.custom(name, lambda: self.array(key, part) is None, points=points)
+        """The learner returned numbers of ``shape`` (default: the reference's shape)."""
+
+        def run() -> None:
+            self.array(key, part, shape=shape)  # raises CheckFailed naming both shapes
+
+        return self.custom(name, run, points=points)
 
     def check_finite(
         self, name: str, key: str, part: int | None = None, *, points: float = 1, hint: str = ""
@@ -402,4 +392,4 @@ class Grader:
         return bool(self.records) and all(record.passed for record in self.records)
 
 
-__all__ = ["Call", "CheckFailed", "FnSpec", "Grader", "Outcome", "figure_to_dict"]
+__all__ = ["Call", "CheckFailed", "FnSpec", "Grader", "Outcome"]

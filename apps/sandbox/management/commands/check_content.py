@@ -5,7 +5,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.curriculum.loader import ContentError, load_curriculum
-from apps.sandbox.grading.runners import SandboxRunner, TrustedInProcessRunner
+from apps.sandbox.backends import grading_backend
+from apps.sandbox.grading.engine import Runner
+from apps.sandbox.grading.runners import TrustedInProcessRunner
 from apps.sandbox.grading.validation import validate_exercise
 
 
@@ -28,14 +30,20 @@ class Command(BaseCommand):
             curriculum = load_curriculum()
         except ContentError as exc:
             raise CommandError(str(exc)) from exc
-        runner = TrustedInProcessRunner() if options["in_process"] else SandboxRunner()
+        runner: Runner = TrustedInProcessRunner() if options["in_process"] else grading_backend()
         slugs = options["slugs"] or list(curriculum.exercises_by_slug)
         unknown = [s for s in slugs if s not in curriculum.exercises_by_slug]
         if unknown:
             raise CommandError(f"unknown exercise(s): {', '.join(unknown)}")
         bad = 0
         for slug in slugs:
-            report = validate_exercise(curriculum.exercise(slug), runner=runner)
+            spec = curriculum.exercise(slug)
+            report = validate_exercise(
+                spec,
+                solution=spec.solution_path.read_text(encoding="utf-8"),
+                starter=spec.starter,
+                runner=runner,
+            )
             if report.ok:
                 self.stdout.write(f"ok   {slug} ({report.figures} figure(s))")
             else:

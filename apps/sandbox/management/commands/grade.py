@@ -11,8 +11,10 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from apps.curriculum.loader import ContentError, load_curriculum
+from apps.sandbox.api.serializers import ResultOutputSerializer
+from apps.sandbox.backends import grading_backend
 from apps.sandbox.grading.engine import grade_code
-from apps.sandbox.grading.runners import SandboxRunner
+from apps.sandbox.results import SubmissionResult
 from apps.sandbox.runner import SandboxUnavailable
 
 USAGE_ERROR = 2
@@ -57,7 +59,7 @@ class Command(BaseCommand):
             except OSError as exc:
                 self._fail(f"cannot read {path}: {exc.strerror}")
         exercise = curriculum.exercise(slug)
-        runner = SandboxRunner()
+        runner = grading_backend()
         for source in sources:
             created_at = timezone.now()
             try:
@@ -65,6 +67,7 @@ class Command(BaseCommand):
             except SandboxUnavailable as exc:
                 self.stderr.write(f"grade: the sandbox is unavailable: {exc}")
                 sys.exit(1)
-            result["created_at"] = created_at.isoformat()
-            result["finished_at"] = timezone.now().isoformat()
-            self.stdout.write(json.dumps(result))
+            timed = SubmissionResult.of_grade(
+                result, created_at=created_at, finished_at=timezone.now()
+            )
+            self.stdout.write(json.dumps(ResultOutputSerializer(timed).data))

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from apps.curriculum.loader import load_curriculum
+from apps.sandbox.backends import ZygotePoolBackend
 from apps.sandbox.grading.engine import grade_code
-from apps.sandbox.grading.runners import SandboxRunner
 
 SOFTMAX_DIR = (
-    Path(__file__).resolve().parents[2] / "apps/curriculum/content/probability/exercises/softmax"
+    Path(__file__).resolve().parents[3] / "apps/curriculum/content/probability/exercises/softmax"
 )
 SOLUTION = (SOFTMAX_DIR / "solution.py").read_text()
 
@@ -22,7 +22,7 @@ def softmax():
 
 
 def grade(exercise, code, seed=7):
-    return grade_code(exercise, code, runner=SandboxRunner(), seed=seed)
+    return grade_code(exercise, code, runner=ZygotePoolBackend(), seed=seed).as_json()
 
 
 def test_the_reference_passes_with_full_score(softmax) -> None:

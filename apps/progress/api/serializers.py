@@ -1,0 +1,130 @@
+"""Input and output of the progress API: tokens, progress, hints, cohorts and their dashboards."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from apps.progress.selectors import ModuleStanding
+
+
+class TokenInputSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(trim_whitespace=False)
+
+
+class TokenOutputSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class LessonStandingOutputSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="lesson.slug")
+    read = serializers.BooleanField()
+
+
+class ExerciseStandingOutputSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="exercise.slug")
+    title = serializers.CharField(source="exercise.title")
+    best_score = serializers.FloatField()
+    attempts = serializers.IntegerField()
+    passed = serializers.BooleanField()
+
+
+class ModuleStandingOutputSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="module.slug")
+    title = serializers.CharField(source="module.title")
+    kind = serializers.CharField(source="module.kind")
+    mastery = serializers.FloatField(help_text="share of the module's points earned, 0 to 1")
+    unlocked = serializers.BooleanField()
+    mastered = serializers.BooleanField()
+    prerequisites = serializers.SerializerMethodField(help_text="module slugs")
+    lessons = LessonStandingOutputSerializer(many=True)
+    exercises = ExerciseStandingOutputSerializer(many=True)
+
+    def get_prerequisites(self, standing: ModuleStanding) -> list[str]:
+        return [module.slug for module in standing.prerequisites]
+
+
+class ProgressOutputSerializer(serializers.Serializer):
+    """A learner's whole course (a LearnerProgress)."""
+
+    streak_days = serializers.IntegerField()
+    exercises_passed = serializers.IntegerField()
+    exercises_total = serializers.IntegerField()
+    lessons_read = serializers.IntegerField()
+    modules = ModuleStandingOutputSerializer(many=True)
+
+
+class HintsOutputSerializer(serializers.Serializer):
+    revealed = serializers.IntegerField()
+    total = serializers.IntegerField()
+    hints = serializers.ListField(child=serializers.CharField())
+
+
+class LessonReadOutputSerializer(serializers.Serializer):
+    read = serializers.BooleanField()
+
+
+class CohortJoinInputSerializer(serializers.Serializer):
+    join_code = serializers.CharField()
+
+
+class CohortJoinedOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+
+
+class CohortOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    join_code = serializers.CharField()
+    learners = serializers.IntegerField(source="learner_count")
+
+
+class CohortSummaryOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    join_code = serializers.CharField()
+
+
+class LearnerOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    username = serializers.CharField()
+
+
+class CohortExerciseOutputSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    module = serializers.CharField(source="module.slug")
+
+
+class CheckFailuresOutputSerializer(serializers.Serializer):
+    check = serializers.CharField()
+    failures = serializers.IntegerField()
+
+
+class ExerciseStatsOutputSerializer(serializers.Serializer):
+    exercise = serializers.CharField()
+    title = serializers.CharField()
+    module = serializers.CharField()
+    attempted = serializers.IntegerField()
+    passed = serializers.IntegerField()
+    pass_rate = serializers.FloatField(allow_null=True)
+    median_attempts_to_pass = serializers.FloatField(allow_null=True)
+    most_failed_checks = CheckFailuresOutputSerializer(many=True)
+
+
+class CohortProgressOutputSerializer(serializers.Serializer):
+    """A cohort's learner x exercise best scores and per-exercise statistics."""
+
+    cohort = CohortSummaryOutputSerializer()
+    learners = LearnerOutputSerializer(many=True)
+    exercises = CohortExerciseOutputSerializer(many=True)
+    scores = serializers.ListField(
+        child=serializers.ListField(child=serializers.FloatField(allow_null=True)),
+        help_text="scores[i][j]: learner i's best score on exercise j, null if never attempted",
+    )
+    exercise_stats = ExerciseStatsOutputSerializer(many=True)
+
+
+class UnlockedOutputSerializer(serializers.Serializer):
+    unlocked = serializers.BooleanField()

@@ -111,7 +111,7 @@ def stop_children() -> None:
     _children.clear()
 
 
-def _on_sigterm(signum: int, frame: Any) -> None:
+def _on_sigterm(signum: int, _frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 

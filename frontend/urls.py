@@ -4,8 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from frontend.login_throttle import ThrottledLoginView
-from frontend.views import course, exercise, progress
+from frontend.views import accounts, course, dashboard, exercise, progress
 
 course_patterns = [
     path("", RedirectView.as_view(pattern_name="curriculum:course-map"), name="home"),
@@ -16,17 +15,17 @@ course_patterns = [
 
 urlpatterns = [
     path("progress/", progress.progress_page, name="progress"),
-    path("dashboard/", progress.dashboard, name="dashboard"),
-    path("dashboard/<int:cohort_id>/", progress.dashboard_cohort, name="dashboard-cohort"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/<int:cohort_id>/", dashboard.dashboard_cohort, name="dashboard-cohort"),
     path("cohorts/join/", progress.cohort_join_page, name="cohort-join"),
-    path("accounts/signup/", progress.signup, name="signup"),
-    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/login/", accounts.ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include((course_patterns, "curriculum"))),
     path("exercises/<slug:slug>/", exercise.exercise_detail, name="exercise"),
     path(
         "dashboard/<int:cohort_id>/learners/<int:user_id>/",
-        exercise.dashboard_learner,
+        dashboard.dashboard_learner,
         name="dashboard-learner",
     ),
 ]

@@ -70,3 +70,26 @@ def test_no_signals_drive_business_flow(folder: str) -> None:
         )
     ]
     assert offenders == []
+
+
+MAX_FUNCTION_LINES = 60
+
+
+def test_no_function_is_longer_than_sixty_lines() -> None:
+    # Application code only: content reads like the maths, tests like sentences, and the
+    # benchmark scripts' main()s are scripts.
+    files = [
+        path
+        for folder in ("apps", "frontend", "platform")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if not {"content", "migrations", "node_modules"} & set(path.parts)
+    ]
+    too_long = [
+        f"{path.relative_to(ROOT)}:{node.lineno} {node.name} ({length} lines)"
+        for path in files
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path)))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        if (length := (node.end_lineno or node.lineno) - node.lineno + 1) > MAX_FUNCTION_LINES
+    ]
+    assert len(files) > 50
+    assert too_long == []

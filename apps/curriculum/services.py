@@ -44,7 +44,8 @@ def lesson_figures_build(lesson: LessonSpec) -> dict[str, Any]:
     spec = importlib.util.spec_from_file_location(
         f"lesson_figures_{lesson.slug}", lesson.figures_path
     )
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     built = {name: figure_to_dict(figure) for name, figure in module.figures().items()}
@@ -130,19 +131,15 @@ def _exercise_values(spec: ExerciseSpec, module: Module, lesson: Lesson | None) 
     }
 
 
-@transaction.atomic
-def curriculum_sync(*, curriculum: Curriculum) -> SyncReport:
-    """Upsert every module, lesson and exercise by uuid; retire rows no longer on disk.
+def _live_uuids(curriculum: Curriculum) -> set[Any]:
+    uuids = {m.uuid for m in curriculum.modules}
+    uuids |= {lesson.uuid for m in curriculum.modules for lesson in m.lessons}
+    uuids |= {e.uuid for m in curriculum.modules for e in m.exercises}
+    return uuids
 
-    Idempotent: a second run with the same files changes nothing. Rows are matched by uuid,
-    so a renamed exercise keeps its id and with it every learner's progress. Slugs are freed
-    first (renames can swap slugs), then rewritten.
-    """
-    report = SyncReport()
-    live_uuids = {m.uuid for m in curriculum.modules}
-    live_uuids |= {lesson.uuid for m in curriculum.modules for lesson in m.lessons}
-    live_uuids |= {e.uuid for m in curriculum.modules for e in m.exercises}
 
+def _retire_missing(curriculum: Curriculum, report: SyncReport) -> None:
+    live_uuids = _live_uuids(curriculum)
     for model in (Module, Lesson, Exercise):
         for row in model.objects.exclude(uuid__in=live_uuids).filter(retired=False):
             row.retired = True
@@ -150,7 +147,9 @@ def curriculum_sync(*, curriculum: Curriculum) -> SyncReport:
             row.save(update_fields=["retired", "slug"])
             report.retired.append(f"{model.__name__.lower()} {row.slug}")
 
-    # Park slugs of live rows whose slug changes, so a swap of two slugs can't collide.
+
+def _park_changing_slugs(curriculum: Curriculum) -> None:
+    """Park slugs of live rows whose slug changes, so a swap of two slugs can't collide."""
     wanted_slugs: dict[type[Module] | type[Exercise], dict[Any, str]] = {
         Module: {m.uuid: m.slug for m in curriculum.modules},
         Exercise: {e.uuid: e.slug for m in curriculum.modules for e in m.exercises},
@@ -160,9 +159,47 @@ def curriculum_sync(*, curriculum: Curriculum) -> SyncReport:
             if row.slug != slugs[row.uuid]:
                 model.objects.filter(pk=row.pk).update(slug=f"renaming-{row.pk}")
 
-    modules: dict[str, Module] = {}
-    for spec in curriculum.modules:
-        modules[spec.slug] = _upsert(
+
+def _sync_module_contents(spec: ModuleSpec, modules: dict[str, Module], report: SyncReport) -> None:
+    """A module's prerequisites, lessons and exercises (every module row exists by now)."""
+    module = modules[spec.slug]
+    wanted = {modules[slug].pk for slug in spec.prerequisites}
+    if set(module.prerequisites.values_list("pk", flat=True)) != wanted:
+        module.prerequisites.set(wanted)
+    lessons: dict[str, Lesson] = {}
+    for lesson_spec in spec.lessons:
+        lessons[lesson_spec.slug] = _upsert(
+            Lesson,
+            lesson_spec.uuid,
+            _lesson_values(lesson_spec, module),
+            f"lesson {spec.slug}/{lesson_spec.slug}",
+            lesson_spec.content_hash,
+            report,
+        )
+    for exercise_spec in spec.exercises:
+        _upsert(
+            Exercise,
+            exercise_spec.uuid,
+            _exercise_values(exercise_spec, module, lessons.get(exercise_spec.lesson_slug)),
+            f"exercise {exercise_spec.slug}",
+            exercise_spec.content_hash,
+            report,
+        )
+
+
+@transaction.atomic
+def curriculum_sync(*, curriculum: Curriculum) -> SyncReport:
+    """Upsert every module, lesson and exercise by uuid; retire rows no longer on disk.
+
+    Idempotent: a second run with the same files changes nothing. Rows are matched by uuid,
+    so a renamed exercise keeps its id and with it every learner's progress. Slugs are freed
+    first (renames can swap slugs), then rewritten.
+    """
+    report = SyncReport()
+    _retire_missing(curriculum, report)
+    _park_changing_slugs(curriculum)
+    modules = {
+        spec.slug: _upsert(
             Module,
             spec.uuid,
             _module_values(spec),
@@ -170,30 +207,10 @@ def curriculum_sync(*, curriculum: Curriculum) -> SyncReport:
             spec.content_hash,
             report,
         )
+        for spec in curriculum.modules
+    }
     for spec in curriculum.modules:
-        module = modules[spec.slug]
-        wanted = {modules[slug].pk for slug in spec.prerequisites}
-        if set(module.prerequisites.values_list("pk", flat=True)) != wanted:
-            module.prerequisites.set(wanted)
-        lessons: dict[str, Lesson] = {}
-        for lesson_spec in spec.lessons:
-            lessons[lesson_spec.slug] = _upsert(
-                Lesson,
-                lesson_spec.uuid,
-                _lesson_values(lesson_spec, module),
-                f"lesson {spec.slug}/{lesson_spec.slug}",
-                lesson_spec.content_hash,
-                report,
-            )
-        for exercise_spec in spec.exercises:
-            _upsert(
-                Exercise,
-                exercise_spec.uuid,
-                _exercise_values(exercise_spec, module, lessons.get(exercise_spec.lesson_slug)),
-                f"exercise {exercise_spec.slug}",
-                exercise_spec.content_hash,
-                report,
-            )
+        _sync_module_contents(spec, modules, report)
     # Course pages cache the outline per process; they rebuild once this commits.
     transaction.on_commit(curriculum_revision_bump)
     return report

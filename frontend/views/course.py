@@ -1,8 +1,4 @@
-"""Course pages: the map, a module, a lesson, each with the learner's standing.
-
-They live in progress, not curriculum, because they show progress (sandbox -> progress ->
-curriculum); the exercise page, which shows submissions, lives in sandbox.
-"""
+"""Course pages: the map, a module, a lesson, each with the learner's standing (open to all)."""
 
 from __future__ import annotations
 

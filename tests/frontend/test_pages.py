@@ -35,7 +35,8 @@ def test_course_map_lists_every_module_for_anonymous_visitor(client: Any) -> Non
     for module in Module.objects.filter(retired=False):
         assert f'data-module="{module.slug}"' in html
         assert reverse("curriculum:module", args=[module.slug]) in html
-    assert "Foundations" in html and "Stages" in html
+    assert "Foundations" in html
+    assert "Stages" in html
     assert "Log in" in html
 
 
@@ -93,11 +94,13 @@ def test_anonymous_is_sent_to_login(client: Any, url: str) -> None:
 
 def test_login_and_signup_pages_render(client: Any) -> None:
     login = client.get("/accounts/login/")
-    assert login.status_code == 200 and 'name="password"' in login.content.decode()
+    assert login.status_code == 200
+    assert 'name="password"' in login.content.decode()
     signup = client.get("/accounts/signup/")
     html = signup.content.decode()
     assert signup.status_code == 200
-    assert 'name="password1"' in html and 'name="password2"' in html
+    assert 'name="password1"' in html
+    assert 'name="password2"' in html
     assert '<label for="id_username">' in html
 
 
@@ -161,7 +164,8 @@ def test_exercise_page_has_editor_config_and_starter(client: Any, learner_factor
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="exercise-config"' in html
-    assert 'id="editor"' in html and "dist/exercise.js" in html
+    assert 'id="editor"' in html
+    assert "dist/exercise.js" in html
     assert exercise.signature in html
     assert response.context["config"]["code"] == exercise.starter_code
     assert response.context["config"]["submitUrl"] == "/api/v1/exercises/softmax/submissions/"
@@ -234,7 +238,8 @@ def test_instructor_sees_own_cohorts_only(
     client.force_login(mine)
     picker = client.get("/dashboard/")
     assert picker.status_code == 200
-    assert "Mine" in picker.content.decode() and "Theirs" not in picker.content.decode()
+    assert "Mine" in picker.content.decode()
+    assert "Theirs" not in picker.content.decode()
     assert client.get(f"/dashboard/{own.pk}/").status_code == 200
     assert client.get(f"/dashboard/{other.pk}/").status_code == 404
     assert client.get(f"/dashboard/{other.pk}/learners/{learner.pk}/").status_code == 404
@@ -259,12 +264,14 @@ def test_cohort_dashboard_heatmap_stats_and_csv_link(
     assert heatmap["learners"] == ["ada", "idle"]
     assert heatmap["exercises"] == ["softmax"]
     assert heatmap["scores"] == [[0.5], [None]]
-    assert 'id="cohort-heatmap"' in html and "dist/dashboard.js" in html
+    assert 'id="cohort-heatmap"' in html
+    assert "dist/dashboard.js" in html
     assert f"/api/v1/cohorts/{cohort.pk}/progress.csv" in html
     assert cohort.join_code in html
     assert "rows sum to one" in html  # most-failed check
     csv = client.get(f"/api/v1/cohorts/{cohort.pk}/progress.csv")
-    assert csv.status_code == 200 and "ada" in csv.content.decode()
+    assert csv.status_code == 200
+    assert "ada" in csv.content.decode()
 
 
 def test_learner_drill_down_lists_attempts(

@@ -50,14 +50,16 @@ def test_modules_are_listed_in_order_with_kind_prerequisites_lessons_and_exercis
     for module in body:
         assert module["kind"] in ("foundation", "stage")
         assert isinstance(module["prerequisites"], list)
-        assert module["lessons"] and module["exercises"]
+        assert module["lessons"]
+        assert module["exercises"]
 
 
 def test_exercise_detail_never_exposes_the_solution_or_the_hints(api_client) -> None:
     body = api_client.get("/api/v1/exercises/softmax/").json()
     assert body["slug"] == "softmax"
     assert "solution" not in str(body).lower() or "solution.py" not in str(body)
-    assert "hints" not in body and body["hint_count"] >= 2
+    assert "hints" not in body
+    assert body["hint_count"] >= 2
     assert "max(axis" not in body["starter_code"]
 
 
@@ -76,7 +78,8 @@ def test_hint_reveal_over_the_api(api_client, alice) -> None:
     api_client.force_authenticate(alice)
     assert api_client.get("/api/v1/exercises/softmax/hints/").json()["revealed"] == 0
     body = api_client.post("/api/v1/exercises/softmax/hints/").json()
-    assert body["revealed"] == 1 and len(body["hints"]) == 1
+    assert body["revealed"] == 1
+    assert len(body["hints"]) == 1
 
 
 def test_an_instructor_reads_only_their_own_cohorts(
@@ -128,7 +131,8 @@ def test_the_csv_export_has_both_tables_and_defuses_formulas(
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][0] == "learner" and "softmax" in rows[0]
+    assert rows[0][0] == "learner"
+    assert "softmax" in rows[0]
     assert rows[1][0] == "'=HYPERLINK(1)"
     assert rows[1][rows[0].index("softmax")] == "0.75"
     assert [
@@ -204,7 +208,8 @@ def test_seed_demo_creates_an_instructor_five_students_and_a_cohort(capsys) -> N
     assert users.filter(username__startswith="student").count() == 5
     cohort = Cohort.objects.get(name="Demo cohort")
     assert cohort.enrollments.count() == 5
-    assert "student5" in first and "instructor" in first
+    assert "student5" in first
+    assert "instructor" in first
     password = first.split("student1", 1)[1].split()[0]
     assert users.get(username="student1").check_password(password)
     assert password not in second, "passwords are printed once"

@@ -30,7 +30,8 @@ def test_the_reference_passes_with_full_score(softmax) -> None:
     assert result["status"] == "passed"
     assert result["score"] == 1.0
     assert all(check["passed"] for check in result["checks"])
-    assert result["figures"] and result["figures"][0]["data"]
+    assert result["figures"]
+    assert result["figures"][0]["data"]
 
 
 def test_an_overflowing_softmax_fails_with_a_message_naming_the_overflow(softmax) -> None:

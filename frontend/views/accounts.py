@@ -1,15 +1,36 @@
-"""Failed logins on the site's form are limited per client address, like the token API."""
+"""Sign-up and a login form that limits failed attempts per client address."""
 
 from __future__ import annotations
 
 from typing import cast
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 from rest_framework.throttling import SimpleRateThrottle
+
+from apps.progress.services import profile_ensure
+from frontend.forms import SignUpForm
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("curriculum:course-map")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        profile_ensure(user=user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.get_username()}! Start with any foundation.")
+        return redirect("curriculum:course-map")
+    return render(request, "registration/signup.html", {"form": form})
 
 
 def _rate() -> tuple[int, int]:
@@ -19,7 +40,8 @@ def _rate() -> tuple[int, int]:
     count, seconds = SimpleRateThrottle.parse_rate(
         cast(SimpleRateThrottle, None), settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["login"]
     )
-    assert count is not None and seconds is not None
+    assert count is not None
+    assert seconds is not None
     return count, seconds
 
 

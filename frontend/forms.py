@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
 
 
-class SignUpForm(UserCreationForm):
+class SignUpForm(UserCreationForm[User]):
     """Username and the password twice; the learner Profile is created by the view."""
 
     # django-stubs doesn't declare UserCreationForm.Meta; Django defines it (model=User).
-    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined]
+    class Meta(UserCreationForm.Meta):  # type: ignore[name-defined,misc]
         fields = ("username",)
 
 

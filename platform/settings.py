@@ -13,6 +13,10 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
+
+# Lets the admin, forms and querysets take type parameters at run time (ModelAdmin[Module]).
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

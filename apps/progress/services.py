@@ -7,7 +7,10 @@ submissions.
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.contrib.auth.models import User
 from django.core.cache import cache
@@ -178,3 +181,71 @@ def cohort_versions_bump(*, user_id: int) -> None:
                 cache.incr(key)
             except ValueError:  # evicted between add() and incr()
                 cache.set(key, 1, timeout=None)
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One graded attempt, as progress counts it."""
+
+    user_id: int
+    exercise_id: int
+    submission_id: int
+    score: float
+    passed: bool
+    failed_checks: Sequence[str]
+    at: datetime
+
+
+def _attempt_counted(progress: ExerciseProgress, attempt: Attempt) -> None:
+    """Count an attempt on a progress row, in memory (attempts, first pass, best score)."""
+    progress.attempts += 1
+    progress.last_submission_id = attempt.submission_id
+    progress.first_attempt_at = progress.first_attempt_at or attempt.at
+    if attempt.passed and progress.first_passed_at is None:
+        progress.first_passed_at = attempt.at
+        progress.attempts_to_pass = progress.attempts
+        progress.seconds_to_pass = (attempt.at - progress.first_attempt_at).total_seconds()
+    progress.best_score = max(progress.best_score, attempt.score)
+
+
+def exercise_progress_bulk_create(
+    *, attempts: Iterable[Attempt], points: dict[int, tuple[int, int]], batch_size: int
+) -> None:
+    """Write the progress a run of graded attempts leaves, for learners with none yet.
+
+    For generated data (benchmarks): the rows exercise_progress_record_attempt would have
+    written for ``attempts`` (oldest first per learner), in a few bulk inserts instead of a
+    transaction per attempt. ``points`` maps exercise id -> (module id, points).
+    """
+    cells: dict[tuple[int, int], ExerciseProgress] = {}
+    days: Counter[tuple[int, date]] = Counter()
+    failures: Counter[tuple[int, int, str]] = Counter()
+    for attempt in attempts:
+        key = (attempt.user_id, attempt.exercise_id)
+        if key not in cells:
+            cells[key] = ExerciseProgress(user_id=attempt.user_id, exercise_id=attempt.exercise_id)
+        _attempt_counted(cells[key], attempt)
+        for name in set(attempt.failed_checks):
+            failures[(*key, name[:200])] += 1
+        days[(attempt.user_id, attempt.at.date())] += 1
+    ExerciseProgress.objects.bulk_create(cells.values(), batch_size=batch_size)
+    CheckFailureCount.objects.bulk_create(
+        [
+            CheckFailureCount(user_id=u, exercise_id=e, check_name=name, failures=n)
+            for (u, e, name), n in failures.items()
+        ],
+        batch_size=batch_size,
+    )
+    earned: defaultdict[tuple[int, int], float] = defaultdict(float)
+    for (user_id, exercise_id), row in cells.items():
+        if row.best_score > 0:  # the service writes a module row only on an improvement
+            module_id, exercise_points = points[exercise_id]
+            earned[(user_id, module_id)] += row.best_score * exercise_points
+    ModuleProgress.objects.bulk_create(
+        [ModuleProgress(user_id=u, module_id=m, points_earned=p) for (u, m), p in earned.items()],
+        batch_size=batch_size,
+    )
+    ActivityDay.objects.bulk_create(
+        [ActivityDay(user_id=u, day=d, submissions=n) for (u, d), n in days.items()],
+        batch_size=batch_size,
+    )

@@ -45,7 +45,7 @@ def _enqueue(submission_id: int) -> None:
     from apps.sandbox.tasks import submission_run_task
 
     try:
-        submission_run_task.apply_async(args=[submission_id], retry=False)
+        submission_run_task.apply_async(args=(submission_id,), retry=False)
     except Exception as exc:  # kombu raises OperationalError, redis ConnectionError...
         raise BrokerUnavailable(
             f"the grading queue is unreachable: {type(exc).__name__}", submission_id

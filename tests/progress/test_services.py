@@ -143,3 +143,53 @@ def test_progress_survives_a_renamed_exercise(alice, tmp_path, settings) -> None
     assert renamed.slug == "stable-softmax"
     assert renamed.pk == exercise.pk
     assert ExerciseProgress.objects.get(user=alice, exercise=renamed).best_score == 1.0
+
+
+def test_the_bulk_writer_leaves_the_rows_the_attempt_service_leaves(alice, bob) -> None:
+    from apps.progress.models import ActivityDay, CheckFailureCount
+
+    exercise = Exercise.objects.get(slug="softmax")
+    start = timezone.now()
+    runs = [(0.4, ["stable"]), (0.2, ["stable", "shape"]), (1.0, []), (0.5, ["shape"])]
+    for n, (score, failed) in enumerate(runs, start=1):
+        record(alice, exercise, score, submission_id=n, failed=failed, at=start + timedelta(n))
+    services.exercise_progress_bulk_create(
+        attempts=[
+            services.Attempt(
+                user_id=bob.pk,
+                exercise_id=exercise.pk,
+                submission_id=n,
+                score=score,
+                passed=score == 1.0,
+                failed_checks=failed,
+                at=start + timedelta(n),
+            )
+            for n, (score, failed) in enumerate(runs, start=1)
+        ],
+        points={exercise.pk: (exercise.module_id, exercise.points)},
+        batch_size=100,
+    )
+
+    def rows(user):
+        progress = ExerciseProgress.objects.filter(user=user).values(
+            "attempts",
+            "best_score",
+            "first_attempt_at",
+            "first_passed_at",
+            "attempts_to_pass",
+            "seconds_to_pass",
+            "last_submission_id",
+        )
+        return (
+            list(progress),
+            sorted(
+                CheckFailureCount.objects.filter(user=user).values_list("check_name", "failures")
+            ),
+            list(
+                ModuleProgress.objects.filter(user=user).values_list("module_id", "points_earned")
+            ),
+            sorted(ActivityDay.objects.filter(user=user).values_list("day", "submissions")),
+        )
+
+    assert rows(bob) == rows(alice)
+    assert rows(bob)[0][0]["attempts_to_pass"] == 3

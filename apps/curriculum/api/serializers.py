@@ -5,19 +5,19 @@ from rest_framework import serializers
 from apps.curriculum.models import Exercise, Lesson, Module
 
 
-class LessonSummarySerializer(serializers.ModelSerializer):
+class LessonSummarySerializer(serializers.ModelSerializer[Lesson]):
     class Meta:
         model = Lesson
         fields = ["slug", "title", "order", "summary"]
 
 
-class ExerciseSummarySerializer(serializers.ModelSerializer):
+class ExerciseSummarySerializer(serializers.ModelSerializer[Exercise]):
     class Meta:
         model = Exercise
         fields = ["slug", "title", "order", "points"]
 
 
-class ModuleSerializer(serializers.ModelSerializer):
+class ModuleSerializer(serializers.ModelSerializer[Module]):
     prerequisites: serializers.SlugRelatedField[Module] = serializers.SlugRelatedField(
         slug_field="slug", many=True, read_only=True
     )
@@ -40,7 +40,7 @@ class ModuleSerializer(serializers.ModelSerializer):
         ]
 
 
-class LessonSerializer(serializers.ModelSerializer):
+class LessonSerializer(serializers.ModelSerializer[Lesson]):
     module: serializers.SlugRelatedField[Module] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )
@@ -50,7 +50,7 @@ class LessonSerializer(serializers.ModelSerializer):
         fields = ["module", "slug", "title", "order", "summary", "body_html", "figures"]
 
 
-class ExerciseSerializer(serializers.ModelSerializer):
+class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
     module: serializers.SlugRelatedField[Module] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )

@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from apps.progress.selectors import ModuleStanding
 
 
-class TokenInputSerializer(serializers.Serializer):
+class TokenInputSerializer(serializers.Serializer[Any]):
     username = serializers.CharField()
     password = serializers.CharField(trim_whitespace=False)
 
 
-class TokenOutputSerializer(serializers.Serializer):
+class TokenOutputSerializer(serializers.Serializer[Any]):
     token = serializers.CharField()
 
 
-class LessonStandingOutputSerializer(serializers.Serializer):
+class LessonStandingOutputSerializer(serializers.Serializer[Any]):
     slug = serializers.CharField(source="lesson.slug")
     read = serializers.BooleanField()
 
 
-class ExerciseStandingOutputSerializer(serializers.Serializer):
+class ExerciseStandingOutputSerializer(serializers.Serializer[Any]):
     slug = serializers.CharField(source="exercise.slug")
     title = serializers.CharField(source="exercise.title")
     best_score = serializers.FloatField()
@@ -29,7 +31,7 @@ class ExerciseStandingOutputSerializer(serializers.Serializer):
     passed = serializers.BooleanField()
 
 
-class ModuleStandingOutputSerializer(serializers.Serializer):
+class ModuleStandingOutputSerializer(serializers.Serializer[Any]):
     slug = serializers.CharField(source="module.slug")
     title = serializers.CharField(source="module.title")
     kind = serializers.CharField(source="module.kind")
@@ -44,7 +46,7 @@ class ModuleStandingOutputSerializer(serializers.Serializer):
         return [module.slug for module in standing.prerequisites]
 
 
-class ProgressOutputSerializer(serializers.Serializer):
+class ProgressOutputSerializer(serializers.Serializer[Any]):
     """A learner's whole course (a LearnerProgress)."""
 
     streak_days = serializers.IntegerField()
@@ -54,55 +56,55 @@ class ProgressOutputSerializer(serializers.Serializer):
     modules = ModuleStandingOutputSerializer(many=True)
 
 
-class HintsOutputSerializer(serializers.Serializer):
+class HintsOutputSerializer(serializers.Serializer[Any]):
     revealed = serializers.IntegerField()
     total = serializers.IntegerField()
     hints = serializers.ListField(child=serializers.CharField())
 
 
-class LessonReadOutputSerializer(serializers.Serializer):
+class LessonReadOutputSerializer(serializers.Serializer[Any]):
     read = serializers.BooleanField()
 
 
-class CohortJoinInputSerializer(serializers.Serializer):
+class CohortJoinInputSerializer(serializers.Serializer[Any]):
     join_code = serializers.CharField()
 
 
-class CohortJoinedOutputSerializer(serializers.Serializer):
+class CohortJoinedOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="pk")
     name = serializers.CharField()
 
 
-class CohortOutputSerializer(serializers.Serializer):
+class CohortOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="pk")
     name = serializers.CharField()
     join_code = serializers.CharField()
     learners = serializers.IntegerField(source="learner_count")
 
 
-class CohortSummaryOutputSerializer(serializers.Serializer):
+class CohortSummaryOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="pk")
     name = serializers.CharField()
     join_code = serializers.CharField()
 
 
-class LearnerOutputSerializer(serializers.Serializer):
+class LearnerOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="pk")
     username = serializers.CharField()
 
 
-class CohortExerciseOutputSerializer(serializers.Serializer):
+class CohortExerciseOutputSerializer(serializers.Serializer[Any]):
     slug = serializers.CharField()
     title = serializers.CharField()
     module = serializers.CharField(source="module.slug")
 
 
-class CheckFailuresOutputSerializer(serializers.Serializer):
+class CheckFailuresOutputSerializer(serializers.Serializer[Any]):
     check = serializers.CharField()
     failures = serializers.IntegerField()
 
 
-class ExerciseStatsOutputSerializer(serializers.Serializer):
+class ExerciseStatsOutputSerializer(serializers.Serializer[Any]):
     exercise = serializers.CharField()
     title = serializers.CharField()
     module = serializers.CharField()
@@ -113,7 +115,7 @@ class ExerciseStatsOutputSerializer(serializers.Serializer):
     most_failed_checks = CheckFailuresOutputSerializer(many=True)
 
 
-class CohortProgressOutputSerializer(serializers.Serializer):
+class CohortProgressOutputSerializer(serializers.Serializer[Any]):
     """A cohort's learner x exercise best scores and per-exercise statistics."""
 
     cohort = CohortSummaryOutputSerializer()
@@ -126,5 +128,5 @@ class CohortProgressOutputSerializer(serializers.Serializer):
     exercise_stats = ExerciseStatsOutputSerializer(many=True)
 
 
-class UnlockedOutputSerializer(serializers.Serializer):
+class UnlockedOutputSerializer(serializers.Serializer[Any]):
     unlocked = serializers.BooleanField()

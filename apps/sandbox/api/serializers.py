@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from apps.sandbox.grading.limits import MAX_CODE_BYTES
 from apps.sandbox.models import SubmissionStatus
 
 
-class SubmissionInputSerializer(serializers.Serializer):
+class SubmissionInputSerializer(serializers.Serializer[Any]):
     # The code cap is checked by the service on the UTF-8 bytes, with its own message (the
     # submission is stored as rejected); this bound only stops absurd bodies early.
     code = serializers.CharField(
@@ -16,14 +18,14 @@ class SubmissionInputSerializer(serializers.Serializer):
     )
 
 
-class CheckOutputSerializer(serializers.Serializer):
+class CheckOutputSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
     passed = serializers.BooleanField()
     message = serializers.CharField()
     points = serializers.FloatField()
 
 
-class GradingErrorOutputSerializer(serializers.Serializer):
+class GradingErrorOutputSerializer(serializers.Serializer[Any]):
     """Why a submission has no verdict from its checks: its exception, or the grader's."""
 
     type = serializers.CharField()
@@ -32,7 +34,7 @@ class GradingErrorOutputSerializer(serializers.Serializer):
     traceback = serializers.CharField()
 
 
-class ResultOutputSerializer(serializers.Serializer):
+class ResultOutputSerializer(serializers.Serializer[Any]):
     """The result schema shared by the CLI, the API and the pages (a SubmissionResult)."""
 
     exercise = serializers.CharField()
@@ -58,7 +60,7 @@ class SubmissionOutputSerializer(ResultOutputSerializer):
     code = serializers.CharField()
 
 
-class SubmissionSummaryOutputSerializer(serializers.Serializer):
+class SubmissionSummaryOutputSerializer(serializers.Serializer[Any]):
     """One line of a learner's history (no code, checks or figures)."""
 
     id = serializers.IntegerField()

@@ -39,7 +39,7 @@ class SubmissionThrottle(ScopedRateThrottle):
         return super().allow_request(request, view)
 
 
-class ExerciseSubmissionsApi(ListAPIView):
+class ExerciseSubmissionsApi(ListAPIView[Submission]):
     """POST: submit code for grading (202, status queued). GET: your submissions, newest first."""
 
     throttle_classes = [SubmissionThrottle]

@@ -188,7 +188,6 @@ def _learner_outcomes(run: RunResult) -> dict[str, Outcome]:
 
 def _unfinished_result(exercise_slug: str, run: RunResult) -> GradeResult | None:
     """The result of a run that returned nothing to check, or None if it did."""
-    output = {"stdout": run.stdout, "stderr": run.stderr, "duration_ms": round(run.duration_ms, 2)}
     if run.status == "error" and run.module_error is not None:
         error = _error_info(run.module_error)
         line = f" on line {error.line}" if error.line else ""
@@ -201,7 +200,9 @@ def _unfinished_result(exercise_slug: str, run: RunResult) -> GradeResult | None
             check="your code runs",
             message=message,
             error=error,
-            **output,
+            stdout=run.stdout,
+            stderr=run.stderr,
+            duration_ms=round(run.duration_ms, 2),
         )
     if run.status in UNFINISHED_MESSAGES:
         detail = run.detail or UNFINISHED_MESSAGES[run.status]
@@ -211,7 +212,9 @@ def _unfinished_result(exercise_slug: str, run: RunResult) -> GradeResult | None
             check="your code finishes",
             message=detail,
             error=ErrorInfo(type=run.status, message=detail),
-            **output,
+            stdout=run.stdout,
+            stderr=run.stderr,
+            duration_ms=round(run.duration_ms, 2),
         )
     return None
 

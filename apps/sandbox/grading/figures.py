@@ -27,6 +27,7 @@ FIGURE_LAYOUT: dict[str, Any] = {
 
 def figure_to_dict(figure: Any) -> dict[str, Any]:
     """A Plotly figure as JSON-safe data, in the house style, under the size cap."""
+    data: dict[str, Any]
     if hasattr(figure, "to_json"):
         data = json.loads(figure.to_json(validate=False))
     elif isinstance(figure, dict):

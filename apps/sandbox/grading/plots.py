@@ -229,7 +229,7 @@ def heatmap_pair(
     """Two matrices side by side (a feature map, a weight matrix, a policy)."""
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("yours", "reference"))
+    fig = make_subplots(rows=1, cols=2, subplot_titles=["yours", "reference"])
     if yours is not None:
         fig.add_trace(go.Heatmap(z=yours, colorscale=colorscale, showscale=False), row=1, col=1)
     fig.add_trace(go.Heatmap(z=reference, colorscale=colorscale, showscale=False), row=1, col=2)

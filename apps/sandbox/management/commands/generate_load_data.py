@@ -2,9 +2,9 @@
 
 Defaults: 10,000 learners, 50 cohorts (200 learners and 1 instructor each) and 1,000,000
 graded submissions, with the ExerciseProgress, ModuleProgress and ActivityDay rows the
-grading task would have written for exactly those submissions (attempts, best score, first
-pass, attempts to pass, failed-check counts, last submission id, module points). Everything
-is written with bulk_create, one cohort at a time, so memory stays bounded.
+grading task would have written for exactly those submissions, through the progress
+services' bulk writer (the same counting rules as a graded attempt). Everything is written
+with bulk_create, one cohort at a time, so memory stays bounded.
 
 Every account it creates is named ``load-…`` (cohorts ``Load cohort …``) and has an unusable
 password. It refuses to run when such rows exist; ``--reset`` deletes them first.
@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import random
 import time
-from collections import Counter, defaultdict
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
@@ -34,7 +33,6 @@ from django.utils import timezone
 from apps.curriculum.models import Exercise
 from apps.progress.models import (
     ActivityDay,
-    CheckFailureCount,
     Cohort,
     Enrollment,
     ExerciseProgress,
@@ -43,6 +41,7 @@ from apps.progress.models import (
     Profile,
     Role,
 )
+from apps.progress.services import Attempt, exercise_progress_bulk_create
 from apps.sandbox.models import Submission, SubmissionStatus
 
 PREFIX = "load-"
@@ -256,53 +255,21 @@ class Command(BaseCommand):
         )
 
     def _progress(self, submissions: list[Submission]) -> None:
-        """The rows exercise_progress_record_attempt would have left after these submissions."""
-        cells: dict[tuple[int, int], ExerciseProgress] = {}
-        days: Counter[tuple[int, Any]] = Counter()
-        failures: Counter[tuple[int, int, str]] = Counter()
-        for s in submissions:  # oldest first per learner, ids ascending with time
-            key = (s.user_id, s.exercise_id)
-            row = cells.get(key)
-            if row is None:
-                row = cells[key] = ExerciseProgress(
-                    user_id=s.user_id,
-                    exercise_id=s.exercise_id,
-                    first_attempt_at=s.finished_at,
-                )
-            row.attempts += 1
-            row.last_submission_id = s.pk
-            for check in s.checks:
-                if not check["passed"]:
-                    failures[(s.user_id, s.exercise_id, check["name"])] += 1
-            if s.status == SubmissionStatus.PASSED and row.first_passed_at is None:
-                row.first_passed_at = s.finished_at
-                row.attempts_to_pass = row.attempts
-                row.seconds_to_pass = (s.finished_at - row.first_attempt_at).total_seconds()
-            row.best_score = max(row.best_score, s.score)
-            days[(s.user_id, s.finished_at.date())] += 1
-        ExerciseProgress.objects.bulk_create(cells.values(), batch_size=PROGRESS_BATCH)
-        CheckFailureCount.objects.bulk_create(
-            [
-                CheckFailureCount(user_id=u, exercise_id=e, check_name=name, failures=n)
-                for (u, e, name), n in failures.items()
-            ],
-            batch_size=PROGRESS_BATCH,
+        """The progress the grading task would have recorded for these submissions."""
+        attempts = (
+            Attempt(
+                user_id=s.user_id,
+                exercise_id=s.exercise_id,
+                submission_id=s.pk,
+                score=s.score,
+                passed=s.status == SubmissionStatus.PASSED,
+                failed_checks=[check["name"] for check in s.checks if not check["passed"]],
+                at=s.finished_at or s.created_at,
+            )
+            for s in submissions  # oldest first per learner, ids ascending with time
         )
-
-        points = {e.pk: e.points for e in self.exercises}
-        module_of = {e.pk: e.module_id for e in self.exercises}
-        earned: defaultdict[tuple[int, int], float] = defaultdict(float)
-        for (user_id, exercise_id), row in cells.items():
-            if row.best_score > 0:  # the service creates a module row only on improvement
-                earned[(user_id, module_of[exercise_id])] += row.best_score * points[exercise_id]
-        ModuleProgress.objects.bulk_create(
-            [
-                ModuleProgress(user_id=u, module_id=m, points_earned=p)
-                for (u, m), p in earned.items()
-            ],
-            batch_size=PROGRESS_BATCH,
-        )
-        ActivityDay.objects.bulk_create(
-            [ActivityDay(user_id=u, day=d, submissions=n) for (u, d), n in days.items()],
+        exercise_progress_bulk_create(
+            attempts=attempts,
+            points={e.pk: (e.module_id, e.points) for e in self.exercises},
             batch_size=PROGRESS_BATCH,
         )

@@ -1,0 +1,94 @@
+"""Figure helpers (house style, size cap, builders) and the result types."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from apps.sandbox.grading import plots
+from apps.sandbox.grading.figures import MAX_FIGURE_BYTES, figure_to_dict
+from apps.sandbox.grading.results import (
+    CheckResult,
+    ErrorInfo,
+    GradeResult,
+    Verdict,
+    error_result,
+)
+
+
+def test_a_figure_gets_the_house_style_without_plotlys_template() -> None:
+    figure = figure_to_dict(go.Figure(go.Scatter(x=[1, 2], y=[3, 4])))
+    assert figure["data"][0]["y"] == [3, 4]
+    assert "template" not in figure["layout"]
+    assert figure["layout"]["plot_bgcolor"] == "white"
+
+
+def test_a_dict_figure_with_numpy_values_becomes_json_data() -> None:
+    figure = figure_to_dict({"data": [{"y": np.arange(3), "x": np.float64(1.5)}]})
+    assert figure["data"][0] == {"y": [0, 1, 2], "x": 1.5}
+
+
+def test_an_oversized_figure_is_refused() -> None:
+    with pytest.raises(ValueError, match="cap"):
+        figure_to_dict({"data": [{"y": list(range(MAX_FIGURE_BYTES))}]})
+
+
+def test_something_else_is_not_a_figure() -> None:
+    with pytest.raises(TypeError, match="not a figure"):
+        figure_to_dict("a string")
+
+
+def test_compare_lines_draws_yours_only_when_there_is_one() -> None:
+    x = np.linspace(0, 1, 5)
+    both = plots.compare_lines(x, x, x, title="t")
+    assert [trace.name for trace in both.data] == ["reference", "yours"]
+    assert [trace.name for trace in plots.compare_lines(x, None, x, title="t").data] == [
+        "reference"
+    ]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: plots.compare_bars(["a", "b"], np.ones(2), np.ones(2), title="t"),
+        lambda: plots.contour_with_paths(
+            np.arange(3), np.arange(3), np.ones((3, 3)), {"yours": np.ones((2, 2))}, title="t"
+        ),
+        lambda: plots.vector_field(np.arange(2), np.arange(2), np.ones(4), np.ones(4), title="t"),
+        lambda: plots.transformed_circle(np.eye(2), {"yours": np.array([1.0, 0.0])}, title="t"),
+        lambda: plots.histogram_with_density(
+            np.random.default_rng(0).normal(size=50), np.linspace(-3, 3, 7), np.ones(7), title="t"
+        ),
+        lambda: plots.loglog_tail({"yours": np.arange(1, 50)}, title="t"),
+        lambda: plots.heatmap_pair(np.eye(2), np.eye(2), title="t"),
+    ],
+)
+def test_every_builder_makes_a_figure_that_fits_the_cap(build) -> None:
+    figure = figure_to_dict(build())
+    assert figure["data"]
+    assert figure["layout"]["title"]["text"] == "t"
+
+
+def test_an_error_result_has_one_failed_check_and_no_score() -> None:
+    error = ErrorInfo(type="Rejected", message="the code is empty")
+    result = error_result(
+        "softmax", Verdict.REJECTED, check="code accepted", message="empty", error=error
+    )
+    assert result.score == 0.0
+    assert result.checks == (CheckResult("code accepted", False, "empty", 0),)
+    assert result.failed_check_names == ["code accepted"]
+    assert result.as_json()["error"]["type"] == "Rejected"
+
+
+def test_checks_and_errors_survive_their_json_form() -> None:
+    check = CheckResult("rows sum to one", True, "correct", 2)
+    error = ErrorInfo("NameError", "name 'y' is not defined", 4, "...")
+    assert CheckResult.from_json(check.as_json()) == check
+    assert ErrorInfo.from_json(error.as_json()) == error
+    assert ErrorInfo.from_json(None) is None
+
+
+def test_a_result_knows_whether_it_passed() -> None:
+    assert GradeResult("softmax", Verdict.PASSED, score=1.0).passed
+    assert not GradeResult("softmax", Verdict.FAILED).passed

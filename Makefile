@@ -19,8 +19,8 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-frontend/static/dist/.built: frontend/package.json frontend/package-lock.json $(wildcard frontend/src/*.js)
-	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build
+frontend/static/dist/.built: frontend/node_modules/.package-lock.json $(wildcard frontend/src/*.js)
+	cd frontend && npm run build
 	touch $@
 
 assets: frontend/static/dist/.built
@@ -51,10 +51,15 @@ run: setup
 worker: install .secret_key
 	$(RUN_ENV) $(VENV)/bin/celery -A dlmath worker --concurrency 2 --loglevel INFO
 
-lint: install
+lint: install frontend/node_modules/.package-lock.json
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	cd frontend && npm run --silent lint
+
+frontend/node_modules/.package-lock.json: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -1,3 +1,9 @@
+"""The web layer: every HTML page (views, urls, templates) and the bundled JavaScript.
+
+It calls the domain apps' selectors and services and holds no business rules; no app
+imports it (import-linter's layers contract).
+"""
+
 from django.apps import AppConfig
 
 

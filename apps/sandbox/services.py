@@ -198,6 +198,9 @@ def submission_store_result(*, submission: Submission, result: dict[str, Any]) -
             passed=submission.status == SubmissionStatus.PASSED,
             failed_checks=[c["name"] for c in submission.checks if not c["passed"]],
             at=submission.finished_at,
+            checks=submission.checks,
+            duration_ms=submission.duration_ms,
+            status=submission.status,
         )
     return submission
 

@@ -106,12 +106,15 @@ def platform_account_user(*, issuer: str, subject: str, claims: dict[str, Any]) 
         return account.user
     user_model = get_user_model()
     username = _username_for(issuer, subject)
+    full = str(claims.get("name") or "").split(" ", 1)
+    given = str(claims.get("given_name") or full[0])
+    family = str(claims.get("family_name") or (full[1] if len(full) > 1 else ""))
     with transaction.atomic():
         user, _ = user_model.objects.get_or_create(
             username=username,
             defaults={
-                "first_name": str(claims.get("given_name") or "")[:150],
-                "last_name": str(claims.get("family_name") or "")[:150],
+                "first_name": given[:150],
+                "last_name": family[:150],
                 "email": str(claims.get("email") or "")[:254],
             },
         )
@@ -207,11 +210,13 @@ def _target_from_custom(custom: dict[str, Any]) -> tuple[Exercise | None, Module
 
 def link_target_bind(
     *, resource_link: LtiResourceLink, custom: dict[str, Any], ags_claim: dict[str, Any] | None
-) -> LinkTarget | None:
-    """Remember what a link opens and which gradebook column (AGS line item) it fills."""
+) -> tuple[LinkTarget | None, bool]:
+    """Remember what a link opens and which gradebook column (AGS line item) it fills.
+
+    Returns the target (None for a link to nothing of ours) and whether it is new."""
     exercise, module = _target_from_custom(custom or {})
     if exercise is None and module is None:
-        return None
+        return None, False
     lineitem = str((ags_claim or {}).get("lineitem") or "")
     target, created = LinkTarget.objects.get_or_create(
         resource_link=resource_link,
@@ -225,7 +230,7 @@ def link_target_bind(
         target.exercise, target.module = exercise, module
         target.lineitem_url = lineitem or target.lineitem_url
         target.save(update_fields=["exercise", "module", "lineitem_url"])
-    return target
+    return target, created
 
 
 def _page_for(target: LinkTarget | None) -> str:
@@ -251,31 +256,42 @@ def lti_launch_sign_in(*, launch: LtiLaunch) -> LaunchOutcome:
         lti_user.auth_user = user
         lti_user.save(update_fields=["auth_user"])
     roles = launch.roles_claim or []
-    target = None
+    target, target_is_new = None, False
     if launch.context_claim:
         cohort = context_cohort_ensure(context=launch.context)
         cohort_place(
             cohort=cohort, user=user, teaches=roles_teach(roles), learns=roles_learn(roles)
         )
         if launch.is_resource_launch:
-            target = link_target_bind(
+            target, target_is_new = link_target_bind(
                 resource_link=launch.resource_link,
                 custom=launch.get_claim(CUSTOM_CLAIM) or {},
                 ags_claim=launch.ags_claim,
             )
-    if target is not None and roles_learn(roles):
-        # A learner who worked before the link existed: their score goes to the LMS now.
-        transaction.on_commit(lambda: _queue_passbacks_for(user.pk))
+    if target is not None:
+        # Learners who worked before this link was first opened: their scores go now.
+        learner_ids = (
+            [user.pk]
+            if not target_is_new
+            else list(
+                LtiMembership.objects.filter(
+                    context=launch.context, is_learner=True, user__auth_user__isnull=False
+                ).values_list("user__auth_user_id", flat=True)
+            )
+        )
+        if roles_learn(roles) or target_is_new:
+            transaction.on_commit(lambda: _queue_passbacks_for(learner_ids))
     return LaunchOutcome(user=user, redirect_to=_page_for(target), target=target)
 
 
-def _queue_passbacks_for(user_id: int) -> None:
+def _queue_passbacks_for(user_ids: list[int]) -> None:
     from apps.lti.tasks import grade_passbacks_refresh_task
 
-    try:
-        grade_passbacks_refresh_task.apply_async(args=[user_id], retry=False)
-    except Exception as exc:  # the broker is down: the sweep sends it later
-        logger.warning("LTI: could not queue grade passbacks (%s)", type(exc).__name__)
+    for user_id in user_ids:
+        try:
+            grade_passbacks_refresh_task.apply_async(args=[user_id], retry=False)
+        except Exception as exc:  # the broker is down: `lti_passback_retry` sends it later
+            logger.warning("LTI: could not queue grade passbacks (%s)", type(exc).__name__)
 
 
 def deep_link_resources(*, selections: Iterable[str]) -> list[DeepLinkResource]:

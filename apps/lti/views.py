@@ -225,6 +225,8 @@ class LaunchView(_ProtocolView):
     def _deep_link_picker(self, request: HttpRequest, launch: LtiLaunch) -> HttpResponse:
         if not services.roles_teach(launch.roles_claim or []):
             raise services.LaunchRefused("Only an instructor can add dlmath content to a course.")
+        # The instructor's account and the course's cohort exist from the first visit on.
+        services.lti_launch_sign_in(launch=launch)
         token = signing.dumps(launch.get_launch_id(), salt=DEEP_LINK_SALT)
         return _framed(
             render(

@@ -329,8 +329,11 @@ class TinyLms:
                     link_id, item["title"], item.get("custom", {}), lineitem_id
                 )
 
-    def link_titled(self, title: str) -> Link:
-        return next(link for link in self.links.values() if link.title == title)
+    def link_to(self, kind: str, slug: str) -> Link:
+        """The deep-linked link that opens dlmath's ``exercise`` or ``module`` ``slug``."""
+        return next(
+            link for link in self.links.values() if link.custom.get(f"dlmath_{kind}") == slug
+        )
 
     def _ags(self, method: str, rest: list[str], request: _LmsRequest) -> tuple:
         grades = _Grades(self, request)
@@ -360,8 +363,7 @@ class TinyLms:
             )
         return self._json({"error": response.message}, f"{response.code} Error")
 
-    def scores_for(self, title: str) -> dict[str, dict[str, Any]]:
-        link = self.link_titled(title)
+    def scores_for(self, link: Link) -> dict[str, dict[str, Any]]:
         return self.lineitems[link.lineitem_id].scores if link.lineitem_id else {}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,9 +28,7 @@ def tool(live_server: Any, live_db: None, settings: Any, tool_key: str) -> str:
 
 def _lms(tool: str, **kwargs: Any) -> TinyLms:
     lms = TinyLms(tool_url=tool, **kwargs)
-    call_command(
-        "lti_register_platform", *lms.register_args(), verbosity=0, stdout=open("/dev/null", "w")
-    )
+    call_command("lti_register_platform", *lms.register_args(), stdout=io.StringIO())
     lms.add_person("teacher-1", "Ada Teacher", INSTRUCTOR, "ada@lms.test")
     lms.add_person("learner-1", "Alice Learner", LEARNER, "alice@lms.test")
     lms.add_person("learner-2", "Bob Learner", LEARNER, "bob@lms.test")

@@ -10,6 +10,7 @@ same bytes.
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -20,7 +21,7 @@ from django.utils import timezone
 from apps.progress.models import LearningEvent
 from apps.xapi.client import lrs_configured, lrs_post_statements
 from apps.xapi.models import DeliveryStatus, StatementDelivery
-from apps.xapi.statements import statement_for, statement_id_for
+from apps.xapi.statements import statement_for
 
 logger = logging.getLogger(__name__)
 
@@ -54,15 +55,16 @@ def statement_deliveries_queue(*, event_ids: list[int] | None = None, limit: int
     now = timezone.now()
     rows = []
     for event in events[:limit]:
+        statement_id = uuid.uuid4()
         try:
-            statement = statement_for(event)
+            statement = statement_for(event, statement_id=statement_id)
         except Exception:  # a bug in one statement must not hold back every other event
             logger.exception("xAPI: cannot build a statement for learning event %s", event.pk)
             continue
         rows.append(
             StatementDelivery(
                 event=event,
-                statement_id=statement_id_for(event),
+                statement_id=statement_id,
                 statement=statement,
                 next_attempt_at=now,
             )
@@ -120,19 +122,17 @@ def _send(rows: list[StatementDelivery], report: FlushReport) -> None:
         _mark_sent(rows)
         report.sent += len(rows)
         return
-    if (answer.rejected or answer.conflict) and len(rows) > 1:
+    refused = answer.rejected or answer.conflict
+    if refused and len(rows) > 1:
         # One bad statement must not hold back the batch: find it by sending one at a time.
         for row in rows:
             _send([row], report)
         return
-    if answer.conflict:
-        # The LRS already holds a statement under this id (an earlier try got through).
-        _mark_sent(rows)
-        report.sent += len(rows)
-        return
+    # A 409 means the LRS holds a *different* statement under this id (a retry of the same
+    # bytes is accepted as a duplicate): visible to operators, never silently dropped.
     for row in rows:
-        _mark_failed(row, detail=answer.detail, rejected=answer.rejected)
-    if answer.rejected:
+        _mark_failed(row, detail=answer.detail, rejected=refused)
+    if refused:
         report.rejected += len(rows)
     else:
         report.failed += len(rows)

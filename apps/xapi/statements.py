@@ -2,8 +2,9 @@
 
 Activities are identified by the content's stable uuid (a renamed exercise keeps its
 history); ``moreInfo`` points at the page. Every statement's actor is the event's own user,
-never whoever triggered the delivery. Statement ids are derived from the site and the event,
-so a retry or a second worker sends the same id and the LRS stores it once.
+never whoever triggered the delivery. A statement's id is drawn once, when its delivery is
+queued, and stored with it: every retry sends the same id and bytes, so the LRS stores it
+once.
 """
 
 from __future__ import annotations
@@ -31,10 +32,6 @@ def base_url() -> str:
 
 def extension_iri(name: str) -> str:
     return f"{base_url()}/xapi/extensions/{name}"
-
-
-def statement_id_for(event: LearningEvent) -> uuid.UUID:
-    return uuid.uuid5(uuid.NAMESPACE_URL, f"{base_url()}/xapi/events/{event.pk}")
 
 
 def actor_for(user: Any) -> dict[str, Any]:
@@ -108,11 +105,11 @@ def _attempt_result(exercise: Exercise, data: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def statement_for(event: LearningEvent) -> dict[str, Any]:
+def statement_for(event: LearningEvent, *, statement_id: uuid.UUID) -> dict[str, Any]:
     """The statement for one event. Reads the event's exercise or lesson and its module."""
     verb_id, verb_name = VERBS[LearningEventKind(event.kind)]
     statement: dict[str, Any] = {
-        "id": str(statement_id_for(event)),
+        "id": str(statement_id),
         "actor": actor_for(event.user),
         "verb": {"id": verb_id, "display": {"en-US": verb_name}},
         "timestamp": event.occurred_at.isoformat(),

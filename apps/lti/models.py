@@ -69,7 +69,8 @@ class LinkTarget(models.Model):
 
     @property
     def title(self) -> str:
-        return (self.exercise or self.module).title if (self.exercise or self.module) else ""
+        item = self.exercise or self.module
+        return item.title if item is not None else ""
 
 
 class PassbackStatus(models.TextChoices):

@@ -444,7 +444,7 @@ def _ags_put(row: GradePassback) -> None:
     service = AssignmentsGradesService(
         connector,
         {
-            "scope": _ags_scopes(context),
+            "scope": _ags_scopes(context),  # type: ignore[typeddict-item]
             "lineitems": context.lineitems_url,
             "lineitem": target.lineitem_url,
         },
@@ -467,7 +467,7 @@ def _ags_put(row: GradePassback) -> None:
         service = AssignmentsGradesService(
             connector,
             {
-                "scope": _ags_scopes(context),
+                "scope": _ags_scopes(context),  # type: ignore[typeddict-item]
                 "lineitems": context.lineitems_url,
                 "lineitem": target.lineitem_url,
             },

@@ -24,7 +24,7 @@ from pylti1p3.registration import Registration
 
 # How long a validated launch can be resumed (deep-link picker, hand-off to a new tab).
 LAUNCH_DATA_LIFETIME = 3600
-JWT_VERIFY_OPTIONS = {"verify_aud": False, "require": ["exp", "iat"]}
+JWT_VERIFY_OPTIONS: dict[str, Any] = {"verify_aud": False, "require": ["exp", "iat"]}
 
 
 @functools.lru_cache(maxsize=4)
@@ -156,13 +156,13 @@ def message_launch_validate(request: HttpRequest) -> DjangoMessageLaunch:
         launch_data_storage=LaunchStorage(),
         requests_session=http_session(),
     )
-    launch.set_jwt_verify_options(dict(JWT_VERIFY_OPTIONS))
+    launch.set_jwt_verify_options(dict(JWT_VERIFY_OPTIONS))  # type: ignore[arg-type]
     launch.set_launch_data_lifetime(LAUNCH_DATA_LIFETIME)
     launch.validate()
     return launch
 
 
-def message_launch_resume(request: HttpRequest, launch_id: str) -> DjangoMessageLaunch:
+def message_launch_resume(request: HttpRequest, launch_id: str) -> Any:
     return DjangoMessageLaunch.from_cache(
         launch_id, request, DlmathToolConfig(), launch_data_storage=LaunchStorage()
     )

@@ -10,6 +10,7 @@ sentence, never an error page.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -183,9 +184,7 @@ class LaunchView(_ProtocolView):
             services.launch_nonce_spend(
                 issuer=str(body.get("iss")),
                 nonce=str(body.get("nonce") or ""),
-                expires_at=timezone.datetime.fromtimestamp(
-                    int(body["exp"]), tz=timezone.get_current_timezone()
-                ),
+                expires_at=datetime.fromtimestamp(int(body["exp"]), tz=UTC),
             )
             with transaction.atomic():
                 sync_data_from_launch(launch)
@@ -306,7 +305,7 @@ class ContinueView(_ProtocolView):
             services.launch_nonce_spend(
                 issuer="dlmath:handoff",
                 nonce=str(data["jti"]),
-                expires_at=timezone.now() + timezone.timedelta(seconds=HANDOFF_MAX_AGE),
+                expires_at=timezone.now() + timedelta(seconds=HANDOFF_MAX_AGE),
             )
             user = get_user_model().objects.get(pk=int(data["user"]), is_active=True)
         except services.LaunchRefused as refusal:

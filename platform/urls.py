@@ -8,6 +8,8 @@ api_v1 = [
     path("", include("apps.curriculum.api.urls")),
     path("", include("apps.sandbox.api.urls")),
     path("", include("apps.progress.api.urls")),
+    path("", include("apps.lti.api.urls")),
+    path("", include("apps.xapi.api.urls")),
 ]
 
 urlpatterns = [
@@ -16,5 +18,6 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("lti/", include("apps.lti.urls")),
     path("", include("frontend.urls")),
 ]

@@ -19,9 +19,7 @@ def _autocorrelation() -> go.Figure:
         for t in range(T):
             prev = phi * prev + eps[t]
             x[t] = prev
-        fig.add_bar(
-            x=lags, y=_acf(x, 15), name=f"sample, φ = {phi} (T = {T})", marker_color=colour
-        )
+        fig.add_bar(x=lags, y=_acf(x, 15), name=f"sample, φ = {phi} (T = {T})", marker_color=colour)
         fig.add_scatter(
             x=lags,
             y=phi**lags,

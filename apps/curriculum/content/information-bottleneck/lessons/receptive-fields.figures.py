@@ -62,7 +62,7 @@ def _sta() -> go.Figure:
     def match(estimate):
         return float(np.corrcoef(k, estimate)[0, 1])
 
-    white = rng.normal(size=(24000, SIDE * SIDE))
+    white = rng.normal(size=(16000, SIDE * SIDE))
     counts = record(white)
     few = int(np.searchsorted(np.cumsum(counts), 500)) + 1
     # correlated stimuli: white noise mixed with a blurred copy of itself
@@ -70,7 +70,7 @@ def _sta() -> go.Figure:
     pos = np.stack(np.meshgrid(c, c), axis=-1).reshape(-1, 2)
     blur = np.exp(-((pos[:, None, :] - pos[None, :, :]) ** 2).sum(-1) / (2 * 2.0**2))
     blur /= blur.sum(axis=1, keepdims=True)
-    smooth = rng.normal(size=(40000, SIDE * SIDE)) @ (0.6 * np.eye(SIDE * SIDE) + blur)
+    smooth = rng.normal(size=(30000, SIDE * SIDE)) @ (0.6 * np.eye(SIDE * SIDE) + blur)
     smooth /= smooth.std()
     smooth_counts = record(smooth)
     raw = sta(smooth, smooth_counts)

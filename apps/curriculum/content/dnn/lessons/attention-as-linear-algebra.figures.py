@@ -23,7 +23,11 @@ def figures() -> dict[str, go.Figure]:
         scaled.append(_softmax_rows(scores / np.sqrt(d)).max(axis=1).mean())
     scaling = go.Figure()
     scaling.add_scatter(
-        x=dims, y=raw, mode="lines+markers", name="softmax(q·k): unscaled", line={"color": "#2563eb"}
+        x=dims,
+        y=raw,
+        mode="lines+markers",
+        name="softmax(q·k): unscaled",
+        line={"color": "#2563eb"},
     )
     scaling.add_scatter(
         x=dims,
@@ -32,7 +36,9 @@ def figures() -> dict[str, go.Figure]:
         name="softmax(q·k / √d): scaled",
         line={"color": "#f97316", "width": 3},
     )
-    scaling.add_hline(y=1 / 16, line={"color": "#6b7280", "dash": "dot"}, annotation_text="uniform, 1/16")
+    scaling.add_hline(
+        y=1 / 16, line={"color": "#6b7280", "dash": "dot"}, annotation_text="uniform, 1/16"
+    )
     scaling.update_xaxes(type="log", title="key dimension d (log scale)")
     scaling.update_layout(
         title={"text": "largest attention weight over 16 keys, random unit-variance q and k"},
@@ -46,7 +52,11 @@ def figures() -> dict[str, go.Figure]:
     scores = q @ k.T / np.sqrt(d)
     causal = np.tril(np.ones((n, n), dtype=bool))
     padded = causal & (np.arange(n) < 6)[None, :]
-    panels = {"no mask": np.ones((n, n), dtype=bool), "causal": causal, "causal + 2 padded keys": padded}
+    panels = {
+        "no mask": np.ones((n, n), dtype=bool),
+        "causal": causal,
+        "causal + 2 padded keys": padded,
+    }
     masks = make_subplots(rows=1, cols=3, subplot_titles=list(panels))
     for col, mask in enumerate(panels.values(), start=1):
         weights = _softmax_rows(np.where(mask, scores, -np.inf))
@@ -59,6 +69,7 @@ def figures() -> dict[str, go.Figure]:
     masks.update_yaxes(autorange="reversed", title_text="query i", row=1, col=1)
     masks.update_yaxes(autorange="reversed")
     masks.update_layout(
-        title={"text": "attention weights P (rows sum to 1): masked entries are exactly 0"}, height=360
+        title={"text": "attention weights P (rows sum to 1): masked entries are exactly 0"},
+        height=360,
     )
     return {"scaling": scaling, "masks": masks}

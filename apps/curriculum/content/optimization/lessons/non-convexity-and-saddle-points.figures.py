@@ -39,20 +39,48 @@ def figures() -> dict[str, go.Figure]:
         subplot_titles=("index fraction of H = W + sI, n = 150", "P(every eigenvalue > 0), GOE"),
     )
     grid = np.linspace(-2.5, 2.5, 201)
-    fig.add_scatter(x=grid, y=_alpha(grid), name="semicircle law α(s)", line={"color": ORANGE, "width": 3}, row=1, col=1)
     fig.add_scatter(
-        x=shifts, y=sampled, mode="markers", name="8 sampled matrices", marker={"color": BLUE, "size": 9}, row=1, col=1
+        x=grid,
+        y=_alpha(grid),
+        name="semicircle law α(s)",
+        line={"color": ORANGE, "width": 3},
+        row=1,
+        col=1,
     )
     fig.add_scatter(
-        x=dims, y=p_min, mode="lines+markers", name="sampled GOE", line={"color": BLUE}, row=1, col=2
+        x=shifts,
+        y=sampled,
+        mode="markers",
+        name="8 sampled matrices",
+        marker={"color": BLUE, "size": 9},
+        row=1,
+        col=1,
     )
     fig.add_scatter(
-        x=dims, y=0.5**dims, mode="lines+markers", name="independent signs: 2^(−n)", line={"color": GREY, "dash": "dash"}, row=1, col=2
+        x=dims,
+        y=p_min,
+        mode="lines+markers",
+        name="sampled GOE",
+        line={"color": BLUE},
+        row=1,
+        col=2,
+    )
+    fig.add_scatter(
+        x=dims,
+        y=0.5**dims,
+        mode="lines+markers",
+        name="independent signs: 2^(−n)",
+        line={"color": GREY, "dash": "dash"},
+        row=1,
+        col=2,
     )
     fig.update_yaxes(type="log", row=1, col=2)
     fig.update_xaxes(title_text="shift s (larger at lower loss)", row=1, col=1)
     fig.update_xaxes(title_text="dimension n", dtick=1, row=1, col=2)
-    fig.update_layout(title={"text": "random Hessians: minima are rare unless the spectrum is shifted up"}, height=400)
+    fig.update_layout(
+        title={"text": "random Hessians: minima are rare unless the spectrum is shifted up"},
+        height=400,
+    )
 
     # Paths near the saddle of f = x^2/2 - y^2/2 + y^4/4.
     def gd(start, noise):
@@ -74,7 +102,10 @@ def figures() -> dict[str, go.Figure]:
 
     runs = {
         "gradient descent from (1, 0), no noise": (gd([1.0, 0.0], np.zeros((120, 2))), GREY),
-        "gradient descent from (1, 0), noise 10⁻³": (gd([1.0, 0.0], 1e-3 * rng.normal(size=(120, 2))), BLUE),
+        "gradient descent from (1, 0), noise 10⁻³": (
+            gd([1.0, 0.0], 1e-3 * rng.normal(size=(120, 2))),
+            BLUE,
+        ),
         "Newton from (1, 0.3)": (newton([1.0, 0.3], 6, False), ORANGE),
         "saddle-free Newton from (1, 0.3)": (newton([1.0, 0.3], 8, True), GREEN),
     }
@@ -93,10 +124,18 @@ def figures() -> dict[str, go.Figure]:
     )
     for name, (path, colour) in runs.items():
         saddle.add_scatter(
-            x=path[:, 0], y=path[:, 1], mode="lines+markers", marker={"size": 4}, name=name, line={"color": colour}
+            x=path[:, 0],
+            y=path[:, 1],
+            mode="lines+markers",
+            marker={"size": 4},
+            name=name,
+            line={"color": colour},
         )
     saddle.add_scatter(
-        x=[0.0, 0.0, 0.0], y=[0.0, 1.0, -1.0], mode="markers", marker={"size": 11, "color": PURPLE, "symbol": "x"},
+        x=[0.0, 0.0, 0.0],
+        y=[0.0, 1.0, -1.0],
+        mode="markers",
+        marker={"size": 11, "color": PURPLE, "symbol": "x"},
         name="saddle (0, 0) and minima (0, ±1)",
     )
     saddle.update_layout(

@@ -8,7 +8,9 @@ BLUE, ORANGE, GREEN, GREY = "#2563eb", "#f97316", "#10b981", "#6b7280"
 def _cauchy_shrink(z: np.ndarray, lam: float, scale: float) -> np.ndarray:
     """argmin_w (w - z)^2 / 2 + lam log(1 + w^2 / scale^2), by a fine grid (the objective is not convex)."""
     grid = np.linspace(-4.5, 4.5, 3001)
-    objective = 0.5 * (grid[None, :] - z[:, None]) ** 2 + lam * np.log1p((grid / scale) ** 2)[None, :]
+    objective = (
+        0.5 * (grid[None, :] - z[:, None]) ** 2 + lam * np.log1p((grid / scale) ** 2)[None, :]
+    )
     return grid[np.argmin(objective, axis=1)]
 
 
@@ -22,7 +24,10 @@ def figures() -> dict[str, go.Figure]:
     pen = make_subplots(
         rows=1,
         cols=2,
-        subplot_titles=("penalty = −log prior (up to a constant)", "the minimiser of ½(w − z)² + penalty"),
+        subplot_titles=(
+            "penalty = −log prior (up to a constant)",
+            "the minimiser of ½(w − z)² + penalty",
+        ),
     )
     for y, name, colour in (
         (0.5 * w**2, "Gaussian prior: w²/2", BLUE),
@@ -36,7 +41,13 @@ def figures() -> dict[str, go.Figure]:
         x=z, y=z / 2, name="L2, λ = 1: z / 2", line={"color": BLUE}, showlegend=False, row=1, col=2
     )
     pen.add_scatter(
-        x=z, y=_soft(z, 1.0), name="L1, λ = 1: soft threshold", line={"color": ORANGE}, showlegend=False, row=1, col=2
+        x=z,
+        y=_soft(z, 1.0),
+        name="L1, λ = 1: soft threshold",
+        line={"color": ORANGE},
+        showlegend=False,
+        row=1,
+        col=2,
     )
     pen.add_scatter(
         x=z,
@@ -49,7 +60,9 @@ def figures() -> dict[str, go.Figure]:
     )
     pen.update_xaxes(title_text="w", row=1, col=1)
     pen.update_xaxes(title_text="least-squares value z", row=1, col=2)
-    pen.update_layout(title={"text": "three priors, three ways of shrinking a coefficient"}, height=400)
+    pen.update_layout(
+        title={"text": "three priors, three ways of shrinking a coefficient"}, height=400
+    )
 
     # The same loss constrained to an L2 ball and to an L1 ball of radius 1.
     centre = np.array([2.0, 0.45])
@@ -79,7 +92,9 @@ def figures() -> dict[str, go.Figure]:
     )
     for shape, name, colour in ((circle, "L2 ball", BLUE), (diamond, "L1 ball", ORANGE)):
         shown = shape[::20]
-        balls.add_scatter(x=shown[:, 0], y=shown[:, 1], name=name, line={"color": colour, "width": 3})
+        balls.add_scatter(
+            x=shown[:, 0], y=shown[:, 1], name=name, line={"color": colour, "width": 3}
+        )
         point = best(shape)
         balls.add_scatter(
             x=[point[0]],
@@ -89,11 +104,17 @@ def figures() -> dict[str, go.Figure]:
             name=f"{name} solution ({point[0]:.2f}, {point[1]:.2f})",
         )
     balls.add_scatter(
-        x=[centre[0]], y=[centre[1]], mode="markers", marker={"size": 10, "color": GREY}, name="unconstrained minimum"
+        x=[centre[0]],
+        y=[centre[1]],
+        mode="markers",
+        marker={"size": 10, "color": GREY},
+        name="unconstrained minimum",
     )
     balls.update_yaxes(scaleanchor="x", scaleratio=1)
     balls.update_layout(
-        title={"text": "the same loss inside two balls of radius 1: the L1 solution sits on a corner"},
+        title={
+            "text": "the same loss inside two balls of radius 1: the L1 solution sits on a corner"
+        },
         xaxis_title="w₁",
         yaxis_title="w₂",
         height=420,
@@ -118,14 +139,27 @@ def figures() -> dict[str, go.Figure]:
     palette = [BLUE, ORANGE, GREEN, GREY, "#a855f7"]
     for j in range(dim):
         paths.add_scatter(
-            x=lams, y=np.array(lasso)[:, j], name=f"w{j + 1}", line={"color": palette[j]}, row=1, col=1
+            x=lams,
+            y=np.array(lasso)[:, j],
+            name=f"w{j + 1}",
+            line={"color": palette[j]},
+            row=1,
+            col=1,
         )
         paths.add_scatter(
-            x=lams, y=np.array(ridge)[:, j], name=f"w{j + 1}", line={"color": palette[j]}, showlegend=False, row=1, col=2
+            x=lams,
+            y=np.array(ridge)[:, j],
+            name=f"w{j + 1}",
+            line={"color": palette[j]},
+            showlegend=False,
+            row=1,
+            col=2,
         )
     paths.update_xaxes(type="log", title_text="λ (log scale)", autorange="reversed")
     paths.update_layout(
-        title={"text": "regularisation paths from λ_max down: the lasso adds coefficients one at a time"},
+        title={
+            "text": "regularisation paths from λ_max down: the lasso adds coefficients one at a time"
+        },
         height=400,
     )
     return {"penalties": pen, "balls": balls, "paths": paths}

@@ -11,7 +11,9 @@ def _beta_cdf(t: np.ndarray, a: int, b: int) -> np.ndarray:
     """Beta(a, b) CDF for whole a, b: P(at least a of a + b - 1 uniforms fall below t)."""
     m = a + b - 1
     j = np.arange(a, m + 1)
-    log_comb = np.array([math.lgamma(m + 1) - math.lgamma(k + 1) - math.lgamma(m - k + 1) for k in j])
+    log_comb = np.array(
+        [math.lgamma(m + 1) - math.lgamma(k + 1) - math.lgamma(m - k + 1) for k in j]
+    )
     t = np.clip(np.asarray(t, dtype=float)[..., None], 1e-300, 1 - 1e-16)
     return np.exp(log_comb + j * np.log(t) + (m - j) * np.log1p(-t)).sum(axis=-1)
 
@@ -71,7 +73,10 @@ def figures() -> dict[str, go.Figure]:
     wald = np.stack([p_hat - half, p_hat + half], axis=1)
     cred = np.array(
         [
-            [_beta_quantile(0.025, 1 + k, 1 + flips - k), _beta_quantile(0.975, 1 + k, 1 + flips - k)]
+            [
+                _beta_quantile(0.025, 1 + k, 1 + flips - k),
+                _beta_quantile(0.975, 1 + k, 1 + flips - k),
+            ]
             for k in counts
         ]
     )

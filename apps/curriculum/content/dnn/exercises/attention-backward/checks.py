@@ -31,13 +31,21 @@ def _variants(q, k, v, d_out, mask):
             no_correction.T @ q * scale,
             p.T @ d_out,
         ),
-        "dQ and dK are missing the factor 1 / sqrt(d_k) of the scores": lambda: (right @ k, right.T @ q, p.T @ d_out),
+        "dQ and dK are missing the factor 1 / sqrt(d_k) of the scores": lambda: (
+            right @ k,
+            right.T @ q,
+            p.T @ d_out,
+        ),
         "dK needs the transpose of dS: dK = dS^T Q / sqrt(d_k)": lambda: (
             right @ k * scale,
             right @ q * scale,
             p.T @ d_out,
         ),
-        "dV needs the transpose of P: dV = P^T dO": lambda: (right @ k * scale, right.T @ q * scale, p @ d_out),
+        "dV needs the transpose of P: dV = P^T dO": lambda: (
+            right @ k * scale,
+            right.T @ q * scale,
+            p @ d_out,
+        ),
     }
     variants = {}
     for why, build in builders.items():
@@ -59,43 +67,80 @@ def cases(rng: np.random.Generator) -> list[Call]:
         Call(
             "random",
             "attention_backward",
-            (rng.normal(size=(n_q, d)), rng.normal(size=(n_k, d)), rng.normal(size=(n_k, 3)), rng.normal(size=(n_q, 3))),
+            (
+                rng.normal(size=(n_q, d)),
+                rng.normal(size=(n_k, d)),
+                rng.normal(size=(n_k, 3)),
+                rng.normal(size=(n_q, 3)),
+            ),
             label=f"Q ({n_q}, {d}), K ({n_k}, {d}), V ({n_k}, 3)",
         ),
         Call(
             "square",
             "attention_backward",
-            (rng.normal(size=(n, n)), rng.normal(size=(n, n)), rng.normal(size=(n, n)), rng.normal(size=(n, n))),
+            (
+                rng.normal(size=(n, n)),
+                rng.normal(size=(n, n)),
+                rng.normal(size=(n, n)),
+                rng.normal(size=(n, n)),
+            ),
             label=f"square Q, K, V and dO, all ({n}, {n})",
         ),
         Call(
             "lesson",
             "attention_backward",
-            (np.eye(2), np.array([[1.0, 0.0], [1.0, 1.0]]), np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([[1.0, 0.0], [0.0, 0.0]])),
+            (
+                np.eye(2),
+                np.array([[1.0, 0.0], [1.0, 1.0]]),
+                np.array([[1.0, 2.0], [3.0, 4.0]]),
+                np.array([[1.0, 0.0], [0.0, 0.0]]),
+            ),
             label="the lesson's worked example with dO = [[1, 0], [0, 0]]",
         ),
         Call(
             "saturated",
             "attention_backward",
-            (25 * rng.normal(size=(4, 6)), 25 * rng.normal(size=(5, 6)), rng.normal(size=(5, 2)), rng.normal(size=(4, 2))),
+            (
+                25 * rng.normal(size=(4, 6)),
+                25 * rng.normal(size=(5, 6)),
+                rng.normal(size=(5, 2)),
+                rng.normal(size=(4, 2)),
+            ),
             label="scores in the hundreds (nearly one-hot softmax rows)",
         ),
         Call(
             "causal",
             "attention_backward",
-            (rng.normal(size=(n, d)), rng.normal(size=(n, d)), rng.normal(size=(n, 2)), rng.normal(size=(n, 2)), causal),
+            (
+                rng.normal(size=(n, d)),
+                rng.normal(size=(n, d)),
+                rng.normal(size=(n, 2)),
+                rng.normal(size=(n, 2)),
+                causal,
+            ),
             label=f"a causal mask, n = {n}",
         ),
         Call(
             "empty",
             "attention_backward",
-            (rng.normal(size=(4, 3)), rng.normal(size=(5, 3)), rng.normal(size=(5, 2)), rng.normal(size=(4, 2)), empty),
+            (
+                rng.normal(size=(4, 3)),
+                rng.normal(size=(5, 3)),
+                rng.normal(size=(5, 2)),
+                rng.normal(size=(4, 2)),
+                empty,
+            ),
             label="a mask whose second row allows no key",
         ),
         Call(
             "d1",
             "attention_backward",
-            (rng.normal(size=(3, 1)), rng.normal(size=(4, 1)), rng.normal(size=(4, 1)), rng.normal(size=(3, 1))),
+            (
+                rng.normal(size=(3, 1)),
+                rng.normal(size=(4, 1)),
+                rng.normal(size=(4, 1)),
+                rng.normal(size=(3, 1)),
+            ),
             label="d_k = 1",
         ),
     ]
@@ -115,7 +160,10 @@ def grade(g: Grader) -> None:
                 got = [g.array(key, part) for part in range(3)]
                 expected = [np.asarray(g.expected(key, part)) for part in range(3)]
                 scale = max(float(np.abs(e).max()) for e in expected) or 1.0
-                ok = [np.allclose(a, b, rtol=1e-5, atol=1e-7 * scale) for a, b in zip(got, expected, strict=True)]
+                ok = [
+                    np.allclose(a, b, rtol=1e-5, atol=1e-7 * scale)
+                    for a, b in zip(got, expected, strict=True)
+                ]
                 if all(ok):
                     continue
                 if not all(np.all(np.isfinite(a)) for a in got):
@@ -130,7 +178,9 @@ def grade(g: Grader) -> None:
                     ):
                         return f"on {where}: {why}"
                 part = ok.index(False)
-                worst = np.unravel_index(int(np.argmax(np.abs(got[part] - expected[part]))), got[part].shape)
+                worst = np.unravel_index(
+                    int(np.argmax(np.abs(got[part] - expected[part]))), got[part].shape
+                )
                 return (
                     f"on {where} {NAMES[part]} differs at index {tuple(int(i) for i in worst)}: expected "
                     f"{expected[part][worst]:.6g}, got {got[part][worst]:.6g}"
@@ -174,7 +224,9 @@ def figures(g: Grader) -> None:
     for index in np.ndindex(q.shape):
         step = np.zeros_like(q)
         step[index] = eps
-        numeric[index] = (_loss(q + step, k, v, d_out, None) - _loss(q - step, k, v, d_out, None)) / (2 * eps)
+        numeric[index] = (
+            _loss(q + step, k, v, d_out, None) - _loss(q - step, k, v, d_out, None)
+        ) / (2 * eps)
     g.figure(
         plots.heatmap_pair(
             g.try_array("random", 0),

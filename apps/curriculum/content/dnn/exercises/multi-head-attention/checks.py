@@ -3,7 +3,9 @@ import numpy as np
 from apps.sandbox.grading import Call, Grader, plots
 
 
-def _mha(x, wq, wk, wv, wo, h, causal, *, scale="head", split=True, merge=True, output=True, mask="lower"):
+def _mha(
+    x, wq, wk, wv, wo, h, causal, *, scale="head", split=True, merge=True, output=True, mask="lower"
+):
     """Multi-head attention; the keywords build the variants that name common mistakes."""
     n, d_model = x.shape
     d_k = d_model // h
@@ -40,12 +42,42 @@ def cases(rng: np.random.Generator) -> list[Call]:
     return [
         Call("mask-1", "causal_mask", (1,), label="n = 1"),
         Call("mask", "causal_mask", (n,), label=f"n = {n}"),
-        Call("one-head", "multi_head_attention", (rng.normal(size=(5, 4)), *w4, 1), label="one head, d_model = 4"),
-        Call("two-heads", "multi_head_attention", (x8, *w8, 2), label=f"two heads, d_model = 8, n = {n}"),
-        Call("four-heads", "multi_head_attention", (x12, *w12, 4), label=f"four heads, d_model = 12, n = {n}"),
-        Call("dk1", "multi_head_attention", (rng.normal(size=(4, 6)), *w6, 6), label="six heads of width d_k = 1"),
-        Call("large", "multi_head_attention", (60 * x8, *w8, 2), label="inputs scaled by 60 (scores in the hundreds)"),
-        Call("causal", "multi_head_attention", (x12, *w12, 4, True), label=f"causal, four heads, n = {n}"),
+        Call(
+            "one-head",
+            "multi_head_attention",
+            (rng.normal(size=(5, 4)), *w4, 1),
+            label="one head, d_model = 4",
+        ),
+        Call(
+            "two-heads",
+            "multi_head_attention",
+            (x8, *w8, 2),
+            label=f"two heads, d_model = 8, n = {n}",
+        ),
+        Call(
+            "four-heads",
+            "multi_head_attention",
+            (x12, *w12, 4),
+            label=f"four heads, d_model = 12, n = {n}",
+        ),
+        Call(
+            "dk1",
+            "multi_head_attention",
+            (rng.normal(size=(4, 6)), *w6, 6),
+            label="six heads of width d_k = 1",
+        ),
+        Call(
+            "large",
+            "multi_head_attention",
+            (60 * x8, *w8, 2),
+            label="inputs scaled by 60 (scores in the hundreds)",
+        ),
+        Call(
+            "causal",
+            "multi_head_attention",
+            (x12, *w12, 4, True),
+            label=f"causal, four heads, n = {n}",
+        ),
         Call(
             "causal-prefix",
             "multi_head_attention",
@@ -91,7 +123,9 @@ def grade(g: Grader) -> None:
                         )
                     return f"on {where} your output has NaN or infinity: subtract each row's maximum score before np.exp"
                 variants = {
-                    "scale by 1/sqrt(d_k) with the head width d_k = d_model / h, not by 1/sqrt(d_model)": {"scale": "model"},
+                    "scale by 1/sqrt(d_k) with the head width d_k = d_model / h, not by 1/sqrt(d_model)": {
+                        "scale": "model"
+                    },
                     "the heads are cut wrongly: reshape to (n, h, d_k) and move the head axis first, "
                     "so that head r gets consecutive columns": {"split": False},
                     "the heads are merged wrongly: move the head axis back, transpose(1, 0, 2), before "
@@ -99,7 +133,9 @@ def grade(g: Grader) -> None:
                     "the output projection W_o is missing": {"output": False},
                 }
                 if causal:
-                    variants["the mask lets tokens see the future: allow j <= i"] = {"mask": "upper"}
+                    variants["the mask lets tokens see the future: allow j <= i"] = {
+                        "mask": "upper"
+                    }
                     variants["the causal mask is missing"] = {"mask": "lower", "_nocausal": True}
                 for why, change in variants.items():
                     change = dict(change)
@@ -144,8 +180,7 @@ def figures(g: Grader) -> None:
             title="causal four-head attention: output rows (tokens) by features",
         )
     )
-    x, wq, wk, *_ = g.args("causal")
-    n = x.shape[0]
+    n = g.arg("causal").shape[0]
     mask = g.try_array("mask", shape=(n, n))
     g.figure(
         plots.heatmap_pair(

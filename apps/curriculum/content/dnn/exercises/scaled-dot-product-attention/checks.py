@@ -29,7 +29,11 @@ def cases(rng: np.random.Generator) -> list[Call]:
         Call(
             "stack",
             "attention",
-            (rng.normal(size=(2, 3, n, d)), rng.normal(size=(2, 3, n, d)), rng.normal(size=(2, 3, n, 2))),
+            (
+                rng.normal(size=(2, 3, n, d)),
+                rng.normal(size=(2, 3, n, d)),
+                rng.normal(size=(2, 3, n, 2)),
+            ),
             label=f"a stack of shape (2, 3, {n}, {d}): batch and heads",
         ),
         Call(
@@ -53,7 +57,12 @@ def cases(rng: np.random.Generator) -> list[Call]:
         Call(
             "padding",
             "attention",
-            (rng.normal(size=(3, n, d)), rng.normal(size=(3, n, d)), rng.normal(size=(3, n, 2)), padding),
+            (
+                rng.normal(size=(3, n, d)),
+                rng.normal(size=(3, n, d)),
+                rng.normal(size=(3, n, 2)),
+                padding,
+            ),
             label=f"a batch of 3 sequences of lengths {lengths.tolist()} padded to {n}, mask of shape (3, 1, {n})",
         ),
         Call(
@@ -90,7 +99,9 @@ def _variants(q, k, v):
         out[why] = (w @ v, w)
     column = np.exp(raw / np.sqrt(d) - (raw / np.sqrt(d)).max(axis=-2, keepdims=True))
     column = column / column.sum(axis=-2, keepdims=True)
-    out["the softmax runs over the queries (columns sum to 1); take it along the last axis, over the keys"] = (
+    out[
+        "the softmax runs over the queries (columns sum to 1); take it along the last axis, over the keys"
+    ] = (
         column @ v,
         column,
     )
@@ -137,7 +148,11 @@ def grade(g: Grader) -> None:
 
         return run
 
-    g.custom("attention on single matrices, and the lesson's example", unmasked(("single", "lesson")), points=2)
+    g.custom(
+        "attention on single matrices, and the lesson's example",
+        unmasked(("single", "lesson")),
+        points=2,
+    )
     g.custom("works on a stack of matrices (batch and heads)", unmasked(("stack",)))
     g.custom("stable for scores in the hundreds", unmasked(("large",)), points=2)
     g.custom("identical keys get equal weights; d_k = 1", unmasked(("ties", "d1")))
@@ -145,7 +160,7 @@ def grade(g: Grader) -> None:
     def masked(keys):
         def run():
             for key in keys:
-                q, k, v, mask = g.args(key)
+                q, k, _, mask = g.args(key)
                 allowed = np.broadcast_to(mask, g.expected(key, 1).shape)
                 for part, name in ((1, "weights"), (0, "output")):
                     got, expected, ok = close(key, part)

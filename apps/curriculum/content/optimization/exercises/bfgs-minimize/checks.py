@@ -9,10 +9,7 @@ ROSEN_G = (
     "def grad(x):\n"
     "    return np.array([-2 * (1 - x[0]) - 400 * x[0] * (x[1] - x[0] ** 2), 200 * (x[1] - x[0] ** 2)])\n"
 )
-LOGREG_F = (
-    "def f(w):\n"
-    "    return np.mean(np.logaddexp(0.0, -y * (X @ w))) + 0.5 * mu * w @ w\n"
-)
+LOGREG_F = "def f(w):\n    return np.mean(np.logaddexp(0.0, -y * (X @ w))) + 0.5 * mu * w @ w\n"
 LOGREG_G = (
     "def grad(w):\n"
     "    s = 0.5 * (1.0 - np.tanh(0.5 * y * (X @ w)))\n"
@@ -98,17 +95,75 @@ def cases(rng: np.random.Generator) -> list[Call]:
     near = np.array([-1.2, 1.0]) + rng.uniform(-0.2, 0.2, size=2)
 
     def call(key, f, grad, env, x0, steps, label):
-        return Call(key, "bfgs", (FnSpec(f, "f", env), FnSpec(grad, "grad", env), x0, steps), label=label)
+        return Call(
+            key, "bfgs", (FnSpec(f, "f", env), FnSpec(grad, "grad", env), x0, steps), label=label
+        )
 
     return [
-        call("quad", QUAD_F, QUAD_G, {"A": a, "b": b}, 3 * rng.normal(size=d), 25, f"a quadratic bowl in {d} dimensions, condition number 100"),
-        call("rosen", ROSEN_F, ROSEN_G, {}, np.array([-1.2, 1.0]), 60, "the Rosenbrock function from (-1.2, 1)"),
-        call("rosen-near", ROSEN_F, ROSEN_G, {}, near, 60, f"the Rosenbrock function from ({near[0]:.3f}, {near[1]:.3f})"),
-        call("logistic", LOGREG_F, LOGREG_G, logreg, np.zeros(k), 30, f"an L2-regularised logistic loss in {k} dimensions"),
-        call("well", WELL_F, WELL_G, {}, np.array([0.1, 1.0]), 20, "the double well x^4/4 - x^2/2 + y^2/2 from (0.1, 1), where y.s < 0 at first"),
+        call(
+            "quad",
+            QUAD_F,
+            QUAD_G,
+            {"A": a, "b": b},
+            3 * rng.normal(size=d),
+            25,
+            f"a quadratic bowl in {d} dimensions, condition number 100",
+        ),
+        call(
+            "rosen",
+            ROSEN_F,
+            ROSEN_G,
+            {},
+            np.array([-1.2, 1.0]),
+            60,
+            "the Rosenbrock function from (-1.2, 1)",
+        ),
+        call(
+            "rosen-near",
+            ROSEN_F,
+            ROSEN_G,
+            {},
+            near,
+            60,
+            f"the Rosenbrock function from ({near[0]:.3f}, {near[1]:.3f})",
+        ),
+        call(
+            "logistic",
+            LOGREG_F,
+            LOGREG_G,
+            logreg,
+            np.zeros(k),
+            30,
+            f"an L2-regularised logistic loss in {k} dimensions",
+        ),
+        call(
+            "well",
+            WELL_F,
+            WELL_G,
+            {},
+            np.array([0.1, 1.0]),
+            20,
+            "the double well x^4/4 - x^2/2 + y^2/2 from (0.1, 1), where y.s < 0 at first",
+        ),
         call("exp", EXP_F, EXP_G, {}, np.array([0.0]), 8, "f(x) = exp(x) - 2x from x = 0"),
-        call("steep", QUAD_F, QUAD_G, {"A": steep, "b": b_steep}, rng.normal(size=2), 15, "a quadratic scaled by 10^6"),
-        call("at-min", QUAD_F, QUAD_G, {"A": diag, "b": diag @ centre}, centre.copy(), 5, "a start exactly at the minimiser"),
+        call(
+            "steep",
+            QUAD_F,
+            QUAD_G,
+            {"A": steep, "b": b_steep},
+            rng.normal(size=2),
+            15,
+            "a quadratic scaled by 10^6",
+        ),
+        call(
+            "at-min",
+            QUAD_F,
+            QUAD_G,
+            {"A": diag, "b": diag @ centre},
+            centre.copy(),
+            5,
+            "a start exactly at the minimiser",
+        ),
         call("zero", QUAD_F, QUAD_G, {"A": a, "b": b}, np.ones(d), 0, "steps = 0"),
     ]
 
@@ -124,7 +179,7 @@ def _functions(g: Grader, key: str):
 
 def grade(g: Grader) -> None:
     def shape():
-        _, _, x0, steps = _functions(g, "quad")
+        _, _, x0, _ = _functions(g, "quad")
         got = g.array("quad")
         if not np.allclose(got[0], x0):
             return f"row 0 must be x0 = {np.round(x0, 4)}, but is {np.round(got[0], 4)}"
@@ -142,11 +197,15 @@ def grade(g: Grader) -> None:
                     bad = int(np.argwhere(~np.isfinite(got))[0][0])
                     return f"on {g.call(key).description} your iterate {bad} is not finite"
                 _, clear = _trusted(f, grad, x0, steps, 1e-4)
-                last = next((t for t, ok in enumerate(clear) if not ok), steps)  # rows 0..last compared
+                last = next(
+                    (t for t, ok in enumerate(clear) if not ok), steps
+                )  # rows 0..last compared
                 rows = slice(0, last + 1)
                 if np.allclose(got[rows], expected[rows], rtol=1e-4, atol=1e-6):
                     continue
-                first = int(np.argmax(~np.all(np.isclose(got, expected, rtol=1e-4, atol=1e-6), axis=1)))
+                first = int(
+                    np.argmax(~np.all(np.isclose(got, expected, rtol=1e-4, atol=1e-6), axis=1))
+                )
                 where = g.call(key).description
                 g0 = np.asarray(grad(x0), dtype=float)
                 if first == 1 and np.allclose(got[1], x0 - g0):
@@ -246,7 +305,11 @@ def figures(g: Grader) -> None:
     xs, ys = np.linspace(-1.6, 1.4, 60), np.linspace(-0.6, 1.6, 60)
     gx, gy = np.meshgrid(xs, ys)
     z = np.log1p((1 - gx) ** 2 + 100 * (gy - gx**2) ** 2)
-    g.figure(plots.contour_with_paths(xs, ys, z, paths, title="BFGS on the Rosenbrock function from (-1.2, 1)"))
+    g.figure(
+        plots.contour_with_paths(
+            xs, ys, z, paths, title="BFGS on the Rosenbrock function from (-1.2, 1)"
+        )
+    )
     _, grad, _, _ = _functions(g, "rosen")
 
     def norms(path):

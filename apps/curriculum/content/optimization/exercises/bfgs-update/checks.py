@@ -39,7 +39,9 @@ def cases(rng: np.random.Generator) -> list[Call]:
     s_neg = np.array([0.1, 1.0, 0.2])  # along the negative-curvature direction
     s_small = 1e-6 * rng.normal(size=n)
     return [
-        Call("random", "bfgs_update", (m, s, a @ s), label=f"a random M in {n} dimensions, y = A s"),
+        Call(
+            "random", "bfgs_update", (m, s, a @ s), label=f"a random M in {n} dimensions, y = A s"
+        ),
         Call("plane", "bfgs_update", (m2, s2, a2 @ s2), label="a random M in 2 dimensions"),
         Call(
             "identity",
@@ -116,7 +118,7 @@ def grade(g: Grader) -> None:
     g.custom("one dimension gives s / y", formula(("scalar",)))
 
     def properties():
-        m, s, y = g.args("random")
+        _, s, y = g.args("random")
         got = g.array("random")
         if not np.all(np.isfinite(got)):
             return "your matrix has NaN or infinite entries"
@@ -129,7 +131,9 @@ def grade(g: Grader) -> None:
             return "your matrix is not symmetric"
         smallest = float(np.linalg.eigvalsh((got + got.T) / 2).min())
         if smallest <= 0:
-            return f"your matrix is not positive definite: its smallest eigenvalue is {smallest:.4g}"
+            return (
+                f"your matrix is not positive definite: its smallest eigenvalue is {smallest:.4g}"
+            )
         return None
 
     g.custom("secant condition, symmetry and positive definiteness", properties, points=2)
@@ -170,7 +174,10 @@ def figures(g: Grader) -> None:
     circle = np.stack([np.cos(t), np.sin(t)])
     fig = go.Figure()
     fig.add_scatter(
-        x=(m @ circle)[0], y=(m @ circle)[1], name="old M · circle", line={"color": plots.NEUTRAL, "dash": "dot"}
+        x=(m @ circle)[0],
+        y=(m @ circle)[1],
+        name="old M · circle",
+        line={"color": plots.NEUTRAL, "dash": "dot"},
     )
     fig.add_scatter(
         x=(reference @ circle)[0],
@@ -194,7 +201,11 @@ def figures(g: Grader) -> None:
             line={"color": plots.LEARNER, "width": 2, "dash": "dash"},
         )
     fig.add_scatter(
-        x=[0, s[0]], y=[0, s[1]], mode="lines+markers", name="s", line={"color": "#10b981", "width": 4}
+        x=[0, s[0]],
+        y=[0, s[1]],
+        mode="lines+markers",
+        name="s",
+        line={"color": "#10b981", "width": 4},
     )
     fig.update_yaxes(scaleanchor="x", scaleratio=1)
     fig.update_layout(

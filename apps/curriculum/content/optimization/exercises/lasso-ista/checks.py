@@ -39,13 +39,38 @@ def cases(rng: np.random.Generator) -> list[Call]:
     x_dup = np.column_stack([x_dup, x_dup[:, 0]])
     y_dup = x_dup[:, 0] * 1.5 - x_dup[:, 2] + 0.2 * rng.normal(size=30)
     return [
-        Call("soft", "soft_threshold", (v, t), label="a vector with entries at, just inside and just outside ±0.5, t = 0.5"),
+        Call(
+            "soft",
+            "soft_threshold",
+            (v, t),
+            label="a vector with entries at, just inside and just outside ±0.5, t = 0.5",
+        ),
         Call("soft-zero", "soft_threshold", (rng.normal(size=6), 0.0), label="t = 0"),
-        Call("soft-matrix", "soft_threshold", (rng.normal(size=(3, 4)), 0.3), label="a (3, 4) matrix, t = 0.3"),
-        Call("random", "ista", (x, y, lam, 60), label=f"a random problem, N = {n}, d = {d}, lam = lam_max / 10, 60 steps"),
+        Call(
+            "soft-matrix",
+            "soft_threshold",
+            (rng.normal(size=(3, 4)), 0.3),
+            label="a (3, 4) matrix, t = 0.3",
+        ),
+        Call(
+            "random",
+            "ista",
+            (x, y, lam, 60),
+            label=f"a random problem, N = {n}, d = {d}, lam = lam_max / 10, 60 steps",
+        ),
         Call("long", "ista", (x, y, lam, 400), label="the same problem, 400 steps"),
-        Call("orthonormal", "ista", (x_orth, y_orth, 0.4, 5), label="an orthonormal design (X^T X / N = I), lam = 0.4"),
-        Call("wide", "ista", (x_wide, y_wide, 0.2 * _lam_max(x_wide, y_wide), 100), label="20 features and 8 samples"),
+        Call(
+            "orthonormal",
+            "ista",
+            (x_orth, y_orth, 0.4, 5),
+            label="an orthonormal design (X^T X / N = I), lam = 0.4",
+        ),
+        Call(
+            "wide",
+            "ista",
+            (x_wide, y_wide, 0.2 * _lam_max(x_wide, y_wide), 100),
+            label="20 features and 8 samples",
+        ),
         Call("duplicate", "ista", (x_dup, y_dup, 0.05, 80), label="two identical columns"),
         Call("no-penalty", "ista", (x, y, 0.0, 40), label="lam = 0"),
         Call(
@@ -73,12 +98,16 @@ def grade(g: Grader) -> None:
                 if np.allclose(got, np.maximum(v - t, 0.0)):
                     return f"on {where} the negative entries vanished: apply the threshold to |v| and restore the sign, sign(v) * max(|v| - t, 0)"
                 worst = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
-                return f"on {where}, S_t({v[worst]:.6g}) = {expected[worst]:.6g}, got {got[worst]:.6g}"
+                return (
+                    f"on {where}, S_t({v[worst]:.6g}) = {expected[worst]:.6g}, got {got[worst]:.6g}"
+                )
             return None
 
         return run
 
-    g.custom("soft-thresholding, including the boundary |v| = t", soft(("soft", "soft-matrix")), points=2)
+    g.custom(
+        "soft-thresholding, including the boundary |v| = t", soft(("soft", "soft-matrix")), points=2
+    )
     g.custom("t = 0 is the identity", soft(("soft-zero",)))
 
     def path(keys):
@@ -107,9 +136,13 @@ def grade(g: Grader) -> None:
                     ),
                 }
                 for why, value in variants.items():
-                    if lam > 0 or "soft-threshold after" not in why:
-                        if value.shape == got.shape and np.allclose(got, value, rtol=1e-5, atol=1e-6):
-                            return f"on {where}: {why}"
+                    relevant = lam > 0 or "soft-threshold after" not in why
+                    if (
+                        relevant
+                        and value.shape == got.shape
+                        and np.allclose(got, value, rtol=1e-5, atol=1e-6)
+                    ):
+                        return f"on {where}: {why}"
                 wrong = ~np.isclose(got, expected, rtol=1e-5, atol=1e-6)
                 first = int(np.argmax(wrong.any(axis=1)))
                 j = int(np.argmax(wrong[first]))
@@ -151,8 +184,10 @@ def grade(g: Grader) -> None:
         bad_active = np.abs(gradient[active] + lam * np.sign(w[active])) > tol
         bad_zero = np.abs(gradient[~active]) > lam + tol
         if bad_active.any() or bad_zero.any():
-            j = int(np.flatnonzero(active)[np.argmax(bad_active)]) if bad_active.any() else int(
-                np.flatnonzero(~active)[np.argmax(bad_zero)]
+            j = (
+                int(np.flatnonzero(active)[np.argmax(bad_active)])
+                if bad_active.any()
+                else int(np.flatnonzero(~active)[np.argmax(bad_zero)])
             )
             return (
                 f"after 400 steps your w is not a lasso solution: at coordinate {j}, w = {w[j]:.4g} and the "

@@ -28,23 +28,63 @@ def cases(rng: np.random.Generator) -> list[Call]:
     dup_y = dup @ np.array([1.0, -2.0, 0.5]) + 0.1 * rng.normal(size=25)
     fraction = float(rng.uniform(0.2, 0.8))
     return [
-        Call("ridge", "ridge", (x, y, lam), label=f"a random problem, N = {n}, d = {d}, lam = {lam:.4g}"),
-        Call("ridge-lesson", "ridge", (lesson_x, lesson_y, 1.0), label="the lesson's X = diag(2, 1), y = (4, 1), lam = 1"),
+        Call(
+            "ridge",
+            "ridge",
+            (x, y, lam),
+            label=f"a random problem, N = {n}, d = {d}, lam = {lam:.4g}",
+        ),
+        Call(
+            "ridge-lesson",
+            "ridge",
+            (lesson_x, lesson_y, 1.0),
+            label="the lesson's X = diag(2, 1), y = (4, 1), lam = 1",
+        ),
         Call("ridge-zero", "ridge", (x, y, 0.0), label="lam = 0 on a full-rank problem"),
-        Call("ridge-wide", "ridge", (wide_x, wide_y, 0.0), label="lam = 0 with 9 features and 5 samples"),
+        Call(
+            "ridge-wide",
+            "ridge",
+            (wide_x, wide_y, 0.0),
+            label="lam = 0 with 9 features and 5 samples",
+        ),
         Call("ridge-dup", "ridge", (dup_x, dup_y, 0.0), label="lam = 0 with two identical columns"),
-        Call("ridge-wide-lam", "ridge", (wide_x, wide_y, 0.3), label="lam = 0.3 with 9 features and 5 samples"),
+        Call(
+            "ridge-wide-lam",
+            "ridge",
+            (wide_x, wide_y, 0.3),
+            label="lam = 0.3 with 9 features and 5 samples",
+        ),
         Call("radius", "ridge_radius", (x, y, lam), label=f"the random problem at lam = {lam:.4g}"),
-        Call("radius-lesson", "ridge_radius", (lesson_x, lesson_y, 1.0), label="the lesson's example at lam = 1"),
+        Call(
+            "radius-lesson",
+            "ridge_radius",
+            (lesson_x, lesson_y, 1.0),
+            label="the lesson's example at lam = 1",
+        ),
         Call(
             "lam-random",
             "lambda_for_radius",
             (x, y, fraction * r0),
             label=f"the random problem, t = {fraction:.3f} r(0)",
         ),
-        Call("lam-lesson", "lambda_for_radius", (lesson_x, lesson_y, 1.0), label="the lesson's example, t = 1"),
-        Call("lam-inactive", "lambda_for_radius", (x, y, 1.5 * r0), label="t = 1.5 r(0), an inactive constraint"),
-        Call("lam-boundary", "lambda_for_radius", (lesson_x, lesson_y, np.sqrt(5.0)), label="t = r(0) exactly"),
+        Call(
+            "lam-lesson",
+            "lambda_for_radius",
+            (lesson_x, lesson_y, 1.0),
+            label="the lesson's example, t = 1",
+        ),
+        Call(
+            "lam-inactive",
+            "lambda_for_radius",
+            (x, y, 1.5 * r0),
+            label="t = 1.5 r(0), an inactive constraint",
+        ),
+        Call(
+            "lam-boundary",
+            "lambda_for_radius",
+            (lesson_x, lesson_y, np.sqrt(5.0)),
+            label="t = r(0) exactly",
+        ),
         Call("lam-tiny", "lambda_for_radius", (x, y, 1e-3 * r0), label="t = r(0) / 1000"),
         Call(
             "lam-wide",
@@ -94,12 +134,16 @@ def grade(g: Grader) -> None:
                             "minimum-norm solution, the limit of ridge as lam -> 0"
                         )
                 worst = int(np.argmax(np.abs(got - expected)))
-                return f"on {where}, w_{worst} = {expected[worst]:.6g}, you returned {got[worst]:.6g}"
+                return (
+                    f"on {where}, w_{worst} = {expected[worst]:.6g}, you returned {got[worst]:.6g}"
+                )
             return None
 
         return run
 
-    g.custom("(X^T X + lam I) w = X^T y", solution(("ridge", "ridge-lesson", "ridge-wide-lam")), points=2)
+    g.custom(
+        "(X^T X + lam I) w = X^T y", solution(("ridge", "ridge-lesson", "ridge-wide-lam")), points=2
+    )
     g.custom(
         "lam = 0 gives the minimum-norm least-squares solution",
         solution(("ridge-zero", "ridge-wide", "ridge-dup")),
@@ -127,7 +171,9 @@ def grade(g: Grader) -> None:
                 got = g.scalar(key)
                 where = g.call(key).description
                 if not np.isfinite(got) or got < 0:
-                    raise CheckFailed(f"on {where} lam must be a number >= 0, but you returned {got}")
+                    raise CheckFailed(
+                        f"on {where} lam must be a number >= 0, but you returned {got}"
+                    )
                 if expected == 0.0:
                     if got != 0.0:
                         return (
@@ -162,7 +208,9 @@ def grade(g: Grader) -> None:
         root(("lam-random", "lam-lesson")),
         points=2,
     )
-    g.custom("lam = 0 when the constraint is inactive", root(("lam-inactive", "lam-boundary")), points=1)
+    g.custom(
+        "lam = 0 when the constraint is inactive", root(("lam-inactive", "lam-boundary")), points=1
+    )
     g.custom("a tiny radius needs a large, unbracketed lam", root(("lam-tiny",)), points=1)
     g.custom("singular problems", root(("lam-wide", "lam-dup")), points=1)
 
@@ -173,11 +221,20 @@ def figures(g: Grader) -> None:
     lams = np.logspace(np.log10(expected) - 3, np.log10(expected) + 3, 121)
     fig = go.Figure()
     fig.add_scatter(
-        x=lams, y=[_radius(x, y, lam) for lam in lams], name="r(λ) = |w(λ)|", line={"color": plots.NEUTRAL, "width": 3}
+        x=lams,
+        y=[_radius(x, y, lam) for lam in lams],
+        name="r(λ) = |w(λ)|",
+        line={"color": plots.NEUTRAL, "width": 3},
     )
-    fig.add_hline(y=t, line={"color": plots.NEUTRAL, "dash": "dot"}, annotation_text="target radius t")
+    fig.add_hline(
+        y=t, line={"color": plots.NEUTRAL, "dash": "dot"}, annotation_text="target radius t"
+    )
     fig.add_scatter(
-        x=[expected], y=[t], mode="markers", name="reference λ", marker={"size": 14, "color": plots.REFERENCE}
+        x=[expected],
+        y=[t],
+        mode="markers",
+        name="reference λ",
+        marker={"size": 14, "color": plots.REFERENCE},
     )
     try:
         got = g.scalar("lam-random")

@@ -98,11 +98,11 @@ def _show(x: np.ndarray) -> str:
     return "(" + ", ".join(f"{v:.9g}" for v in x) + ")"
 
 
-def _safely(build):
-    """A variant path, or None when that wrong method itself breaks down (a singular matrix)."""
+def _safely(*args):
+    """A variant Newton path, or None when that wrong method itself breaks down (a singular matrix)."""
     try:
         with np.errstate(all="ignore"):
-            return build()
+            return _newton(*args)
     except (np.linalg.LinAlgError, ValueError, FloatingPointError):
         return None
 
@@ -152,7 +152,9 @@ def grade(g: Grader) -> None:
 
         return run
 
-    g.custom("perturbed gradient descent, step then noise", gd_path(("gd-noise", "gd-5d")), points=2)
+    g.custom(
+        "perturbed gradient descent, step then noise", gd_path(("gd-noise", "gd-5d")), points=2
+    )
     g.custom(
         "without noise, from the stable manifold or the saddle itself",
         gd_path(("gd-manifold", "gd-saddle")),
@@ -186,16 +188,16 @@ def grade(g: Grader) -> None:
                 if part == 1:
                     variants = {
                         "that is plain Newton: take the absolute value of each eigenvalue of H": _safely(
-                            lambda: _newton(grad, hess, x0, steps, "plain")
+                            grad, hess, x0, steps, "plain"
                         ),
                         "np.abs(H) takes absolute values entry by entry; |H| means Q diag(|lambda|) Q^T": _safely(
-                            lambda: _newton(grad, hess, x0, steps, "entrywise")
+                            grad, hess, x0, steps, "entrywise"
                         ),
                     }
                 else:
                     variants = {
                         "that is saddle-free Newton; plain Newton divides by the signed eigenvalues, H^{-1} g": _safely(
-                            lambda: _newton(grad, hess, x0, steps, "absolute")
+                            grad, hess, x0, steps, "absolute"
                         ),
                     }
                 for why, value in variants.items():
@@ -211,8 +213,12 @@ def grade(g: Grader) -> None:
 
         return run
 
-    g.custom("Newton's method converges to the saddle", newton(0, ("newton-2d", "newton-5d")), points=2)
-    g.custom("saddle-free Newton escapes to a minimum", newton(1, ("newton-2d", "newton-5d")), points=2)
+    g.custom(
+        "Newton's method converges to the saddle", newton(0, ("newton-2d", "newton-5d")), points=2
+    )
+    g.custom(
+        "saddle-free Newton escapes to a minimum", newton(1, ("newton-2d", "newton-5d")), points=2
+    )
 
     def at_saddle():
         for part, name in ((0, "Newton"), (1, "saddle-free Newton")):
@@ -241,7 +247,9 @@ def figures(g: Grader) -> None:
         yours = g.try_array(key, part)
         if yours is not None and np.all(np.isfinite(yours)):
             paths[f"your {name}"] = np.clip(yours, -2, 2)
-    fig = plots.contour_with_paths(xs, ys, z, paths, title="three methods near the saddle of x²/2 − y²/2 + y⁴/4")
+    fig = plots.contour_with_paths(
+        xs, ys, z, paths, title="three methods near the saddle of x²/2 − y²/2 + y⁴/4"
+    )
     palette = {"gradient": plots.LEARNER, "Newton": plots.REFERENCE, "saddle-free": "#10b981"}
     for trace in fig.data[1:]:
         for word, colour in palette.items():

@@ -11,7 +11,9 @@ def _tail(t: np.ndarray, start: int, m: int) -> np.ndarray:
     j = np.arange(max(start, 0), m + 1)
     if j.size == 0:
         return np.where(t >= 1, 1.0, 0.0)
-    log_comb = np.array([math.lgamma(m + 1) - math.lgamma(k + 1) - math.lgamma(m - k + 1) for k in j])
+    log_comb = np.array(
+        [math.lgamma(m + 1) - math.lgamma(k + 1) - math.lgamma(m - k + 1) for k in j]
+    )
     inside = np.clip(t, 1e-300, 1 - 1e-16)[..., None]
     value = np.exp(log_comb + j * np.log(inside) + (m - j) * np.log1p(-inside)).sum(axis=-1)
     return np.where(t <= 0, 0.0, np.where(t >= 1, 1.0, value))
@@ -80,13 +82,10 @@ def grade(g: Grader) -> None:
                 bad = ~np.isfinite(got)
                 if bad.any():
                     index = tuple(int(i) for i in np.argwhere(bad)[0])
-                    return (
-                        f"on {where} you returned {got[index]} at t = {t[index]:g}: "
-                        + (
-                            "log(0) is -inf at the ends t = 0 and t = 1; set F(0) = 0 and F(1) = 1 directly"
-                            if t[index] in (0.0, 1.0)
-                            else "huge binomial coefficients times tiny powers give inf * 0; add logarithms instead"
-                        )
+                    return f"on {where} you returned {got[index]} at t = {t[index]:g}: " + (
+                        "log(0) is -inf at the ends t = 0 and t = 1; set F(0) = 0 and F(1) = 1 directly"
+                        if t[index] in (0.0, 1.0)
+                        else "huge binomial coefficients times tiny powers give inf * 0; add logarithms instead"
                     )
                 if np.allclose(got, expected, rtol=1e-6, atol=1e-10):
                     continue
@@ -125,9 +124,11 @@ def grade(g: Grader) -> None:
     def interval(keys):
         def run():
             for key in keys:
-                a, b, level = g.args(key)
+                level = g.args(key)[2]
                 expected = np.asarray(g.expected(key))
-                got = g.array(key, shape=(2,), what=f"beta_credible_interval() on {g.call(key).description}")
+                got = g.array(
+                    key, shape=(2,), what=f"beta_credible_interval() on {g.call(key).description}"
+                )
                 where = g.call(key).description
                 if np.allclose(got, expected, rtol=0, atol=1e-7):
                     continue
@@ -164,7 +165,9 @@ def grade(g: Grader) -> None:
         points=2,
     )
     g.custom("a posterior with m = 1199", interval(("ci-large",)))
-    g.custom("level 0 gives the median, level 1 the whole of [0, 1]", interval(("ci-zero", "ci-one")))
+    g.custom(
+        "level 0 gives the median, level 1 the whole of [0, 1]", interval(("ci-zero", "ci-one"))
+    )
 
 
 def figures(g: Grader) -> None:
@@ -181,10 +184,16 @@ def figures(g: Grader) -> None:
     )
     grid = np.linspace(0.3, 0.85, 221)
     log_density = (
-        60 * np.log(grid) + 40 * np.log1p(-grid) + math.lgamma(102) - math.lgamma(61) - math.lgamma(41)
+        60 * np.log(grid)
+        + 40 * np.log1p(-grid)
+        + math.lgamma(102)
+        - math.lgamma(61)
+        - math.lgamma(41)
     )
     fig = go.Figure()
-    fig.add_scatter(x=grid, y=np.exp(log_density), name="Beta(61, 41) density", line={"color": plots.NEUTRAL})
+    fig.add_scatter(
+        x=grid, y=np.exp(log_density), name="Beta(61, 41) density", line={"color": plots.NEUTRAL}
+    )
     lo, hi = np.asarray(g.expected("ci-lesson"))
     fig.add_vrect(x0=lo, x1=hi, fillcolor=plots.REFERENCE, opacity=0.15, line_width=0)
     fig.add_vline(x=float(lo), line={"color": plots.REFERENCE})

@@ -9,7 +9,9 @@ def _log_binomials(a, b):
     """j = a..m and log C(m, j) for m = a + b - 1."""
     m = a + b - 1
     j = np.arange(a, m + 1)
-    log_comb = np.array([math.lgamma(m + 1) - math.lgamma(k + 1) - math.lgamma(m - k + 1) for k in j])
+    log_comb = np.array(
+        [math.lgamma(m + 1) - math.lgamma(k + 1) - math.lgamma(m - k + 1) for k in j]
+    )
     return m, j, log_comb
 
 

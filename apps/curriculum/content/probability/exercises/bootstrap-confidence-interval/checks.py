@@ -86,7 +86,9 @@ def cases(rng: np.random.Generator) -> list[Call]:
         ),
         Call("level0", "percentile_interval", (replicates, 0.0), label="level 0"),
         Call("level1", "percentile_interval", (replicates, 1.0), label="level 1"),
-        Call("ties", "percentile_interval", (ties, 0.8), label="25 replicates with ties, level 0.8"),
+        Call(
+            "ties", "percentile_interval", (ties, 0.8), label="25 replicates with ties, level 0.8"
+        ),
         Call("single", "percentile_interval", (np.array([3.25]), 0.95), label="a single replicate"),
         Call(
             "pipeline",
@@ -131,7 +133,9 @@ def grade(g: Grader) -> None:
             for key in keys:
                 replicates, level = g.args(key)
                 expected = np.asarray(g.expected(key))
-                got = g.array(key, shape=(2,), what=f"percentile_interval() on {g.call(key).description}")
+                got = g.array(
+                    key, shape=(2,), what=f"percentile_interval() on {g.call(key).description}"
+                )
                 if np.allclose(got, expected, rtol=1e-6, atol=1e-9):
                     continue
                 where = g.call(key).description
@@ -148,7 +152,9 @@ def grade(g: Grader) -> None:
                         if np.isclose(value, np.quantile(replicates, q), rtol=1e-6, atol=1e-9):
                             continue
                         right = np.quantile(replicates, q)
-                        for why, candidates in _quantile_variants(np.asarray(replicates, dtype=float), q):
+                        for why, candidates in _quantile_variants(
+                            np.asarray(replicates, dtype=float), q
+                        ):
                             if any(np.isclose(value, c, rtol=1e-9, atol=1e-12) for c in candidates):
                                 return (
                                     f"on {where} your {name} end is {value:.6g}: {why}. The lesson's rule "
@@ -177,7 +183,10 @@ def figures(g: Grader) -> None:
     lo, hi = np.asarray(g.expected("pipeline"))
     fig = go.Figure()
     span = (float(reference.min()), float(reference.max()))
-    for values, name, colour in ((reference, "reference replicates", plots.REFERENCE), (yours, "your replicates", plots.LEARNER)):
+    for values, name, colour in (
+        (reference, "reference replicates", plots.REFERENCE),
+        (yours, "your replicates", plots.LEARNER),
+    ):
         if values is None or not np.all(np.isfinite(values)):
             continue
         counts, edges = np.histogram(values, bins=30, range=span)
@@ -194,7 +203,10 @@ def figures(g: Grader) -> None:
     got = g.try_array("pipeline", shape=(2,))
     if got is not None and np.all(np.isfinite(got)):
         for end in got:
-            fig.add_vline(x=float(np.clip(end, span[0] - 1, span[1] + 1)), line={"color": plots.LEARNER, "dash": "dot"})
+            fig.add_vline(
+                x=float(np.clip(end, span[0] - 1, span[1] + 1)),
+                line={"color": plots.LEARNER, "dash": "dot"},
+            )
     fig.update_layout(
         barmode="overlay",
         title={"text": "bootstrap replicates of the mean, with the 95% percentile interval"},

@@ -45,9 +45,7 @@ def cases(rng: np.random.Generator) -> list[Call]:
             (DICE, np.maximum(FIRST, SECOND)),
             label="the maximum of two dice",
         ),
-        Call(
-            "random-moments", "moments", (p, x), label=f"a random space of {p.size} outcomes"
-        ),
+        Call("random-moments", "moments", (p, x), label=f"a random space of {p.size} outcomes"),
         Call("offset", "moments", (q, offset), label="values 10^8 + 0, 1, 2 or 3"),
         Call(
             "sum-7",
@@ -118,9 +116,13 @@ def grade(g: Grader) -> None:
             values = g.array(key, 0)
             expected = np.asarray(g.expected(key, 0))
             if np.array_equal(np.sort(values), expected) and not np.array_equal(values, expected):
-                return f"on {g.call(key).description} the values are right but not in ascending order"
+                return (
+                    f"on {g.call(key).description} the values are right but not in ascending order"
+                )
             if not np.allclose(values, expected, rtol=0, atol=1e-9):
-                return f"on {g.call(key).description} the distinct values are {expected}, got {values}"
+                return (
+                    f"on {g.call(key).description} the distinct values are {expected}, got {values}"
+                )
         return None
 
     def zero_probability():
@@ -212,9 +214,13 @@ def grade(g: Grader) -> None:
                     "subtract the mean first, then square, and keep float64: float32 cannot even "
                     "store 10^8 + 3 exactly"
                 )
-            return f"for values near 10^8, Var[X] = {expected:.6g}, but you returned {got:.6g}: {why}"
+            return (
+                f"for values near 10^8, Var[X] = {expected:.6g}, but you returned {got:.6g}: {why}"
+            )
         if not np.isclose(g.scalar("offset", 0), g.expected("offset", 0), rtol=1e-12, atol=0):
-            return f"E[X] should be {g.expected('offset', 0):.12g}, got {g.scalar('offset', 0):.12g}"
+            return (
+                f"E[X] should be {g.expected('offset', 0):.12g}, got {g.scalar('offset', 0):.12g}"
+            )
         return None
 
     g.custom("the variance survives values near 10^8", offset, points=1)

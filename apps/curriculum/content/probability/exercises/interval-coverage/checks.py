@@ -66,7 +66,9 @@ def cases(rng: np.random.Generator) -> list[Call]:
             (small, 2.0, 5.0, 1e-8, Z),
             label="a nearly certain prior, N(5, (1e-8)^2)",
         ),
-        Call("single", "intervals", (single, 1.5, 0.0, 1.0, Z), label="data sets of a single value"),
+        Call(
+            "single", "intervals", (single, 1.5, 0.0, 1.0, Z), label="data sets of a single value"
+        ),
         Call(
             "cov-conf-fixed",
             "coverage",
@@ -104,7 +106,7 @@ def grade(g: Grader) -> None:
     def confidence(keys):
         def run():
             for key in keys:
-                x, sigma, m0, s0, z = g.args(key)
+                x, sigma, _, _, z = g.args(key)
                 got = g.array(key, 0)
                 expected = np.asarray(g.expected(key, 0))
                 if np.allclose(got, expected, rtol=1e-5, atol=1e-5 * np.abs(expected).max()):
@@ -254,9 +256,13 @@ def figures(g: Grader) -> None:
             xs += [r + shift, r + shift, None]
             ys += [float(bounds[r, 0]), float(bounds[r, 1]), None]
         seg.add_scatter(x=xs, y=ys, mode="lines", name=name, line={"color": colour, "width": 3})
-    seg.add_hline(y=1.0, line={"color": plots.NEUTRAL, "dash": "dash"}, annotation_text="true μ = 1")
+    seg.add_hline(
+        y=1.0, line={"color": plots.NEUTRAL, "dash": "dash"}, annotation_text="true μ = 1"
+    )
     seg.update_layout(
-        title={"text": "30 credible intervals when μ = 1: the prior N(0, 0.5²) pulls them towards 0"},
+        title={
+            "text": "30 credible intervals when μ = 1: the prior N(0, 0.5²) pulls them towards 0"
+        },
         xaxis_title="data set",
         yaxis_title="interval for μ",
         height=380,

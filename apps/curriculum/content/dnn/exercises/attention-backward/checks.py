@@ -160,8 +160,10 @@ def grade(g: Grader) -> None:
                 got = [g.array(key, part) for part in range(3)]
                 expected = [np.asarray(g.expected(key, part)) for part in range(3)]
                 scale = max(float(np.abs(e).max()) for e in expected) or 1.0
+                # Saturated rows have scores in the hundreds: float32 rounding of about 1e-5 relative.
+                rtol = 1e-4 if key == "saturated" else 1e-5
                 ok = [
-                    np.allclose(a, b, rtol=1e-5, atol=1e-7 * scale)
+                    np.allclose(a, b, rtol=rtol, atol=1e-6 * scale)
                     for a, b in zip(got, expected, strict=True)
                 ]
                 if all(ok):
@@ -173,7 +175,7 @@ def grade(g: Grader) -> None:
                     )
                 for why, variant in _variants(q, k, v, d_out, mask).items():
                     if all(
-                        a.shape == b.shape and np.allclose(a, b, rtol=1e-5, atol=1e-7 * scale)
+                        a.shape == b.shape and np.allclose(a, b, rtol=rtol, atol=1e-6 * scale)
                         for a, b in zip(got, variant, strict=True)
                     ):
                         return f"on {where}: {why}"

@@ -112,7 +112,11 @@ def grade(g: Grader) -> None:
                 causal = bool(args[6]) if len(args) > 6 else False
                 expected = np.asarray(g.expected(key))
                 got = g.array(key)
-                if np.allclose(got, expected, rtol=1e-5, atol=1e-7):
+                # Inputs scaled by 60 give scores in the thousands: float32 rounding of about 1e-4.
+                rtol = 1e-3 if key == "large" else 1e-5
+                if np.allclose(
+                    got, expected, rtol=rtol, atol=1e-7 * max(1.0, float(np.abs(expected).max()))
+                ):
                     continue
                 where = g.call(key).description
                 if not np.all(np.isfinite(got)):

@@ -112,7 +112,9 @@ def grade(g: Grader) -> None:
     def close(key, part):
         expected = np.asarray(g.expected(key, part))
         got = g.array(key, part)
-        return got, expected, np.allclose(got, expected, rtol=1e-5, atol=1e-7)
+        # Scores in the hundreds carry float32 rounding of about 1e-5 into the weights.
+        rtol = 1e-4 if key == "large" else 1e-5
+        return got, expected, np.allclose(got, expected, rtol=rtol, atol=1e-7)
 
     def unmasked(keys):
         def run():

@@ -114,19 +114,19 @@ def grade(g: Grader) -> None:
         return None
 
     g.custom("one replicate per resample", per_resample, points=2)
-    g.check_close("the mean of each resample", "mean", rtol=1e-6, atol=1e-9, points=1)
-    g.check_close("the median of each resample", "median", rtol=1e-6, atol=1e-9, points=1)
+    g.check_close("the mean of each resample", "mean", rtol=1e-6, atol=1e-6, points=1)
+    g.check_close("the median of each resample", "median", rtol=1e-6, atol=1e-6, points=1)
     g.check_close(
         "the median of an even number of values averages the middle two",
         "median-even",
         rtol=1e-6,
-        atol=1e-9,
+        atol=1e-6,
         hint="np.median(resamples, axis=1) does this for you",
     )
     g.check_close(
-        "the identity resample gives the sample statistic", "identity", rtol=1e-6, atol=1e-9
+        "the identity resample gives the sample statistic", "identity", rtol=1e-6, atol=1e-6
     )
-    g.check_close("constant data give constant replicates", "constant", rtol=1e-6, atol=1e-9)
+    g.check_close("constant data give constant replicates", "constant", rtol=1e-6, atol=1e-6)
 
     def interval(keys):
         def run():
@@ -136,7 +136,7 @@ def grade(g: Grader) -> None:
                 got = g.array(
                     key, shape=(2,), what=f"percentile_interval() on {g.call(key).description}"
                 )
-                if np.allclose(got, expected, rtol=1e-6, atol=1e-9):
+                if np.allclose(got, expected, rtol=1e-6, atol=1e-6):
                     continue
                 where = g.call(key).description
                 alpha = 1 - level

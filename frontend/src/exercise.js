@@ -84,7 +84,7 @@ const view = new EditorView({
       python(),
       errorLineField,
       Prec.highest(keymap.of([{ key: "Mod-Enter", run: () => (submit(), true) }])),
-      EditorView.contentAttributes.of({ "aria-label": TEXT.editorLabel, "aria-describedby": "editor-help" }),
+      EditorView.contentAttributes.of({ "aria-label": TEXT.editorLabel, "aria-describedby": "editor-help", tabindex: "0" }),
       EditorView.theme({ "&": { fontSize: "14px" } }),
     ],
   }),

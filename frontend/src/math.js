@@ -36,11 +36,14 @@ export function markScrollable(root = document) {
   }
 }
 
+// Widths change once KaTeX's fonts arrive and whenever the window does: look again then.
 let resizeTimer = null;
 window.addEventListener("resize", () => {
   clearTimeout(resizeTimer);
   resizeTimer = setTimeout(() => markScrollable(), 150);
 });
+window.addEventListener("load", () => markScrollable());
+if (document.fonts) document.fonts.ready.then(() => markScrollable());
 
 // Short author text with `code` and $math$ (hints), built with DOM calls only.
 export function richText(text) {

@@ -13,7 +13,7 @@ const CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: [
 // Plotly draws its toolbar (the mode bar) over the top of the figure, where titles go. The
 // title is set below a band kept free for the toolbar, wrapped to the figure's width, and the
 // top margin grows with its lines, so neither covers nor cuts it.
-const TOOLBAR_BAND = 30;
+const TOOLBAR_BAND = 36;
 
 function titleOf(layout) {
   const title = layout.title;
@@ -49,9 +49,12 @@ function fitTitle(layout, width, phone) {
   const lineHeight = Math.ceil(size * 1.3);
   title.text = lines.join("<br>");
   title.font = { ...(title.font || {}), size };
-  Object.assign(title, { x: 0.5, xanchor: "center", xref: "paper", yref: "container", yanchor: "top", y: 1, pad: { t: TOOLBAR_BAND } });
+  // Plotly centres a title's lines on its anchor point, so lines after the first would ride
+  // up into the band: push it down by half of each.
+  const pad = TOOLBAR_BAND + Math.ceil(((lines.length - 1) * lineHeight) / 2);
+  Object.assign(title, { x: 0.5, xanchor: "center", xref: "paper", yref: "container", yanchor: "top", y: 1, pad: { t: pad } });
   layout.title = title;
-  const needed = TOOLBAR_BAND + lines.length * lineHeight + 12;
+  const needed = pad + lines.length * lineHeight + 12;
   layout.margin = { ...(layout.margin || {}) };
   layout.margin.t = Math.max(layout.margin.t || 0, needed);
 }

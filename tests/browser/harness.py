@@ -9,6 +9,7 @@ Playwright before the page's own scripts, so the site's CSP does not apply to it
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,14 +116,13 @@ def page_text_problems(page: Any) -> list[str]:
 
 def wait_for_figures(page: Any, timeout_ms: int = 30_000) -> list[str]:
     """Waits for every lesson figure to be drawn; names the ones that were not."""
-    try:
+    # Playwright's TimeoutError is not worth an import: the names below say what failed.
+    with contextlib.suppress(Exception):
         page.wait_for_function(
             """() => [...document.querySelectorAll('figure.lesson-figure')].every(
                 f => f.querySelector('.js-plotly-plot .main-svg'))""",
             timeout=timeout_ms,
         )
-    except Exception:  # noqa: BLE001 (Playwright's TimeoutError; the names say what failed)
-        pass
     undrawn = page.eval_on_selector_all(
         "figure.lesson-figure",
         "els => els.filter(f => !f.querySelector('.js-plotly-plot .main-svg'))"

@@ -66,27 +66,27 @@ def _lesson_path(world: World) -> str:
 
 
 PAGE_TYPES: list[PageType] = [
-    PageType("course map", "anonymous", lambda w: "/learn/"),
-    PageType("module", "anonymous", lambda w: "/learn/probability/"),
+    PageType("course map", "anonymous", lambda _: "/learn/"),
+    PageType("module", "anonymous", lambda _: "/learn/probability/"),
     PageType("lesson", "anonymous", _lesson_path, ready="figure.lesson-figure .main-svg"),
-    PageType("log in", "anonymous", lambda w: "/accounts/login/"),
-    PageType("sign up", "anonymous", lambda w: "/accounts/signup/"),
-    PageType("not found", "anonymous", lambda w: "/learn/no-such-module/", status=404),
-    PageType("course map", "learner", lambda w: "/learn/"),
-    PageType("module", "learner", lambda w: "/learn/probability/"),
+    PageType("log in", "anonymous", lambda _: "/accounts/login/"),
+    PageType("sign up", "anonymous", lambda _: "/accounts/signup/"),
+    PageType("not found", "anonymous", lambda _: "/learn/no-such-module/", status=404),
+    PageType("course map", "learner", lambda _: "/learn/"),
+    PageType("module", "learner", lambda _: "/learn/probability/"),
     PageType("lesson", "learner", _lesson_path, ready="figure.lesson-figure .main-svg"),
     PageType(
         "exercise with a result",
         "learner",
-        lambda w: "/exercises/softmax/",
+        lambda _: "/exercises/softmax/",
         ready="#result .verdict",
     ),
     PageType(
-        "exercise, new", "learner", lambda w: "/exercises/power-iteration/", ready=".cm-editor"
+        "exercise, new", "learner", lambda _: "/exercises/power-iteration/", ready=".cm-editor"
     ),
-    PageType("progress", "learner", lambda w: "/progress/", prepare=_open_first_details),
-    PageType("join a cohort", "learner", lambda w: "/cohorts/join/"),
-    PageType("dashboard", "instructor", lambda w: "/dashboard/"),
+    PageType("progress", "learner", lambda _: "/progress/", prepare=_open_first_details),
+    PageType("join a cohort", "learner", lambda _: "/cohorts/join/"),
+    PageType("dashboard", "instructor", lambda _: "/dashboard/"),
     PageType(
         "dashboard cohort",
         "instructor",

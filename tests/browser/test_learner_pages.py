@@ -17,7 +17,7 @@ from apps.curriculum.selectors import course_steps
 from apps.progress.models import LessonProgress, Role
 from apps.progress.services import cohort_create, profile_ensure
 from apps.sandbox.models import Submission
-from tests.browser.harness import DESKTOP, PHONE, open_context
+from tests.browser.harness import DESKTOP, PHONE, figure_layout_problems, open_context
 
 pytestmark = pytest.mark.browser
 
@@ -146,6 +146,9 @@ def test_the_header_and_history_follow_every_attempt_in_one_date_format(tab: Any
     tab.wait_for_function(
         f"() => /in 1 attempt$/.test(document.querySelector('{standing}').textContent)"
     )
+    # The result's own figures: titled below Plotly's toolbar, not cut.
+    tab.wait_for_selector("#result .js-plotly-plot .gtitle")
+    assert figure_layout_problems(tab) == []
     assert submit(tab, RIGHT) == "passed"
     tab.wait_for_function(
         f"() => /100% in 2 attempts$/.test(document.querySelector('{standing}').textContent)"

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "apps.curriculum",
     "apps.progress",
     "apps.sandbox",
+    "lti_tool",
+    "apps.lti",
+    "apps.xapi",
     "frontend",
 ]
 
@@ -208,6 +211,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "apps.sandbox.models.SubmissionStatus",
+        "StatementDeliveryStatusEnum": "apps.xapi.models.DeliveryStatus",
+        "GradePassbackStatusEnum": "apps.lti.models.PassbackStatus",
+    },
 }
 
 # --- Security -----------------------------------------------------------------------------
@@ -233,6 +241,22 @@ CURRICULUM_DIR = Path(
 # runs one process can do at once (one zygote and uid per slot).
 SANDBOX_BACKEND = "apps.sandbox.backends.ZygotePoolBackend"
 SANDBOX_SLOTS = env_int("DLMATH_SANDBOX_SLOTS", 1)
+
+# --- Where courses are taught: LTI 1.3 into an LMS, xAPI records into an LRS --------------
+# The public address of this site: LTI redirect and JWKS URLs, xAPI activity and actor IRIs.
+DLMATH_BASE_URL = os.environ.get("DLMATH_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Every committed learning event (progress's outbox) is handed to each of these tasks.
+LEARNING_EVENT_TASKS = ["xapi.event_publish", "lti.event_passback"]
+# The tool's private key (PEM). Without it the newest active key in the database is used
+# (`manage.py rotate_keys` makes one); never a key in the repository.
+LTI_PRIVATE_KEY = os.environ.get("DLMATH_LTI_PRIVATE_KEY", "")
+LTI_HTTP_TIMEOUT = env_int("DLMATH_LTI_HTTP_TIMEOUT", 10)
+XAPI_LRS_ENDPOINT = os.environ.get("DLMATH_XAPI_LRS_ENDPOINT", "")
+XAPI_LRS_USERNAME = os.environ.get("DLMATH_XAPI_LRS_USERNAME", "")
+XAPI_LRS_PASSWORD = os.environ.get("DLMATH_XAPI_LRS_PASSWORD", "")
+XAPI_VERSION = os.environ.get("DLMATH_XAPI_VERSION", "1.0.3")
+XAPI_CONNECT_TIMEOUT = env_int("DLMATH_XAPI_CONNECT_TIMEOUT", 3)
+XAPI_TIMEOUT = env_int("DLMATH_XAPI_TIMEOUT", 10)
 
 LOGGING = {
     "version": 1,

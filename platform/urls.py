@@ -8,6 +8,8 @@ api_v1 = [
     path("", include("apps.curriculum.api.urls")),
     path("", include("apps.sandbox.api.urls")),
     path("", include("apps.progress.api.urls")),
+    path("", include("apps.lti.api.urls")),
+    path("", include("apps.xapi.api.urls")),
 ]
 
 urlpatterns = [
@@ -17,5 +19,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view loads its start-up script as a file, so the docs keep the site's CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("lti/", include("apps.lti.urls")),
     path("", include("frontend.urls")),
 ]

@@ -174,3 +174,40 @@ class ActivityDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} on {self.day}"
+
+
+class LearningEventKind(models.TextChoices):
+    LESSON_READ = "lesson_read"
+    HINT_SHOWN = "hint_shown"
+    ATTEMPT_GRADED = "attempt_graded"
+    EXERCISE_PASSED = "exercise_passed"
+
+
+class LearningEvent(models.Model):
+    """Something a learner did, written in the same transaction as the progress it changed.
+
+    A transactional outbox: progress never calls the systems that want to hear about it (an
+    LRS, an LMS gradebook). Each of them keeps its own record of what it has delivered, so an
+    event is never lost to a crash or an unreachable service between commit and delivery.
+    ``data`` holds what the event alone can tell (score, checks, duration, hint number).
+    """
+
+    kind = models.CharField(max_length=20, choices=LearningEventKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_events"
+    )
+    exercise = models.ForeignKey(
+        "curriculum.Exercise", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    lesson = models.ForeignKey(
+        "curriculum.Lesson", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    submission_id = models.BigIntegerField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} by {self.user_id}"

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.cache import cache
@@ -25,11 +26,13 @@ from apps.progress.models import (
     Cohort,
     Enrollment,
     ExerciseProgress,
+    LearningEventKind,
     LessonProgress,
     ModuleProgress,
     Profile,
     Role,
 )
+from apps.progress.outbox import learning_event_record
 from apps.progress.selectors import cohort_version_key
 
 
@@ -48,11 +51,15 @@ def exercise_progress_record_attempt(
     passed: bool,
     failed_checks: list[str],
     at: datetime,
+    checks: list[dict[str, Any]] | None = None,
+    duration_ms: float | None = None,
+    status: str | None = None,
 ) -> ExerciseProgress:
     """Count one graded attempt. Locks the learner's progress row for the exercise.
 
     A redelivered grading task can call this twice for the same submission: the
-    ``last_submission_id`` guard makes the second call a no-op.
+    ``last_submission_id`` guard makes the second call a no-op. Records an ``attempt_graded``
+    learning event (and ``exercise_passed`` on the first pass) in the same transaction.
     """
     progress, _ = ExerciseProgress.objects.get_or_create(user=user, exercise=exercise)
     progress = ExerciseProgress.objects.select_for_update().get(pk=progress.pk)
@@ -62,10 +69,35 @@ def exercise_progress_record_attempt(
     progress.last_submission_id = submission_id
     progress.first_attempt_at = progress.first_attempt_at or at
     _check_failures_count(user=user, exercise=exercise, names=failed_checks)
+    learning_event_record(
+        kind=LearningEventKind.ATTEMPT_GRADED,
+        user=user,
+        exercise=exercise,
+        submission_id=submission_id,
+        at=at,
+        data={
+            "score": score,
+            "passed": passed,
+            "status": status or ("passed" if passed else "failed"),
+            "duration_ms": duration_ms,
+            "checks": [
+                {"name": c["name"], "passed": bool(c["passed"]), "points": c.get("points", 0)}
+                for c in (checks or [])
+            ],
+        },
+    )
     if passed and progress.first_passed_at is None:
         progress.first_passed_at = at
         progress.attempts_to_pass = progress.attempts
         progress.seconds_to_pass = (at - progress.first_attempt_at).total_seconds()
+        learning_event_record(
+            kind=LearningEventKind.EXERCISE_PASSED,
+            user=user,
+            exercise=exercise,
+            submission_id=submission_id,
+            at=at,
+            data={"score": score, "attempts": progress.attempts},
+        )
     improved = score > progress.best_score
     if improved:
         progress.best_score = score
@@ -120,7 +152,13 @@ def _activity_count(*, user: User, day: object) -> None:
 
 
 def lesson_mark_read(*, user: User, lesson: Lesson) -> LessonProgress:
-    progress, _ = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+    """Mark a lesson read; the first read records a ``lesson_read`` learning event."""
+    with transaction.atomic():
+        progress, created = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+        if created:
+            learning_event_record(
+                kind=LearningEventKind.LESSON_READ, user=user, lesson=lesson, at=progress.read_at
+            )
     return progress
 
 
@@ -132,6 +170,13 @@ def hint_reveal(*, user: User, exercise: Exercise) -> tuple[int, list[str]]:
         if progress.hints_revealed < len(exercise.hints):
             progress.hints_revealed += 1
             progress.save(update_fields=["hints_revealed", "updated_at"])
+            learning_event_record(
+                kind=LearningEventKind.HINT_SHOWN,
+                user=user,
+                exercise=exercise,
+                at=progress.updated_at,
+                data={"hint": progress.hints_revealed, "hints_total": len(exercise.hints)},
+            )
     return progress.hints_revealed, list(exercise.hints[: progress.hints_revealed])
 
 

@@ -164,6 +164,9 @@ def submission_store_result(*, submission: Submission, result: GradeResult) -> S
             passed=result.passed,
             failed_checks=result.failed_check_names,
             at=submission.finished_at,
+            checks=submission.checks,
+            duration_ms=submission.duration_ms,
+            status=submission.status,
         )
     return submission
 

@@ -1,0 +1,44 @@
+"""LTI in the admin: platform registrations come from django-lti's admin (lti_tool); here the
+accounts, cohorts, links and grade passbacks dlmath keeps for them."""
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from apps.lti.models import ContextCohort, GradePassback, LinkTarget, PlatformAccount
+from apps.lti.services import grade_passback_retry_now
+
+
+@admin.register(PlatformAccount)
+class PlatformAccountAdmin(admin.ModelAdmin):
+    list_display = ["subject", "issuer", "user", "created_at"]
+    search_fields = ["subject", "issuer", "user__username"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(ContextCohort)
+class ContextCohortAdmin(admin.ModelAdmin):
+    list_display = ["context", "cohort", "roster_synced_at"]
+
+
+@admin.register(LinkTarget)
+class LinkTargetAdmin(admin.ModelAdmin):
+    list_display = ["resource_link", "exercise", "module", "lineitem_url"]
+
+
+@admin.register(GradePassback)
+class GradePassbackAdmin(admin.ModelAdmin):
+    list_display = ["user", "target", "score_given", "score_maximum", "status", "attempts"]
+    list_filter = ["status"]
+    search_fields = ["user__username"]
+    readonly_fields = ["last_error", "sent_at", "sent_score", "attempts"]
+    raw_id_fields = ["user", "lti_user", "target"]
+    actions = ["retry_now"]
+
+    @admin.action(description="Send to the LMS again now (the worker picks it up)")
+    def retry_now(self, request: HttpRequest, queryset: QuerySet[GradePassback]) -> None:
+        from apps.lti.tasks import grade_passback_task
+
+        for passback in queryset:
+            grade_passback_retry_now(passback=passback)
+            grade_passback_task.apply_async(args=[passback.pk], retry=False)

@@ -1,0 +1,20 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import IsAdminUser
+
+from apps.xapi.api.serializers import DeliveryFilter, StatementDeliveryOutput
+from apps.xapi.models import StatementDelivery
+from apps.xapi.selectors import statement_deliveries
+
+
+@extend_schema(parameters=[DeliveryFilter])
+class StatementDeliveryListApi(ListAPIView[StatementDelivery]):
+    """Staff only: each learning event's delivery to the LRS, newest first."""
+
+    permission_classes = [IsAdminUser]
+    serializer_class = StatementDeliveryOutput
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        query = DeliveryFilter(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        return statement_deliveries(status=query.validated_data.get("status"))

@@ -11,6 +11,11 @@ course_patterns = [
     path("learn/", course.course_map, name="course-map"),
     path("learn/<slug:module_slug>/", course.module_detail, name="module"),
     path("learn/<slug:module_slug>/<slug:lesson_slug>/", course.lesson_detail, name="lesson"),
+    path(
+        "learn/<slug:module_slug>/<slug:lesson_slug>/read/",
+        course.lesson_read,
+        name="lesson-read",
+    ),
 ]
 
 urlpatterns = [

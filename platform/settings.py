@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "apps.curriculum",
     "apps.progress",
     "apps.sandbox",
@@ -206,6 +207,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Lessons, exercises, graded submissions and progress.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the drf-spectacular-sidecar package's static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "apps.sandbox.models.SubmissionStatus",
         "StatementDeliveryStatusEnum": "apps.xapi.models.DeliveryStatus",

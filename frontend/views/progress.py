@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from apps.progress.auth import authenticated_user
+from apps.progress.learning_path import module_path, next_up
 from apps.progress.selectors import (
     cohorts_for_learner,
     progress_for_user,
@@ -25,10 +26,25 @@ COHORT_BODY_SECONDS = 600
 def progress_page(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
     progress = progress_for_user(user=user)
+    # A line per module; its lessons and exercises open on demand (a <details>).
+    modules = [
+        {
+            "standing": standing,
+            "steps": module_path(standing),
+            "started": standing.lessons_read > 0 or any(e.attempts for e in standing.exercises),
+        }
+        for standing in progress.modules
+    ]
     return render(
         request,
         "progress/progress.html",
-        {"progress": progress, "cohorts": list(cohorts_for_learner(user=user))},
+        {
+            "progress": progress,
+            "modules": modules,
+            "next_up": next_up(progress.modules),
+            "started": any(m["started"] for m in modules),
+            "cohorts": list(cohorts_for_learner(user=user)),
+        },
     )
 
 

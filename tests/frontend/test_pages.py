@@ -75,12 +75,15 @@ def test_lesson_renders_math_figures_data_and_neighbours(client: Any) -> None:
         assert 'type="module" src=' in head or 'type="application/json"' in head, head
 
 
-def test_lesson_view_marks_read_for_logged_in_learner(client: Any, learner_factory: Any) -> None:
+def test_opening_a_lesson_does_not_mark_it_read(client: Any, learner_factory: Any) -> None:
     learner = learner_factory()
     lesson = a_lesson()
     client.force_login(learner)
-    client.get(f"/learn/{lesson.module.slug}/{lesson.slug}/")
-    assert LessonProgress.objects.filter(user=learner, lesson=lesson).exists()
+    html = client.get(f"/learn/{lesson.module.slug}/{lesson.slug}/").content.decode()
+    assert not LessonProgress.objects.filter(user=learner, lesson=lesson).exists()
+    # It offers the explicit action, and lesson.js the end-of-lesson one.
+    assert 'id="lesson-read-form"' in html
+    assert f"/api/v1/modules/{lesson.module.slug}/lessons/{lesson.slug}/read/" in html
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from apps.curriculum.loader import ContentError, load_curriculum
+from apps.curriculum.loader import ContentError, Curriculum, load_curriculum
+from apps.curriculum.rendering import rendering_problems
 from apps.sandbox.backends import grading_backend
 from apps.sandbox.grading.engine import Runner
 from apps.sandbox.grading.runners import TrustedInProcessRunner
@@ -13,8 +14,9 @@ from apps.sandbox.grading.validation import validate_exercise
 
 class Command(BaseCommand):
     help = (
-        "Validate the curriculum on disk: every exercise's reference passes, its starter "
-        "fails, and its figures build. Exit 1 if anything is wrong."
+        "Validate the curriculum on disk: every lesson, prompt and overview renders (no "
+        "figure left as raw text), every exercise's reference passes, its starter fails, and "
+        "its figures build. Exit 1 if anything is wrong."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -35,7 +37,7 @@ class Command(BaseCommand):
         unknown = [s for s in slugs if s not in curriculum.exercises_by_slug]
         if unknown:
             raise CommandError(f"unknown exercise(s): {', '.join(unknown)}")
-        bad = 0
+        bad = self._check_rendering(curriculum)
         for slug in slugs:
             spec = curriculum.exercise(slug)
             report = validate_exercise(
@@ -55,4 +57,24 @@ class Command(BaseCommand):
             f"{len(slugs) - bad} ok, {bad} failing, {len(curriculum.modules)} modules"
         )
         if bad:
-            raise CommandError(f"{bad} exercise(s) failed validation")
+            raise CommandError(f"{bad} lesson(s) or exercise(s) failed validation")
+
+    def _check_rendering(self, curriculum: Curriculum) -> int:
+        """Every page's Markdown, rendered as the sync does: a leftover placeholder fails."""
+        sources = [(f"module {m.slug}", m.overview) for m in curriculum.modules]
+        sources += [
+            (f"lesson {m.slug}/{lesson.slug}", lesson.body)
+            for m in curriculum.modules
+            for lesson in m.lessons
+        ]
+        sources += [(f"prompt {e.slug}", e.prompt) for e in curriculum.exercises_by_slug.values()]
+        bad = 0
+        for label, source in sources:
+            problems = rendering_problems(source)
+            if problems:
+                bad += 1
+                self.stdout.write(self.style.ERROR(f"FAIL {label}"))
+                for problem in problems:
+                    self.stdout.write(f"     - {problem}")
+        self.stdout.write(f"{len(sources) - bad} of {len(sources)} pages render cleanly")
+        return bad

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
-import struct
 
 import numpy as np
 import pytest
@@ -53,19 +51,14 @@ def test_objects_arrive_as_unsupported_not_as_objects() -> None:
 
 def test_the_decoder_refuses_deep_nesting_and_pickled_arrays() -> None:
     deep: object = 1
-    for _ in range(wire.MAX_DEPTH + 3):
+    for _ in range(wire.RESULT_CAPS.depth + 3):
         deep = [deep]
-    nested = {"value": deep, "blobs": 0}
-    header = json.dumps(nested).encode()
     with pytest.raises(wire.WireError, match="deeper"):
-        wire.decode(struct.pack(">I", len(header)) + header)
+        wire.decode(wire.pack({"value": deep}))
     buffer = io.BytesIO()
     np.save(buffer, np.array([{"x": 1}], dtype=object), allow_pickle=True)
-    blob = buffer.getvalue()
-    header = json.dumps({"value": {"__nd__": 0}, "blobs": 1}).encode()
-    frame = struct.pack(">I", len(header)) + header + struct.pack(">Q", len(blob)) + blob
     with pytest.raises(wire.WireError):
-        wire.decode(frame)
+        wire.decode(wire.pack({"value": {"__nd__": 0}}, [buffer.getvalue()]))
 
 
 def test_truncated_and_trailing_bytes_are_errors() -> None:

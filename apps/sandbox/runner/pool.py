@@ -147,6 +147,7 @@ class _Slot:
         self.python = python
         self.index, self._lock_fd = _claim_slot()
         self.zygote: _Zygote | None = None
+        self.failures = 0  # zygotes replaced because they failed (not recycled)
         try:
             self._healthy_zygote()
         except BaseException:
@@ -162,6 +163,8 @@ class _Slot:
         zygote = self.zygote
         if zygote is not None and zygote.alive() and zygote.runs < RECYCLE_AFTER_RUNS:
             return zygote
+        if zygote is not None and not zygote.alive():
+            self.failures += 1  # it died between runs
         self._discard()
         zygote = _Zygote(self.python, self.index)
         try:
@@ -193,10 +196,12 @@ class _Slot:
             try:
                 return zygote.run(request, limits)
             except (control.ControlError, OSError) as exc:
+                self.failures += 1
                 self._discard()  # a zygote that misbehaves is replaced, never trusted again
                 if attempt == 2:
                     raise SandboxUnavailable(f"the sandbox zygote failed twice: {exc}") from None
             except SandboxUnavailable:
+                self.failures += 1
                 self._discard()
                 raise
         raise AssertionError("unreachable")
@@ -234,6 +239,14 @@ class ZygotePool:
     def slot_uids(self) -> list[int]:
         """The unprivileged uids learner code runs as (one per slot)."""
         return [slot.uid for slot in self._slots]
+
+    @property
+    def zygote_failures(self) -> int:
+        """How many zygotes were replaced because they failed (recycling is not counted).
+
+        Nothing a learner's run does should make this grow.
+        """
+        return sum(slot.failures for slot in self._slots)
 
     @property
     def layers(self) -> list[str]:

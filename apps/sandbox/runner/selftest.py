@@ -107,8 +107,8 @@ def plant(secret):
     return secret
 """
 
-# Looks for a secret (its first 16 characters, then the rest compared as an integer, so the
-# searcher never holds the whole secret itself) in everything a run can read.
+# Looks for a secret in everything a run can read. It is given the secret's first 16 bytes and
+# the hex of the next 16, so the searcher itself never holds the secret's bytes contiguously.
 LEAK_SCAN = r"""
 import ctypes, fcntl, gc, os, sys
 
@@ -130,7 +130,7 @@ def _found(text, head, tail):
         rest = text[start + len(head):start + len(head) + 16]
         if isinstance(rest, str):
             rest = rest.encode("utf-8", "replace")
-        if len(rest) == 16 and int.from_bytes(rest, "big") == tail:
+        if len(rest) == 16 and rest.hex() == tail:
             return True
         start = text.find(head, start + 1)
     return False
@@ -191,10 +191,10 @@ def mapped_runs(start=PAGE, end=TOP):
             stack += [(middle, high), (low, middle)]
     return sorted(runs)
 
-def in_memory(head, tail):
+def _scan_memory(needle, tail):
     read_end, write_end = os.pipe()
     fcntl.fcntl(write_end, 1031, 1 << 20)  # F_SETPIPE_SZ
-    needle, scanned = head.encode(), 0
+    scanned = 0
     for low, high in mapped_runs():
         address, carry = low, b""
         while address < high:
@@ -207,6 +207,12 @@ def in_memory(head, tail):
                 return True
             address, carry, scanned = address + copied, chunk[-40:], scanned + copied
     return scanned
+
+def in_memory(head, tail):  # True if found, else how many bytes were read
+    return _scan_memory(head.encode(), tail)
+
+def in_memory_hex(head_hex, tail):
+    return _scan_memory(bytes.fromhex(head_hex), tail)
 
 def in_tmp(head):
     return [name for name in os.listdir("/tmp") if name.startswith(head)]
@@ -342,24 +348,34 @@ def _escapes(run: Runner, secret: str) -> list[str]:
     return escaped
 
 
+def split_secret(secret: str) -> list[str]:
+    """The arguments LEAK_SCAN's functions take for ``secret`` (32 ASCII characters)."""
+    return [secret[:16], secret[16:32].encode().hex()]
+
+
 def _leaks(run: Runner, secret: str) -> list[str]:
-    head, tail = secret[:16], int.from_bytes(secret[16:].encode(), "big")
-    calls: list[dict[str, Any]] = [
-        {"key": "tmp", "func": "in_tmp", "args": [head]},
-        {"key": "frames", "func": "in_frames", "args": [head, tail]},
-        {"key": "objects", "func": "in_objects", "args": [head, tail]},
-        {"key": "memory", "func": "in_memory", "args": [head, tail]},
-    ]
-    result = run(LEAK_SCAN, calls, PROBE_LIMITS)
+    own = secrets.token_hex(16)  # this run's own secret: each scan must find it, or it is blind
+    calls: list[dict[str, Any]] = [{"key": "tmp", "func": "in_tmp", "args": [secret[:16]]}]
+    for scan in ("in_frames", "in_objects", "in_memory"):
+        calls += [
+            {"key": scan, "func": scan, "args": split_secret(secret)},
+            {"key": f"own {scan}", "func": scan, "args": split_secret(own)},
+        ]
+    result = run(f"{LEAK_SCAN}\nOWN = {own!r}\n", calls, PROBE_LIMITS)
     _must_run(result, "leaks")
+    out = result.outcomes
     found = [
         f"a later run found an earlier run's secret in {key}"
-        for key in ("tmp", "frames", "objects")
-        if not result.outcomes[key].ok or result.outcomes[key].value not in (False, [])
+        for key in ("tmp", "in_frames", "in_objects")
+        if not out[key].ok or out[key].value not in (False, [])
     ]
-    memory = result.outcomes["memory"]
-    if not (memory.ok and type(memory.value) is int and memory.value > 1 << 20):
-        found.append(f"a later run found an earlier run's secret in memory ({memory})")
+    if not (out["in_memory"].ok and type(out["in_memory"].value) is int):
+        found.append("a later run found an earlier run's secret in its memory")
+    found += [
+        f"(broken, not an escape) the {scan} probe cannot see its own run"
+        for scan in ("in_frames", "in_objects", "in_memory")
+        if out[f"own {scan}"].value is not True
+    ]
     return found
 
 

@@ -6,8 +6,8 @@ never runs learner code. Everything else (exit code, signal, output, the result 
 the learner's. So:
 
 1. setup not reported "ready"      -> SandboxUnavailable (a broken sandbox, not a verdict);
-2. the run's CPU time reached its budget, or the zygote's clock ran out -> ``timeout``;
-3. the kernel OOM-killed a process of the run (cgroup count)           -> ``memory``;
+2. the kernel OOM-killed a process of the run (cgroup count)           -> ``memory``;
+3. the run's CPU time reached its budget, or the zygote's clock ran out -> ``timeout``;
 4. anything else is the learner's doing: a signal or a missing, oversized or malformed
    result is ``crashed``; a raised MemoryError or OSError(ENOMEM) is the learner's error.
 Output is decoded as UTF-8 and its control characters neutralised here, before anyone
@@ -28,7 +28,7 @@ TRUNCATION_MARKER = "\n[output truncated]"
 RESULT_KEYS = frozenset({"module_error", "outcomes"})
 
 
-def _text(data: bytes, truncated: bool) -> str:
+def _text(data: bytes | bytearray, truncated: bool) -> str:
     text = neutralise(data.decode("utf-8", errors="replace"))
     return text + TRUNCATION_MARKER if truncated else text
 
@@ -65,7 +65,7 @@ def _outcome(data: Any) -> CallOutcome:
     raise wire.WireError("malformed outcome")
 
 
-def decode_result(raw: bytes) -> tuple[LearnerError | None, dict[str, CallOutcome]]:
+def decode_result(raw: bytes | bytearray) -> tuple[LearnerError | None, dict[str, CallOutcome]]:
     """The result frame as (module error, outcomes). Raises WireError if it is refused."""
     try:
         frame = wire.decode_result(raw)
@@ -83,17 +83,17 @@ def decode_result(raw: bytes) -> tuple[LearnerError | None, dict[str, CallOutcom
 
 
 def _classify_by_evidence(result: RunResult, report: dict[str, Any], limits: Limits) -> bool:
-    """Set a timeout or memory verdict from the supervisor's evidence; True if one applied."""
+    """Set a memory or timeout verdict from the supervisor's evidence; True if one applied."""
     killed_for = report.get("killed_for")
-    if killed_for == "cpu" or result.cpu_seconds >= limits.cpu_seconds:
+    if killed_for == "memory" or _number(report, "oom_kills") > 0:
+        result.status = "memory"
+        result.detail = f"used more than {limits.memory_mb} MiB of memory and was killed"
+    elif killed_for == "cpu" or result.cpu_seconds >= limits.cpu_seconds:
         result.status = "timeout"
         result.detail = f"used more than {limits.cpu_seconds:.1f} s of CPU time"
     elif killed_for == "wall":
         result.status = "timeout"
         result.detail = f"stopped after {limits.wall_seconds:.1f} s of wall-clock time"
-    elif _number(report, "oom_kills") > 0:
-        result.status = "memory"
-        result.detail = f"used more than {limits.memory_mb} MiB of memory and was killed"
     else:
         return False
     return True

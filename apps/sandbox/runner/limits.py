@@ -24,7 +24,7 @@ MAX_REQUEST_BYTES = 256 * MIB
 
 # ----- the result (run -> trusted): checked before the trusted side allocates anything -----
 RESULT_BYTES = 32 * MIB  # the whole frame, read from the pipe with this cap
-RESULT_HEADER_BYTES = 1 * MIB  # JSON tree; parsed only when under this
+RESULT_HEADER_BYTES = 256 * 1024  # the JSON tree (arrays travel as blobs); parsed only under this
 RESULT_BLOBS = 4096  # arrays in one result, each used at most once
 NPY_HEADER_BYTES = 4096  # one .npy header, parsed once
 MAX_DEPTH = 16  # nesting of one returned value
@@ -47,6 +47,7 @@ ADDRESS_SPACE_SLACK = 64 * MIB  # over the zygote's own size, single-process bud
 
 # ----- supervision -----------------------------------------------------------------------
 CPU_POLL_MIN_SECONDS = 0.005  # the zygote rereads CPU usage no more often than this
+OOM_POLL_SECONDS = 0.1  # ... and, with cgroups, the OOM kill count at least this often
 DRAIN_GRACE_SECONDS = 2.0  # after the run ended, how long its pipes may stay open
 REPLY_GRACE_SECONDS = 15.0  # past the wall limit, how long the pool waits for the zygote
 STARTUP_TIMEOUT = 30.0  # for a zygote to import NumPy and isolate itself

@@ -113,7 +113,7 @@ LEAK_SCAN = r"""
 import ctypes, fcntl, gc, os, sys
 
 PAGE = 4096
-TOP = 1 << 47
+BOTTOM, TOP = 1 << 16, (1 << 47) - PAGE  # mmap_min_addr and TASK_SIZE (x86_64, 4-level)
 libc = ctypes.CDLL(None, use_errno=True)
 libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
 libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int,
@@ -177,9 +177,12 @@ def _state(start, length):
         return "free"
     if address not in (None, ctypes.c_void_p(-1).value):
         libc.munmap(address, length)
-    return "mixed"
+        return "mixed"
+    # The kernel checks for an overlap (EEXIST) before the address-space limit (ENOMEM):
+    # ENOMEM means nothing is mapped there, only that RLIMIT_AS has no room for it.
+    return "free" if ctypes.get_errno() == 12 else "mixed"
 
-def mapped_runs(start=PAGE, end=TOP):
+def mapped_runs(start=BOTTOM, end=TOP):
     runs, stack = [], [(start, end)]
     while stack:
         low, high = stack.pop()

@@ -12,7 +12,9 @@ It enforces the budgets on evidence it gathers itself, never on anything the run
   clock. It rereads the usage no earlier than the budget could possibly be spent (at the
   quota's rate), so a short run costs no poll at all, and kills the run's PID namespace
   within CPU_POLL_MIN_SECONDS of the budget;
-- memory: the cgroup's OOM kill count (the only evidence of a ``memory`` verdict).
+- memory: the cgroup's OOM kill count (the only evidence of a ``memory`` verdict), reread
+  at least every OOM_POLL_SECONDS while the run lasts: an OOM kill of any of its processes
+  ends the whole run, as its one memory budget is spent.
 Its report to the pool: wait status, who killed the run and why, CPU time, OOM kills, peak.
 
 Loaded in the zygote.
@@ -29,7 +31,7 @@ from typing import Any
 
 from . import confine
 from .confine import Confinement, RunFds, RunLimits
-from .limits import CPU_POLL_MIN_SECONDS, CPU_QUOTA_CORES
+from .limits import CPU_POLL_MIN_SECONDS, CPU_QUOTA_CORES, OOM_POLL_SECONDS
 
 CPUCLOCK_SCHED = 2  # the kernel's per-process CPU clock id: ((~pid) << 3) | CPUCLOCK_SCHED
 
@@ -87,22 +89,32 @@ class Supervisor:
             return self.cgroups.cpu_seconds()
         return _process_cpu_seconds(stage_b)
 
+    def _verdict_so_far(self, stage_b: int, limits: RunLimits, deadline: float) -> str:
+        """Why the run must stop now ("cpu", "wall", "memory"), or "" to let it go on."""
+        if self._cpu_used(stage_b) >= limits.cpu_seconds:
+            return "cpu"
+        if time.monotonic() >= deadline:
+            return "wall"
+        if self.cgroups is not None and self.cgroups.oom_kills() > 0:
+            return "memory"
+        return ""
+
+    def _next_look(self, stage_b: int, limits: RunLimits, deadline: float) -> float:
+        """Seconds until the budget could first be spent (at the quota's rate)."""
+        cpu_room = (limits.cpu_seconds - self._cpu_used(stage_b)) / self.cores
+        wait = min(deadline - time.monotonic(), max(cpu_room, CPU_POLL_MIN_SECONDS))
+        return min(wait, OOM_POLL_SECONDS) if self.cgroups is not None else wait
+
     def _watch(self, stage_b: int, limits: RunLimits, started: float) -> dict[str, Any]:
         pidfd = os.pidfd_open(stage_b)
         deadline = started + limits.wall_seconds
-        killed_for = ""
         try:
-            while True:
-                now = time.monotonic()
-                cpu = self._cpu_used(stage_b)
-                if cpu >= limits.cpu_seconds or now >= deadline:
-                    killed_for = "cpu" if cpu >= limits.cpu_seconds else "wall"
-                    signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+            while not (killed_for := self._verdict_so_far(stage_b, limits, deadline)):
+                wait = self._next_look(stage_b, limits, deadline)
+                if select.select([pidfd], [], [], max(wait, 0.0))[0]:
                     break
-                cpu_room = (limits.cpu_seconds - cpu) / self.cores
-                wait = min(deadline - now, max(cpu_room, CPU_POLL_MIN_SECONDS))
-                if select.select([pidfd], [], [], wait)[0]:
-                    break
+            if killed_for:
+                signal.pidfd_send_signal(pidfd, signal.SIGKILL)
         finally:
             os.close(pidfd)
         # PID 1 of the namespace: when it is reaped, every process of the run is gone.

@@ -160,7 +160,7 @@ def _parse_header(raw: memoryview, caps: Caps) -> dict[str, Any]:
     return header
 
 
-def unpack(data: bytes, caps: Caps) -> tuple[dict[str, Any], list[memoryview]]:
+def unpack(data: bytes | bytearray, caps: Caps) -> tuple[dict[str, Any], list[memoryview]]:
     """Split a frame into its parsed header and its blobs (views into ``data``)."""
     size = len(data)
     if size > caps.frame_bytes:
@@ -273,7 +273,12 @@ class Encoder:
         try:
             tree = self._value(value, 0)
             self.header_bytes += len(json.dumps(tree, allow_nan=True, separators=(",", ":")))
-            if self.header_bytes > self.caps.header_bytes or self.size > self.caps.frame_bytes:
+            if self.header_bytes > self.caps.header_bytes:
+                raise WireError(
+                    f"the values hold more than {self.caps.header_bytes} bytes of numbers and "
+                    "text outside arrays (return NumPy arrays rather than long lists)"
+                )
+            if self.size > self.caps.frame_bytes:
                 raise WireError(f"the values are larger than {self.caps.frame_bytes} bytes")
             return tree
         except BaseException:
@@ -385,8 +390,10 @@ class _Decoder:
             if len(node) > self.caps.string_chars:
                 raise WireError(f"string longer than {self.caps.string_chars} characters")
             return node
-        if kind is list:
-            return [self.value(item, depth + 1) for item in node]
+        if kind is list:  # decoded in place: the parsed list becomes the value
+            for index, item in enumerate(node):
+                node[index] = self.value(item, depth + 1)
+            return node
         if kind is dict and len(node) == 1:
             ((tag, payload),) = node.items()
             return self._tagged(tag, payload, depth)
@@ -451,7 +458,7 @@ class _Decoder:
 
 
 def decode(
-    data: bytes,
+    data: bytes | bytearray,
     *,
     max_bytes: int | None = None,
     build_fn: Callable[[FnSpec], Any] | None = None,
@@ -486,6 +493,6 @@ def decode_request(data: bytes) -> tuple[str, Any]:
     return code, _Decoder(blobs, TRUSTED_CAPS, FnSpec.build).value(header["value"], 0)
 
 
-def decode_result(data: bytes) -> Any:
+def decode_result(data: bytes | bytearray) -> Any:
     """A run's result frame, decoded at the trust boundary (RESULT_CAPS, no callables)."""
     return decode(data, caps=RESULT_CAPS)

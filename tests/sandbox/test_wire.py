@@ -218,3 +218,19 @@ def test_callable_specs_are_built_only_where_the_caller_asks() -> None:
     assert wire.decode(frame, build_fn=wire.FnSpec.build)[0](-2) == 2
     code, calls = wire.decode_request(wire.encode_request("x = 1", [wire.FnSpec("f = abs")]))
     assert code == "x = 1" and calls[0](-3) == 3
+
+
+def test_decoding_a_result_leaves_the_garbage_collector_as_it_was() -> None:
+    import gc
+
+    assert gc.isenabled()
+    wire.decode_result(result_frame([[]] * 10))
+    with pytest.raises(wire.WireError):
+        wire.decode_result(FORGED_FRAMES["one 1 MiB blob referenced 2000 times"])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        wire.decode_result(result_frame(1))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

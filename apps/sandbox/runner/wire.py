@@ -30,6 +30,7 @@ Stdlib and numpy only: loaded by the trusted side and, before it isolates itself
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 import re
@@ -494,5 +495,16 @@ def decode_request(data: bytes) -> tuple[str, Any]:
 
 
 def decode_result(data: bytes | bytearray) -> Any:
-    """A run's result frame, decoded at the trust boundary (RESULT_CAPS, no callables)."""
-    return decode(data, caps=RESULT_CAPS)
+    """A run's result frame, decoded at the trust boundary (RESULT_CAPS, no callables).
+
+    The cyclic garbage collector is paused meanwhile: the tens of thousands of containers a
+    frame may hold (acyclic: JSON cannot express a cycle) would otherwise trigger collections
+    whose cost grows with the trusted process's heap rather than with the frame.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return decode(data, caps=RESULT_CAPS)
+    finally:
+        if collecting:
+            gc.enable()

@@ -107,7 +107,8 @@ class Confinement:
 
 def _report_failure(fd: int, exc: BaseException) -> NoReturn:
     try:
-        os.write(fd, SETUP_FAILED + f"{type(exc).__name__}: {exc}".encode()[:4000])
+        reason = f"{type(exc).__name__}: {exc}".encode()
+        os.write(fd, SETUP_FAILED + reason[: limits.SETUP_REPORT_BYTES - 1])
     finally:
         os._exit(1)
 
@@ -149,7 +150,7 @@ def stage_b(conf: Confinement, fds: RunFds, run: RunLimits) -> NoReturn:
         # Only reachable through a runner bug (learner exceptions are caught inside): say
         # what happened on the run's stderr; the run is reported as crashed.
         with contextlib.suppress(BaseException):
-            os.write(STDERR_FD, traceback.format_exc().encode()[-4000:])
+            os.write(STDERR_FD, traceback.format_exc().encode()[-limits.MAX_TRACEBACK :])
     finally:
         os._exit(1)
 

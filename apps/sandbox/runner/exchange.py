@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import control
-from .limits import DRAIN_GRACE_SECONDS, RESULT_BYTES, Limits
+from .limits import DRAIN_GRACE_SECONDS, RESULT_BYTES, SETUP_REPORT_BYTES, Limits
 
-SETUP_REPORT_BYTES = 4096
 # What the run writes on the setup pipe: "ready" just before learner code, or a failure.
 SETUP_READY = b"R"
 SETUP_FAILED = b"F"

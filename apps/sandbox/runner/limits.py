@@ -34,6 +34,7 @@ MAX_ARRAY_BYTES = 64 * MIB  # one array, either direction
 MAX_MESSAGE = 2000  # an exception message as shown to the learner
 MAX_TRACEBACK = 8000  # the learner's part of a traceback
 MAX_TYPE_NAME = 200  # the type name of a value that is not plain data
+SETUP_REPORT_BYTES = 4096  # what a run may say about its own setup (trusted, before code)
 
 # ----- one run's confinement -------------------------------------------------------------
 CPU_QUOTA_CORES = 1  # cgroup cfs quota: one run never takes more than one core at a time

@@ -13,7 +13,7 @@ clone may not create namespaces (and, with the single-process budget, must creat
 socket and socketpair are AF_UNIX only; prctl and ioctl only with the options listed.
 A foreign architecture (the i386 entry point) kills the process.
 
-Stdlib only, loaded in the zygote; the program is built once per zygote.
+Loaded in the zygote (stdlib and syscalls.py); the program is built once per zygote.
 """
 
 from __future__ import annotations
@@ -22,10 +22,11 @@ import errno
 import struct
 from collections.abc import Iterable
 
+from .syscalls import NAMESPACE_FLAGS
+
 AUDIT_ARCH_X86_64 = 0xC000003E
 AF_UNIX = 1
 CLONE_THREAD = 0x00010000
-NAMESPACE_CLONE_FLAGS = 0x7E020080  # NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET|NEWTIME
 
 SECCOMP_RET_KILL_PROCESS = 0x80000000
 SECCOMP_RET_ERRNO = 0x00050000
@@ -165,7 +166,7 @@ def _one_of(arg: int, values: Iterable[int]) -> list[Instruction]:
 
 def _clone_check(allow_fork: bool) -> list[Instruction]:
     program = _arg_halves_check(0)
-    program += [(_JSET_K, 0, 1, NAMESPACE_CLONE_FLAGS), _ret(RET_EPERM)]
+    program += [(_JSET_K, 0, 1, NAMESPACE_FLAGS), _ret(RET_EPERM)]
     if not allow_fork:  # the single-process budget: threads only
         program += [(_JSET_K, 1, 0, CLONE_THREAD), _ret(RET_EPERM)]
     return [*program, _ret(SECCOMP_RET_ALLOW)]

@@ -50,7 +50,7 @@ class Supervisor:
         self.conf = confinement
         self.cgroups = confinement.cgroups
         # How fast a run can spend CPU: its cgroup quota, or every core for a lone process.
-        self.cores = CPU_QUOTA_CORES if self.cgroups else (os.cpu_count() or 1)
+        self.cores = CPU_QUOTA_CORES if self.cgroups else len(os.sched_getaffinity(0))
 
     @property
     def budget(self) -> str:

@@ -234,3 +234,10 @@ def test_decoding_a_result_leaves_the_garbage_collector_as_it_was() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_strings_are_cut_the_same_way_in_a_result_and_in_a_round_trip() -> None:
+    long = "x" * (wire.MAX_STRING + 10)
+    encoder = wire.Encoder(wire.RESULT_CAPS)
+    from_a_run = wire.decode_result(encoder.frame({"value": encoder.add(long)}))
+    assert from_a_run == wire.decode(wire.encode(long)) == "x" * wire.MAX_STRING

@@ -303,7 +303,7 @@ class Encoder:
         if isinstance(value, int) and kind is int:
             return _encode_int(value)
         if isinstance(value, str) and kind is str:
-            return value[: self.caps.string_chars]
+            return value[:MAX_STRING]  # the same cut in both directions
         if isinstance(value, complex) and kind is complex:
             return {"__complex__": [value.real, value.imag]}
         if isinstance(value, np.generic | np.ndarray):
@@ -342,7 +342,7 @@ class Encoder:
             for key, item in value.items():
                 if type(key) is not str:
                     return {"__unsupported__": "dict with non-string keys"}
-                items.append([key[: self.caps.string_chars], self._value(item, depth + 1)])
+                items.append([key[:MAX_STRING], self._value(item, depth + 1)])
             return {"__dict__": items}
         if isinstance(value, FnSpec) and type(value) is FnSpec:
             env = self._value(value.env, depth + 1)

@@ -231,3 +231,71 @@ def test_pool_with_two_slots_uses_distinct_uids() -> None:
         code = "import os\ndef uid():\n    return os.getuid()\n"
         uids = {pool.run(code, [{"key": "u", "func": "uid"}]).outcomes["u"].value}
         assert uids <= set(pool.slot_uids)
+
+
+# ----- every zygote is self-tested before it serves, restarts included ------------------------
+
+
+@pytest.fixture
+def self_tests(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records each self-test (by the budget it was told about), then runs it for real."""
+    from apps.sandbox.runner import selftest
+
+    calls: list[str] = []
+    real = selftest.run_self_test
+
+    def recording(run, *, budget: str) -> None:
+        calls.append(budget)
+        real(run, budget=budget)
+
+    monkeypatch.setattr(selftest, "run_self_test", recording)
+    return calls
+
+
+def test_a_recycled_zygote_is_self_tested_before_it_serves(self_tests: list[str]) -> None:
+    from apps.sandbox.runner.limits import RECYCLE_AFTER_RUNS
+
+    with ZygotePool(1) as pool:
+        assert self_tests == ["cgroup"]
+        slot = pool._slots[0]  # the runner's own test: reach in to age the zygote
+        first = slot.zygote.process.pid
+        slot.zygote.runs = RECYCLE_AFTER_RUNS
+        result = run(pool, SOFTMAX, {"key": "k", "func": "softmax", "args": [np.zeros(2)]})
+        assert result.status == "ok" and slot.zygote.process.pid != first
+        assert self_tests == ["cgroup", "cgroup"] and pool.zygote_failures == 0
+
+
+def test_a_zygote_that_died_is_replaced_counted_and_self_tested(self_tests: list[str]) -> None:
+    with ZygotePool(1) as pool:
+        zygote = pool._slots[0].zygote
+        zygote.process.kill()
+        zygote.process.wait()
+        result = run(pool, SOFTMAX, {"key": "k", "func": "softmax", "args": [np.zeros(2)]})
+        assert result.status == "ok"
+        assert len(self_tests) == 2 and pool.zygote_failures == 1
+
+
+def test_a_zygote_that_fails_its_self_test_never_runs_learner_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from apps.sandbox.runner import selftest
+
+    with ZygotePool(1) as pool:
+        pool._slots[0].zygote.process.kill()
+
+        def escaped(run, *, budget: str) -> None:
+            raise SandboxUnavailable("the sandbox self-test found a way out: pretend")
+
+        monkeypatch.setattr(selftest, "run_self_test", escaped)
+        with pytest.raises(SandboxUnavailable, match="pretend"):
+            run(pool, "import os\nos.system('touch /tmp/dlmath-should-not-exist')\n")
+        assert pool._slots[0].zygote is None
+        assert not os.path.exists("/tmp/dlmath-should-not-exist")
+
+
+def test_the_pool_reports_what_it_measured(sandbox_pool: ZygotePool) -> None:
+    code = "import numpy as np\ndef f():\n    return float(np.ones(2**22).sum())\n"
+    result = run(sandbox_pool, code, {"key": "k", "func": "f"})
+    assert result.status == "ok" and result.outcomes["k"].value == 2**22
+    assert 0 < result.cpu_seconds < FAST.cpu_seconds
+    assert result.memory_peak_mb is not None and result.memory_peak_mb >= 32

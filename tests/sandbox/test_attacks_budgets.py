@@ -57,13 +57,15 @@ def test_cpu_time_of_children_that_exit_is_reported(sandbox_pool: ZygotePool) ->
     limits = Limits(cpu_seconds=5, wall_seconds=20, memory_mb=256)
     result = sandbox_pool.run(code, [{"key": "k", "func": "f"}], limits)
     own = result.outcomes["k"].value  # the first process's own CPU: almost none
-    assert result.status == "ok" and own < 0.3
+    assert result.status == "ok"
+    assert own < 0.3
     assert result.cpu_seconds >= 0.9 + own * 0.5
 
 
 def test_a_sleeping_run_reports_almost_no_cpu(sandbox_pool: ZygotePool) -> None:
     result = sandbox_pool.run("import time\ntime.sleep(0.5)\n", [], FAST)
-    assert result.status == "ok" and result.cpu_seconds < 0.2
+    assert result.status == "ok"
+    assert result.cpu_seconds < 0.2
 
 
 def test_threads_beside_a_large_array_fit_the_memory_limit(sandbox_pool: ZygotePool) -> None:
@@ -80,7 +82,8 @@ def test_threads_beside_a_large_array_fit_the_memory_limit(sandbox_pool: ZygoteP
     result = sandbox_pool.run(code, [{"key": "k", "func": "f"}], limits)
     assert result.status == "ok", (result.status, result.detail)
     assert result.outcomes["k"].value == (190 * 2**20 // 8, 1)
-    assert result.memory_peak_mb is not None and 190 <= result.memory_peak_mb < 512
+    assert result.memory_peak_mb is not None
+    assert 190 <= result.memory_peak_mb < 512
 
 
 def test_memory_of_forked_children_counts_against_the_run(sandbox_pool: ZygotePool) -> None:
@@ -104,7 +107,8 @@ def test_touching_more_than_the_limit_is_a_memory_verdict_with_evidence(
 ) -> None:
     code = "import numpy as np\ndef f():\n    return float(np.ones(2**28).sum())\n"
     result = sandbox_pool.run(code, [{"key": "k", "func": "f"}], FAST)
-    assert result.status == "memory" and result.outcomes == {}
+    assert result.status == "memory"
+    assert result.outcomes == {}
 
 
 def test_a_request_the_kernel_refuses_outright_is_the_learners_memory_error(
@@ -114,7 +118,8 @@ def test_a_request_the_kernel_refuses_outright_is_the_learners_memory_error(
     # memory verdict; the learner sees the MemoryError their code raised.
     code = "import numpy as np\ndef f():\n    return np.empty(2**62, dtype=np.uint8)\n"
     result = sandbox_pool.run(code, [{"key": "k", "func": "f"}], FAST)
-    assert result.status == "ok" and result.outcomes["k"].error.type == "MemoryError"
+    assert result.status == "ok"
+    assert result.outcomes["k"].error.type == "MemoryError"
 
 
 def test_the_run_has_its_own_hostname(sandbox_pool: ZygotePool) -> None:
@@ -149,6 +154,7 @@ def test_honest_numpy_work_reports_its_cpu(sandbox_pool: ZygotePool) -> None:
         "    for _ in range(20):\n        a = np.tanh(a @ a.T / 300)\n    return a.shape\n"
     )
     result = sandbox_pool.run(code, [{"key": "k", "func": "f"}], Limits(wall_seconds=20))
-    assert result.status == "ok" and result.outcomes["k"].value == (300, 300)
+    assert result.status == "ok"
+    assert result.outcomes["k"].value == (300, 300)
     assert 0 < result.cpu_seconds < Limits().cpu_seconds
     np.testing.assert_equal(result.outcomes["k"].value, (300, 300))

@@ -39,7 +39,9 @@ def answer(given, values):
 def plant(pool: ZygotePool, secret: str, values: np.ndarray) -> RunResult:
     call = {"key": "k", "func": "answer", "args": [secret, values]}
     result = pool.run(PLANTER.format(secret=secret), [call], FAST)
-    assert result.status == "ok" and secret in result.stdout and secret in result.stderr
+    assert result.status == "ok"
+    assert secret in result.stdout
+    assert secret in result.stderr
     assert result.outcomes["k"].value[1] == secret
     return result
 
@@ -85,7 +87,8 @@ def test_reading_the_whole_address_space_finds_no_earlier_submission(
     plant(sandbox_pool, secret, np.zeros(3))
     scanned = scan(sandbox_pool, secret, secrets.token_hex(16), "in_memory")
     # Not found, and not for lack of reading: every mapping of the run was read.
-    assert type(scanned) is int and scanned > 32 * 1024 * 1024
+    assert type(scanned) is int
+    assert scanned > 32 * 1024 * 1024
 
 
 def test_many_earlier_submissions_leave_nothing_in_memory(sandbox_pool: ZygotePool) -> None:

@@ -80,7 +80,8 @@ def honest_cost(pool: ZygotePool, n_bytes: int) -> tuple[int, float]:
     """What an honest result of about ``n_bytes`` (one float64 array) costs the trusted side."""
     code = f"import numpy as np\ndef f():\n    return np.ones({n_bytes // 8})\n"
     result, peak, spent = trusted_cost(pool, code, [{"key": "k", "func": "f"}])
-    assert result.status == "ok" and result.outcomes["k"].value.nbytes == n_bytes // 8 * 8
+    assert result.status == "ok"
+    assert result.outcomes["k"].value.nbytes == n_bytes // 8 * 8
     return peak, spent
 
 
@@ -104,7 +105,8 @@ def test_one_array_referenced_two_thousand_times_is_refused_cheaply(
     result, peak, spent = forged(sandbox_pool, body)
     assert_refused(result, "referenced more than once")
     honest_peak, honest_spent = honest_cost(sandbox_pool, 1 << 20)
-    assert peak <= honest_peak + 4 * MIB and spent <= honest_spent + 0.25
+    assert peak <= honest_peak + 4 * MIB
+    assert spent <= honest_spent + 0.25
 
 
 def test_a_huge_header_under_an_unchecked_key_is_refused_before_parsing(
@@ -114,7 +116,8 @@ def test_a_huge_header_under_an_unchecked_key_is_refused_before_parsing(
     result, peak, spent = forged(sandbox_pool, body)
     assert_refused(result, "frame header of")
     honest_peak, honest_spent = honest_cost(sandbox_pool, 30 << 20)
-    assert peak <= honest_peak + 4 * MIB and spent <= honest_spent + 0.25
+    assert peak <= honest_peak + 4 * MIB
+    assert spent <= honest_spent + 0.25
 
 
 def test_an_unknown_header_key_is_refused(sandbox_pool: ZygotePool) -> None:
@@ -128,7 +131,8 @@ def test_three_hundred_thousand_tiny_blobs_are_refused_by_count(sandbox_pool: Zy
     result, peak, spent = forged(sandbox_pool, body)
     assert_refused(result, "claims 300000 blobs")
     honest_peak, honest_spent = honest_cost(sandbox_pool, 8 << 20)  # the frame is ~6.5 MiB
-    assert peak <= honest_peak + 4 * MIB and spent <= honest_spent + 0.25
+    assert peak <= honest_peak + 4 * MIB
+    assert spent <= honest_spent + 0.25
 
 
 def test_deep_nesting_is_refused_cheaply(sandbox_pool: ZygotePool) -> None:
@@ -159,7 +163,8 @@ def test_an_npy_header_claiming_more_than_the_blob_holds_is_refused(
 def test_an_oversized_result_is_dropped_while_it_is_read(sandbox_pool: ZygotePool) -> None:
     body = f'send(frame(result(1)) + b"x" * {RESULT_BYTES + MIB})'
     result, peak, _ = forged(sandbox_pool, body)
-    assert result.status == "crashed" and "larger than" in result.detail
+    assert result.status == "crashed"
+    assert "larger than" in result.detail
     assert peak <= RESULT_BYTES + 8 * MIB
 
 
@@ -182,8 +187,10 @@ def test_a_returned_dict_shaped_like_a_callable_spec_stays_plain_data(
     )
     result = sandbox_pool.run(code, [{"key": "k", "func": "f"}], FAST)
     value = result.outcomes["k"].value
-    assert type(value) is dict and type(value["__fn__"]) is dict
-    assert value["__fn__"]["source"] == 'import os\nos.system("id")' and value["__nd__"] == 0
+    assert type(value) is dict
+    assert type(value["__fn__"]) is dict
+    assert value["__fn__"]["source"] == 'import os\nos.system("id")'
+    assert value["__nd__"] == 0
 
 
 # ----- in-band signals: every exit, signal and message after setup is the learner's -----------
@@ -219,14 +226,16 @@ def test_raising_memory_error_is_the_learners_error_not_a_memory_verdict(
     sandbox_pool: ZygotePool,
 ) -> None:
     result = sandbox_pool.run("raise MemoryError('fake')\n", [], FAST)
-    assert result.status == "error" and result.module_error.type == "MemoryError"
+    assert result.status == "error"
+    assert result.module_error.type == "MemoryError"
 
 
 def test_claiming_cpu_time_in_output_changes_nothing(sandbox_pool: ZygotePool) -> None:
     code = "import signal\nprint('CPU time limit exceeded')\nsignal.raise_signal(signal.SIGXCPU)\n"
     result = sandbox_pool.run(code, [], FAST)
     # PID 1 of its namespace ignores a default-action SIGXCPU: the module simply finishes.
-    assert result.status == "ok" and result.cpu_seconds < FAST.cpu_seconds
+    assert result.status == "ok"
+    assert result.cpu_seconds < FAST.cpu_seconds
 
 
 # ----- output is neutralised before anyone stores or shows it ---------------------------------

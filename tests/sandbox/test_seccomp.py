@@ -158,7 +158,8 @@ def test_arguments_are_checked_on_all_64_bits(
 
 
 def test_the_program_fits_the_kernels_limit(program: tuple[bytes, bool]) -> None:
-    assert len(program[0]) % 8 == 0 and len(program[0]) // 8 < 4096
+    assert len(program[0]) % 8 == 0
+    assert len(program[0]) // 8 < 4096
 
 
 # ----- in the sandbox: refused calls fail with the errno a learner should see ----------------

@@ -32,13 +32,16 @@ def test_plain_values_round_trip_with_shape_and_dtype(value) -> None:
     while flat_in:
         a, b = flat_in.pop(), flat_out.pop()
         if isinstance(a, np.ndarray):
-            assert b.shape == a.shape and b.dtype == a.dtype and np.array_equal(a, b)
+            assert b.shape == a.shape
+            assert b.dtype == a.dtype
+            assert np.array_equal(a, b)
         elif isinstance(a, dict):
             assert a.keys() == b.keys()
             flat_in += list(a.values())
             flat_out += list(b.values())
         elif isinstance(a, tuple | list):
-            assert type(a) is type(b) and len(a) == len(b)
+            assert type(a) is type(b)
+            assert len(a) == len(b)
             flat_in += list(a)
             flat_out += list(b)
         else:
@@ -194,8 +197,10 @@ def test_an_array_of_every_allowed_dtype_round_trips_through_numpys_own_reader()
         assert np.array_equal(np.load(io.BytesIO(blob)), array)
         decoded = wire.decode_result(result_frame({"__nd__": 0}, [blob]))
         value = decoded["outcomes"]["k"]["value"]
-        assert value.dtype == array.dtype and np.array_equal(value, array)
-        assert value.flags.writeable and value.flags.owndata
+        assert value.dtype == array.dtype
+        assert np.array_equal(value, array)
+        assert value.flags.writeable
+        assert value.flags.owndata
 
 
 def test_the_encoder_keeps_within_the_result_caps_and_rolls_back_what_breaks_them() -> None:
@@ -208,7 +213,8 @@ def test_the_encoder_keeps_within_the_result_caps_and_rolls_back_what_breaks_the
     frame = encoder.frame({"value": kept})
     assert len(encoder.blobs) == 1
     decoded = wire.decode_result(frame)
-    assert decoded[1] == 1.5 and np.array_equal(decoded[0], np.ones(10))
+    assert decoded[1] == 1.5
+    assert np.array_equal(decoded[0], np.ones(10))
 
 
 def test_callable_specs_are_built_only_where_the_caller_asks() -> None:
@@ -217,7 +223,8 @@ def test_callable_specs_are_built_only_where_the_caller_asks() -> None:
         wire.decode(frame)
     assert wire.decode(frame, build_fn=wire.FnSpec.build)[0](-2) == 2
     code, calls = wire.decode_request(wire.encode_request("x = 1", [wire.FnSpec("f = abs")]))
-    assert code == "x = 1" and calls[0](-3) == 3
+    assert code == "x = 1"
+    assert calls[0](-3) == 3
 
 
 def test_decoding_a_result_leaves_the_garbage_collector_as_it_was() -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import requests
 from django.contrib.auth import get_user_model
@@ -22,7 +22,7 @@ from django.utils import timezone
 from lti_tool.lti_core.constants import ContextRole
 from lti_tool.lti_core.utils import normalize_role
 from lti_tool.models import LtiContext, LtiLaunch, LtiMembership, LtiResourceLink, LtiUser
-from pylti1p3.assignments_grades import AssignmentsGradesService
+from pylti1p3.assignments_grades import AssignmentsGradesService, TAssignmentsGradersData
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiServiceException
 from pylti1p3.grade import Grade
@@ -54,7 +54,12 @@ logger = logging.getLogger(__name__)
 
 CUSTOM_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/custom"
 LAUNCH_PRESENTATION_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/launch_presentation"
-AGS_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/"
+AgsScope = Literal[
+    "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+    "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
+]
 # A claimed passback is one worker's for this long; after it anyone may retry it.
 LEASE = timedelta(seconds=60)
 RETRY_BASE_SECONDS = 30
@@ -91,7 +96,7 @@ def _username_for(issuer: str, subject: str) -> str:
     return "lti-" + hashlib.sha256(f"{issuer}\n{subject}".encode()).hexdigest()[:16]
 
 
-def platform_account_user(*, issuer: str, subject: str, claims: dict[str, Any]) -> User:
+def platform_account_user(*, issuer: str, subject: str, claims: Mapping[str, Any]) -> User:
     """The dlmath account of a platform user, created on first sight.
 
     Linked by (issuer, subject) only: a platform cannot sign into an account another
@@ -289,7 +294,7 @@ def _queue_passbacks_for(user_ids: list[int]) -> None:
 
     for user_id in user_ids:
         try:
-            grade_passbacks_refresh_task.apply_async(args=[user_id], retry=False)
+            grade_passbacks_refresh_task.apply_async(args=(user_id,), retry=False)
         except Exception as exc:  # the broker is down: `lti_passback_retry` sends it later
             logger.warning("LTI: could not queue grade passbacks (%s)", type(exc).__name__)
 
@@ -418,21 +423,46 @@ def grade_passbacks_refresh(*, user_id: int) -> list[int]:
     return due
 
 
-def _ags_scopes(context: LtiContext) -> list[str]:
-    scopes = []
+def _ags_service_data(context: LtiContext, lineitem_url: str) -> TAssignmentsGradersData:
+    """What the course's AGS claim allowed us, as PyLTI1p3's service wants it."""
+    scopes: list[AgsScope] = []
     if context.can_manage_lineitems:
-        scopes.append(AGS_SCOPE + "lineitem")
+        scopes.append("https://purl.imsglobal.org/spec/lti-ags/scope/lineitem")
     elif context.can_query_lineitems:
-        scopes.append(AGS_SCOPE + "lineitem.readonly")
+        scopes.append("https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly")
     if context.can_access_results:
-        scopes.append(AGS_SCOPE + "result.readonly")
+        scopes.append("https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly")
     if context.can_publish_scores:
-        scopes.append(AGS_SCOPE + "score")
-    return scopes
+        scopes.append("https://purl.imsglobal.org/spec/lti-ags/scope/score")
+    return {"scope": scopes, "lineitems": context.lineitems_url, "lineitem": lineitem_url}
 
 
 class PassbackImpossible(Exception):
     """The LMS gave the link no gradebook column and does not let us make one."""
+
+
+def _lineitem_ensure(target: LinkTarget, connector: ServiceConnector, maximum: float) -> str:
+    """The link's gradebook column: the one the LMS gave, else found or made (and kept)."""
+    if target.lineitem_url:
+        return target.lineitem_url
+    context = target.resource_link.context
+    if not (context.can_manage_lineitems and context.lineitems_url):
+        raise PassbackImpossible("the LMS gave this link no gradebook column")
+    kind, item = ("exercise", target.exercise) if target.exercise else ("module", target.module)
+    if item is None:
+        raise PassbackImpossible("the link opens neither an exercise nor a module")
+    service = AssignmentsGradesService(connector, _ags_service_data(context, ""))
+    lineitem = service.find_or_create_lineitem(
+        LineItem()
+        .set_label(item.title)
+        .set_score_maximum(maximum)
+        .set_resource_id(f"{kind}:{item.uuid}")
+        .set_resource_link_id(target.resource_link.id_on_platform)
+        .set_tag("dlmath")
+    )
+    target.lineitem_url = str(lineitem.get_id() or "")
+    target.save(update_fields=["lineitem_url"])
+    return target.lineitem_url
 
 
 def _ags_put(row: GradePassback) -> None:
@@ -441,37 +471,8 @@ def _ags_put(row: GradePassback) -> None:
     connector = ServiceConnector(
         registration_for(context.deployment.registration), requests_session=http_session()
     )
-    service = AssignmentsGradesService(
-        connector,
-        {
-            "scope": _ags_scopes(context),  # type: ignore[typeddict-item]
-            "lineitems": context.lineitems_url,
-            "lineitem": target.lineitem_url,
-        },
-    )
-    if not target.lineitem_url:
-        if not (context.can_manage_lineitems and context.lineitems_url):
-            raise PassbackImpossible("the LMS gave this link no gradebook column")
-        kind, item = ("exercise", target.exercise) if target.exercise else ("module", target.module)
-        assert item is not None
-        lineitem = service.find_or_create_lineitem(
-            LineItem()
-            .set_label(item.title)
-            .set_score_maximum(row.score_maximum)
-            .set_resource_id(f"{kind}:{item.uuid}")
-            .set_resource_link_id(target.resource_link.id_on_platform)
-            .set_tag("dlmath")
-        )
-        target.lineitem_url = str(lineitem.get_id() or "")
-        target.save(update_fields=["lineitem_url"])
-        service = AssignmentsGradesService(
-            connector,
-            {
-                "scope": _ags_scopes(context),  # type: ignore[typeddict-item]
-                "lineitems": context.lineitems_url,
-                "lineitem": target.lineitem_url,
-            },
-        )
+    lineitem_url = _lineitem_ensure(target, connector, row.score_maximum)
+    service = AssignmentsGradesService(connector, _ags_service_data(context, lineitem_url))
     grade = (
         Grade()
         .set_score_given(row.score_given)
@@ -599,7 +600,7 @@ def context_roster_sync(*, context: LtiContext) -> RosterReport:
         ServiceConnector(registration_for(registration), requests_session=http_session()),
         {"context_memberships_url": context.memberships_url},
     )
-    members: list[dict[str, Any]] = list(service.get_members())  # type: ignore[arg-type]
+    members = service.get_members()
     context.update_memberships(members)
     cohort = context_cohort_ensure(context=context)
     report = RosterReport(members=len(members))

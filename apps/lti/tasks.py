@@ -7,7 +7,7 @@ its row stays ``failed`` with the reason meanwhile; if the retry message itself 
 
 from __future__ import annotations
 
-from celery import current_app, shared_task
+from celery import Task, current_app, shared_task
 from lti_tool.models import LtiContext
 
 from apps.lti import services
@@ -33,7 +33,7 @@ def event_passback_task(event_id: int) -> None:
 @shared_task(name="lti.grade_passbacks_refresh", ignore_result=True)
 def grade_passbacks_refresh_task(user_id: int) -> None:
     for passback_id in services.grade_passbacks_refresh(user_id=user_id):
-        grade_passback_task.apply_async(args=[passback_id], retry=False)
+        grade_passback_task.apply_async(args=(passback_id,), retry=False)
 
 
 @shared_task(
@@ -43,7 +43,7 @@ def grade_passbacks_refresh_task(user_id: int) -> None:
     acks_late=True,
     max_retries=12,
 )
-def grade_passback_task(self, passback_id: int) -> str | None:  # type: ignore[no-untyped-def]
+def grade_passback_task(self: Task[[int], str | None], passback_id: int) -> str | None:
     row = services.grade_passback_send(passback_id=passback_id)
     if row is None:
         return None
@@ -58,12 +58,12 @@ def grade_passback_task(self, passback_id: int) -> str | None:  # type: ignore[n
 def passbacks_retry_due_task() -> int:
     due = services.grade_passbacks_due()
     for passback_id in due:
-        grade_passback_task.apply_async(args=[passback_id], retry=False)
+        grade_passback_task.apply_async(args=(passback_id,), retry=False)
     return len(due)
 
 
 @shared_task(name="lti.roster_sync", ignore_result=True, bind=True, max_retries=3)
-def roster_sync_task(self, context_id: int) -> int | None:  # type: ignore[no-untyped-def]
+def roster_sync_task(self: Task[[int], int | None], context_id: int) -> int | None:
     context = LtiContext.objects.select_related("deployment__registration").get(pk=context_id)
     try:
         report = services.context_roster_sync(context=context)

@@ -55,7 +55,7 @@ def _refuse(request: HttpRequest, message: str, status: int = 403) -> HttpRespon
 
 def _framed(response: HttpResponse, *, form_action: str = "") -> HttpResponse:
     response.headers["Content-Security-Policy"] = FRAMED_CSP.format(form_action=form_action)
-    response.xframe_options_exempt = True  # type: ignore[attr-defined]
+    response.xframe_options_exempt = True
     return response
 
 
@@ -78,7 +78,7 @@ class JwksView(_ProtocolView):
         return Response(tool.tool_jwks())
 
 
-def _login_fields() -> dict[str, serializers.Field]:
+def _login_fields() -> dict[str, serializers.Field[Any, Any, Any, Any]]:
     return {
         "iss": serializers.CharField(),
         "login_hint": serializers.CharField(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -24,7 +25,7 @@ class CohortGradePassbacksApi(ListAPIView[GradePassback]):
 
     serializer_class = GradePassbackOutput
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[GradePassback]:
         instructor = authenticated_user(self.request)
         cohort = cohort_for_instructor(instructor=instructor, cohort_id=self.kwargs["cohort_id"])
         if cohort is None:
@@ -48,7 +49,7 @@ class GradePassbackRetryApi(APIView):
         if passback is None:
             raise Http404
         services.grade_passback_retry_now(passback=passback)
-        grade_passback_task.apply_async(args=[passback.pk], retry=False)
+        grade_passback_task.apply_async(args=(passback.pk,), retry=False)
         passback.refresh_from_db()
         return Response(GradePassbackOutput(passback).data, status=status.HTTP_202_ACCEPTED)
 
@@ -65,5 +66,5 @@ class CohortRosterSyncApi(APIView):
         )
         if context is None or not context.memberships_url:
             raise Http404
-        roster_sync_task.apply_async(args=[context.pk], retry=False)
+        roster_sync_task.apply_async(args=(context.pk,), retry=False)
         return Response({"queued": True}, status=status.HTTP_202_ACCEPTED)

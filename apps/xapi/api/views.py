@@ -1,3 +1,4 @@
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAdminUser
@@ -14,7 +15,7 @@ class StatementDeliveryListApi(ListAPIView[StatementDelivery]):
     permission_classes = [IsAdminUser]
     serializer_class = StatementDeliveryOutput
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[StatementDelivery]:
         query = DeliveryFilter(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         return statement_deliveries(status=query.validated_data.get("status"))

@@ -1,5 +1,5 @@
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAdminUser
 
@@ -8,7 +8,13 @@ from apps.xapi.models import StatementDelivery
 from apps.xapi.selectors import statement_deliveries
 
 
-@extend_schema(parameters=[DeliveryFilter])
+@extend_schema(
+    parameters=[DeliveryFilter],
+    responses={
+        200: StatementDeliveryOutput(many=True),
+        403: OpenApiResponse(description="staff only"),
+    },
+)
 class StatementDeliveryListApi(ListAPIView[StatementDelivery]):
     """Staff only: each learning event's delivery to the LRS, newest first."""
 

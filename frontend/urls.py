@@ -28,6 +28,11 @@ urlpatterns = [
         dashboard.dashboard_learner,
         name="dashboard-learner",
     ),
+    path(
+        "dashboard/<int:cohort_id>/grade-passbacks/<int:passback_id>/retry/",
+        lti.grade_passback_retry,
+        name="dashboard-passback-retry",
+    ),
     # Where an LTI launch (apps/lti, under the same /lti/ prefix) hands over to a page.
     path("lti/pick/", lti.deep_link_picker, name="lti-deep-link-picker"),
     path("lti/open/", lti.open_in_new_tab, name="lti-open-in-new-tab"),

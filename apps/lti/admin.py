@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from apps.lti.models import ContextCohort, GradePassback, LinkTarget, PlatformAccount
-from apps.lti.services import grade_passback_retry_now
+from apps.lti.services import grade_passback_resend
 
 
 @admin.register(PlatformAccount)
@@ -37,9 +37,6 @@ class GradePassbackAdmin(admin.ModelAdmin[GradePassback]):
 
     @admin.action(description="Send to the LMS again now (the worker picks it up)")
     def retry_now(self, request: HttpRequest, queryset: QuerySet[GradePassback]) -> None:
-        from apps.lti.tasks import grade_passback_task
-
         for passback in queryset:
-            grade_passback_retry_now(passback=passback)
-            grade_passback_task.apply_async(args=(passback.pk,), retry=False)
+            grade_passback_resend(passback=passback)
         self.message_user(request, f"{len(queryset)} passback(s) queued for the LMS.")

@@ -566,6 +566,26 @@ def grade_passback_retry_now(*, passback: GradePassback) -> GradePassback:
     return passback
 
 
+def grade_passback_resend(*, passback: GradePassback) -> GradePassback:
+    """Someone asks for another try now: due at once, handed to a worker after commit. If the
+    broker is down it stays pending for ``lti_passback_retry``: delayed, never lost."""
+    grade_passback_retry_now(passback=passback)
+    passback_id = passback.pk
+    transaction.on_commit(lambda: _queue_passback_send(passback_id))
+    return passback
+
+
+def _queue_passback_send(passback_id: int) -> None:
+    from apps.lti.tasks import grade_passback_task
+
+    try:
+        grade_passback_task.apply_async(args=(passback_id,), retry=False)
+    except Exception as exc:  # the broker is down: the sweep sends it later
+        logger.warning(
+            "LTI: could not queue grade passback %s (%s)", passback_id, type(exc).__name__
+        )
+
+
 def grade_passbacks_due() -> list[int]:
     """Every passback waiting to be sent now (pending, or failed and due again)."""
     return list(

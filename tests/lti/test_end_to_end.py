@@ -160,14 +160,29 @@ def test_a_failed_passback_is_shown_to_the_instructor_and_retried_and_no_key_is_
     # Another learner's client cannot see or retry it.
     assert browser.get(url).status_code == 404
 
-    linked_course.fail_scores_with = None
-    dashboard = teacher.get(f"{tool}/dashboard/")
+    # On the cohort's dashboard: the LMS's words, and a "Retry now" for the instructor.
+    dashboard = teacher.get(f"{tool}/dashboard/{_cohort().pk}/")
+    assert "Grades to the LMS" in dashboard.text
+    assert "gradebook is down" in dashboard.text
+    (retry_form,) = [f for f in forms_in(dashboard.text) if f.action.endswith("/retry/")]
+    assert retry_form.action == f"/dashboard/{_cohort().pk}/grade-passbacks/{row['id']}/retry/"
+
+    # Through the API while the LMS is still down: refused again, and it says so.
     retried = teacher.post(
         f"{tool}/api/v1/lti/grade-passbacks/{row['id']}/retry/",
         data={},
         headers={"X-CSRFToken": teacher.csrf_token(dashboard.text)},
     )
     assert retried.status_code == 202
+    assert (retried.json()["status"], retried.json()["attempts"]) == ("failed", 2)
+
+    # The LMS is back: the dashboard's button (a form post with its CSRF token) lands it.
+    linked_course.fail_scores_with = None
+    after = teacher.submit(retry_form)
+    assert after.status_code == 200
+    assert after.url == f"{tool}/dashboard/{_cohort().pk}/#lms-grades"
+    assert "is in the LMS gradebook now" in after.text
+    assert "Every grade is in the LMS gradebook (1 sent)" in after.text
     assert linked_course.scores_for(softmax)["learner-1"]["scoreGiven"] == 10
     (row,) = teacher.get(url).json()["results"]
     assert (row["status"], row["sent_score"], row["last_error"]) == ("sent", 10, "")

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from apps.lti import selectors, services
 from apps.lti.api.serializers import GradePassbackOutput, RosterSyncOutput
 from apps.lti.models import GradePassback
-from apps.lti.tasks import grade_passback_task, roster_sync_task
+from apps.lti.tasks import roster_sync_task
 from apps.progress.auth import authenticated_user
 from apps.progress.selectors import cohort_for_instructor
 
@@ -48,8 +48,7 @@ class GradePassbackRetryApi(APIView):
         )
         if passback is None:
             raise Http404
-        services.grade_passback_retry_now(passback=passback)
-        grade_passback_task.apply_async(args=(passback.pk,), retry=False)
+        services.grade_passback_resend(passback=passback)
         passback.refresh_from_db()
         return Response(GradePassbackOutput(passback).data, status=status.HTTP_202_ACCEPTED)
 

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from apps.lti.models import ContextCohort, GradePassback, LinkTarget, PlatformAccount
-from apps.lti.services import grade_passback_resend
+from apps.lti.services.passbacks import grade_passback_resend
 
 
 @admin.register(PlatformAccount)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from celery import Task, current_app, shared_task
 from lti_tool.models import LtiContext
 
-from apps.lti import services
 from apps.lti.models import PassbackStatus
+from apps.lti.services import passbacks, roster
 from apps.progress.models import LearningEvent, LearningEventKind
 
 GRADED = {LearningEventKind.ATTEMPT_GRADED, LearningEventKind.EXERCISE_PASSED}
@@ -32,7 +32,7 @@ def event_passback_task(event_id: int) -> None:
 
 @shared_task(name="lti.grade_passbacks_refresh", ignore_result=True)
 def grade_passbacks_refresh_task(user_id: int) -> None:
-    for passback_id in services.grade_passbacks_refresh(user_id=user_id):
+    for passback_id in passbacks.grade_passbacks_refresh(user_id=user_id):
         grade_passback_task.apply_async(args=(passback_id,), retry=False)
 
 
@@ -44,7 +44,7 @@ def grade_passbacks_refresh_task(user_id: int) -> None:
     max_retries=12,
 )
 def grade_passback_task(self: Task[[int], str | None], passback_id: int) -> str | None:
-    row = services.grade_passback_send(passback_id=passback_id)
+    row = passbacks.grade_passback_send(passback_id=passback_id)
     if row is None:
         return None
     if row.status == PassbackStatus.FAILED and not _eager():
@@ -56,7 +56,7 @@ def grade_passback_task(self: Task[[int], str | None], passback_id: int) -> str 
 
 @shared_task(name="lti.passbacks_retry_due", ignore_result=True)
 def passbacks_retry_due_task() -> int:
-    due = services.grade_passbacks_due()
+    due = passbacks.grade_passbacks_due()
     for passback_id in due:
         grade_passback_task.apply_async(args=(passback_id,), retry=False)
     return len(due)
@@ -66,8 +66,8 @@ def passbacks_retry_due_task() -> int:
 def roster_sync_task(self: Task[[int], int | None], context_id: int) -> int | None:
     context = LtiContext.objects.select_related("deployment__registration").get(pk=context_id)
     try:
-        report = services.context_roster_sync(context=context)
-    except services.LaunchRefused:
+        report = roster.context_roster_sync(context=context)
+    except roster.RosterUnavailable:
         return None
     except Exception as exc:
         if _eager():

@@ -18,7 +18,7 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from apps.lti import services
+from apps.lti.services.launches import LaunchRefused, launch_nonce_spend
 from apps.lti.tool import LAUNCH_DATA_LIFETIME
 
 DEEP_LINK_SALT = "dlmath.lti.deep-link"
@@ -76,12 +76,12 @@ def handoff_token_spend(token: str, *, host: str) -> tuple[User, str]:
     a second use, from any browser, raises TokenInvalid."""
     handoff = handoff_token_read(token)
     try:
-        services.launch_nonce_spend(
+        launch_nonce_spend(
             issuer="dlmath:handoff",
             nonce=handoff.jti,
             expires_at=timezone.now() + timedelta(seconds=HANDOFF_MAX_AGE),
         )
-    except services.LaunchRefused as refusal:
+    except LaunchRefused as refusal:
         raise TokenInvalid(str(refusal)) from None
     user = get_user_model().objects.filter(pk=handoff.user_id, is_active=True).first()
     if user is None:

@@ -32,8 +32,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.lti import services, tokens, tool
+from apps.lti import tokens, tool
 from apps.lti.framing import framed_in_lms
+from apps.lti.services import launches
+from apps.lti.services.cohorts import roles_teach
 
 logger = logging.getLogger(__name__)
 
@@ -176,13 +178,13 @@ class LaunchView(_ProtocolView):
             return _refuse(django_request, "This launch could not be verified; start it again.")
         try:
             return self._launched(django_request, launch)
-        except services.LaunchRefused as refusal:
+        except launches.LaunchRefused as refusal:
             return _refuse(django_request, str(refusal))
 
     def _launched(self, request: HttpRequest, launch: LtiLaunch) -> HttpResponse:
         """After the protocol checks: spend the nonce, record the launch, answer it."""
         body = launch.get_launch_data()
-        services.launch_nonce_spend(
+        launches.launch_nonce_spend(
             issuer=str(body.get("iss")),
             nonce=str(body.get("nonce") or ""),
             expires_at=datetime.fromtimestamp(int(body["exp"]), tz=UTC),
@@ -190,14 +192,14 @@ class LaunchView(_ProtocolView):
         with transaction.atomic():
             sync_data_from_launch(launch)
         if not launch.deployment.is_active:
-            raise services.LaunchRefused(
+            raise launches.LaunchRefused(
                 "This LMS deployment is not activated in dlmath yet; ask its administrator."
             )
         if launch.is_deep_link_launch:
             return self._deep_link_picker(launch)
         if not launch.is_resource_launch:
-            raise services.LaunchRefused("dlmath supports resource links and deep linking.")
-        outcome = services.lti_launch_sign_in(launch=launch)
+            raise launches.LaunchRefused("dlmath supports resource links and deep linking.")
+        outcome = launches.lti_launch_sign_in(launch=launch)
         presentation = launch.launch_presentation_claim or {}
         if presentation.get("document_target") in FRAMED_TARGETS:
             # Inside the LMS's frame our cookies may be withheld: open a new tab that signs
@@ -213,10 +215,10 @@ class LaunchView(_ProtocolView):
         return HttpResponseRedirect(outcome.redirect_to)
 
     def _deep_link_picker(self, launch: LtiLaunch) -> HttpResponse:
-        if not services.roles_teach(launch.roles_claim or []):
-            raise services.LaunchRefused("Only an instructor can add dlmath content to a course.")
+        if not roles_teach(launch.roles_claim or []):
+            raise launches.LaunchRefused("Only an instructor can add dlmath content to a course.")
         # The instructor's account and the course's cohort exist from the first visit on.
-        services.lti_launch_sign_in(launch=launch)
+        launches.lti_launch_sign_in(launch=launch)
         token = tokens.deep_link_token_issue(launch_id=launch.get_launch_id())
         return _to_page(PICKER_PAGE, token)
 
@@ -252,7 +254,7 @@ class DeepLinkResponseView(_ProtocolView):
             logger.info("LTI deep-link response refused: %s", type(exc).__name__)
             return _refuse(django_request, "This selection expired; open the picker again.")
         items = request.data.getlist("items") if hasattr(request.data, "getlist") else []
-        resources = services.deep_link_resources(selections=items)
+        resources = launches.deep_link_resources(selections=items)
         jwt_value = deep_link.get_response_jwt(resources)
         parts = urlsplit(return_url)
         return framed_in_lms(

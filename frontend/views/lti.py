@@ -19,7 +19,7 @@ from apps.curriculum.selectors import modules_outline
 from apps.lti.framing import framed_in_lms
 from apps.lti.models import PassbackStatus
 from apps.lti.selectors import grade_passbacks_for_cohort
-from apps.lti.services import grade_passback_resend
+from apps.lti.services.passbacks import grade_passback_resend
 from apps.lti.tokens import TokenInvalid, deep_link_token_read, handoff_token_read
 from apps.progress.auth import authenticated_user
 from apps.progress.selectors import cohort_for_instructor

@@ -175,10 +175,10 @@ def test_retry_now_sends_the_grade_again(
     monkeypatch: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    from apps.lti import services
+    from apps.lti.services import passbacks
 
     sent_to_lms: list[float] = []
-    monkeypatch.setattr(services, "_ags_put", lambda row: sent_to_lms.append(row.score_given))
+    monkeypatch.setattr(passbacks, "_ags_put", lambda row: sent_to_lms.append(row.score_given))
     row = course.passback(
         learner_factory("dora"), "failed", attempts=2, last_error=LMS_ERROR,
         next_attempt_at=timezone.now() + timedelta(hours=1),
@@ -208,12 +208,12 @@ def test_a_retry_the_lms_refuses_again_stays_failed_with_the_reason(
     monkeypatch: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    from apps.lti import services
+    from apps.lti.services import passbacks
 
     def refuse(row: Any) -> None:
         raise requests.ConnectionError("no route to the LMS")
 
-    monkeypatch.setattr(services, "_ags_put", refuse)
+    monkeypatch.setattr(passbacks, "_ags_put", refuse)
     row = course.passback(learner_factory("erin"), "failed", attempts=1, last_error=LMS_ERROR)
     cohort_id = course.target.resource_link.context.dlmath_cohort.cohort_id
     client.force_login(teacher)
@@ -235,9 +235,9 @@ def test_an_instructor_of_another_cohort_gets_404(
     learner_factory: Any,
     monkeypatch: Any,
 ) -> None:
-    from apps.lti import services
+    from apps.lti.services import passbacks
 
-    monkeypatch.setattr(services, "_ags_put", lambda *_: pytest.fail("nothing may be sent"))
+    monkeypatch.setattr(passbacks, "_ags_put", lambda *_: pytest.fail("nothing may be sent"))
     row = course.passback(learner_factory(), "failed", last_error=LMS_ERROR)
     cohort_id = course.target.resource_link.context.dlmath_cohort.cohort_id
     other_teacher = instructor_factory("bob-teacher")

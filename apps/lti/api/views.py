@@ -11,9 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.lti import selectors, services
+from apps.lti import selectors
 from apps.lti.api.serializers import GradePassbackOutput, RosterSyncOutput
 from apps.lti.models import GradePassback
+from apps.lti.services.passbacks import grade_passback_resend
 from apps.lti.tasks import roster_sync_task
 from apps.progress.auth import authenticated_user
 from apps.progress.selectors import cohort_for_instructor
@@ -48,7 +49,7 @@ class GradePassbackRetryApi(APIView):
         )
         if passback is None:
             raise Http404
-        services.grade_passback_resend(passback=passback)
+        grade_passback_resend(passback=passback)
         passback.refresh_from_db()
         return Response(GradePassbackOutput(passback).data, status=status.HTTP_202_ACCEPTED)
 

@@ -14,6 +14,7 @@ import pytest
 
 from tests.lti.browser import Browser, forms_in
 from tests.lti.lms import Link, TinyLms, new_key_pem
+from tests.lti.test_protocol_pages import assert_self_contained
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTION = (ROOT / "apps/curriculum/content/probability/exercises/softmax/solution.py").read_text()
@@ -61,6 +62,8 @@ def test_an_instructor_adds_exercises_from_inside_the_lms_by_deep_linking(
     assert f"form-action 'self' {lms.url}" in response.headers["Content-Security-Policy"]
     (back,) = forms_in(response.text)
     assert back.action == f"{lms.url}/deep-link-return"
+    assert_self_contained(response.text)  # the form posts itself with our own script file
+    assert '<script src="/static/lti/autosubmit.js" defer></script>' in response.text
 
     # The LMS verifies our signature against our JWKS before it accepts the items.
     accepted = browser.submit(back)

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from frontend.views import accounts, course, dashboard, exercise, progress
+from frontend.views import accounts, course, dashboard, exercise, lti, progress
 
 course_patterns = [
     path("", RedirectView.as_view(pattern_name="curriculum:course-map"), name="home"),
@@ -33,4 +33,12 @@ urlpatterns = [
         dashboard.dashboard_learner,
         name="dashboard-learner",
     ),
+    path(
+        "dashboard/<int:cohort_id>/grade-passbacks/<int:passback_id>/retry/",
+        lti.grade_passback_retry,
+        name="dashboard-passback-retry",
+    ),
+    # Where an LTI launch (apps/lti, under the same /lti/ prefix) hands over to a page.
+    path("lti/pick/", lti.deep_link_picker, name="lti-deep-link-picker"),
+    path("lti/open/", lti.open_in_new_tab, name="lti-open-in-new-tab"),
 ]

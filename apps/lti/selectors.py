@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from lti_tool.models import LtiContext
 
-from apps.lti.models import GradePassback
+from apps.lti.models import GradePassback, PassbackStatus
 from apps.progress.models import Cohort
 from apps.progress.selectors import cohort_for_instructor
 
@@ -32,3 +34,36 @@ def lti_context_for_cohort(*, instructor: User, cohort_id: int) -> LtiContext | 
     if cohort is None:
         return None
     return LtiContext.objects.filter(dlmath_cohort__cohort=cohort).first()
+
+
+@dataclass(frozen=True)
+class PassbackOverview:
+    """Grades of one LMS course not in its gradebook yet: failed first, then pending."""
+
+    waiting: list[GradePassback]
+    failed: int
+    pending: int
+    sent: int
+
+
+def grade_passback_overview(
+    *, instructor: User, cohort: Cohort, limit: int = 50
+) -> PassbackOverview | None:
+    """What an instructor should know of a cohort's grades on their way to the LMS (None:
+    the cohort is not an LMS course). Three queries, whatever the cohort's size; at most
+    ``limit`` rows, soonest retry first within each status."""
+    if not LtiContext.objects.filter(dlmath_cohort__cohort=cohort).exists():
+        return None
+    rows = grade_passbacks_for_cohort(instructor=instructor, cohort=cohort)
+    counts = {
+        row["status"]: row["n"] for row in rows.order_by().values("status").annotate(n=Count("id"))
+    }
+    waiting = list(
+        rows.exclude(status=PassbackStatus.SENT).order_by("status", "next_attempt_at", "id")[:limit]
+    )
+    return PassbackOverview(
+        waiting=waiting,
+        failed=counts.get(PassbackStatus.FAILED, 0),
+        pending=counts.get(PassbackStatus.PENDING, 0),
+        sent=counts.get(PassbackStatus.SENT, 0),
+    )

@@ -7,11 +7,11 @@ its row stays ``failed`` with the reason meanwhile; if the retry message itself 
 
 from __future__ import annotations
 
-from celery import current_app, shared_task
+from celery import Task, current_app, shared_task
 from lti_tool.models import LtiContext
 
-from apps.lti import services
 from apps.lti.models import PassbackStatus
+from apps.lti.services import passbacks, roster
 from apps.progress.models import LearningEvent, LearningEventKind
 
 GRADED = {LearningEventKind.ATTEMPT_GRADED, LearningEventKind.EXERCISE_PASSED}
@@ -32,8 +32,8 @@ def event_passback_task(event_id: int) -> None:
 
 @shared_task(name="lti.grade_passbacks_refresh", ignore_result=True)
 def grade_passbacks_refresh_task(user_id: int) -> None:
-    for passback_id in services.grade_passbacks_refresh(user_id=user_id):
-        grade_passback_task.apply_async(args=[passback_id], retry=False)
+    for passback_id in passbacks.grade_passbacks_refresh(user_id=user_id):
+        grade_passback_task.apply_async(args=(passback_id,), retry=False)
 
 
 @shared_task(
@@ -43,8 +43,8 @@ def grade_passbacks_refresh_task(user_id: int) -> None:
     acks_late=True,
     max_retries=12,
 )
-def grade_passback_task(self, passback_id: int) -> str | None:  # type: ignore[no-untyped-def]
-    row = services.grade_passback_send(passback_id=passback_id)
+def grade_passback_task(self: Task[[int], str | None], passback_id: int) -> str | None:
+    row = passbacks.grade_passback_send(passback_id=passback_id)
     if row is None:
         return None
     if row.status == PassbackStatus.FAILED and not _eager():
@@ -56,18 +56,18 @@ def grade_passback_task(self, passback_id: int) -> str | None:  # type: ignore[n
 
 @shared_task(name="lti.passbacks_retry_due", ignore_result=True)
 def passbacks_retry_due_task() -> int:
-    due = services.grade_passbacks_due()
+    due = passbacks.grade_passbacks_due()
     for passback_id in due:
-        grade_passback_task.apply_async(args=[passback_id], retry=False)
+        grade_passback_task.apply_async(args=(passback_id,), retry=False)
     return len(due)
 
 
 @shared_task(name="lti.roster_sync", ignore_result=True, bind=True, max_retries=3)
-def roster_sync_task(self, context_id: int) -> int | None:  # type: ignore[no-untyped-def]
+def roster_sync_task(self: Task[[int], int | None], context_id: int) -> int | None:
     context = LtiContext.objects.select_related("deployment__registration").get(pk=context_id)
     try:
-        report = services.context_roster_sync(context=context)
-    except services.LaunchRefused:
+        report = roster.context_roster_sync(context=context)
+    except roster.RosterUnavailable:
         return None
     except Exception as exc:
         if _eager():

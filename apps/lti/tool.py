@@ -15,11 +15,16 @@ from typing import Any
 import requests
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
+from django.core.cache import BaseCache, cache
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from lti_tool.models import Key, LtiRegistration
 from lti_tool.utils import DjangoToolConfig
-from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch, DjangoOIDCLogin
+from pylti1p3.contrib.django.message_launch import DjangoMessageLaunch
+from pylti1p3.contrib.django.oidc_login import DjangoOIDCLogin
+from pylti1p3.exception import LtiException
+from pylti1p3.launch_data_storage.cache import CacheDataStorage
+from pylti1p3.message_launch import MessageLaunch
 from pylti1p3.registration import Registration
 
 # How long a validated launch can be resumed (deep-link picker, hand-off to a new tab).
@@ -64,9 +69,10 @@ def tool_jwks() -> dict[str, list[dict[str, Any]]]:
     if private_pem:
         keys.append(dict(Registration.get_jwk(_public_pem_of(private_pem + "\n"))))
     keys.extend(key.as_jwk() for key in Key.objects.active().order_by("-datetime_created"))
-    seen: set[str] = set()
-    unique = [k for k in keys if not (k["kid"] in seen or seen.add(k["kid"]))]  # type: ignore[func-returns-value]
-    return {"keys": unique}
+    by_kid: dict[str, dict[str, Any]] = {}
+    for key in keys:
+        by_kid.setdefault(str(key["kid"]), key)  # the same key in both places: once
+    return {"keys": list(by_kid.values())}
 
 
 def registration_for(lti_registration: LtiRegistration) -> Registration:
@@ -91,36 +97,46 @@ def registration_for(lti_registration: LtiRegistration) -> Registration:
 class DlmathToolConfig(DjangoToolConfig):
     """django-lti's registration lookup, signing with :func:`tool_key_pair`."""
 
-    def find_registration_by_issuer(self, iss: str, *args: Any, **kwargs: Any) -> Any:
+    def find_registration_by_issuer(self, iss: str, *args: Any, **kwargs: Any) -> Registration:
         self.registration = (
             LtiRegistration.objects.active().filter(uuid=self.registration_uuid, issuer=iss).first()
         )
-        return registration_for(self.registration) if self.registration else None
+        return self._registration_found()
 
     def find_registration_by_params(
         self, iss: str, client_id: str, *args: Any, **kwargs: Any
-    ) -> Any:
+    ) -> Registration:
         lookups: dict[str, Any] = {"issuer": iss, "client_id": client_id}
         if self.registration_uuid is not None:
             lookups["uuid"] = self.registration_uuid
         self.registration = LtiRegistration.objects.active().filter(**lookups).first()
-        return registration_for(self.registration) if self.registration else None
+        return self._registration_found()
+
+    def _registration_found(self) -> Registration:
+        # PyLTI1p3 refuses a login or launch with this exception when a lookup finds nothing.
+        if self.registration is None:
+            raise LtiException("no active registration for this issuer and client id")
+        return registration_for(self.registration)
 
 
-class LaunchStorage(DjangoCacheDataStorage):
-    """State, nonces and launch data in the cache, keyed without PyLTI1p3's session cookie.
+class LaunchStorage(CacheDataStorage[Any]):
+    """State, nonces and launch data in Django's cache, keyed without PyLTI1p3's session
+    cookie (what PyLTI1p3's DjangoCacheDataStorage does, less that cookie).
 
     Inside an LMS iframe a browser may withhold third-party cookies; the keys are random
     (uuid4 state, nonce, launch id) and the launch id we hand out is signed, so they need no
     cookie to be safe. Nonces are additionally spent in the database (see UsedNonce).
     """
 
+    def _get_cache(self) -> BaseCache:
+        return cache
+
     def get_session_cookie_name(self) -> None:
         return None
 
 
 class _TimeoutSession(requests.Session):
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", settings.LTI_HTTP_TIMEOUT)
         return super().request(*args, **kwargs)
 
@@ -136,7 +152,7 @@ def launch_url() -> str:
     return f"{settings.DLMATH_BASE_URL}/lti/launch/"
 
 
-def oidc_login(request: HttpRequest, *, registration_uuid: Any = None) -> Any:
+def oidc_login(request: HttpRequest, *, registration_uuid: Any = None) -> HttpResponse:
     """Answer a platform's third-party login initiation with a redirect to its auth URL.
 
     The redirect URI is always our launch URL (never the ``target_link_uri`` the request
@@ -145,7 +161,9 @@ def oidc_login(request: HttpRequest, *, registration_uuid: Any = None) -> Any:
     login = DjangoOIDCLogin(
         request, DlmathToolConfig(registration_uuid), launch_data_storage=LaunchStorage()
     )
-    return login.redirect(launch_url())
+    # The Django adapter's redirect is an HttpResponse (PyLTI1p3 types it generically).
+    response: HttpResponse = login.redirect(launch_url())
+    return response
 
 
 def message_launch_validate(request: HttpRequest) -> DjangoMessageLaunch:
@@ -156,13 +174,16 @@ def message_launch_validate(request: HttpRequest) -> DjangoMessageLaunch:
         launch_data_storage=LaunchStorage(),
         requests_session=http_session(),
     )
-    launch.set_jwt_verify_options(dict(JWT_VERIFY_OPTIONS))  # type: ignore[arg-type]
+    launch.set_jwt_verify_options(dict(JWT_VERIFY_OPTIONS))
     launch.set_launch_data_lifetime(LAUNCH_DATA_LIFETIME)
     launch.validate()
     return launch
 
 
-def message_launch_resume(request: HttpRequest, launch_id: str) -> Any:
+def message_launch_resume(
+    request: HttpRequest, launch_id: str
+) -> MessageLaunch[Any, Any, Any, Any]:
+    """A launch validated earlier (by its id, from the cache), for a deep-linking response."""
     return DjangoMessageLaunch.from_cache(
         launch_id, request, DlmathToolConfig(), launch_data_storage=LaunchStorage()
     )

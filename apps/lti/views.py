@@ -1,26 +1,26 @@
 """The LTI 1.3 protocol endpoints a platform calls (and the browser it sends).
 
 They are DRF views so they appear in the OpenAPI schema (and its fuzz test), but they
-answer as the protocol wants: redirects and small HTML pages. No session or CSRF applies:
-every request proves itself with the platform's signed JWT (or our signed token), checked
-in ``tool`` and ``services``; anything that fails a check is refused with 400/403 and a
-sentence, never an error page.
+answer as the protocol wants: redirects, JSON, and the deep-linking response's form post.
+Pages a person reads (the deep-linking picker, the "open in a new tab" hand-off) are
+frontend's: a launch hands over to them with a signed token (``tokens``). No session or CSRF
+applies: every request proves itself with the platform's signed JWT (or our signed token),
+checked in ``tool``, ``tokens`` and ``services``; anything that fails a check is refused with
+400/403 and a sentence (``lti/refused.html``), never an error page.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib.auth import login
-from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from lti_tool.models import LtiLaunch
@@ -32,30 +32,28 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.curriculum.selectors import modules_outline
-from apps.lti import services, tool
+from apps.lti import tokens, tool
+from apps.lti.framing import framed_in_lms
+from apps.lti.services import launches
+from apps.lti.services.cohorts import roles_teach
 
 logger = logging.getLogger(__name__)
 
-DEEP_LINK_SALT = "dlmath.lti.deep-link"
-HANDOFF_SALT = "dlmath.lti.handoff"
-HANDOFF_MAX_AGE = 120
-# Pages an LMS shows inside its own frame: framable from any https origin (the LMS's real
-# host is not known from its registration) and posting only where the launch said.
-FRAMED_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; object-src 'none'; base-uri 'self'; "
-    "form-action 'self' {form_action}; frame-ancestors 'self' https:"
-)
+# Where a launch hands over to a page (frontend's, by URL name: no import of frontend).
+PICKER_PAGE = "lti-deep-link-picker"
+HANDOFF_PAGE = "lti-open-in-new-tab"
+FRAMED_TARGETS = {"iframe", "frame", "embed"}
 
 
 def _refuse(request: HttpRequest, message: str, status: int = 403) -> HttpResponse:
-    return render(request, "lti/refused.html", {"message": message}, status=status)
+    # Framable: a refusal is usually shown inside the LMS's frame, and must be readable there.
+    return framed_in_lms(render(request, "lti/refused.html", {"message": message}, status=status))
 
 
-def _framed(response: HttpResponse, *, form_action: str = "") -> HttpResponse:
-    response.headers["Content-Security-Policy"] = FRAMED_CSP.format(form_action=form_action)
-    response.xframe_options_exempt = True  # type: ignore[attr-defined]
+def _to_page(name: str, token: str) -> HttpResponseRedirect:
+    """See Other: the browser GETs the page, so a reload never re-posts the launch."""
+    response = HttpResponseRedirect(f"{reverse(name)}?{urlencode({'token': token})}")
+    response.status_code = 303
     return response
 
 
@@ -78,7 +76,7 @@ class JwksView(_ProtocolView):
         return Response(tool.tool_jwks())
 
 
-def _login_fields() -> dict[str, serializers.Field]:
+def _login_fields() -> dict[str, serializers.Field[Any, Any, Any, Any]]:
     return {
         "iss": serializers.CharField(),
         "login_hint": serializers.CharField(),
@@ -156,15 +154,15 @@ def _looks_like_a_token(value: object) -> bool:
 
 class LaunchView(_ProtocolView):
     """The launch: the platform's browser posts a signed id_token. A resource link signs the
-    learner in and opens the exercise or module; a deep-linking request shows the picker."""
+    learner in and opens the exercise or module; a deep-linking request opens the picker."""
 
     @extend_schema(
         request=inline_serializer(
             "LtiLaunchForm", {"id_token": serializers.CharField(), "state": serializers.CharField()}
         ),
         responses={
-            (200, "text/html"): OpenApiResponse(OpenApiTypes.STR, description="picker or hand-off"),
             302: OpenApiResponse(description="signed in: to the linked page"),
+            303: OpenApiResponse(description="to the picker, or to the new-tab hand-off"),
             403: OpenApiResponse(description="refused, with the reason"),
         },
         tags=["lti"],
@@ -174,66 +172,55 @@ class LaunchView(_ProtocolView):
         if not all(_looks_like_a_token(django_request.POST.get(k)) for k in ("id_token", "state")):
             return _refuse(django_request, "This launch could not be verified; start it again.")
         try:
-            message_launch = tool.message_launch_validate(django_request)
+            launch = LtiLaunch(tool.message_launch_validate(django_request))
         except Exception as exc:  # every failed check: signature, state, nonce, registration
             logger.info("LTI launch refused: %s: %s", type(exc).__name__, str(exc)[:200])
             return _refuse(django_request, "This launch could not be verified; start it again.")
-        launch = LtiLaunch(message_launch)
         try:
-            body = launch.get_launch_data()
-            services.launch_nonce_spend(
-                issuer=str(body.get("iss")),
-                nonce=str(body.get("nonce") or ""),
-                expires_at=datetime.fromtimestamp(int(body["exp"]), tz=UTC),
-            )
-            with transaction.atomic():
-                sync_data_from_launch(launch)
-            if not launch.deployment.is_active:
-                raise services.LaunchRefused(
-                    "This LMS deployment is not activated in dlmath yet; ask its administrator."
-                )
-            if launch.is_deep_link_launch:
-                return self._deep_link_picker(django_request, launch)
-            if not launch.is_resource_launch:
-                raise services.LaunchRefused("dlmath supports resource links and deep linking.")
-            outcome = services.lti_launch_sign_in(launch=launch)
-        except services.LaunchRefused as refusal:
+            return self._launched(django_request, launch)
+        except launches.LaunchRefused as refusal:
             return _refuse(django_request, str(refusal))
+
+    def _launched(self, request: HttpRequest, launch: LtiLaunch) -> HttpResponse:
+        """After the protocol checks: spend the nonce, record the launch, answer it."""
+        body = launch.get_launch_data()
+        launches.launch_nonce_spend(
+            issuer=str(body.get("iss")),
+            nonce=str(body.get("nonce") or ""),
+            expires_at=datetime.fromtimestamp(int(body["exp"]), tz=UTC),
+        )
+        with transaction.atomic():
+            sync_data_from_launch(launch)
+        if not launch.deployment.is_active:
+            raise launches.LaunchRefused(
+                "This LMS deployment is not activated in dlmath yet; ask its administrator."
+            )
+        if launch.is_deep_link_launch:
+            return self._deep_link_picker(launch)
+        if not launch.is_resource_launch:
+            raise launches.LaunchRefused("dlmath supports resource links and deep linking.")
+        outcome = launches.lti_launch_sign_in(launch=launch)
         presentation = launch.launch_presentation_claim or {}
-        if presentation.get("document_target") in {"iframe", "frame", "embed"}:
+        if presentation.get("document_target") in FRAMED_TARGETS:
             # Inside the LMS's frame our cookies may be withheld: open a new tab that signs
             # in there, with a one-time token.
-            token = signing.dumps(
-                {
-                    "user": outcome.user.pk,
-                    "next": outcome.redirect_to,
-                    "jti": launch.get_launch_id(),
-                },
-                salt=HANDOFF_SALT,
+            token = tokens.handoff_token_issue(
+                user=outcome.user,
+                next_url=outcome.redirect_to,
+                title=outcome.target.title if outcome.target else "",
+                launch_id=launch.get_launch_id(),
             )
-            return _framed(
-                render(
-                    django_request,
-                    "lti/open_in_new_tab.html",
-                    {"token": token, "target": outcome.target},
-                )
-            )
-        login(django_request, outcome.user, backend="django.contrib.auth.backends.ModelBackend")
+            return _to_page(HANDOFF_PAGE, token)
+        login(request, outcome.user, backend="django.contrib.auth.backends.ModelBackend")
         return HttpResponseRedirect(outcome.redirect_to)
 
-    def _deep_link_picker(self, request: HttpRequest, launch: LtiLaunch) -> HttpResponse:
-        if not services.roles_teach(launch.roles_claim or []):
-            raise services.LaunchRefused("Only an instructor can add dlmath content to a course.")
+    def _deep_link_picker(self, launch: LtiLaunch) -> HttpResponse:
+        if not roles_teach(launch.roles_claim or []):
+            raise launches.LaunchRefused("Only an instructor can add dlmath content to a course.")
         # The instructor's account and the course's cohort exist from the first visit on.
-        services.lti_launch_sign_in(launch=launch)
-        token = signing.dumps(launch.get_launch_id(), salt=DEEP_LINK_SALT)
-        return _framed(
-            render(
-                request,
-                "lti/deep_link_picker.html",
-                {"token": token, "modules": modules_outline()},
-            )
-        )
+        launches.lti_launch_sign_in(launch=launch)
+        token = tokens.deep_link_token_issue(launch_id=launch.get_launch_id())
+        return _to_page(PICKER_PAGE, token)
 
 
 class DeepLinkResponseView(_ProtocolView):
@@ -256,11 +243,7 @@ class DeepLinkResponseView(_ProtocolView):
     def post(self, request: Request) -> HttpResponse:
         django_request = request._request
         try:
-            launch_id = signing.loads(
-                str(request.data.get("token", "")),
-                salt=DEEP_LINK_SALT,
-                max_age=tool.LAUNCH_DATA_LIFETIME,
-            )
+            launch_id = tokens.deep_link_token_read(str(request.data.get("token", "")))
             message_launch = tool.message_launch_resume(django_request, launch_id)
             deep_link = message_launch.get_deep_link()
             settings_claim = message_launch.get_launch_data()[
@@ -271,10 +254,10 @@ class DeepLinkResponseView(_ProtocolView):
             logger.info("LTI deep-link response refused: %s", type(exc).__name__)
             return _refuse(django_request, "This selection expired; open the picker again.")
         items = request.data.getlist("items") if hasattr(request.data, "getlist") else []
-        resources = services.deep_link_resources(selections=items)
+        resources = launches.deep_link_resources(selections=items)
         jwt_value = deep_link.get_response_jwt(resources)
         parts = urlsplit(return_url)
-        return _framed(
+        return framed_in_lms(
             render(
                 django_request,
                 "lti/deep_link_response.html",
@@ -293,27 +276,12 @@ class ContinueView(_ProtocolView):
         tags=["lti"],
     )
     def get(self, request: Request) -> HttpResponse:
-        from django.contrib.auth import get_user_model
-
         django_request = request._request
         try:
-            data = signing.loads(
-                str(request.query_params.get("token", "")),
-                salt=HANDOFF_SALT,
-                max_age=HANDOFF_MAX_AGE,
+            user, target = tokens.handoff_token_spend(
+                str(request.query_params.get("token", "")), host=django_request.get_host()
             )
-            services.launch_nonce_spend(
-                issuer="dlmath:handoff",
-                nonce=str(data["jti"]),
-                expires_at=timezone.now() + timedelta(seconds=HANDOFF_MAX_AGE),
-            )
-            user = get_user_model().objects.get(pk=int(data["user"]), is_active=True)
-        except services.LaunchRefused as refusal:
-            return _refuse(django_request, str(refusal))
-        except Exception:
-            return _refuse(django_request, "This link expired; open dlmath again from your course.")
+        except tokens.TokenInvalid as invalid:
+            return _refuse(django_request, str(invalid))
         login(django_request, user, backend="django.contrib.auth.backends.ModelBackend")
-        target = str(data.get("next") or "/")
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={django_request.get_host()}):
-            target = "/"
         return HttpResponseRedirect(target)

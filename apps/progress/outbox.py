@@ -57,7 +57,7 @@ def learning_event_announce(*, event_id: int) -> None:
 
     for name in names:
         try:
-            current_app.tasks[name].apply_async(args=[event_id], retry=False)
+            current_app.tasks[name].apply_async(args=(event_id,), retry=False)
         except Exception as exc:  # kombu, redis, or a consumer's own failure in eager mode
             logger.warning(
                 "learning event %s not handed to %s (%s); its sweep will deliver it",

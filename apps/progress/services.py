@@ -75,16 +75,9 @@ def exercise_progress_record_attempt(
         exercise=exercise,
         submission_id=submission_id,
         at=at,
-        data={
-            "score": score,
-            "passed": passed,
-            "status": status or ("passed" if passed else "failed"),
-            "duration_ms": duration_ms,
-            "checks": [
-                {"name": c["name"], "passed": bool(c["passed"]), "points": c.get("points", 0)}
-                for c in (checks or [])
-            ],
-        },
+        data=_attempt_event_data(
+            score=score, passed=passed, status=status, duration_ms=duration_ms, checks=checks
+        ),
     )
     if passed and progress.first_passed_at is None:
         progress.first_passed_at = at
@@ -107,6 +100,27 @@ def exercise_progress_record_attempt(
     _activity_count(user=user, day=at.date())
     transaction.on_commit(lambda: cohort_versions_bump(user_id=user.pk))
     return progress
+
+
+def _attempt_event_data(
+    *,
+    score: float,
+    passed: bool,
+    status: str | None,
+    duration_ms: float | None,
+    checks: list[dict[str, Any]] | None,
+) -> dict[str, Any]:
+    """What an ``attempt_graded`` event says: the result without code, output or figures."""
+    return {
+        "score": score,
+        "passed": passed,
+        "status": status or ("passed" if passed else "failed"),
+        "duration_ms": duration_ms,
+        "checks": [
+            {"name": c["name"], "passed": bool(c["passed"]), "points": c.get("points", 0)}
+            for c in (checks or [])
+        ],
+    }
 
 
 def _check_failures_count(*, user: User, exercise: Exercise, names: list[str]) -> None:

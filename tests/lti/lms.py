@@ -367,6 +367,15 @@ class TinyLms:
         return self.lineitems[link.lineitem_id].scores if link.lineitem_id else {}
 
 
+def _page_of(items: list[Any], page: Any, limit: Any) -> dict[str, Any]:
+    """One page of a service's list, as lti1p3platform's handlers expect (they add "next")."""
+    if not limit:
+        return {"content": items, "has_next": False, "next": None}
+    size, number = int(limit), max(int(page or 1), 1)
+    start = (number - 1) * size
+    return {"content": items[start : start + size], "has_next": start + size < len(items)}
+
+
 class _Grades(AssignmentsGradesService):
     def __init__(self, lms: TinyLms, request: _LmsRequest) -> None:
         conf = lms.conf()
@@ -377,13 +386,14 @@ class _Grades(AssignmentsGradesService):
     def find_lineitems(self, page: int = 1, limit: int | None = None, **filters: Any) -> Any:
         items = [li.as_json() for li in self.lms.lineitems.values()]
         for key, prop in (
+            ("line_item_id", "id"),
             ("resource_link_id", "resourceLinkId"),
             ("resource_id", "resourceId"),
             ("tag", "tag"),
         ):
             if filters.get(key):
                 items = [i for i in items if i[prop] == filters[key]]
-        return {"content": items, "has_next": False, "next": None}
+        return _page_of(items, page, limit)
 
     def find_lineitem(self, line_item_id: str) -> Any:
         if line_item_id not in self.lms.lineitems:
@@ -418,7 +428,19 @@ class _Grades(AssignmentsGradesService):
     def get_results(
         self, line_item_id: str, page: int = 1, limit: Any = None, user_id: Any = None
     ) -> Any:
-        return {"content": [], "has_next": False, "next": None}
+        if line_item_id not in self.lms.lineitems:
+            raise LineItemNotFoundException()
+        record = self.lms.lineitems[line_item_id]
+        results = [
+            {
+                "userId": sub,
+                "resultScore": score.get("scoreGiven"),
+                "resultMaximum": score.get("scoreMaximum"),
+            }
+            for sub, score in record.scores.items()
+            if user_id in (None, "", sub)
+        ]
+        return _page_of(results, page, limit)
 
 
 class _Members(NamesRoleProvisioningService):
@@ -434,6 +456,8 @@ class _Members(NamesRoleProvisioningService):
     def get_member_data_page(
         self, page: int = 1, limit: Any = None, role: Any = None, since: Any = None, **_: Any
     ) -> Any:
+        if since:  # membership differences: dlmath never asks, and this LMS keeps no history
+            raise NotImplementedError("TinyLms does not track membership changes")
         members = [
             {
                 "user_id": p.sub,
@@ -443,5 +467,6 @@ class _Members(NamesRoleProvisioningService):
                 "status": p.status,
             }
             for p in self.lms.people.values()
+            if not role or role in p.roles or any(r.endswith(f"#{role}") for r in p.roles)
         ]
-        return {"content": members, "has_next": False, "next": None}
+        return _page_of(members, page, limit)

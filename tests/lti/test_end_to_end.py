@@ -14,6 +14,7 @@ import pytest
 
 from tests.lti.browser import Browser, forms_in
 from tests.lti.lms import Link, TinyLms, new_key_pem
+from tests.lti.test_protocol_pages import assert_self_contained
 
 ROOT = Path(__file__).resolve().parents[2]
 SOLUTION = (ROOT / "apps/curriculum/content/probability/exercises/softmax/solution.py").read_text()
@@ -61,6 +62,8 @@ def test_an_instructor_adds_exercises_from_inside_the_lms_by_deep_linking(
     assert f"form-action 'self' {lms.url}" in response.headers["Content-Security-Policy"]
     (back,) = forms_in(response.text)
     assert back.action == f"{lms.url}/deep-link-return"
+    assert_self_contained(response.text)  # the form posts itself with our own script file
+    assert '<script src="/static/lti/autosubmit.js" defer></script>' in response.text
 
     # The LMS verifies our signature against our JWKS before it accepts the items.
     accepted = browser.submit(back)
@@ -153,27 +156,44 @@ def test_a_failed_passback_is_shown_to_the_instructor_and_retried_and_no_key_is_
     assert row["learner"] == _account(linked_course, "learner-1").username
     assert row["status"] == "failed"
     assert row["attempts"] == 1
-    assert "503" in row["last_error"] and "gradebook is down" in row["last_error"]
+    assert "503" in row["last_error"]
+    assert "gradebook is down" in row["last_error"]
     assert row["next_attempt_at"] is not None
 
     # Another learner's client cannot see or retry it.
     assert browser.get(url).status_code == 404
 
-    linked_course.fail_scores_with = None
-    dashboard = teacher.get(f"{tool}/dashboard/")
+    # On the cohort's dashboard: the LMS's words, and a "Retry now" for the instructor.
+    dashboard = teacher.get(f"{tool}/dashboard/{_cohort().pk}/")
+    assert "Grades to the LMS" in dashboard.text
+    assert "gradebook is down" in dashboard.text
+    (retry_form,) = [f for f in forms_in(dashboard.text) if f.action.endswith("/retry/")]
+    assert retry_form.action == f"/dashboard/{_cohort().pk}/grade-passbacks/{row['id']}/retry/"
+
+    # Through the API while the LMS is still down: refused again, and it says so.
     retried = teacher.post(
         f"{tool}/api/v1/lti/grade-passbacks/{row['id']}/retry/",
         data={},
         headers={"X-CSRFToken": teacher.csrf_token(dashboard.text)},
     )
     assert retried.status_code == 202
+    assert (retried.json()["status"], retried.json()["attempts"]) == ("failed", 2)
+
+    # The LMS is back: the dashboard's button (a form post with its CSRF token) lands it.
+    linked_course.fail_scores_with = None
+    after = teacher.submit(retry_form)
+    assert after.status_code == 200
+    assert after.url == f"{tool}/dashboard/{_cohort().pk}/#lms-grades"
+    assert "is in the LMS gradebook now" in after.text
+    assert "Every grade is in the LMS gradebook (1 sent)" in after.text
     assert linked_course.scores_for(softmax)["learner-1"]["scoreGiven"] == 10
     (row,) = teacher.get(url).json()["results"]
     assert (row["status"], row["sent_score"], row["last_error"]) == ("sent", 10, "")
 
     key_body = "".join(tool_key.strip().splitlines()[1:-1])
     logged = caplog.text.replace("\n", "")
-    assert key_body[:64] not in logged and key_body[-64:] not in logged
+    assert key_body[:64] not in logged
+    assert key_body[-64:] not in logged
     assert "Bearer" not in caplog.text
 
 

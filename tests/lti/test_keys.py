@@ -57,7 +57,8 @@ def test_a_database_key_is_used_and_published_without_its_private_half(client, s
     private, _public = tool_key_pair()
     assert "PRIVATE KEY" in private
     (jwk,) = client.get("/lti/jwks.json").json()["keys"]
-    assert jwk["alg"] == "RS256" and jwk["use"] == "sig"
+    assert jwk["alg"] == "RS256"
+    assert jwk["use"] == "sig"
     assert not {"d", "p", "q", "dp", "dq", "qi"} & set(jwk)
     body = client.get("/lti/jwks.json").content.decode()
     assert "PRIVATE" not in body

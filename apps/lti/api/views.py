@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -10,10 +11,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.lti import selectors, services
+from apps.lti import selectors
 from apps.lti.api.serializers import GradePassbackOutput, RosterSyncOutput
 from apps.lti.models import GradePassback
-from apps.lti.tasks import grade_passback_task, roster_sync_task
+from apps.lti.services.passbacks import grade_passback_resend
+from apps.lti.tasks import roster_sync_task
 from apps.progress.auth import authenticated_user
 from apps.progress.selectors import cohort_for_instructor
 
@@ -24,7 +26,7 @@ class CohortGradePassbacksApi(ListAPIView[GradePassback]):
 
     serializer_class = GradePassbackOutput
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[GradePassback]:
         instructor = authenticated_user(self.request)
         cohort = cohort_for_instructor(instructor=instructor, cohort_id=self.kwargs["cohort_id"])
         if cohort is None:
@@ -47,8 +49,7 @@ class GradePassbackRetryApi(APIView):
         )
         if passback is None:
             raise Http404
-        services.grade_passback_retry_now(passback=passback)
-        grade_passback_task.apply_async(args=[passback.pk], retry=False)
+        grade_passback_resend(passback=passback)
         passback.refresh_from_db()
         return Response(GradePassbackOutput(passback).data, status=status.HTTP_202_ACCEPTED)
 
@@ -65,5 +66,5 @@ class CohortRosterSyncApi(APIView):
         )
         if context is None or not context.memberships_url:
             raise Http404
-        roster_sync_task.apply_async(args=[context.pk], retry=False)
+        roster_sync_task.apply_async(args=(context.pk,), retry=False)
         return Response({"queued": True}, status=status.HTTP_202_ACCEPTED)

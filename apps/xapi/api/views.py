@@ -1,4 +1,5 @@
-from drf_spectacular.utils import extend_schema
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAdminUser
 
@@ -7,14 +8,20 @@ from apps.xapi.models import StatementDelivery
 from apps.xapi.selectors import statement_deliveries
 
 
-@extend_schema(parameters=[DeliveryFilter])
+@extend_schema(
+    parameters=[DeliveryFilter],
+    responses={
+        200: StatementDeliveryOutput(many=True),
+        403: OpenApiResponse(description="staff only"),
+    },
+)
 class StatementDeliveryListApi(ListAPIView[StatementDelivery]):
     """Staff only: each learning event's delivery to the LRS, newest first."""
 
     permission_classes = [IsAdminUser]
     serializer_class = StatementDeliveryOutput
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[StatementDelivery]:
         query = DeliveryFilter(data=self.request.query_params)
         query.is_valid(raise_exception=True)
         return statement_deliveries(status=query.validated_data.get("status"))

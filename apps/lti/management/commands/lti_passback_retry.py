@@ -12,8 +12,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from apps.lti import services
 from apps.lti.models import GradePassback, PassbackStatus, PlatformAccount
+from apps.lti.services import passbacks
 
 
 class Command(BaseCommand):
@@ -24,14 +24,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         for user_id in PlatformAccount.objects.values_list("user_id", flat=True).distinct():
-            services.grade_passbacks_refresh(user_id=user_id)
+            passbacks.grade_passbacks_refresh(user_id=user_id)
         if options["now"]:
             GradePassback.objects.filter(status=PassbackStatus.FAILED).update(
                 next_attempt_at=timezone.now()
             )
         outcomes: Counter[str] = Counter()
-        for passback_id in services.grade_passbacks_due():
-            row = services.grade_passback_send(passback_id=passback_id)
+        for passback_id in passbacks.grade_passbacks_due():
+            row = passbacks.grade_passback_send(passback_id=passback_id)
             outcomes[row.status if row else "skipped"] += 1
         self.stdout.write(
             ", ".join(f"{status} {count}" for status, count in sorted(outcomes.items()))

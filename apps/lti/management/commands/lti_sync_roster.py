@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from lti_tool.models import LtiContext
 
-from apps.lti import services
+from apps.lti.services.roster import context_roster_sync
 
 
 class Command(BaseCommand):
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         if options["context_ids"]:
             contexts = contexts.filter(pk__in=options["context_ids"])
         for context in contexts:
-            report = services.context_roster_sync(context=context)
+            report = context_roster_sync(context=context)
             self.stdout.write(
                 f"{context}: {report.members} members, {report.learners} learners, "
                 f"{report.instructors} instructors, {report.removed} removed"

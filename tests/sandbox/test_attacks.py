@@ -57,12 +57,16 @@ def errno_of(code_body: str) -> str:
 # ----- time -------------------------------------------------------------------------------
 
 
+# The CPU budget must decide, not the wall clock: on a loaded machine a spinning run can get
+# well under one core, so these give the wall clock ample room above the 1 s CPU budget.
+CPU_BOUND = Limits(cpu_seconds=1, wall_seconds=30)
+
+
 def test_infinite_loop_hits_the_cpu_limit(sandbox_pool: ZygotePool) -> None:
-    started = time.monotonic()
-    result = run(sandbox_pool, "def f():\n    while True:\n        pass\n", "f")
+    result = run(sandbox_pool, "def f():\n    while True:\n        pass\n", "f", limits=CPU_BOUND)
     assert result.status == "timeout"
     assert result.detail == "used more than 1.0 s of CPU time"
-    assert time.monotonic() - started < 4
+    assert result.cpu_seconds >= 1.0
 
 
 def test_infinite_loop_at_module_level(sandbox_pool: ZygotePool) -> None:
@@ -97,8 +101,7 @@ def test_ignoring_sigterm_and_sigxcpu_does_not_help(sandbox_pool: ZygotePool) ->
         "    signal.signal(s, signal.SIG_IGN)\n"
         "while True:\n    pass\n"
     )
-    # Wall clock above the hard CPU limit (cpu + 1 s), so the kernel's SIGKILL decides.
-    result = run(sandbox_pool, code, limits=Limits(cpu_seconds=1, wall_seconds=5))
+    result = run(sandbox_pool, code, limits=CPU_BOUND)
     assert result.status == "timeout"
     assert result.detail == "used more than 1.0 s of CPU time"
 

@@ -1,10 +1,33 @@
 // Read-only code: a learner's submission highlighted as Python, and the differences between
 // two of their attempts (CodeMirror 6 and @codemirror/merge; nothing editable).
 import { python } from "@codemirror/lang-python";
-import { defaultHighlightStyle, syntaxHighlighting } from "@codemirror/language";
+import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { Chunk, MergeView, unifiedMergeView } from "@codemirror/merge";
 import { EditorState, Text } from "@codemirror/state";
 import { EditorView, lineNumbers } from "@codemirror/view";
+import { tags as t } from "@lezer/highlight";
+
+// CodeMirror's default colours, darkened where they fell under 4.5:1 on the diff's red and
+// green backgrounds (every colour here is 4.7:1 or better on all of them).
+const highlight = HighlightStyle.define([
+  { tag: t.meta, color: "#404740" },
+  { tag: t.link, textDecoration: "underline" },
+  { tag: t.emphasis, fontStyle: "italic" },
+  { tag: t.strong, fontWeight: "bold" },
+  { tag: t.keyword, color: "#708" },
+  { tag: [t.atom, t.bool, t.url, t.contentSeparator, t.labelName], color: "#219" },
+  { tag: [t.literal, t.inserted], color: "#164" },
+  { tag: [t.string, t.deleted], color: "#a11" },
+  { tag: [t.regexp, t.escape, t.special(t.string)], color: "#9a3412" },
+  { tag: t.definition(t.variableName), color: "#00f" },
+  { tag: t.local(t.variableName), color: "#30a" },
+  { tag: [t.typeName, t.namespace], color: "#0b6150" },
+  { tag: t.className, color: "#167" },
+  { tag: [t.special(t.variableName), t.macroName], color: "#256" },
+  { tag: t.definition(t.propertyName), color: "#00c" },
+  { tag: t.comment, color: "#8a3c00" },
+  { tag: t.invalid, color: "#b91c1c" },
+]);
 
 const theme = EditorView.theme({
   "&": { fontSize: "13.5px", backgroundColor: "#fff" },
@@ -15,7 +38,7 @@ const theme = EditorView.theme({
 function readOnly(label) {
   return [
     lineNumbers(),
-    syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+    syntaxHighlighting(highlight),
     python(),
     EditorState.readOnly.of(true),
     EditorView.editable.of(false),

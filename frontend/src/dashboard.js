@@ -172,9 +172,10 @@ function setUpCompare() {
       summary.textContent = stats.regions
         ? TEXT.summary(older.at, newer.at, stats)
         : TEXT.identical(older.at, newer.at);
-      labelA.textContent = TEXT.before(older.at);
+      labelA.textContent = sideBySide ? TEXT.before(older.at) : "";
       labelB.textContent = sideBySide ? TEXT.after(newer.at) : "";
       last = otherId;
+      host.scrollIntoView({ block: "nearest" });
     } catch (error) {
       summary.textContent = TEXT.compareFailed(error.message);
     }

@@ -90,7 +90,7 @@ def flag_cell(value: bool) -> str:
 def time_cell(value: datetime | None) -> str:
     if value is None:
         return ""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
 
 
 def _csv(header: Sequence[tuple[str, str]], rows: Iterable[Sequence[str]]) -> str:
@@ -101,18 +101,23 @@ def _csv(header: Sequence[tuple[str, str]], rows: Iterable[Sequence[str]]) -> st
     return buffer.getvalue()
 
 
-def _progress_row(cell: ExerciseCell | None) -> list[str]:
-    attempted = cell is not None and cell.attempts > 0
-    return [
-        count_cell(cell.attempts if cell else 0),
-        decimal_cell(cell.best_score if cell and attempted else None),
-        flag_cell(cell is not None and cell.first_passed_at is not None),
-        count_cell(cell.attempts_to_pass if cell else None),
-        count_cell(cell.hints_revealed if cell else 0),
-        time_cell(cell.first_attempt_at if cell else None),
-        time_cell(cell.first_passed_at if cell else None),
-        time_cell(cell.last_attempt_at if cell else None),
-    ]
+# A learner who never opened the exercise: no attempt, no hint.
+NEVER_OPENED = ("0", "", "false", "", "0", "", "", "")
+
+
+def _progress_row(cell: ExerciseCell | None) -> Sequence[str]:
+    if cell is None:
+        return NEVER_OPENED
+    return (
+        count_cell(cell.attempts),
+        decimal_cell(cell.best_score if cell.attempts > 0 else None),
+        flag_cell(cell.first_passed_at is not None),
+        count_cell(cell.attempts_to_pass),
+        count_cell(cell.hints_revealed),
+        time_cell(cell.first_attempt_at),
+        time_cell(cell.first_passed_at),
+        time_cell(cell.last_attempt_at),
+    )
 
 
 def cohort_progress_csv(cells: CohortCells) -> str:
@@ -130,13 +135,15 @@ def cohort_progress_csv(cells: CohortCells) -> str:
     ]
     rows = (
         [
-            text_cell(learner.get_username()),
+            username,
             cohort_name,
             *columns,
-            *_progress_row(cells.cells.get((learner.pk, exercise.pk))),
+            *_progress_row(cells.cells.get((user_id, exercise_id))),
         ]
-        for learner in cells.learners
-        for exercise, columns in zip(cells.exercises, exercise_columns, strict=True)
+        for user_id, username in ((u.pk, text_cell(u.get_username())) for u in cells.learners)
+        for exercise_id, columns in zip(
+            (e.pk for e in cells.exercises), exercise_columns, strict=True
+        )
     )
     return _csv(PROGRESS_COLUMNS, rows)
 

@@ -341,6 +341,16 @@ class _Cell(NamedTuple):
     has_passed: bool
 
 
+def _live_exercises() -> list[Exercise]:
+    """Every live exercise with its module, in course order (one query)."""
+    return list(
+        Exercise.objects.filter(retired=False)
+        .select_related("module")
+        .only("id", "slug", "title", "points", "module__slug", "module__title", "module__order")
+        .order_by("module__order", "order")
+    )
+
+
 def last_attempt_by_learner(*, cohort: Cohort) -> dict[int, datetime]:
     """Each member's most recent graded attempt, in one query (members with none are absent)."""
     return {
@@ -366,21 +376,7 @@ def cohort_progress(*, cohort: Cohort) -> CohortProgress:
         .order_by("username")
         .only("id", "username")
     )
-    exercises = list(
-        Exercise.objects.filter(retired=False)
-        .select_related("module")
-        .only(
-            "id",
-            "slug",
-            "title",
-            "order",
-            "points",
-            "module__slug",
-            "module__title",
-            "module__order",
-        )
-        .order_by("module__order", "order")
-    )
+    exercises = _live_exercises()
     # Plain tuples, not model instances: a 200-learner cohort has thousands of cells and
     # building an object per cell was most of the dashboard's time.
     rows = (
@@ -479,12 +475,7 @@ def cohort_cells(*, cohort: Cohort) -> CohortCells:
         .order_by("username")
         .only("id", "username")
     )
-    exercises = list(
-        Exercise.objects.filter(retired=False)
-        .select_related("module")
-        .only("id", "slug", "title", "points", "module__slug", "module__title", "module__order")
-        .order_by("module__order", "order")
-    )
+    exercises = _live_exercises()
     rows = ExerciseProgress.objects.filter(
         user__enrollments__cohort=cohort, exercise__retired=False
     ).values_list(*ExerciseCell._fields)

@@ -1,10 +1,8 @@
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from apps.progress.models import Cohort
 from apps.progress.services import cohort_by_join_code
 
 JOIN_CODE_ATTRS = {"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
@@ -13,8 +11,8 @@ JOIN_CODE_ATTRS = {"autocomplete": "off", "autocapitalize": "characters", "spell
 class SignUpForm(UserCreationForm[User]):
     """Username, e-mail, the password twice and, optionally, a cohort's join code.
 
-    The learner Profile and the enrolment are made by the view (``cohort`` holds the cohort
-    the code admits to, once the form is valid).
+    The learner Profile and the enrolment are made by the view; the form only checks that the
+    code admits to an open cohort.
     """
 
     email = forms.EmailField(
@@ -35,15 +33,10 @@ class SignUpForm(UserCreationForm[User]):
     class Meta(UserCreationForm.Meta):  # type: ignore[name-defined,misc]
         fields = ("username", "email")
 
-    cohort: Cohort | None = None
-
     def clean_join_code(self) -> str:
         code: str = self.cleaned_data.get("join_code", "").strip()
         if code:
-            try:
-                self.cohort = cohort_by_join_code(join_code=code)
-            except ValidationError as exc:
-                raise ValidationError(exc.messages) from exc
+            cohort_by_join_code(join_code=code)  # a ValidationError says what is wrong
         return code
 
 

@@ -20,6 +20,7 @@ from apps.progress.models import (
     ActivityDay,
     CheckFailureCount,
     Cohort,
+    CountedSubmission,
     Enrollment,
     ExerciseProgress,
     LessonProgress,
@@ -48,15 +49,19 @@ def exercise_progress_record_attempt(
 ) -> ExerciseProgress:
     """Count one graded attempt. Locks the learner's progress row for the exercise.
 
-    A redelivered grading task can call this twice for the same submission: the
-    ``last_submission_id`` guard makes the second call a no-op.
+    Each submission counts exactly once, in whatever order submissions finish: an older one
+    graded after a newer one still adds its attempt, its score and a first pass. Calling
+    this again for a submission already counted (a redelivered or regraded task) changes
+    nothing: the ``CountedSubmission`` marker is written in this same transaction.
     """
     progress, _ = ExerciseProgress.objects.get_or_create(user=user, exercise=exercise)
     progress = ExerciseProgress.objects.select_for_update().get(pk=progress.pk)
-    if progress.last_submission_id is not None and progress.last_submission_id >= submission_id:
+    # Under the row lock, so two deliveries of one submission can't both pass this check.
+    if CountedSubmission.objects.filter(submission_id=submission_id).exists():
         return progress
+    CountedSubmission.objects.create(submission_id=submission_id, user=user)
     progress.attempts += 1
-    progress.last_submission_id = submission_id
+    progress.last_submission_id = max(progress.last_submission_id or 0, submission_id)
     progress.first_attempt_at = progress.first_attempt_at or at
     _check_failures_count(user=user, exercise=exercise, names=failed_checks)
     if passed and progress.first_passed_at is None:

@@ -125,16 +125,33 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 120)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # A task unacknowledged this long is redelivered (a worker died mid-grade).
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 120),
+    # A task unacknowledged this long is redelivered (a worker died mid-grade). Keep it above
+    # the longest a message can wait reserved plus run (2 x the hard time limit): a live
+    # grading redelivered early is graded twice (harmless, but wasted).
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     # Look for such orphans every few seconds (kombu's default is about every 100 s).
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": 1,
+    # A worker killed while it held the restore lock would block every other worker's
+    # restores until the lock expires (kombu's default: 300 s). Restoring is a WATCHed
+    # transaction per message, so a shorter lock can't restore one message twice.
+    "unacked_mutex_expire": 15,
     "max_retries": 1,
 }
 CELERY_TASK_SOFT_TIME_LIMIT = 45
 CELERY_TASK_TIME_LIMIT = 60
+
+# The database, not the queue, is the record of what still needs grading. Each worker
+# sweeps it every SUBMISSION_REQUEUE_INTERVAL seconds (and once when it starts) and sends
+# again any submission queued or running for SUBMISSION_REQUEUE_AFTER seconds since it was
+# last sent or claimed. Above the hard time limit, so a live grading is never sent twice.
+SUBMISSION_REQUEUE_AFTER = env_int("DLMATH_REQUEUE_AFTER", 90)
+SUBMISSION_REQUEUE_INTERVAL = env_int("DLMATH_REQUEUE_INTERVAL", 10)
+# A submission whose grading was started this many times without finishing took its worker
+# down each time: it gets a final "could not be graded" error instead of another try.
+SUBMISSION_MAX_RUNS = env_int("DLMATH_MAX_GRADING_RUNS", 5)
 
 # --- Auth, i18n, static ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

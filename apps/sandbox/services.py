@@ -30,8 +30,6 @@ from apps.sandbox.runner import SandboxUnavailable
 logger = logging.getLogger(__name__)
 
 MAX_OUTPUT_STORED = 64 * 1024
-# Past the task's hard limit plus a margin, a running submission is no longer running.
-STUCK_AFTER = timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 60) * 2 + 30)
 
 
 class BrokerUnavailable(RuntimeError):
@@ -65,11 +63,18 @@ def exercise_spec_for(exercise: Exercise) -> ExerciseSpec:
     return _specs[exercise.slug]
 
 
-def _enqueue(submission_id: int) -> None:
+def submission_enqueue(*, submission_id: int) -> None:
+    """Send a submission's grading task to the queue; BrokerUnavailable if that fails."""
     from apps.sandbox.tasks import submission_run_task
 
     try:
-        submission_run_task.apply_async(args=[submission_id], retry=False)
+        # One quick reconnect: a pooled connection to a Redis that restarted is dead, and
+        # the first publish on it fails although the broker is back. Then give up fast.
+        submission_run_task.apply_async(
+            args=[submission_id],
+            retry=True,
+            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+        )
     except Exception as exc:  # kombu raises OperationalError, redis ConnectionError...
         raise BrokerUnavailable(
             f"the grading queue is unreachable: {type(exc).__name__}", submission_id
@@ -109,8 +114,9 @@ def submission_create(*, user: User, exercise: Exercise, code: str | bytes) -> S
             status=SubmissionStatus.QUEUED,
             content_version=exercise.content_version,
             seed=new_seed(),
+            enqueued_at=timezone.now(),
         )
-        transaction.on_commit(lambda: _enqueue(submission.pk))
+        transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
     # Eager mode ran the task inside on_commit: reload what it stored.
     submission.refresh_from_db()
     return submission
@@ -121,8 +127,15 @@ def submission_discard_unqueued(*, submission_id: int) -> None:
     Submission.objects.filter(pk=submission_id, status=SubmissionStatus.QUEUED, runs=0).delete()
 
 
-def _claim(submission_id: int) -> Submission | None:
-    """Mark a submission running, unless it is already finished. Row-locked."""
+def _claim(submission_id: int, *, redelivered: bool) -> Submission | None:
+    """Mark a submission running and return it, or None if this delivery should not grade it.
+
+    Row-locked. A ``running`` row is taken over only when its worker is presumed dead: the
+    broker redelivered the message (it was never acknowledged), or the claim is older than
+    SUBMISSION_REQUEUE_AFTER. Otherwise another worker is grading it right now and this is
+    a spare copy sent by the requeue sweep. A row claimed SUBMISSION_MAX_RUNS times without
+    finishing gets its final verdict here instead of another run.
+    """
     with transaction.atomic():
         submission = (
             Submission.objects.select_for_update()
@@ -132,6 +145,14 @@ def _claim(submission_id: int) -> Submission | None:
         )
         if submission is None or submission.status not in PENDING_STATUSES:
             return None
+        if submission.status == SubmissionStatus.RUNNING and not redelivered:
+            lease = timedelta(seconds=settings.SUBMISSION_REQUEUE_AFTER)
+            started = submission.started_at
+            if started is not None and timezone.now() - started < lease:
+                return None
+        if submission.runs >= settings.SUBMISSION_MAX_RUNS:
+            _mark_unfinishable(submission)
+            return None
         submission.status = SubmissionStatus.RUNNING
         submission.started_at = timezone.now()
         submission.runs += 1
@@ -139,13 +160,14 @@ def _claim(submission_id: int) -> Submission | None:
         return submission
 
 
-def submission_run(*, submission_id: int) -> Submission | None:
+def submission_run(*, submission_id: int, redelivered: bool = False) -> Submission | None:
     """Grade a submission and store its result. Idempotent: a finished one is left alone.
 
-    A redelivered task (its worker died mid-grade) finds the row ``running`` and grades it
-    again from the start; grading is a pure function of code, exercise and seed.
+    A redelivered task (its worker died mid-grade; ``redelivered`` is the broker's flag)
+    finds the row ``running`` and grades it again from the start: grading is a pure
+    function of code, exercise and seed, and only the first result is stored and counted.
     """
-    submission = _claim(submission_id)
+    submission = _claim(submission_id, redelivered=redelivered)
     if submission is None:
         return None
     spec = exercise_spec_for(submission.exercise)
@@ -161,7 +183,36 @@ def submission_run(*, submission_id: int) -> Submission | None:
     return submission_store_result(submission=submission, result=result)
 
 
+def _mark_unfinishable(submission: Submission) -> None:
+    """The one grading failure not retried: every run so far ended with its worker gone.
+
+    Code that takes a worker down each time (the sandbox contains it, so this should not
+    happen) must not cycle forever. Not counted as an attempt. The caller holds the row lock.
+    """
+    message = (
+        f"grading this code was started {submission.runs} times and never finished, so it "
+        "was stopped; it does not count as an attempt"
+    )
+    submission.status = SubmissionStatus.ERROR
+    submission.error = {"type": "GradingFailed", "message": message, "line": None, "traceback": ""}
+    submission.checks = [
+        {"name": "grading finished", "passed": False, "message": message, "points": 0}
+    ]
+    submission.finished_at = timezone.now()
+    submission.save(update_fields=["status", "error", "checks", "finished_at"])
+    logger.error("submission %s given up after %s runs", submission.pk, submission.runs)
+
+
+def _still_pending(submission: Submission) -> bool:
+    """Lock the row; False if another run of it already stored a verdict (it wins)."""
+    current = Submission.objects.select_for_update().only("status").get(pk=submission.pk)
+    return current.status in PENDING_STATUSES
+
+
+@transaction.atomic
 def submission_mark_ungradable(*, submission: Submission, reason: str) -> Submission:
+    if not _still_pending(submission):
+        return submission
     message = f"this server cannot grade code safely right now, so it was not run ({reason})"
     submission.status = SubmissionStatus.ERROR
     submission.error = {
@@ -179,7 +230,11 @@ def submission_mark_ungradable(*, submission: Submission, reason: str) -> Submis
 
 
 def submission_store_result(*, submission: Submission, result: dict[str, Any]) -> Submission:
+    """Store a verdict and count it in progress, once: a second run's verdict is dropped."""
     with transaction.atomic():
+        if not _still_pending(submission):
+            submission.refresh_from_db()
+            return submission
         submission.status = result["status"]
         submission.score = result["score"]
         submission.checks = result["checks"]
@@ -189,7 +244,19 @@ def submission_store_result(*, submission: Submission, result: dict[str, Any]) -
         submission.error = result["error"]
         submission.duration_ms = result["duration_ms"]
         submission.finished_at = timezone.now()
-        submission.save()
+        submission.save(
+            update_fields=[
+                "status",
+                "score",
+                "checks",
+                "figures",
+                "stdout",
+                "stderr",
+                "error",
+                "duration_ms",
+                "finished_at",
+            ]
+        )
         exercise_progress_record_attempt(
             user=submission.user,
             exercise=submission.exercise,
@@ -200,35 +267,3 @@ def submission_store_result(*, submission: Submission, result: dict[str, Any]) -
             at=submission.finished_at,
         )
     return submission
-
-
-def submission_fail_if_stuck(*, submission: Submission) -> Submission:
-    """A submission running past every time limit lost its worker for good: say so."""
-    started = submission.started_at
-    stuck = started is not None and timezone.now() - started > STUCK_AFTER
-    if submission.status != SubmissionStatus.RUNNING or not stuck:
-        return submission
-    message = (
-        "grading was interrupted and did not finish within the time limit; please submit again"
-    )
-    updated = Submission.objects.filter(pk=submission.pk, status=SubmissionStatus.RUNNING).update(
-        status=SubmissionStatus.ERROR,
-        error={"type": "interrupted", "message": message, "line": None, "traceback": ""},
-        checks=[{"name": "grading finished", "passed": False, "message": message, "points": 0}],
-        finished_at=timezone.now(),
-    )
-    if updated:
-        submission.refresh_from_db()
-    return submission
-
-
-def submissions_fail_stuck() -> int:
-    """Sweep every stuck submission (run by `manage.py sweep_submissions`)."""
-    cutoff = timezone.now() - STUCK_AFTER
-    count = 0
-    for submission in Submission.objects.filter(
-        status=SubmissionStatus.RUNNING, started_at__lt=cutoff
-    ):
-        submission_fail_if_stuck(submission=submission)
-        count += 1
-    return count

@@ -108,5 +108,4 @@ class SubmissionDetailApi(APIView):
         )
         if submission is None:
             raise Http404
-        submission = services.submission_fail_if_stuck(submission=submission)
         return Response(SubmissionSerializer(submission).data)

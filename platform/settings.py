@@ -105,9 +105,18 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # RedisCache that serves without Redis while it is down (dlmath/cache.py): reads
+            # miss, rate limits count per process, stale keys are deleted when it is back.
+            "BACKEND": "dlmath.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "dlmath",
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 1.0,
+                "RETRY_SECONDS": env_int("DLMATH_CACHE_RETRY_SECONDS", 2),
+                # DRF's throttles and the login form's failure counter.
+                "LOCAL_FALLBACK_KEY_PREFIXES": ["throttle_", "login-failures:"],
+            },
         }
     }
 else:

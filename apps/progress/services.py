@@ -7,6 +7,7 @@ submissions.
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from django.contrib.auth.models import User
@@ -178,8 +179,7 @@ def cohort_versions_bump(*, user_id: int) -> None:
     """A learner's progress changed: every dashboard showing them is out of date."""
     for cohort_id in Enrollment.objects.filter(user_id=user_id).values_list("cohort_id", flat=True):
         key = cohort_version_key(cohort_id)
-        if not cache.add(key, 1, timeout=None):
-            try:
-                cache.incr(key)
-            except ValueError:  # evicted between add() and incr()
-                cache.set(key, 1, timeout=None)
+        try:
+            cache.incr(key)
+        except ValueError:  # no version yet, or it was lost: any fresh one will do
+            cache.set(key, secrets.randbits(48), timeout=None)

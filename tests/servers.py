@@ -203,7 +203,38 @@ def service_env(*, database_url: str, redis_url: str, **extra: str) -> dict[str,
         DJANGO_HSTS_SECONDS="0",
         DLMATH_LOG_LEVEL="INFO",
         PYTHONUNBUFFERED="1",
+        # Static files from the finders (no collectstatic) and the test suite's password
+        # hasher, so users the test creates can log in; nothing else differs from production.
+        DLMATH_TESTING="1",
     )
-    env.pop("DLMATH_TESTING", None)
     env.update(extra)
     return env
+
+
+def logged_in_session(url: str, username: str, password: str):  # type: ignore[no-untyped-def]
+    """A requests.Session logged in through the /accounts/login/ form (session cookie)."""
+    import re
+
+    import requests
+
+    session = requests.Session()
+    page = session.get(f"{url}/accounts/login/", timeout=30)
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert page.status_code == 200 and match, f"login page: {page.status_code}"
+    response = session.post(
+        f"{url}/accounts/login/",
+        data={"username": username, "password": password, "csrfmiddlewaretoken": match.group(1)},
+        headers={"Referer": f"{url}/accounts/login/"},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert response.status_code == 302 and "sessionid" in session.cookies, response.status_code
+    return session
+
+
+def token_session(token: str):  # type: ignore[no-untyped-def]
+    import requests
+
+    session = requests.Session()
+    session.headers["Authorization"] = f"Token {token}"
+    return session

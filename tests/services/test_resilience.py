@@ -10,6 +10,7 @@ these machines are shared.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import Counter
@@ -49,6 +50,10 @@ PASSWORD = "pw-for-tests-1"
 
 pytestmark = [
     pytest.mark.services,
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="runs in `make test-services` (DATABASE_URL on PostgreSQL), not `make test`",
+    ),
     pytest.mark.skipif(not RedisServer.binary, reason="redis-server is not installed"),
 ]
 

@@ -134,9 +134,17 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 # code still runs only in the sandbox.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Acknowledge a grading only once it returned: a worker killed mid-grade leaves its messages
+# unacknowledged, and Redis hands them out again after the visibility timeout.
 CELERY_TASK_ACKS_LATE = True
+# A pool child killed (out of memory) puts its message back at once instead of failing it.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Reserve no more than there are slots: fewer messages stranded with a killed worker, and
+# none ageing toward the visibility timeout while it waits for a slot.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# (task_acks_on_failure_or_timeout stays True: a task that raised or hit its hard limit is
+# acknowledged, not redelivered forever; the requeue sweep below retries its submission up
+# to SUBMISSION_MAX_RUNS times.)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

@@ -76,6 +76,8 @@ class Timeline:
         return time.monotonic() - self.start
 
     def note(self, what: str) -> None:
+        # The 1-minute load average too: these machines are shared, and it shows.
+        what = f"{what}  (load average {os.getloadavg()[0]:.1f})"
         self.events.append((self.now(), what))
         print(f"  t={self.now():6.1f} s  {what}", flush=True)
 
@@ -110,6 +112,7 @@ class Services:
         self.redis_port = int(env["REDIS_URL"].rsplit(":", 1)[1].split("/")[0])
         self.redis: subprocess.Popen[bytes] | None = None
         self.worker: subprocess.Popen[bytes] | None = None
+        self.workers_started = 0
 
     def start_redis(self) -> None:
         args = ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1"]
@@ -129,7 +132,8 @@ class Services:
     def start_worker(self) -> None:
         args = [str(VENV_BIN / "celery"), "-A", "dlmath", "worker", "--concurrency", "2"]
         args += ["--loglevel", "INFO", "--without-gossip", "--without-mingle"]
-        self.worker = spawn(args, self.env, self.log_dir / "celery.log")
+        self.workers_started += 1  # a log per worker: a restart must not truncate the last
+        self.worker = spawn(args, self.env, self.log_dir / f"celery-{self.workers_started}.log")
 
     @staticmethod
     def kill(process: subprocess.Popen[bytes] | None) -> None:
@@ -140,17 +144,14 @@ class Services:
 
 def learner(
     index: int,
-    url: str,
-    password: str,
-    token: str,
+    pages: Client,
+    api: Client,
     args: argparse.Namespace,
     timeline: Timeline,
     record: Record,
     stop: threading.Event,
 ) -> None:
     rng = random.Random(index)
-    pages = Client(url, {"Cookie": session_cookie(url, f"soak-learner-{index:02d}", password)})
-    api = Client(url, {"Authorization": f"Token {token}", "Content-Type": "application/json"})
 
     def timed(kind: str, client: Client, method: str, path: str, body: str | None = None):  # type: ignore[no-untyped-def]
         t = timeline.now()
@@ -212,7 +213,8 @@ def run_faults(services: Services, timeline: Timeline, duration: float, boot: fl
 def summary(values: list[float]) -> str:
     if not values:
         return "           -"
-    return "  ".join(f"{percentile(values, q):8.1f}" for q in (50, 95, 99)) + f"  (n={len(values)})"
+    figures = "  ".join(f"{percentile(values, q):8.1f}" for q in (50, 95, 99))
+    return f"{figures}  {max(values):8.1f}  (n={len(values)})"
 
 
 def main() -> None:
@@ -249,22 +251,24 @@ def main() -> None:
         django_setup(env)
         from apps.sandbox.models import Submission
 
-        users, tokens = [], []
+        # Logged in before the clock starts (a login hashes the password: ~0.3 s of CPU).
+        users, pages, apis = [], [], []
         for index in range(args.clients):
             user, password = bench_user(f"soak-learner-{index:02d}")
-            users.append((user, password))
-            tokens.append(token_for(url, user.username, password))
+            users.append(user)
+            token = token_for(url, user.username, password)
+            pages.append(Client(url, {"Cookie": session_cookie(url, user.username, password)}))
+            apis.append(
+                Client(url, {"Authorization": f"Token {token}", "Content-Type": "application/json"})
+            )
         # The worker's first grading starts its zygotes: wait for one before timing anything.
-        warm = Client(
-            url, {"Authorization": f"Token {tokens[0]}", "Content-Type": "application/json"}
-        )
-        status, _, data = warm.request("POST", SUBMIT, json.dumps({"code": SOLUTION}))
+        status, _, data = apis[0].request("POST", SUBMIT, json.dumps({"code": SOLUTION}))
         assert status == 202, data
         warm_id = json.loads(data)["id"]
         while Submission.objects.get(pk=warm_id).status in PENDING:
             time.sleep(0.2)
         boot = time.monotonic() - booted
-        attempts_before = _attempts([u for u, _ in users])
+        attempts_before = _attempts(users)
         print(
             f"services up (worker's first verdict {boot:.1f} s after it started); "
             f"{args.clients} learners for {args.duration:.0f} s",
@@ -277,7 +281,7 @@ def main() -> None:
         clients = [
             threading.Thread(
                 target=learner,
-                args=(i, url, users[i][1], tokens[i], args, timeline, record, stop),
+                args=(i, pages[i], apis[i], args, timeline, record, stop),
                 daemon=True,
             )
             for i in range(args.clients)
@@ -302,7 +306,7 @@ def main() -> None:
                 break
             time.sleep(1)
         timeline.note("drained")
-        report(accepted, record, timeline, [u for u, _ in users], attempts_before)
+        report(accepted, record, timeline, users, attempts_before)
     finally:
         stop_children()
         Services.kill(services.worker)
@@ -365,7 +369,7 @@ def report(
     print(f"  graded                {len(graded)}  {dict(verdicts)}")
     print(f"  lost                  {len(lost)}  {lost[:20]}")
     print(
-        f"  graded more than once {sum(n for r, n in runs.items() if r > 1)} (runs: {dict(runs)})"
+        f"  started twice or more {sum(n for r, n in runs.items() if r > 1)} (runs: {dict(runs)})"
     )
     print(
         f"  counted in progress   {attempts} attempts added, {counted} submissions marked "
@@ -377,7 +381,7 @@ def report(
     for pk, s in graded.items():
         ms = (s.finished_at - s.created_at).total_seconds() * 1000
         verdict_ms[timeline.phase(accepted[pk])].append(ms)
-    print(f"\n  {'latency, ms':24} {'':6} {'p50':>8}  {'p95':>8}  {'p99':>8}")
+    print(f"\n  {'latency, ms':24} {'':6} {'p50':>8}  {'p95':>8}  {'p99':>8}  {'max':>8}")
     for label, kind in (
         ("reads (API GET)", "read"),
         ("pages (/learn/)", "page"),

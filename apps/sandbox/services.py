@@ -163,9 +163,10 @@ def _claim(submission_id: int, *, redelivered: bool) -> Submission | None:
 def submission_run(*, submission_id: int, redelivered: bool = False) -> Submission | None:
     """Grade a submission and store its result. Idempotent: a finished one is left alone.
 
-    A redelivered task (its worker died mid-grade; ``redelivered`` is the broker's flag)
-    finds the row ``running`` and grades it again from the start: grading is a pure
-    function of code, exercise and seed, and only the first result is stored and counted.
+    ``redelivered``: an earlier delivery of this task ended without a verdict (the broker's
+    redelivered flag: its worker died; or the task's own retry). Such a delivery finds the
+    row ``running`` and grades it again from the start: grading is a pure function of code,
+    exercise and seed, and only the first result is stored and counted.
     """
     submission = _claim(submission_id, redelivered=redelivered)
     if submission is None:

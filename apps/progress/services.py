@@ -7,6 +7,7 @@ submissions.
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from apps.progress.models import (
     ActivityDay,
     CheckFailureCount,
     Cohort,
+    CountedSubmission,
     Enrollment,
     ExerciseProgress,
     LearningEventKind,
@@ -57,16 +59,21 @@ def exercise_progress_record_attempt(
 ) -> ExerciseProgress:
     """Count one graded attempt. Locks the learner's progress row for the exercise.
 
-    A redelivered grading task can call this twice for the same submission: the
-    ``last_submission_id`` guard makes the second call a no-op. Records an ``attempt_graded``
-    learning event (and ``exercise_passed`` on the first pass) in the same transaction.
+    Each submission counts exactly once, in whatever order submissions finish: an older one
+    graded after a newer one still adds its attempt, its score and a first pass. Calling
+    this again for a submission already counted (a redelivered or regraded task) changes
+    nothing: the ``CountedSubmission`` marker is written in this same transaction. Records
+    an ``attempt_graded`` learning event (and ``exercise_passed`` on the first pass) in that
+    transaction too, so each counted submission is reported exactly once.
     """
     progress, _ = ExerciseProgress.objects.get_or_create(user=user, exercise=exercise)
     progress = ExerciseProgress.objects.select_for_update().get(pk=progress.pk)
-    if progress.last_submission_id is not None and progress.last_submission_id >= submission_id:
+    # Under the row lock, so two deliveries of one submission can't both pass this check.
+    if CountedSubmission.objects.filter(submission_id=submission_id).exists():
         return progress
+    CountedSubmission.objects.create(submission_id=submission_id, user=user)
     progress.attempts += 1
-    progress.last_submission_id = submission_id
+    progress.last_submission_id = max(progress.last_submission_id or 0, submission_id)
     progress.first_attempt_at = progress.first_attempt_at or at
     _check_failures_count(user=user, exercise=exercise, names=failed_checks)
     learning_event_record(
@@ -221,11 +228,10 @@ def cohort_versions_bump(*, user_id: int) -> None:
     """A learner's progress changed: every dashboard showing them is out of date."""
     for cohort_id in Enrollment.objects.filter(user_id=user_id).values_list("cohort_id", flat=True):
         key = cohort_version_key(cohort_id)
-        if not cache.add(key, 1, timeout=None):
-            try:
-                cache.incr(key)
-            except ValueError:  # evicted between add() and incr()
-                cache.set(key, 1, timeout=None)
+        try:
+            cache.incr(key)
+        except ValueError:  # no version yet, or it was lost: any fresh one will do
+            cache.set(key, secrets.randbits(48), timeout=None)
 
 
 @dataclass(frozen=True)

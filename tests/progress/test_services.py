@@ -58,6 +58,36 @@ def test_recording_the_same_submission_twice_counts_once(alice) -> None:
     assert ExerciseProgress.objects.get(user=alice, exercise=exercise).attempts == 1
 
 
+def test_an_older_submission_graded_after_a_newer_one_still_counts(alice) -> None:
+    # Submission 10 (correct) is graded after 11 (mostly wrong): a busy or restarted worker
+    # finishes them out of order. The pass must not be lost.
+    exercise = Exercise.objects.get(slug="softmax")
+    start = timezone.now()
+    record(alice, exercise, 0.2, submission_id=11, failed=["stable"], at=start)
+    progress = record(alice, exercise, 1.0, submission_id=10, at=start + timedelta(seconds=3))
+    assert progress.attempts == 2
+    assert progress.best_score == 1.0
+    assert progress.passed
+    assert progress.attempts_to_pass == 2
+    assert progress.last_submission_id == 11
+    assert ModuleProgress.objects.get(user=alice, module=exercise.module).points_earned > 0
+
+
+def test_a_redelivered_submission_finishing_out_of_order_counts_once(alice) -> None:
+    exercise = Exercise.objects.get(slug="softmax")
+    record(alice, exercise, 0.2, submission_id=11, failed=["stable"])
+    record(alice, exercise, 1.0, submission_id=10)
+    record(alice, exercise, 1.0, submission_id=10)  # the same task delivered again
+    record(alice, exercise, 0.2, submission_id=11, failed=["stable"])
+    progress = ExerciseProgress.objects.get(user=alice, exercise=exercise)
+    assert progress.attempts == 2
+    assert progress.best_score == 1.0
+    from apps.progress.models import ActivityDay, CheckFailureCount
+
+    assert ActivityDay.objects.get(user=alice).submissions == 2
+    assert CheckFailureCount.objects.get(user=alice, check_name="stable").failures == 1
+
+
 def test_module_mastery_is_the_share_of_points_earned(alice) -> None:
     exercise = Exercise.objects.get(slug="softmax")
     module = exercise.module

@@ -220,7 +220,8 @@ def logged_in_session(url: str, username: str, password: str):  # type: ignore[n
     session = requests.Session()
     page = session.get(f"{url}/accounts/login/", timeout=30)
     match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-    assert page.status_code == 200 and match, f"login page: {page.status_code}"
+    assert page.status_code == 200, f"login page: {page.status_code}"
+    assert match, "login page without a CSRF token"
     response = session.post(
         f"{url}/accounts/login/",
         data={"username": username, "password": password, "csrfmiddlewaretoken": match.group(1)},
@@ -228,7 +229,8 @@ def logged_in_session(url: str, username: str, password: str):  # type: ignore[n
         allow_redirects=False,
         timeout=30,
     )
-    assert response.status_code == 302 and "sessionid" in session.cookies, response.status_code
+    assert response.status_code == 302, response.status_code
+    assert "sessionid" in session.cookies
     return session
 
 

@@ -65,7 +65,7 @@ def test_reads_miss_and_writes_are_skipped_while_redis_is_down(
     assert fallback_cache.get("greeting", "missing") == "missing"
     fallback_cache.set("greeting", "bye")  # no error, nowhere to put it
     assert fallback_cache.add("counter", 1) is False
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not found"):
         fallback_cache.incr("counter")
     assert fallback_cache.get_many(["greeting"]) == {}
     assert fallback_cache.outage.is_down

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
@@ -20,7 +22,7 @@ from apps.sandbox import services
     retry_backoff_max=30,
     max_retries=8,
 )
-def submission_run_task(self: Task, submission_id: int) -> str | None:
+def submission_run_task(self: Task[[int], str | None], submission_id: int) -> str | None:
     """Grade one submission by id; safe to run twice (a redelivery after a worker died).
 
     Only a delivery whose earlier one ended without a verdict may take over a submission

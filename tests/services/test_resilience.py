@@ -282,77 +282,123 @@ def test_submissions_waiting_when_redis_restarts_are_graded_once_a_worker_is_bac
     assert_counted_once(user, ids)
 
 
+def _stack_on_a_new_database(cluster: PostgresCluster, logs: Path) -> tuple[Stack, str]:
+    """A stack on a migrated, synced database of the cluster's own, and a learner's token."""
+    import subprocess
+    import sys
+
+    import psycopg
+
+    with psycopg.connect(cluster.url(), autocommit=True) as admin:
+        admin.execute("CREATE DATABASE dlmath")
+    stack = Stack(cluster.url("dlmath"), logs)
+    for command in (["migrate", "--noinput"], ["sync_curriculum"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=stack.env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    setup = (
+        "from django.contrib.auth.models import User; "
+        "from rest_framework.authtoken.models import Token; "
+        f"u = User.objects.create_user('alice', password='{PASSWORD}'); "
+        "print(Token.objects.create(user=u).key)"
+    )
+    token = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", setup],
+        cwd=ROOT,
+        env=stack.env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()[-1]
+    return stack, token
+
+
+class Traffic:
+    """Three clients in a loop until stopped: a page, a read API, a submission.
+
+    ``seen`` holds (kind, status, content type, body) per response, status 0 for a request
+    that got no response at all; ``accepted`` the ids of submissions answered 202.
+    """
+
+    KINDS = ("page", "read", "submit")
+
+    def __init__(self, url: str, pages: requests.Session, api: requests.Session) -> None:
+        self.url = url
+        self.pages = pages
+        self.api = api
+        self.seen: list[tuple[str, int, str, str]] = []
+        self.accepted: list[int] = []
+        self._stop = threading.Event()
+        self._threads = [threading.Thread(target=self._loop, args=(k,)) for k in self.KINDS]
+
+    def _request(self, kind: str) -> requests.Response:
+        if kind == "page":
+            return self.pages.get(f"{self.url}/learn/", timeout=30)
+        if kind == "read":
+            return self.api.get(f"{self.url}/api/v1/progress/me/", timeout=30)
+        response = submit(self.api, self.url)
+        if response.status_code == 202:
+            self.accepted.append(response.json()["id"])
+        return response
+
+    def _loop(self, kind: str) -> None:
+        while not self._stop.is_set():
+            try:
+                r = self._request(kind)
+            except requests.RequestException as exc:
+                self.seen.append((kind, 0, "", type(exc).__name__))
+                continue
+            self.seen.append((kind, r.status_code, r.headers.get("Content-Type", ""), r.text))
+            time.sleep(0.05)
+
+    def __enter__(self) -> Traffic:
+        for thread in self._threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout=60)
+
+
+def assert_outage_answered_cleanly(seen: list[tuple[str, int, str, str]]) -> None:
+    """200/202 or 503 only; a 503 is JSON under /api/ and the plain page elsewhere."""
+    codes = Counter((kind, code) for kind, code, _, _ in seen)
+    print(f"\nresponses around the PostgreSQL restart: {dict(codes)}")
+    assert {code for _, code, _, _ in seen} <= {200, 202, 503}, "no 500, no dropped connection"
+    for kind, code, content_type, text in seen:
+        assert "Traceback" not in text
+        if code == 503 and kind != "page":
+            assert content_type == "application/json", text[:200]
+        if code == 503 and kind == "page":
+            assert "Briefly unavailable" in text
+
+
 def test_a_postgresql_restart_under_load_fails_requests_cleanly_and_recovers(
     tmp_path: Path,
 ) -> None:
     if PostgresCluster.bindir is None:
         pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
-    import subprocess
-    import sys
-
     import psycopg
 
     cluster = PostgresCluster().init()
     cluster.start()
     stack: Stack | None = None
     try:
-        with psycopg.connect(cluster.url(), autocommit=True) as admin:
-            admin.execute("CREATE DATABASE dlmath")
-        stack = Stack(cluster.url("dlmath"), tmp_path)
-        for command in (["migrate", "--noinput"], ["sync_curriculum"]):
-            subprocess.run(
-                [sys.executable, "manage.py", *command],
-                cwd=ROOT,
-                env=stack.env,
-                check=True,
-                stdout=subprocess.DEVNULL,
-            )
-        setup = (
-            "from django.contrib.auth.models import User; "
-            "from rest_framework.authtoken.models import Token; "
-            f"u = User.objects.create_user('alice', password='{PASSWORD}'); "
-            "print(Token.objects.create(user=u).key)"
-        )
-        token = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", setup],
-            cwd=ROOT,
-            env=stack.env,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.split()[-1]
+        stack, token = _stack_on_a_new_database(cluster, tmp_path)
         url = stack.web()
         web_pid = stack.processes[0].pid
         stack.worker()
         stack.wait_for_a_worker()
         pages = logged_in_session(url, "alice", PASSWORD)
-        api = token_session(token)
 
-        seen: list[tuple[str, int, str, str]] = []
-        accepted: list[int] = []
-        stop = threading.Event()
-
-        def client(kind: str) -> None:
-            while not stop.is_set():
-                try:
-                    if kind == "page":
-                        r = pages.get(f"{url}/learn/", timeout=30)
-                    elif kind == "read":
-                        r = api.get(f"{url}/api/v1/progress/me/", timeout=30)
-                    else:
-                        r = submit(api, url)
-                        if r.status_code == 202:
-                            accepted.append(r.json()["id"])
-                except requests.RequestException as exc:
-                    seen.append((kind, 0, "", type(exc).__name__))
-                    continue
-                seen.append((kind, r.status_code, r.headers.get("Content-Type", ""), r.text))
-                time.sleep(0.05)
-
-        clients = [threading.Thread(target=client, args=(k,)) for k in ("page", "read", "submit")]
-        for thread in clients:
-            thread.start()
-        try:
+        with Traffic(url, pages, token_session(token)) as traffic:
+            seen = traffic.seen
             time.sleep(2)
             cluster.stop()  # immediate shutdown: every connection is cut mid-flight
             wait_until(lambda: any(s[1] == 503 for s in seen), 60, "requests answered 503")
@@ -364,21 +410,10 @@ def test_a_postgresql_restart_under_load_fails_requests_cleanly_and_recovers(
                 120,
                 "every kind of request succeeding again",
             )
-        finally:
-            stop.set()
-            for thread in clients:
-                thread.join(timeout=60)
-
-        codes = Counter((kind, code) for kind, code, _, _ in seen)
-        print(f"\nresponses around the PostgreSQL restart: {dict(codes)}")
-        assert {code for _, code, _, _ in seen} <= {200, 202, 503}, "no 500, no dropped connection"
-        for kind, code, content_type, text in seen:
-            assert "Traceback" not in text
-            if code == 503 and kind != "page":
-                assert content_type == "application/json", text[:200]
-            if code == 503 and kind == "page":
-                assert "Briefly unavailable" in text
-        assert stack.processes[0].pid == web_pid and stack.processes[0].poll() is None
+        assert_outage_answered_cleanly(traffic.seen)
+        assert stack.processes[0].pid == web_pid
+        assert stack.processes[0].poll() is None, "the web process survived the outage"
+        accepted = traffic.accepted
 
         def graded() -> bool:
             with psycopg.connect(cluster.url("dlmath")) as db:

@@ -250,7 +250,7 @@ class Attempt:
 def _attempt_counted(progress: ExerciseProgress, attempt: Attempt) -> None:
     """Count an attempt on a progress row, in memory (attempts, first pass, best score)."""
     progress.attempts += 1
-    progress.last_submission_id = attempt.submission_id
+    progress.last_submission_id = max(progress.last_submission_id or 0, attempt.submission_id)
     progress.first_attempt_at = progress.first_attempt_at or attempt.at
     if attempt.passed and progress.first_passed_at is None:
         progress.first_passed_at = attempt.at
@@ -266,9 +266,12 @@ def exercise_progress_bulk_create(
 
     For generated data (benchmarks): the rows exercise_progress_record_attempt would have
     written for ``attempts`` (oldest first per learner), in a few bulk inserts instead of a
-    transaction per attempt. ``points`` maps exercise id -> (module id, points).
+    transaction per attempt, counted-submission markers included (learning events are not
+    written: generated attempts are nothing to report). ``points`` maps exercise id ->
+    (module id, points).
     """
     cells: dict[tuple[int, int], ExerciseProgress] = {}
+    counted: list[CountedSubmission] = []
     days: Counter[tuple[int, date]] = Counter()
     failures: Counter[tuple[int, int, str]] = Counter()
     for attempt in attempts:
@@ -276,10 +279,14 @@ def exercise_progress_bulk_create(
         if key not in cells:
             cells[key] = ExerciseProgress(user_id=attempt.user_id, exercise_id=attempt.exercise_id)
         _attempt_counted(cells[key], attempt)
+        counted.append(
+            CountedSubmission(submission_id=attempt.submission_id, user_id=attempt.user_id)
+        )
         for name in set(attempt.failed_checks):
             failures[(*key, name[:200])] += 1
         days[(attempt.user_id, attempt.at.date())] += 1
     ExerciseProgress.objects.bulk_create(cells.values(), batch_size=batch_size)
+    CountedSubmission.objects.bulk_create(counted, batch_size=batch_size)
     CheckFailureCount.objects.bulk_create(
         [
             CheckFailureCount(user_id=u, exercise_id=e, check_name=name, failures=n)

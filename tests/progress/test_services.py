@@ -176,11 +176,12 @@ def test_progress_survives_a_renamed_exercise(alice, tmp_path, settings) -> None
 
 
 def test_the_bulk_writer_leaves_the_rows_the_attempt_service_leaves(alice, bob) -> None:
-    from apps.progress.models import ActivityDay, CheckFailureCount
+    from apps.progress.models import ActivityDay, CheckFailureCount, CountedSubmission
 
     exercise = Exercise.objects.get(slug="softmax")
     start = timezone.now()
     runs = [(0.4, ["stable"]), (0.2, ["stable", "shape"]), (1.0, []), (0.5, ["shape"])]
+    bobs = 100  # submission ids are unique across learners: bob's are 101, 102 ...
     for n, (score, failed) in enumerate(runs, start=1):
         record(alice, exercise, score, submission_id=n, failed=failed, at=start + timedelta(n))
     services.exercise_progress_bulk_create(
@@ -188,7 +189,7 @@ def test_the_bulk_writer_leaves_the_rows_the_attempt_service_leaves(alice, bob) 
             services.Attempt(
                 user_id=bob.pk,
                 exercise_id=exercise.pk,
-                submission_id=n,
+                submission_id=bobs + n,
                 score=score,
                 passed=score == 1.0,
                 failed_checks=failed,
@@ -200,7 +201,7 @@ def test_the_bulk_writer_leaves_the_rows_the_attempt_service_leaves(alice, bob) 
         batch_size=100,
     )
 
-    def rows(user):
+    def rows(user, first_id=0):
         progress = ExerciseProgress.objects.filter(user=user).values(
             "attempts",
             "best_score",
@@ -210,6 +211,8 @@ def test_the_bulk_writer_leaves_the_rows_the_attempt_service_leaves(alice, bob) 
             "seconds_to_pass",
             "last_submission_id",
         )
+        for row in progress:
+            row["last_submission_id"] -= first_id
         return (
             list(progress),
             sorted(
@@ -219,7 +222,13 @@ def test_the_bulk_writer_leaves_the_rows_the_attempt_service_leaves(alice, bob) 
                 ModuleProgress.objects.filter(user=user).values_list("module_id", "points_earned")
             ),
             sorted(ActivityDay.objects.filter(user=user).values_list("day", "submissions")),
+            sorted(
+                n - first_id
+                for n in CountedSubmission.objects.filter(user=user).values_list(
+                    "submission_id", flat=True
+                )
+            ),
         )
 
-    assert rows(bob) == rows(alice)
-    assert rows(bob)[0][0]["attempts_to_pass"] == 3
+    assert rows(bob, bobs) == rows(alice)
+    assert rows(bob, bobs)[0][0]["attempts_to_pass"] == 3

@@ -88,6 +88,24 @@ def test_a_redelivered_submission_finishing_out_of_order_counts_once(alice) -> N
     assert CheckFailureCount.objects.get(user=alice, check_name="stable").failures == 1
 
 
+def test_each_counted_submission_reports_its_learning_events_once(alice) -> None:
+    # The outbox rows are written in the counting transaction: a redelivered submission,
+    # or one finishing after a newer one, must neither repeat nor lose its statements.
+    from apps.progress.models import LearningEvent
+
+    exercise = Exercise.objects.get(slug="softmax")
+    record(alice, exercise, 0.2, submission_id=11, failed=["stable"])
+    record(alice, exercise, 1.0, submission_id=10)
+    record(alice, exercise, 1.0, submission_id=10)
+    record(alice, exercise, 0.2, submission_id=11, failed=["stable"])
+    events = list(LearningEvent.objects.filter(user=alice).values_list("kind", "submission_id"))
+    assert sorted(events) == [
+        ("attempt_graded", 10),
+        ("attempt_graded", 11),
+        ("exercise_passed", 10),
+    ]
+
+
 def test_module_mastery_is_the_share_of_points_earned(alice) -> None:
     exercise = Exercise.objects.get(slug="softmax")
     module = exercise.module

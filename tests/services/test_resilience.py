@@ -147,8 +147,15 @@ def submit(api: requests.Session, url: str, code: str = SOLUTION) -> requests.Re
 
 
 def assert_counted_once(user: Any, ids: list[int]) -> None:
-    """Each graded submission is one attempt, one activity, one marker: none twice."""
-    from apps.progress.models import ActivityDay, CountedSubmission, ExerciseProgress
+    """Each graded submission is one attempt, one activity, one marker, one graded-attempt
+    learning event: none twice."""
+    from apps.progress.models import (
+        ActivityDay,
+        CountedSubmission,
+        ExerciseProgress,
+        LearningEvent,
+        LearningEventKind,
+    )
 
     progress = ExerciseProgress.objects.get(user=user, exercise__slug="softmax")
     assert progress.attempts == len(ids)
@@ -156,6 +163,10 @@ def assert_counted_once(user: Any, ids: list[int]) -> None:
         ids
     )
     assert CountedSubmission.objects.filter(submission_id__in=ids).count() == len(ids)
+    graded = LearningEvent.objects.filter(
+        kind=LearningEventKind.ATTEMPT_GRADED, submission_id__in=ids
+    ).values_list("submission_id", flat=True)
+    assert sorted(graded) == sorted(ids)
 
 
 def test_a_worker_killed_with_submissions_reserved_and_running_loses_none(

@@ -211,3 +211,17 @@ def test_an_api_request_during_a_database_outage_gets_a_json_503() -> None:
     assert page.status_code == 503
     assert "Traceback" not in page.content.decode()
     assert "Briefly unavailable" in page.content.decode()
+
+
+def test_every_api_operation_documents_the_503_an_outage_answers(client) -> None:
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    operations = [
+        (method, path, operation)
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    ]
+    assert operations
+    for method, path, operation in operations:
+        unavailable = operation["responses"].get("503")
+        assert unavailable, f"{method.upper()} {path} does not document 503"
+        assert "content" in unavailable, f"{method.upper()} {path}: 503 without its error body"

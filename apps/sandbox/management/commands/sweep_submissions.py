@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from apps.sandbox.requeue import submissions_requeue_stale
 
@@ -19,8 +20,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from django.utils import timezone
-
         lost_before = timezone.now() if options["all_queued"] else None
         total = 0
         # A sent row's enqueued_at moves to now, so each batch takes the next rows.

@@ -62,16 +62,13 @@ def exercise_progress_record_attempt(
     Each submission counts exactly once, in whatever order submissions finish: an older one
     graded after a newer one still adds its attempt, its score and a first pass. Calling
     this again for a submission already counted (a redelivered or regraded task) changes
-    nothing: the ``CountedSubmission`` marker is written in this same transaction. Records
-    an ``attempt_graded`` learning event (and ``exercise_passed`` on the first pass) in that
-    transaction too, so each counted submission is reported exactly once.
+    nothing: the ``CountedSubmission`` marker is written in this same transaction, and so
+    are its ``attempt_graded`` learning event and, on the first pass, ``exercise_passed``.
     """
     progress, _ = ExerciseProgress.objects.get_or_create(user=user, exercise=exercise)
     progress = ExerciseProgress.objects.select_for_update().get(pk=progress.pk)
-    # Under the row lock, so two deliveries of one submission can't both pass this check.
-    if CountedSubmission.objects.filter(submission_id=submission_id).exists():
+    if not _submission_mark_counted(submission_id=submission_id, user=user):
         return progress
-    CountedSubmission.objects.create(submission_id=submission_id, user=user)
     progress.attempts += 1
     progress.last_submission_id = max(progress.last_submission_id or 0, submission_id)
     progress.first_attempt_at = progress.first_attempt_at or at
@@ -82,16 +79,9 @@ def exercise_progress_record_attempt(
         exercise=exercise,
         submission_id=submission_id,
         at=at,
-        data={
-            "score": score,
-            "passed": passed,
-            "status": status or ("passed" if passed else "failed"),
-            "duration_ms": duration_ms,
-            "checks": [
-                {"name": c["name"], "passed": bool(c["passed"]), "points": c.get("points", 0)}
-                for c in (checks or [])
-            ],
-        },
+        data=_attempt_graded_data(
+            score=score, passed=passed, status=status, duration_ms=duration_ms, checks=checks
+        ),
     )
     if passed and progress.first_passed_at is None:
         progress.first_passed_at = at
@@ -106,14 +96,46 @@ def exercise_progress_record_attempt(
             data={"score": score, "attempts": progress.attempts},
         )
     improved = score > progress.best_score
-    if improved:
-        progress.best_score = score
+    progress.best_score = max(progress.best_score, score)
     progress.save()
     if improved:
         _module_points_refresh(user=user, module_id=exercise.module_id)
     _activity_count(user=user, day=at.date())
     transaction.on_commit(lambda: cohort_versions_bump(user_id=user.pk))
     return progress
+
+
+def _submission_mark_counted(*, submission_id: int, user: User) -> bool:
+    """Mark a submission counted; False if it already was (nothing more to count).
+
+    The caller holds the progress row's lock, so two deliveries of one submission can't
+    both get True.
+    """
+    if CountedSubmission.objects.filter(submission_id=submission_id).exists():
+        return False
+    CountedSubmission.objects.create(submission_id=submission_id, user=user)
+    return True
+
+
+def _attempt_graded_data(
+    *,
+    score: float,
+    passed: bool,
+    status: str | None,
+    duration_ms: float | None,
+    checks: list[dict[str, Any]] | None,
+) -> dict[str, Any]:
+    """What an ``attempt_graded`` event tells its consumers: the verdict and each check."""
+    return {
+        "score": score,
+        "passed": passed,
+        "status": status or ("passed" if passed else "failed"),
+        "duration_ms": duration_ms,
+        "checks": [
+            {"name": c["name"], "passed": bool(c["passed"]), "points": c.get("points", 0)}
+            for c in (checks or [])
+        ],
+    }
 
 
 def _check_failures_count(*, user: User, exercise: Exercise, names: list[str]) -> None:

@@ -237,6 +237,11 @@ SECURE_PROXY_SSL_HEADER = (
 CURRICULUM_DIR = Path(
     os.environ.get("DLMATH_CURRICULUM_DIR") or BASE_DIR / "apps" / "curriculum" / "content"
 )
+# Lesson figures (explorables: up to 121 frames each) are built once per lesson content hash
+# and kept here between processes and syncs; unwritable, the cache is simply skipped.
+LESSON_FIGURE_CACHE_DIR = Path(
+    os.environ.get("DLMATH_FIGURE_CACHE_DIR") or BASE_DIR / ".cache" / "lesson-figures"
+)
 # Where learner code runs (a GradingBackend that isolates it) and, for the sandbox, how many
 # runs one process can do at once (one zygote and uid per slot).
 SANDBOX_BACKEND = "apps.sandbox.backends.ZygotePoolBackend"

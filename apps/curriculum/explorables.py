@@ -308,6 +308,9 @@ def explorable_to_dict(explorable: Explorable) -> dict[str, Any]:
             ],
             "animate": explorable.animate,
             "frame_ms": explorable.frame_ms,
+            # What the layout keeps below the plot for its sliders: a page that draws its
+            # own controls instead takes it back.
+            "controls_px": SLIDER_PX * len(params),
         },
     }
     # Measured as the page embeds it (json_script keeps json.dumps's spaces).

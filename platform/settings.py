@@ -142,6 +142,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
     "max_retries": 1,
 }
+# Tasks outside an app's tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ["apps.sandbox.run_tasks"]
 CELERY_TASK_SOFT_TIME_LIMIT = 45
 CELERY_TASK_TIME_LIMIT = 60
 
@@ -199,6 +201,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "dlmath.schema.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "submissions": os.environ.get("DLMATH_SUBMISSION_RATE", "30/min"),
+        # Runs without grading (try-it cells, run on my own input) cost a sandbox run too.
+        "runs": os.environ.get(
+            "DLMATH_RUN_RATE", os.environ.get("DLMATH_SUBMISSION_RATE", "30/min")
+        ),
         "login": os.environ.get("DLMATH_LOGIN_RATE", "10/min"),
     },
 }
@@ -213,6 +219,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "apps.sandbox.models.SubmissionStatus",
+        "RunStatusEnum": "apps.sandbox.models.RunStatus",
         "StatementDeliveryStatusEnum": "apps.xapi.models.DeliveryStatus",
         "GradePassbackStatusEnum": "apps.lti.models.PassbackStatus",
     },

@@ -206,6 +206,8 @@ REST_FRAMEWORK = {
             "DLMATH_RUN_RATE", os.environ.get("DLMATH_SUBMISSION_RATE", "30/min")
         ),
         "login": os.environ.get("DLMATH_LOGIN_RATE", "10/min"),
+        # Answers to concept checks: plenty for thinking, slow for guessing a choice.
+        "answers": os.environ.get("DLMATH_ANSWER_RATE", "60/min"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import threading
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
+from apps.curriculum.companions import question_builders
 from apps.curriculum.loader import ExerciseSpec, load_exercise
-from apps.curriculum.models import Exercise, Lesson, Module
+from apps.curriculum.models import Exercise, Lesson, Module, Question
+from apps.curriculum.questions import Choice, QuestionBuilder
+from apps.curriculum.questions import Question as AnyQuestion
+from apps.curriculum.rendering import render_inline, render_markdown
 
 logger = logging.getLogger(__name__)
 
@@ -200,3 +207,81 @@ def exercise_spec(*, exercise: Exercise) -> ExerciseSpec:
             _specs.clear()
         _specs[key] = spec
     return spec
+
+
+# ----- concept checks ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionVariant:
+    """One learner's variant of a concept check: the question built from their seed.
+
+    ``built`` holds the answer: never send it to the learner (serialise the prompt, the
+    options and the kind only).
+    """
+
+    question: Question
+    variant: int
+    built: AnyQuestion
+    prompt_html: str
+    options_html: tuple[str, ...] = ()
+
+
+def question_seed(*, question: Question, user_id: int | None, variant: int) -> int:
+    """The seed of a learner's variant: fixed by the lesson, the question, the learner and
+    the variant number, so a page and the grader draw the same numbers without storing them."""
+    key = f"{question.lesson.uuid}:{question.name}:{user_id or 'anonymous'}:{variant}"
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+
+
+def _question_builders(lesson: Lesson) -> Mapping[str, QuestionBuilder]:
+    path = (
+        Path(settings.CURRICULUM_DIR)
+        / lesson.module.slug
+        / "lessons"
+        / f"{lesson.slug}.questions.py"
+    )
+    return question_builders(path=path if path.exists() else None, content_hash=lesson.content_hash)
+
+
+def question_variant(*, question: Question, user_id: int | None, variant: int) -> QuestionVariant:
+    """Build ``question`` for this learner and variant (trusted content; cached module)."""
+    builders = _question_builders(question.lesson)
+    if question.name not in builders:
+        raise LookupError(f"question {question.name!r} is not defined for {question.lesson.slug}")
+    seed = question_seed(question=question, user_id=user_id, variant=variant)
+    built = builders[question.name](np.random.default_rng(seed))
+    options = (
+        tuple(render_inline(option) for option in built.options)
+        if isinstance(built, Choice)
+        else ()
+    )
+    return QuestionVariant(
+        question=question,
+        variant=variant,
+        built=built,
+        prompt_html=render_markdown(built.prompt),
+        options_html=options,
+    )
+
+
+def lesson_questions(*, lesson: Lesson) -> list[Question]:
+    """The live concept checks of a lesson, in page order."""
+    return list(
+        lesson.questions.filter(retired=False).select_related("lesson__module").order_by("order")
+    )
+
+
+def question_get(*, module_slug: str, lesson_slug: str, name: str) -> Question | None:
+    return (
+        Question.objects.select_related("lesson__module")
+        .filter(
+            name=name,
+            retired=False,
+            lesson__slug=lesson_slug,
+            lesson__retired=False,
+            lesson__module__slug=module_slug,
+            lesson__module__retired=False,
+        )
+        .first()
+    )

@@ -3,6 +3,14 @@
 import { api } from "./api.js";
 import { mountExplorable } from "./explorable.js";
 import { drawFigure, plotly, readJson } from "./plots.js";
+import { mountQuestions } from "./questions.js";
+
+const config = readJson("lesson-config") || {};
+mountQuestions();
+// The editor is big: loaded only where the lesson has try-it cells.
+if (document.querySelector(".try-cell")) {
+  import("./tryit.js").then(({ mountTryCells }) => mountTryCells(config));
+}
 
 const figures = readJson("lesson-figures") || {};
 for (const el of document.querySelectorAll("figure.lesson-figure[data-figure]")) {

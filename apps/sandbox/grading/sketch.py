@@ -78,7 +78,10 @@ def _layout(title: str, x: str, y: str, **extra: Any) -> dict[str, Any]:
         "title": {"text": title},
         "xaxis": {"title": {"text": x}},
         "yaxis": {"title": {"text": y}},
-        "height": 360,
+        "height": 380,
+        # Below the x axis's title, not on it.
+        "legend": {"orientation": "h", "y": -0.3, "yanchor": "top"},
+        "margin": {"b": 90},
         **extra,
     }
 
@@ -336,6 +339,11 @@ def _array_figure(array: np.ndarray[Any, Any], label: str) -> Figure | None:
     note = "" if squeezed.ndim == 2 else ", its first 2-D slice"
     layout = _layout(f"{label}: shape {tuple(array.shape)}{note}", "column", "row")
     layout["yaxis"]["autorange"] = "reversed"
+    # A small matrix reads by its indices: one tick per row and column.
+    if plane.shape[0] <= 20:
+        layout["yaxis"]["dtick"] = 1
+    if plane.shape[1] <= 20:
+        layout["xaxis"]["dtick"] = 1
     return {"data": [_heatmap_trace(plane)], "layout": layout}
 
 

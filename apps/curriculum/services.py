@@ -8,19 +8,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from django.db import transaction
 
 from apps.curriculum.companions import (
     lesson_figures,
     lesson_figures_build,
-    lesson_question_builders,
 )
 from apps.curriculum.loader import Curriculum, ExerciseSpec, LessonSpec, ModuleSpec
 from apps.curriculum.models import Exercise, Lesson, Module, Question
-from apps.curriculum.questions import QUESTION_POINTS, question_problems
+from apps.curriculum.questions import QUESTION_POINTS
 from apps.curriculum.rendering import question_names, render_markdown
 from apps.curriculum.selectors import curriculum_revision_bump
+from apps.curriculum.validation import lesson_questions_validate
 
 # Re-exported: the figure builder lived here before lessons had companions.
 __all__ = ["SyncReport", "curriculum_sync", "lesson_figures_build"]
@@ -108,25 +107,6 @@ def _lesson_values(spec: LessonSpec, module: Module) -> dict[str, Any]:
         "order": spec.order,
         "summary": spec.summary,
     }
-
-
-def lesson_questions_validate(spec: LessonSpec, seeds: range = range(1)) -> list[str]:
-    """Problems with the lesson's concept checks, each built from every seed in ``seeds``."""
-    problems = []
-    for name, build in lesson_question_builders(spec).items():
-        for seed in seeds:
-            try:
-                question = build(np.random.default_rng(seed))
-            except Exception as exc:
-                problems.append(
-                    f"question {name!r} (seed {seed}) raised {type(exc).__name__}: {exc}"
-                )
-                break
-            found = question_problems(question)
-            problems += [f"question {name!r} (seed {seed}): {problem}" for problem in found]
-            if found:
-                break
-    return problems
 
 
 def _lesson_derived(spec: LessonSpec) -> dict[str, Any]:

@@ -42,6 +42,8 @@ export const TEXT = {
   sessionEnded: "Your session has ended: log in again to run code.",
   failed: (message) => `The run failed (${message}). Try again.`,
   slow: "The run is taking longer than expected.",
+  nothing: "It ran, and printed and drew nothing.",
+  noValue: "Your input ends with a statement, so there is no value to show: end it with an expression, such as a call of your function.",
 };
 
 const PENDING = new Set(["queued", "running"]);
@@ -160,6 +162,9 @@ export function renderRun(container, run, { onErrorLine } = {}) {
   }
   for (const note of run.notes || []) container.append(h("p", { class: "muted small run-note", text: note }));
   const figures = Array.isArray(run.figures) ? run.figures : [];
+  if (run.status === "ok" && !run.value && !run.stdout && !run.stderr && !figures.length) {
+    container.append(h("p", { class: "muted run-note", text: run.kind === "input" ? TEXT.noValue : TEXT.nothing }));
+  }
   if (figures.length) {
     const grid = h("div", { class: "figures run-figures" });
     container.append(grid);

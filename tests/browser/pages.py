@@ -85,7 +85,9 @@ def _use_the_interactive_lesson(page: Any) -> None:
 
 def _run_on_my_input(page: Any) -> None:
     page.click("#try-input-run")
-    page.wait_for_selector("#try-input-result .run-value, #try-input-result .run-note", timeout=60_000)
+    page.wait_for_selector(
+        "#try-input-result .run-value, #try-input-result .run-note", timeout=60_000
+    )
 
 
 def _run_the_scratchpad(page: Any) -> None:

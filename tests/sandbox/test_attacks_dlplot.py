@@ -67,7 +67,7 @@ def test_plots_made_before_an_error_still_come_back(sandbox_pool: ZygotePool) ->
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        ("line(np.zeros(%d))" % (PLOT_MAX_VALUES + 1), "at most"),
+        (f"line(np.zeros({PLOT_MAX_VALUES + 1}))", "at most"),
         ("heatmap(np.zeros(3))", "must be 2-D"),
         ("line(['a', 'b'])", "must be numbers"),
         ("histogram([1.0], bins=10**9)", "bins must be"),

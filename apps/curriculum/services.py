@@ -149,6 +149,7 @@ def _exercise_values(spec: ExerciseSpec, module: Module, lesson: Lesson | None) 
         ],
         "hints": list(spec.hints),
         "limits": dict(spec.limits),
+        "try_input": spec.try_input,
     }
 
 

@@ -30,3 +30,11 @@ def test_the_try_input_runs_on_the_reference_solution(slug: str) -> None:
     )
     assert result.status == "ok", result.error
     assert result.value is not None
+
+
+@pytest.mark.django_db
+def test_the_exercise_page_starts_the_input_with_it(client, alice) -> None:
+    client.force_login(alice)
+    page = client.get("/exercises/power-iteration/").content.decode()
+    assert 'data-initial="A = np.array([[2.0, 1.0], [1.0, 3.0]])' in page
+    assert 'data-runs-url="/api/v1/exercises/power-iteration/runs/"' in page

@@ -221,3 +221,32 @@ def test_lesson_figures_are_built_once_per_content_hash(monkeypatch, tmp_path, s
     assert companions.lesson_figures(lesson) == first
     assert calls == [lesson.slug]
     assert list(tmp_path.glob("*.json")) == [tmp_path / f"{lesson.content_hash}.json"]
+
+
+def test_a_parameter_may_take_named_values() -> None:
+    def build(mode: str) -> dict[str, Any]:
+        return {
+            "data": [{"type": "scatter", "y": [1, 2] if mode == "plain" else [1, 4]}],
+            "layout": {},
+        }
+
+    figure = explorable_to_dict(
+        Explorable(params=[Param("mode", "network", ["plain", "with residuals"])], build=build)
+    )
+    assert figure["explorable"]["params"][0]["values"] == ["plain", "with residuals"]
+    assert figure["frames"][1]["data"][0]["y"] == [1, 4]
+
+
+@pytest.mark.django_db
+def test_a_second_sync_rebuilds_no_unchanged_lesson(monkeypatch) -> None:
+    from apps.curriculum.services import curriculum_sync
+
+    def refuse(spec: Any) -> dict[str, Any]:
+        raise AssertionError(f"{spec.slug} was rebuilt")
+
+    monkeypatch.setattr(companions, "_figures", {})
+    monkeypatch.setattr(companions, "_read_disk", lambda content_hash: None)
+    monkeypatch.setattr(companions, "lesson_figures_build", refuse)
+    report = curriculum_sync(curriculum=load_curriculum())
+    assert report.changed == []
+    assert report.added == []

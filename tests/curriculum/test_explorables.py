@@ -245,7 +245,7 @@ def test_a_second_sync_rebuilds_no_unchanged_lesson(monkeypatch) -> None:
         raise AssertionError(f"{spec.slug} was rebuilt")
 
     monkeypatch.setattr(companions, "_figures", {})
-    monkeypatch.setattr(companions, "_read_disk", lambda content_hash: None)
+    monkeypatch.setattr(companions, "_read_disk", lambda _hash: None)
     monkeypatch.setattr(companions, "lesson_figures_build", refuse)
     report = curriculum_sync(curriculum=load_curriculum())
     assert report.changed == []

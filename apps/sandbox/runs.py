@@ -19,13 +19,16 @@ from django.utils import timezone
 from apps.curriculum.models import Exercise
 from apps.curriculum.selectors import exercise_spec
 from apps.sandbox.backends import grading_backend
+from apps.sandbox.grading.engine import CodeRejected, validate_code
 from apps.sandbox.grading.limits import DEFAULT_LIMITS, MAX_CODE_BYTES, runner_limits
 from apps.sandbox.grading.scratch import (
     MAX_INPUT_BYTES,
+    InputRejected,
     ScratchResult,
     error_dict,
     run_code,
     run_input,
+    validate_input,
 )
 from apps.sandbox.models import RUN_PENDING_STATUSES, Run, RunKind, RunStatus
 from apps.sandbox.runner import SandboxUnavailable
@@ -80,16 +83,28 @@ def run_create(
     run of ``code`` alone. Raises BrokerUnavailable (nothing left stored) if the queue is down.
     """
     kind = RunKind.INPUT if exercise is not None else RunKind.TRY
+    fields = {
+        "user": user,
+        "kind": kind,
+        "exercise": exercise,
+        "code": code.replace("\x00", "\ufffd")[: 2 * MAX_CODE_BYTES],
+        "input": (input or "").replace("\x00", "\ufffd")[: 2 * MAX_INPUT_BYTES],
+    }
+    try:
+        validate_code(code)
+        if exercise is not None:
+            validate_input(input or "")
+    except (CodeRejected, InputRejected) as rejection:
+        # Refused before running, as submissions are: stored with the reason, never queued.
+        _forget_old(user)
+        now = timezone.now()
+        error = error_dict("Rejected", str(rejection))
+        return Run.objects.create(
+            **fields, status=RunStatus.REJECTED, error=error, started_at=now, finished_at=now
+        )
     with transaction.atomic():
         _forget_old(user)
-        run = Run.objects.create(
-            user=user,
-            kind=kind,
-            exercise=exercise,
-            code=code.replace("\x00", "\ufffd")[: 2 * MAX_CODE_BYTES],
-            input=(input or "").replace("\x00", "\ufffd")[: 2 * MAX_INPUT_BYTES],
-            status=RunStatus.QUEUED,
-        )
+        run = Run.objects.create(**fields, status=RunStatus.QUEUED)
         run_id = run.pk
         transaction.on_commit(lambda: _enqueue(run_id))
     run.refresh_from_db()

@@ -221,3 +221,16 @@ def test_the_schema_documents_the_run_endpoints(api_client) -> None:
     )
     assert "202" in paths["/api/v1/exercises/{slug}/runs/"]["post"]["responses"]
     assert "404" in paths["/api/v1/runs/{run_id}/"]["get"]["responses"]
+
+
+def test_code_that_cannot_run_is_rejected_at_once_and_never_queued(post, alice) -> None:
+    response = post(alice, "/api/v1/runs/", {"code": "   "})
+    assert response.status_code == 202
+    assert response.json()["status"] == "rejected"
+    assert "empty" in response.json()["error"]["message"]
+    assert post(alice, "/api/v1/runs/", {"code": "print(1)\x00"}).status_code == 400
+    long_input = post(
+        alice, "/api/v1/exercises/softmax/runs/", {"code": SOFTMAX, "input": "1" * 5000}
+    )
+    assert long_input.json()["status"] == "rejected"
+    assert "longer than" in long_input.json()["error"]["message"]

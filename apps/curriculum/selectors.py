@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -109,12 +110,36 @@ def module_get(*, slug: str) -> Module | None:
     return modules_list().filter(slug=slug).first()
 
 
-def lesson_get(*, module_slug: str, lesson_slug: str) -> Lesson | None:
-    return (
-        Lesson.objects.select_related("module")
-        .filter(module__slug=module_slug, slug=lesson_slug, retired=False, module__retired=False)
-        .first()
-    )
+def lesson_get(*, module_slug: str, lesson_slug: str, with_figures: bool = True) -> Lesson | None:
+    """A live lesson. ``with_figures=False`` leaves its figures (up to ~2 MB of JSON with
+    explorables) unloaded: the page reads them through ``lesson_figures_json``, cached."""
+    lessons = Lesson.objects.select_related("module")
+    if not with_figures:
+        lessons = lessons.defer("figures")
+    return lessons.filter(
+        module__slug=module_slug, slug=lesson_slug, retired=False, module__retired=False
+    ).first()
+
+
+# (lesson id, content hash) -> the figures as JSON text: a lesson's figures change only with
+# its content hash, and decoding and encoding them costs the page milliseconds per request.
+_figures_json: dict[tuple[int, str], str] = {}
+_figures_lock = threading.Lock()
+MAX_CACHED_FIGURES = 32
+
+
+def lesson_figures_json(*, lesson: Lesson) -> str:
+    """The lesson's figures as JSON text (not escaped for HTML: the template does that)."""
+    key = (lesson.pk, lesson.content_hash)
+    text = _figures_json.get(key)
+    if text is None:
+        figures = Lesson.objects.filter(pk=lesson.pk).values_list("figures", flat=True).first()
+        text = json.dumps(figures or {}, separators=(",", ":"))
+        with _figures_lock:
+            if len(_figures_json) >= MAX_CACHED_FIGURES:
+                _figures_json.clear()
+            _figures_json[key] = text
+    return text
 
 
 def exercise_get(*, slug: str) -> Exercise | None:
@@ -266,15 +291,18 @@ def question_variant(*, question: Question, user_id: int | None, variant: int) -
 
 
 def lesson_questions(*, lesson: Lesson) -> list[Question]:
-    """The live concept checks of a lesson, in page order."""
-    return list(
-        lesson.questions.filter(retired=False).select_related("lesson__module").order_by("order")
-    )
+    """The live concept checks of a lesson, in page order (each pointing at ``lesson``)."""
+    questions = list(lesson.questions.filter(retired=False).order_by("order"))
+    for question in questions:
+        question.lesson = lesson  # the caller's row: not loaded again per question
+    return questions
 
 
 def question_get(*, module_slug: str, lesson_slug: str, name: str) -> Question | None:
     return (
         Question.objects.select_related("lesson__module")
+        # A question needs its lesson's identity, not its page (HTML and figures are large).
+        .defer("lesson__body_html", "lesson__figures")
         .filter(
             name=name,
             retired=False,

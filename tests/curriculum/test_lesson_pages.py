@@ -37,3 +37,19 @@ def test_a_lesson_page_carries_its_explorables_try_cells_and_questions(client, a
     assert '<div class="try-cell" data-cell="1">' in page
     assert page.count('class="concept-check"') == 2
     assert 'id="lesson-config"' in page
+
+
+def test_the_page_carries_the_lessons_figures_exactly_and_escaped(client) -> None:
+    import json
+    import re
+
+    from apps.curriculum.models import Lesson
+
+    for slug in ("gradient-descent-and-momentum", "probability-spaces"):
+        lesson = Lesson.objects.get(slug=slug)
+        page = client.get(f"/learn/{lesson.module.slug}/{slug}/").content.decode()
+        (data,) = re.findall(
+            r'<script id="lesson-figures" type="application/json">(.*?)</script>', page, re.S
+        )
+        assert "<" not in data
+        assert json.loads(data) == lesson.figures

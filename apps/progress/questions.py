@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.curriculum.models import Lesson, Question
 from apps.curriculum.questions import (
@@ -32,10 +33,10 @@ from apps.progress.services import _module_points_refresh, cohort_versions_bump
 
 # What to type, by kind: shown under the answer box (and in the API).
 ANSWER_FORMATS = {
-    "number": "a number; fractions and expressions such as 2/3 or sqrt(2)/2 are fine",
-    "vector": "numbers separated by commas, e.g. 1, -0.5, 2",
-    "matrix": "rows separated by semicolons, e.g. 1, 2; 3, 4",
-    "choice": "one of the options",
+    "number": _("a number; fractions and expressions such as 2/3 or sqrt(2)/2 are fine"),
+    "vector": _("numbers separated by commas, e.g. 1, -0.5, 2"),
+    "matrix": _("rows separated by semicolons, e.g. 1, 2; 3, 4"),
+    "choice": _("one of the options"),
 }
 
 
@@ -58,7 +59,7 @@ class QuestionState:
 
     @property
     def answer_format(self) -> str:
-        return ANSWER_FORMATS[self.kind]
+        return str(ANSWER_FORMATS[self.kind])
 
     @property
     def shape(self) -> list[int] | None:

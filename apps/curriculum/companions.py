@@ -25,11 +25,11 @@ from typing import Any
 
 from django.conf import settings
 
-from apps.curriculum.explorables import Explorable, explorable_to_dict
 from apps.curriculum.loader import LessonSpec
-from apps.curriculum.questions import QuestionBuilder, builders_of
 from apps.curriculum.rendering import figure_names, question_names
+from apps.sandbox.grading.explorables import Explorable, explorable_to_dict
 from apps.sandbox.grading.figures import figure_to_dict
+from apps.sandbox.grading.questions import QuestionBuilder, builders_of
 
 logger = logging.getLogger(__name__)
 

@@ -24,8 +24,8 @@ from typing import Any
 import yaml
 from django.conf import settings
 
-from apps.curriculum.explorables import FORMAT_VERSION as EXPLORABLE_FORMAT
 from apps.curriculum.rendering import RENDERING_VERSION
+from apps.sandbox.grading.explorables import FORMAT_VERSION as EXPLORABLE_FORMAT
 
 # The limits an exercise may set and their caps are the grading library's (defined once).
 from apps.sandbox.grading.limits import DEFAULT_LIMITS, HARD_LIMITS

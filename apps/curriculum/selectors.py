@@ -23,9 +23,9 @@ from django.db.models import Prefetch, QuerySet
 from apps.curriculum.companions import question_builders
 from apps.curriculum.loader import ExerciseSpec, load_exercise
 from apps.curriculum.models import Exercise, Lesson, Module, Question
-from apps.curriculum.questions import Choice, QuestionBuilder
-from apps.curriculum.questions import Question as AnyQuestion
 from apps.curriculum.rendering import render_inline, render_markdown
+from apps.sandbox.grading.questions import Choice, QuestionBuilder
+from apps.sandbox.grading.questions import Question as AnyQuestion
 
 logger = logging.getLogger(__name__)
 

@@ -16,10 +16,10 @@ from apps.curriculum.companions import (
 )
 from apps.curriculum.loader import Curriculum, ExerciseSpec, LessonSpec, ModuleSpec
 from apps.curriculum.models import Exercise, Lesson, Module, Question
-from apps.curriculum.questions import QUESTION_POINTS
 from apps.curriculum.rendering import question_names, render_markdown
 from apps.curriculum.selectors import curriculum_revision_bump
 from apps.curriculum.validation import lesson_questions_validate
+from apps.sandbox.grading.questions import QUESTION_POINTS
 
 # Re-exported: the figure builder lived here before lessons had companions.
 __all__ = ["SyncReport", "curriculum_sync", "lesson_figures_build"]

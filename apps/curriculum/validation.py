@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 
 from apps.curriculum.companions import lesson_figures, lesson_question_builders
-from apps.curriculum.explorables import MAX_EXPLORABLE_BYTES, MAX_FRAMES
 from apps.curriculum.loader import LessonSpec
-from apps.curriculum.questions import question_problems
 from apps.curriculum.rendering import question_names, render_markdown
+from apps.sandbox.grading.explorables import MAX_EXPLORABLE_BYTES, MAX_FRAMES
+from apps.sandbox.grading.questions import question_problems
 
 # The whole lesson page as sent (HTML with its figures' JSON inline), for any learner.
 MAX_LESSON_PAGE_BYTES = 2_000_000

@@ -18,7 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.curriculum.models import Lesson, Question
-from apps.curriculum.questions import (
+from apps.curriculum.selectors import QuestionVariant, lesson_questions, question_variant
+from apps.progress.models import QuestionAttempt, QuestionProgress
+from apps.progress.services import _module_points_refresh, cohort_versions_bump
+from apps.sandbox.grading.questions import (
     TRIES_PER_VARIANT,
     Choice,
     Feedback,
@@ -27,9 +30,6 @@ from apps.curriculum.questions import (
     grade,
     reveal_message,
 )
-from apps.curriculum.selectors import QuestionVariant, lesson_questions, question_variant
-from apps.progress.models import QuestionAttempt, QuestionProgress
-from apps.progress.services import _module_points_refresh, cohort_versions_bump
 
 # What to type, by kind: shown under the answer box (and in the API).
 ANSWER_FORMATS = {

@@ -11,10 +11,10 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from apps.curriculum.models import Question
-from apps.curriculum.questions import format_answer
 from apps.curriculum.selectors import question_variant
 from apps.progress.models import QuestionProgress, Role
 from apps.progress.services import profile_ensure
+from apps.sandbox.grading.questions import format_answer
 from tests.browser.harness import DESKTOP, open_context, wait_for_figures
 
 pytestmark = pytest.mark.browser

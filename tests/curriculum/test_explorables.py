@@ -14,7 +14,8 @@ import plotly.graph_objects as go
 import pytest
 
 from apps.curriculum import companions
-from apps.curriculum.explorables import (
+from apps.curriculum.loader import load_curriculum
+from apps.sandbox.grading.explorables import (
     MAX_EXPLORABLE_BYTES,
     MAX_FRAMES,
     Explorable,
@@ -23,7 +24,6 @@ from apps.curriculum.explorables import (
     explorable_to_dict,
     frame_name,
 )
-from apps.curriculum.loader import load_curriculum
 
 CURRICULUM = load_curriculum()
 LESSONS = [lesson for module in CURRICULUM.modules for lesson in module.lessons]

@@ -11,7 +11,9 @@ import pytest
 
 from apps.curriculum.loader import load_curriculum
 from apps.curriculum.models import Lesson, Module, Question
-from apps.curriculum.questions import (
+from apps.curriculum.rendering import question_names, render_markdown, rendering_problems
+from apps.curriculum.validation import lesson_questions_validate
+from apps.sandbox.grading.questions import (
     QUESTION_POINTS,
     AnswerError,
     Choice,
@@ -26,8 +28,6 @@ from apps.curriculum.questions import (
     question_problems,
     reveal_message,
 )
-from apps.curriculum.rendering import question_names, render_markdown, rendering_problems
-from apps.curriculum.validation import lesson_questions_validate
 
 CURRICULUM = load_curriculum()
 LESSONS = [lesson for module in CURRICULUM.modules for lesson in module.lessons]

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from apps.curriculum.models import Module, Question
-from apps.curriculum.questions import TRIES_PER_VARIANT, format_answer
 from apps.curriculum.selectors import question_variant
 from apps.progress.models import ModuleProgress, QuestionAttempt, QuestionProgress
 from apps.progress.questions import question_answer, questions_for_learner
 from apps.progress.selectors import course_map_for_user
+from apps.sandbox.grading.questions import TRIES_PER_VARIANT, format_answer
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from apps.curriculum.explorables import Explorable, Param
+from apps.sandbox.grading.explorables import Explorable, Param
 
 
 def figures() -> dict[str, go.Figure | Explorable]:

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from apps.curriculum.questions import Choice, Number, Wrong
+from apps.sandbox.grading.questions import Choice, Number, Wrong
 
 
 def largest_step(rng: np.random.Generator) -> Number:

@@ -1,7 +1,7 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from apps.curriculum.explorables import Explorable, Param
+from apps.sandbox.grading.explorables import Explorable, Param
 
 SHADES = {"τ = 0.5": "#1e3a8a", "τ = 1": "#2563eb", "τ = 2": "#93c5fd"}
 LOGITS = np.array([2.0, 1.0, 0.1, -0.5, 1.5])

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from apps.curriculum.questions import Number, Vector, Wrong
+from apps.sandbox.grading.questions import Number, Vector, Wrong
 
 
 def _logits(rng: np.random.Generator) -> np.ndarray:

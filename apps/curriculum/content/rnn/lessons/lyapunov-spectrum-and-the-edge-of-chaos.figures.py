@@ -1,7 +1,7 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from apps.curriculum.explorables import Explorable, Param
+from apps.sandbox.grading.explorables import Explorable, Param
 
 NODES, WEIGHTS = np.polynomial.hermite_e.hermegauss(80)
 WEIGHTS = WEIGHTS / WEIGHTS.sum()

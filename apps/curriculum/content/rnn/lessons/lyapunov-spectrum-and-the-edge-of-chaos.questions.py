@@ -3,7 +3,7 @@ Lyapunov exponent of a linear RNN, and the Jacobian of a tanh RNN at rest."""
 
 import numpy as np
 
-from apps.curriculum.questions import Matrix, Number, Vector, Wrong
+from apps.sandbox.grading.questions import Matrix, Number, Vector, Wrong
 
 
 def _matrix_with_eigenvalues(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from apps.sandbox.grading.figures import FIGURE_LAYOUT, figure_to_dict
+from apps.sandbox.grading.sketch import rounded
 
 MAX_PARAMS = 2
 MAX_FRAMES = 121  # e.g. an 11 x 11 grid, or 121 time steps
@@ -37,7 +38,6 @@ MAX_EXPLORABLE_BYTES = 1_000_000  # JSON of the whole figure, frames included
 # Bumped when the shape of what explorable_to_dict ships changes: lesson hashes include it,
 # so the next sync rebuilds every lesson's figures instead of keeping a stale cached shape.
 FORMAT_VERSION = "explorable-1"
-SIGNIFICANT_DIGITS = 5  # numbers in traces are rounded to this many: a screen shows fewer
 NAME_RE = re.compile(r"^[a-z_][a-z0-9_]*$")
 # Each slider below the plot takes this many pixels (label, track, tick labels).
 SLIDER_PX = 80
@@ -129,19 +129,6 @@ def _validate(explorable: Explorable) -> None:
         raise ExplorableError("animate=True needs exactly one parameter (the one to play)")
 
 
-def _rounded(value: Any) -> Any:
-    """``value`` with every float rounded to SIGNIFICANT_DIGITS and non-finite ones as null."""
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        return float(f"{value:.{SIGNIFICANT_DIGITS}g}")
-    if isinstance(value, list):
-        return [_rounded(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _rounded(item) for key, item in value.items()}
-    return value
-
-
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
@@ -165,7 +152,7 @@ def _built(explorable: Explorable, indices: tuple[int, ...]) -> dict[str, Any]:
     except Exception as exc:
         raise ExplorableError(f"build({values}) raised {type(exc).__name__}: {exc}") from exc
     data = figure_to_dict(figure)
-    return {"data": _rounded(data.get("data", [])), "layout": _rounded(data.get("layout", {}))}
+    return {"data": rounded(data.get("data", [])), "layout": rounded(data.get("layout", {}))}
 
 
 def _check_same_traces(base: dict[str, Any], other: dict[str, Any], name: str) -> None:
@@ -252,21 +239,11 @@ def _layout(explorable: Explorable, base: dict[str, Any], actives: Sequence[int]
     return layout
 
 
-def explorable_to_dict(explorable: Explorable) -> dict[str, Any]:
-    """The explorable as one Plotly figure with frames (see the module docstring).
-
-    Raises ExplorableError when a cap is broken or the grid points draw different traces.
-    """
-    _validate(explorable)
-    params = list(explorable.params)
-    grid = list(itertools.product(*(range(len(p.values)) for p in params)))
-    actives = tuple(p.initial_index() for p in params)
-    built = {indices: _built(explorable, indices) for indices in grid}
-    base = built[actives]
-    for indices, figure in built.items():
-        _check_same_traces(base, figure, frame_name(indices))
-    # Only what changes somewhere goes into the frames: a contour drawn under a path is
-    # shipped once, not once per frame.
+def _frames(
+    grid: list[tuple[int, ...]], built: dict[tuple[int, ...], dict[str, Any]], base: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """One frame per grid point with only what changes somewhere: a contour drawn under a
+    path is shipped once, not once per frame."""
     changing = [
         i
         for i in range(len(base["data"]))
@@ -292,26 +269,43 @@ def explorable_to_dict(explorable: Explorable) -> dict[str, Any]:
         if changing_layout:
             frame["layout"] = {key: figure["layout"].get(key) for key in changing_layout}
         frames.append(frame)
+    return frames
+
+
+def _meta(explorable: Explorable, actives: Sequence[int]) -> dict[str, Any]:
+    """What the page needs to draw its own controls (``figure["explorable"]``)."""
+    params = list(explorable.params)
+    return {
+        "params": [
+            {"name": p.name, "label": p.label, "values": p.value_labels(), "initial": actives[k]}
+            for k, p in enumerate(params)
+        ],
+        "animate": explorable.animate,
+        "frame_ms": explorable.frame_ms,
+        # What the layout keeps below the plot for its sliders: a page that draws its own
+        # controls instead takes it back.
+        "controls_px": SLIDER_PX * len(params),
+    }
+
+
+def explorable_to_dict(explorable: Explorable) -> dict[str, Any]:
+    """The explorable as one Plotly figure with frames (see the module docstring).
+
+    Raises ExplorableError when a cap is broken or the grid points draw different traces.
+    """
+    _validate(explorable)
+    params = list(explorable.params)
+    grid = list(itertools.product(*(range(len(p.values)) for p in params)))
+    actives = tuple(p.initial_index() for p in params)
+    built = {indices: _built(explorable, indices) for indices in grid}
+    base = built[actives]
+    for indices, figure in built.items():
+        _check_same_traces(base, figure, frame_name(indices))
     result = {
         "data": base["data"],
         "layout": _layout(explorable, base, actives),
-        "frames": frames,
-        "explorable": {
-            "params": [
-                {
-                    "name": p.name,
-                    "label": p.label,
-                    "values": p.value_labels(),
-                    "initial": actives[k],
-                }
-                for k, p in enumerate(params)
-            ],
-            "animate": explorable.animate,
-            "frame_ms": explorable.frame_ms,
-            # What the layout keeps below the plot for its sliders: a page that draws its
-            # own controls instead takes it back.
-            "controls_px": SLIDER_PX * len(params),
-        },
+        "frames": _frames(grid, built, base),
+        "explorable": _meta(explorable, actives),
     }
     # Measured as the page embeds it (json_script keeps json.dumps's spaces).
     size = len(json.dumps(result))

@@ -65,7 +65,8 @@ def test_wrong_answers_use_up_the_tries_then_the_answer_is_shown_with_new_number
         if attempt < TRIES_PER_VARIANT:
             assert outcome.revealed is None
             assert outcome.state.tries_left == TRIES_PER_VARIANT - attempt
-    assert outcome.revealed and "The answer was" in outcome.revealed
+    assert outcome.revealed
+    assert "The answer was" in outcome.revealed
     assert outcome.state.variant.variant == 1
     assert outcome.state.tries_left == TRIES_PER_VARIANT
     assert outcome.state.variant.prompt_html != first_prompt

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from frontend.views import accounts, course, dashboard, exercise, lti, progress
+from frontend.views import accounts, course, dashboard, exercise, lti, progress, scratchpad
 
 course_patterns = [
     path("", RedirectView.as_view(pattern_name="curriculum:course-map"), name="home"),
@@ -16,10 +16,16 @@ course_patterns = [
         course.lesson_read,
         name="lesson-read",
     ),
+    path(
+        "learn/<slug:module_slug>/<slug:lesson_slug>/questions/<slug:name>/",
+        course.lesson_question_answer,
+        name="lesson-question",
+    ),
 ]
 
 urlpatterns = [
     path("progress/", progress.progress_page, name="progress"),
+    path("scratchpad/", scratchpad.scratchpad, name="scratchpad"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/<int:cohort_id>/", dashboard.dashboard_cohort, name="dashboard-cohort"),
     path(

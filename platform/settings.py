@@ -172,6 +172,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_mutex_expire": 15,
     "max_retries": 1,
 }
+# Tasks outside an app's tasks.py (autodiscovery finds only those).
+CELERY_IMPORTS = ["apps.sandbox.run_tasks"]
 CELERY_TASK_SOFT_TIME_LIMIT = 45
 CELERY_TASK_TIME_LIMIT = 60
 
@@ -239,7 +241,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "dlmath.schema.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "submissions": os.environ.get("DLMATH_SUBMISSION_RATE", "30/min"),
+        # Runs without grading (try-it cells, run on my own input) cost a sandbox run too.
+        "runs": os.environ.get(
+            "DLMATH_RUN_RATE", os.environ.get("DLMATH_SUBMISSION_RATE", "30/min")
+        ),
         "login": os.environ.get("DLMATH_LOGIN_RATE", "10/min"),
+        # Answers to concept checks: plenty for thinking, slow for guessing a choice.
+        "answers": os.environ.get("DLMATH_ANSWER_RATE", "60/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -253,6 +261,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "StatusEnum": "apps.sandbox.models.SubmissionStatus",
+        "RunStatusEnum": "apps.sandbox.models.RunStatus",
         "StatementDeliveryStatusEnum": "apps.xapi.models.DeliveryStatus",
         "GradePassbackStatusEnum": "apps.lti.models.PassbackStatus",
     },
@@ -293,6 +302,11 @@ SECURE_PROXY_SSL_HEADER = (
 # --- Grading ------------------------------------------------------------------------------
 CURRICULUM_DIR = Path(
     os.environ.get("DLMATH_CURRICULUM_DIR") or BASE_DIR / "apps" / "curriculum" / "content"
+)
+# Lesson figures (explorables: up to 121 frames each) are built once per lesson content hash
+# and kept here between processes and syncs; unwritable, the cache is simply skipped.
+LESSON_FIGURE_CACHE_DIR = Path(
+    os.environ.get("DLMATH_FIGURE_CACHE_DIR") or BASE_DIR / ".cache" / "lesson-figures"
 )
 # Where learner code runs (a GradingBackend that isolates it) and, for the sandbox, how many
 # runs one process can do at once (one zygote and uid per slot).

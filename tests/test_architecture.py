@@ -10,7 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "apps/curriculum/content"
-# What checks.py and a lesson's figures.py may import: the grading library and the maths.
+# What checks.py and a lesson's figures.py and questions.py may import: the grading library
+# (which holds the explorable and concept-check helpers), the maths and a little stdlib.
 CONTENT_MAY_IMPORT = (
     "apps.sandbox.grading",
     "numpy",
@@ -46,7 +47,7 @@ def content_files() -> list[Path]:
     return sorted(
         path
         for path in CONTENT.rglob("*.py")
-        if path.name == "checks.py" or path.name.endswith(".figures.py")
+        if path.name == "checks.py" or path.name.endswith((".figures.py", ".questions.py"))
     )
 
 

@@ -6,7 +6,9 @@ through ``selectors.exercise_spec``, which loads that exercise's folder once per
 
     content/<module>/module.yaml
     content/<module>/lessons/<slug>.md            front matter (YAML between --- lines) + Markdown
-    content/<module>/lessons/<slug>.figures.py    optional: def figures() -> {name: plotly Figure}
+    content/<module>/lessons/<slug>.figures.py    optional: def figures() -> {name: plotly Figure
+                                                  or Explorable}
+    content/<module>/lessons/<slug>.questions.py  optional: def questions() -> {name: fn(rng)}
     content/<module>/exercises/<slug>/{exercise.yaml, prompt.md, starter.py, solution.py, checks.py}
 """
 
@@ -21,6 +23,9 @@ from typing import Any
 
 import yaml
 from django.conf import settings
+
+from apps.curriculum.rendering import RENDERING_VERSION
+from apps.sandbox.grading.explorables import FORMAT_VERSION as EXPLORABLE_FORMAT
 
 # The limits an exercise may set and their caps are the grading library's (defined once).
 from apps.sandbox.grading.limits import DEFAULT_LIMITS, HARD_LIMITS
@@ -61,6 +66,8 @@ class ExerciseSpec:
     starter: str
     directory: Path
     content_hash: str
+    # What "Run on my own input" starts with: a call of the learner's function.
+    try_input: str = ""
 
     @property
     def solution_path(self) -> Path:
@@ -88,6 +95,7 @@ class LessonSpec:
     figures_path: Path | None
     path: Path
     content_hash: str
+    questions_path: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -181,7 +189,11 @@ def load_lesson(path: Path, module_slug: str) -> LessonSpec:
         raise ContentError(path, "front matter must be a YAML mapping")
     slug = _slug(path.name.removesuffix(".md"), path)
     figures_path = path.with_name(f"{slug}.figures.py")
+    questions_path = path.with_name(f"{slug}.questions.py")
     body = match.group(2)
+    companions = [
+        p.read_text(encoding="utf-8") if p.exists() else "" for p in (figures_path, questions_path)
+    ]
     return LessonSpec(
         uuid=_uuid(meta, path),
         slug=slug,
@@ -191,8 +203,11 @@ def load_lesson(path: Path, module_slug: str) -> LessonSpec:
         summary=str(meta.get("summary", "")),
         body=body,
         figures_path=figures_path if figures_path.exists() else None,
+        questions_path=questions_path if questions_path.exists() else None,
         path=path,
-        content_hash=_hash(text, figures_path.read_text() if figures_path.exists() else ""),
+        # What the page is built from: the files, and the versions of the code that renders
+        # the Markdown and builds explorables (so changing either rebuilds every lesson).
+        content_hash=_hash(text, *companions, RENDERING_VERSION, EXPLORABLE_FORMAT),
     )
 
 
@@ -246,6 +261,9 @@ def load_exercise(
     if len(hints) < 2 or not all(isinstance(h, str) and h.strip() for h in hints):
         raise ContentError(meta_path, "field 'hints' must list at least two non-empty strings")
     lesson_slug = _require(meta, "lesson", str, meta_path)
+    try_input = meta.get("try_input", "")
+    if not isinstance(try_input, str):
+        raise ContentError(meta_path, "field 'try_input' must be a string (a call to run)")
     if lesson_slugs is not None and lesson_slug not in lesson_slugs:
         raise ContentError(
             meta_path, f"field 'lesson' names '{lesson_slug}', which is not a lesson of this module"
@@ -269,6 +287,7 @@ def load_exercise(
         starter=files["starter.py"],
         directory=directory,
         content_hash=_hash(*(f"{name}\n{text}" for name, text in files.items())),
+        try_input=try_input.strip(),
     )
 
 

@@ -69,6 +69,8 @@ class Exercise(models.Model):
     functions = models.JSONField(default=list)
     hints = models.JSONField(default=list)
     limits = models.JSONField(default=dict)
+    # What "Run on my own input" starts with (exercise.yaml's try_input; may be empty).
+    try_input = models.TextField(blank=True, default="")
     content_hash = models.CharField(max_length=32, blank=True)
     # Bumped by sync whenever the files change; stored on each submission graded against it.
     content_version = models.PositiveIntegerField(default=1)
@@ -83,3 +85,30 @@ class Exercise(models.Model):
     @property
     def signature(self) -> str:
         return ", ".join(f["signature"] for f in self.functions)
+
+
+class Question(models.Model):
+    """A concept check placed in a lesson (``{{ question: name }}``), synced from its Markdown.
+
+    The question itself (prompt, numbers, answer) is trusted content in the lesson's
+    ``<slug>.questions.py``, drawn per learner from a seed (selectors.question_variant);
+    the row gives attempts and mastery something to point at. ``points`` count in the
+    module's total like an exercise's.
+    """
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="questions")
+    name = models.SlugField(max_length=80)
+    order = models.PositiveIntegerField()
+    points = models.PositiveIntegerField(default=1)
+    retired = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["lesson", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["lesson", "name"], name="question_name_unique_in_lesson"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson.slug}: {self.name}"

@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import logging
 import threading
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
+from apps.curriculum.companions import question_builders
 from apps.curriculum.loader import ExerciseSpec, load_exercise
-from apps.curriculum.models import Exercise, Lesson, Module
+from apps.curriculum.models import Exercise, Lesson, Module, Question
+from apps.curriculum.rendering import render_inline, render_markdown
+from apps.sandbox.grading.questions import Choice, QuestionBuilder
+from apps.sandbox.grading.questions import Question as AnyQuestion
 
 logger = logging.getLogger(__name__)
 
@@ -102,12 +110,36 @@ def module_get(*, slug: str) -> Module | None:
     return modules_list().filter(slug=slug).first()
 
 
-def lesson_get(*, module_slug: str, lesson_slug: str) -> Lesson | None:
-    return (
-        Lesson.objects.select_related("module")
-        .filter(module__slug=module_slug, slug=lesson_slug, retired=False, module__retired=False)
-        .first()
-    )
+def lesson_get(*, module_slug: str, lesson_slug: str, with_figures: bool = True) -> Lesson | None:
+    """A live lesson. ``with_figures=False`` leaves its figures (up to ~2 MB of JSON with
+    explorables) unloaded: the page reads them through ``lesson_figures_json``, cached."""
+    lessons = Lesson.objects.select_related("module")
+    if not with_figures:
+        lessons = lessons.defer("figures")
+    return lessons.filter(
+        module__slug=module_slug, slug=lesson_slug, retired=False, module__retired=False
+    ).first()
+
+
+# (lesson id, content hash) -> the figures as JSON text: a lesson's figures change only with
+# its content hash, and decoding and encoding them costs the page milliseconds per request.
+_figures_json: dict[tuple[int, str], str] = {}
+_figures_lock = threading.Lock()
+MAX_CACHED_FIGURES = 32
+
+
+def lesson_figures_json(*, lesson: Lesson) -> str:
+    """The lesson's figures as JSON text (not escaped for HTML: the template does that)."""
+    key = (lesson.pk, lesson.content_hash)
+    text = _figures_json.get(key)
+    if text is None:
+        figures = Lesson.objects.filter(pk=lesson.pk).values_list("figures", flat=True).first()
+        text = json.dumps(figures or {}, separators=(",", ":"))
+        with _figures_lock:
+            if len(_figures_json) >= MAX_CACHED_FIGURES:
+                _figures_json.clear()
+            _figures_json[key] = text
+    return text
 
 
 def exercise_get(*, slug: str) -> Exercise | None:
@@ -200,3 +232,84 @@ def exercise_spec(*, exercise: Exercise) -> ExerciseSpec:
             _specs.clear()
         _specs[key] = spec
     return spec
+
+
+# ----- concept checks ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionVariant:
+    """One learner's variant of a concept check: the question built from their seed.
+
+    ``built`` holds the answer: never send it to the learner (serialise the prompt, the
+    options and the kind only).
+    """
+
+    question: Question
+    variant: int
+    built: AnyQuestion
+    prompt_html: str
+    options_html: tuple[str, ...] = ()
+
+
+def question_seed(*, question: Question, user_id: int | None, variant: int) -> int:
+    """The seed of a learner's variant: fixed by the lesson, the question, the learner and
+    the variant number, so a page and the grader draw the same numbers without storing them."""
+    key = f"{question.lesson.uuid}:{question.name}:{user_id or 'anonymous'}:{variant}"
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+
+
+def _question_builders(lesson: Lesson) -> Mapping[str, QuestionBuilder]:
+    path = (
+        Path(settings.CURRICULUM_DIR)
+        / lesson.module.slug
+        / "lessons"
+        / f"{lesson.slug}.questions.py"
+    )
+    return question_builders(path=path if path.exists() else None, content_hash=lesson.content_hash)
+
+
+def question_variant(*, question: Question, user_id: int | None, variant: int) -> QuestionVariant:
+    """Build ``question`` for this learner and variant (trusted content; cached module)."""
+    builders = _question_builders(question.lesson)
+    if question.name not in builders:
+        raise LookupError(f"question {question.name!r} is not defined for {question.lesson.slug}")
+    seed = question_seed(question=question, user_id=user_id, variant=variant)
+    built = builders[question.name](np.random.default_rng(seed))
+    options = (
+        tuple(render_inline(option) for option in built.options)
+        if isinstance(built, Choice)
+        else ()
+    )
+    return QuestionVariant(
+        question=question,
+        variant=variant,
+        built=built,
+        prompt_html=render_markdown(built.prompt),
+        options_html=options,
+    )
+
+
+def lesson_questions(*, lesson: Lesson) -> list[Question]:
+    """The live concept checks of a lesson, in page order (each pointing at ``lesson``)."""
+    questions = list(lesson.questions.filter(retired=False).order_by("order"))
+    for question in questions:
+        question.lesson = lesson  # the caller's row: not loaded again per question
+    return questions
+
+
+def question_get(*, module_slug: str, lesson_slug: str, name: str) -> Question | None:
+    return (
+        Question.objects.select_related("lesson__module")
+        # A question needs its lesson's identity, not its page (HTML and figures are large).
+        .defer("lesson__body_html", "lesson__figures")
+        .filter(
+            name=name,
+            retired=False,
+            lesson__slug=lesson_slug,
+            lesson__retired=False,
+            lesson__module__slug=module_slug,
+            lesson__module__retired=False,
+        )
+        .first()
+    )

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
-import importlib.util
+import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 
+from apps.curriculum.companions import (
+    lesson_figures,
+    lesson_figures_build,
+)
 from apps.curriculum.loader import Curriculum, ExerciseSpec, LessonSpec, ModuleSpec
-from apps.curriculum.models import Exercise, Lesson, Module
-from apps.curriculum.rendering import figure_names, render_markdown
+from apps.curriculum.models import Exercise, Lesson, Module, Question
+from apps.curriculum.rendering import question_names, render_markdown
 from apps.curriculum.selectors import curriculum_revision_bump
-from apps.sandbox.grading.figures import figure_to_dict
+from apps.curriculum.validation import lesson_questions_validate
+from apps.sandbox.grading.questions import QUESTION_POINTS
+
+# Re-exported: the figure builder lived here before lessons had companions.
+__all__ = ["SyncReport", "curriculum_sync", "lesson_figures_build"]
 
 logger = logging.getLogger(__name__)
 
@@ -32,29 +41,6 @@ class SyncReport:
         )
 
 
-def lesson_figures_build(lesson: LessonSpec) -> dict[str, Any]:
-    """Run a lesson's ``<slug>.figures.py`` (trusted content) and return its figures as data."""
-    names = figure_names(lesson.body)
-    if lesson.figures_path is None:
-        if names:
-            raise ValueError(
-                f"{lesson.path}: uses figures {names} but has no {lesson.slug}.figures.py"
-            )
-        return {}
-    spec = importlib.util.spec_from_file_location(
-        f"lesson_figures_{lesson.slug}", lesson.figures_path
-    )
-    assert spec
-    assert spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    built = {name: figure_to_dict(figure) for name, figure in module.figures().items()}
-    missing = [name for name in names if name not in built]
-    if missing:
-        raise ValueError(f"{lesson.figures_path}: figures() does not build {missing}")
-    return built
-
-
 def _upsert(
     model: type[Module] | type[Lesson] | type[Exercise],
     uuid: Any,
@@ -62,10 +48,17 @@ def _upsert(
     label: str,
     content_hash: str,
     report: SyncReport,
+    derived: Callable[[], dict[str, Any]] | None = None,
 ) -> Any:
+    """Create or update the row with this uuid; report what happened.
+
+    ``derived`` gives the values that follow from the content hash alone (a lesson's HTML and
+    figures): they are built only for a new row or a changed hash, never compared.
+    """
     row = model.objects.filter(uuid=uuid).first()
     if row is None:
-        row = model.objects.create(uuid=uuid, content_hash=content_hash, **values)
+        extra = derived() if derived else {}
+        row = model.objects.create(uuid=uuid, content_hash=content_hash, **values, **extra)
         report.added.append(label)
         return row
     if (
@@ -79,6 +72,9 @@ def _upsert(
         return row
     for key, value in values.items():
         setattr(row, key, value)
+    if derived is not None and row.content_hash != content_hash:
+        for key, value in derived().items():
+            setattr(row, key, value)
     if isinstance(row, Exercise) and row.content_hash != content_hash:
         row.content_version += 1
     row.content_hash = content_hash
@@ -97,7 +93,9 @@ def _module_values(spec: ModuleSpec) -> dict[str, Any]:
         "overview": spec.overview,
         "overview_html": render_markdown(spec.overview),
         "further_reading": list(spec.further_reading),
-        "total_points": sum(exercise.points for exercise in spec.exercises),
+        # Concept checks count in mastery beside the exercises.
+        "total_points": sum(exercise.points for exercise in spec.exercises)
+        + QUESTION_POINTS * sum(len(question_names(lesson.body)) for lesson in spec.lessons),
     }
 
 
@@ -108,9 +106,32 @@ def _lesson_values(spec: LessonSpec, module: Module) -> dict[str, Any]:
         "title": spec.title,
         "order": spec.order,
         "summary": spec.summary,
-        "body_html": render_markdown(spec.body),
-        "figures": lesson_figures_build(spec),
     }
+
+
+def _lesson_derived(spec: LessonSpec) -> dict[str, Any]:
+    """What a lesson's content hash fixes: its HTML and figures (its questions are checked)."""
+    problems = lesson_questions_validate(spec)
+    if problems:
+        raise ValueError(f"{spec.path}: " + "; ".join(problems))
+    return {"body_html": render_markdown(spec.body), "figures": lesson_figures(spec)}
+
+
+def _sync_questions(spec: LessonSpec, lesson: Lesson) -> None:
+    """The lesson's Question rows: one per ``{{ question: name }}``, in page order."""
+    wanted = {name: order for order, name in enumerate(question_names(spec.body), start=1)}
+    rows = {row.name: row for row in Question.objects.filter(lesson=lesson)}
+    for name, order in wanted.items():
+        row = rows.get(name)
+        if row is None:
+            Question.objects.create(lesson=lesson, name=name, order=order, points=QUESTION_POINTS)
+        elif (row.order, row.points, row.retired) != (order, QUESTION_POINTS, False):
+            row.order, row.points, row.retired = order, QUESTION_POINTS, False
+            row.save(update_fields=["order", "points", "retired"])
+    for name, row in rows.items():
+        if name not in wanted and not row.retired:
+            row.retired = True
+            row.save(update_fields=["retired"])
 
 
 def _exercise_values(spec: ExerciseSpec, module: Module, lesson: Lesson | None) -> dict[str, Any]:
@@ -128,6 +149,7 @@ def _exercise_values(spec: ExerciseSpec, module: Module, lesson: Lesson | None) 
         ],
         "hints": list(spec.hints),
         "limits": dict(spec.limits),
+        "try_input": spec.try_input,
     }
 
 
@@ -175,7 +197,9 @@ def _sync_module_contents(spec: ModuleSpec, modules: dict[str, Module], report: 
             f"lesson {spec.slug}/{lesson_spec.slug}",
             lesson_spec.content_hash,
             report,
+            derived=functools.partial(_lesson_derived, lesson_spec),
         )
+        _sync_questions(lesson_spec, lessons[lesson_spec.slug])
     for exercise_spec in spec.exercises:
         _upsert(
             Exercise,

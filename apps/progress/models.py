@@ -234,3 +234,60 @@ class LearningEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} by {self.user_id}"
+
+
+class QuestionProgress(models.Model):
+    """A learner's standing on one concept check: the variant they are on and whether they
+    have answered it correctly (which counts in mastery, once)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_progress"
+    )
+    question = models.ForeignKey(
+        "curriculum.Question", on_delete=models.CASCADE, related_name="progress"
+    )
+    # Which numbers the learner sees (the seed follows from it); moves on after a reveal.
+    variant = models.PositiveIntegerField(default=0)
+    # Wrong answers to the current variant (TRIES_PER_VARIANT of them reveal the answer).
+    tries = models.PositiveSmallIntegerField(default=0)
+    attempts = models.PositiveIntegerField(default=0)
+    first_correct_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="question_progress_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on question {self.question_id}"
+
+    @property
+    def solved(self) -> bool:
+        return self.first_correct_at is not None
+
+
+class QuestionAttempt(models.Model):
+    """One graded answer to a concept check, as the learner typed it (normalised)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_attempts"
+    )
+    question = models.ForeignKey(
+        "curriculum.Question", on_delete=models.CASCADE, related_name="attempts"
+    )
+    variant = models.PositiveIntegerField()
+    answer = models.CharField(max_length=2000)
+    correct = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["user", "question", "-created_at"], name="question_attempt_history"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} answered {self.question_id}: {self.correct}"

@@ -34,6 +34,7 @@ from apps.progress.models import (
     LessonProgress,
     ModuleProgress,
     Profile,
+    QuestionProgress,
     Role,
     new_join_code,
 )
@@ -173,6 +174,17 @@ def _module_points_refresh(*, user: User, module_id: int) -> None:
         .annotate(weighted=F("best_score") * F("exercise__points"))
         .aggregate(total=Sum("weighted"))["total"]
         or 0.0
+    )
+    # Concept checks answered correctly count too (Module.total_points includes them).
+    earned += (
+        QuestionProgress.objects.filter(
+            user=user,
+            first_correct_at__isnull=False,
+            question__retired=False,
+            question__lesson__retired=False,
+            question__lesson__module_id=module_id,
+        ).aggregate(total=Sum("question__points"))["total"]
+        or 0
     )
     ModuleProgress.objects.update_or_create(
         user=user, module_id=module_id, defaults={"points_earned": float(earned)}

@@ -1,7 +1,16 @@
 // Lesson page: each figure placeholder gets its Plotly figure from the lesson data, and a
 // signed-in learner's lesson counts as read on reaching its end (or by the button there).
 import { api } from "./api.js";
-import { drawFigure, readJson } from "./plots.js";
+import { mountExplorable } from "./explorable.js";
+import { drawFigure, plotly, readJson } from "./plots.js";
+import { mountQuestions } from "./questions.js";
+
+const config = readJson("lesson-config") || {};
+mountQuestions();
+// The editor is big: loaded only where the lesson has try-it cells.
+if (document.querySelector(".try-cell")) {
+  import("./tryit.js").then(({ mountTryCells }) => mountTryCells(config));
+}
 
 const figures = readJson("lesson-figures") || {};
 for (const el of document.querySelectorAll("figure.lesson-figure[data-figure]")) {
@@ -13,7 +22,11 @@ for (const el of document.querySelectorAll("figure.lesson-figure[data-figure]"))
   const title = figure.layout && figure.layout.title;
   const text = typeof title === "string" ? title : title && title.text;
   if (text) el.setAttribute("aria-label", text.replace(/<br>/g, " "));
-  drawFigure(plot, figure).then(() => el.setAttribute("data-drawn", ""));
+  drawFigure(plot, figure)
+    .then(async () => {
+      if (figure.explorable) mountExplorable(el, plot, figure, await plotly());
+    })
+    .then(() => el.setAttribute("data-drawn", ""));
 }
 
 // Reaching the end means scrolling to it: a lesson is never counted read just by opening.

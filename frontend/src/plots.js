@@ -1,7 +1,9 @@
+import { pageLayout } from "./explorable.js";
+
 // Plotly is big: it is loaded on first use, in its own chunk.
 let plotlyPromise = null;
 
-function plotly() {
+export function plotly() {
   if (!plotlyPromise) {
     plotlyPromise = import("plotly.js-dist-min").then((mod) => mod.default || mod);
   }
@@ -62,7 +64,7 @@ function fitTitle(layout, width, phone) {
 // Draws {data, layout} into el. Figures come from the grader or the content: plain data.
 export async function drawFigure(el, figure, extraLayout = {}) {
   const Plotly = await plotly();
-  const layout = Object.assign({ autosize: true }, figure.layout || {}, extraLayout);
+  const layout = Object.assign({ autosize: true }, pageLayout(figure), extraLayout);
   const width = el.clientWidth || 640;
   const phone = width < 520;
   // On a phone the authors' margins don't fit: shrink them, keep the plot.
@@ -72,6 +74,8 @@ export async function drawFigure(el, figure, extraLayout = {}) {
     layout.height = 340 + (layout.margin.t - 80);
   }
   await Plotly.newPlot(el, figure.data || [], layout, CONFIG);
+  // An explorable's frames: one per grid point of its parameters (explorable.js picks them).
+  if (Array.isArray(figure.frames) && figure.frames.length) await Plotly.addFrames(el, figure.frames);
   return el;
 }
 

@@ -8,15 +8,31 @@ end (lesson.js), never merely by opening it.
 
 from __future__ import annotations
 
+import re
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
-from apps.curriculum.models import ModuleKind
-from apps.curriculum.selectors import lesson_get, module_get, step_neighbours
+from apps.curriculum.models import Lesson, ModuleKind
+from apps.curriculum.rendering import QUESTION_ELEMENT_RE
+from apps.curriculum.selectors import (
+    lesson_figures_json,
+    lesson_get,
+    module_get,
+    question_get,
+    step_neighbours,
+)
 from apps.progress.auth import authenticated_user
 from apps.progress.learning_path import module_path, next_up
+from apps.progress.questions import question_answer, questions_for_learner
 from apps.progress.selectors import ModuleStanding, course_map_for_user
 from apps.progress.services import lesson_mark_read
 from frontend.templatetags.dlmath import step_url
@@ -80,8 +96,47 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
     )
 
 
+# What json_script escapes, so the JSON cannot close the script element it sits in.
+JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def figures_script(lesson: Lesson) -> SafeString:
+    """The lesson's figures for lesson.js, as json_script would write them (from a cache)."""
+    # Escaped as json_script does, so it is safe inside the element it is marked safe for.
+    text = mark_safe(lesson_figures_json(lesson=lesson).translate(JSON_SCRIPT_ESCAPES))  # noqa: S308
+    return format_html('<script id="lesson-figures" type="application/json">{}</script>', text)
+
+
+def lesson_body(request: HttpRequest, lesson: Lesson) -> SafeString:
+    """The lesson's HTML (rendered at sync) with each concept check's placeholder replaced by
+    the learner's variant of it, as a form (course/_question.html)."""
+    states = {
+        state.question.name: state
+        for state in questions_for_learner(lesson=lesson, user=request.user)
+    }
+
+    # Rendered without the request: a page may hold several, and what the form needs of the
+    # request is here (context processors would run again for each).
+    shared = {
+        "module": lesson.module,
+        "lesson": lesson,
+        "user": request.user,
+        "csrf_token": get_token(request),
+        "login_next": request.get_full_path(),
+    }
+
+    def question(match: re.Match[str]) -> str:
+        state = states.get(match.group(1))
+        if state is None:
+            return ""
+        return render_to_string("course/_question.html", {"state": state, **shared})
+
+    # The stored HTML was made safe at sync; each form is a template's autoescaped output.
+    return mark_safe(QUESTION_ELEMENT_RE.sub(question, lesson.body_html))  # noqa: S308
+
+
 def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
-    lesson = lesson_get(module_slug=module_slug, lesson_slug=lesson_slug)
+    lesson = lesson_get(module_slug=module_slug, lesson_slug=lesson_slug, with_figures=False)
     if lesson is None:
         raise Http404("No such lesson.")
     standing, _ = module_standing(request, module_slug)
@@ -98,7 +153,13 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
             "next": following,
             "read": read,
             "exercises": exercises,
-            "figures": lesson.figures or {},
+            "figures_script": figures_script(lesson),
+            "body_html": lesson_body(request, lesson),
+            "lesson_config": {
+                "signedIn": request.user.is_authenticated,
+                "runsUrl": reverse("api-runs"),
+                "loginUrl": f"{reverse('login')}?next={request.path}",
+            },
         },
     )
 
@@ -115,3 +176,23 @@ def lesson_read(request: HttpRequest, module_slug: str, lesson_slug: str) -> Htt
     if following is None:
         return redirect("curriculum:module", module_slug)
     return redirect(step_url(following))
+
+
+@login_required
+@require_POST
+def lesson_question_answer(
+    request: HttpRequest, module_slug: str, lesson_slug: str, name: str
+) -> HttpResponse:
+    """Answer a concept check without JavaScript: grade, say how it went, back to the lesson."""
+    question = question_get(module_slug=module_slug, lesson_slug=lesson_slug, name=name)
+    if question is None:
+        raise Http404("No such question.")
+    outcome = question_answer(
+        user=authenticated_user(request), question=question, answer=request.POST.get("answer", "")
+    )
+    level = messages.SUCCESS if outcome.feedback.correct else messages.WARNING
+    messages.add_message(request, level, outcome.feedback.message)
+    if outcome.revealed:
+        messages.info(request, outcome.revealed)
+    url = reverse("curriculum:lesson", args=[module_slug, lesson_slug])
+    return redirect(f"{url}#question-{name}")

@@ -194,3 +194,41 @@ def axe_violations(page: Any) -> list[str]:
     page.wait_for_function("() => window.axe !== undefined")
     found = page.evaluate(AXE_RUN_JS)
     return [f"axe {v['impact']} {v['id']} ({v['help']}): {v['nodes']}" for v in found]
+
+
+INTERACTIVE_JS = """() => {
+  const problems = [];
+  const figures = JSON.parse(document.getElementById('lesson-figures').textContent || '{}');
+  for (const [name, figure] of Object.entries(figures)) {
+    if (!figure.explorable) continue;
+    const el = document.querySelector(`figure.lesson-figure[data-figure="${name}"]`);
+    const inputs = el ? el.querySelectorAll('.explorable-controls input[type=range]') : [];
+    if (inputs.length !== figure.explorable.params.length) problems.push(`explorable ${name}: no controls`);
+    const plot = el && el.querySelector('.js-plotly-plot');
+    if (plot && !(plot._transitionData && plot._transitionData._frames.length === figure.frames.length)) {
+      problems.push(`explorable ${name}: frames not loaded`);
+    }
+  }
+  for (const cell of document.querySelectorAll('.try-cell')) {
+    if (!cell.hasAttribute('data-ready') || !cell.querySelector('.cm-editor')) {
+      problems.push(`try-it cell ${cell.dataset.cell} has no editor`);
+    }
+  }
+  const signedIn = (JSON.parse(document.getElementById('lesson-config').textContent || '{}')).signedIn;
+  for (const form of document.querySelectorAll('form.concept-check')) {
+    if (signedIn && !form.hasAttribute('data-ready')) problems.push(`question ${form.dataset.question} not wired`);
+    if (form.querySelector('.math.inline:not([data-typeset])')) problems.push(`question ${form.dataset.question}: math not typeset`);
+  }
+  return problems;
+}"""
+
+
+def interactive_problems(page: Any, timeout_ms: int = 30_000) -> list[str]:
+    """Explorables without their controls or frames, try-it cells without an editor, concept
+    checks not wired: waits for the lazily loaded editor first."""
+    with contextlib.suppress(Exception):
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.try-cell')].every(c => c.hasAttribute('data-ready'))",
+            timeout=timeout_ms,
+        )
+    return list(page.evaluate(INTERACTIVE_JS))

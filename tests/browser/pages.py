@@ -65,10 +65,46 @@ def _lesson_path(world: World) -> str:
     return f"/learn/{world.lesson.module.slug}/{world.lesson.slug}/"
 
 
+INTERACTIVE_LESSON = "/learn/optimization/gradient-descent-and-momentum/"
+
+
+def _use_the_interactive_lesson(page: Any) -> None:
+    """Every widget in the state a learner leaves it: a slider moved, a try-it cell run (with
+    its figure), a concept check answered wrong (the feedback showing)."""
+    page.wait_for_selector('figure[data-figure="momentum"] .explorable-controls')
+    page.evaluate(
+        """() => { const input = document.querySelector('figure[data-figure="momentum"] input[data-param="lr"]');
+            input.value = "2"; input.dispatchEvent(new Event("input")); }"""
+    )
+    page.click(".try-cell button[data-run]")
+    page.wait_for_selector(".try-cell .run-figure .plot[data-drawn] .main-svg", timeout=60_000)
+    page.fill("form#question-largest-step input[name=answer]", "12345")
+    page.click("form#question-largest-step button[type=submit]")
+    page.wait_for_selector('#question-largest-step [data-feedback][data-kind="warn"]')
+
+
+def _run_on_my_input(page: Any) -> None:
+    page.click("#try-input-run")
+    page.wait_for_selector(
+        "#try-input-result .run-value, #try-input-result .run-note", timeout=60_000
+    )
+
+
+def _run_the_scratchpad(page: Any) -> None:
+    page.click(".try-cell button[data-run]")
+    page.wait_for_selector(".try-cell .run-figure .plot[data-drawn] .main-svg", timeout=60_000)
+
+
 PAGE_TYPES: list[PageType] = [
     PageType("course map", "anonymous", lambda _: "/learn/"),
     PageType("module", "anonymous", lambda _: "/learn/probability/"),
     PageType("lesson", "anonymous", _lesson_path, ready="figure.lesson-figure .main-svg"),
+    PageType(
+        "interactive lesson",
+        "anonymous",
+        lambda _: INTERACTIVE_LESSON,
+        ready=".try-cell[data-ready] .cm-editor",
+    ),
     PageType("log in", "anonymous", lambda _: "/accounts/login/"),
     PageType("sign up", "anonymous", lambda _: "/accounts/signup/"),
     PageType("not found", "anonymous", lambda _: "/learn/no-such-module/", status=404),
@@ -83,6 +119,27 @@ PAGE_TYPES: list[PageType] = [
     ),
     PageType(
         "exercise, new", "learner", lambda _: "/exercises/power-iteration/", ready=".cm-editor"
+    ),
+    PageType(
+        "interactive lesson, used",
+        "learner",
+        lambda _: INTERACTIVE_LESSON,
+        ready=".try-cell[data-ready] .cm-editor",
+        prepare=_use_the_interactive_lesson,
+    ),
+    PageType(
+        "exercise, run on my own input",
+        "learner",
+        lambda _: "/exercises/softmax/",
+        ready="#try-input .cm-editor",
+        prepare=_run_on_my_input,
+    ),
+    PageType(
+        "scratchpad",
+        "learner",
+        lambda _: "/scratchpad/",
+        ready=".try-cell[data-ready] .cm-editor",
+        prepare=_run_the_scratchpad,
     ),
     PageType("progress", "learner", lambda _: "/progress/", prepare=_open_first_details),
     PageType("join a cohort", "learner", lambda _: "/cohorts/join/"),

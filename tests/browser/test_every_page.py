@@ -22,6 +22,7 @@ from tests.browser.harness import (
     PHONE,
     figure_layout_problems,
     horizontal_overflow,
+    interactive_problems,
     open_context,
     page_text_problems,
     wait_for_figures,
@@ -43,11 +44,18 @@ def step_path(step: Any) -> str:
 
 
 def check_lesson(page: Any) -> list[str]:
-    return wait_for_figures(page) + page_text_problems(page) + figure_layout_problems(page)
+    figures = wait_for_figures(page)
+    return (
+        figures
+        + page_text_problems(page)
+        + figure_layout_problems(page)
+        + interactive_problems(page)
+    )
 
 
 def check_exercise(page: Any) -> list[str]:
     page.wait_for_selector("#editor .cm-editor")
+    page.wait_for_selector("#try-input .cm-editor")
     return page_text_problems(page)
 
 

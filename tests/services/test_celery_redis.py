@@ -154,6 +154,27 @@ def test_a_worker_killed_mid_grade_leaves_the_submission_rerun_not_lost(worker, 
     assert graded.score == 1.0
 
 
+def test_a_run_without_grading_is_executed_by_the_worker_over_redis(
+    worker, make_user, api_client
+) -> None:
+    # The run task lives outside tasks.py: the worker must have it registered (CELERY_IMPORTS).
+    alice = make_user("alice")
+    api_client.force_authenticate(alice)
+    code = "import numpy as np\nfrom dlplot import line\nline(np.arange(3.0))\nprint('ran')\n"
+    response = api_client.post("/api/v1/runs/", {"code": code}, format="json")
+    assert response.status_code == 202
+    assert response.json()["status"] == "queued"
+    run_id = response.json()["id"]
+
+    def finished() -> Any:
+        body = api_client.get(f"/api/v1/runs/{run_id}/").json()
+        return body if body["status"] not in ("queued", "running") else None
+
+    body = _wait_for(finished)
+    assert (body["status"], body["stdout"]) == ("ok", "ran\n")
+    assert body["figures"][0]["data"][0]["y"] == [0.0, 1.0, 2.0]
+
+
 def test_redis_down_when_a_learner_submits_gives_503_and_stores_nothing(
     live_db, make_user, api_client
 ) -> None:

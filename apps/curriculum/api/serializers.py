@@ -74,6 +74,7 @@ class ExerciseSerializer(serializers.ModelSerializer[Exercise]):
             "limits",
             "hint_count",
             "content_version",
+            "try_input",
         ]
 
     def get_hint_count(self, exercise: Exercise) -> int:

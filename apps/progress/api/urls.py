@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.progress.api import views
+from apps.progress.api import questions, views
 
 urlpatterns = [
     path("auth/token/", views.TokenApi.as_view(), name="api-token"),
@@ -10,6 +10,21 @@ urlpatterns = [
         "modules/<slug:module_slug>/lessons/<slug:lesson_slug>/read/",
         views.LessonReadApi.as_view(),
         name="api-lesson-read",
+    ),
+    path(
+        "modules/<slug:module_slug>/lessons/<slug:lesson_slug>/questions/",
+        questions.LessonQuestionsApi.as_view(),
+        name="api-lesson-questions",
+    ),
+    path(
+        "modules/<slug:module_slug>/lessons/<slug:lesson_slug>/questions/<slug:name>/",
+        questions.QuestionDetailApi.as_view(),
+        name="api-question",
+    ),
+    path(
+        "modules/<slug:module_slug>/lessons/<slug:lesson_slug>/questions/<slug:name>/answers/",
+        questions.QuestionAnswerApi.as_view(),
+        name="api-question-answers",
     ),
     path("cohorts/", views.CohortListApi.as_view(), name="api-cohorts"),
     path("cohorts/join/", views.CohortJoinApi.as_view(), name="api-cohort-join"),

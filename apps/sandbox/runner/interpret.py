@@ -26,6 +26,9 @@ from .results import CallOutcome, LearnerError, RunResult, SandboxUnavailable, n
 
 TRUNCATION_MARKER = "\n[output truncated]"
 RESULT_KEYS = frozenset({"module_error", "outcomes"})
+# dlplot's records, sent only when a run drew something: plain data, checked again by whoever
+# draws them (grading/sketch.py), never by anything that decides a verdict.
+OPTIONAL_RESULT_KEYS = frozenset({"plots"})
 
 
 def _text(data: bytes | bytearray, truncated: bool) -> str:
@@ -65,21 +68,29 @@ def _outcome(data: Any) -> CallOutcome:
     raise wire.WireError("malformed outcome")
 
 
-def decode_result(raw: bytes | bytearray) -> tuple[LearnerError | None, dict[str, CallOutcome]]:
-    """The result frame as (module error, outcomes). Raises WireError if it is refused."""
+def decode_result(
+    raw: bytes | bytearray,
+) -> tuple[LearnerError | None, dict[str, CallOutcome], list[Any]]:
+    """The result frame as (module error, outcomes, plots). Raises WireError if refused."""
     try:
         frame = wire.decode_result(raw)
     except wire.WireError:
         raise
     except Exception as exc:  # anything else a hostile frame provokes in the decoder
         raise wire.WireError(f"{type(exc).__name__}: {exc}") from None
-    if type(frame) is not dict or frame.keys() != RESULT_KEYS:
+    if (
+        type(frame) is not dict
+        or not RESULT_KEYS <= frame.keys() <= RESULT_KEYS | OPTIONAL_RESULT_KEYS
+    ):
         raise wire.WireError("the result has unknown or missing keys")
     if type(frame["outcomes"]) is not dict:
         raise wire.WireError("the result's outcomes are not a dict")
+    plots = frame.get("plots", [])
+    if type(plots) is not list:
+        raise wire.WireError("the result's plots are not a list")
     module_error = frame["module_error"]
     error = LearnerError.from_plain(module_error) if module_error is not None else None
-    return error, {key: _outcome(value) for key, value in frame["outcomes"].items()}
+    return error, {key: _outcome(value) for key, value in frame["outcomes"].items()}, plots
 
 
 def _classify_by_evidence(result: RunResult, report: dict[str, Any], limits: Limits) -> bool:
@@ -108,7 +119,7 @@ def _classify_by_result(result: RunResult, collected: Collected, signal_number: 
         result.detail = "the process exited before returning its results"
     else:
         try:
-            result.module_error, result.outcomes = decode_result(collected.result)
+            result.module_error, result.outcomes, result.plots = decode_result(collected.result)
         except wire.WireError as exc:
             result.detail = "the result was malformed"
             result.result_refusal = neutralise(str(exc))

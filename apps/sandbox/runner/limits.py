@@ -36,6 +36,12 @@ MAX_TRACEBACK = 8000  # the learner's part of a traceback
 MAX_TYPE_NAME = 200  # the type name of a value that is not plain data
 SETUP_REPORT_BYTES = 4096  # what a run may say about its own setup (trusted, before code)
 
+# ----- dlplot: the plots a run may record (sent in the result frame, checked again there) --
+PLOT_MAX_FIGURES = 8  # plots per run
+PLOT_MAX_VALUES = 20_000  # numbers in one array of a plot (a 141 x 141 heatmap)
+PLOT_MAX_SERIES = 8  # lines in one line plot
+PLOT_MAX_BINS = 200  # bins of one histogram
+
 # ----- one run's confinement -------------------------------------------------------------
 CPU_QUOTA_CORES = 1  # cgroup cfs quota: one run never takes more than one core at a time
 PIDS_MAX = 64  # processes and threads of one run (cgroup pids; RLIMIT_NPROC backs it)

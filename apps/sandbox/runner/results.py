@@ -66,7 +66,8 @@ class RunResult:
     run's CPU time, the kernel's OOM kills), never on anything the run printed, raised or
     exited with. ``cpu_seconds`` is the CPU time of every process and thread of the run;
     ``memory_peak_mb`` its peak memory (None without cgroups). ``result_refusal`` says why
-    the result frame was refused when ``detail`` is "the result was malformed".
+    the result frame was refused when ``detail`` is "the result was malformed". ``plots``
+    are the records of dlplot calls (plain data, unchecked: see grading/sketch.py).
     """
 
     status: str
@@ -79,3 +80,4 @@ class RunResult:
     cpu_seconds: float = 0.0
     memory_peak_mb: float | None = None
     result_refusal: str = ""
+    plots: list[Any] = field(default_factory=list)

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.curriculum.loader import ContentError, Curriculum, load_curriculum
 from apps.curriculum.rendering import rendering_problems
+from apps.curriculum.validation import lesson_problems
 from apps.sandbox.backends import grading_backend
 from apps.sandbox.grading.engine import Runner
 from apps.sandbox.grading.runners import TrustedInProcessRunner
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         unknown = [s for s in slugs if s not in curriculum.exercises_by_slug]
         if unknown:
             raise CommandError(f"unknown exercise(s): {', '.join(unknown)}")
-        bad = self._check_rendering(curriculum)
+        bad = self._check_rendering(curriculum) + self._check_lessons(curriculum)
         for slug in slugs:
             spec = curriculum.exercise(slug)
             report = validate_exercise(
@@ -77,4 +78,21 @@ class Command(BaseCommand):
                 for problem in problems:
                     self.stdout.write(f"     - {problem}")
         self.stdout.write(f"{len(sources) - bad} of {len(sources)} pages render cleanly")
+        return bad
+
+    def _check_lessons(self, curriculum: Curriculum) -> int:
+        """Every lesson's figures (explorables under their caps), concept checks (each sound
+        for 20 seeds) and page size (under 2 MB)."""
+        lessons = [(m.slug, lesson) for m in curriculum.modules for lesson in m.lessons]
+        bad = 0
+        for module_slug, lesson in lessons:
+            problems = lesson_problems(lesson)
+            if problems:
+                bad += 1
+                self.stdout.write(self.style.ERROR(f"FAIL lesson {module_slug}/{lesson.slug}"))
+                for problem in problems:
+                    self.stdout.write(f"     - {problem}")
+        self.stdout.write(
+            f"{len(lessons) - bad} of {len(lessons)} lessons' figures, questions and sizes are fine"
+        )
         return bad

@@ -1,6 +1,8 @@
 import numpy as np
 import plotly.graph_objects as go
 
+from apps.sandbox.grading.explorables import Explorable, Param
+
 NODES, WEIGHTS = np.polynomial.hermite_e.hermegauss(80)
 WEIGHTS = WEIGHTS / WEIGHTS.sum()
 
@@ -129,9 +131,95 @@ def _gradient_norms() -> go.Figure:
     return fig
 
 
-def figures() -> dict[str, go.Figure]:
+# ----- explorable: the gain, the activity it produces and its largest exponent ------------
+GAINS = [round(float(g), 2) for g in np.linspace(0.5, 3.0, 26)]
+SHOWN_UNITS, SHOWN_STEPS = 6, 80
+UNIT_COLOURS = ["#1e3a8a", "#2563eb", "#0891b2", "#16a34a", "#ca8a04", "#b91c1c"]
+
+
+def _gain_frame(g: float, W: np.ndarray, h0: np.ndarray, d0: np.ndarray, curve: tuple) -> dict:
+    h = h0.copy()
+    for _ in range(100):
+        h = np.tanh(g * (W @ h))
+    activity = []
+    for _ in range(SHOWN_STEPS):
+        h = np.tanh(g * (W @ h))
+        activity.append(h[:SHOWN_UNITS].copy())
+    activity = np.array(activity)
+    exponent = _max_exponent(W, g, h0, d0, burn_in=200, steps=400)
+    regime = "ordered" if exponent < -0.02 else "chaotic" if exponent > 0.02 else "near the edge"
+    fine, mean_field = curve
+    traces = [
+        {
+            "type": "scatter",
+            "x": np.arange(SHOWN_STEPS),
+            "y": activity[:, k],
+            "mode": "lines",
+            "line": {"color": UNIT_COLOURS[k], "width": 1.5},
+            "name": f"unit {k + 1}",
+        }
+        for k in range(SHOWN_UNITS)
+    ]
+    traces += [
+        {
+            "type": "scatter",
+            "x": fine,
+            "y": mean_field,
+            "mode": "lines",
+            "line": {"color": "#f97316", "width": 2},
+            "name": "mean field ½ log χ(g)",
+            "xaxis": "x2",
+            "yaxis": "y2",
+        },
+        {
+            "type": "scatter",
+            "x": [g],
+            "y": [exponent],
+            "mode": "markers",
+            "marker": {"color": "#2563eb", "size": 11},
+            "name": "measured at this g",
+            "xaxis": "x2",
+            "yaxis": "y2",
+        },
+    ]
+    return {
+        "data": traces,
+        "layout": {
+            "title": {"text": f"g = {g:.2f}: λ_max ≈ {exponent:+.3f} per step ({regime})"},
+            "showlegend": False,
+            "xaxis": {"title": {"text": "step t"}, "range": [0, SHOWN_STEPS - 1]},
+            "yaxis": {
+                "title": {"text": "h_i(t), 6 of 100 units"},
+                "range": [-1, 1],
+                "domain": [0.55, 1],
+            },
+            "xaxis2": {"title": {"text": "gain g"}, "range": [0.4, 3.1], "anchor": "y2"},
+            "yaxis2": {
+                "title": {"text": "λ_max"},
+                "range": [-0.75, 0.45],
+                "domain": [0, 0.36],
+                "anchor": "x2",
+                "zeroline": True,
+            },
+            "height": 560,
+        },
+    }
+
+
+def gain_explorable() -> Explorable:
+    W, h0, d0 = _network(100, 3)
+    fine = np.linspace(0.5, 3.0, 51)
+    curve = (fine, np.array([_mean_field(g) for g in fine]))
+    return Explorable(
+        params=[Param("g", "gain $g$", GAINS, initial=1.0)],
+        build=lambda g: _gain_frame(g, W, h0, d0, curve),
+    )
+
+
+def figures() -> dict[str, go.Figure | Explorable]:
     return {
         "exponent-vs-gain": _exponent_vs_gain(),
         "spectra": _spectra(),
         "gradient-norms": _gradient_norms(),
+        "gain": gain_explorable(),
     }

@@ -33,6 +33,7 @@ from apps.progress.models import (
     Role,
 )
 from apps.progress.outbox import learning_event_record
+from apps.progress.reviews.services import review_card_schedule_first_pass
 from apps.progress.selectors import cohort_version_key
 
 
@@ -90,6 +91,9 @@ def exercise_progress_record_attempt(
             submission_id=submission_id,
             at=at,
             data={"score": score, "attempts": progress.attempts},
+        )
+        review_card_schedule_first_pass(
+            user=user, exercise=exercise, at=at, attempts_to_pass=progress.attempts_to_pass
         )
     improved = score > progress.best_score
     if improved:

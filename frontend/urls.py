@@ -22,10 +22,50 @@ urlpatterns = [
     path("progress/", progress.progress_page, name="progress"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/<int:cohort_id>/", dashboard.dashboard_cohort, name="dashboard-cohort"),
+    path(
+        "dashboard/<int:cohort_id>/rename/",
+        dashboard.dashboard_cohort_rename,
+        name="dashboard-cohort-rename",
+    ),
+    path(
+        "dashboard/<int:cohort_id>/join-code/",
+        dashboard.dashboard_cohort_join_code,
+        name="dashboard-cohort-join-code",
+    ),
+    path(
+        "dashboard/<int:cohort_id>/archive/",
+        dashboard.dashboard_cohort_archive,
+        name="dashboard-cohort-archive",
+    ),
     path("cohorts/join/", progress.cohort_join_page, name="cohort-join"),
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/login/", accounts.ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password reset: Django's views, the site's templates (registration/reset_*).
+    path(
+        "accounts/password-reset/",
+        accounts.ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/reset_sent.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/reset_confirm.html"
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
     path("", include((course_patterns, "curriculum"))),
     path("exercises/<slug:slug>/", exercise.exercise_detail, name="exercise"),
     path(

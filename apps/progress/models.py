@@ -31,12 +31,19 @@ class Cohort(models.Model):
     join_code = models.CharField(max_length=16, unique=True, default=new_join_code)
     instructors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="taught_cohorts")
     created_at = models.DateTimeField(auto_now_add=True)
+    # An archived cohort keeps its members and progress for its instructors to read, but
+    # nobody can join it any more and it leaves the instructor's list of current cohorts.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Enrollment(models.Model):
@@ -75,6 +82,7 @@ class ExerciseProgress(models.Model):
     hints_revealed = models.PositiveSmallIntegerField(default=0)
     first_attempt_at = models.DateTimeField(null=True, blank=True)
     first_passed_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
     attempts_to_pass = models.PositiveIntegerField(null=True, blank=True)
     seconds_to_pass = models.FloatField(null=True, blank=True)
     last_submission_id = models.BigIntegerField(null=True, blank=True)

@@ -18,6 +18,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.curriculum.models import Exercise, Lesson, Module
 from apps.progress.models import (
@@ -31,6 +33,7 @@ from apps.progress.models import (
     ModuleProgress,
     Profile,
     Role,
+    new_join_code,
 )
 from apps.progress.outbox import learning_event_record
 from apps.progress.reviews.services import review_card_schedule_first_pass
@@ -69,6 +72,7 @@ def exercise_progress_record_attempt(
     progress.attempts += 1
     progress.last_submission_id = submission_id
     progress.first_attempt_at = progress.first_attempt_at or at
+    progress.last_attempt_at = max(progress.last_attempt_at or at, at)
     _check_failures_count(user=user, exercise=exercise, names=failed_checks)
     learning_event_record(
         kind=LearningEventKind.ATTEMPT_GRADED,
@@ -198,13 +202,33 @@ def hint_reveal(*, user: User, exercise: Exercise) -> tuple[int, list[str]]:
     return progress.hints_revealed, list(exercise.hints[: progress.hints_revealed])
 
 
+COHORT_NAME_MAX = Cohort._meta.get_field("name").max_length or 120
+
+
+def _cohort_name_clean(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError(_("A cohort needs a name."), code="blank")
+    if len(name) > COHORT_NAME_MAX:
+        raise ValidationError(
+            _("A cohort's name has at most %(max)d characters.") % {"max": COHORT_NAME_MAX},
+            code="too_long",
+        )
+    return name
+
+
+def _require_teaches(*, cohort: Cohort, instructor: User) -> None:
+    if not cohort.instructors.filter(pk=instructor.pk).exists():
+        raise PermissionDenied(_("Only this cohort's instructors can change it."))
+
+
 def cohort_create(*, name: str, instructor: User) -> Cohort:
-    if not name.strip():
-        raise ValidationError("A cohort needs a name.")
-    for _ in range(5):
+    """A new cohort taught by ``instructor``, with a fresh join code."""
+    name = _cohort_name_clean(name)
+    for _attempt in range(5):
         try:
             with transaction.atomic():
-                cohort = Cohort.objects.create(name=name.strip())
+                cohort = Cohort.objects.create(name=name)
                 cohort.instructors.add(instructor)
                 return cohort
         except IntegrityError:  # join code collision: draw again
@@ -212,11 +236,66 @@ def cohort_create(*, name: str, instructor: User) -> Cohort:
     raise RuntimeError("could not draw a unique join code")
 
 
-def cohort_join(*, user: User, join_code: str) -> Cohort:
+def cohort_rename(*, cohort: Cohort, instructor: User, name: str) -> Cohort:
+    _require_teaches(cohort=cohort, instructor=instructor)
+    cohort.name = _cohort_name_clean(name)
+    cohort.save(update_fields=["name"])
+    return cohort
+
+
+def cohort_archive(*, cohort: Cohort, instructor: User) -> Cohort:
+    """Close a cohort to new members; its members and their progress stay readable."""
+    _require_teaches(cohort=cohort, instructor=instructor)
+    if cohort.archived_at is None:
+        cohort.archived_at = timezone.now()
+        cohort.save(update_fields=["archived_at"])
+    return cohort
+
+
+def cohort_unarchive(*, cohort: Cohort, instructor: User) -> Cohort:
+    _require_teaches(cohort=cohort, instructor=instructor)
+    if cohort.archived_at is not None:
+        cohort.archived_at = None
+        cohort.save(update_fields=["archived_at"])
+    return cohort
+
+
+def cohort_join_code_rotate(*, cohort: Cohort, instructor: User) -> Cohort:
+    """Give the cohort a new join code; the old one stops working at once.
+
+    Members stay members: a code only admits people, it is not checked again later.
+    """
+    _require_teaches(cohort=cohort, instructor=instructor)
+    for _attempt in range(5):
+        code = new_join_code()
+        try:
+            with transaction.atomic():
+                Cohort.objects.filter(pk=cohort.pk).update(join_code=code)
+        except IntegrityError:  # another cohort has it: draw again
+            continue
+        cohort.join_code = code
+        return cohort
+    raise RuntimeError("could not draw a unique join code")
+
+
+def cohort_by_join_code(*, join_code: str) -> Cohort:
+    """The open cohort a join code admits to; ValidationError if none."""
     code = join_code.strip().upper()
-    cohort = Cohort.objects.filter(join_code=code).first()
+    cohort = Cohort.objects.filter(join_code=code).first() if code else None
     if cohort is None:
-        raise ValidationError("No cohort has that join code. Check it with your instructor.")
+        raise ValidationError(
+            _("No cohort has that join code. Check it with your instructor."), code="unknown"
+        )
+    if cohort.archived_at is not None:
+        raise ValidationError(
+            _("That cohort is archived and takes no new members. Ask your instructor."),
+            code="archived",
+        )
+    return cohort
+
+
+def cohort_join(*, user: User, join_code: str) -> Cohort:
+    cohort = cohort_by_join_code(join_code=join_code)
     _, joined = Enrollment.objects.get_or_create(cohort=cohort, user=user)
     if joined:
         cohort_versions_bump(user_id=user.pk)
@@ -264,6 +343,7 @@ def _attempt_counted(progress: ExerciseProgress, attempt: Attempt) -> None:
     progress.attempts += 1
     progress.last_submission_id = attempt.submission_id
     progress.first_attempt_at = progress.first_attempt_at or attempt.at
+    progress.last_attempt_at = max(progress.last_attempt_at or attempt.at, attempt.at)
     if attempt.passed and progress.first_passed_at is None:
         progress.first_passed_at = attempt.at
         progress.attempts_to_pass = progress.attempts

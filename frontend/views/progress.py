@@ -7,12 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from apps.progress.auth import authenticated_user
 from apps.progress.learning_path import module_path, next_up
 from apps.progress.selectors import (
     cohorts_for_learner,
+    memberships_for_learner,
     progress_for_user,
 )
 from apps.progress.services import cohort_join
@@ -51,6 +53,7 @@ def progress_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cohort_join_page(request: HttpRequest) -> HttpResponse:
+    """Join a cohort by its code; the page lists the cohorts one is already in."""
     user = authenticated_user(request)
     form = JoinCohortForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -59,10 +62,12 @@ def cohort_join_page(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("join_code", exc.messages)
         else:
-            messages.success(request, f"You joined the cohort “{cohort.name}”.")
+            messages.success(
+                request, _("You joined the cohort “%(name)s”.") % {"name": cohort.name}
+            )
             return redirect("progress")
     return render(
         request,
         "progress/cohort_join.html",
-        {"form": form, "cohorts": list(cohorts_for_learner(user=user))},
+        {"form": form, "memberships": memberships_for_learner(user=user)},
     )

@@ -91,7 +91,7 @@ PAGE_TYPES: list[PageType] = [
         "dashboard cohort",
         "instructor",
         lambda w: f"/dashboard/{w.cohort.pk}/",
-        ready="#heatmap .main-svg",
+        ready="#heatmap table",
     ),
     PageType(
         "dashboard learner",

@@ -1,7 +1,7 @@
-from celery import shared_task
+from celery import current_app, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from apps.sandbox import services
+from apps.sandbox import regrading, services
 
 
 @shared_task(
@@ -18,3 +18,12 @@ def submission_run_task(submission_id: int) -> str | None:
     except SoftTimeLimitExceeded:
         return "soft time limit"
     return submission.status if submission else None
+
+
+@shared_task(name="sandbox.regrade_batch", acks_late=True, ignore_result=True)
+def regrade_batch_task(regrade_id: int) -> None:
+    """Grade one batch of a regrade and queue the next (on the regrade queue, see
+    apps/sandbox/regrading). Safe to run twice: a graded row is not graded again."""
+    regrading.regrade_continue(
+        regrade_id=regrade_id, eager=bool(current_app.conf.task_always_eager)
+    )

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('curriculum', '0001_initial'),
+        ("curriculum", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='exercise',
-            name='check_hash',
+            model_name="exercise",
+            name="check_hash",
             field=models.CharField(blank=True, max_length=32),
         ),
         migrations.AddField(
-            model_name='exercise',
-            name='check_version',
+            model_name="exercise",
+            name="check_version",
             field=models.PositiveIntegerField(default=1),
         ),
     ]

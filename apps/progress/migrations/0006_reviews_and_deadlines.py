@@ -6,84 +6,202 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('curriculum', '0002_check_version'),
-        ('progress', '0005_cohort_archive_and_last_attempt'),
+        ("curriculum", "0002_check_version"),
+        ("progress", "0005_cohort_archive_and_last_attempt"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReviewAttempt',
+            name="ReviewAttempt",
             fields=[
-                ('submission_id', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('score', models.FloatField()),
-                ('passed', models.BooleanField()),
-                ('at', models.DateTimeField()),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='curriculum.exercise')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("submission_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("score", models.FloatField()),
+                ("passed", models.BooleanField()),
+                ("at", models.DateTimeField()),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="curriculum.exercise",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Deadline',
+            name="Deadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('cohort', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deadlines', to='progress.cohort')),
-                ('exercise', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='curriculum.exercise')),
-                ('module', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='curriculum.module')),
-                ('set_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "cohort",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deadlines",
+                        to="progress.cohort",
+                    ),
+                ),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="curriculum.exercise",
+                    ),
+                ),
+                (
+                    "module",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="curriculum.module",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_at', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('exercise__isnull', False), ('module__isnull', True)), models.Q(('exercise__isnull', True), ('module__isnull', False)), _connector='OR'), name='deadline_module_or_exercise'), models.UniqueConstraint(condition=models.Q(('module__isnull', False)), fields=('cohort', 'module'), name='deadline_unique_module'), models.UniqueConstraint(condition=models.Q(('exercise__isnull', False)), fields=('cohort', 'exercise'), name='deadline_unique_exercise')],
+                "ordering": ["due_at", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("exercise__isnull", False), ("module__isnull", True)),
+                            models.Q(("exercise__isnull", True), ("module__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="deadline_module_or_exercise",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("module__isnull", False)),
+                        fields=("cohort", "module"),
+                        name="deadline_unique_module",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("exercise__isnull", False)),
+                        fields=("cohort", "exercise"),
+                        name="deadline_unique_exercise",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReviewCard',
+            name="ReviewCard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.PositiveSmallIntegerField()),
-                ('step', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('stability', models.FloatField(blank=True, null=True)),
-                ('difficulty', models.FloatField(blank=True, null=True)),
-                ('due', models.DateTimeField()),
-                ('last_review', models.DateTimeField(blank=True, null=True)),
-                ('reps', models.PositiveIntegerField(default=0)),
-                ('lapses', models.PositiveIntegerField(default=0)),
-                ('review_started_at', models.DateTimeField(blank=True, null=True)),
-                ('review_failures', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_cards', to='curriculum.exercise')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_cards', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("state", models.PositiveSmallIntegerField()),
+                ("step", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("stability", models.FloatField(blank=True, null=True)),
+                ("difficulty", models.FloatField(blank=True, null=True)),
+                ("due", models.DateTimeField()),
+                ("last_review", models.DateTimeField(blank=True, null=True)),
+                ("reps", models.PositiveIntegerField(default=0)),
+                ("lapses", models.PositiveIntegerField(default=0)),
+                ("review_started_at", models.DateTimeField(blank=True, null=True)),
+                ("review_failures", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_cards",
+                        to="curriculum.exercise",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_cards",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['user', 'due'], name='review_card_due')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'exercise'), name='review_card_unique')],
+                "indexes": [models.Index(fields=["user", "due"], name="review_card_due")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "exercise"), name="review_card_unique")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ReviewLog',
+            name="ReviewLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.PositiveSmallIntegerField(choices=[(1, 'Again'), (2, 'Hard'), (3, 'Good'), (4, 'Easy')])),
-                ('first_pass', models.BooleanField(default=False)),
-                ('reviewed_at', models.DateTimeField()),
-                ('due_was', models.DateTimeField(blank=True, null=True)),
-                ('retention_was', models.FloatField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('submission_id', models.BigIntegerField(blank=True, null=True)),
-                ('stability', models.FloatField(blank=True, null=True)),
-                ('difficulty', models.FloatField(blank=True, null=True)),
-                ('due', models.DateTimeField()),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='curriculum.exercise')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='review_logs', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy")]
+                    ),
+                ),
+                ("first_pass", models.BooleanField(default=False)),
+                ("reviewed_at", models.DateTimeField()),
+                ("due_was", models.DateTimeField(blank=True, null=True)),
+                ("retention_was", models.FloatField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("submission_id", models.BigIntegerField(blank=True, null=True)),
+                ("stability", models.FloatField(blank=True, null=True)),
+                ("difficulty", models.FloatField(blank=True, null=True)),
+                ("due", models.DateTimeField()),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="curriculum.exercise",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review_logs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-reviewed_at', '-id'],
-                'indexes': [models.Index(fields=['user', '-reviewed_at'], name='review_log_by_user')],
+                "ordering": ["-reviewed_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["user", "-reviewed_at"], name="review_log_by_user")
+                ],
             },
         ),
     ]

@@ -6,64 +6,186 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('curriculum', '0002_check_version'),
-        ('progress', '0006_reviews_and_deadlines'),
-        ('sandbox', '0001_initial'),
+        ("curriculum", "0002_check_version"),
+        ("progress", "0006_reviews_and_deadlines"),
+        ("sandbox", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='submission',
-            name='check_version',
+            model_name="submission",
+            name="check_version",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name='submission',
-            name='purpose',
-            field=models.CharField(choices=[('practice', 'Practice'), ('review', 'Review')], default='practice', max_length=16),
+            model_name="submission",
+            name="purpose",
+            field=models.CharField(
+                choices=[("practice", "Practice"), ("review", "Review")],
+                default="practice",
+                max_length=16,
+            ),
         ),
         migrations.CreateModel(
-            name='Regrade',
+            name="Regrade",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('check_version', models.PositiveIntegerField()),
-                ('status', models.CharField(choices=[('running', 'Running'), ('ready', 'Ready'), ('accepted', 'Accepted'), ('discarded', 'Discarded')], default='running', max_length=16)),
-                ('total', models.PositiveIntegerField(default=0)),
-                ('graded', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('cohort', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='regrades', to='progress.cohort')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('exercise', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='regrades', to='curriculum.exercise')),
-                ('started_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("check_version", models.PositiveIntegerField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "Running"),
+                            ("ready", "Ready"),
+                            ("accepted", "Accepted"),
+                            ("discarded", "Discarded"),
+                        ],
+                        default="running",
+                        max_length=16,
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=0)),
+                ("graded", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "cohort",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="regrades",
+                        to="progress.cohort",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "exercise",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="regrades",
+                        to="curriculum.exercise",
+                    ),
+                ),
+                (
+                    "started_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SubmissionRegrade',
+            name="SubmissionRegrade",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('pending', 'Pending'), ('graded', 'Graded'), ('ungradable', 'Ungradable'), ('accepted', 'Accepted'), ('discarded', 'Discarded'), ('superseded', 'Superseded')], default='pending', max_length=16)),
-                ('old_check_version', models.PositiveIntegerField()),
-                ('old_status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('passed', 'Passed'), ('failed', 'Failed'), ('error', 'Error'), ('timeout', 'Timeout'), ('memory', 'Memory'), ('rejected', 'Rejected')], max_length=16)),
-                ('old_score', models.FloatField()),
-                ('old_result', models.JSONField(blank=True, null=True)),
-                ('new_status', models.CharField(blank=True, choices=[('queued', 'Queued'), ('running', 'Running'), ('passed', 'Passed'), ('failed', 'Failed'), ('error', 'Error'), ('timeout', 'Timeout'), ('memory', 'Memory'), ('rejected', 'Rejected')], max_length=16)),
-                ('new_score', models.FloatField(blank=True, null=True)),
-                ('new_result', models.JSONField(blank=True, null=True)),
-                ('graded_at', models.DateTimeField(blank=True, null=True)),
-                ('regrade', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='sandbox.regrade')),
-                ('submission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='regrades', to='sandbox.submission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("graded", "Graded"),
+                            ("ungradable", "Ungradable"),
+                            ("accepted", "Accepted"),
+                            ("discarded", "Discarded"),
+                            ("superseded", "Superseded"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("old_check_version", models.PositiveIntegerField()),
+                (
+                    "old_status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("passed", "Passed"),
+                            ("failed", "Failed"),
+                            ("error", "Error"),
+                            ("timeout", "Timeout"),
+                            ("memory", "Memory"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("old_score", models.FloatField()),
+                ("old_result", models.JSONField(blank=True, null=True)),
+                (
+                    "new_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("passed", "Passed"),
+                            ("failed", "Failed"),
+                            ("error", "Error"),
+                            ("timeout", "Timeout"),
+                            ("memory", "Memory"),
+                            ("rejected", "Rejected"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("new_score", models.FloatField(blank=True, null=True)),
+                ("new_result", models.JSONField(blank=True, null=True)),
+                ("graded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "regrade",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rows",
+                        to="sandbox.regrade",
+                    ),
+                ),
+                (
+                    "submission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="regrades",
+                        to="sandbox.submission",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
-                'constraints': [models.UniqueConstraint(fields=('regrade', 'submission'), name='submission_regrade_unique')],
+                "ordering": ["id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("regrade", "submission"), name="submission_regrade_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -228,6 +228,9 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "apps.sandbox.models.SubmissionStatus",
         "StatementDeliveryStatusEnum": "apps.xapi.models.DeliveryStatus",
         "GradePassbackStatusEnum": "apps.lti.models.PassbackStatus",
+        "RegradeStatusEnum": "apps.sandbox.models.RegradeStatus",
+        "RegradeRowStateEnum": "apps.sandbox.models.RegradeRowState",
+        "DeadlineMarkEnum": "apps.progress.deadlines.DEADLINE_MARKS",
     },
 }
 

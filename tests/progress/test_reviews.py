@@ -214,9 +214,7 @@ def test_a_faded_prerequisite_does_not_lock_the_modules_it_opened(alice) -> None
     for exercise in pass_module(alice, "probability"):
         make_due(alice, exercise, days_overdue=60)
     opened = [s for s in selectors.course_map_for_user(user=alice) if s.prerequisites]
-    needs_probability = [
-        s for s in opened if [p.slug for p in s.prerequisites] == ["probability"]
-    ]
+    needs_probability = [s for s in opened if [p.slug for p in s.prerequisites] == ["probability"]]
     assert all(s.unlocked for s in needs_probability)
 
 

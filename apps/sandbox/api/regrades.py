@@ -111,13 +111,13 @@ def _regrade_or_404(request: Request, cohort_id: int, regrade_id: int) -> Regrad
 
 
 def _detail(regrade: Regrade) -> dict[str, Any]:
+    """A regrade as RegradeDetailOutputSerializer describes it."""
     regrade.refresh_from_db()
-    data = {
+    return {
         **RegradeOutputSerializer(regrade).data,
-        "summary": regrading.regrade_summary(regrade=regrade),
-        "rows": list(regrading.regrade_rows(regrade=regrade)),
+        "summary": RegradeSummaryOutputSerializer(regrading.regrade_summary(regrade=regrade)).data,
+        "rows": RegradeRowOutputSerializer(regrading.regrade_rows(regrade=regrade), many=True).data,
     }
-    return RegradeDetailOutputSerializer(data).data
 
 
 class CohortStaleSubmissionsApi(APIView):

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from apps.curriculum.models import ModuleKind
 from apps.curriculum.selectors import lesson_get, module_get, step_neighbours
 from apps.progress.auth import authenticated_user
+from apps.progress.deadlines import deadlines_for_learner, due_soon_for_learner
 from apps.progress.learning_path import module_path, next_up
 from apps.progress.selectors import ModuleStanding, course_map_for_user
 from apps.progress.services import lesson_mark_read
@@ -35,6 +36,7 @@ def course_map(request: HttpRequest) -> HttpResponse:
     foundations = [s for s in standings if s.module.kind == ModuleKind.FOUNDATION]
     stages = [s for s in standings if s.module.kind != ModuleKind.FOUNDATION]
     started = any(s.lessons_read or any(e.attempts for e in s.exercises) for s in standings)
+    signed_in = request.user.is_authenticated
     return render(
         request,
         "course/course_map.html",
@@ -44,6 +46,9 @@ def course_map(request: HttpRequest) -> HttpResponse:
             "module_count": len(standings),
             "next_up": next_up(standings),
             "started": started,
+            # Course time: deadlines soon (or missed) and passed exercises due for review.
+            "due_soon": due_soon_for_learner(user=authenticated_user(request)) if signed_in else [],
+            "reviews_due": sum(s.reviews_due for s in standings),
         },
     )
 
@@ -64,6 +69,11 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
     ]
     steps = module_path(standing) if standing else []
     module_next = next_up([standing]) if standing else None
+    due = (
+        deadlines_for_learner(user=authenticated_user(request))
+        if request.user.is_authenticated
+        else {}
+    )
     return render(
         request,
         "course/module_detail.html",
@@ -76,6 +86,8 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
             "started": any(p.done or p.started for p in steps),
             # When this module is done, where the course goes on.
             "course_next_up": None if module_next else next_up(by_slug.values()),
+            # Exercise id -> the learner's deadline for it (their cohorts'), for the steps.
+            "deadlines": due,
         },
     )
 

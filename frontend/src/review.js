@@ -54,6 +54,8 @@ const view = new EditorView({
   }),
 });
 
+window.dlmathEditor = view;
+
 let busy = false;
 
 function setStatus(text, kind = "info") {

@@ -135,6 +135,8 @@ def _effective(deadlines: Iterable[Deadline]) -> dict[int, Deadline]:
         elif deadline.module_id is not None:
             by_module[deadline.module_id] = deadline
     effective: dict[int, Deadline] = {}
+    if not by_module and not by_exercise:
+        return effective
     for module in modules_outline():
         for exercise in module.exercises.all():
             applies = by_exercise.get(exercise.pk) or by_module.get(module.pk)
@@ -246,6 +248,8 @@ def cohort_deadline_report(*, cohort: Cohort, now: datetime | None = None) -> De
     """
     now = now or timezone.now()
     effective = exercise_deadlines_for_cohort(cohort=cohort)
+    if not effective:
+        return DeadlineReport(cohort=cohort, exercises=[], due=[], rows=[])
     exercises = [e for m in modules_outline() for e in m.exercises.all() if e.pk in effective]
     learners = list(
         get_user_model()

@@ -83,6 +83,6 @@ class DeadlineForm(forms.Form):
 
     def due_at_utc(self) -> datetime:
         """The deadline as an aware UTC time (getTimezoneOffset: minutes behind UTC)."""
-        local = self.cleaned_data["due_at"].replace(tzinfo=None)
-        offset = self.cleaned_data.get("tz_offset") or 0
+        local: datetime = self.cleaned_data["due_at"].replace(tzinfo=None)
+        offset: int = self.cleaned_data.get("tz_offset") or 0
         return (local + timedelta(minutes=offset)).replace(tzinfo=UTC)

@@ -30,6 +30,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.curriculum.models import Exercise
 from apps.curriculum.selectors import exercise_spec
@@ -173,7 +174,7 @@ def regrade_start(
             exercise=exercise, cohort=cohort, status__in=OPEN_REGRADE_STATUSES
         ).exists():
             raise RegradeRefused(
-                "A regrade of this exercise is still open: accept or discard it first."
+                _("A regrade of this exercise is still open: accept or discard it first.")
             )
         stale = list(
             stale_submissions(exercise=exercise, cohort=cohort)
@@ -181,7 +182,7 @@ def regrade_start(
             .values_list("pk", "check_version", "status", "score")
         )
         if not stale:
-            raise RegradeRefused("No submission of this exercise was graded by older checks.")
+            raise RegradeRefused(_("No submission of this exercise was graded by older checks."))
         regrade = Regrade.objects.create(
             exercise=exercise,
             cohort=cohort,
@@ -290,9 +291,11 @@ def regrade_continue(*, regrade_id: int, eager: bool) -> None:
 def _lock_open(regrade: Regrade, *, ready: bool) -> Regrade:
     locked = Regrade.objects.select_for_update().get(pk=regrade.pk)
     if not locked.is_open:
-        raise RegradeRefused(f"This regrade was {locked.get_status_display()} already.")
+        raise RegradeRefused(
+            _("This regrade was %(status)s already.") % {"status": locked.get_status_display()}
+        )
     if ready and locked.status != RegradeStatus.READY:
-        raise RegradeRefused("This regrade is still grading; accept it once it has finished.")
+        raise RegradeRefused(_("This regrade is still grading; accept it once it has finished."))
     return locked
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -31,7 +32,7 @@ class DeadlineInputSerializer(serializers.Serializer[Any]):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("module" in attrs) == ("exercise" in attrs):
-            raise serializers.ValidationError("Give a module or an exercise, not both.")
+            raise serializers.ValidationError(_("Give a module or an exercise, not both."))
         return attrs
 
 
@@ -114,11 +115,11 @@ def _target(data: dict[str, Any]) -> dict[str, Any]:
     if "module" in data:
         module = module_get(slug=data["module"])
         if module is None:
-            raise ValidationError({"module": ["No such module."]})
+            raise ValidationError({"module": [_("No such module.")]})
         return {"module": module}
     exercise = exercise_get(slug=data["exercise"])
     if exercise is None:
-        raise ValidationError({"exercise": ["No such exercise."]})
+        raise ValidationError({"exercise": [_("No such exercise.")]})
     return {"exercise": exercise}
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
@@ -27,7 +29,7 @@ from apps.progress.reviews.selectors import ReviewItem
 
 class ReviewNotDue(APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "This exercise is not due for review."
+    default_detail = gettext_lazy("This exercise is not due for review.")
     default_code = "not_due"
 
 
@@ -62,7 +64,7 @@ class ReviewItemOutputSerializer(serializers.Serializer[Any]):
     lapses = serializers.IntegerField(source="card.lapses", help_text="reviews rated again")
     last_reviewed_at = serializers.DateTimeField(source="card.last_review", allow_null=True)
     last_rating = serializers.ChoiceField(
-        choices=[label.lower() for label in ReviewRating.labels],
+        choices=[rating.name.lower() for rating in ReviewRating],
         allow_null=True,
         help_text="the last rating: the first pass's or a review's",
     )
@@ -96,7 +98,10 @@ def _item(request: Request, exercise: Exercise) -> dict[str, Any]:
 def _not_due(exc: services.ReviewUnavailable) -> ReviewNotDue:
     detail = str(exc)
     if exc.due is not None:
-        detail = f"{detail} It is due at {exc.due.isoformat()}."
+        detail = _("%(reason)s It is due at %(due)s.") % {
+            "reason": detail,
+            "due": exc.due.isoformat(),
+        }
     return ReviewNotDue(detail)
 
 

@@ -18,6 +18,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.curriculum.models import Exercise
 from apps.progress.models import ActivityDay, ReviewAttempt, ReviewCard, ReviewLog, ReviewRating
@@ -114,9 +115,9 @@ def _locked_card(user: User, exercise: Exercise) -> ReviewCard | None:
 def _due_card(user: User, exercise: Exercise, at: datetime) -> ReviewCard:
     card = _locked_card(user, exercise)
     if card is None:
-        raise ReviewUnavailable("You review an exercise once you have passed it.")
+        raise ReviewUnavailable(_("You review an exercise once you have passed it."))
     if card.due > at:
-        raise ReviewUnavailable("This exercise is not due for review yet.", due=card.due)
+        raise ReviewUnavailable(_("This exercise is not due for review yet."), due=card.due)
     return card
 
 

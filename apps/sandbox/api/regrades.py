@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException, ValidationError
@@ -23,7 +25,7 @@ from apps.sandbox.models import Regrade, RegradeRowState, RegradeStatus, Submiss
 
 class RegradeConflict(APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "This regrade can't be changed now."
+    default_detail = gettext_lazy("This regrade can't be changed now.")
     default_code = "regrade_conflict"
 
 
@@ -148,7 +150,7 @@ class CohortRegradesApi(APIView):
         serializer.is_valid(raise_exception=True)
         exercise = exercise_get(slug=serializer.validated_data["exercise"])
         if exercise is None:
-            raise ValidationError({"exercise": ["No such exercise."]})
+            raise ValidationError({"exercise": [_("No such exercise.")]})
         try:
             regrade = regrading.regrade_start(
                 exercise=exercise, cohort=cohort, started_by=authenticated_user(request)

@@ -4,6 +4,7 @@ with fresh random cases; its verdict goes to your review schedule."""
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -50,7 +51,10 @@ class ReviewSubmissionsApi(APIView):
         except ReviewUnavailable as exc:
             detail = str(exc)
             if exc.due is not None:
-                detail = f"{detail} It is due at {exc.due.isoformat()}."
+                detail = _("%(reason)s It is due at %(due)s.") % {
+                    "reason": detail,
+                    "due": exc.due.isoformat(),
+                }
             raise ReviewNotDue(detail) from exc
         except services.BrokerUnavailable as exc:
             if exc.submission_id:

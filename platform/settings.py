@@ -107,6 +107,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A database that is down answers at once (refused); one that is unreachable must not
+    # hold a request for the OS's minutes-long connect timeout.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DB_CONNECT_TIMEOUT", 5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker, result backend and cache when REDIS_URL is set ------------------------
@@ -115,9 +121,18 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # RedisCache that serves without Redis while it is down (dlmath/cache.py): reads
+            # miss, rate limits count per process, stale keys are deleted when it is back.
+            "BACKEND": "dlmath.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "dlmath",
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 1.0,
+                "RETRY_SECONDS": env_int("DLMATH_CACHE_RETRY_SECONDS", 2),
+                # DRF's throttles and the login form's failure counter.
+                "LOCAL_FALLBACK_KEY_PREFIXES": ["throttle_", "login-failures:"],
+            },
         }
     }
 else:
@@ -129,18 +144,33 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 # code still runs only in the sandbox.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Acknowledge a grading only once it returned: a worker killed mid-grade leaves its messages
+# unacknowledged, and Redis hands them out again after the visibility timeout.
 CELERY_TASK_ACKS_LATE = True
+# A pool child killed (out of memory) puts its message back at once instead of failing it.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Reserve no more than there are slots: fewer messages stranded with a killed worker, and
+# none ageing toward the visibility timeout while it waits for a slot.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# (task_acks_on_failure_or_timeout stays True: a task that raised or hit its hard limit is
+# acknowledged, not redelivered forever; the requeue sweep below retries its submission up
+# to SUBMISSION_MAX_RUNS times.)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 120)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # A task unacknowledged this long is redelivered (a worker died mid-grade).
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 120),
+    # A task unacknowledged this long is redelivered (a worker died mid-grade). Keep it above
+    # the longest a message can wait reserved plus run (2 x the hard time limit): a live
+    # grading redelivered early is graded twice (harmless, but wasted).
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     # Look for such orphans every few seconds (kombu's default is about every 100 s).
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": 1,
+    # A worker killed while it held the restore lock would block every other worker's
+    # restores until the lock expires (kombu's default: 300 s). Restoring is a WATCHed
+    # transaction per message, so a shorter lock can't restore one message twice.
+    "unacked_mutex_expire": 15,
     "max_retries": 1,
 }
 # Regrades (apps/sandbox/regrading) have a queue of their own. Every worker consumes both
@@ -157,6 +187,16 @@ REGRADE_BATCH_PAUSE_SECONDS = float(os.environ.get("DLMATH_REGRADE_BATCH_PAUSE",
 REGRADE_YIELD_SECONDS = float(os.environ.get("DLMATH_REGRADE_YIELD", "2"))
 CELERY_TASK_SOFT_TIME_LIMIT = 45
 CELERY_TASK_TIME_LIMIT = 60
+
+# The database, not the queue, is the record of what still needs grading. Each worker
+# sweeps it every SUBMISSION_REQUEUE_INTERVAL seconds (and once when it starts) and sends
+# again any submission queued or running for SUBMISSION_REQUEUE_AFTER seconds since it was
+# last sent or claimed. Above the hard time limit, so a live grading is never sent twice.
+SUBMISSION_REQUEUE_AFTER = env_int("DLMATH_REQUEUE_AFTER", 90)
+SUBMISSION_REQUEUE_INTERVAL = env_int("DLMATH_REQUEUE_INTERVAL", 10)
+# A submission whose grading was started this many times without finishing took its worker
+# down each time: it gets a final "could not be graded" error instead of another try.
+SUBMISSION_MAX_RUNS = env_int("DLMATH_MAX_GRADING_RUNS", 5)
 
 # --- Auth, i18n, static ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

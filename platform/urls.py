@@ -12,6 +12,9 @@ api_v1 = [
     path("", include("apps.xapi.api.urls")),
 ]
 
+# A database outage answers 503 (JSON under /api/), any other server error 500: no traces.
+handler500 = "dlmath.errors.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

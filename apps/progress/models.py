@@ -102,6 +102,21 @@ class ExerciseProgress(models.Model):
         return self.first_passed_at is not None
 
 
+class CountedSubmission(models.Model):
+    """A graded submission already counted in its learner's progress.
+
+    Written in the transaction that counts it, so a redelivered or regraded submission is
+    counted exactly once whatever order submissions finish in. Holds the id only: progress
+    must not depend on the sandbox app that owns submissions.
+    """
+
+    submission_id = models.BigIntegerField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"submission {self.submission_id} counted"
+
+
 class CheckFailureCount(models.Model):
     """How often one learner failed one named check of one exercise.
 

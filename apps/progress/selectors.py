@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -53,7 +54,14 @@ def cohort_version_key(cohort_id: int) -> str:
 
 def cohort_dashboard_cache_key(*, cohort_id: int) -> str:
     """Changes whenever a member's progress, the membership or the course changes."""
-    version = cache.get(cohort_version_key(cohort_id), 0)
+    key = cohort_version_key(cohort_id)
+    version = cache.get(key)
+    if version is None:
+        # A version lost (evicted, or deleted after a Redis outage) starts again at a random
+        # number, never back at one that an old body may still be cached under.
+        version = secrets.randbits(48)
+        if not cache.add(key, version, timeout=None):
+            version = cache.get(key, version)
     revision = cache.get(REVISION_KEY, "")
     return f"cohort-dashboard:{cohort_id}:{version}:{revision}"
 

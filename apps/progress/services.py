@@ -7,6 +7,7 @@ submissions.
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from apps.progress.models import (
     ActivityDay,
     CheckFailureCount,
     Cohort,
+    CountedSubmission,
     Enrollment,
     ExerciseProgress,
     LearningEventKind,
@@ -61,16 +63,18 @@ def exercise_progress_record_attempt(
 ) -> ExerciseProgress:
     """Count one graded attempt. Locks the learner's progress row for the exercise.
 
-    A redelivered grading task can call this twice for the same submission: the
-    ``last_submission_id`` guard makes the second call a no-op. Records an ``attempt_graded``
-    learning event (and ``exercise_passed`` on the first pass) in the same transaction.
+    Each submission counts exactly once, in whatever order submissions finish: an older one
+    graded after a newer one still adds its attempt, its score and a first pass. Calling
+    this again for a submission already counted (a redelivered or regraded task) changes
+    nothing: the ``CountedSubmission`` marker is written in this same transaction, and so
+    are its ``attempt_graded`` learning event and, on the first pass, ``exercise_passed``.
     """
     progress, _ = ExerciseProgress.objects.get_or_create(user=user, exercise=exercise)
     progress = ExerciseProgress.objects.select_for_update().get(pk=progress.pk)
-    if progress.last_submission_id is not None and progress.last_submission_id >= submission_id:
+    if not _submission_mark_counted(submission_id=submission_id, user=user):
         return progress
     progress.attempts += 1
-    progress.last_submission_id = submission_id
+    progress.last_submission_id = max(progress.last_submission_id or 0, submission_id)
     progress.first_attempt_at = progress.first_attempt_at or at
     progress.last_attempt_at = max(progress.last_attempt_at or at, at)
     _check_failures_count(user=user, exercise=exercise, names=failed_checks)
@@ -80,7 +84,7 @@ def exercise_progress_record_attempt(
         exercise=exercise,
         submission_id=submission_id,
         at=at,
-        data=_attempt_event_data(
+        data=_attempt_graded_data(
             score=score, passed=passed, status=status, duration_ms=duration_ms, checks=checks
         ),
     )
@@ -100,8 +104,7 @@ def exercise_progress_record_attempt(
             user=user, exercise=exercise, at=at, attempts_to_pass=progress.attempts_to_pass
         )
     improved = score > progress.best_score
-    if improved:
-        progress.best_score = score
+    progress.best_score = max(progress.best_score, score)
     progress.save()
     if improved:
         _module_points_refresh(user=user, module_id=exercise.module_id)
@@ -110,7 +113,19 @@ def exercise_progress_record_attempt(
     return progress
 
 
-def _attempt_event_data(
+def _submission_mark_counted(*, submission_id: int, user: User) -> bool:
+    """Mark a submission counted; False if it already was (nothing more to count).
+
+    The caller holds the progress row's lock, so two deliveries of one submission can't
+    both get True.
+    """
+    if CountedSubmission.objects.filter(submission_id=submission_id).exists():
+        return False
+    CountedSubmission.objects.create(submission_id=submission_id, user=user)
+    return True
+
+
+def _attempt_graded_data(
     *,
     score: float,
     passed: bool,
@@ -118,7 +133,7 @@ def _attempt_event_data(
     duration_ms: float | None,
     checks: list[dict[str, Any]] | None,
 ) -> dict[str, Any]:
-    """What an ``attempt_graded`` event says: the result without code, output or figures."""
+    """What an ``attempt_graded`` event tells its consumers: the verdict and each check."""
     return {
         "score": score,
         "passed": passed,
@@ -318,11 +333,10 @@ def cohort_versions_bump(*, user_id: int) -> None:
     """A learner's progress changed: every dashboard showing them is out of date."""
     for cohort_id in Enrollment.objects.filter(user_id=user_id).values_list("cohort_id", flat=True):
         key = cohort_version_key(cohort_id)
-        if not cache.add(key, 1, timeout=None):
-            try:
-                cache.incr(key)
-            except ValueError:  # evicted between add() and incr()
-                cache.set(key, 1, timeout=None)
+        try:
+            cache.incr(key)
+        except ValueError:  # no version yet, or it was lost: any fresh one will do
+            cache.set(key, secrets.randbits(48), timeout=None)
 
 
 @dataclass(frozen=True)
@@ -341,7 +355,7 @@ class Attempt:
 def _attempt_counted(progress: ExerciseProgress, attempt: Attempt) -> None:
     """Count an attempt on a progress row, in memory (attempts, first pass, best score)."""
     progress.attempts += 1
-    progress.last_submission_id = attempt.submission_id
+    progress.last_submission_id = max(progress.last_submission_id or 0, attempt.submission_id)
     progress.first_attempt_at = progress.first_attempt_at or attempt.at
     progress.last_attempt_at = max(progress.last_attempt_at or attempt.at, attempt.at)
     if attempt.passed and progress.first_passed_at is None:
@@ -358,9 +372,12 @@ def exercise_progress_bulk_create(
 
     For generated data (benchmarks): the rows exercise_progress_record_attempt would have
     written for ``attempts`` (oldest first per learner), in a few bulk inserts instead of a
-    transaction per attempt. ``points`` maps exercise id -> (module id, points).
+    transaction per attempt, counted-submission markers included (learning events are not
+    written: generated attempts are nothing to report). ``points`` maps exercise id ->
+    (module id, points).
     """
     cells: dict[tuple[int, int], ExerciseProgress] = {}
+    counted: list[CountedSubmission] = []
     days: Counter[tuple[int, date]] = Counter()
     failures: Counter[tuple[int, int, str]] = Counter()
     for attempt in attempts:
@@ -368,10 +385,14 @@ def exercise_progress_bulk_create(
         if key not in cells:
             cells[key] = ExerciseProgress(user_id=attempt.user_id, exercise_id=attempt.exercise_id)
         _attempt_counted(cells[key], attempt)
+        counted.append(
+            CountedSubmission(submission_id=attempt.submission_id, user_id=attempt.user_id)
+        )
         for name in set(attempt.failed_checks):
             failures[(*key, name[:200])] += 1
         days[(attempt.user_id, attempt.at.date())] += 1
     ExerciseProgress.objects.bulk_create(cells.values(), batch_size=batch_size)
+    CountedSubmission.objects.bulk_create(counted, batch_size=batch_size)
     CheckFailureCount.objects.bulk_create(
         [
             CheckFailureCount(user_id=u, exercise_id=e, check_name=name, failures=n)

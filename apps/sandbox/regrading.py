@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from apps.curriculum.models import Exercise
 from apps.curriculum.selectors import exercise_spec
-from apps.progress.models import Cohort
+from apps.progress.models import Cohort, CountedSubmission
 from apps.progress.regrading import GradedAttempt, exercise_progress_regraded
 from apps.sandbox.backends import grading_backend
 from apps.sandbox.grading.engine import grade_code
@@ -339,9 +339,12 @@ def result_columns_of(submission: Submission) -> dict[str, object]:
 
 
 def _attempts_of(user_id: int, exercise: Exercise) -> list[GradedAttempt]:
+    """The learner's attempts exactly as progress counted them (its CountedSubmission
+    markers), each with its verdict as it stands now, oldest first."""
+    counted = CountedSubmission.objects.filter(user_id=user_id).values("submission_id")
     rows = (
         counted_submissions()
-        .filter(user_id=user_id, exercise=exercise)
+        .filter(user_id=user_id, exercise=exercise, pk__in=counted)
         .order_by("created_at", "id")
         .only("id", "score", "status", "checks", "finished_at", "created_at")
     )

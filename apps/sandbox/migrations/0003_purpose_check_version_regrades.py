@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("curriculum", "0002_check_version"),
-        ("progress", "0006_reviews_and_deadlines"),
-        ("sandbox", "0001_initial"),
+        ("progress", "0007_reviews_and_deadlines"),
+        ("sandbox", "0002_submission_enqueued_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("curriculum", "0002_check_version"),
-        ("progress", "0005_cohort_archive_and_last_attempt"),
+        ("progress", "0006_counted_submissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,6 +10,7 @@ in two cohorts sees the earlier deadline of the two.
 from __future__ import annotations
 
 import enum
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -69,6 +71,19 @@ def deadline_mark(
 # --- services ---------------------------------------------------------------------------------
 
 
+def deadlines_version_key(cohort_id: int) -> str:
+    return f"cohort-deadlines-version:{cohort_id}"
+
+
+def _deadlines_changed(cohort_id: int) -> None:
+    """Pages caching a cohort's marks (the dashboard panel) rebuild them."""
+    key = deadlines_version_key(cohort_id)
+    try:
+        cache.incr(key)
+    except ValueError:  # no version yet, or it was lost: any fresh one will do
+        cache.set(key, secrets.randbits(48), timeout=None)
+
+
 def _require_teaches(cohort: Cohort, instructor: User) -> None:
     if not cohort.instructors.filter(pk=instructor.pk).exists():
         raise PermissionDenied(_("Only this cohort's instructors set its deadlines."))
@@ -95,12 +110,15 @@ def deadline_set(
             exercise=exercise,
             defaults={"due_at": due_at, "set_by": instructor},
         )
+        transaction.on_commit(lambda: _deadlines_changed(cohort.pk))
     return deadline
 
 
 def deadline_remove(*, deadline: Deadline, instructor: User) -> None:
     _require_teaches(deadline.cohort, instructor)
+    cohort_id = deadline.cohort_id
     deadline.delete()
+    _deadlines_changed(cohort_id)
 
 
 # --- selectors --------------------------------------------------------------------------------

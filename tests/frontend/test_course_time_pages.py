@@ -213,3 +213,21 @@ def test_regrade_pages_are_the_cohorts_instructors_only(
     assert response.status_code == 404
     regrade.refresh_from_db()
     assert regrade.status == "running"
+
+
+def test_the_cached_deadlines_panel_shows_a_new_deadline_at_once(
+    client, cohort, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.SHARED_CACHE = True
+    teacher = cohort.instructors.get()
+    client.force_login(teacher)
+    assert 'id="deadline-marks"' not in client.get(f"/dashboard/{cohort.pk}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        deadline_set(
+            cohort=cohort,
+            instructor=teacher,
+            due_at=timezone.now() + timedelta(days=1),
+            exercise=Exercise.objects.get(slug="entropy"),
+        )
+    page = client.get(f"/dashboard/{cohort.pk}/").content.decode()
+    assert 'data-mark="open"' in page

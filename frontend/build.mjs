@@ -9,7 +9,7 @@ await rm(outdir, { recursive: true, force: true });
 await mkdir(outdir, { recursive: true });
 
 await build({
-  entryPoints: ["src/app.js", "src/lesson.js", "src/exercise.js", "src/dashboard.js", "src/tryinput.js", "src/scratchpad.js"],
+  entryPoints: ["src/app.js", "src/lesson.js", "src/exercise.js", "src/dashboard.js", "src/tryinput.js", "src/scratchpad.js", "src/review.js"],
   bundle: true,
   splitting: true,
   format: "esm",

@@ -1,3 +1,6 @@
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
@@ -55,3 +58,31 @@ class CohortNameForm(forms.Form):
         max_length=120,
         help_text=_("Learners see it on their join page; you can rename it later."),
     )
+
+
+class DeadlineForm(forms.Form):
+    """A cohort's deadline for a module or an exercise (``target`` is "module:slug" or
+    "exercise:slug"). ``due_at`` is the instructor's local time: the page's script puts
+    their UTC offset in ``tz_offset``; without it the time is read as UTC."""
+
+    target = forms.ChoiceField(label=_("For"))
+    due_at = forms.DateTimeField(
+        label=_("Due"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=_("In your own time zone (UTC if your browser runs no scripts)."),
+    )
+    tz_offset = forms.IntegerField(
+        required=False, min_value=-14 * 60, max_value=14 * 60, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, targets: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = targets  # type: ignore[attr-defined]
+        self.fields["tz_offset"].widget.attrs["data-tz-offset"] = ""
+
+    def due_at_utc(self) -> datetime:
+        """The deadline as an aware UTC time (getTimezoneOffset: minutes behind UTC)."""
+        local: datetime = self.cleaned_data["due_at"].replace(tzinfo=None)
+        offset: int = self.cleaned_data.get("tz_offset") or 0
+        return (local + timedelta(minutes=offset)).replace(tzinfo=UTC)

@@ -4,7 +4,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from frontend.views import accounts, course, dashboard, exercise, lti, progress, scratchpad
+from frontend.views import (
+    accounts,
+    course,
+    dashboard,
+    deadlines,
+    exercise,
+    lti,
+    progress,
+    regrades,
+    review,
+    scratchpad,
+)
 
 course_patterns = [
     path("", RedirectView.as_view(pattern_name="curriculum:course-map"), name="home"),
@@ -26,6 +37,28 @@ course_patterns = [
 urlpatterns = [
     path("progress/", progress.progress_page, name="progress"),
     path("scratchpad/", scratchpad.scratchpad, name="scratchpad"),
+    path("review/", review.review_queue, name="review"),
+    path("review/<slug:slug>/", review.review_exercise, name="review-exercise"),
+    path("review/<slug:slug>/start/", review.review_begin, name="review-begin"),
+    path("review/<slug:slug>/forgot/", review.review_give_up, name="review-give-up"),
+    path(
+        "dashboard/<int:cohort_id>/deadlines/",
+        deadlines.cohort_deadlines,
+        name="dashboard-deadlines",
+    ),
+    path(
+        "dashboard/<int:cohort_id>/deadlines/<int:deadline_id>/remove/",
+        deadlines.cohort_deadline_remove,
+        name="dashboard-deadline-remove",
+    ),
+    path(
+        "dashboard/<int:cohort_id>/regrades/", regrades.cohort_regrades, name="dashboard-regrades"
+    ),
+    path(
+        "dashboard/<int:cohort_id>/regrades/<int:regrade_id>/",
+        regrades.cohort_regrade,
+        name="dashboard-regrade",
+    ),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/<int:cohort_id>/", dashboard.dashboard_cohort, name="dashboard-cohort"),
     path(

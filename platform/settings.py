@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dj_database_url
 import django_stubs_ext
+from kombu import Queue
 
 # Lets the admin, forms and querysets take type parameters at run time (ModelAdmin[Module]).
 django_stubs_ext.monkeypatch()
@@ -174,6 +175,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # Tasks outside an app's tasks.py (autodiscovery finds only those).
 CELERY_IMPORTS = ["apps.sandbox.run_tasks"]
+# Regrades (apps/sandbox/regrading) have a queue of their own. Every worker consumes both
+# queues unless told otherwise (`-Q regrade` for a worker of its own); a regrade batch also
+# steps aside whenever a learner's submission waits, so learners are never behind it.
+REGRADE_QUEUE = os.environ.get("DLMATH_REGRADE_QUEUE", "regrade")
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue(REGRADE_QUEUE))
+CELERY_TASK_ROUTES = {"sandbox.regrade_batch": {"queue": REGRADE_QUEUE}}
+# Submissions graded per regrade task: about a second of sandbox time, so a learner's task
+# that arrives meanwhile waits at most that long for a worker.
+REGRADE_BATCH_SIZE = env_int("DLMATH_REGRADE_BATCH_SIZE", 10)
+REGRADE_BATCH_PAUSE_SECONDS = float(os.environ.get("DLMATH_REGRADE_BATCH_PAUSE", "0.5"))
+REGRADE_YIELD_SECONDS = float(os.environ.get("DLMATH_REGRADE_YIELD", "2"))
 CELERY_TASK_SOFT_TIME_LIMIT = 45
 CELERY_TASK_TIME_LIMIT = 60
 
@@ -264,6 +277,9 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "apps.sandbox.models.RunStatus",
         "StatementDeliveryStatusEnum": "apps.xapi.models.DeliveryStatus",
         "GradePassbackStatusEnum": "apps.lti.models.PassbackStatus",
+        "RegradeStatusEnum": "apps.sandbox.models.RegradeStatus",
+        "RegradeRowStateEnum": "apps.sandbox.models.RegradeRowState",
+        "DeadlineMarkEnum": "apps.progress.deadlines.DEADLINE_MARKS",
     },
 }
 
@@ -312,6 +328,14 @@ LESSON_FIGURE_CACHE_DIR = Path(
 # runs one process can do at once (one zygote and uid per slot).
 SANDBOX_BACKEND = "apps.sandbox.backends.ZygotePoolBackend"
 SANDBOX_SLOTS = env_int("DLMATH_SANDBOX_SLOTS", 1)
+
+# --- Course time: spaced review, deadlines --------------------------------------------------
+# FSRS fuzzes review intervals a little, so exercises passed together are not all due on
+# one day (off only where a test needs exact dates).
+REVIEW_FUZZING = env_bool("DLMATH_REVIEW_FUZZING", True)
+# A pass graded this long after a deadline still counts as on time: the submission was
+# sent before it and waited for a grader.
+DEADLINE_GRACE_SECONDS = env_int("DLMATH_DEADLINE_GRACE_SECONDS", 120)
 
 # --- Where courses are taught: LTI 1.3 into an LMS, xAPI records into an LRS --------------
 # The public address of this site: LTI redirect and JWKS URLs, xAPI activity and actor IRIs.

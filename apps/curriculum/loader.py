@@ -68,6 +68,8 @@ class ExerciseSpec:
     content_hash: str
     # What "Run on my own input" starts with: a call of the learner's function.
     try_input: str = ""
+    # What decides a verdict: checks.py, solution.py and the limits (see grading_hash()).
+    check_hash: str = ""
 
     @property
     def solution_path(self) -> Path:
@@ -129,6 +131,22 @@ def _hash(*parts: str) -> str:
         digest.update(part.encode())
         digest.update(b"\0")
     return digest.hexdigest()[:16]
+
+
+def grading_hash(*, checks: str, solution: str, limits: dict[str, float]) -> str:
+    """The version of an exercise's grading: a hash of what decides a verdict.
+
+    The cases and checks (checks.py), the expected values (solution.py) and the limits (a
+    tighter time or memory limit turns a pass into ``timeout``). Not the prompt, starter,
+    hints or title: fixing a typo must not make every submission look out of date. Not the
+    grading library either: that is a release of the platform, regraded on purpose
+    (``manage.py regrade``), not an exercise's change.
+    """
+    return _hash(
+        f"checks.py\n{checks}",
+        f"solution.py\n{solution}",
+        "limits\n" + ",".join(f"{key}={limits[key]!r}" for key in sorted(limits)),
+    )
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -272,6 +290,7 @@ def load_exercise(
         name: _read_text(directory / name)
         for name in sorted(p.name for p in directory.iterdir() if p.is_file())
     }
+    limits = _limits(meta, meta_path)
     return ExerciseSpec(
         uuid=_uuid(meta, meta_path),
         slug=slug,
@@ -282,12 +301,15 @@ def load_exercise(
         lesson_slug=lesson_slug,
         functions=_functions(meta, meta_path),
         hints=tuple(hints),
-        limits=_limits(meta, meta_path),
+        limits=limits,
         prompt=files["prompt.md"],
         starter=files["starter.py"],
         directory=directory,
         content_hash=_hash(*(f"{name}\n{text}" for name, text in files.items())),
         try_input=try_input.strip(),
+        check_hash=grading_hash(
+            checks=files["checks.py"], solution=files["solution.py"], limits=limits
+        ),
     )
 
 

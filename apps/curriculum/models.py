@@ -74,6 +74,11 @@ class Exercise(models.Model):
     content_hash = models.CharField(max_length=32, blank=True)
     # Bumped by sync whenever the files change; stored on each submission graded against it.
     content_version = models.PositiveIntegerField(default=1)
+    # The grading's version: bumped by sync when checks.py, solution.py or the limits change
+    # (loader.grading_hash), not for a prompt or hint edit. Each submission stores the one it
+    # was graded with; older ones can be regraded (apps/sandbox/regrading).
+    check_hash = models.CharField(max_length=32, blank=True)
+    check_version = models.PositiveIntegerField(default=1)
     retired = models.BooleanField(default=False)
 
     class Meta:

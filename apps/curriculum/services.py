@@ -33,6 +33,8 @@ class SyncReport:
     changed: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     unchanged: int = 0
+    # Exercises whose grading changed (a new check version): their submissions can be regraded.
+    regradable: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -70,18 +72,31 @@ def _upsert(
     ):
         report.unchanged += 1
         return row
+    if isinstance(row, Exercise):
+        _exercise_versions_bump(row, content_hash, values, report)
     for key, value in values.items():
         setattr(row, key, value)
     if derived is not None and row.content_hash != content_hash:
         for key, value in derived().items():
             setattr(row, key, value)
-    if isinstance(row, Exercise) and row.content_hash != content_hash:
-        row.content_version += 1
     row.content_hash = content_hash
     row.retired = False
     row.save()
     report.changed.append(label)
     return row
+
+
+def _exercise_versions_bump(
+    row: Exercise, content_hash: str, values: dict[str, Any], report: SyncReport
+) -> None:
+    """New files: a new content version; new grading (checks, solution, limits): a new
+    check version too. A row with no check hash yet (synced before there was one) gets it
+    without a bump: its submissions were graded by these very checks."""
+    if row.content_hash != content_hash:
+        row.content_version += 1
+    if row.check_hash and row.check_hash != values["check_hash"]:
+        row.check_version += 1
+        report.regradable.append(values["slug"])
 
 
 def _module_values(spec: ModuleSpec) -> dict[str, Any]:
@@ -150,6 +165,7 @@ def _exercise_values(spec: ExerciseSpec, module: Module, lesson: Lesson | None) 
         "hints": list(spec.hints),
         "limits": dict(spec.limits),
         "try_input": spec.try_input,
+        "check_hash": spec.check_hash,
     }
 
 

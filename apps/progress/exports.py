@@ -26,9 +26,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
+from django.utils import timezone
+
+from apps.progress.deadlines import deadline_mark
 from apps.progress.selectors import CohortCells, CohortProgress, ExerciseCell
 
 # (column, what it holds). The API's schema describes the same columns, in this order.
@@ -48,6 +51,12 @@ PROGRESS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("first_attempt_at", "first graded attempt, UTC"),
     ("first_passed_at", "first pass, UTC"),
     ("last_attempt_at", "most recent graded attempt, UTC"),
+    ("due_at", "the cohort's deadline for the exercise (its own, else its module's), UTC"),
+    (
+        "deadline",
+        "on_time, late (first passed after the deadline), missing (not passed, deadline over) "
+        "or open (not passed, deadline to come); empty: no deadline",
+    ),
 )
 
 SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -120,8 +129,25 @@ def _progress_row(cell: ExerciseCell | None) -> Sequence[str]:
     )
 
 
-def cohort_progress_csv(cells: CohortCells) -> str:
-    """``progress.csv``: one row per learner × exercise (see the module docstring)."""
+def _deadline_row(
+    due_at: datetime | None, cell: ExerciseCell | None, now: datetime
+) -> Sequence[str]:
+    if due_at is None:
+        return ("", "")
+    first_passed_at = cell.first_passed_at if cell is not None else None
+    return (
+        time_cell(due_at),
+        str(deadline_mark(due_at=due_at, first_passed_at=first_passed_at, now=now)),
+    )
+
+
+def cohort_progress_csv(cells: CohortCells, deadlines: Mapping[int, datetime] | None = None) -> str:
+    """``progress.csv``: one row per learner × exercise (see the module docstring).
+
+    ``deadlines``: exercise id -> the cohort's deadline for it (apps/progress/deadlines).
+    """
+    deadlines = deadlines or {}
+    now = timezone.now()
     cohort_name = text_cell(cells.cohort.name)
     exercise_columns = [
         [
@@ -139,6 +165,9 @@ def cohort_progress_csv(cells: CohortCells) -> str:
             cohort_name,
             *columns,
             *_progress_row(cells.cells.get((user_id, exercise_id))),
+            *_deadline_row(
+                deadlines.get(exercise_id), cells.cells.get((user_id, exercise_id)), now
+            ),
         ]
         for user_id, username in ((u.pk, text_cell(u.get_username())) for u in cells.learners)
         for exercise_id, columns in zip(

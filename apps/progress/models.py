@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
@@ -291,3 +292,134 @@ class QuestionAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} answered {self.question_id}: {self.correct}"
+class ReviewCard(models.Model):
+    """A passed exercise on a learner's spaced-review schedule (FSRS; apps/progress/reviews).
+
+    Created when the exercise is first passed (that pass is the card's first rating). The
+    FSRS memory state is stored as columns: ``stability`` in days, ``difficulty`` 1..10,
+    ``due`` the next review. ``review_started_at``/``review_failures`` describe the review in
+    progress: a review ends with a pass, the learner giving up, or too many failures.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
+    )
+    exercise = models.ForeignKey(
+        "curriculum.Exercise", on_delete=models.CASCADE, related_name="review_cards"
+    )
+    state = models.PositiveSmallIntegerField()  # fsrs.State: 1 learning, 2 review, 3 relearning
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()
+    last_review = models.DateTimeField(null=True, blank=True)
+    reps = models.PositiveIntegerField(default=0)  # reviews concluded since the first pass
+    lapses = models.PositiveIntegerField(default=0)  # of which rated Again
+    review_started_at = models.DateTimeField(null=True, blank=True)
+    review_failures = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "exercise"], name="review_card_unique")
+        ]
+        indexes = [models.Index(fields=["user", "due"], name="review_card_due")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} reviews {self.exercise_id} at {self.due:%Y-%m-%d %H:%M}"
+
+
+class ReviewRating(models.IntegerChoices):
+    """FSRS's four ratings (the same numbers as fsrs.Rating)."""
+
+    AGAIN = 1, _("Again")
+    HARD = 2, _("Hard")
+    GOOD = 3, _("Good")
+    EASY = 4, _("Easy")
+
+
+class ReviewLog(models.Model):
+    """One rating of a card: the first pass that scheduled it, or a concluded review."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs"
+    )
+    exercise = models.ForeignKey("curriculum.Exercise", on_delete=models.CASCADE, related_name="+")
+    rating = models.PositiveSmallIntegerField(choices=ReviewRating.choices)
+    first_pass = models.BooleanField(default=False)
+    reviewed_at = models.DateTimeField()
+    # When it was due and how likely recall was then (FSRS retrievability); none on a first pass.
+    due_was = models.DateTimeField(null=True, blank=True)
+    retention_was = models.FloatField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # graded review attempts it took
+    submission_id = models.BigIntegerField(null=True, blank=True)  # the one that concluded it
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField()  # the next review it scheduled
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+        indexes = [models.Index(fields=["user", "-reviewed_at"], name="review_log_by_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} rated {self.exercise_id} {self.rating}"
+
+
+class ReviewAttempt(models.Model):
+    """One graded review submission, counted once (a redelivered grade finds it here).
+
+    Holds the submission's id only: progress does not depend on the sandbox app.
+    """
+
+    submission_id = models.BigIntegerField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    exercise = models.ForeignKey("curriculum.Exercise", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    passed = models.BooleanField()
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"review submission {self.submission_id}"
+
+
+class Deadline(models.Model):
+    """When a cohort is to have passed a module's exercises, or one exercise.
+
+    An exercise's own deadline wins over its module's (apps/progress/deadlines).
+    """
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="deadlines")
+    module = models.ForeignKey(
+        "curriculum.Module", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    exercise = models.ForeignKey(
+        "curriculum.Exercise", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    due_at = models.DateTimeField()
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(module__isnull=True, exercise__isnull=False)
+                | models.Q(module__isnull=False, exercise__isnull=True),
+                name="deadline_module_or_exercise",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "module"],
+                condition=models.Q(module__isnull=False),
+                name="deadline_unique_module",
+            ),
+            models.UniqueConstraint(
+                fields=["cohort", "exercise"],
+                condition=models.Q(exercise__isnull=False),
+                name="deadline_unique_exercise",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"cohort {self.cohort_id}: {self.module_id or self.exercise_id} by {self.due_at}"

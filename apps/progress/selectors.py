@@ -27,6 +27,7 @@ from apps.progress.models import (
     ModuleProgress,
     Role,
 )
+from apps.progress.reviews.selectors import Recall, recall_by_exercise
 
 # A module counts as mastered at this share of its points; its dependants then unlock.
 MASTERY_THRESHOLD = 0.7
@@ -153,11 +154,27 @@ class ExerciseStanding:
     best_score: float = 0.0
     attempts: int = 0
     passed: bool = False
+    # Spaced review (apps/progress/reviews), for a passed exercise: FSRS's chance of recall
+    # now, what its score still counts for in mastery, when it is due and whether it is.
+    retention: float | None = None
+    recall_factor: float = 1.0
+    next_review: datetime | None = None
+    review_due: bool = False
+
+    @property
+    def current_score(self) -> float:
+        """The best score as mastery counts it now: weighed by recall once a review is due."""
+        return self.best_score * self.recall_factor
 
 
 @dataclass
 class ModuleStanding:
-    """One module as a learner stands in it (the rows are the shared course outline's)."""
+    """One module as a learner stands in it (the rows are the shared course outline's).
+
+    ``earned`` is the share of its points earned (best scores; it never falls, and unlocks
+    the modules that build on it). ``mastery`` is that share now: each passed exercise's
+    score weighed by its recall, so it decays while a review is overdue (reviews/schedule).
+    """
 
     module: Module
     mastery: float
@@ -166,6 +183,16 @@ class ModuleStanding:
     prerequisites: list[Module]
     exercises: list[ExerciseStanding] = field(default_factory=list)
     lessons: list[LessonStanding] = field(default_factory=list)
+    earned: float = 0.0
+
+    @property
+    def reviews_due(self) -> int:
+        return sum(1 for standing in self.exercises if standing.review_due)
+
+    @property
+    def needs_review(self) -> bool:
+        """Mastery earned but fading: a review is due, or recall pulled it under the bar."""
+        return self.reviews_due > 0 or (self.earned >= MASTERY_THRESHOLD and not self.mastered)
 
     @property
     def exercises_passed(self) -> int:
@@ -208,6 +235,10 @@ class LearnerProgress:
     def lessons_read(self) -> int:
         return sum(module.lessons_read for module in self.modules)
 
+    @property
+    def reviews_due(self) -> int:
+        return sum(module.reviews_due for module in self.modules)
+
 
 @dataclass(frozen=True)
 class _LearnerRows:
@@ -235,20 +266,47 @@ def _learner_rows(user: User | AnonymousUser) -> _LearnerRows:
     return _LearnerRows(points=points, exercises=exercises, read=read)
 
 
-def _exercise_standing(exercise: Exercise, row: ExerciseProgress | None) -> ExerciseStanding:
+def _exercise_standing(
+    exercise: Exercise, row: ExerciseProgress | None, recall: Recall | None, now: datetime
+) -> ExerciseStanding:
     if row is None:
         return ExerciseStanding(exercise=exercise)
+    if recall is None:
+        return ExerciseStanding(
+            exercise=exercise, best_score=row.best_score, attempts=row.attempts, passed=row.passed
+        )
     return ExerciseStanding(
-        exercise=exercise, best_score=row.best_score, attempts=row.attempts, passed=row.passed
+        exercise=exercise,
+        best_score=row.best_score,
+        attempts=row.attempts,
+        passed=row.passed,
+        retention=round(recall.retention, 4),
+        recall_factor=recall.factor,
+        next_review=recall.due,
+        review_due=recall.is_due(now),
     )
 
 
+def _current_mastery(module: Module, earned: float, exercises: list[ExerciseStanding]) -> float:
+    """``earned`` less what fading recall takes off each passed exercise's points."""
+    if not module.total_points:
+        return 0.0
+    faded = sum(s.exercise.points * (s.best_score - s.current_score) for s in exercises)
+    return max(earned - faded / module.total_points, 0.0)
+
+
 def course_map_for_user(*, user: User | AnonymousUser) -> list[ModuleStanding]:
-    """Every live module with the learner's mastery, lock state, lessons and exercises."""
+    """Every live module with the learner's mastery, lock state, lessons and exercises.
+
+    A module unlocks on the mastery *earned* in its prerequisites (it never locks again);
+    ``mastery`` and ``mastered`` are the current ones, faded by overdue reviews.
+    """
     modules = modules_outline()
     rows = _learner_rows(user)
+    recalls = recall_by_exercise(user=user)
+    now = timezone.now()
     points = rows.points
-    mastery = {
+    earned = {
         m.pk: (
             points[m.pk].points_earned / m.total_points
             if m.pk in points and m.total_points
@@ -262,21 +320,26 @@ def course_map_for_user(*, user: User | AnonymousUser) -> list[ModuleStanding]:
         prerequisites = list(module.prerequisites.all())
         override = module.pk in points and points[module.pk].unlocked_by_id is not None
         unlocked = override or all(
-            mastery.get(p.pk, 0.0) >= MASTERY_THRESHOLD for p in prerequisites
+            earned.get(p.pk, 0.0) >= MASTERY_THRESHOLD for p in prerequisites
         )
+        exercises = [
+            _exercise_standing(
+                exercise, rows.exercises.get(exercise.pk), recalls.get(exercise.pk), now
+            )
+            for exercise in module.exercises.all()
+        ]
+        mastery = min(_current_mastery(module, earned[module.pk], exercises), 1.0)
         standing = ModuleStanding(
             module=module,
-            mastery=round(min(mastery[module.pk], 1.0), 4),
+            mastery=round(mastery, 4),
             unlocked=unlocked,
-            mastered=mastery[module.pk] >= MASTERY_THRESHOLD,
+            mastered=mastery >= MASTERY_THRESHOLD,
             prerequisites=prerequisites,
             lessons=[
                 LessonStanding(lesson, lesson.pk in rows.read) for lesson in module.lessons.all()
             ],
-            exercises=[
-                _exercise_standing(exercise, rows.exercises.get(exercise.pk))
-                for exercise in module.exercises.all()
-            ],
+            exercises=exercises,
+            earned=round(min(earned[module.pk], 1.0), 4),
         )
         standings.append(standing)
     return standings

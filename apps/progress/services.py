@@ -39,6 +39,7 @@ from apps.progress.models import (
     new_join_code,
 )
 from apps.progress.outbox import learning_event_record
+from apps.progress.reviews.services import review_card_schedule_first_pass
 from apps.progress.selectors import cohort_version_key
 
 
@@ -89,17 +90,7 @@ def exercise_progress_record_attempt(
         ),
     )
     if passed and progress.first_passed_at is None:
-        progress.first_passed_at = at
-        progress.attempts_to_pass = progress.attempts
-        progress.seconds_to_pass = (at - progress.first_attempt_at).total_seconds()
-        learning_event_record(
-            kind=LearningEventKind.EXERCISE_PASSED,
-            user=user,
-            exercise=exercise,
-            submission_id=submission_id,
-            at=at,
-            data={"score": score, "attempts": progress.attempts},
-        )
+        _first_pass_record(progress, score=score, at=at, submission_id=submission_id)
     improved = score > progress.best_score
     progress.best_score = max(progress.best_score, score)
     progress.save()
@@ -108,6 +99,30 @@ def exercise_progress_record_attempt(
     _activity_count(user=user, day=at.date())
     transaction.on_commit(lambda: cohort_versions_bump(user_id=user.pk))
     return progress
+
+
+def _first_pass_record(
+    progress: ExerciseProgress, *, score: float, at: datetime, submission_id: int
+) -> None:
+    """The first pass: when, after how many attempts, its event, and the exercise onto the
+    learner's review schedule (the caller holds the progress row's lock and saves it)."""
+    progress.first_passed_at = at
+    progress.attempts_to_pass = progress.attempts
+    progress.seconds_to_pass = (at - (progress.first_attempt_at or at)).total_seconds()
+    learning_event_record(
+        kind=LearningEventKind.EXERCISE_PASSED,
+        user=progress.user,
+        exercise=progress.exercise,
+        submission_id=submission_id,
+        at=at,
+        data={"score": score, "attempts": progress.attempts},
+    )
+    review_card_schedule_first_pass(
+        user=progress.user,
+        exercise=progress.exercise,
+        at=at,
+        attempts_to_pass=progress.attempts_to_pass,
+    )
 
 
 def _submission_mark_counted(*, submission_id: int, user: User) -> bool:

@@ -16,6 +16,13 @@ class SubmissionStatus(models.TextChoices):
 PENDING_STATUSES = (SubmissionStatus.QUEUED, SubmissionStatus.RUNNING)
 
 
+class SubmissionPurpose(models.TextChoices):
+    # Working on an exercise: counted in progress (attempts, best score, first pass).
+    PRACTICE = "practice"
+    # A spaced review of an exercise already passed: counted by the review schedule instead.
+    REVIEW = "review"
+
+
 class Submission(models.Model):
     """One learner's code for one exercise and, once graded, its full result."""
 
@@ -37,6 +44,11 @@ class Submission(models.Model):
     error = models.JSONField(null=True, blank=True)
     duration_ms = models.FloatField(null=True, blank=True)
     content_version = models.PositiveIntegerField(default=1)
+    # The exercise's check version this verdict came from (Exercise.check_version).
+    check_version = models.PositiveIntegerField(default=1)
+    purpose = models.CharField(
+        max_length=16, choices=SubmissionPurpose.choices, default=SubmissionPurpose.PRACTICE
+    )
     seed = models.BigIntegerField(null=True, blank=True)
     # How many times a worker has started grading it (a redelivered task counts again).
     runs = models.PositiveSmallIntegerField(default=0)
@@ -126,3 +138,99 @@ class Run(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in RUN_PENDING_STATUSES
+class RegradeStatus(models.TextChoices):
+    RUNNING = "running"  # batches still grading
+    READY = "ready"  # every submission regraded: the changes wait for accept or discard
+    ACCEPTED = "accepted"
+    DISCARDED = "discarded"
+
+
+OPEN_REGRADE_STATUSES = (RegradeStatus.RUNNING, RegradeStatus.READY)
+
+
+class Regrade(models.Model):
+    """Submissions of one exercise graded by an older check version, graded again.
+
+    Started for one cohort's learners by its instructor, or for everyone by
+    ``manage.py regrade`` (no cohort). Nothing changes for a learner until it is accepted.
+    """
+
+    exercise = models.ForeignKey(
+        "curriculum.Exercise", on_delete=models.CASCADE, related_name="regrades"
+    )
+    cohort = models.ForeignKey(
+        "progress.Cohort", on_delete=models.CASCADE, null=True, blank=True, related_name="regrades"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The check version the submissions are regraded with.
+    check_version = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=16, choices=RegradeStatus.choices, default=RegradeStatus.RUNNING
+    )
+    total = models.PositiveIntegerField(default=0)
+    graded = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"regrade #{self.pk} of {self.exercise_id} to v{self.check_version}: {self.status}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_REGRADE_STATUSES
+
+
+class RegradeRowState(models.TextChoices):
+    PENDING = "pending"  # not graded yet
+    GRADED = "graded"  # the new verdict is here, not applied
+    UNGRADABLE = "ungradable"  # the sandbox refused (unavailable): nothing to apply
+    ACCEPTED = "accepted"  # the new verdict is the submission's now; the old one is kept here
+    DISCARDED = "discarded"
+    SUPERSEDED = "superseded"  # the submission changed meanwhile (another regrade accepted)
+
+
+class SubmissionRegrade(models.Model):
+    """One submission in a regrade: its verdict before and the regrade's verdict.
+
+    History is never lost: accepting copies the submission's old result into
+    ``old_result`` before the new one replaces it; discarding leaves the submission alone.
+    """
+
+    regrade = models.ForeignKey(Regrade, on_delete=models.CASCADE, related_name="rows")
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="regrades")
+    state = models.CharField(
+        max_length=16, choices=RegradeRowState.choices, default=RegradeRowState.PENDING
+    )
+    old_check_version = models.PositiveIntegerField()
+    old_status = models.CharField(max_length=16, choices=SubmissionStatus.choices)
+    old_score = models.FloatField()
+    # The submission's result columns as they were, written when the new verdict is accepted.
+    old_result = models.JSONField(null=True, blank=True)
+    new_status = models.CharField(max_length=16, choices=SubmissionStatus.choices, blank=True)
+    new_score = models.FloatField(null=True, blank=True)
+    new_result = models.JSONField(null=True, blank=True)
+    graded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["regrade", "submission"], name="submission_regrade_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.submission_id} in regrade {self.regrade_id}: {self.state}"
+
+    @property
+    def changed(self) -> bool:
+        return self.new_status != self.old_status or self.new_score != self.old_score

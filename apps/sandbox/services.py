@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from apps.curriculum.models import Exercise
 from apps.curriculum.selectors import exercise_spec
+from apps.progress.reviews.services import review_record_attempt
 from apps.progress.services import exercise_progress_record_attempt
 from apps.sandbox.backends import grading_backend
 from apps.sandbox.grading.engine import (
@@ -23,7 +24,12 @@ from apps.sandbox.grading.engine import (
 )
 from apps.sandbox.grading.limits import MAX_CODE_BYTES
 from apps.sandbox.grading.results import ErrorInfo, GradeResult, Verdict, error_result
-from apps.sandbox.models import PENDING_STATUSES, Submission, SubmissionStatus
+from apps.sandbox.models import (
+    PENDING_STATUSES,
+    Submission,
+    SubmissionPurpose,
+    SubmissionStatus,
+)
 from apps.sandbox.results import result_columns
 from apps.sandbox.runner import SandboxUnavailable
 
@@ -56,8 +62,18 @@ def submission_enqueue(*, submission_id: int) -> None:
         ) from exc
 
 
-def submission_create(*, user: User, exercise: Exercise, code: str | bytes) -> Submission:
+def submission_create(
+    *,
+    user: User,
+    exercise: Exercise,
+    code: str | bytes,
+    purpose: str = SubmissionPurpose.PRACTICE,
+) -> Submission:
     """Store a submission and enqueue its grading once the row is committed.
+
+    Every submission draws a fresh seed: its hidden cases are new. ``purpose`` says where its
+    verdict counts: practice in the exercise's progress, a review in the review schedule
+    (apps/sandbox/reviews.py checks the review is due first).
 
     Code that can't be run (empty, too large, not UTF-8, NUL bytes) is stored straight away
     as ``rejected`` with the reason, so the learner's history shows it. If the broker is
@@ -74,6 +90,8 @@ def submission_create(*, user: User, exercise: Exercise, code: str | bytes) -> S
             exercise=exercise,
             code=preview.replace("\x00", "\ufffd")[:MAX_CODE_BYTES],
             content_version=exercise.content_version,
+            check_version=exercise.check_version,
+            purpose=purpose,
             started_at=now,
             finished_at=now,
             **result_columns(rejected_result(exercise.slug, str(rejection))),
@@ -85,6 +103,8 @@ def submission_create(*, user: User, exercise: Exercise, code: str | bytes) -> S
             code=text,
             status=SubmissionStatus.QUEUED,
             content_version=exercise.content_version,
+            check_version=exercise.check_version,
+            purpose=purpose,
             seed=new_seed(),
             enqueued_at=timezone.now(),
         )
@@ -206,7 +226,9 @@ def submission_store_result(*, submission: Submission, result: GradeResult) -> S
     """Store a grade and count the attempt in the learner's progress, in one transaction.
 
     Once: if another run of the same submission already stored a verdict, this one is
-    dropped and the stored one returned.
+    dropped and the stored one returned. The check version stored is the one it was graded
+    with (the exercise row the claim loaded, whose files grading used). A review counts in
+    the review schedule instead.
     """
     with transaction.atomic():
         if not _still_pending(submission):
@@ -215,8 +237,19 @@ def submission_store_result(*, submission: Submission, result: GradeResult) -> S
         columns = result_columns(result)
         for name, value in columns.items():
             setattr(submission, name, value)
+        submission.check_version = submission.exercise.check_version
         submission.finished_at = timezone.now()
-        submission.save(update_fields=[*columns, "finished_at"])
+        submission.save(update_fields=[*columns, "check_version", "finished_at"])
+        if submission.purpose == SubmissionPurpose.REVIEW:
+            review_record_attempt(
+                user=submission.user,
+                exercise=submission.exercise,
+                submission_id=submission.pk,
+                score=result.score,
+                passed=result.passed,
+                at=submission.finished_at,
+            )
+            return submission
         exercise_progress_record_attempt(
             user=submission.user,
             exercise=submission.exercise,

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from celery import Task, shared_task
+from celery import Task, current_app, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
-from apps.sandbox import services
+from apps.sandbox import regrading, services
 
 
 @shared_task(
@@ -37,3 +37,12 @@ def submission_run_task(self: Task[[int], str | None], submission_id: int) -> st
         # Left running: the requeue sweep sends it again once its claim is stale.
         return "soft time limit"
     return submission.status if submission else None
+
+
+@shared_task(name="sandbox.regrade_batch", acks_late=True, ignore_result=True)
+def regrade_batch_task(regrade_id: int) -> None:
+    """Grade one batch of a regrade and queue the next (on the regrade queue, see
+    apps/sandbox/regrading). Safe to run twice: a graded row is not graded again."""
+    regrading.regrade_continue(
+        regrade_id=regrade_id, eager=bool(current_app.conf.task_always_eager)
+    )

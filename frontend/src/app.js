@@ -19,7 +19,15 @@ function setUpDismiss() {
   }
 }
 
+// A deadline form's local time: send the browser's UTC offset with it (minutes behind UTC).
+function setUpTimeZoneOffsets() {
+  for (const input of document.querySelectorAll("input[data-tz-offset]")) {
+    input.value = String(new Date().getTimezoneOffset());
+  }
+}
+
 setUpNav();
+setUpTimeZoneOffsets();
 setUpDismiss();
 typesetMath();
 localiseTimes();

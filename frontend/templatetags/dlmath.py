@@ -8,6 +8,7 @@ which also turns every ``time[data-when]`` into the reader's own time zone.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django import template
 from django.urls import reverse
@@ -45,3 +46,9 @@ def when(value: datetime | None) -> str:
     return format_html(
         '<time datetime="{}" data-when>{}</time>', value.isoformat(), when_text(value)
     )
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any] | None, key: Any) -> Any:
+    """``mapping|get_item:key``: a dict's value for a key (None if absent)."""
+    return (mapping or {}).get(key)

@@ -31,6 +31,7 @@ from apps.curriculum.selectors import (
     step_neighbours,
 )
 from apps.progress.auth import authenticated_user
+from apps.progress.deadlines import deadlines_for_learner, due_soon_for_learner
 from apps.progress.learning_path import module_path, next_up
 from apps.progress.questions import question_answer, questions_for_learner
 from apps.progress.selectors import ModuleStanding, course_map_for_user
@@ -51,6 +52,7 @@ def course_map(request: HttpRequest) -> HttpResponse:
     foundations = [s for s in standings if s.module.kind == ModuleKind.FOUNDATION]
     stages = [s for s in standings if s.module.kind != ModuleKind.FOUNDATION]
     started = any(s.lessons_read or any(e.attempts for e in s.exercises) for s in standings)
+    signed_in = request.user.is_authenticated
     return render(
         request,
         "course/course_map.html",
@@ -60,6 +62,9 @@ def course_map(request: HttpRequest) -> HttpResponse:
             "module_count": len(standings),
             "next_up": next_up(standings),
             "started": started,
+            # Course time: deadlines soon (or missed) and passed exercises due for review.
+            "due_soon": due_soon_for_learner(user=authenticated_user(request)) if signed_in else [],
+            "reviews_due": sum(s.reviews_due for s in standings),
         },
     )
 
@@ -80,6 +85,11 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
     ]
     steps = module_path(standing) if standing else []
     module_next = next_up([standing]) if standing else None
+    due = (
+        deadlines_for_learner(user=authenticated_user(request))
+        if request.user.is_authenticated
+        else {}
+    )
     return render(
         request,
         "course/module_detail.html",
@@ -92,6 +102,8 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
             "started": any(p.done or p.started for p in steps),
             # When this module is done, where the course goes on.
             "course_next_up": None if module_next else next_up(by_slug.values()),
+            # Exercise id -> the learner's deadline for it (their cohorts'), for the steps.
+            "deadlines": due,
         },
     )
 

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from apps.curriculum.selectors import exercise_get, step_neighbours
 from apps.progress.auth import authenticated_user
+from apps.progress.deadlines import deadlines_for_learner
+from apps.progress.reviews.selectors import review_item_for_user
 from apps.progress.selectors import (
     exercise_progress_for_user,
 )
@@ -65,6 +67,8 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "progressUrl": reverse("api-progress-me"),
     }
     previous, following = step_neighbours(kind="exercise", pk=exercise.pk)
+    deadline = deadlines_for_learner(user=user).get(exercise.pk)
+    review = review_item_for_user(user=user, exercise=exercise)
     return render(
         request,
         "exercise/exercise_detail.html",
@@ -78,5 +82,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "restored": last is not None,
             "previous": previous,
             "next": following,
+            "deadline": deadline,
+            "review": review,
         },
     )

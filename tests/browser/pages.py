@@ -10,15 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db.models import F
+from django.utils import timezone
 
 from apps.curriculum.models import Exercise, Lesson
-from apps.progress.models import Enrollment, Role
+from apps.progress.deadlines import deadline_set
+from apps.progress.models import Enrollment, ReviewCard, Role
 from apps.progress.services import cohort_create, hint_reveal, lesson_mark_read, profile_ensure
+from apps.sandbox.regrading import regrade_start
 from apps.sandbox.services import submission_create
 
 PASSWORD = "a11y-sweep-pass-42"
@@ -39,6 +44,7 @@ class World:
     cohort: Any
     lesson: Lesson  # one with figures
     submission_id: int
+    regrade_id: int = 0  # a finished regrade of the cohort, waiting for a decision
 
 
 @dataclass(frozen=True)
@@ -156,6 +162,17 @@ PAGE_TYPES: list[PageType] = [
         lambda w: f"/dashboard/{w.cohort.pk}/learners/{w.learner.pk}/",
         prepare=_view_first_attempt,
     ),
+    # Course time (issue 20): spaced review, deadlines, regrading.
+    PageType("review queue", "learner", lambda _: "/review/"),
+    PageType("review", "learner", lambda _: "/review/entropy/", ready=".cm-editor"),
+    PageType("deadlines", "instructor", lambda w: f"/dashboard/{w.cohort.pk}/deadlines/"),
+    PageType("regrading", "instructor", lambda w: f"/dashboard/{w.cohort.pk}/regrades/"),
+    PageType(
+        "regrade",
+        "instructor",
+        lambda w: f"/dashboard/{w.cohort.pk}/regrades/{w.regrade_id}/",
+        ready="#regrade-table",
+    ),
 ]
 
 
@@ -180,10 +197,31 @@ def build_world() -> World:
     entropy = Exercise.objects.get(slug="entropy")
     solution = Path(settings.CURRICULUM_DIR) / "probability" / "exercises" / "entropy"
     submission_create(user=learner, exercise=entropy, code=(solution / "solution.py").read_text())
+    regrade_id = _course_time(learner, instructor, cohort, entropy)
     return World(
         learner=learner,
         instructor=instructor,
         cohort=cohort,
         lesson=lesson,
         submission_id=submission.pk,
+        regrade_id=regrade_id,
     )
+
+
+def _course_time(learner: Any, instructor: Any, cohort: Any, passed: Exercise) -> int:
+    """The passed exercise due for review, a deadline for the cohort, and a regrade of the
+    wrong softmax after its checks changed (finished: eager grading)."""
+    card = ReviewCard.objects.get(user=learner, exercise=passed)
+    shift = card.due - timezone.now() + timedelta(minutes=1)
+    ReviewCard.objects.filter(pk=card.pk).update(
+        due=card.due - shift, last_review=card.last_review - shift
+    )
+    deadline_set(
+        cohort=cohort,
+        instructor=instructor,
+        due_at=timezone.now() + timedelta(days=2),
+        module=passed.module,
+    )
+    Exercise.objects.filter(slug="softmax").update(check_version=F("check_version") + 1)
+    softmax = Exercise.objects.get(slug="softmax")
+    return regrade_start(exercise=softmax, cohort=cohort, started_by=instructor).pk

@@ -97,3 +97,36 @@ def test_markdown_does_not_pass_raw_html_through() -> None:
     assert "<img" not in html
     assert '<span class="math inline">a&lt;b</span>' in html
     assert '<div class="math block">' in html
+
+
+@pytest.mark.django_db
+def test_a_prompt_edit_keeps_the_check_version_and_new_checks_bump_it(
+    content: Path, capsys
+) -> None:
+    softmax = content / "probability/exercises/softmax"
+    before = Exercise.objects.get(slug="softmax")
+    prompt = softmax / "prompt.md"
+    prompt.write_text(prompt.read_text() + "\nA clearer sentence.\n")
+    call_command("sync_curriculum")
+    after_prompt = Exercise.objects.get(slug="softmax")
+    assert after_prompt.content_version == before.content_version + 1
+    assert after_prompt.check_version == before.check_version
+    capsys.readouterr()
+    checks = softmax / "checks.py"
+    checks.write_text(checks.read_text() + "\n# a stricter tolerance, say\n")
+    call_command("sync_curriculum")
+    assert "new checks for softmax" in capsys.readouterr().out
+    assert Exercise.objects.get(slug="softmax").check_version == before.check_version + 1
+    meta = softmax / "exercise.yaml"
+    meta.write_text(meta.read_text() + "limits:\n  wall_seconds: 3\n")
+    call_command("sync_curriculum")
+    assert Exercise.objects.get(slug="softmax").check_version == before.check_version + 2
+
+
+@pytest.mark.django_db
+def test_the_first_sync_with_check_hashes_fills_them_in_without_a_bump() -> None:
+    Exercise.objects.filter(slug="softmax").update(check_hash="")
+    call_command("sync_curriculum", verbosity=0)
+    softmax = Exercise.objects.get(slug="softmax")
+    assert softmax.check_hash
+    assert softmax.check_version == 1

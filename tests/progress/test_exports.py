@@ -100,6 +100,8 @@ def test_progress_csv_has_one_row_per_learner_and_exercise(api_client, teacher, 
         "first_attempt_at": "2026-12-06T14:05:09Z",
         "first_passed_at": "2026-12-06T14:15:09Z",
         "last_attempt_at": "2026-12-06T14:15:09Z",
+        "due_at": "",  # no deadline in this cohort (issue 20)
+        "deadline": "",
     }
 
 

@@ -196,3 +196,31 @@ def test_redis_down_when_a_learner_submits_gives_503_and_stores_nothing(
     assert response.status_code == 503
     assert "not submitted" in response.json()["detail"]
     assert Submission.objects.count() == 0
+
+
+def test_a_regrade_runs_on_its_own_queue_through_a_default_worker(worker, make_user) -> None:
+    """The worker started as everywhere (no -Q) takes regrade batches from their queue."""
+    from django.utils import timezone
+
+    from apps.curriculum.models import Exercise
+    from apps.sandbox.models import Regrade, RegradeStatus, Submission
+    from apps.sandbox.regrading import regrade_start
+
+    alice = make_user("alice")
+    softmax = Exercise.objects.get(slug="softmax")
+    now = timezone.now()
+    Submission.objects.create(
+        user=alice,
+        exercise=softmax,
+        code=SOLUTION,
+        status="failed",
+        score=0.5,
+        seed=1,
+        check_version=softmax.check_version,
+        started_at=now,
+        finished_at=now,
+    )
+    Exercise.objects.filter(pk=softmax.pk).update(check_version=softmax.check_version + 1)
+    regrade = regrade_start(exercise=Exercise.objects.get(pk=softmax.pk))
+    _wait_for(lambda: Regrade.objects.get(pk=regrade.pk).status == RegradeStatus.READY)
+    assert regrade.rows.get().new_status == "passed"

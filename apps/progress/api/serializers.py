@@ -30,13 +30,31 @@ class ExerciseStandingOutputSerializer(serializers.Serializer[Any]):
     best_score = serializers.FloatField()
     attempts = serializers.IntegerField()
     passed = serializers.BooleanField()
+    retention = serializers.FloatField(
+        allow_null=True,
+        help_text="passed: FSRS's probability you still solve it now (0.9 when a review is due)",
+    )
+    recall_factor = serializers.FloatField(
+        help_text="what the best score counts for in mastery now: min(1, retention / 0.9)"
+    )
+    next_review = serializers.DateTimeField(allow_null=True)
+    review_due = serializers.BooleanField()
 
 
 class ModuleStandingOutputSerializer(serializers.Serializer[Any]):
     slug = serializers.CharField(source="module.slug")
     title = serializers.CharField(source="module.title")
     kind = serializers.CharField(source="module.kind")
-    mastery = serializers.FloatField(help_text="share of the module's points earned, 0 to 1")
+    mastery = serializers.FloatField(
+        help_text=(
+            "share of the module's points held now, 0 to 1: each exercise's best score weighed "
+            "by its recall, so it fades while a review is overdue"
+        )
+    )
+    earned = serializers.FloatField(
+        help_text="share of the module's points earned (best scores; never falls; unlocks)"
+    )
+    reviews_due = serializers.IntegerField()
     unlocked = serializers.BooleanField()
     mastered = serializers.BooleanField()
     prerequisites = serializers.SerializerMethodField(help_text="module slugs")
@@ -54,6 +72,7 @@ class ProgressOutputSerializer(serializers.Serializer[Any]):
     exercises_passed = serializers.IntegerField()
     exercises_total = serializers.IntegerField()
     lessons_read = serializers.IntegerField()
+    reviews_due = serializers.IntegerField(help_text="passed exercises due for review now")
     modules = ModuleStandingOutputSerializer(many=True)
 
 

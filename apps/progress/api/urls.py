@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.progress.api import questions, views
+from apps.progress.api import deadlines, questions, reviews, views
 
 urlpatterns = [
     path("auth/token/", views.TokenApi.as_view(), name="api-token"),
@@ -53,5 +53,27 @@ urlpatterns = [
         "cohorts/<int:cohort_id>/learners/<int:user_id>/modules/<slug:module_slug>/unlock/",
         views.ModuleUnlockApi.as_view(),
         name="api-module-unlock",
+    ),
+    path("reviews/", reviews.ReviewQueueApi.as_view(), name="api-reviews"),
+    path("reviews/<slug:slug>/", reviews.ReviewItemApi.as_view(), name="api-review"),
+    path("reviews/<slug:slug>/start/", reviews.ReviewStartApi.as_view(), name="api-review-start"),
+    path(
+        "reviews/<slug:slug>/forgot/", reviews.ReviewForgotApi.as_view(), name="api-review-forgot"
+    ),
+    path("deadlines/me/", deadlines.MyDeadlinesApi.as_view(), name="api-deadlines-me"),
+    path(
+        "cohorts/<int:cohort_id>/deadlines/",
+        deadlines.CohortDeadlinesApi.as_view(),
+        name="api-cohort-deadlines",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/deadlines/<int:deadline_id>/",
+        deadlines.CohortDeadlineApi.as_view(),
+        name="api-cohort-deadline",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/deadline-marks/",
+        deadlines.CohortDeadlineMarksApi.as_view(),
+        name="api-cohort-deadline-marks",
     ),
 ]

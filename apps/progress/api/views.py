@@ -43,6 +43,7 @@ from apps.progress.api.serializers import (
     UnlockedOutputSerializer,
 )
 from apps.progress.auth import authenticated_user
+from apps.progress.deadlines import exercise_deadlines_for_cohort
 from apps.progress.exports import cohort_exercise_summary_csv, cohort_progress_csv
 from apps.progress.models import Cohort
 
@@ -274,8 +275,13 @@ class CohortProgressCsvApi(APIView):
         },
     )
     def get(self, request: Request, cohort_id: int) -> HttpResponse:
-        cells = selectors.cohort_cells(cohort=_cohort_or_404(request, cohort_id))
-        return _csv_response(cohort_progress_csv(cells), f"cohort-{cohort_id}-progress.csv")
+        cohort = _cohort_or_404(request, cohort_id)
+        cells = selectors.cohort_cells(cohort=cohort)
+        due = {
+            exercise_id: deadline.due_at
+            for exercise_id, deadline in exercise_deadlines_for_cohort(cohort=cohort).items()
+        }
+        return _csv_response(cohort_progress_csv(cells, due), f"cohort-{cohort_id}-progress.csv")
 
 
 class CohortExerciseSummaryCsvApi(APIView):

@@ -29,3 +29,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  changed  {label}")
             for label in report.retired:
                 self.stdout.write(f"  retired  {label}")
+        if report.regradable:
+            self.stdout.write(
+                f"new checks for {', '.join(report.regradable)}: "
+                "`manage.py regrade --dry-run` counts the submissions graded by the old ones"
+            )

@@ -1,0 +1,145 @@
+"""Reads of the review schedule: the learner's queue, one card, each exercise's recall.
+
+Fixed query counts: one query for a learner's cards, whatever their number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.utils import timezone
+
+from apps.curriculum.models import Exercise
+from apps.progress.models import ReviewCard, ReviewLog
+from apps.progress.reviews import schedule
+from apps.progress.reviews.schedule import MemoryState
+
+
+@dataclass(frozen=True)
+class Recall:
+    """How well a passed exercise is remembered now."""
+
+    retention: float  # FSRS retrievability, 0..1
+    factor: float  # what its score still counts for in mastery, 0..1
+    due: datetime
+
+    def is_due(self, now: datetime) -> bool:
+        return self.due <= now
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A card as the queue shows it."""
+
+    card: ReviewCard
+    exercise: Exercise
+    recall: Recall
+    is_due: bool
+    last_rating: int | None = None
+
+    @property
+    def in_progress(self) -> bool:
+        return self.card.review_started_at is not None or self.card.review_failures > 0
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    due: list[ReviewItem]  # most overdue first
+    upcoming: list[ReviewItem]  # soonest first
+
+
+def _memory(card: ReviewCard) -> MemoryState:
+    return MemoryState(
+        state=card.state,
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+    )
+
+
+def recall_of(card: ReviewCard, now: datetime) -> Recall:
+    retention = schedule.retrievability(_memory(card), now)
+    return Recall(retention=retention, factor=schedule.recall_factor(retention), due=card.due)
+
+
+def recall_by_exercise(
+    *, user: User | AnonymousUser, now: datetime | None = None
+) -> dict[int, Recall]:
+    """Exercise id -> recall, for every card of the learner (one query)."""
+    if not user.is_authenticated:
+        return {}
+    now = now or timezone.now()
+    cards = ReviewCard.objects.filter(user=user).only(
+        "exercise_id", "state", "step", "stability", "difficulty", "due", "last_review"
+    )
+    return {card.exercise_id: recall_of(card, now) for card in cards}
+
+
+def _cards(user: User) -> list[ReviewCard]:
+    return list(
+        ReviewCard.objects.filter(user=user, exercise__retired=False)
+        .select_related("exercise__module")
+        .order_by("due", "id")
+    )
+
+
+def _last_ratings(user: User, exercise_ids: list[int]) -> dict[int, int]:
+    ratings: dict[int, int] = {}
+    for exercise_id, rating in (
+        ReviewLog.objects.filter(user=user, exercise_id__in=exercise_ids)
+        .order_by("exercise_id", "-reviewed_at", "-id")
+        .values_list("exercise_id", "rating")
+    ):
+        ratings.setdefault(exercise_id, rating)
+    return ratings
+
+
+def review_queue_for_user(*, user: User, now: datetime | None = None) -> ReviewQueue:
+    """The learner's own cards: those due (most overdue first), then the coming ones."""
+    now = now or timezone.now()
+    cards = _cards(user)
+    ratings = _last_ratings(user, [card.exercise_id for card in cards])
+    items = [
+        ReviewItem(
+            card=card,
+            exercise=card.exercise,
+            recall=recall_of(card, now),
+            is_due=card.due <= now,
+            last_rating=ratings.get(card.exercise_id),
+        )
+        for card in cards
+    ]
+    return ReviewQueue(
+        due=[item for item in items if item.is_due],
+        upcoming=[item for item in items if not item.is_due],
+    )
+
+
+def review_item_for_user(
+    *, user: User, exercise: Exercise, now: datetime | None = None
+) -> ReviewItem | None:
+    """The learner's own card for one exercise, or None if it is not on their schedule."""
+    now = now or timezone.now()
+    card = ReviewCard.objects.filter(user=user, exercise=exercise).first()
+    if card is None:
+        return None
+    ratings = _last_ratings(user, [exercise.pk])
+    return ReviewItem(
+        card=card,
+        exercise=exercise,
+        recall=recall_of(card, now),
+        is_due=card.due <= now,
+        last_rating=ratings.get(exercise.pk),
+    )
+
+
+def reviews_due_count(*, user: User | AnonymousUser, now: datetime | None = None) -> int:
+    if not user.is_authenticated:
+        return 0
+    return ReviewCard.objects.filter(
+        user=user, exercise__retired=False, due__lte=now or timezone.now()
+    ).count()

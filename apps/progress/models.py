@@ -292,6 +292,8 @@ class QuestionAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} answered {self.question_id}: {self.correct}"
+
+
 class ReviewCard(models.Model):
     """A passed exercise on a learner's spaced-review schedule (FSRS; apps/progress/reviews).
 

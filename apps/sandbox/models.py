@@ -138,6 +138,8 @@ class Run(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in RUN_PENDING_STATUSES
+
+
 class RegradeStatus(models.TextChoices):
     RUNNING = "running"  # batches still grading
     READY = "ready"  # every submission regraded: the changes wait for accept or discard

@@ -26,6 +26,11 @@ from django.conf import settings
 from apps.sandbox.grading.limits import DEFAULT_LIMITS, HARD_LIMITS
 
 MODULE_KINDS = ("foundation", "stage")
+# exercise.yaml's `feedback`: v1 (per-check hints) or v2 (declared mistakes, deterministic
+# stress cases, mutants killed or declared equivalent: content/AUTHORING.md).
+FEEDBACK_VERSIONS = ("v1", "v2")
+# exercise.yaml's `precision`: float32 results pass unless the prompt asks for float64.
+PRECISIONS = ("float32", "float64")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_MATTER_RE = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.DOTALL)
 
@@ -61,6 +66,8 @@ class ExerciseSpec:
     starter: str
     directory: Path
     content_hash: str
+    feedback: str = "v1"
+    precision: str = "float32"
 
     @property
     def solution_path(self) -> Path:
@@ -269,7 +276,16 @@ def load_exercise(
         starter=files["starter.py"],
         directory=directory,
         content_hash=_hash(*(f"{name}\n{text}" for name, text in files.items())),
+        feedback=_choice(meta, "feedback", FEEDBACK_VERSIONS, meta_path),
+        precision=_choice(meta, "precision", PRECISIONS, meta_path),
     )
+
+
+def _choice(data: dict[str, Any], key: str, choices: tuple[str, ...], path: Path) -> str:
+    value = data.get(key, choices[0])
+    if value not in choices:
+        raise ContentError(path, f"field '{key}' must be one of {choices}, not {value!r}")
+    return str(value)
 
 
 def load_module(path: Path) -> ModuleSpec:

@@ -6,7 +6,24 @@ checks.py files import from here only:
 ``from apps.sandbox.grading import Call, CheckFailed, FnSpec, Grader, Mistake, plots``.
 """
 
-from apps.sandbox.grading.grader import Call, CheckFailed, FnSpec, Grader, Outcome, tolerance
+from apps.sandbox.grading.grader import (
+    Call,
+    CheckFailed,
+    FnSpec,
+    Grader,
+    Outcome,
+    conditioned,
+    tolerance,
+)
 from apps.sandbox.grading.mistakes import Mistake
 
-__all__ = ["Call", "CheckFailed", "FnSpec", "Grader", "Mistake", "Outcome", "tolerance"]
+__all__ = [
+    "Call",
+    "CheckFailed",
+    "FnSpec",
+    "Grader",
+    "Mistake",
+    "Outcome",
+    "conditioned",
+    "tolerance",
+]

@@ -39,6 +39,7 @@ from apps.sandbox.runner.wire import FnSpec, Unsupported
 DEFAULT_RTOL = 1e-5
 DEFAULT_ATOL_SCALE = 1e-6
 MIN_ATOL = 1e-8
+FLOAT32_ROUNDOFF = 2.0**-24  # float32's unit roundoff, about 6e-8
 
 
 @dataclass(frozen=True)
@@ -487,6 +488,16 @@ def tolerance(
     return (DEFAULT_RTOL if rtol is None else rtol), atol
 
 
+def conditioned(condition: float, *, safety: float = 8.0) -> float:
+    """The rtol for a problem whose relative condition number is ``condition``.
+
+    A correct float32 computation is off by about condition x 6e-8 (the inputs alone are
+    rounded that much); the default 1e-5 covers condition numbers up to about 20. Softmax of
+    logits near 1000, for instance, has condition about 1000: rtol = conditioned(1000) ~ 5e-4.
+    """
+    return max(DEFAULT_RTOL, safety * FLOAT32_ROUNDOFF * float(condition))
+
+
 def _off_by(call: Call, where: str, got: np.ndarray, reference: np.ndarray) -> str:
     error = np.abs(got - reference)
     worst = np.unravel_index(int(np.nanargmax(error)), error.shape) if got.ndim else ()
@@ -499,4 +510,13 @@ def _off_by(call: Call, where: str, got: np.ndarray, reference: np.ndarray) -> s
     )
 
 
-__all__ = ["Call", "CheckFailed", "CheckRecord", "FnSpec", "Grader", "Outcome", "tolerance"]
+__all__ = [
+    "Call",
+    "CheckFailed",
+    "CheckRecord",
+    "FnSpec",
+    "Grader",
+    "Outcome",
+    "conditioned",
+    "tolerance",
+]

@@ -298,31 +298,67 @@ class Grader:
         ``rtol`` and ``atol`` default to the tolerance policy (``tolerance()``): pass them
         only when the problem's conditioning asks for something else, and say why.
         """
+        return self.custom(
+            name,
+            lambda: self._not_close(key, part, rtol=rtol, atol=atol, expected=expected),
+            points=points,
+            hint=hint,
+        )
+
+    def check_close_all(
+        self,
+        name: str,
+        keys: Sequence[str],
+        part: int | None = None,
+        *,
+        rtol: float | None = None,
+        atol: float | None = None,
+        points: float = 1,
+        hint: str = "",
+    ) -> bool:
+        """``check_close`` on every case of ``keys`` as one check (a set of scalar cases, say).
+
+        The message is the first failing case's.
+        """
 
         def run() -> str | None:
-            reference = np.asarray(self.expected(key, part) if expected is None else expected)
-            got = self.array(key, part, shape=tuple(reference.shape))
-            call = self.calls[key]
-            where = f"on {call.description}"
-            how = describe_difference(got, reference)
-            tail = f"; {how}" if how else ""
-            bad = ~np.isfinite(got) & np.isfinite(reference)
-            if bad.any():
-                index = tuple(int(i) for i in np.argwhere(bad)[0]) if got.ndim else ()
-                what = "NaN" if np.isnan(got[index]) else "an infinity"
-                count = int(bad.sum())
-                more = f" ({count} such entries)" if count > 1 else ""
-                at = f" at index {index}" if got.ndim else ""
-                return (
-                    f"{call.func}() returned {what}{at} {where}{more}; "
-                    f"the correct value there is {_fmt(reference[index])}"
-                )
-            r, a = tolerance(reference, rtol=rtol, atol=atol)
-            if not np.allclose(got, reference, rtol=r, atol=a, equal_nan=True):
-                return _off_by(call, where, got, reference) + tail
+            for key in keys:
+                message = self._not_close(key, part, rtol=rtol, atol=atol, expected=None)
+                if message:
+                    return message
             return None
 
         return self.custom(name, run, points=points, hint=hint)
+
+    def _not_close(
+        self,
+        key: str,
+        part: int | None,
+        *,
+        rtol: float | None,
+        atol: float | None,
+        expected: Any,
+    ) -> str | None:
+        reference = np.asarray(self.expected(key, part) if expected is None else expected)
+        got = self.array(key, part, shape=tuple(reference.shape))
+        call = self.calls[key]
+        where = f"on {call.description}"
+        bad = ~np.isfinite(got) & np.isfinite(reference)
+        if bad.any():
+            index = tuple(int(i) for i in np.argwhere(bad)[0]) if got.ndim else ()
+            what = "NaN" if np.isnan(got[index]) else "an infinity"
+            count = int(bad.sum())
+            more = f" ({count} such entries)" if count > 1 else ""
+            at = f" at index {index}" if got.ndim else ""
+            return (
+                f"{call.func}() returned {what}{at} {where}{more}; "
+                f"the correct value there is {_fmt(reference[index])}"
+            )
+        r, a = tolerance(reference, rtol=rtol, atol=atol)
+        if np.allclose(got, reference, rtol=r, atol=a, equal_nan=True):
+            return None
+        how = describe_difference(got, reference)
+        return _off_by(call, where, got, reference) + (f"; {how}" if how else "")
 
     def check_shape(
         self,

@@ -81,7 +81,7 @@ test-services: install assets
 # tests/curriculum/test_sweeps.py). DLMATH_MUTANT_THRESHOLD sets the least kill rate (%) of a
 # converted exercise.
 sweeps: install
-	DLMATH_SANDBOX_SLOTS=2 $(PY) -m pytest -m sweep -s tests/curriculum/test_sweeps.py
+	DLMATH_SWEEPS=1 DLMATH_SANDBOX_SLOTS=2 $(PY) -m pytest -m sweep -s tests/curriculum/test_sweeps.py
 
 bench: install
 	$(PY) bench/sandbox.py

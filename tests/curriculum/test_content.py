@@ -6,6 +6,7 @@ import ast
 import json
 from functools import cache
 
+import plotly.graph_objects as go
 import pytest
 
 from apps.curriculum.loader import load_curriculum
@@ -167,6 +168,8 @@ def test_a_converted_exercise_draws_its_first_failing_case_first(slug) -> None:
     if result.status == "failed":
         assert result.figures, "a failure is drawn"
         assert "yours" in json.dumps(result.figures[0]["data"])
+        go.Figure(result.figures[0])  # valid against Plotly's schema
+        json.dumps(result.figures[0], allow_nan=False)
 
 
 @pytest.mark.parametrize("slug", sorted(CANONICAL))

@@ -30,10 +30,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from apps.sandbox.grading import plots
+from apps.sandbox.grading.failures import draw_failing_case, first_failing_case
 from apps.sandbox.grading.grader import Call, Grader, Outcome
 from apps.sandbox.grading.limits import MAX_CODE_BYTES, runner_limits
-from apps.sandbox.grading.mistakes import Match, Mistake, diagnose, failing_cases, values_agree
+from apps.sandbox.grading.mistakes import Match, Mistake, diagnose
 from apps.sandbox.grading.results import ErrorInfo, GradeResult, Verdict, error_result
 from apps.sandbox.runner import LearnerError, Limits, RunResult, wire
 
@@ -290,79 +290,16 @@ def _diagnosis(checks: ExerciseChecks, grader: Grader, calls: list[Call]) -> Mat
     return diagnose(checks.mistakes, grader, predictions)
 
 
-def _first_failing_case(grader: Grader) -> str | None:
-    failing = failing_cases(grader)
-    for index, cases in sorted(failing.items()):
-        for key in grader.checks[index].keys:
-            if key in cases and grader.outcome(key).ok:
-                return key
-    return None
-
-
-def _differing_part(yours: Any, reference: Any) -> int | None:
-    """Which returned value of a tuple differs (None for a single value)."""
-    if not isinstance(reference, tuple | list) or not isinstance(yours, tuple | list):
-        return None
-    for part, (mine, theirs) in enumerate(zip(yours, reference, strict=False)):
-        if not values_agree(mine, theirs):
-            return part
-    return 0
-
-
-def _real(value: Any) -> np.ndarray | None:
-    """A returned value as a real float array, or None when it is not one (nothing to draw)."""
-    try:
-        array = np.asarray(value)
-    except (TypeError, ValueError):
-        return None
-    return array.astype(np.float64) if array.dtype.kind in "biuf" else None
-
-
-def _part(value: Any, part: int | None) -> Any:
-    if part is None:
-        return value
-    return value[part] if isinstance(value, tuple | list) and len(value) > part else None
-
-
-def _generic_failure_figure(grader: Grader, key: str) -> None:
-    call = grader.call(key)
-    part = _differing_part(grader.outcome(key).value, grader.expected(key))
-    reference = _real(grader.expected(key, part))
-    if reference is None:
-        return
-    which = f", returned value {part + 1}" if part is not None else ""
-    if reference.ndim > 0:
-        yours = _real(_part(grader.outcome(key).value, part))
-        title = f"{call.func}() on {call.description}{which}: yours against the reference"
-        grader.figure(plots.failure_figure(yours, reference, title=title))
-        return
-    record = next(r for r in grader.checks if not r.passed and key in r.keys)
-    scalars = [
-        k
-        for k in record.keys
-        if grader.expected_outcome(k).ok and np.ndim(_part(grader.expected(k), part)) == 0
-    ][:16]
-    values = [grader.try_array(k, part, shape=()) for k in scalars]
-    grader.figure(
-        plots.scalar_failure_figure(
-            [grader.call(k).description for k in scalars],
-            [None if v is None else float(v) for v in values],
-            [float(np.real(_part(grader.expected(k), part))) for k in scalars],
-            title=f"{record.name}: yours against the reference{which}",
-        )
-    )
-
-
 def _figures(exercise: GradableExercise, checks: ExerciseChecks, grader: Grader) -> None:
     """The first failing case drawn first (the exercise's way or the generic one), then the rest."""
-    key = None if grader.all_passed else _first_failing_case(grader)
+    key = None if grader.all_passed else first_failing_case(grader)
     if key is not None:
         drawn = len(grader.figures)
         if checks.failure_figures is not None:
             custom = checks.failure_figures
             _draw(exercise, "failure figures", lambda: custom(grader, key))
         if len(grader.figures) == drawn:
-            _draw(exercise, "failure figure", lambda: _generic_failure_figure(grader, key))
+            _draw(exercise, "failure figure", lambda: draw_failing_case(grader, key))
     if checks.figures is not None:
         figures = checks.figures
         _draw(exercise, "figures", lambda: figures(grader))

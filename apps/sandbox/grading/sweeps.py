@@ -77,13 +77,18 @@ def mistake_files(directory: Path) -> list[MistakeFile]:
 
 @dataclass
 class SweepReport:
-    """What a sweep found, per exercise: problems (empty when sound) and how much it graded."""
+    """What a sweep found, per exercise: problems (empty when sound) and how much it graded.
+
+    ``pending`` holds what is wrong with red team files (``# mistake:`` only) of exercises not
+    yet converted: reported for their conversion, not held against the course yet.
+    """
 
     gradings: int = 0
     problems: dict[str, list[str]] = field(default_factory=dict)
+    pending: dict[str, list[str]] = field(default_factory=dict)
 
-    def add(self, slug: str, problem: str) -> None:
-        self.problems.setdefault(slug, []).append(problem)
+    def add(self, slug: str, problem: str, *, pending: bool = False) -> None:
+        (self.pending if pending else self.problems).setdefault(slug, []).append(problem)
 
     @property
     def ok(self) -> bool:
@@ -156,8 +161,13 @@ def sweep(
     reference_seeds: Sequence[int] = REFERENCE_SEEDS,
     mistake_seeds: Sequence[int] = MISTAKE_SEEDS,
     workers: int = 2,
+    converted: frozenset[str] | None = None,
 ) -> SweepReport:
-    """Grade every reference and mistake file of ``exercises`` in one batch; report problems."""
+    """Grade every reference and mistake file of ``exercises`` in one batch; report problems.
+
+    ``converted`` names the exercises whose red team files (``# mistake:`` only) must hold
+    too (default: all); the others' go to ``report.pending``.
+    """
     plan: list[tuple[str, MistakeFile | None, Sequence[int]]] = []
     jobs: list[GradeJob] = []
     for exercise in exercises:
@@ -180,9 +190,15 @@ def sweep(
             problems = _reference_problems(chunk, seeds)
         else:
             problems = _mistake_problems(mistake, chunk, seeds)
+        unconverted = converted is not None and slug not in converted
+        pending = unconverted and mistake is not None and _red_team_only(mistake)
         for problem in problems:
-            report.add(slug, problem)
+            report.add(slug, problem, pending=pending)
     return report
+
+
+def _red_team_only(mistake: MistakeFile) -> bool:
+    return mistake.diagnosis is None and mistake.expect is None
 
 
 # --- mutants ---------------------------------------------------------------------------------

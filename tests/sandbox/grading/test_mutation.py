@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -105,3 +106,42 @@ def test_the_kill_rate_leaves_out_equivalent_mutants() -> None:
     assert report.total == 5
     assert report.counted == 4
     assert report.kill_rate == 0.75
+
+
+def _exercise(tmp_path: Path, slug: str, mistakes: dict[str, str]) -> SimpleNamespace:
+    folder = tmp_path / slug
+    (folder / "mistakes").mkdir(parents=True)
+    (folder / "solution.py").write_text("def double(x):\n    return 2 * x\n")
+    (folder / "checks.py").write_text(
+        "import numpy as np\nfrom apps.sandbox.grading import Call\n"
+        "def cases(rng):\n    return [Call('a', 'double', (float(rng.integers(1, 9)),))]\n"
+        "def grade(g):\n    g.check_close('doubles', 'a')\n"
+    )
+    for name, text in mistakes.items():
+        (folder / "mistakes" / name).write_text(text)
+
+    return SimpleNamespace(
+        slug=slug,
+        content_hash=f"{slug}-{tmp_path.name}",
+        limits={"cpu_seconds": 5, "wall_seconds": 10, "memory_mb": 256},
+        review_path="",
+        checks_path=folder / "checks.py",
+        solution_path=folder / "solution.py",
+    )
+
+
+def test_a_red_team_file_that_passes_is_pending_until_its_exercise_is_converted(
+    tmp_path: Path,
+) -> None:
+    from apps.sandbox.grading.runners import TrustedInProcessRunner
+    from apps.sandbox.grading.sweeps import sweep
+
+    passing = "# mistake: doubles correctly after all\ndef double(x):\n    return x + x\n"
+    failing = "# expect: off by\ndef double(x):\n    return 3 * x\n"
+    spec = _exercise(tmp_path, "doubling", {"rt_same.py": passing, "triple.py": failing})
+    kwargs = {"runner": TrustedInProcessRunner(), "reference_seeds": (1, 2), "workers": 1}
+    unconverted = sweep([spec], mistake_seeds=(1, 2), converted=frozenset(), **kwargs)
+    assert unconverted.problems == {}
+    assert "rt_same: passes at seed 1" in unconverted.pending["doubling"]
+    converted = sweep([spec], mistake_seeds=(1, 2), converted=frozenset({"doubling"}), **kwargs)
+    assert "rt_same: passes at seed 1" in converted.problems["doubling"]

@@ -116,8 +116,12 @@ class Command(BaseCommand):
             reference_seeds=REFERENCE_SEEDS[: options["reference_seeds"]],
             mistake_seeds=MISTAKE_SEEDS[: options["mistake_seeds"]],
             workers=options["workers"],
+            converted=frozenset(e.slug for e in exercises if e.feedback == "v2"),
         )
         seconds = time.perf_counter() - started
+        for slug, problems in sorted(report.pending.items()):
+            for problem in problems:
+                self.stdout.write(f"pending conversion: {slug}: {problem}")
         for slug, problems in sorted(report.problems.items()):
             self.stdout.write(self.style.ERROR(f"FAIL {slug}"))
             for problem in problems:

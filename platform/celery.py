@@ -4,7 +4,7 @@ import logging
 import os
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready, worker_shutting_down
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dlmath.settings")
 
@@ -35,3 +35,24 @@ def _start_sandbox(**kwargs: object) -> None:
         logging.getLogger("dlmath.sandbox").critical("sandbox self-test failed: %s", exc)
         return
     logging.getLogger("dlmath.sandbox").info("sandbox ready: %s", ", ".join(pool.layers))
+
+
+@worker_ready.connect
+def _start_requeue_sweep(sender: object = None, **kwargs: object) -> None:
+    """The worker's main process sweeps the database for submissions the queue lost.
+
+    Runs once now (a worker coming back after an outage picks up what was stranded), then
+    every SUBMISSION_REQUEUE_INTERVAL seconds; see apps/sandbox/requeue.py.
+    """
+    import socket
+
+    from apps.sandbox.requeue import requeue_sweeper_start
+
+    requeue_sweeper_start(hostname=str(getattr(sender, "hostname", None) or socket.gethostname()))
+
+
+@worker_shutting_down.connect
+def _stop_requeue_sweep(**kwargs: object) -> None:
+    from apps.sandbox.requeue import requeue_sweeper_stop
+
+    requeue_sweeper_stop()

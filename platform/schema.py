@@ -8,10 +8,12 @@ can return follows from how it is built, so they are added here rather than per 
 - 401 always (an invalid or expired token is refused before any permission check);
 - 403 for unsafe methods (session requests need a CSRF token);
 - 404 when its path has parameters;
-- 429 when a throttle applies to its method.
+- 429 when a throttle applies to its method;
+- 503 always (the database can't be reached: dlmath.errors answers it, with Retry-After).
 
-A view declares any other status it returns with ``@extend_schema(responses={503:
-OpenApiResponse(description=...)})``; a declared error without a body gets the error body.
+A view declares any other status it returns, or a reason of its own for one of these (the
+grading queue's 503), with ``@extend_schema(responses={503: OpenApiResponse(description=
+...)})``; a declared error without a body gets the error body.
 """
 
 from __future__ import annotations
@@ -66,6 +68,9 @@ class AutoSchema(SpectacularAutoSchema):
             errors.append(("404", "no such object, or not one of yours"))
         if self._throttled():
             errors.append(("429", "too many requests; retry after the time the message says"))
+        errors.append(
+            ("503", "briefly unavailable (the database can't be reached); see Retry-After")
+        )
         return errors
 
     def _reads_input(self) -> bool:

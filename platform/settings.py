@@ -56,9 +56,13 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "apps.curriculum",
     "apps.progress",
     "apps.sandbox",
+    "lti_tool",
+    "apps.lti",
+    "apps.xapi",
     "frontend",
 ]
 
@@ -102,6 +106,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # A database that is down answers at once (refused); one that is unreachable must not
+    # hold a request for the OS's minutes-long connect timeout.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+        "DB_CONNECT_TIMEOUT", 5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker, result backend and cache when REDIS_URL is set ------------------------
@@ -110,9 +120,18 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # RedisCache that serves without Redis while it is down (dlmath/cache.py): reads
+            # miss, rate limits count per process, stale keys are deleted when it is back.
+            "BACKEND": "dlmath.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "dlmath",
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 1.0,
+                "RETRY_SECONDS": env_int("DLMATH_CACHE_RETRY_SECONDS", 2),
+                # DRF's throttles and the login form's failure counter.
+                "LOCAL_FALLBACK_KEY_PREFIXES": ["throttle_", "login-failures:"],
+            },
         }
     }
 else:
@@ -124,22 +143,47 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 # code still runs only in the sandbox.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Acknowledge a grading only once it returned: a worker killed mid-grade leaves its messages
+# unacknowledged, and Redis hands them out again after the visibility timeout.
 CELERY_TASK_ACKS_LATE = True
+# A pool child killed (out of memory) puts its message back at once instead of failing it.
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Reserve no more than there are slots: fewer messages stranded with a killed worker, and
+# none ageing toward the visibility timeout while it waits for a slot.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# (task_acks_on_failure_or_timeout stays True: a task that raised or hit its hard limit is
+# acknowledged, not redelivered forever; the requeue sweep below retries its submission up
+# to SUBMISSION_MAX_RUNS times.)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 120)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # A task unacknowledged this long is redelivered (a worker died mid-grade).
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 120),
+    # A task unacknowledged this long is redelivered (a worker died mid-grade). Keep it above
+    # the longest a message can wait reserved plus run (2 x the hard time limit): a live
+    # grading redelivered early is graded twice (harmless, but wasted).
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     # Look for such orphans every few seconds (kombu's default is about every 100 s).
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
     "unacked_restore_throttle": 1,
+    # A worker killed while it held the restore lock would block every other worker's
+    # restores until the lock expires (kombu's default: 300 s). Restoring is a WATCHed
+    # transaction per message, so a shorter lock can't restore one message twice.
+    "unacked_mutex_expire": 15,
     "max_retries": 1,
 }
 CELERY_TASK_SOFT_TIME_LIMIT = 45
 CELERY_TASK_TIME_LIMIT = 60
+
+# The database, not the queue, is the record of what still needs grading. Each worker
+# sweeps it every SUBMISSION_REQUEUE_INTERVAL seconds (and once when it starts) and sends
+# again any submission queued or running for SUBMISSION_REQUEUE_AFTER seconds since it was
+# last sent or claimed. Above the hard time limit, so a live grading is never sent twice.
+SUBMISSION_REQUEUE_AFTER = env_int("DLMATH_REQUEUE_AFTER", 90)
+SUBMISSION_REQUEUE_INTERVAL = env_int("DLMATH_REQUEUE_INTERVAL", 10)
+# A submission whose grading was started this many times without finishing took its worker
+# down each time: it gets a final "could not be graded" error instead of another try.
+SUBMISSION_MAX_RUNS = env_int("DLMATH_MAX_GRADING_RUNS", 5)
 
 # --- Auth, i18n, static ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -203,7 +247,33 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Lessons, exercises, graded submissions and progress.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the drf-spectacular-sidecar package's static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "apps.sandbox.models.SubmissionStatus",
+        "StatementDeliveryStatusEnum": "apps.xapi.models.DeliveryStatus",
+        "GradePassbackStatusEnum": "apps.lti.models.PassbackStatus",
+    },
 }
+
+# --- E-mail (password reset) --------------------------------------------------------------
+# Printed to the web process's console unless an SMTP host is configured.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+# Implicit TLS (usually port 465) or STARTTLS (usually 587, the default); never both.
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "dlmath <noreply@localhost>")
 
 # --- Security -----------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -228,6 +298,22 @@ CURRICULUM_DIR = Path(
 # runs one process can do at once (one zygote and uid per slot).
 SANDBOX_BACKEND = "apps.sandbox.backends.ZygotePoolBackend"
 SANDBOX_SLOTS = env_int("DLMATH_SANDBOX_SLOTS", 1)
+
+# --- Where courses are taught: LTI 1.3 into an LMS, xAPI records into an LRS --------------
+# The public address of this site: LTI redirect and JWKS URLs, xAPI activity and actor IRIs.
+DLMATH_BASE_URL = os.environ.get("DLMATH_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Every committed learning event (progress's outbox) is handed to each of these tasks.
+LEARNING_EVENT_TASKS = ["xapi.event_publish", "lti.event_passback"]
+# The tool's private key (PEM). Without it the newest active key in the database is used
+# (`manage.py rotate_keys` makes one); never a key in the repository.
+LTI_PRIVATE_KEY = os.environ.get("DLMATH_LTI_PRIVATE_KEY", "")
+LTI_HTTP_TIMEOUT = env_int("DLMATH_LTI_HTTP_TIMEOUT", 10)
+XAPI_LRS_ENDPOINT = os.environ.get("DLMATH_XAPI_LRS_ENDPOINT", "")
+XAPI_LRS_USERNAME = os.environ.get("DLMATH_XAPI_LRS_USERNAME", "")
+XAPI_LRS_PASSWORD = os.environ.get("DLMATH_XAPI_LRS_PASSWORD", "")
+XAPI_VERSION = os.environ.get("DLMATH_XAPI_VERSION", "1.0.3")
+XAPI_CONNECT_TIMEOUT = env_int("DLMATH_XAPI_CONNECT_TIMEOUT", 3)
+XAPI_TIMEOUT = env_int("DLMATH_XAPI_TIMEOUT", 10)
 
 LOGGING = {
     "version": 1,

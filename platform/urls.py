@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from dlmath.health import healthz
 
@@ -8,13 +8,20 @@ api_v1 = [
     path("", include("apps.curriculum.api.urls")),
     path("", include("apps.sandbox.api.urls")),
     path("", include("apps.progress.api.urls")),
+    path("", include("apps.lti.api.urls")),
+    path("", include("apps.xapi.api.urls")),
 ]
+
+# A database outage answers 503 (JSON under /api/), any other server error 500: no traces.
+handler500 = "dlmath.errors.server_error"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view loads its start-up script as a file, so the docs keep the site's CSP.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("lti/", include("apps.lti.urls")),
     path("", include("frontend.urls")),
 ]

@@ -11,7 +11,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "apps/curriculum/content"
 # What checks.py and a lesson's figures.py may import: the grading library and the maths.
-CONTENT_MAY_IMPORT = ("apps.sandbox.grading", "numpy", "plotly", "math", "itertools", "contextlib")
+CONTENT_MAY_IMPORT = (
+    "apps.sandbox.grading",
+    "numpy",
+    "plotly",
+    "math",
+    "itertools",
+    "contextlib",
+    "collections",
+    "functools",
+    "dataclasses",
+    "typing",
+    "__future__",
+)
 
 
 def imported_modules(path: Path) -> set[str]:

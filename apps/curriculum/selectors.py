@@ -7,8 +7,10 @@ import logging
 import threading
 import time
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from django.conf import settings
 from django.core.cache import cache
@@ -114,15 +116,58 @@ def exercise_get(*, slug: str) -> Exercise | None:
     )
 
 
-def lesson_neighbours(*, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
-    """The lessons before and after this one along the whole course (``.module`` is set)."""
-    # The prefetch has already set each lesson's .module to its outline module.
-    ordered = [item for module in modules_outline() for item in module.lessons.all()]
-    index = next((i for i, item in enumerate(ordered) if item.pk == lesson.pk), None)
+@dataclass(frozen=True)
+class Step:
+    """One stop on the course in teaching order: a lesson, or an exercise (after its lesson).
+
+    ``item`` is the outline's row (read-only, shared); ``module`` is the module it is in.
+    """
+
+    module: Module
+    kind: Literal["lesson", "exercise"]
+    item: Lesson | Exercise
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return self.kind, self.item.pk
+
+
+def module_steps(module: Module) -> list[Step]:
+    """A module in teaching order: each lesson followed by the exercises that practise it.
+
+    Exercises tied to no lesson of the module come last. ``module`` must be an outline row
+    (its lessons and exercises prefetched, live and in order).
+    """
+    lessons = list(module.lessons.all())
+    lesson_ids = {lesson.pk for lesson in lessons}
+    practising: defaultdict[int | None, list[Exercise]] = defaultdict(list)
+    for exercise in module.exercises.all():
+        practising[exercise.lesson_id if exercise.lesson_id in lesson_ids else None].append(
+            exercise
+        )
+    steps: list[Step] = []
+    for lesson in lessons:
+        steps.append(Step(module, "lesson", lesson))
+        steps += [Step(module, "exercise", exercise) for exercise in practising[lesson.pk]]
+    steps += [Step(module, "exercise", exercise) for exercise in practising[None]]
+    return steps
+
+
+def course_steps() -> list[Step]:
+    """The whole course in teaching order (modules in course order)."""
+    return [step for module in modules_outline() for step in module_steps(module)]
+
+
+def step_neighbours(
+    *, kind: Literal["lesson", "exercise"], pk: int
+) -> tuple[Step | None, Step | None]:
+    """The steps before and after a lesson or exercise in teaching order, across modules."""
+    steps = course_steps()
+    index = next((i for i, step in enumerate(steps) if step.key == (kind, pk)), None)
     if index is None:
         return None, None
-    previous = ordered[index - 1] if index > 0 else None
-    following = ordered[index + 1] if index + 1 < len(ordered) else None
+    previous = steps[index - 1] if index > 0 else None
+    following = steps[index + 1] if index + 1 < len(steps) else None
     return previous, following
 
 

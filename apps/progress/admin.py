@@ -18,7 +18,7 @@ class EnrollmentInline(admin.TabularInline[Enrollment, Cohort]):
 
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin[Cohort]):
-    list_display = ["name", "join_code", "created_at"]
+    list_display = ["name", "join_code", "created_at", "archived_at"]
     filter_horizontal = ["instructors"]
     inlines = [EnrollmentInline]
 

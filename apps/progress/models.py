@@ -30,12 +30,19 @@ class Cohort(models.Model):
     join_code = models.CharField(max_length=16, unique=True, default=new_join_code)
     instructors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="taught_cohorts")
     created_at = models.DateTimeField(auto_now_add=True)
+    # An archived cohort keeps its members and progress for its instructors to read, but
+    # nobody can join it any more and it leaves the instructor's list of current cohorts.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def archived(self) -> bool:
+        return self.archived_at is not None
 
 
 class Enrollment(models.Model):
@@ -74,6 +81,7 @@ class ExerciseProgress(models.Model):
     hints_revealed = models.PositiveSmallIntegerField(default=0)
     first_attempt_at = models.DateTimeField(null=True, blank=True)
     first_passed_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
     attempts_to_pass = models.PositiveIntegerField(null=True, blank=True)
     seconds_to_pass = models.FloatField(null=True, blank=True)
     last_submission_id = models.BigIntegerField(null=True, blank=True)
@@ -91,6 +99,21 @@ class ExerciseProgress(models.Model):
     @property
     def passed(self) -> bool:
         return self.first_passed_at is not None
+
+
+class CountedSubmission(models.Model):
+    """A graded submission already counted in its learner's progress.
+
+    Written in the transaction that counts it, so a redelivered or regraded submission is
+    counted exactly once whatever order submissions finish in. Holds the id only: progress
+    must not depend on the sandbox app that owns submissions.
+    """
+
+    submission_id = models.BigIntegerField(primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self) -> str:
+        return f"submission {self.submission_id} counted"
 
 
 class CheckFailureCount(models.Model):
@@ -174,3 +197,40 @@ class ActivityDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} on {self.day}"
+
+
+class LearningEventKind(models.TextChoices):
+    LESSON_READ = "lesson_read"
+    HINT_SHOWN = "hint_shown"
+    ATTEMPT_GRADED = "attempt_graded"
+    EXERCISE_PASSED = "exercise_passed"
+
+
+class LearningEvent(models.Model):
+    """Something a learner did, written in the same transaction as the progress it changed.
+
+    A transactional outbox: progress never calls the systems that want to hear about it (an
+    LRS, an LMS gradebook). Each of them keeps its own record of what it has delivered, so an
+    event is never lost to a crash or an unreachable service between commit and delivery.
+    ``data`` holds what the event alone can tell (score, checks, duration, hint number).
+    """
+
+    kind = models.CharField(max_length=20, choices=LearningEventKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_events"
+    )
+    exercise = models.ForeignKey(
+        "curriculum.Exercise", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    lesson = models.ForeignKey(
+        "curriculum.Lesson", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    submission_id = models.BigIntegerField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    occurred_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} by {self.user_id}"

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from apps.curriculum.models import Exercise, Lesson, Module
@@ -52,7 +53,14 @@ def cohort_version_key(cohort_id: int) -> str:
 
 def cohort_dashboard_cache_key(*, cohort_id: int) -> str:
     """Changes whenever a member's progress, the membership or the course changes."""
-    version = cache.get(cohort_version_key(cohort_id), 0)
+    key = cohort_version_key(cohort_id)
+    version = cache.get(key)
+    if version is None:
+        # A version lost (evicted, or deleted after a Redis outage) starts again at a random
+        # number, never back at one that an old body may still be cached under.
+        version = secrets.randbits(48)
+        if not cache.add(key, version, timeout=None):
+            version = cache.get(key, version)
     revision = cache.get(REVISION_KEY, "")
     return f"cohort-dashboard:{cohort_id}:{version}:{revision}"
 
@@ -66,7 +74,7 @@ def cohort_for_instructor(*, instructor: User, cohort_id: int) -> Cohort | None:
 
 
 def cohorts_with_learner_counts(*, instructor: User) -> QuerySet[Cohort]:
-    """The cohorts an instructor teaches, each with ``learner_count``."""
+    """The cohorts an instructor teaches, each with ``learner_count`` (archived ones too)."""
     return cohorts_for_instructor(instructor=instructor).annotate(
         learner_count=Count("enrollments")
     )
@@ -74,6 +82,63 @@ def cohorts_with_learner_counts(*, instructor: User) -> QuerySet[Cohort]:
 
 def cohorts_for_learner(*, user: User) -> QuerySet[Cohort]:
     return Cohort.objects.filter(enrollments__user=user).order_by("name")
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A cohort a learner is in, as the learner sees it."""
+
+    cohort: Cohort
+    joined_at: datetime
+    instructors: list[str]
+
+
+def memberships_for_learner(*, user: User) -> list[Membership]:
+    """The cohorts ``user`` is in, newest first, with who teaches each (two queries)."""
+    enrollments = list(
+        Enrollment.objects.filter(user=user)
+        .select_related("cohort")
+        .prefetch_related("cohort__instructors")
+        .order_by("-joined_at", "-id")
+    )
+    return [
+        Membership(
+            cohort=e.cohort,
+            joined_at=e.joined_at,
+            instructors=sorted(i.get_username() for i in e.cohort.instructors.all()),
+        )
+        for e in enrollments
+    ]
+
+
+def last_activity_for_user(*, user: User) -> datetime | None:
+    """When ``user`` last attempted an exercise, revealed a hint or read a lesson."""
+    return last_activity_by_learner(user_ids=[user.pk]).get(user.pk)
+
+
+def last_activity_by_learner(
+    *, user_ids: list[int] | None = None, cohort: Cohort | None = None
+) -> dict[int, datetime]:
+    """Each learner's last attempt, hint or lesson read, in two queries (whatever the size).
+
+    ``cohort`` limits it to that cohort's members, ``user_ids`` to those learners.
+    """
+    exercise_rows = ExerciseProgress.objects.all()
+    lesson_rows = LessonProgress.objects.all()
+    if cohort is not None:
+        exercise_rows = exercise_rows.filter(user__enrollments__cohort=cohort)
+        lesson_rows = lesson_rows.filter(user__enrollments__cohort=cohort)
+    if user_ids is not None:
+        exercise_rows = exercise_rows.filter(user_id__in=user_ids)
+        lesson_rows = lesson_rows.filter(user_id__in=user_ids)
+    latest: dict[int, datetime] = {}
+    for rows, column in ((exercise_rows, "updated_at"), (lesson_rows, "read_at")):
+        for user_id, at in (
+            rows.order_by().values("user_id").annotate(at=Max(column)).values_list("user_id", "at")
+        ):
+            if at is not None and (user_id not in latest or at > latest[user_id]):
+                latest[user_id] = at
+    return latest
 
 
 @dataclass(frozen=True)
@@ -109,6 +174,19 @@ class ModuleStanding:
     @property
     def lessons_read(self) -> int:
         return sum(1 for standing in self.lessons if standing.read)
+
+    @property
+    def exercises_attempted(self) -> int:
+        return sum(1 for standing in self.exercises if standing.attempts)
+
+    @property
+    def points_earned(self) -> float:
+        """Best score × points, summed over the module's live exercises."""
+        return sum(s.best_score * s.exercise.points for s in self.exercises)
+
+    @property
+    def points_total(self) -> int:
+        return sum(s.exercise.points for s in self.exercises)
 
 
 @dataclass(frozen=True)
@@ -248,6 +326,8 @@ class ExerciseStats:
     pass_rate: float | None
     median_attempts_to_pass: float | None
     most_failed_checks: list[CheckFailures]
+    # The mean of the best scores of those who attempted it.
+    mean_best_score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -269,6 +349,30 @@ class _Cell(NamedTuple):
     has_passed: bool
 
 
+def _live_exercises() -> list[Exercise]:
+    """Every live exercise with its module, in course order (one query)."""
+    return list(
+        Exercise.objects.filter(retired=False)
+        .select_related("module")
+        .only("id", "slug", "title", "points", "module__slug", "module__title", "module__order")
+        .order_by("module__order", "order")
+    )
+
+
+def last_attempt_by_learner(*, cohort: Cohort) -> dict[int, datetime]:
+    """Each member's most recent graded attempt, in one query (members with none are absent)."""
+    return {
+        user_id: at
+        for user_id, at in ExerciseProgress.objects.filter(
+            user__enrollments__cohort=cohort, last_attempt_at__isnull=False
+        )
+        .order_by()
+        .values("user_id")
+        .annotate(at=Max("last_attempt_at"))
+        .values_list("user_id", "at")
+    }
+
+
 def cohort_progress(*, cohort: Cohort) -> CohortProgress:
     """The learner × exercise matrix and per-exercise statistics in four queries.
 
@@ -280,16 +384,14 @@ def cohort_progress(*, cohort: Cohort) -> CohortProgress:
         .order_by("username")
         .only("id", "username")
     )
-    exercises = list(
-        Exercise.objects.filter(retired=False)
-        .select_related("module")
-        .only("id", "slug", "title", "order", "module__slug", "module__order")
-        .order_by("module__order", "order")
-    )
+    exercises = _live_exercises()
     # Plain tuples, not model instances: a 200-learner cohort has thousands of cells and
     # building an object per cell was most of the dashboard's time.
     rows = (
-        ExerciseProgress.objects.filter(user__enrollments__cohort=cohort, exercise__retired=False)
+        # A row with no attempt is a learner who only revealed a hint: not attempted.
+        ExerciseProgress.objects.filter(
+            user__enrollments__cohort=cohort, exercise__retired=False, attempts__gt=0
+        )
         # A boolean, not the timestamp: parsing thousands of datetimes cost more than the query.
         .annotate(
             has_passed=ExpressionWrapper(
@@ -339,4 +441,54 @@ def _exercise_stats(
         most_failed_checks=[
             CheckFailures(check=name, failures=count) for name, count in failures.most_common(3)
         ],
+        mean_best_score=(
+            round(statistics.fmean(c.best_score for c in cells), 4) if cells else None
+        ),
     )
+
+
+class ExerciseCell(NamedTuple):
+    """One learner's standing on one exercise, as the long-format export lists it."""
+
+    user_id: int
+    exercise_id: int
+    attempts: int
+    best_score: float
+    hints_revealed: int
+    attempts_to_pass: int | None
+    first_attempt_at: datetime | None
+    first_passed_at: datetime | None
+    last_attempt_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CohortCells:
+    """Every learner of a cohort against every live exercise, in course order.
+
+    ``cells`` holds the learners' progress rows by (user id, exercise id); a pair with no row
+    was never opened (no attempt, no hint).
+    """
+
+    cohort: Cohort
+    learners: list[User]
+    exercises: list[Exercise]
+    cells: dict[tuple[int, int], ExerciseCell]
+
+
+def cohort_cells(*, cohort: Cohort) -> CohortCells:
+    """The cohort's learner × exercise progress rows, in three queries whatever the sizes."""
+    learners = list(
+        get_user_model()
+        .objects.filter(enrollments__cohort=cohort)
+        .order_by("username")
+        .only("id", "username")
+    )
+    exercises = _live_exercises()
+    rows = ExerciseProgress.objects.filter(
+        user__enrollments__cohort=cohort, exercise__retired=False
+    ).values_list(*ExerciseCell._fields)
+    cells = {}
+    for row in rows:
+        cell = ExerciseCell._make(row)
+        cells[(cell.user_id, cell.exercise_id)] = cell
+    return CohortCells(cohort=cohort, learners=learners, exercises=exercises, cells=cells)

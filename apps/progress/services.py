@@ -7,29 +7,37 @@ submissions.
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.curriculum.models import Exercise, Lesson, Module
 from apps.progress.models import (
     ActivityDay,
     CheckFailureCount,
     Cohort,
+    CountedSubmission,
     Enrollment,
     ExerciseProgress,
+    LearningEventKind,
     LessonProgress,
     ModuleProgress,
     Profile,
     Role,
+    new_join_code,
 )
+from apps.progress.outbox import learning_event_record
 from apps.progress.selectors import cohort_version_key
 
 
@@ -48,33 +56,90 @@ def exercise_progress_record_attempt(
     passed: bool,
     failed_checks: list[str],
     at: datetime,
+    checks: list[dict[str, Any]] | None = None,
+    duration_ms: float | None = None,
+    status: str | None = None,
 ) -> ExerciseProgress:
     """Count one graded attempt. Locks the learner's progress row for the exercise.
 
-    A redelivered grading task can call this twice for the same submission: the
-    ``last_submission_id`` guard makes the second call a no-op.
+    Each submission counts exactly once, in whatever order submissions finish: an older one
+    graded after a newer one still adds its attempt, its score and a first pass. Calling
+    this again for a submission already counted (a redelivered or regraded task) changes
+    nothing: the ``CountedSubmission`` marker is written in this same transaction, and so
+    are its ``attempt_graded`` learning event and, on the first pass, ``exercise_passed``.
     """
     progress, _ = ExerciseProgress.objects.get_or_create(user=user, exercise=exercise)
     progress = ExerciseProgress.objects.select_for_update().get(pk=progress.pk)
-    if progress.last_submission_id is not None and progress.last_submission_id >= submission_id:
+    if not _submission_mark_counted(submission_id=submission_id, user=user):
         return progress
     progress.attempts += 1
-    progress.last_submission_id = submission_id
+    progress.last_submission_id = max(progress.last_submission_id or 0, submission_id)
     progress.first_attempt_at = progress.first_attempt_at or at
+    progress.last_attempt_at = max(progress.last_attempt_at or at, at)
     _check_failures_count(user=user, exercise=exercise, names=failed_checks)
+    learning_event_record(
+        kind=LearningEventKind.ATTEMPT_GRADED,
+        user=user,
+        exercise=exercise,
+        submission_id=submission_id,
+        at=at,
+        data=_attempt_graded_data(
+            score=score, passed=passed, status=status, duration_ms=duration_ms, checks=checks
+        ),
+    )
     if passed and progress.first_passed_at is None:
         progress.first_passed_at = at
         progress.attempts_to_pass = progress.attempts
         progress.seconds_to_pass = (at - progress.first_attempt_at).total_seconds()
+        learning_event_record(
+            kind=LearningEventKind.EXERCISE_PASSED,
+            user=user,
+            exercise=exercise,
+            submission_id=submission_id,
+            at=at,
+            data={"score": score, "attempts": progress.attempts},
+        )
     improved = score > progress.best_score
-    if improved:
-        progress.best_score = score
+    progress.best_score = max(progress.best_score, score)
     progress.save()
     if improved:
         _module_points_refresh(user=user, module_id=exercise.module_id)
     _activity_count(user=user, day=at.date())
     transaction.on_commit(lambda: cohort_versions_bump(user_id=user.pk))
     return progress
+
+
+def _submission_mark_counted(*, submission_id: int, user: User) -> bool:
+    """Mark a submission counted; False if it already was (nothing more to count).
+
+    The caller holds the progress row's lock, so two deliveries of one submission can't
+    both get True.
+    """
+    if CountedSubmission.objects.filter(submission_id=submission_id).exists():
+        return False
+    CountedSubmission.objects.create(submission_id=submission_id, user=user)
+    return True
+
+
+def _attempt_graded_data(
+    *,
+    score: float,
+    passed: bool,
+    status: str | None,
+    duration_ms: float | None,
+    checks: list[dict[str, Any]] | None,
+) -> dict[str, Any]:
+    """What an ``attempt_graded`` event tells its consumers: the verdict and each check."""
+    return {
+        "score": score,
+        "passed": passed,
+        "status": status or ("passed" if passed else "failed"),
+        "duration_ms": duration_ms,
+        "checks": [
+            {"name": c["name"], "passed": bool(c["passed"]), "points": c.get("points", 0)}
+            for c in (checks or [])
+        ],
+    }
 
 
 def _check_failures_count(*, user: User, exercise: Exercise, names: list[str]) -> None:
@@ -120,7 +185,13 @@ def _activity_count(*, user: User, day: object) -> None:
 
 
 def lesson_mark_read(*, user: User, lesson: Lesson) -> LessonProgress:
-    progress, _ = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+    """Mark a lesson read; the first read records a ``lesson_read`` learning event."""
+    with transaction.atomic():
+        progress, created = LessonProgress.objects.get_or_create(user=user, lesson=lesson)
+        if created:
+            learning_event_record(
+                kind=LearningEventKind.LESSON_READ, user=user, lesson=lesson, at=progress.read_at
+            )
     return progress
 
 
@@ -132,16 +203,43 @@ def hint_reveal(*, user: User, exercise: Exercise) -> tuple[int, list[str]]:
         if progress.hints_revealed < len(exercise.hints):
             progress.hints_revealed += 1
             progress.save(update_fields=["hints_revealed", "updated_at"])
+            learning_event_record(
+                kind=LearningEventKind.HINT_SHOWN,
+                user=user,
+                exercise=exercise,
+                at=progress.updated_at,
+                data={"hint": progress.hints_revealed, "hints_total": len(exercise.hints)},
+            )
     return progress.hints_revealed, list(exercise.hints[: progress.hints_revealed])
 
 
+COHORT_NAME_MAX = Cohort._meta.get_field("name").max_length or 120
+
+
+def _cohort_name_clean(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError(_("A cohort needs a name."), code="blank")
+    if len(name) > COHORT_NAME_MAX:
+        raise ValidationError(
+            _("A cohort's name has at most %(max)d characters.") % {"max": COHORT_NAME_MAX},
+            code="too_long",
+        )
+    return name
+
+
+def _require_teaches(*, cohort: Cohort, instructor: User) -> None:
+    if not cohort.instructors.filter(pk=instructor.pk).exists():
+        raise PermissionDenied(_("Only this cohort's instructors can change it."))
+
+
 def cohort_create(*, name: str, instructor: User) -> Cohort:
-    if not name.strip():
-        raise ValidationError("A cohort needs a name.")
-    for _ in range(5):
+    """A new cohort taught by ``instructor``, with a fresh join code."""
+    name = _cohort_name_clean(name)
+    for _attempt in range(5):
         try:
             with transaction.atomic():
-                cohort = Cohort.objects.create(name=name.strip())
+                cohort = Cohort.objects.create(name=name)
                 cohort.instructors.add(instructor)
                 return cohort
         except IntegrityError:  # join code collision: draw again
@@ -149,11 +247,66 @@ def cohort_create(*, name: str, instructor: User) -> Cohort:
     raise RuntimeError("could not draw a unique join code")
 
 
-def cohort_join(*, user: User, join_code: str) -> Cohort:
+def cohort_rename(*, cohort: Cohort, instructor: User, name: str) -> Cohort:
+    _require_teaches(cohort=cohort, instructor=instructor)
+    cohort.name = _cohort_name_clean(name)
+    cohort.save(update_fields=["name"])
+    return cohort
+
+
+def cohort_archive(*, cohort: Cohort, instructor: User) -> Cohort:
+    """Close a cohort to new members; its members and their progress stay readable."""
+    _require_teaches(cohort=cohort, instructor=instructor)
+    if cohort.archived_at is None:
+        cohort.archived_at = timezone.now()
+        cohort.save(update_fields=["archived_at"])
+    return cohort
+
+
+def cohort_unarchive(*, cohort: Cohort, instructor: User) -> Cohort:
+    _require_teaches(cohort=cohort, instructor=instructor)
+    if cohort.archived_at is not None:
+        cohort.archived_at = None
+        cohort.save(update_fields=["archived_at"])
+    return cohort
+
+
+def cohort_join_code_rotate(*, cohort: Cohort, instructor: User) -> Cohort:
+    """Give the cohort a new join code; the old one stops working at once.
+
+    Members stay members: a code only admits people, it is not checked again later.
+    """
+    _require_teaches(cohort=cohort, instructor=instructor)
+    for _attempt in range(5):
+        code = new_join_code()
+        try:
+            with transaction.atomic():
+                Cohort.objects.filter(pk=cohort.pk).update(join_code=code)
+        except IntegrityError:  # another cohort has it: draw again
+            continue
+        cohort.join_code = code
+        return cohort
+    raise RuntimeError("could not draw a unique join code")
+
+
+def cohort_by_join_code(*, join_code: str) -> Cohort:
+    """The open cohort a join code admits to; ValidationError if none."""
     code = join_code.strip().upper()
-    cohort = Cohort.objects.filter(join_code=code).first()
+    cohort = Cohort.objects.filter(join_code=code).first() if code else None
     if cohort is None:
-        raise ValidationError("No cohort has that join code. Check it with your instructor.")
+        raise ValidationError(
+            _("No cohort has that join code. Check it with your instructor."), code="unknown"
+        )
+    if cohort.archived_at is not None:
+        raise ValidationError(
+            _("That cohort is archived and takes no new members. Ask your instructor."),
+            code="archived",
+        )
+    return cohort
+
+
+def cohort_join(*, user: User, join_code: str) -> Cohort:
+    cohort = cohort_by_join_code(join_code=join_code)
     _, joined = Enrollment.objects.get_or_create(cohort=cohort, user=user)
     if joined:
         cohort_versions_bump(user_id=user.pk)
@@ -176,11 +329,10 @@ def cohort_versions_bump(*, user_id: int) -> None:
     """A learner's progress changed: every dashboard showing them is out of date."""
     for cohort_id in Enrollment.objects.filter(user_id=user_id).values_list("cohort_id", flat=True):
         key = cohort_version_key(cohort_id)
-        if not cache.add(key, 1, timeout=None):
-            try:
-                cache.incr(key)
-            except ValueError:  # evicted between add() and incr()
-                cache.set(key, 1, timeout=None)
+        try:
+            cache.incr(key)
+        except ValueError:  # no version yet, or it was lost: any fresh one will do
+            cache.set(key, secrets.randbits(48), timeout=None)
 
 
 @dataclass(frozen=True)
@@ -199,8 +351,9 @@ class Attempt:
 def _attempt_counted(progress: ExerciseProgress, attempt: Attempt) -> None:
     """Count an attempt on a progress row, in memory (attempts, first pass, best score)."""
     progress.attempts += 1
-    progress.last_submission_id = attempt.submission_id
+    progress.last_submission_id = max(progress.last_submission_id or 0, attempt.submission_id)
     progress.first_attempt_at = progress.first_attempt_at or attempt.at
+    progress.last_attempt_at = max(progress.last_attempt_at or attempt.at, attempt.at)
     if attempt.passed and progress.first_passed_at is None:
         progress.first_passed_at = attempt.at
         progress.attempts_to_pass = progress.attempts
@@ -215,9 +368,12 @@ def exercise_progress_bulk_create(
 
     For generated data (benchmarks): the rows exercise_progress_record_attempt would have
     written for ``attempts`` (oldest first per learner), in a few bulk inserts instead of a
-    transaction per attempt. ``points`` maps exercise id -> (module id, points).
+    transaction per attempt, counted-submission markers included (learning events are not
+    written: generated attempts are nothing to report). ``points`` maps exercise id ->
+    (module id, points).
     """
     cells: dict[tuple[int, int], ExerciseProgress] = {}
+    counted: list[CountedSubmission] = []
     days: Counter[tuple[int, date]] = Counter()
     failures: Counter[tuple[int, int, str]] = Counter()
     for attempt in attempts:
@@ -225,10 +381,14 @@ def exercise_progress_bulk_create(
         if key not in cells:
             cells[key] = ExerciseProgress(user_id=attempt.user_id, exercise_id=attempt.exercise_id)
         _attempt_counted(cells[key], attempt)
+        counted.append(
+            CountedSubmission(submission_id=attempt.submission_id, user_id=attempt.user_id)
+        )
         for name in set(attempt.failed_checks):
             failures[(*key, name[:200])] += 1
         days[(attempt.user_id, attempt.at.date())] += 1
     ExerciseProgress.objects.bulk_create(cells.values(), batch_size=batch_size)
+    CountedSubmission.objects.bulk_create(counted, batch_size=batch_size)
     CheckFailureCount.objects.bulk_create(
         [
             CheckFailureCount(user_id=u, exercise_id=e, check_name=name, failures=n)

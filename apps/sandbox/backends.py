@@ -60,12 +60,8 @@ class _PoolHolder:
 
     @staticmethod
     def _start(slots: int) -> ZygotePool:
+        # Creating the pool self-tests every zygote it starts (and every later restart).
         pool = ZygotePool(slots)
-        try:
-            pool.self_test()
-        except BaseException:
-            pool.close()
-            raise
         # Release the slot locks and remove the slot cgroups when the process exits.
         atexit.register(pool.close)
         return pool

@@ -42,6 +42,9 @@ class Submission(models.Model):
     seed = models.BigIntegerField(null=True, blank=True)
     # How many times a worker has started grading it (a redelivered task counts again).
     runs = models.PositiveSmallIntegerField(default=0)
+    # When its grading task was last sent to the queue: the requeue sweep sends it again if
+    # no worker finished it long after this (a killed worker, a restarted Redis).
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

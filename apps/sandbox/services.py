@@ -29,9 +29,6 @@ from apps.sandbox.runner import SandboxUnavailable
 
 logger = logging.getLogger(__name__)
 
-# Past the task's hard limit plus a margin, a running submission is no longer running.
-STUCK_AFTER = timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 60) * 2 + 30)
-
 
 class BrokerUnavailable(RuntimeError):
     """The queue can't be reached. ``submission_id`` names the row to discard."""
@@ -41,11 +38,18 @@ class BrokerUnavailable(RuntimeError):
         self.submission_id = submission_id
 
 
-def _enqueue(submission_id: int) -> None:
+def submission_enqueue(*, submission_id: int) -> None:
+    """Send a submission's grading task to the queue; BrokerUnavailable if that fails."""
     from apps.sandbox.tasks import submission_run_task
 
     try:
-        submission_run_task.apply_async(args=(submission_id,), retry=False)
+        # One quick reconnect: a pooled connection to a Redis that restarted is dead, and
+        # the first publish on it fails although the broker is back. Then give up fast.
+        submission_run_task.apply_async(
+            args=(submission_id,),
+            retry=True,
+            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+        )
     except Exception as exc:  # kombu raises OperationalError, redis ConnectionError...
         raise BrokerUnavailable(
             f"the grading queue is unreachable: {type(exc).__name__}", submission_id
@@ -82,8 +86,9 @@ def submission_create(*, user: User, exercise: Exercise, code: str | bytes) -> S
             status=SubmissionStatus.QUEUED,
             content_version=exercise.content_version,
             seed=new_seed(),
+            enqueued_at=timezone.now(),
         )
-        transaction.on_commit(lambda: _enqueue(submission.pk))
+        transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
     # Eager mode ran the task inside on_commit: reload what it stored.
     submission.refresh_from_db()
     return submission
@@ -94,8 +99,15 @@ def submission_discard_unqueued(*, submission_id: int) -> None:
     Submission.objects.filter(pk=submission_id, status=SubmissionStatus.QUEUED, runs=0).delete()
 
 
-def _claim(submission_id: int) -> Submission | None:
-    """Mark a submission running, unless it is already finished. Row-locked."""
+def _claim(submission_id: int, *, redelivered: bool) -> Submission | None:
+    """Mark a submission running and return it, or None if this delivery should not grade it.
+
+    Row-locked. A ``running`` row is taken over only when its worker is presumed dead: the
+    broker redelivered the message (it was never acknowledged), or the claim is older than
+    SUBMISSION_REQUEUE_AFTER. Otherwise another worker is grading it right now and this is
+    a spare copy sent by the requeue sweep. A row claimed SUBMISSION_MAX_RUNS times without
+    finishing gets its final verdict here instead of another run.
+    """
     with transaction.atomic():
         submission = (
             Submission.objects.select_for_update()
@@ -105,6 +117,14 @@ def _claim(submission_id: int) -> Submission | None:
         )
         if submission is None or submission.status not in PENDING_STATUSES:
             return None
+        if submission.status == SubmissionStatus.RUNNING and not redelivered:
+            lease = timedelta(seconds=settings.SUBMISSION_REQUEUE_AFTER)
+            started = submission.started_at
+            if started is not None and timezone.now() - started < lease:
+                return None
+        if submission.runs >= settings.SUBMISSION_MAX_RUNS:
+            _mark_unfinishable(submission)
+            return None
         submission.status = SubmissionStatus.RUNNING
         submission.started_at = timezone.now()
         submission.runs += 1
@@ -112,13 +132,15 @@ def _claim(submission_id: int) -> Submission | None:
         return submission
 
 
-def submission_run(*, submission_id: int) -> Submission | None:
+def submission_run(*, submission_id: int, redelivered: bool = False) -> Submission | None:
     """Grade a submission and store its result. Idempotent: a finished one is left alone.
 
-    A redelivered task (its worker died mid-grade) finds the row ``running`` and grades it
-    again from the start; grading is a pure function of code, exercise and seed.
+    ``redelivered``: an earlier delivery of this task ended without a verdict (the broker's
+    redelivered flag: its worker died; or the task's own retry). Such a delivery finds the
+    row ``running`` and grades it again from the start: grading is a pure function of code,
+    exercise and seed, and only the first result is stored and counted.
     """
-    submission = _claim(submission_id)
+    submission = _claim(submission_id, redelivered=redelivered)
     if submission is None:
         return None
     spec = exercise_spec(exercise=submission.exercise)
@@ -132,30 +154,69 @@ def submission_run(*, submission_id: int) -> Submission | None:
     return submission_store_result(submission=submission, result=result)
 
 
-def submission_mark_ungradable(*, submission: Submission, reason: str) -> Submission:
-    message = f"this server cannot grade code safely right now, so it was not run ({reason})"
-    result = error_result(
-        submission.exercise.slug,
-        Verdict.ERROR,
-        check="grader available",
-        message=message,
-        error=ErrorInfo(type="SandboxUnavailable", message=message),
+def _mark_unfinishable(submission: Submission) -> None:
+    """The one grading failure not retried: every run so far ended with its worker gone.
+
+    Code that takes a worker down each time (the sandbox contains it, so this should not
+    happen) must not cycle forever. Not counted as an attempt. The caller holds the row lock.
+    """
+    message = (
+        f"grading this code was started {submission.runs} times and never finished, so it "
+        "was stopped; it does not count as an attempt"
     )
-    columns = result_columns(result)
+    _store_error(submission, check="grading finished", message=message, error_type="GradingFailed")
+    logger.error("submission %s given up after %s runs", submission.pk, submission.runs)
+
+
+def _store_error(submission: Submission, *, check: str, message: str, error_type: str) -> None:
+    """Finish a submission with an error no check ran for (the caller holds the row lock)."""
+    columns = result_columns(
+        error_result(
+            submission.exercise.slug,
+            Verdict.ERROR,
+            check=check,
+            message=message,
+            error=ErrorInfo(type=error_type, message=message),
+        )
+    )
     for name in ("status", "error", "checks"):
         setattr(submission, name, columns[name])
     submission.finished_at = timezone.now()
     submission.save(update_fields=["status", "error", "checks", "finished_at"])
+
+
+def _still_pending(submission: Submission) -> bool:
+    """Lock the row; False if another run of it already stored a verdict (it wins)."""
+    current = Submission.objects.select_for_update().only("status").get(pk=submission.pk)
+    return current.status in PENDING_STATUSES
+
+
+@transaction.atomic
+def submission_mark_ungradable(*, submission: Submission, reason: str) -> Submission:
+    if not _still_pending(submission):
+        return submission
+    message = f"this server cannot grade code safely right now, so it was not run ({reason})"
+    _store_error(
+        submission, check="grader available", message=message, error_type="SandboxUnavailable"
+    )
     return submission
 
 
 def submission_store_result(*, submission: Submission, result: GradeResult) -> Submission:
-    """Store a grade and count the attempt in the learner's progress, in one transaction."""
+    """Store a grade and count the attempt in the learner's progress, in one transaction.
+
+    Once: if another run of the same submission already stored a verdict, this one is
+    dropped and the stored one returned.
+    """
     with transaction.atomic():
-        for name, value in result_columns(result).items():
+        if not _still_pending(submission):
+            submission.refresh_from_db()
+            return submission
+        columns = result_columns(result)
+        for name, value in columns.items():
             setattr(submission, name, value)
         submission.finished_at = timezone.now()
-        submission.save()
+        submission.save(update_fields=[*columns, "finished_at"])
         exercise_progress_record_attempt(
             user=submission.user,
             exercise=submission.exercise,
@@ -164,46 +225,8 @@ def submission_store_result(*, submission: Submission, result: GradeResult) -> S
             passed=result.passed,
             failed_checks=result.failed_check_names,
             at=submission.finished_at,
+            checks=submission.checks,
+            duration_ms=submission.duration_ms,
+            status=submission.status,
         )
     return submission
-
-
-def submission_fail_if_stuck(*, submission: Submission) -> Submission:
-    """A submission running past every time limit lost its worker for good: say so."""
-    started = submission.started_at
-    stuck = started is not None and timezone.now() - started > STUCK_AFTER
-    if submission.status != SubmissionStatus.RUNNING or not stuck:
-        return submission
-    message = (
-        "grading was interrupted and did not finish within the time limit; please submit again"
-    )
-    columns = result_columns(
-        error_result(
-            submission.exercise.slug,
-            Verdict.ERROR,
-            check="grading finished",
-            message=message,
-            error=ErrorInfo(type="interrupted", message=message),
-        )
-    )
-    updated = Submission.objects.filter(pk=submission.pk, status=SubmissionStatus.RUNNING).update(
-        status=columns["status"],
-        error=columns["error"],
-        checks=columns["checks"],
-        finished_at=timezone.now(),
-    )
-    if updated:
-        submission.refresh_from_db()
-    return submission
-
-
-def submissions_fail_stuck() -> int:
-    """Sweep every stuck submission (run by `manage.py sweep_submissions`)."""
-    cutoff = timezone.now() - STUCK_AFTER
-    count = 0
-    for submission in Submission.objects.filter(
-        status=SubmissionStatus.RUNNING, started_at__lt=cutoff
-    ):
-        submission_fail_if_stuck(submission=submission)
-        count += 1
-    return count

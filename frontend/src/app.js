@@ -1,4 +1,5 @@
-// Every page: the navigation toggle on small screens and math typesetting.
+// Every page: the navigation toggle on small screens, math typesetting, dates in local time.
+import { localiseTimes } from "./dates.js";
 import { typesetMath } from "./math.js";
 
 function setUpNav() {
@@ -21,3 +22,4 @@ function setUpDismiss() {
 setUpNav();
 setUpDismiss();
 typesetMath();
+localiseTimes();

@@ -1,74 +1,194 @@
-// Instructor dashboard: the cohort heatmap, and past results in the learner drill-down.
+// Instructor's learner drill-down: open one attempt (its result and highlighted code), then
+// compare it with any other attempt of the same learner at the same exercise.
 import { api } from "./api.js";
+import { codeView, diffStats, diffView } from "./codeview.js";
 import { clear, h } from "./dom.js";
-import { drawFigure, readJson } from "./plots.js";
 import { renderResult, when } from "./result.js";
 
-// Usernames are learner-chosen: Plotly reads a few tags in labels, so keep them plain text.
-const plain = (text) => String(text).replace(/[<>&]/g, (c) => ({ "<": "‹", ">": "›", "&": "＆" })[c]);
-
-const heatmap = readJson("cohort-heatmap");
-const heatmapEl = document.getElementById("heatmap");
-if (heatmap && heatmapEl && heatmap.learners.length && heatmap.exercises.length) {
-  const rows = heatmap.learners.map(plain);
-  const columns = heatmap.exercises.map(plain);
-  const height = Math.max(220, 150 + 30 * rows.length);
-  drawFigure(
-    heatmapEl,
-    {
-      data: [
-        {
-          type: "heatmap",
-          z: heatmap.scores,
-          x: columns,
-          y: rows,
-          zmin: 0,
-          zmax: 1,
-          xgap: 2,
-          ygap: 2,
-          hoverongaps: false,
-          colorscale: [
-            [0, "#fde2e1"],
-            [0.5, "#fcd34d"],
-            [1, "#15803d"],
-          ],
-          colorbar: { title: { text: "best score" }, tickformat: ".0%" },
-          hovertemplate: "%{y} · %{x}<br>best score %{z:.0%}<extra></extra>",
-        },
-      ],
-      layout: {
-        height,
-        margin: { l: 20, r: 20, t: 10, b: 20 },
-        xaxis: { tickangle: -45, automargin: true },
-        yaxis: { autorange: "reversed", automargin: true },
-        plot_bgcolor: "#f8fafc",
-        paper_bgcolor: "white",
-        font: { family: "system-ui, sans-serif", size: 12 },
-      },
-    },
-  );
-}
+// Every string this module shows, in one place (issue 20 translates them).
+const TEXT = {
+  loading: "Loading…",
+  attemptHeading: (title, at) => `${title} · attempt of ${at}`,
+  loadFailed: (message) => `That attempt could not be loaded (${message}).`,
+  submittedCode: "Submitted code",
+  codeLabel: (at) => `Code submitted ${at} (read only)`,
+  option: (at, verdict, score, relation) => `${at} · ${verdict} · ${score} (${relation})`,
+  earlier: "earlier",
+  later: "later",
+  comparing: "Comparing…",
+  identical: (before, after) => `No differences: the attempts of ${before} and ${after} have the same code.`,
+  summary: (before, after, stats) =>
+    `From the attempt of ${before} to the attempt of ${after}: ` +
+    `${stats.regions} changed ${stats.regions === 1 ? "region" : "regions"}, ` +
+    `${stats.removed} ${stats.removed === 1 ? "line" : "lines"} removed, ` +
+    `${stats.added} ${stats.added === 1 ? "line" : "lines"} added.`,
+  before: (at) => `Before: ${at}`,
+  after: (at) => `After: ${at}`,
+  beforeLabel: (at) => `Code of the earlier attempt, ${at} (read only)`,
+  afterLabel: (at) => `Code of the later attempt, ${at}, with the changes marked (read only)`,
+  sideBySide: "Side by side",
+  compareFailed: (message) => `The other attempt could not be loaded (${message}).`,
+};
 
 const viewer = document.getElementById("attempt-viewer");
-if (viewer) {
+const rows = [...document.querySelectorAll("tr[data-attempt]")];
+
+// One fetch per attempt, however often it is viewed or compared.
+const results = new Map();
+function fetchResult(id) {
+  if (!results.has(id)) {
+    const pending = api(`/api/v1/submissions/${encodeURIComponent(id)}/`);
+    pending.catch(() => results.delete(id));
+    results.set(id, pending);
+  }
+  return results.get(id);
+}
+
+// What the attempts table says about an attempt (newest first, so a higher index is older).
+function rowInfo(id) {
+  const index = rows.findIndex((row) => row.dataset.attempt === String(id));
+  const row = rows[index];
+  const cells = row.querySelectorAll("td");
+  return {
+    id: String(id),
+    index,
+    exercise: row.dataset.exercise,
+    title: cells[1].textContent.trim(),
+    at: cells[0].textContent.trim(),
+    verdict: cells[2].textContent.trim(),
+    score: cells[3].textContent.trim(),
+  };
+}
+
+if (viewer) setUpViewer();
+
+function setUpViewer() {
   const body = document.getElementById("attempt-body");
   const heading = document.getElementById("attempt-heading");
-  for (const button of document.querySelectorAll("[data-submission]")) {
-    button.addEventListener("click", async () => {
-      clear(body);
-      viewer.hidden = false;
-      heading.textContent = "Loading…";
-      try {
-        const result = await api(`/api/v1/submissions/${encodeURIComponent(button.dataset.submission)}/`);
-        heading.textContent = `${result.exercise} · attempt of ${when(result.created_at)}`;
-        const resultEl = h("div", { class: "result" });
-        body.append(resultEl, h("h4", { text: "Submitted code" }), h("pre", { class: "code-view", text: result.code || "" }));
-        renderResult(resultEl, result, {});
-        heading.tabIndex = -1;
-        heading.focus();
-      } catch (error) {
-        heading.textContent = `That attempt could not be loaded (${error.message}).`;
-      }
-    });
+  const compare = setUpCompare();
+
+  async function show(id) {
+    const info = rowInfo(id);
+    clear(body);
+    compare.reset(info);
+    viewer.hidden = false;
+    heading.textContent = TEXT.loading;
+    heading.focus();
+    try {
+      const result = await fetchResult(info.id);
+      heading.textContent = TEXT.attemptHeading(info.title, info.at || when(result.created_at));
+      const resultEl = h("div", { class: "result" });
+      const codeEl = h("div", { class: "code-view" });
+      body.append(resultEl, h("h3", { class: "h4", text: TEXT.submittedCode }), codeEl);
+      renderResult(resultEl, result, {});
+      codeView(codeEl, result.code || "", TEXT.codeLabel(info.at));
+      compare.offer(info);
+    } catch (error) {
+      heading.textContent = TEXT.loadFailed(error.message);
+    }
   }
+
+  for (const button of document.querySelectorAll("[data-submission]")) {
+    button.addEventListener("click", () => show(button.dataset.submission));
+  }
+}
+
+function setUpCompare() {
+  const panel = document.getElementById("attempt-compare");
+  const select = document.getElementById("compare-with");
+  const button = document.getElementById("compare-button");
+  const none = document.getElementById("compare-none");
+  const diff = document.getElementById("diff");
+  const summary = document.getElementById("diff-summary");
+  const labelA = document.getElementById("diff-label-a");
+  const labelB = document.getElementById("diff-label-b");
+  const host = document.getElementById("diff-view");
+  const layout = document.querySelector(".learner-attempts");
+  const toggle = h("button", {
+    type: "button",
+    class: "button secondary small",
+    id: "diff-layout",
+    "aria-pressed": "false",
+    text: TEXT.sideBySide,
+  });
+  summary.after(toggle);
+
+  let current = null;
+  let destroy = null;
+  let last = null;
+
+  function dropDiff() {
+    if (destroy) destroy();
+    destroy = null;
+    last = null;
+    layout?.classList.remove("is-wide");
+    diff.hidden = true;
+    summary.textContent = "";
+  }
+
+  function reset(info) {
+    current = info;
+    dropDiff();
+    panel.hidden = true;
+    clear(select);
+  }
+
+  function offer(info) {
+    const others = rows
+      .map((row) => rowInfo(row.dataset.attempt))
+      .filter((other) => other.exercise === info.exercise && other.id !== info.id);
+    panel.hidden = false;
+    none.hidden = others.length > 0;
+    select.disabled = button.disabled = others.length === 0;
+    for (const other of others) {
+      const relation = other.index > info.index ? TEXT.earlier : TEXT.later;
+      select.append(
+        h("option", { value: other.id, text: TEXT.option(other.at, other.verdict, other.score, relation) }),
+      );
+    }
+    // The attempt just before this one is the usual question ("what did they change?").
+    const previous = others.find((other) => other.index > info.index);
+    if (previous) select.value = previous.id;
+  }
+
+  async function render(otherId) {
+    const other = rowInfo(otherId);
+    const [older, newer] = other.index > current.index ? [other, current] : [current, other];
+    summary.textContent = TEXT.comparing;
+    diff.hidden = false;
+    try {
+      const [before, after] = await Promise.all([fetchResult(older.id), fetchResult(newer.id)]);
+      if (destroy) destroy();
+      clear(host);
+      const sideBySide = toggle.getAttribute("aria-pressed") === "true";
+      layout?.classList.toggle("is-wide", sideBySide);
+      destroy = diffView(host, {
+        before: before.code || "",
+        after: after.code || "",
+        sideBySide,
+        labels: { before: TEXT.beforeLabel(older.at), after: TEXT.afterLabel(newer.at) },
+      });
+      const stats = diffStats(before.code || "", after.code || "");
+      summary.textContent = stats.regions
+        ? TEXT.summary(older.at, newer.at, stats)
+        : TEXT.identical(older.at, newer.at);
+      labelA.textContent = sideBySide ? TEXT.before(older.at) : "";
+      labelB.textContent = sideBySide ? TEXT.after(newer.at) : "";
+      last = otherId;
+      host.scrollIntoView({ block: "nearest" });
+    } catch (error) {
+      summary.textContent = TEXT.compareFailed(error.message);
+    }
+  }
+
+  button.addEventListener("click", () => {
+    if (select.value) render(select.value);
+  });
+  toggle.addEventListener("click", () => {
+    const pressed = toggle.getAttribute("aria-pressed") !== "true";
+    toggle.setAttribute("aria-pressed", String(pressed));
+    if (last) render(last);
+  });
+
+  return { reset, offer };
 }

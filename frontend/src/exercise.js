@@ -4,10 +4,39 @@ import { EditorState, Prec, StateEffect, StateField } from "@codemirror/state";
 import { Decoration, EditorView, keymap } from "@codemirror/view";
 import { basicSetup } from "codemirror";
 import { api, ApiError, PENDING, pollSubmission } from "./api.js";
+import { formatWhen, timeElement } from "./dates.js";
 import { clear, h } from "./dom.js";
 import { richText } from "./math.js";
 import { readJson } from "./plots.js";
-import { percent, renderResult, STATUS_LABELS, when as formatWhen } from "./result.js";
+import { percent, renderResult, STATUS_LABELS } from "./result.js";
+
+// Every string this page's script shows (issue 20 translates them here).
+const TEXT = {
+  editorLabel: "Your Python code",
+  submitting: "Sending your code…",
+  queued: "Waiting for a grader…",
+  running: "Running the checks…",
+  elapsed: (seconds) => `${seconds} s`,
+  graded: (label, score) => `Graded: ${label}, score ${score}.`,
+  unavailable: "Grading is unavailable right now, try again in a moment. Your code is still in the editor.",
+  tooFast: "You are submitting very quickly: wait a few seconds, then try again.",
+  sessionEnded: "Your session has ended: log in again to submit (copy your code first).",
+  refused: (reason) => `The submission was refused: ${reason}`,
+  failed: (message) => `Something went wrong while grading (${message}). Try again.`,
+  latestResult: "Your latest result",
+  lastResult: "Your last result",
+  attemptOf: (when) => `Attempt of ${when}`,
+  loadingAttempt: "Loading that attempt…",
+  attemptFailed: (message) => `That attempt could not be loaded (${message}).`,
+  restore: "Put this attempt's code in the editor",
+  confirmReset: "Replace your code with the starter code?",
+  view: "View",
+  showHint: "Show a hint",
+  showNextHint: "Show the next hint",
+  hintsShown: (shown, total) => `${shown} of ${total} hints shown`,
+  hintFailed: (message) => `The hint could not be loaded (${message}).`,
+  standing: (best, attempts) => ` · best score ${best} in ${attempts} attempt${attempts === 1 ? "" : "s"}`,
+};
 
 const config = readJson("exercise-config");
 const editorHost = document.getElementById("editor");
@@ -55,7 +84,7 @@ const view = new EditorView({
       python(),
       errorLineField,
       Prec.highest(keymap.of([{ key: "Mod-Enter", run: () => (submit(), true) }])),
-      EditorView.contentAttributes.of({ "aria-label": "Your Python code", "aria-describedby": "editor-help" }),
+      EditorView.contentAttributes.of({ "aria-label": TEXT.editorLabel, "aria-describedby": "editor-help", tabindex: "0" }),
       EditorView.theme({ "&": { fontSize: "14px" } }),
     ],
   }),
@@ -72,11 +101,85 @@ function setCode(text) {
 
 // --- grading --------------------------------------------------------------------------------
 let busy = false;
+let ticker = null;
+
+function stopTicker() {
+  clearInterval(ticker);
+  ticker = null;
+}
 
 function setStatus(text, kind = "info") {
+  stopTicker();
   statusEl.textContent = text;
   statusEl.dataset.kind = kind;
+  delete statusEl.dataset.state;
   statusEl.hidden = !text;
+}
+
+// The live state of a submission being graded: queued or running, and the seconds since it
+// was sent. Only the state is announced; the ticking seconds are hidden from screen readers.
+function showGrading(state, startedAt) {
+  const label = state === "running" ? TEXT.running : TEXT.queued;
+  if (statusEl.dataset.state !== state) {
+    stopTicker();
+    const elapsed = h("span", { class: "grading-elapsed", "aria-hidden": "true" });
+    clear(statusEl).append(h("span", { class: "grading-state", text: label }), " ", elapsed);
+    statusEl.dataset.kind = "busy";
+    statusEl.dataset.state = state;
+    statusEl.hidden = false;
+    const tick = () => {
+      elapsed.textContent = TEXT.elapsed(Math.max(0, Math.floor((Date.now() - startedAt) / 1000)));
+    };
+    tick();
+    ticker = setInterval(tick, 1000);
+  }
+}
+
+function setBusy(on) {
+  busy = on;
+  submitButton.disabled = on;
+  if (on) submitButton.setAttribute("aria-busy", "true");
+  else submitButton.removeAttribute("aria-busy");
+}
+
+// The header's "best score N% in M attempts", from the learner's progress after a verdict.
+async function refreshStanding() {
+  const target = document.getElementById("exercise-standing");
+  if (!target || !config.progressUrl) return;
+  try {
+    const progress = await api(config.progressUrl);
+    for (const module of progress.modules) {
+      const mine = module.exercises.find((e) => e.slug === config.slug);
+      if (mine) {
+        target.textContent = mine.attempts ? TEXT.standing(percent(mine.best_score), mine.attempts) : "";
+        return;
+      }
+    }
+  } catch {
+    // The header keeps its last value; the verdict itself is already on the page.
+  }
+}
+
+// Polls a submission to its verdict, showing its live state; `startedAt` is when it was sent.
+async function followSubmission(submission, startedAt) {
+  showGrading(submission.status, startedAt);
+  let result = submission;
+  if (PENDING.has(result.status)) {
+    result = await pollSubmission(result.id, { onTick: (r) => showGrading(r.status, startedAt) });
+  }
+  setStatus(TEXT.graded(STATUS_LABELS[result.status] || result.status, percent(result.score)), result.status === "passed" ? "ok" : "warn");
+  showResult(result, TEXT.latestResult);
+  addToHistory(result);
+  refreshStanding();
+  return result;
+}
+
+function explainFailure(error) {
+  if (error instanceof ApiError && error.status === 503) return TEXT.unavailable;
+  if (error instanceof ApiError && error.status === 429) return TEXT.tooFast;
+  if (error instanceof ApiError && error.status === 403) return TEXT.sessionEnded;
+  if (error instanceof ApiError && error.body && error.body.code) return TEXT.refused([].concat(error.body.code).join(" "));
+  return TEXT.failed(error.message);
 }
 
 function showResult(result, heading) {
@@ -86,64 +189,59 @@ function showResult(result, heading) {
 }
 
 function historyItem(entry) {
-  const button = h("button", { type: "button", class: "link-button", "data-submission": entry.id, text: "View" });
+  const button = h("button", { type: "button", class: "link-button", "data-submission": entry.id, text: TEXT.view });
   button.addEventListener("click", () => viewPast(entry.id));
   return h(
     "li",
     { class: `history-item status-${entry.status}` },
     h("span", { class: `badge badge-${entry.status}`, text: entry.status.charAt(0).toUpperCase() + entry.status.slice(1) }),
     h("span", { class: "history-score", text: percent(entry.score) }),
-    h("time", { datetime: entry.created_at, text: formatWhen(entry.created_at) }),
+    timeElement(entry.created_at),
     button,
   );
 }
 
 function addToHistory(entry) {
   historyEmpty.hidden = true;
-  historyList.prepend(historyItem(entry));
+  const item = historyItem(entry);
+  // A submission that was in flight when the page loaded is already listed: replace it.
+  const listed = historyList.querySelector(`[data-submission="${CSS.escape(String(entry.id))}"]`);
+  if (listed) listed.closest("li").replaceWith(item);
+  else historyList.prepend(item);
 }
 
 async function submit() {
   if (busy) return;
-  busy = true;
-  submitButton.disabled = true;
-  submitButton.setAttribute("aria-busy", "true");
+  setBusy(true);
   view.dispatch({ effects: setErrorLine.of(null) });
-  setStatus("Submitting your code…", "busy");
+  setStatus(TEXT.submitting, "busy");
+  const sentAt = Date.now();
   try {
-    let result = await api(config.submitUrl, { method: "POST", body: { code: code() } });
-    if (PENDING.has(result.status)) {
-      setStatus("Grading your code…", "busy");
-      result = await pollSubmission(result.id, {
-        onTick: (r) => setStatus(r.status === "running" ? "Running the checks…" : "Waiting for a grader…", "busy"),
-      });
-    }
-    setStatus(`Graded: ${STATUS_LABELS[result.status] || result.status}, score ${percent(result.score)}.`, result.status === "passed" ? "ok" : "warn");
-    showResult(result, "Your latest result");
-    addToHistory(result);
+    const submission = await api(config.submitUrl, { method: "POST", body: { code: code() } });
+    await followSubmission(submission, sentAt);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 503) {
-      setStatus("Grading is unavailable right now, try again in a moment. Your code is still in the editor.", "error");
-    } else if (error instanceof ApiError && error.status === 429) {
-      setStatus("You are submitting very quickly: wait a few seconds, then try again.", "error");
-    } else if (error instanceof ApiError && error.status === 403) {
-      setStatus("Your session has ended: log in again to submit (copy your code first).", "error");
-    } else if (error instanceof ApiError && error.body && error.body.code) {
-      setStatus(`The submission was refused: ${[].concat(error.body.code).join(" ")}`, "error");
-    } else {
-      setStatus(`Something went wrong while grading (${error.message}). Try again.`, "error");
-    }
+    setStatus(explainFailure(error), "error");
   } finally {
-    busy = false;
-    submitButton.disabled = false;
-    submitButton.removeAttribute("aria-busy");
+    setBusy(false);
+  }
+}
+
+// A submission still being graded when the page was (re)loaded: show its state, follow it.
+async function resumePending(pending) {
+  setBusy(true);
+  try {
+    await followSubmission(pending, Date.now() - pending.elapsed * 1000);
+  } catch (error) {
+    setStatus(explainFailure(error), "error");
+  } finally {
+    setBusy(false);
   }
 }
 
 submitButton.addEventListener("click", submit);
 
 document.getElementById("reset-button").addEventListener("click", () => {
-  if (code() === config.starter || window.confirm("Replace your code with the starter code?")) {
+  if (code() === config.starter || window.confirm(TEXT.confirmReset)) {
     setCode(config.starter);
     view.focus();
   }
@@ -151,12 +249,12 @@ document.getElementById("reset-button").addEventListener("click", () => {
 
 // --- past results ---------------------------------------------------------------------------
 async function viewPast(id) {
-  setStatus("Loading that attempt…", "busy");
+  setStatus(TEXT.loadingAttempt, "busy");
   try {
     const result = await api(`/api/v1/submissions/${encodeURIComponent(id)}/`);
     setStatus("");
-    showResult(result, `Attempt of ${formatWhen(result.created_at)}`);
-    const restore = h("button", { type: "button", class: "button secondary", text: "Put this attempt's code in the editor" });
+    showResult(result, TEXT.attemptOf(formatWhen(result.created_at)));
+    const restore = h("button", { type: "button", class: "button secondary", text: TEXT.restore });
     restore.addEventListener("click", () => {
       setCode(result.code);
       view.focus();
@@ -164,7 +262,7 @@ async function viewPast(id) {
     resultEl.prepend(h("p", { class: "restore" }, restore));
     resultEl.scrollIntoView({ behavior: "smooth", block: "start" });
   } catch (error) {
-    setStatus(`That attempt could not be loaded (${error.message}).`, "error");
+    setStatus(TEXT.attemptFailed(error.message), "error");
   }
 }
 
@@ -181,9 +279,9 @@ function showHints(hints, total) {
   for (const hint of hints) hintList.append(h("li", {}, richText(hint)));
   if (hintButton) {
     hintButton.hidden = hints.length >= total;
-    hintButton.textContent = hints.length ? "Show the next hint" : "Show a hint";
+    hintButton.textContent = hints.length ? TEXT.showNextHint : TEXT.showHint;
   }
-  document.getElementById("hint-count").textContent = `${hints.length} of ${total} hints shown`;
+  document.getElementById("hint-count").textContent = TEXT.hintsShown(hints.length, total);
 }
 
 if (hintList) {
@@ -200,7 +298,7 @@ if (hintList) {
           last.focus();
         }
       } catch (error) {
-        setStatus(`The hint could not be loaded (${error.message}).`, "error");
+        setStatus(TEXT.hintFailed(error.message), "error");
       } finally {
         hintButton.disabled = false;
       }
@@ -208,11 +306,14 @@ if (hintList) {
   }
 }
 
-// The last graded attempt, shown on arrival so the learner picks up where they left off.
-if (config.lastSubmissionId) {
+// The last graded attempt, shown on arrival so the learner picks up where they left off;
+// or the one still being graded, followed to its verdict.
+if (config.pending) {
+  resumePending(config.pending);
+} else if (config.lastSubmissionId) {
   api(`/api/v1/submissions/${encodeURIComponent(config.lastSubmissionId)}/`)
     .then((result) => {
-      if (!PENDING.has(result.status)) showResult(result, "Your last result");
+      if (!PENDING.has(result.status)) showResult(result, TEXT.lastResult);
     })
     .catch(() => {});
 }

@@ -1,6 +1,26 @@
 // Renders one result object (the schema shared by the CLI, the API and the pages).
+import { formatWhen } from "./dates.js";
 import { clear, h } from "./dom.js";
 import { drawFigure } from "./plots.js";
+
+// Every string this module shows (issue 20 translates them here).
+export const TEXT = {
+  reviewLesson: "Review the lesson",
+  checksPassed: (passed, total) => ` · ${passed} of ${total} checks passed`,
+  points: (n) => ` · ${n} pt${n === 1 ? "" : "s"}`,
+  passedPrefix: "Passed: ",
+  failedPrefix: "Failed: ",
+  error: "Error",
+  errorOnLine: (line) => ` on line ${line}`,
+  traceback: "Traceback",
+  checks: "Checks",
+  figures: "Figures",
+  figureFailed: (message) => `This figure could not be drawn (${message}).`,
+  output: "Output",
+  stdout: "Output (stdout)",
+  stderr: "Errors (stderr)",
+  moreCharacters: (n) => `… (${n} more characters not shown)`,
+};
 
 export const STATUS_LABELS = {
   queued: "Waiting for a grader",
@@ -16,13 +36,8 @@ export const STATUS_LABELS = {
 const REVIEW_RE = /\s*\(review: (\/learn\/[a-z0-9-]+\/[a-z0-9-]+\/)\)\s*$/;
 const OUTPUT_LIMIT = 4000;
 
-export function when(iso) {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return "";
-  return date.toLocaleString(undefined, {
-    day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
-  });
-}
+// Kept for callers of the old name: the one date format lives in dates.js.
+export const when = formatWhen;
 
 export function percent(score) {
   return `${Math.round((Number(score) || 0) * 100)}%`;
@@ -38,12 +53,14 @@ export function splitReview(message) {
 
 function trimmed(text) {
   if (text.length <= OUTPUT_LIMIT) return text;
-  return `${text.slice(0, OUTPUT_LIMIT)}\n… (${text.length - OUTPUT_LIMIT} more characters not shown)`;
+  return `${text.slice(0, OUTPUT_LIMIT)}\n${TEXT.moreCharacters(text.length - OUTPUT_LIMIT)}`;
 }
 
-function checkItem(check, lessonUrl) {
+// "Review the lesson" only where a check ran and failed: under a syntax error, a timeout or
+// a memory error the lesson is not what the learner needs (the error or the limit is).
+function checkItem(check, lessonUrl, offerReview) {
   const { text, review } = splitReview(check.message);
-  const link = review || (!check.passed ? lessonUrl : null);
+  const link = offerReview && !check.passed ? review || lessonUrl : null;
   const points = Number(check.points) || 0;
   return h(
     "li",
@@ -55,12 +72,12 @@ function checkItem(check, lessonUrl) {
       h(
         "p",
         { class: "check-name" },
-        h("span", { class: "visually-hidden", text: check.passed ? "Passed: " : "Failed: " }),
+        h("span", { class: "visually-hidden", text: check.passed ? TEXT.passedPrefix : TEXT.failedPrefix }),
         h("strong", { text: check.name }),
-        points ? h("span", { class: "check-points", text: ` · ${points} pt${points === 1 ? "" : "s"}` }) : null,
+        points ? h("span", { class: "check-points", text: TEXT.points(points) }) : null,
       ),
       text ? h("p", { class: "check-message", text }) : null,
-      link ? h("p", { class: "check-review" }, h("a", { href: link, text: "Review the lesson" })) : null,
+      link ? h("p", { class: "check-review" }, h("a", { href: link, text: TEXT.reviewLesson })) : null,
     ),
   );
 }
@@ -124,7 +141,7 @@ export function renderResult(container, result, options = {}) {
         "p",
         { class: "verdict-score" },
         h("span", { class: "score", text: percent(result.score) }),
-        checks.length ? ` · ${passedCount} of ${checks.length} checks passed` : "",
+        checks.length ? TEXT.checksPassed(passedCount, checks.length) : "",
         result.duration_ms != null ? ` · ${Math.round(result.duration_ms)} ms` : "",
       ),
     ),
@@ -141,31 +158,35 @@ export function renderResult(container, result, options = {}) {
       h(
         "div",
         { class: "error-box", role: "group", "aria-label": "Error" },
-        h("p", {}, h("strong", { text: error.type || "Error" }), line ? ` on line ${line}` : "", error.message ? `: ${error.message}` : ""),
-        error.traceback ? outputBlock("Traceback", error.traceback, false) : null,
+        h("p", {}, h("strong", { text: error.type || TEXT.error }), line ? TEXT.errorOnLine(line) : "", error.message ? `: ${error.message}` : ""),
+        error.traceback ? outputBlock(TEXT.traceback, error.traceback, false) : null,
       ),
     );
     if (line && options.onErrorLine) options.onErrorLine(line);
   }
 
   if (checks.length) {
-    container.append(h("h4", { text: "Checks" }), h("ul", { class: "checks" }, checks.map((c) => checkItem(c, options.lessonUrl))));
+    const offerReview = status === "failed";
+    container.append(
+      h("h4", { text: TEXT.checks }),
+      h("ul", { class: "checks" }, checks.map((c) => checkItem(c, options.lessonUrl, offerReview))),
+    );
   }
 
   const figures = Array.isArray(result.figures) ? result.figures : [];
   if (figures.length) {
     const grid = h("div", { class: "figures" });
-    container.append(h("h4", { text: "Figures" }), grid);
+    container.append(h("h4", { text: TEXT.figures }), grid);
     for (const figure of figures) {
       const plot = h("div", { class: "plot" });
       grid.append(h("figure", { class: "result-figure" }, plot));
       drawFigure(plot, figure).catch((err) => {
-        plot.textContent = `This figure could not be drawn (${err.message}).`;
+        plot.textContent = TEXT.figureFailed(err.message);
       });
     }
   }
 
-  const out = outputBlock("Output (stdout)", result.stdout || "", true);
-  const err = outputBlock("Errors (stderr)", result.stderr || "", true);
-  if (out || err) container.append(...[h("h4", { text: "Output" }), out, err].filter(Boolean));
+  const out = outputBlock(TEXT.stdout, result.stdout || "", true);
+  const err = outputBlock(TEXT.stderr, result.stderr || "", true);
+  if (out || err) container.append(...[h("h4", { text: TEXT.output }), out, err].filter(Boolean));
 }

@@ -1,33 +1,51 @@
-"""The instructor's dashboard: their cohorts, one cohort's matrix, one learner's attempts."""
+"""The instructor's dashboard: their cohorts (create, rename, archive, a new join code), one
+cohort's heatmap and tables, one learner's modules and attempts."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.curriculum.models import Exercise
 from apps.progress.auth import authenticated_user
 from apps.progress.models import Cohort
 from apps.progress.selectors import (
+    CohortProgress,
     cohort_dashboard_cache_key,
     cohort_for_instructor,
     cohort_has_learner,
     cohort_progress,
     cohorts_for_instructor,
     cohorts_with_learner_counts,
+    last_activity_for_user,
+    last_attempt_by_learner,
     progress_for_user,
     user_is_instructor,
 )
+from apps.progress.services import (
+    cohort_archive,
+    cohort_create,
+    cohort_join_code_rotate,
+    cohort_rename,
+    cohort_unarchive,
+)
 from apps.sandbox.selectors import submissions_of_learner_for_instructor
+from frontend.forms import CohortNameForm
 
 # Versioned keys make stale entries unreachable; the timeout only bounds memory.
 COHORT_BODY_SECONDS = 600
@@ -36,32 +54,63 @@ ATTEMPTS_SHOWN = 200
 
 def _require_instructor(request: HttpRequest) -> None:
     if not user_is_instructor(user=request.user):
-        raise PermissionDenied("The dashboard is for instructors.")
+        raise PermissionDenied(_("The dashboard is for instructors."))
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The cohorts one teaches, current and archived; POST creates one."""
     _require_instructor(request)
     instructor = authenticated_user(request)
+    form = CohortNameForm(request.POST or None, prefix="new")
+    if request.method == "POST" and form.is_valid():
+        try:
+            cohort = cohort_create(name=form.cleaned_data["name"], instructor=instructor)
+        except ValidationError as exc:
+            form.add_error("name", exc.messages)
+        else:
+            messages.success(
+                request,
+                _("Cohort “%(name)s” created. Learners join it with the code %(code)s.")
+                % {"name": cohort.name, "code": cohort.join_code},
+            )
+            return redirect("dashboard-cohort", cohort.pk)
     cohorts = list(cohorts_with_learner_counts(instructor=instructor))
-    return render(request, "dashboard/dashboard.html", {"cohorts": cohorts})
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {
+            "form": form,
+            "current": [c for c in cohorts if not c.archived],
+            "archived": [c for c in cohorts if c.archived],
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 def _cohort_or_404(request: HttpRequest, cohort_id: int) -> Cohort:
     _require_instructor(request)
     cohort = cohort_for_instructor(instructor=authenticated_user(request), cohort_id=cohort_id)
     if cohort is None:
-        raise Http404("No such cohort among yours.")
+        raise Http404(_("No such cohort among yours."))
     return cohort
 
 
 @login_required
 def dashboard_cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
     cohort = _cohort_or_404(request, cohort_id)
+    return _cohort_page(request, cohort, CohortNameForm(initial={"name": cohort.name}))
+
+
+def _cohort_page(
+    request: HttpRequest, cohort: Cohort, rename_form: CohortNameForm, status: int = 200
+) -> HttpResponse:
     # The heatmap and tables change only when a member's progress does: render them once
     # per cohort version and share the HTML between the cohort's instructors.
     # (Only with a cache all processes share: a per-process one would miss another's bump.)
-    key = cohort_dashboard_cache_key(cohort_id=cohort.pk)
+    # The body is translated: one copy per language.
+    key = f"{cohort_dashboard_cache_key(cohort_id=cohort.pk)}:{get_language()}"
     cached = cache.get(key) if settings.SHARED_CACHE else None
     if cached is None:
         cached = _cohort_body(cohort)
@@ -76,24 +125,68 @@ def dashboard_cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
             "cohorts": list(cohorts_for_instructor(instructor=authenticated_user(request))),
             "body": mark_safe(body),  # noqa: S308 (our own template's autoescaped output)
             "learner_count": learner_count,
+            "rename_form": rename_form,
             "csv_url": reverse("api-cohort-progress-csv", args=[cohort.pk]),
+            "summary_csv_url": reverse("api-cohort-exercise-summary-csv", args=[cohort.pk]),
         },
+        status=status,
     )
 
 
-def _cohort_body(cohort: Cohort) -> tuple[str, int]:
-    progress = cohort_progress(cohort=cohort)
-    # Only exercises somebody in the cohort attempted make columns, in course order.
+@dataclass(frozen=True)
+class ModuleColumns:
+    """A module's exercises as a run of heatmap columns."""
+
+    title: str
+    exercises: list[Exercise]
+
+
+def score_band(score: float | None) -> str:
+    """A heatmap cell's colour class: never attempted, 0%, under half, half or more, full."""
+    if score is None:
+        return ""
+    if score <= 0:
+        return "s0"
+    if score < 0.5:
+        return "s1"
+    if score < 1:
+        return "s2"
+    return "s3"
+
+
+def _heatmap_cell(score: float | None) -> tuple[str, str]:
+    """(colour class, text): the text is what a screen reader reads, empty if not attempted."""
+    return score_band(score), "" if score is None else f"{round(score * 100)}%"
+
+
+def _heatmap(progress: CohortProgress) -> dict[str, Any]:
+    """Columns: exercises somebody attempted, in course order, grouped by module."""
     attempted = [
         j
         for j in range(len(progress.exercises))
         if any(row[j] is not None for row in progress.scores)
     ]
-    heatmap: dict[str, Any] = {
-        "learners": [u.username for u in progress.learners],
-        "exercises": [progress.exercises[j].slug for j in attempted],
-        "scores": [[row[j] for j in attempted] for row in progress.scores],
-    }
+    groups: list[ModuleColumns] = []
+    for j in attempted:
+        exercise = progress.exercises[j]
+        if not groups or groups[-1].title != exercise.module.title:
+            groups.append(ModuleColumns(title=exercise.module.title, exercises=[]))
+        groups[-1].exercises.append(exercise)
+    rows = []
+    for learner, row in zip(progress.learners, progress.scores, strict=True):
+        cells = [_heatmap_cell(row[j]) for j in attempted]
+        # Built here, not by a template loop: a 200-learner cohort has thousands of cells,
+        # and each is a fixed class and a number (nothing that needs escaping).
+        html = "".join(
+            f'<td class="{band}">{text}</td>' if band else "<td></td>" for band, text in cells
+        )
+        rows.append({"learner": learner, "cells": cells, "html": mark_safe(html)})  # noqa: S308
+    return {"groups": groups, "columns": len(attempted), "rows": rows}
+
+
+def _cohort_body(cohort: Cohort) -> tuple[str, int]:
+    progress = cohort_progress(cohort=cohort)
+    last_attempt = last_attempt_by_learner(cohort=cohort)
     learners = []
     for learner, row in zip(progress.learners, progress.scores, strict=True):
         done = [s for s in row if s is not None]
@@ -103,15 +196,20 @@ def _cohort_body(cohort: Cohort) -> tuple[str, int]:
                 "attempted": len(done),
                 "passed": sum(1 for s in done if s >= 1.0),
                 "mean": (sum(done) / len(done)) if done else None,
+                "last_attempt": last_attempt.get(learner.pk),
             }
         )
     body = render_to_string(
         "dashboard/_cohort_body.html",
         {
             "cohort": cohort,
-            "heatmap": heatmap,
+            "heatmap": _heatmap(progress),
             "learners": learners,
-            "stats": [s for s in progress.exercise_stats if s.attempted],
+            "stats": [
+                (exercise, stat)
+                for exercise, stat in zip(progress.exercises, progress.exercise_stats, strict=True)
+                if stat.attempted
+            ],
             "exercise_total": len(progress.exercises),
         },
     )
@@ -119,25 +217,92 @@ def _cohort_body(cohort: Cohort) -> tuple[str, int]:
 
 
 @login_required
+@require_POST
+def dashboard_cohort_rename(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = _cohort_or_404(request, cohort_id)
+    form = CohortNameForm(request.POST)
+    if form.is_valid():
+        try:
+            cohort_rename(
+                cohort=cohort,
+                instructor=authenticated_user(request),
+                name=form.cleaned_data["name"],
+            )
+        except ValidationError as exc:
+            form.add_error("name", exc.messages)
+        else:
+            messages.success(request, _("Renamed to “%(name)s”.") % {"name": cohort.name})
+            return redirect("dashboard-cohort", cohort.pk)
+    cohort.refresh_from_db()
+    return _cohort_page(request, cohort, form, status=400)
+
+
+@login_required
+@require_POST
+def dashboard_cohort_join_code(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    cohort = _cohort_or_404(request, cohort_id)
+    old = cohort.join_code
+    cohort_join_code_rotate(cohort=cohort, instructor=authenticated_user(request))
+    messages.success(
+        request,
+        _("New join code: %(code)s. The old code %(old)s no longer works.")
+        % {"code": cohort.join_code, "old": old},
+    )
+    return redirect("dashboard-cohort", cohort.pk)
+
+
+@login_required
+@require_POST
+def dashboard_cohort_archive(request: HttpRequest, cohort_id: int) -> HttpResponse:
+    """``archived=1`` archives the cohort, ``archived=0`` reopens it."""
+    cohort = _cohort_or_404(request, cohort_id)
+    instructor = authenticated_user(request)
+    if request.POST.get("archived") == "0":
+        cohort_unarchive(cohort=cohort, instructor=instructor)
+        messages.success(request, _("“%(name)s” is open again.") % {"name": cohort.name})
+    else:
+        cohort_archive(cohort=cohort, instructor=instructor)
+        messages.success(
+            request,
+            _("“%(name)s” is archived: nobody can join it; its progress stays here.")
+            % {"name": cohort.name},
+        )
+    return redirect("dashboard-cohort", cohort.pk)
+
+
+@login_required
 def dashboard_learner(request: HttpRequest, cohort_id: int, user_id: int) -> HttpResponse:
     cohort = _cohort_or_404(request, cohort_id)
     instructor = authenticated_user(request)
     if not cohort_has_learner(cohort=cohort, user_id=user_id):
-        raise Http404("That learner is not in this cohort.")
+        raise Http404(_("That learner is not in this cohort."))
     learner = get_user_model().objects.get(pk=user_id)
-    submissions = list(
-        submissions_of_learner_for_instructor(instructor=instructor, learner_id=user_id)
-        .defer("code", "stdout", "stderr", "checks")
-        .order_by("-created_at", "-id")[:ATTEMPTS_SHOWN]
-    )
     progress = progress_for_user(user=learner)
+    attempted = [
+        standing.exercise
+        for module in progress.modules
+        for standing in module.exercises
+        if standing.attempts
+    ]
+    chosen = next((e for e in attempted if e.slug == request.GET.get("exercise")), None)
+    submissions = submissions_of_learner_for_instructor(instructor=instructor, learner_id=user_id)
+    if chosen is not None:
+        submissions = submissions.filter(exercise=chosen)
     return render(
         request,
         "dashboard/dashboard_learner.html",
         {
             "cohort": cohort,
             "learner": learner,
-            "submissions": submissions,
+            "submissions": list(
+                submissions.defer("code", "stdout", "stderr", "checks").order_by(
+                    "-created_at", "-id"
+                )[:ATTEMPTS_SHOWN]
+            ),
+            "attempts_shown": ATTEMPTS_SHOWN,
             "progress": progress,
+            "last_active": last_activity_for_user(user=learner),
+            "attempted_exercises": attempted,
+            "chosen": chosen,
         },
     )

@@ -1,4 +1,8 @@
-"""The exercise page: the prompt, the editor (restored to the last attempt), hints, history."""
+"""The exercise page: the prompt, the editor (restored to the last attempt), hints, history.
+
+A submission still being graded when the page loads is handed to exercise.js, which shows
+its live state (queued or running, seconds elapsed) and polls on until the verdict.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
-from apps.curriculum.selectors import exercise_get
+from apps.curriculum.selectors import exercise_get, step_neighbours
 from apps.progress.auth import authenticated_user
 from apps.progress.selectors import (
     exercise_progress_for_user,
@@ -48,7 +53,18 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "hintsTotal": len(exercise.hints),
         "lessonUrl": lesson_url,
         "lastSubmissionId": (last.pk if last and last.status not in PENDING_STATUSES else None),
+        "pending": (
+            {
+                "id": last.pk,
+                "status": last.status,
+                "elapsed": max((timezone.now() - last.created_at).total_seconds(), 0.0),
+            }
+            if last and last.status in PENDING_STATUSES
+            else None
+        ),
+        "progressUrl": reverse("api-progress-me"),
     }
+    previous, following = step_neighbours(kind="exercise", pk=exercise.pk)
     return render(
         request,
         "exercise/exercise_detail.html",
@@ -60,5 +76,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "standing": standing,
             "config": config,
             "restored": last is not None,
+            "previous": previous,
+            "next": following,
         },
     )

@@ -62,6 +62,7 @@ def test_learner_journey_and_instructor_dashboard(
     tab.shot("course-map-anonymous")
     page.click("header >> text=Sign up")
     page.fill("#id_username", "ada")
+    page.fill("#id_email", "ada@example.org")
     page.fill("#id_password1", PASSWORD)
     page.fill("#id_password2", PASSWORD)
     tab.shot("signup")
@@ -152,9 +153,9 @@ def test_learner_journey_and_instructor_dashboard(
     tpage.wait_for_url("**/dashboard/")
     teacher_tab.shot("dashboard")
     tpage.click("text=Autumn cohort")
-    tpage.wait_for_selector("#heatmap.js-plotly-plot .main-svg")
+    tpage.wait_for_selector("#heatmap table")
     assert "ada" in tpage.text_content("#heatmap")
-    assert "softmax" in tpage.text_content("#heatmap")
+    assert "A numerically stable softmax" in tpage.text_content("#heatmap")
     assert cohort.join_code in tpage.inner_text("#join-code")
     teacher_tab.shot("dashboard-cohort")
     with tpage.expect_download() as download_info:
@@ -165,12 +166,12 @@ def test_learner_journey_and_instructor_dashboard(
     assert "softmax" in content
 
     # Drill down into ada's attempts and open one.
-    tpage.get_by_role("link", name="ada", exact=True).click()
+    tpage.get_by_role("link", name="ada", exact=True).first.click()
     tpage.wait_for_url(re.compile(r".*/dashboard/\d+/learners/\d+/$"))
     assert tpage.locator("[data-submission]").count() == 2
     tpage.locator("[data-submission]").first.click()
     tpage.wait_for_selector("#attempt-body .verdict")
-    assert "def softmax" in tpage.inner_text("#attempt-body pre.code-view")
+    assert "def softmax" in tpage.inner_text("#attempt-body .code-view .cm-content")
     teacher_tab.shot("dashboard-learner")
     assert teacher_tab.errors == [], teacher_tab.errors
 

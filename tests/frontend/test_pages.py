@@ -75,12 +75,15 @@ def test_lesson_renders_math_figures_data_and_neighbours(client: Any) -> None:
         assert 'type="module" src=' in head or 'type="application/json"' in head, head
 
 
-def test_lesson_view_marks_read_for_logged_in_learner(client: Any, learner_factory: Any) -> None:
+def test_opening_a_lesson_does_not_mark_it_read(client: Any, learner_factory: Any) -> None:
     learner = learner_factory()
     lesson = a_lesson()
     client.force_login(learner)
-    client.get(f"/learn/{lesson.module.slug}/{lesson.slug}/")
-    assert LessonProgress.objects.filter(user=learner, lesson=lesson).exists()
+    html = client.get(f"/learn/{lesson.module.slug}/{lesson.slug}/").content.decode()
+    assert not LessonProgress.objects.filter(user=learner, lesson=lesson).exists()
+    # It offers the explicit action, and lesson.js the end-of-lesson one.
+    assert 'id="lesson-read-form"' in html
+    assert f"/api/v1/modules/{lesson.module.slug}/lessons/{lesson.slug}/read/" in html
 
 
 @pytest.mark.parametrize(
@@ -110,7 +113,12 @@ def test_login_and_signup_pages_render(client: Any) -> None:
 def test_signup_creates_learner_profile_and_logs_in(client: Any) -> None:
     response = client.post(
         "/accounts/signup/",
-        {"username": "newbie", "password1": "a-long-pass-42x", "password2": "a-long-pass-42x"},
+        {
+            "username": "newbie",
+            "email": "newbie@example.org",
+            "password1": "a-long-pass-42x",
+            "password2": "a-long-pass-42x",
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == "/learn/"
@@ -261,11 +269,10 @@ def test_cohort_dashboard_heatmap_stats_and_csv_link(
     assert response.status_code == 200
     html = response.content.decode()
     heatmap = response.context["heatmap"]
-    assert heatmap["learners"] == ["ada", "idle"]
-    assert heatmap["exercises"] == ["softmax"]
-    assert heatmap["scores"] == [[0.5], [None]]
-    assert 'id="cohort-heatmap"' in html
-    assert "dist/dashboard.js" in html
+    assert [row["learner"].username for row in heatmap["rows"]] == ["ada", "idle"]
+    assert [e.slug for group in heatmap["groups"] for e in group.exercises] == ["softmax"]
+    assert [row["cells"] for row in heatmap["rows"]] == [[("s2", "50%")], [("", "")]]
+    assert 'id="heatmap"' in html
     assert f"/api/v1/cohorts/{cohort.pk}/progress.csv" in html
     assert cohort.join_code in html
     assert "rows sum to one" in html  # most-failed check

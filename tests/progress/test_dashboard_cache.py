@@ -56,3 +56,21 @@ def test_a_learner_joining_shows_on_the_next_dashboard_view(
     assert "alice" not in client.get(url).content.decode()
     cohort_join(user=alice, join_code=cohort.join_code)
     assert "alice" in client.get(url).content.decode()
+
+
+def test_a_lost_cohort_version_never_brings_back_an_old_dashboard(
+    client, alice, teacher, make_cohort
+) -> None:
+    # Redis evicted the version, or deleted it after an outage: the next view must not
+    # find the body cached before the learner joined under a version number reused.
+    from django.core.cache import cache
+
+    from apps.progress.selectors import cohort_version_key
+
+    cohort = make_cohort(teacher, [])
+    client.force_login(teacher)
+    url = f"/dashboard/{cohort.pk}/"
+    assert "alice" not in client.get(url).content.decode()
+    cohort_join(user=alice, join_code=cohort.join_code)
+    cache.delete(cohort_version_key(cohort.pk))
+    assert "alice" in client.get(url).content.decode()

@@ -58,6 +58,54 @@ def test_recording_the_same_submission_twice_counts_once(alice) -> None:
     assert ExerciseProgress.objects.get(user=alice, exercise=exercise).attempts == 1
 
 
+def test_an_older_submission_graded_after_a_newer_one_still_counts(alice) -> None:
+    # Submission 10 (correct) is graded after 11 (mostly wrong): a busy or restarted worker
+    # finishes them out of order. The pass must not be lost.
+    exercise = Exercise.objects.get(slug="softmax")
+    start = timezone.now()
+    record(alice, exercise, 0.2, submission_id=11, failed=["stable"], at=start)
+    progress = record(alice, exercise, 1.0, submission_id=10, at=start + timedelta(seconds=3))
+    assert progress.attempts == 2
+    assert progress.best_score == 1.0
+    assert progress.passed
+    assert progress.attempts_to_pass == 2
+    assert progress.last_submission_id == 11
+    assert ModuleProgress.objects.get(user=alice, module=exercise.module).points_earned > 0
+
+
+def test_a_redelivered_submission_finishing_out_of_order_counts_once(alice) -> None:
+    exercise = Exercise.objects.get(slug="softmax")
+    record(alice, exercise, 0.2, submission_id=11, failed=["stable"])
+    record(alice, exercise, 1.0, submission_id=10)
+    record(alice, exercise, 1.0, submission_id=10)  # the same task delivered again
+    record(alice, exercise, 0.2, submission_id=11, failed=["stable"])
+    progress = ExerciseProgress.objects.get(user=alice, exercise=exercise)
+    assert progress.attempts == 2
+    assert progress.best_score == 1.0
+    from apps.progress.models import ActivityDay, CheckFailureCount
+
+    assert ActivityDay.objects.get(user=alice).submissions == 2
+    assert CheckFailureCount.objects.get(user=alice, check_name="stable").failures == 1
+
+
+def test_each_counted_submission_reports_its_learning_events_once(alice) -> None:
+    # The outbox rows are written in the counting transaction: a redelivered submission,
+    # or one finishing after a newer one, must neither repeat nor lose its statements.
+    from apps.progress.models import LearningEvent
+
+    exercise = Exercise.objects.get(slug="softmax")
+    record(alice, exercise, 0.2, submission_id=11, failed=["stable"])
+    record(alice, exercise, 1.0, submission_id=10)
+    record(alice, exercise, 1.0, submission_id=10)
+    record(alice, exercise, 0.2, submission_id=11, failed=["stable"])
+    events = list(LearningEvent.objects.filter(user=alice).values_list("kind", "submission_id"))
+    assert sorted(events) == [
+        ("attempt_graded", 10),
+        ("attempt_graded", 11),
+        ("exercise_passed", 10),
+    ]
+
+
 def test_module_mastery_is_the_share_of_points_earned(alice) -> None:
     exercise = Exercise.objects.get(slug="softmax")
     module = exercise.module
@@ -146,11 +194,12 @@ def test_progress_survives_a_renamed_exercise(alice, tmp_path, settings) -> None
 
 
 def test_the_bulk_writer_leaves_the_rows_the_attempt_service_leaves(alice, bob) -> None:
-    from apps.progress.models import ActivityDay, CheckFailureCount
+    from apps.progress.models import ActivityDay, CheckFailureCount, CountedSubmission
 
     exercise = Exercise.objects.get(slug="softmax")
     start = timezone.now()
     runs = [(0.4, ["stable"]), (0.2, ["stable", "shape"]), (1.0, []), (0.5, ["shape"])]
+    bobs = 100  # submission ids are unique across learners: bob's are 101, 102 ...
     for n, (score, failed) in enumerate(runs, start=1):
         record(alice, exercise, score, submission_id=n, failed=failed, at=start + timedelta(n))
     services.exercise_progress_bulk_create(
@@ -158,7 +207,7 @@ def test_the_bulk_writer_leaves_the_rows_the_attempt_service_leaves(alice, bob) 
             services.Attempt(
                 user_id=bob.pk,
                 exercise_id=exercise.pk,
-                submission_id=n,
+                submission_id=bobs + n,
                 score=score,
                 passed=score == 1.0,
                 failed_checks=failed,
@@ -170,7 +219,7 @@ def test_the_bulk_writer_leaves_the_rows_the_attempt_service_leaves(alice, bob) 
         batch_size=100,
     )
 
-    def rows(user):
+    def rows(user, first_id=0):
         progress = ExerciseProgress.objects.filter(user=user).values(
             "attempts",
             "best_score",
@@ -180,6 +229,8 @@ def test_the_bulk_writer_leaves_the_rows_the_attempt_service_leaves(alice, bob) 
             "seconds_to_pass",
             "last_submission_id",
         )
+        for row in progress:
+            row["last_submission_id"] -= first_id
         return (
             list(progress),
             sorted(
@@ -189,7 +240,13 @@ def test_the_bulk_writer_leaves_the_rows_the_attempt_service_leaves(alice, bob) 
                 ModuleProgress.objects.filter(user=user).values_list("module_id", "points_earned")
             ),
             sorted(ActivityDay.objects.filter(user=user).values_list("day", "submissions")),
+            sorted(
+                n - first_id
+                for n in CountedSubmission.objects.filter(user=user).values_list(
+                    "submission_id", flat=True
+                )
+            ),
         )
 
-    assert rows(bob) == rows(alice)
-    assert rows(bob)[0][0]["attempts_to_pass"] == 3
+    assert rows(bob, bobs) == rows(alice)
+    assert rows(bob, bobs)[0][0]["attempts_to_pass"] == 3

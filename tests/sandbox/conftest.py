@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -23,6 +24,17 @@ from apps.sandbox.runner import Limits, ZygotePool  # noqa: E402
 os.environ["DLMATH_TEST_SECRET"] = "hunter2-do-not-leak"
 
 FAST = Limits(cpu_seconds=1, wall_seconds=2, memory_mb=256)
+
+# The learner who comes next: a correct softmax that also reports what its run can see.
+NEXT_LEARNER = """\
+import os, socket, sys
+import numpy as np
+
+def softmax(z, skip):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    seen = sorted(name for name in os.listdir("/tmp") if name not in skip)
+    return e / e.sum(axis=-1, keepdims=True), seen, socket.gethostname(), os.getpid()
+"""
 
 
 @pytest.fixture(scope="session")
@@ -73,3 +85,35 @@ def host_guard(sandbox_pool: ZygotePool) -> Iterator[None]:
         except FileNotFoundError:
             continue
         assert owner not in sandbox_pool.slot_uids, f"the sandbox wrote {path} on the host"
+
+
+def interpreter_dirs_in_tmp() -> list[str]:
+    """Top-level names the sandbox puts in /tmp for an interpreter that lives there (a CI venv)."""
+    names = set()
+    for entry in sys.path:
+        real = os.path.realpath(entry)
+        if real.startswith("/tmp/") and os.path.isdir(real):
+            names.add(real.split("/")[2])
+    return sorted(names)
+
+
+def assert_next_learner_unaffected(pool: ZygotePool) -> None:
+    """A normal submission right after an attack passes and sees a fresh, clean run."""
+    z = np.array([1.0, 2.0, 3.0])
+    call = {"key": "k", "func": "softmax", "args": [z, interpreter_dirs_in_tmp()]}
+    result = pool.run(NEXT_LEARNER, [call], FAST)
+    assert result.status == "ok", (result.status, result.detail, result.module_error)
+    value, tmp, hostname, pid = result.outcomes["k"].value
+    np.testing.assert_allclose(value, np.exp(z) / np.exp(z).sum())
+    assert (tmp, hostname, pid) == ([], "sandbox", 1)
+    assert (result.stdout, result.stderr) == ("", "")
+
+
+@pytest.fixture
+def unaffected(sandbox_pool: ZygotePool, host_guard: None) -> Iterator[None]:
+    """After an attack: the worker's zygote was never replaced, the next learner is unaffected,
+    and (host_guard) no process of a slot uid survives and the host /tmp gained nothing."""
+    failures = sandbox_pool.zygote_failures
+    yield
+    assert_next_learner_unaffected(sandbox_pool)
+    assert sandbox_pool.zygote_failures == failures

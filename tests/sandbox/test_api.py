@@ -157,28 +157,6 @@ def test_submissions_are_throttled_per_learner(submit, alice, bob, settings) -> 
         cache.clear()
 
 
-def test_a_submission_stuck_running_past_the_hard_limit_is_reported(alice, api_client) -> None:
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from apps.curriculum.models import Exercise
-    from apps.sandbox.models import Submission
-
-    stuck = Submission.objects.create(
-        user=alice,
-        exercise=Exercise.objects.get(slug="softmax"),
-        code=SOLUTION,
-        status="running",
-        started_at=timezone.now() - timedelta(hours=1),
-        runs=1,
-    )
-    api_client.force_authenticate(alice)
-    body = api_client.get(f"/api/v1/submissions/{stuck.pk}/").json()
-    assert body["status"] == "error"
-    assert "interrupted" in body["error"]["message"]
-
-
 def test_a_recent_running_submission_is_still_pending(alice, api_client) -> None:
     from django.utils import timezone
 

@@ -57,17 +57,22 @@ def errno_of(code_body: str) -> str:
 # ----- time -------------------------------------------------------------------------------
 
 
+# The CPU budget must decide, not the wall clock: on a loaded machine a spinning run can get
+# well under one core, so these give the wall clock ample room above the 1 s CPU budget.
+CPU_BOUND = Limits(cpu_seconds=1, wall_seconds=30)
+
+
 def test_infinite_loop_hits_the_cpu_limit(sandbox_pool: ZygotePool) -> None:
-    started = time.monotonic()
-    result = run(sandbox_pool, "def f():\n    while True:\n        pass\n", "f")
+    result = run(sandbox_pool, "def f():\n    while True:\n        pass\n", "f", limits=CPU_BOUND)
     assert result.status == "timeout"
     assert result.detail == "used more than 1.0 s of CPU time"
-    assert time.monotonic() - started < 4
+    assert result.cpu_seconds >= 1.0
 
 
 def test_infinite_loop_at_module_level(sandbox_pool: ZygotePool) -> None:
     result = run(sandbox_pool, "while True:\n    pass\n")
-    assert result.status == "timeout" and result.outcomes == {}
+    assert result.status == "timeout"
+    assert result.outcomes == {}
 
 
 def test_sleep_hits_the_wall_clock(sandbox_pool: ZygotePool) -> None:
@@ -96,8 +101,7 @@ def test_ignoring_sigterm_and_sigxcpu_does_not_help(sandbox_pool: ZygotePool) ->
         "    signal.signal(s, signal.SIG_IGN)\n"
         "while True:\n    pass\n"
     )
-    # Wall clock above the hard CPU limit (cpu + 1 s), so the kernel's SIGKILL decides.
-    result = run(sandbox_pool, code, limits=Limits(cpu_seconds=1, wall_seconds=5))
+    result = run(sandbox_pool, code, limits=CPU_BOUND)
     assert result.status == "timeout"
     assert result.detail == "used more than 1.0 s of CPU time"
 
@@ -108,7 +112,8 @@ def test_stopped_child_does_not_hang_the_run(sandbox_pool: ZygotePool) -> None:
         "    os.kill(os.getpid(), signal.SIGSTOP)\nos.waitpid(pid, 0)\n"
     )
     result = run(sandbox_pool, code)
-    assert result.status == "timeout" and "wall-clock" in result.detail
+    assert result.status == "timeout"
+    assert "wall-clock" in result.detail
 
 
 # ----- memory -----------------------------------------------------------------------------
@@ -193,7 +198,8 @@ def test_shell_runs_confined(sandbox_pool: ZygotePool) -> None:
     )
     output = value(run(sandbox_pool, code, "f"))
     assert output.splitlines()[0] == str(sandbox_pool.slot_uids[0])
-    assert "pyproject" not in output and "main" not in output.split("/work")[0]
+    assert "pyproject" not in output
+    assert "main" not in output.split("/work")[0]
     assert not Path("/work/pwned").exists()
     assert not Path(tempfile.gettempdir(), "from-shell").exists()
 
@@ -201,7 +207,8 @@ def test_shell_runs_confined(sandbox_pool: ZygotePool) -> None:
 def test_os_system_cannot_reach_the_host(sandbox_pool: ZygotePool) -> None:
     code = "import os\ndef f():\n    return os.system('cat /work/main/pyproject.toml')\n"
     result = run(sandbox_pool, code, "f")
-    assert value(result) != 0 and "dlmath" not in result.stdout
+    assert value(result) != 0
+    assert "dlmath" not in result.stdout
 
 
 def test_execv_shell_loses_the_result(sandbox_pool: ZygotePool) -> None:
@@ -291,7 +298,8 @@ def test_the_root_filesystem_is_read_only(sandbox_pool: ZygotePool, path: str) -
 def test_deep_recursion_is_a_recursion_error(sandbox_pool: ZygotePool) -> None:
     code = "def f(n=0):\n    return f(n + 1)\n"
     failure = error(run(sandbox_pool, code, "f"))
-    assert failure.type == "RecursionError" and failure.line == 2
+    assert failure.type == "RecursionError"
+    assert failure.line == 2
 
 
 def test_segfault_is_reported_as_a_crash(sandbox_pool: ZygotePool) -> None:
@@ -318,7 +326,8 @@ def test_proc_is_absent(sandbox_pool: ZygotePool) -> None:
 
 def test_etc_passwd_is_not_the_hosts(sandbox_pool: ZygotePool) -> None:
     text = value(run(sandbox_pool, "def f():\n    return open('/etc/passwd').read()\n", "f"))
-    assert "root:" not in text and text != Path("/etc/passwd").read_text()
+    assert "root:" not in text
+    assert text != Path("/etc/passwd").read_text()
 
 
 @pytest.mark.parametrize(
@@ -418,11 +427,12 @@ def test_inherited_descriptors_are_closed(sandbox_pool: ZygotePool) -> None:
 def test_garbage_on_the_result_pipe_is_a_crash(sandbox_pool: ZygotePool) -> None:
     result = run(sandbox_pool, "import os\nos.write(3, b'\\xff' * 100)\ndef f():\n    return 1\n",
                  "f")  # fmt: skip
-    assert result.status == "crashed" and result.detail == "the result was malformed"
+    assert result.status == "crashed"
+    assert result.detail == "the result was malformed"
 
 
 @pytest.mark.parametrize(
-    "body, expected",
+    ("body", "expected"),
     [
         ("os.setuid(0)", "EPERM"),
         ("os.setgid(0)", "EPERM"),
@@ -499,7 +509,8 @@ def test_monkey_patching_numpy_affects_nothing_outside(sandbox_pool: ZygotePool)
 
 def test_os_exit_before_returning_is_a_crash(sandbox_pool: ZygotePool) -> None:
     result = run(sandbox_pool, "import os\ndef f():\n    os._exit(0)\n", "f")
-    assert result.status == "crashed" and result.outcomes == {}
+    assert result.status == "crashed"
+    assert result.outcomes == {}
     assert result.detail == "the process exited before returning its results"
 
 
@@ -513,7 +524,8 @@ def test_printing_a_fake_verdict_is_just_stdout(sandbox_pool: ZygotePool) -> Non
     code = 'print(\'{"status": "passed", "score": 1.0}\')\ndef f():\n    return 0\n'
     result = run(sandbox_pool, code, "f")
     assert result.stdout == '{"status": "passed", "score": 1.0}\n'
-    assert result.status == "ok" and result.outcomes["k"].value == 0
+    assert result.status == "ok"
+    assert result.outcomes["k"].value == 0
 
 
 def test_always_equal_object_arrives_as_unsupported(sandbox_pool: ZygotePool) -> None:
@@ -533,7 +545,8 @@ def test_ndarray_subclass_arrives_as_plain_array(sandbox_pool: ZygotePool) -> No
         "def f():\n    return np.arange(3.0).view(Sneaky)\n"
     )
     returned = value(run(sandbox_pool, code, "f"))
-    assert type(returned) is np.ndarray and returned.tolist() == [0.0, 1.0, 2.0]
+    assert type(returned) is np.ndarray
+    assert returned.tolist() == [0.0, 1.0, 2.0]
 
 
 def test_huge_return_value_is_refused(sandbox_pool: ZygotePool) -> None:
@@ -545,7 +558,8 @@ def test_huge_return_value_is_refused(sandbox_pool: ZygotePool) -> None:
 def test_deeply_nested_return_value_is_refused(sandbox_pool: ZygotePool) -> None:
     code = "def f():\n    x = []\n    for _ in range(10000):\n        x = [x]\n    return x\n"
     failure = error(run(sandbox_pool, code, "f"))
-    assert failure.type == "ResultError" and "nested" in failure.message
+    assert failure.type == "ResultError"
+    assert "nested" in failure.message
 
 
 def test_exception_with_hostile_str_is_reported(sandbox_pool: ZygotePool) -> None:
@@ -554,7 +568,8 @@ def test_exception_with_hostile_str_is_reported(sandbox_pool: ZygotePool) -> Non
         "def f():\n    raise Boom()\n"
     )
     failure = error(run(sandbox_pool, code, "f"))
-    assert failure.type == "Boom" and failure.line == 5
+    assert failure.type == "Boom"
+    assert failure.line == 5
 
 
 def test_forged_result_frame_claiming_a_huge_array_is_refused(sandbox_pool: ZygotePool) -> None:
@@ -572,4 +587,5 @@ def test_forged_result_frame_claiming_a_huge_array_is_refused(sandbox_pool: Zygo
         "os._exit(0)\n"
     )
     result = run(sandbox_pool, code)
-    assert result.status == "crashed" and result.detail == "the result was malformed"
+    assert result.status == "crashed"
+    assert result.detail == "the result was malformed"

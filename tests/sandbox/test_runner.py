@@ -36,7 +36,8 @@ def test_correct_code_returns_arrays_with_dtype_and_shape(sandbox_pool: ZygotePo
     result = run(sandbox_pool, SOFTMAX, {"key": "k", "func": "softmax", "args": [z]})
     assert result.status == "ok"
     value = result.outcomes["k"].value
-    assert value.dtype == np.float32 and value.shape == (3, 4)
+    assert value.dtype == np.float32
+    assert value.shape == (3, 4)
     np.testing.assert_allclose(value.sum(axis=-1), 1.0, rtol=1e-6)
 
 
@@ -50,7 +51,8 @@ def test_plain_values_round_trip(sandbox_pool: ZygotePool) -> None:
     result = run(sandbox_pool, code, {"key": "v", "func": "values"})
     value = result.outcomes["v"].value
     assert value[:8] == (1, 2.5, True, None, "text", [1, 2], {"a": 3}, 1 + 2j)
-    assert value[8].dtype == np.int16 and value[8].tolist() == [0, 1, 2]
+    assert value[8].dtype == np.int16
+    assert value[8].tolist() == [0, 1, 2]
 
 
 def test_kwargs_are_passed(sandbox_pool: ZygotePool) -> None:
@@ -152,7 +154,8 @@ def test_numpy_and_its_submodules_import(sandbox_pool: ZygotePool) -> None:
     )
     result = run(sandbox_pool, code, {"key": "k", "func": "f"})
     det, version = result.outcomes["k"].value
-    assert det == pytest.approx(8.0) and version == np.__version__
+    assert det == pytest.approx(8.0)
+    assert version == np.__version__
 
 
 def test_limits_clamp_to_hard_caps() -> None:
@@ -160,8 +163,10 @@ def test_limits_clamp_to_hard_caps() -> None:
                   stderr_bytes=10**12).clamped()  # fmt: skip
     assert huge == Limits(30.0, 60.0, 2048, 1024 * 1024, 1024 * 1024)
     tiny = Limits(cpu_seconds=-1, wall_seconds=0, memory_mb=0, stdout_bytes=-5).clamped()
-    assert tiny.cpu_seconds > 0 and tiny.wall_seconds > 0
-    assert tiny.memory_mb >= 64 and tiny.stdout_bytes >= 1
+    assert tiny.cpu_seconds > 0
+    assert tiny.wall_seconds > 0
+    assert tiny.memory_mb >= 64
+    assert tiny.stdout_bytes >= 1
 
 
 def _interpreter_dirs_in_tmp() -> set[str]:
@@ -203,7 +208,8 @@ def test_random_state_differs_between_runs(sandbox_pool: ZygotePool) -> None:
     code = "import random, numpy as np\ndef f():\n    return random.random(), np.random.rand()\n"
     first = run(sandbox_pool, code, {"key": "k", "func": "f"}).outcomes["k"].value
     second = run(sandbox_pool, code, {"key": "k", "func": "f"}).outcomes["k"].value
-    assert first[0] != second[0] and first[1] != second[1]
+    assert first[0] != second[0]
+    assert first[1] != second[1]
 
 
 def test_duration_is_reported(sandbox_pool: ZygotePool) -> None:
@@ -231,3 +237,76 @@ def test_pool_with_two_slots_uses_distinct_uids() -> None:
         code = "import os\ndef uid():\n    return os.getuid()\n"
         uids = {pool.run(code, [{"key": "u", "func": "uid"}]).outcomes["u"].value}
         assert uids <= set(pool.slot_uids)
+
+
+# ----- every zygote is self-tested before it serves, restarts included ------------------------
+
+
+@pytest.fixture
+def self_tests(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Records each self-test (by the budget it was told about), then runs it for real."""
+    from apps.sandbox.runner import selftest
+
+    calls: list[str] = []
+    real = selftest.run_self_test
+
+    def recording(run, *, budget: str) -> None:
+        calls.append(budget)
+        real(run, budget=budget)
+
+    monkeypatch.setattr(selftest, "run_self_test", recording)
+    return calls
+
+
+def test_a_recycled_zygote_is_self_tested_before_it_serves(self_tests: list[str]) -> None:
+    from apps.sandbox.runner.limits import RECYCLE_AFTER_RUNS
+
+    with ZygotePool(1) as pool:
+        assert self_tests == ["cgroup"]
+        slot = pool._slots[0]  # the runner's own test: reach in to age the zygote
+        first = slot.zygote.process.pid
+        slot.zygote.runs = RECYCLE_AFTER_RUNS
+        result = run(pool, SOFTMAX, {"key": "k", "func": "softmax", "args": [np.zeros(2)]})
+        assert result.status == "ok"
+        assert slot.zygote.process.pid != first
+        assert self_tests == ["cgroup", "cgroup"]
+        assert pool.zygote_failures == 0
+
+
+def test_a_zygote_that_died_is_replaced_counted_and_self_tested(self_tests: list[str]) -> None:
+    with ZygotePool(1) as pool:
+        zygote = pool._slots[0].zygote
+        zygote.process.kill()
+        zygote.process.wait()
+        result = run(pool, SOFTMAX, {"key": "k", "func": "softmax", "args": [np.zeros(2)]})
+        assert result.status == "ok"
+        assert len(self_tests) == 2
+        assert pool.zygote_failures == 1
+
+
+def test_a_zygote_that_fails_its_self_test_never_runs_learner_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from apps.sandbox.runner import selftest
+
+    with ZygotePool(1) as pool:
+        pool._slots[0].zygote.process.kill()
+
+        def escaped(run, *, budget: str) -> None:
+            raise SandboxUnavailable("the sandbox self-test found a way out: pretend")
+
+        monkeypatch.setattr(selftest, "run_self_test", escaped)
+        with pytest.raises(SandboxUnavailable, match="pretend"):
+            run(pool, "import os\nos.system('touch /tmp/dlmath-should-not-exist')\n")
+        assert pool._slots[0].zygote is None
+        assert not os.path.exists("/tmp/dlmath-should-not-exist")
+
+
+def test_the_pool_reports_what_it_measured(sandbox_pool: ZygotePool) -> None:
+    code = "import numpy as np\ndef f():\n    return float(np.ones(2**22).sum())\n"
+    result = run(sandbox_pool, code, {"key": "k", "func": "f"})
+    assert result.status == "ok"
+    assert result.outcomes["k"].value == 2**22
+    assert 0 < result.cpu_seconds < FAST.cpu_seconds
+    assert result.memory_peak_mb is not None
+    assert result.memory_peak_mb >= 32

@@ -6,6 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from apps.progress.exports import PROGRESS_COLUMNS, SUMMARY_COLUMNS
 from apps.progress.selectors import ModuleStanding
 
 
@@ -78,8 +79,24 @@ class CohortJoinedOutputSerializer(serializers.Serializer[Any]):
 class CohortOutputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="pk")
     name = serializers.CharField()
-    join_code = serializers.CharField()
+    join_code = serializers.CharField(
+        help_text="what learners type to join (refused while archived)"
+    )
     learners = serializers.IntegerField(source="learner_count")
+    archived = serializers.BooleanField(help_text="archived: nobody can join, progress stays")
+    created_at = serializers.DateTimeField()
+    archived_at = serializers.DateTimeField(allow_null=True)
+
+
+class CohortCreateInputSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField(max_length=120)
+
+
+class CohortUpdateInputSerializer(serializers.Serializer[Any]):
+    """Rename, archive or reopen: send only what changes."""
+
+    name = serializers.CharField(max_length=120, required=False)
+    archived = serializers.BooleanField(required=False)
 
 
 class CohortSummaryOutputSerializer(serializers.Serializer[Any]):
@@ -113,6 +130,9 @@ class ExerciseStatsOutputSerializer(serializers.Serializer[Any]):
     pass_rate = serializers.FloatField(allow_null=True)
     median_attempts_to_pass = serializers.FloatField(allow_null=True)
     most_failed_checks = CheckFailuresOutputSerializer(many=True)
+    mean_best_score = serializers.FloatField(
+        allow_null=True, help_text="mean best score of those who attempted it, 0 to 1"
+    )
 
 
 class CohortProgressOutputSerializer(serializers.Serializer[Any]):
@@ -130,3 +150,26 @@ class CohortProgressOutputSerializer(serializers.Serializer[Any]):
 
 class UnlockedOutputSerializer(serializers.Serializer[Any]):
     unlocked = serializers.BooleanField()
+
+
+def _csv_row_serializer(
+    name: str, doc: str, columns: tuple[tuple[str, str], ...]
+) -> type[serializers.Serializer[Any]]:
+    """A schema for one CSV row: every column a string, described, in the file's order."""
+    fields: dict[str, Any] = {
+        column: serializers.CharField(help_text=description, allow_blank=True)
+        for column, description in columns
+    }
+    return type(name, (serializers.Serializer,), {"__doc__": doc, **fields})
+
+
+CohortProgressCsvRowSerializer = _csv_row_serializer(
+    "CohortProgressCsvRow",
+    "One row of progress.csv: a learner against an exercise (the file's columns, in order).",
+    PROGRESS_COLUMNS,
+)
+CohortExerciseSummaryCsvRowSerializer = _csv_row_serializer(
+    "CohortExerciseSummaryCsvRow",
+    "One row of exercise-summary.csv: an exercise (the file's columns, in order).",
+    SUMMARY_COLUMNS,
+)

@@ -13,6 +13,12 @@ urlpatterns = [
     ),
     path("cohorts/", views.CohortListApi.as_view(), name="api-cohorts"),
     path("cohorts/join/", views.CohortJoinApi.as_view(), name="api-cohort-join"),
+    path("cohorts/<int:cohort_id>/", views.CohortDetailApi.as_view(), name="api-cohort"),
+    path(
+        "cohorts/<int:cohort_id>/join-code/",
+        views.CohortJoinCodeApi.as_view(),
+        name="api-cohort-join-code",
+    ),
     path(
         "cohorts/<int:cohort_id>/progress/",
         views.CohortProgressApi.as_view(),
@@ -22,6 +28,11 @@ urlpatterns = [
         "cohorts/<int:cohort_id>/progress.csv",
         views.CohortProgressCsvApi.as_view(),
         name="api-cohort-progress-csv",
+    ),
+    path(
+        "cohorts/<int:cohort_id>/exercise-summary.csv",
+        views.CohortExerciseSummaryCsvApi.as_view(),
+        name="api-cohort-exercise-summary-csv",
     ),
     path(
         "cohorts/<int:cohort_id>/learners/<int:user_id>/modules/<slug:module_slug>/unlock/",

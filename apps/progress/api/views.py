@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -19,10 +27,14 @@ from apps.curriculum.models import Exercise
 from apps.curriculum.selectors import exercise_get, lesson_get, module_get
 from apps.progress import selectors, services
 from apps.progress.api.serializers import (
+    CohortCreateInputSerializer,
+    CohortExerciseSummaryCsvRowSerializer,
     CohortJoinedOutputSerializer,
     CohortJoinInputSerializer,
     CohortOutputSerializer,
+    CohortProgressCsvRowSerializer,
     CohortProgressOutputSerializer,
+    CohortUpdateInputSerializer,
     HintsOutputSerializer,
     LessonReadOutputSerializer,
     ProgressOutputSerializer,
@@ -31,7 +43,7 @@ from apps.progress.api.serializers import (
     UnlockedOutputSerializer,
 )
 from apps.progress.auth import authenticated_user
-from apps.progress.exports import cohort_progress_csv
+from apps.progress.exports import cohort_exercise_summary_csv, cohort_progress_csv
 from apps.progress.models import Cohort
 
 
@@ -115,21 +127,92 @@ class CohortJoinApi(APIView):
 
 
 class CohortListApi(APIView):
-    """The cohorts you teach (instructors); learners get an empty list."""
+    """GET: the cohorts you teach, archived ones too (learners get an empty list).
+
+    POST {name}: an instructor creates a cohort they teach, with a fresh join code.
+    """
 
     @extend_schema(responses=CohortOutputSerializer(many=True))
     def get(self, request: Request) -> Response:
         cohorts = selectors.cohorts_with_learner_counts(instructor=authenticated_user(request))
         return Response(CohortOutputSerializer(cohorts, many=True).data)
 
+    @extend_schema(request=CohortCreateInputSerializer, responses={201: CohortOutputSerializer})
+    def post(self, request: Request) -> Response:
+        user = authenticated_user(request)
+        if not selectors.user_is_instructor(user=user):
+            raise PermissionDenied("Only instructors can create cohorts.")
+        serializer = CohortCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with _as_api_errors("name"):
+            cohort = services.cohort_create(name=serializer.validated_data["name"], instructor=user)
+        return Response(_cohort_data(request, cohort.pk), status=status.HTTP_201_CREATED)
+
+
+@contextmanager
+def _as_api_errors(field: str) -> Iterator[None]:
+    """A service's ValidationError as a 400 on ``field``, its PermissionDenied as a 403."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from exc
+
 
 def _cohort_or_404(request: Request, cohort_id: int) -> Cohort:
+    """One of the requester's cohorts; anyone but its instructors gets a 404."""
     cohort = selectors.cohort_for_instructor(
         instructor=authenticated_user(request), cohort_id=cohort_id
     )
     if cohort is None:
         raise Http404
     return cohort
+
+
+def _cohort_data(request: Request, cohort_id: int) -> Any:
+    cohort = (
+        selectors.cohorts_with_learner_counts(instructor=authenticated_user(request))
+        .filter(pk=cohort_id)
+        .get()
+    )
+    return CohortOutputSerializer(cohort).data
+
+
+class CohortDetailApi(APIView):
+    """One cohort you teach. PATCH renames it, archives it or reopens it (its instructors)."""
+
+    @extend_schema(responses=CohortOutputSerializer)
+    def get(self, request: Request, cohort_id: int) -> Response:
+        cohort = _cohort_or_404(request, cohort_id)
+        return Response(_cohort_data(request, cohort.pk))
+
+    @extend_schema(request=CohortUpdateInputSerializer, responses=CohortOutputSerializer)
+    def patch(self, request: Request, cohort_id: int) -> Response:
+        cohort = _cohort_or_404(request, cohort_id)
+        instructor = authenticated_user(request)
+        serializer = CohortUpdateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with transaction.atomic(), _as_api_errors("name"):
+            if "name" in data:
+                services.cohort_rename(cohort=cohort, instructor=instructor, name=data["name"])
+            if data.get("archived") is True:
+                services.cohort_archive(cohort=cohort, instructor=instructor)
+            elif data.get("archived") is False:
+                services.cohort_unarchive(cohort=cohort, instructor=instructor)
+        return Response(_cohort_data(request, cohort.pk))
+
+
+class CohortJoinCodeApi(APIView):
+    """POST gives the cohort a new join code; the old one stops working (its instructors)."""
+
+    @extend_schema(request=None, responses=CohortOutputSerializer)
+    def post(self, request: Request, cohort_id: int) -> Response:
+        cohort = _cohort_or_404(request, cohort_id)
+        with _as_api_errors("join_code"):
+            services.cohort_join_code_rotate(cohort=cohort, instructor=authenticated_user(request))
+        return Response(_cohort_data(request, cohort.pk))
 
 
 class CohortProgressApi(APIView):
@@ -141,21 +224,79 @@ class CohortProgressApi(APIView):
         return Response(CohortProgressOutputSerializer(progress).data)
 
 
+class CsvNegotiation(BaseContentNegotiation):
+    """The CSV views write their own body: a client that accepts only ``text/csv`` gets it
+    (not a 406), and an error is answered in JSON whatever it asked for."""
+
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        return next(iter(parsers), None)
+
+    def select_renderer(
+        self,
+        request: Request,
+        renderers: Iterable[BaseRenderer],
+        format_suffix: str | None = None,
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
+
+
+CSV_FORMAT = (
+    "UTF-8, comma-separated, one header row. Counts are integers; every other number is a "
+    "decimal with a dot and four decimals (scores and rates are fractions from 0 to 1: 75% is "
+    "0.7500); booleans are true/false; times are ISO 8601 UTC to the second "
+    "(2026-12-06T14:05:09Z); an empty cell means it does not apply; text that would start a "
+    "spreadsheet formula gets a leading apostrophe."
+)
+
+
+def _csv_response(body: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 class CohortProgressCsvApi(APIView):
-    """The same as a spreadsheet: the matrix, then the per-exercise statistics."""
+    """A cohort's progress as a spreadsheet, in long format (its instructors)."""
+
+    content_negotiation_class = CsvNegotiation
 
     @extend_schema(
-        responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV")}
+        description=(
+            "One row per learner × live exercise, every pair listed (attempted or not), "
+            "learners by username, exercises in course order. " + CSV_FORMAT
+        ),
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                CohortProgressCsvRowSerializer(many=True),
+                description="CSV: the header row, then one row per learner × exercise",
+            )
+        },
+    )
+    def get(self, request: Request, cohort_id: int) -> HttpResponse:
+        cells = selectors.cohort_cells(cohort=_cohort_or_404(request, cohort_id))
+        return _csv_response(cohort_progress_csv(cells), f"cohort-{cohort_id}-progress.csv")
+
+
+class CohortExerciseSummaryCsvApi(APIView):
+    """How a cohort is doing on each exercise, as a spreadsheet (its instructors)."""
+
+    content_negotiation_class = CsvNegotiation
+
+    @extend_schema(
+        description="One row per live exercise, in course order. " + CSV_FORMAT,
+        responses={
+            (200, "text/csv"): OpenApiResponse(
+                CohortExerciseSummaryCsvRowSerializer(many=True),
+                description="CSV: the header row, then one row per exercise",
+            )
+        },
     )
     def get(self, request: Request, cohort_id: int) -> HttpResponse:
         progress = selectors.cohort_progress(cohort=_cohort_or_404(request, cohort_id))
-        response = HttpResponse(
-            cohort_progress_csv(progress), content_type="text/csv; charset=utf-8"
+        return _csv_response(
+            cohort_exercise_summary_csv(progress), f"cohort-{cohort_id}-exercise-summary.csv"
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="cohort-{progress.cohort.pk}-progress.csv"'
-        )
-        return response
 
 
 class ModuleUnlockApi(APIView):

@@ -110,5 +110,4 @@ class SubmissionDetailApi(APIView):
         )
         if submission is None:
             raise Http404
-        submission = services.submission_fail_if_stuck(submission=submission)
         return Response(SubmissionOutputSerializer(SubmissionResult.of_submission(submission)).data)

@@ -154,7 +154,7 @@ def error_result(
     """A result no check could be run for: score 0, one failed check saying why, the error.
 
     Every such result (rejected code, code that does not load or finish, a grader that is
-    unavailable, grading interrupted) is built here, so they all read alike.
+    unavailable, grading given up after its workers died) is built here, so they all read alike.
     """
     return GradeResult(
         exercise=exercise,

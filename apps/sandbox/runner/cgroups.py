@@ -1,28 +1,47 @@
-"""Per-slot cgroup v1 limits (memory + swap, pids). Stdlib only.
+"""One CPU and one memory budget per run, shared by all its processes and threads (cgroups).
 
-The zygote opens the control files once, before it pivots into the sandbox root (where no
-cgroup filesystem exists), and keeps the descriptors; the pool removes the directories when
-it closes.
+Each slot owns one cgroup per controller; a run's stage A joins them and everything the run
+starts follows. The zygote opens the control files once, before it pivots into the sandbox
+root (where no cgroup filesystem exists), keeps the descriptors, and per run only resets what
+it must (the memory limit when it changes, the peak) and takes a snapshot of the counters it
+reports as differences: CPU time, OOM kills. No mkdir/rmdir per run.
+
+- cpu: a CFS quota of ``CPU_QUOTA_CORES`` cores, so one run never takes every core;
+- cpuacct (v2: cpu.stat): the run's CPU time, which the zygote polls and compares with the
+  budget, killing the run's PID namespace when it is spent;
+- memory (+ memsw, so no swap): the limit; the kernel's OOM kill count is the only evidence
+  of a ``memory`` verdict;
+- pids: processes and threads.
+
+cgroup v1 (as on these machines) or v2 (a unified hierarchy with cpu, memory and pids). When
+neither is usable (no root), :func:`open_slot` raises OSError and the run falls back to the
+single-process budget (see supervisor.py). Stdlib only.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from .limits import CPU_QUOTA_CORES, MIB, PIDS_MAX
 
 CGROUP_ROOT = "/sys/fs/cgroup"
 GROUP = "dlmath"
-PIDS_MAX = 64
+CFS_PERIOD_US = 100_000
+V1_CONTROLLERS = ("memory", "pids", "cpu", "cpuacct")
+V2_CONTROLLERS = ("cpu", "memory", "pids")
 
 
-def slot_dirs(slot: int) -> tuple[str, str]:
-    """The (memory, pids) cgroup directories of a slot."""
-    name = f"slot-{slot}"
-    return (
-        os.path.join(CGROUP_ROOT, "memory", GROUP, name),
-        os.path.join(CGROUP_ROOT, "pids", GROUP, name),
-    )
+def _slot_name(slot: int) -> str:
+    return f"slot-{slot}"
+
+
+def slot_dirs(slot: int) -> list[str]:
+    """Every cgroup directory a slot may own (v1 controllers, and the v2 directory)."""
+    name = _slot_name(slot)
+    dirs = [os.path.join(CGROUP_ROOT, controller, GROUP, name) for controller in V1_CONTROLLERS]
+    return [*dirs, os.path.join(CGROUP_ROOT, GROUP, name)]
 
 
 def remove_slot(slot: int) -> None:
@@ -33,67 +52,174 @@ def remove_slot(slot: int) -> None:
                 os.rmdir(directory)
 
 
+def _open(directory: str, name: str) -> int:
+    return os.open(os.path.join(directory, name), os.O_RDWR | os.O_CLOEXEC)
+
+
 def _write(fd: int, text: str) -> None:
-    os.lseek(fd, 0, os.SEEK_SET)
-    os.write(fd, text.encode())
+    os.pwrite(fd, text.encode(), 0)
+
+
+def _set(directory: str, name: str, text: str) -> None:
+    """Write a setting once (the descriptor is not kept)."""
+    fd = _open(directory, name)
+    try:
+        _write(fd, text)
+    finally:
+        os.close(fd)
 
 
 def _read(fd: int) -> str:
     return os.pread(fd, 4096, 0).decode()
 
 
+def _field(fd: int, name: str) -> int:
+    for line in _read(fd).splitlines():
+        key, _, value = line.partition(" ")
+        if key == name:
+            return int(value)
+    return 0
+
+
 @dataclass
 class SlotCgroups:
-    """Open descriptors on one slot's control files."""
+    """Open descriptors on one slot's control files, and the counters at the run's start."""
 
+    version: int
+    procs: list[int]  # cgroup.procs of each hierarchy (one on v2)
     memory_limit: int
-    memsw_limit: int | None
-    oom_control: int
-    memory_procs: int
-    pids_max: int
-    pids_procs: int
+    memsw_limit: int | None  # v1 memory.memsw.limit_in_bytes / v2 memory.swap.max
+    oom_events: int  # v1 memory.oom_control / v2 memory.events
+    memory_peak: int | None  # v1 memory.max_usage_in_bytes / v2 memory.peak
+    cpu_usage: int  # v1 cpuacct.usage (ns) / v2 cpu.stat (usage_usec)
+    current_memory_mb: int = 0
+    baseline: tuple[int, int] = field(default=(0, 0))  # (cpu ns, oom kills) at prepare()
 
-    @classmethod
-    def open(cls, slot: int) -> SlotCgroups:
-        """Create (if needed) and open the slot's cgroups. Raises OSError when unavailable."""
-        memory_dir, pids_dir = slot_dirs(slot)
-        os.makedirs(memory_dir, exist_ok=True)
-        os.makedirs(pids_dir, exist_ok=True)
+    # ----- per run, in the zygote ---------------------------------------------------------
 
-        def control(directory: str, name: str) -> int:
-            return os.open(os.path.join(directory, name), os.O_RDWR | os.O_CLOEXEC)
+    def prepare(self, memory_mb: int) -> None:
+        """Before a run: its memory limit, a fresh peak, and the counters to subtract."""
+        if memory_mb != self.current_memory_mb:
+            self._set_memory(memory_mb)
+        if self.memory_peak is not None:
+            with contextlib.suppress(OSError):  # v2 kernels before 6.12 cannot reset it
+                _write(self.memory_peak, "0")
+        self.baseline = (self._cpu_ns(), self._oom_kills())
 
-        memsw_path = os.path.join(memory_dir, "memory.memsw.limit_in_bytes")
-        groups = cls(
-            memory_limit=control(memory_dir, "memory.limit_in_bytes"),
-            memsw_limit=control(memory_dir, "memory.memsw.limit_in_bytes")
-            if os.path.exists(memsw_path)
-            else None,
-            oom_control=control(memory_dir, "memory.oom_control"),
-            memory_procs=control(memory_dir, "cgroup.procs"),
-            pids_max=control(pids_dir, "pids.max"),
-            pids_procs=control(pids_dir, "cgroup.procs"),
-        )
-        _write(groups.pids_max, str(PIDS_MAX))
-        return groups
+    def _set_memory(self, megabytes: int) -> None:
+        limit = str(megabytes * MIB)
+        if self.version == 1:
+            # memsw must stay >= the memory limit at every step, so open it up first.
+            if self.memsw_limit is not None:
+                _write(self.memsw_limit, "-1")
+            _write(self.memory_limit, limit)
+            if self.memsw_limit is not None:
+                _write(self.memsw_limit, limit)
+        else:
+            _write(self.memory_limit, limit)
+            if self.memsw_limit is not None:
+                _write(self.memsw_limit, "0")
+        self.current_memory_mb = megabytes
 
-    def set_memory(self, megabytes: int) -> None:
-        limit = str(megabytes * 1024 * 1024)
-        # memsw must stay >= the memory limit at every step, so open it up first.
-        if self.memsw_limit is not None:
-            _write(self.memsw_limit, "-1")
-        _write(self.memory_limit, limit)
-        if self.memsw_limit is not None:
-            _write(self.memsw_limit, limit)
+    def _cpu_ns(self) -> int:
+        if self.version == 1:
+            return int(_read(self.cpu_usage))
+        return _field(self.cpu_usage, "usage_usec") * 1000
+
+    def _oom_kills(self) -> int:
+        return _field(self.oom_events, "oom_kill")
+
+    def cpu_seconds(self) -> float:
+        """CPU time of every process and thread of the run since :meth:`prepare`."""
+        return (self._cpu_ns() - self.baseline[0]) / 1e9
 
     def oom_kills(self) -> int:
-        for line in _read(self.oom_control).splitlines():
-            name, _, value = line.partition(" ")
-            if name == "oom_kill":
-                return int(value)
-        return 0
+        """Processes of the run the kernel killed for memory since :meth:`prepare`."""
+        return self._oom_kills() - self.baseline[1]
+
+    def memory_peak_bytes(self) -> int | None:
+        if self.memory_peak is None:
+            return None
+        with contextlib.suppress(OSError, ValueError):
+            return int(_read(self.memory_peak))
+        return None
+
+    # ----- in stage A ---------------------------------------------------------------------
 
     def join(self) -> None:
-        """Move the calling process into both cgroups (its children follow)."""
-        _write(self.memory_procs, "0")
-        _write(self.pids_procs, "0")
+        """Move the calling process into every hierarchy (its children follow)."""
+        for fd in self.procs:
+            _write(fd, "0")
+
+
+def _open_v1(slot: int) -> SlotCgroups:
+    dirs = {}
+    for controller in V1_CONTROLLERS:
+        directory = os.path.join(CGROUP_ROOT, controller, GROUP, _slot_name(slot))
+        os.makedirs(directory, exist_ok=True)
+        dirs[controller] = directory
+    memory, cpu = dirs["memory"], dirs["cpu"]
+    # cpu and cpuacct may be one hierarchy (cpu,cpuacct): join each hierarchy once.
+    hierarchies = sorted({os.path.realpath(directory) for directory in dirs.values()})
+    memsw = os.path.join(memory, "memory.memsw.limit_in_bytes")
+    groups = SlotCgroups(
+        version=1,
+        procs=[_open(directory, "cgroup.procs") for directory in hierarchies],
+        memory_limit=_open(memory, "memory.limit_in_bytes"),
+        memsw_limit=_open(memory, "memory.memsw.limit_in_bytes") if os.path.exists(memsw) else None,
+        oom_events=_open(memory, "memory.oom_control"),
+        memory_peak=_open(memory, "memory.max_usage_in_bytes"),
+        cpu_usage=_open(dirs["cpuacct"], "cpuacct.usage"),
+    )
+    _set(dirs["pids"], "pids.max", str(PIDS_MAX))
+    # Every slot shares the parent's weight against the rest of the machine: give it a
+    # process's weight per core, so a run is not starved more than a plain process would be.
+    _set(os.path.dirname(cpu), "cpu.shares", str(1024 * (os.cpu_count() or 1)))
+    _set(cpu, "cpu.cfs_period_us", str(CFS_PERIOD_US))
+    _set(cpu, "cpu.cfs_quota_us", str(CFS_PERIOD_US * CPU_QUOTA_CORES))
+    return groups
+
+
+def _v2_available() -> bool:
+    try:
+        with open(os.path.join(CGROUP_ROOT, "cgroup.controllers")) as controllers:
+            return set(V2_CONTROLLERS) <= set(controllers.read().split())
+    except OSError:
+        return False
+
+
+def _open_v2(slot: int) -> SlotCgroups:
+    parent = os.path.join(CGROUP_ROOT, GROUP)
+    enable = " ".join(f"+{controller}" for controller in V2_CONTROLLERS)
+    os.makedirs(parent, exist_ok=True)
+    for directory in (CGROUP_ROOT, parent):
+        with open(os.path.join(directory, "cgroup.subtree_control"), "w") as control:
+            control.write(enable)
+    _set(parent, "cpu.weight", str(min(100 * (os.cpu_count() or 1), 10_000)))
+    directory = os.path.join(parent, _slot_name(slot))
+    os.makedirs(directory, exist_ok=True)
+    peak = os.path.join(directory, "memory.peak")
+    swap = os.path.join(directory, "memory.swap.max")
+    groups = SlotCgroups(
+        version=2,
+        procs=[_open(directory, "cgroup.procs")],
+        memory_limit=_open(directory, "memory.max"),
+        memsw_limit=_open(directory, "memory.swap.max") if os.path.exists(swap) else None,
+        oom_events=_open(directory, "memory.events"),
+        memory_peak=_open(directory, "memory.peak") if os.path.exists(peak) else None,
+        cpu_usage=_open(directory, "cpu.stat"),
+    )
+    _set(directory, "pids.max", str(PIDS_MAX))
+    _set(directory, "cpu.max", f"{CFS_PERIOD_US * CPU_QUOTA_CORES} {CFS_PERIOD_US}")
+    return groups
+
+
+def open_slot(slot: int) -> SlotCgroups:
+    """Create (if needed) and open the slot's cgroups. Raises OSError when unavailable."""
+    if os.path.isdir(os.path.join(CGROUP_ROOT, "memory")) and os.path.isdir(
+        os.path.join(CGROUP_ROOT, "cpuacct")
+    ):
+        return _open_v1(slot)
+    if _v2_available():
+        return _open_v2(slot)
+    raise OSError("no usable cgroup v1 (memory, pids, cpu, cpuacct) or v2 hierarchy")

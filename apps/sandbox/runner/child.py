@@ -1,8 +1,10 @@
-"""What runs inside the sandboxed child, after every isolation layer is in place.
+"""What runs inside the sandboxed run, after every isolation layer is in place.
 
-Executes the learner's module as ``submission`` (file name ``submission.py``), calls the
-requested functions and writes ONE wire frame to the result descriptor. Loaded only in the
-zygote (top-level import by name).
+Reads the run's request (code and calls) from its own pipe, executes the learner's module as
+``submission`` (file name ``submission.py``), calls the requested functions and writes ONE
+wire frame to the result pipe, then exits. Everything here shares the process with learner
+code, so the trusted side believes none of it: the frame is decoded within caps and the
+verdict rests on the supervisor's own evidence. Loaded in the zygote.
 """
 
 from __future__ import annotations
@@ -11,38 +13,26 @@ import contextlib
 import linecache
 import os
 import random
-import signal
 import sys
 import traceback
 import types
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
-import protocol
-import wire
+
+from . import wire
+from .limits import MAX_MESSAGE, MAX_REQUEST_BYTES, MAX_TRACEBACK
 
 SUBMISSION_FILE = "submission.py"
-MAX_MESSAGE = 2000
-MAX_TRACEBACK = 8000
-RESULT_CAP = 32 * 1024 * 1024
-
-
-def _cpu_limit_reached(signum: int, frame: Any) -> None:
-    os._exit(protocol.CPU_LIMIT_EXIT_CODE)
-
-
-def install_cpu_limit_handler() -> None:
-    """SIGXCPU's default action does not apply to a PID-namespace init: act on it here."""
-    signal.signal(signal.SIGXCPU, _cpu_limit_reached)
 
 
 def reseed() -> None:
-    """Forked children share the zygote's generator state: give each one its own."""
+    """Forked runs share the zygote's generator state: give each one its own."""
     random.seed(os.urandom(32))
     np.random.seed(np.frombuffer(os.urandom(16), dtype=np.uint32))
 
 
-def _safe_str(value: Any) -> str:
+def _safe_str(value: object) -> str:
     try:
         return str(value)[:MAX_MESSAGE]
     except BaseException:  # a learner's __str__ can raise anything
@@ -88,41 +78,45 @@ def _load_module(code: str) -> tuple[types.ModuleType | None, dict[str, Any] | N
     return module, None
 
 
-def _error_outcome(type_name: str, message: str) -> dict[str, Any]:
-    return {
-        "ok": False,
-        "error": {"type": type_name, "message": message, "line": None, "traceback": ""},
-    }
+def _error(type_name: str, message: str) -> dict[str, Any]:
+    return {"type": type_name, "message": message, "line": None, "traceback": ""}
 
 
-def _call(module: types.ModuleType, call: dict[str, Any]) -> Any:
+def _call(module: types.ModuleType, call: dict[str, Any]) -> tuple[bool, Any]:
+    """(True, value) or (False, error dict)."""
     name = call.get("func")
     function = module.__dict__.get(name) if type(name) is str else None
     if not callable(function):
-        return _error_outcome("NameError", f"your code defines no function named {name!r}")
+        return False, _error("NameError", f"your code defines no function named {name!r}")
     try:
-        value = function(*call.get("args", ()), **call.get("kwargs", {}))
+        return True, function(*call.get("args", ()), **call.get("kwargs", {}))
     except BaseException as exc:
-        return {"ok": False, "error": describe_error(exc)}
-    return {"ok": True, "value": value}
+        return False, describe_error(exc)
 
 
-def _sendable(outcome: dict[str, Any], budget: list[int]) -> dict[str, Any]:
-    """The outcome if its value can cross the wire within the budget, else an error."""
-    if not outcome["ok"]:
-        return outcome
-    try:
-        size = len(wire.encode(outcome["value"]))
-    except wire.WireError as exc:
-        return _error_outcome("ResultError", f"the returned value cannot be sent back: {exc}")
-    except MemoryError:
-        return _error_outcome("MemoryError", "out of memory while sending the returned value")
-    except BaseException as exc:
-        return _error_outcome("ResultError", f"the returned value cannot be sent back: {exc!r}")
-    budget[0] -= size
-    if budget[0] < 0:
-        return _error_outcome("ResultError", "the returned values are larger than 32 MiB")
-    return outcome
+def _outcome_tree(encoder: wire.Encoder, ok: bool, payload: Any) -> Any:
+    """The outcome's tree in the result frame; a value that cannot be sent becomes an error."""
+    if ok:
+        try:
+            return {"__dict__": [["ok", True], ["value", encoder.add(payload)]]}
+        except wire.WireError as exc:
+            payload = _error("ResultError", f"the returned value cannot be sent back: {exc}")
+        except MemoryError:
+            payload = _error("MemoryError", "out of memory while sending the returned value")
+        except BaseException as exc:
+            payload = _error("ResultError", f"the returned value cannot be sent back: {exc!r}")
+    return {"__dict__": [["ok", False], ["error", encoder.add(payload)]]}
+
+
+def _read_request(fd: int) -> tuple[str, list[dict[str, Any]]]:
+    chunks, size = [], 0
+    while chunk := os.read(fd, 1 << 20):
+        size += len(chunk)
+        if size > MAX_REQUEST_BYTES:
+            raise wire.WireError("the request is too large")
+        chunks.append(chunk)
+    os.close(fd)
+    return wire.decode_request(b"".join(chunks))
 
 
 def _flush_output() -> None:
@@ -131,22 +125,31 @@ def _flush_output() -> None:
             stream.flush()
 
 
-def run_submission(code: str, calls_frame: bytes, result_fd: int) -> None:
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def run_submission(request_fd: int, result_fd: int) -> NoReturn:
     """Run the learner's module and calls, write the result frame, and exit the process."""
-    result: dict[str, Any] = {"module_error": None, "outcomes": {}}
-    calls = wire.decode(calls_frame, build_fn=wire.FnSpec.build)
-    module, result["module_error"] = _load_module(code)
+    code, calls = _read_request(request_fd)
+    module, module_error = _load_module(code)
+    encoder = wire.Encoder(wire.RESULT_CAPS)
+    outcomes = []
     if module is not None:
-        budget = [RESULT_CAP - 65536]
         for call in calls:
             key = str(call.get("key", call.get("func")))
-            result["outcomes"][key] = _sendable(_call(module, call), budget)
+            outcomes.append([key, _outcome_tree(encoder, *_call(module, call))])
     _flush_output()
     try:
-        frame = wire.encode(result)
+        error_tree = encoder.add(module_error)
+        tree = {"__dict__": [["module_error", error_tree], ["outcomes", {"__dict__": outcomes}]]}
+        frame = encoder.frame({"value": tree})
     except BaseException as exc:  # a learner can sabotage the encoder; say so and stop
-        frame = wire.encode({"module_error": describe_error(exc), "outcomes": {}})
-    view = memoryview(frame)
-    while view:
-        view = view[os.write(result_fd, view) :]
+        fallback = wire.Encoder(wire.RESULT_CAPS)
+        error_tree = fallback.add(describe_error(exc))
+        tree = {"__dict__": [["module_error", error_tree], ["outcomes", {"__dict__": []}]]}
+        frame = fallback.frame({"value": tree})
+    _write_all(result_fd, frame)
     os._exit(0)

@@ -1,20 +1,35 @@
-"""Turn the zygote's raw report of one run into a :class:`RunResult` (trusted side)."""
+"""Turn what the pool gathered about one run into a :class:`RunResult` (trusted side).
+
+Trust comes in two kinds. The setup pipe and the zygote's report are trusted: the first is
+written by the run before learner code starts (and closed), the second by the zygote, which
+never runs learner code. Everything else (exit code, signal, output, the result frame) is
+the learner's. So:
+
+1. setup not reported "ready"      -> SandboxUnavailable (a broken sandbox, not a verdict);
+2. the kernel OOM-killed a process of the run (cgroup count)           -> ``memory``;
+3. the run's CPU time reached its budget, or the zygote's clock ran out -> ``timeout``;
+4. anything else is the learner's doing: a signal or a missing, oversized or malformed
+   result is ``crashed``; a raised MemoryError or OSError(ENOMEM) is the learner's error.
+Output is decoded as UTF-8 and its control characters neutralised here, before anyone
+stores or shows it.
+"""
 
 from __future__ import annotations
 
 import signal
 from typing import Any
 
-from . import protocol, wire
-from .limits import Limits
-from .results import CallOutcome, LearnerError, RunResult
+from . import wire
+from .exchange import SETUP_FAILED, SETUP_READY, Collected
+from .limits import MIB, RESULT_BYTES, Limits
+from .results import CallOutcome, LearnerError, RunResult, SandboxUnavailable, neutralise
 
-RESULT_MAX_BYTES = 32 * 1024 * 1024
 TRUNCATION_MARKER = "\n[output truncated]"
+RESULT_KEYS = frozenset({"module_error", "outcomes"})
 
 
-def _text(data: bytes, truncated: bool) -> str:
-    text = data.decode("utf-8", errors="replace")
+def _text(data: bytes | bytearray, truncated: bool) -> str:
+    text = neutralise(data.decode("utf-8", errors="replace"))
     return text + TRUNCATION_MARKER if truncated else text
 
 
@@ -25,80 +40,95 @@ def _signal_name(number: int) -> str:
         return f"signal {number}"
 
 
-def _is_out_of_memory(error: LearnerError) -> bool:
-    return error.type == "MemoryError" or (
-        error.type == "OSError" and error.message.startswith("[Errno 12]")  # ENOMEM (mmap)
-    )
+def _number(report: dict[str, Any], key: str) -> float:
+    value = report.get(key, 0)
+    if type(value) not in (int, float):
+        raise SandboxUnavailable(f"the sandbox zygote sent a malformed report ({key})")
+    return float(value)
+
+
+def _check_setup(collected: Collected) -> None:
+    if collected.setup == SETUP_READY and not collected.report.get("stage_a_failed"):
+        return
+    if collected.setup.startswith(SETUP_FAILED):
+        reason = collected.setup[1:].decode(errors="replace")
+    else:
+        reason = "the run ended before reporting its setup"
+    raise SandboxUnavailable(f"isolation failed for this run: {neutralise(reason)}")
 
 
 def _outcome(data: Any) -> CallOutcome:
-    if not isinstance(data, dict):
-        return CallOutcome(ok=False, error=LearnerError.from_plain(None))
-    if data.get("ok") is True:
-        return CallOutcome(ok=True, value=data.get("value"))
-    return CallOutcome(ok=False, error=LearnerError.from_plain(data.get("error")))
+    if type(data) is dict and data.get("ok") is True and data.keys() == {"ok", "value"}:
+        return CallOutcome(ok=True, value=data["value"])
+    if type(data) is dict and data.get("ok") is False and data.keys() == {"ok", "error"}:
+        return CallOutcome(ok=False, error=LearnerError.from_plain(data["error"]))
+    raise wire.WireError("malformed outcome")
 
 
-def _decode_result(raw: bytes) -> tuple[LearnerError | None, dict[str, CallOutcome]] | None:
-    """The decoded result frame, or None if it is malformed. Limits enforced here."""
+def decode_result(raw: bytes | bytearray) -> tuple[LearnerError | None, dict[str, CallOutcome]]:
+    """The result frame as (module error, outcomes). Raises WireError if it is refused."""
     try:
-        frame = wire.decode(raw, max_bytes=RESULT_MAX_BYTES)
-    except Exception:  # WireError, or anything a hostile frame provokes in the decoder
-        return None
-    if not isinstance(frame, dict) or not isinstance(frame.get("outcomes"), dict):
-        return None
-    module_error = frame.get("module_error")
+        frame = wire.decode_result(raw)
+    except wire.WireError:
+        raise
+    except Exception as exc:  # anything else a hostile frame provokes in the decoder
+        raise wire.WireError(f"{type(exc).__name__}: {exc}") from None
+    if type(frame) is not dict or frame.keys() != RESULT_KEYS:
+        raise wire.WireError("the result has unknown or missing keys")
+    if type(frame["outcomes"]) is not dict:
+        raise wire.WireError("the result's outcomes are not a dict")
+    module_error = frame["module_error"]
     error = LearnerError.from_plain(module_error) if module_error is not None else None
-    return error, {str(key): _outcome(value) for key, value in frame["outcomes"].items()}
+    return error, {key: _outcome(value) for key, value in frame["outcomes"].items()}
 
 
-def interpret(reply: dict[str, Any], blobs: list[bytes], limits: Limits) -> RunResult:
-    """Classify the run: killed/crashed first (from the zygote's facts), then the result."""
-    raw, out, err = blobs if len(blobs) == 3 else (b"", b"", b"")
-    result = RunResult(
-        status="crashed",
-        stdout=_text(out, bool(reply.get("stdout_truncated"))),
-        stderr=_text(err, bool(reply.get("stderr_truncated"))),
-        duration_ms=float(reply.get("duration_ms", 0.0)),
-    )
-    signal_number = reply.get("signal")
-    cpu_used = float(reply.get("cpu_seconds", 0.0))
-    if reply.get("wall_killed"):
-        result.status = "timeout"
-        result.detail = f"stopped after {limits.wall_seconds:.1f} s of wall-clock time"
-        return result
-    if (
-        reply.get("exit_code") == protocol.CPU_LIMIT_EXIT_CODE
-        or signal_number == signal.SIGXCPU
-        or (signal_number == signal.SIGKILL and cpu_used >= limits.cpu_seconds - 0.05)
-    ):
-        result.status = "timeout"
-        result.detail = f"used more than {limits.cpu_seconds:.1f} s of CPU time"
-        return result
-    if reply.get("oom_killed"):
+def _classify_by_evidence(result: RunResult, report: dict[str, Any], limits: Limits) -> bool:
+    """Set a memory or timeout verdict from the supervisor's evidence; True if one applied."""
+    killed_for = report.get("killed_for")
+    if killed_for == "memory" or _number(report, "oom_kills") > 0:
         result.status = "memory"
         result.detail = f"used more than {limits.memory_mb} MiB of memory and was killed"
-        return result
-    if signal_number is not None:
-        result.detail = f"the process was killed by signal {_signal_name(signal_number)}"
-        return result
-    if reply.get("result_overflow"):
-        result.detail = f"the result was malformed (larger than {RESULT_MAX_BYTES} bytes)"
-        return result
-    if not raw:
-        result.detail = "the process exited before returning its results"
-        return result
-    decoded = _decode_result(raw)
-    if decoded is None:
-        result.detail = "the result was malformed"
-        return result
-    result.module_error, result.outcomes = decoded
-    errors = [result.module_error] + [o.error for o in result.outcomes.values()]
-    if any(error is not None and _is_out_of_memory(error) for error in errors):
-        result.status = "memory"
-        result.detail = f"ran out of memory (the limit is {limits.memory_mb} MiB)"
-    elif result.module_error is not None:
-        result.status = "error"
+    elif killed_for == "cpu" or result.cpu_seconds >= limits.cpu_seconds:
+        result.status = "timeout"
+        result.detail = f"used more than {limits.cpu_seconds:.1f} s of CPU time"
+    elif killed_for == "wall":
+        result.status = "timeout"
+        result.detail = f"stopped after {limits.wall_seconds:.1f} s of wall-clock time"
     else:
-        result.status = "ok"
+        return False
+    return True
+
+
+def _classify_by_result(result: RunResult, collected: Collected, signal_number: Any) -> None:
+    if type(signal_number) is int:
+        result.detail = f"the process was killed by signal {_signal_name(signal_number)}"
+    elif collected.result_overflow:
+        result.detail = f"the result was malformed (larger than {RESULT_BYTES} bytes)"
+    elif not collected.result:
+        result.detail = "the process exited before returning its results"
+    else:
+        try:
+            result.module_error, result.outcomes = decode_result(collected.result)
+        except wire.WireError as exc:
+            result.detail = "the result was malformed"
+            result.result_refusal = neutralise(str(exc))
+            return
+        result.status = "error" if result.module_error is not None else "ok"
+
+
+def interpret(collected: Collected, limits: Limits) -> RunResult:
+    """Classify the run (see the module docstring). Raises SandboxUnavailable on a bad setup."""
+    report = collected.report
+    _check_setup(collected)
+    peak = report.get("memory_peak_bytes")
+    result = RunResult(
+        status="crashed",
+        stdout=_text(collected.stdout, collected.stdout_truncated),
+        stderr=_text(collected.stderr, collected.stderr_truncated),
+        duration_ms=_number(report, "duration_ms"),
+        cpu_seconds=_number(report, "cpu_seconds"),
+        memory_peak_mb=peak / MIB if type(peak) is int else None,
+    )
+    if not _classify_by_evidence(result, report, limits):
+        _classify_by_result(result, collected, report.get("signal"))
     return result

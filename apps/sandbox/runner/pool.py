@@ -1,4 +1,13 @@
-"""The trusted side: a pool of zygote slots that run submissions one at a time each."""
+"""The trusted side: a pool of zygote slots that run submissions one at a time each.
+
+A slot owns one zygote (a warm ``python -I`` with NumPy imported, see zygote.py) and talks
+to it over an AF_UNIX control socket that carries only numbers and descriptors. For each run
+the slot creates the run's pipes, passes the run's ends to the zygote, and exchanges the
+data with the run itself (exchange.py): the zygote never holds a submission's data. Every
+zygote, the first and each replacement (recycled after RECYCLE_AFTER_RUNS runs, or after it
+failed), is self-tested before it serves a submission; if the self-test finds a way out, the
+slot refuses to grade (SandboxUnavailable).
+"""
 
 from __future__ import annotations
 
@@ -7,33 +16,47 @@ import contextlib
 import fcntl
 import os
 import queue
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import cgroups, protocol, wire
+from . import cgroups, control, wire
+from .exchange import Exchange, RunPipes
 from .interpret import interpret
-from .limits import Limits
+from .limits import (
+    MAX_CODE_BYTES,
+    RECYCLE_AFTER_RUNS,
+    REPLY_GRACE_SECONDS,
+    STARTUP_TIMEOUT,
+    Limits,
+)
 from .results import RunResult, SandboxUnavailable
 
-ZYGOTE_SCRIPT = str(Path(__file__).resolve().with_name("zygote.py"))
+PROJECT_ROOT = str(Path(__file__).resolve().parents[3])
+# The zygote runs as a package module (so it shares this package's code and types) from an
+# isolated interpreter that sees no environment, no user site and no current directory.
+BOOTSTRAP = (
+    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "from apps.sandbox.runner.zygote import bootstrap; bootstrap(sys.argv[1:])"
+)
 ZYGOTE_ENV = {
     "PATH": "/usr/bin:/bin",
     "LANG": "C.UTF-8",
     "OPENBLAS_NUM_THREADS": "1",
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
+    # glibc reads this once, at the zygote's start: threads share two malloc arenas instead of
+    # reserving 64 MiB of address space each (which RLIMIT_AS would count, without cgroups).
+    "MALLOC_ARENA_MAX": "2",
 }
 BASE_UID = 61000
 MAX_SLOTS = 256
-RECYCLE_AFTER_RUNS = 500
-STARTUP_TIMEOUT = 30.0
-REPLY_GRACE_SECONDS = 15.0
-MAX_CODE_BYTES = 1024 * 1024
 USERNS_HINT = (
     "run the worker as root or enable unprivileged user namespaces: "
     "sysctl kernel.unprivileged_userns_clone=1 (and user.max_user_namespaces > 0)"
@@ -62,54 +85,61 @@ def _claim_slot() -> tuple[int, int]:
 
 
 class _Zygote:
-    """One running zygote process and its control pipes."""
+    """One running zygote process and its control socket."""
 
     def __init__(self, python: str, slot: int) -> None:
         uid = BASE_UID + slot
         mode = "root" if os.geteuid() == 0 else "userns"
-        self.process = subprocess.Popen(
-            [python, "-I", "-B", ZYGOTE_SCRIPT, str(slot), str(uid), str(uid), mode],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            env=ZYGOTE_ENV,
-            close_fds=True,
-            cwd="/",
-        )
-        self.runs = 0
-        assert self.process.stdout is not None  # stdout=PIPE
-        try:
-            hello, _ = protocol.receive(
-                self.process.stdout.fileno(), deadline=time.monotonic() + STARTUP_TIMEOUT
+        self.channel, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        args = [PROJECT_ROOT, str(theirs.fileno()), str(slot), str(uid), str(uid), mode]
+        with theirs:
+            self.process = subprocess.Popen(
+                [python, "-I", "-B", "-c", BOOTSTRAP, *args],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                env=ZYGOTE_ENV,
+                close_fds=True,
+                pass_fds=[theirs.fileno()],
+                cwd="/",
             )
-        except protocol.ProtocolError as exc:
+        self.runs = 0
+        try:
+            hello, _ = control.receive(self.channel, deadline=time.monotonic() + STARTUP_TIMEOUT)
+        except control.ControlError as exc:
             self.kill()
             raise SandboxUnavailable(f"the sandbox zygote did not start: {exc}") from None
         if hello.get("status") != "ready":
             self.kill()
-            reason = hello.get("reason", "unknown reason")
             hint = f"; {USERNS_HINT}" if mode == "userns" else ""
+            reason = hello.get("reason", "unknown reason")
             raise SandboxUnavailable(f"cannot isolate learner code: {reason}{hint}")
-        self.layers: list[str] = list(hello.get("layers", []))
+        self.layers: list[str] = [str(layer) for layer in hello.get("layers", [])]
+        self.budget = str(hello.get("budget"))
 
     def alive(self) -> bool:
         return self.process.poll() is None
-
-    def request(self, header: dict[str, Any], blob: bytes, deadline: float):
-        stdin, stdout = self.process.stdin, self.process.stdout
-        assert stdin is not None and stdout is not None  # both are PIPEs
-        protocol.send(stdin.fileno(), header, [blob])
-        self.runs += 1
-        return protocol.receive(stdout.fileno(), deadline=deadline)
 
     def kill(self) -> None:
         with contextlib.suppress(OSError):
             self.process.kill()
         self.process.wait()
-        for pipe in (self.process.stdin, self.process.stdout):
-            if pipe is None:
-                continue
-            with contextlib.suppress(OSError):
-                pipe.close()
+        self.channel.close()
+
+    def run(self, request: bytes, limits: Limits) -> RunResult:
+        """One run on this zygote. Raises ControlError if the zygote misbehaves."""
+        pipes = RunPipes.create()
+        try:
+            message = {"op": "run", **limits.as_dict()}
+            control.send(self.channel, message, pipes.run_ends())
+            pipes.close(pipes.run_ends())
+            self.runs += 1
+            deadline = time.monotonic() + limits.wall_seconds + REPLY_GRACE_SECONDS
+            collected = Exchange(self.channel, pipes, request, limits).collect(deadline)
+        finally:
+            pipes.close_all()
+        if collected.report.get("status") != "finished":
+            raise control.ControlError(f"the zygote answered {collected.report.get('status')!r}")
+        return interpret(collected, limits)
 
 
 class _Slot:
@@ -117,8 +147,9 @@ class _Slot:
         self.python = python
         self.index, self._lock_fd = _claim_slot()
         self.zygote: _Zygote | None = None
+        self.failures = 0  # zygotes replaced because they failed (not recycled)
         try:
-            self.zygote = _Zygote(python, self.index)
+            self._healthy_zygote()
         except BaseException:
             self.release()
             raise
@@ -128,39 +159,55 @@ class _Slot:
         return BASE_UID + self.index
 
     def _healthy_zygote(self) -> _Zygote:
+        """The slot's zygote; a new one (self-tested first) if it died or served its turn."""
         zygote = self.zygote
-        if zygote is None or not zygote.alive() or zygote.runs >= RECYCLE_AFTER_RUNS:
-            if zygote is not None:
-                zygote.kill()
-            self.zygote = None
-            self.zygote = zygote = _Zygote(self.python, self.index)
+        if zygote is not None and zygote.alive() and zygote.runs < RECYCLE_AFTER_RUNS:
+            return zygote
+        if zygote is not None and not zygote.alive():
+            self.failures += 1  # it died between runs
+        self._discard()
+        zygote = _Zygote(self.python, self.index)
+        try:
+            self.self_test(zygote)
+        except BaseException:
+            zygote.kill()
+            raise
+        self.zygote = zygote
         return zygote
 
-    def run(self, code: str, calls_frame: bytes, limits: Limits) -> RunResult:
-        header = {"op": "run", "code": code, "limits": limits.as_dict()}
-        deadline_margin = limits.wall_seconds + REPLY_GRACE_SECONDS
-        for attempt in (1, 2):
-            zygote = self._healthy_zygote()
-            try:
-                deadline = time.monotonic() + deadline_margin
-                reply, blobs = zygote.request(header, calls_frame, deadline)
-                break
-            except (protocol.ProtocolError, OSError) as exc:
-                zygote.kill()  # a zygote that misbehaves is replaced, never trusted again
-                if attempt == 2:
-                    raise SandboxUnavailable(f"the sandbox zygote failed twice: {exc}") from None
-        if reply.get("status") == "setup_failed":
-            zygote.kill()
-            raise SandboxUnavailable(f"isolation failed for this run: {reply.get('reason')}")
-        if reply.get("status") != "finished":
-            zygote.kill()
-            raise SandboxUnavailable(f"the sandbox zygote answered {reply.get('status')!r}")
-        return interpret(reply, blobs, limits)
-
-    def release(self) -> None:
+    def _discard(self) -> None:
         if self.zygote is not None:
             self.zygote.kill()
             self.zygote = None
+
+    def self_test(self, zygote: _Zygote | None = None) -> None:
+        from .selftest import run_self_test
+
+        target = zygote or self._healthy_zygote()
+
+        def run(code: str, calls: list[dict[str, Any]], limits: Limits) -> RunResult:
+            return target.run(wire.encode_request(code, calls), limits.clamped())
+
+        run_self_test(run, budget=target.budget)
+
+    def run(self, request: bytes, limits: Limits) -> RunResult:
+        for attempt in (1, 2):
+            zygote = self._healthy_zygote()
+            try:
+                return zygote.run(request, limits)
+            except (control.ControlError, OSError) as exc:
+                self.failures += 1
+                self._discard()  # a zygote that misbehaves is replaced, never trusted again
+                if attempt == 2:
+                    raise SandboxUnavailable(f"the sandbox zygote failed twice: {exc}") from None
+            except SandboxUnavailable:
+                self.failures += 1
+                self._discard()
+                raise
+        raise AssertionError("unreachable")
+
+    def release(self) -> None:
+        self._discard()
         if self._lock_fd >= 0:
             cgroups.remove_slot(self.index)
             os.close(self._lock_fd)
@@ -168,11 +215,11 @@ class _Slot:
 
 
 class ZygotePool:
-    """Runs learner code in isolated children of warm zygotes, ``slots`` at a time.
+    """Runs learner code in isolated runs forked from warm zygotes, ``slots`` at a time.
 
     Thread-safe: :meth:`run` blocks until a slot is free. Creating a pool starts its zygotes
-    (raising :class:`SandboxUnavailable` if isolation cannot be set up) but does not self-test;
-    call :meth:`self_test` (``default_pool()`` does) before trusting it with grading.
+    and self-tests each (raising :class:`SandboxUnavailable` if isolation cannot be set up or
+    a probe escapes), as does every restart; :meth:`self_test` runs the probes again.
     """
 
     def __init__(self, slots: int = 1, *, python: str = sys.executable) -> None:
@@ -192,6 +239,14 @@ class ZygotePool:
     def slot_uids(self) -> list[int]:
         """The unprivileged uids learner code runs as (one per slot)."""
         return [slot.uid for slot in self._slots]
+
+    @property
+    def zygote_failures(self) -> int:
+        """How many zygotes were replaced because they failed (recycling is not counted).
+
+        Nothing a learner's run does should make this grow.
+        """
+        return sum(slot.failures for slot in self._slots)
 
     @property
     def layers(self) -> list[str]:
@@ -214,19 +269,23 @@ class ZygotePool:
             raise SandboxUnavailable("the sandbox pool is closed")
         if len(code.encode("utf-8", errors="surrogatepass")) > MAX_CODE_BYTES:
             raise ValueError(f"code is larger than {MAX_CODE_BYTES} bytes")
-        calls_frame = wire.encode([dict(call) for call in calls])
+        request = wire.encode_request(code, [dict(call) for call in calls])
+        with self._slot() as slot:
+            return slot.run(request, limits.clamped())
+
+    @contextlib.contextmanager
+    def _slot(self) -> Iterator[_Slot]:
         slot = self._free.get()
         try:
-            return slot.run(code, calls_frame, limits.clamped())
+            yield slot
         finally:
             self._free.put(slot)
 
     def self_test(self) -> None:
         """Try known escapes in every slot; raise SandboxUnavailable naming any that worked."""
-        from .selftest import run_self_test
-
-        for _ in self._slots:
-            run_self_test(self)
+        for _ in range(len(self._slots)):
+            with self._slot() as slot:
+                slot.self_test()
 
     def close(self) -> None:
         """Stop every zygote, release the slot locks and remove the slot cgroups."""
@@ -248,7 +307,7 @@ _default_failure: str | None = None
 
 
 def default_pool() -> ZygotePool:
-    """The process-wide pool (1 slot), created and self-tested on first use.
+    """The process-wide pool (1 slot), created (and so self-tested) on first use.
 
     A failure is remembered: later calls raise the same SandboxUnavailable without retrying.
     """
@@ -260,11 +319,6 @@ def default_pool() -> ZygotePool:
             raise SandboxUnavailable(_default_failure)
         try:
             pool = ZygotePool(1)
-            try:
-                pool.self_test()
-            except BaseException:
-                pool.close()
-                raise
         except SandboxUnavailable as exc:
             _default_failure = str(exc)
             raise

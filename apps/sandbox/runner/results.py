@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_MESSAGE = 2000
-MAX_TRACEBACK = 8000
+from .limits import MAX_MESSAGE, MAX_TRACEBACK
+
+# C0 and C1 controls but tab and newline, DEL, and the bidirectional overrides and isolates:
+# what lets text rewrite a terminal line, move the cursor, or display other than it reads.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def neutralise(text: str) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``), never acted on."""
+    if _CONTROL.search(text) is None:
+        return text
+    return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode(), text)
 
 
 class SandboxUnavailable(RuntimeError):
@@ -24,15 +35,15 @@ class LearnerError:
 
     @classmethod
     def from_plain(cls, data: Any) -> LearnerError:
-        """Build from the child's plain dict, trusting nothing about its shape."""
+        """Build from the run's plain dict, trusting nothing about its shape."""
         if not isinstance(data, dict):
             return cls("Error", "the sandbox sent a malformed error", None, "")
         line = data.get("line")
         return cls(
-            type=str(data.get("type", "Error"))[:100],
-            message=str(data.get("message", ""))[:MAX_MESSAGE],
+            type=neutralise(str(data.get("type", "Error"))[:100]),
+            message=neutralise(str(data.get("message", ""))[:MAX_MESSAGE]),
             line=line if type(line) is int else None,
-            traceback=str(data.get("traceback", ""))[:MAX_TRACEBACK],
+            traceback=neutralise(str(data.get("traceback", ""))[-MAX_TRACEBACK:]),
         )
 
 
@@ -51,6 +62,11 @@ class RunResult:
 
     ``status`` is "ok" (module ran; see ``outcomes`` per call), "error" (module failed to
     load: ``module_error``), "timeout", "memory" or "crashed" (``detail`` explains).
+    ``timeout`` and ``memory`` rest only on what the supervisor measured (its clock, the
+    run's CPU time, the kernel's OOM kills), never on anything the run printed, raised or
+    exited with. ``cpu_seconds`` is the CPU time of every process and thread of the run;
+    ``memory_peak_mb`` its peak memory (None without cgroups). ``result_refusal`` says why
+    the result frame was refused when ``detail`` is "the result was malformed".
     """
 
     status: str
@@ -60,3 +76,6 @@ class RunResult:
     stderr: str = ""
     duration_ms: float = 0.0
     detail: str = ""
+    cpu_seconds: float = 0.0
+    memory_peak_mb: float | None = None
+    result_refusal: str = ""

@@ -12,7 +12,7 @@ import functools
 import os
 import sys
 
-import syscalls as sc
+from . import syscalls as sc
 
 DEVICES_RW = ("null", "zero")
 DEVICES_RO = ("random", "urandom")

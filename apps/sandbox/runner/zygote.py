@@ -1,22 +1,18 @@
-"""The zygote: a clean ``python -I`` process that forks one isolated child per submission.
+"""The zygote: a clean ``python -I`` process that forks one isolated run per submission.
 
-Started by the pool (never forked from Django or Celery) with a clean environment. At start it
-imports NumPy and the stdlib modules lessons use, enters private mount and network
-namespaces (as root, or inside a user namespace when not root), pivots into the read-only
-sandbox root, and then serves run requests on its stdin/stdout. It never runs learner code
-itself: per request it forks a first stage A (new session; new mount, IPC, UTS and PID
-namespaces; private /tmp; slot cgroups), whose child B is PID 1 of the new namespace and runs
-the learner's code after dropping privileges and loading the seccomp filter.
+Started by the pool (never forked from Django or Celery) with a clean environment and one
+AF_UNIX control socket. At start it imports NumPy and the stdlib modules lessons use, opens
+the slot's cgroups, enters private mount, UTS (hostname "sandbox") and network namespaces (as
+root, or inside a user namespace when not root) and pivots into the read-only sandbox root.
+Then it serves: each control message carries a run's limits and the run's pipe ends, and the
+zygote forks the run (see supervisor.py) and answers with numbers. It never receives, holds
+or sends a submission's code, inputs, results or output, and never runs learner code itself.
 
-Usage: python -I zygote.py SLOT UID GID MODE      (MODE is "root" or "userns")
+Started as ``python -I -B -c BOOTSTRAP PROJECT_ROOT CONTROL_FD SLOT UID GID MODE`` (MODE is
+"root" or "userns"); see pool.py.
 """
 
 from __future__ import annotations
-
-import os
-import sys
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 # Pre-imported so learners never pay for them (and so they work whatever the mount view).
 import bisect  # noqa: F401
@@ -32,10 +28,13 @@ import itertools  # noqa: F401
 import json  # noqa: F401
 import math  # noqa: F401
 import operator  # noqa: F401
+import os
 import random  # noqa: F401
 import re  # noqa: F401
+import socket
 import statistics  # noqa: F401
 import string  # noqa: F401
+import sys
 import textwrap  # noqa: F401
 import typing  # noqa: F401
 
@@ -43,19 +42,20 @@ import numpy
 import numpy.fft
 import numpy.linalg
 import numpy.random  # noqa: F401
-import protocol
-import rootfs
-import supervisor
-import syscalls as sc
-from cgroups import SlotCgroups
 
-RECYCLE_HINT = "the pool restarts zygotes; this one serves until its stdin closes"
+from . import cgroups, control, rootfs, seccomp
+from . import syscalls as sc
+from .confine import RUN_ENV, Confinement, RunFds, RunLimits
+from .exchange import RUN_FD_NAMES
+from .supervisor import Supervisor
+
+HOSTNAME = "sandbox"
 
 
 def _enter_user_namespace(uid: int, gid: int) -> None:
     """Unprivileged mode: map our host uid to the slot uid inside a new user namespace."""
     host_uid, host_gid = os.getuid(), os.getgid()
-    sc.unshare(sc.CLONE_NEWUSER | sc.CLONE_NEWNS | sc.CLONE_NEWNET)
+    sc.unshare(sc.CLONE_NEWUSER | sc.CLONE_NEWNS | sc.CLONE_NEWNET | sc.CLONE_NEWUTS)
     with open("/proc/self/setgroups", "w") as setgroups:
         setgroups.write("deny")
     with open("/proc/self/uid_map", "w") as uid_map:
@@ -64,62 +64,89 @@ def _enter_user_namespace(uid: int, gid: int) -> None:
         gid_map.write(f"{gid} {host_gid} 1")
 
 
-def _isolate(slot: int, uid: int, gid: int, mode: str) -> tuple[SlotCgroups | None, list[str]]:
-    """Set up everything shared by this zygote's children; returns the cgroups and layers."""
+def _virtual_memory_bytes() -> int:
+    """This process's address-space size (needs /proc: call before the pivot)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _isolate(slot: int, uid: int, gid: int, mode: str) -> tuple[Confinement, list[str]]:
+    """Set up everything shared by this zygote's runs; returns it and the layers for the pool."""
     layers = []
     sc.prctl(sc.PR_SET_CHILD_SUBREAPER, 1)
-    cgroups = None
+    base_vm = _virtual_memory_bytes()
+    slot_cgroups = None
     if mode == "root":
         try:
-            cgroups = SlotCgroups.open(slot)
-            layers.append("cgroups(memory+swap, pids)")
+            slot_cgroups = cgroups.open_slot(slot)
+            layers.append("cgroups per run (cpu quota + cpuacct, memory + swap, pids)")
         except OSError:
-            cgroups = None  # RLIMIT_AS and RLIMIT_NPROC still apply
-        sc.unshare(sc.CLONE_NEWNS | sc.CLONE_NEWNET)
-        layers.append("network namespace (empty)")
+            slot_cgroups = None  # the single-process budget applies (fork refused)
+        sc.unshare(sc.CLONE_NEWNS | sc.CLONE_NEWNET | sc.CLONE_NEWUTS)
     else:
         _enter_user_namespace(uid, gid)
-        layers += ["user namespace", "network namespace (empty)"]
+        layers.append("user namespace")
+    if slot_cgroups is None:
+        layers.append("single-process budget (fork refused; rlimits CPU and address space)")
+    socket.sethostname(HOSTNAME)
+    layers += ["network namespace (empty)", f"hostname {HOSTNAME!r}"]
     rootfs.enter_sandbox_root(rootfs.build_mountpoint(), uid, gid)
     layers.append("read-only pivot_root filesystem")
-    return cgroups, layers
+    confinement = Confinement(
+        uid=uid,
+        gid=gid,
+        drop_uid=mode == "root",
+        seccomp_program=seccomp.build_filter(allow_fork=slot_cgroups is not None),
+        cgroups=slot_cgroups,
+        base_vm=base_vm,
+    )
+    layers += [
+        "mount/ipc/uts/pid namespaces per run",
+        "private tmpfs /tmp",
+        "rlimits",
+        "uid drop" if mode == "root" else "capabilities dropped",
+        "no_new_privs",
+        "seccomp",
+    ]
+    return confinement, layers
 
 
-def _serve(control_in: int, control_out: int, worker: supervisor.Supervisor) -> None:
+def _serve(channel: socket.socket, supervisor: Supervisor) -> None:
     while True:
         try:
-            header, blobs = protocol.receive(control_in)
-        except protocol.ProtocolError:
+            message, fds = control.receive(channel, max_fds=len(RUN_FD_NAMES))
+        except control.ControlError:
             return  # the pool went away
-        if header.get("op") != "run" or len(blobs) != 1:
-            protocol.send(control_out, {"status": "bad_request"})
+        try:
+            if message.get("op") != "run" or len(fds) != len(RUN_FD_NAMES):
+                raise ValueError("not a run request")
+            limits = RunLimits.from_message(message)
+        except ValueError as exc:
+            for fd in fds:
+                os.close(fd)
+            control.send(channel, {"status": "bad_request", "reason": str(exc)})
             continue
-        reply, outputs = worker.run(header, blobs[0])
-        protocol.send(control_out, reply, outputs)
+        control.send(channel, supervisor.run(limits, RunFds(*fds)))
 
 
 def main(argv: list[str]) -> int:
-    slot, uid, gid, mode = int(argv[1]), int(argv[2]), int(argv[3]), argv[4]
-    # The control pipes move off 0/1 so nothing printed by accident can corrupt them.
-    control_in, control_out = os.dup(0), os.dup(1)
-    null = os.open("/dev/null", os.O_RDWR)
-    os.dup2(null, 0)
-    os.dup2(null, 1)
-    os.close(null)
+    control_fd, slot, uid, gid = (int(arg) for arg in argv[1:5])
+    mode = argv[5]
+    channel = socket.socket(fileno=control_fd)
+    os.environ.clear()
+    os.environ.update(RUN_ENV)
     try:
-        base_vm = supervisor.virtual_memory_bytes()
-        cgroups, layers = _isolate(slot, uid, gid, mode)
-        worker = supervisor.Supervisor(
-            uid=uid, gid=gid, drop_uid=mode == "root", cgroups=cgroups, base_vm=base_vm
-        )
+        confinement, layers = _isolate(slot, uid, gid, mode)
+        supervisor = Supervisor(confinement)
     except Exception as exc:
-        protocol.send(control_out, {"status": "failed", "reason": f"{type(exc).__name__}: {exc}"})
+        control.send(channel, {"status": "failed", "reason": f"{type(exc).__name__}: {exc}"})
         return 1
-    layers += worker.layers
-    protocol.send(control_out, {"status": "ready", "layers": layers, "pid": os.getpid()})
-    _serve(control_in, control_out, worker)
+    ready = {"status": "ready", "layers": layers, "pid": os.getpid(), "budget": supervisor.budget}
+    control.send(channel, ready)
+    _serve(channel, supervisor)
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+def bootstrap(argv: list[str]) -> None:
+    """Entry point from the pool's ``-c`` command line (argv[0] is the project root)."""
+    sys.exit(main(argv))

@@ -1,6 +1,7 @@
 """`manage.py check_content`: prove the course's exercises, through the sandbox.
 
-    check_content [SLUG ...]               the reference passes, the starter fails, figures build
+    check_content [SLUG ...]               every page renders; the reference passes, the starter
+                                           fails, figures build
     check_content --sweep [SLUG ...]       the reference passes under 200 seeds; every mistake
                                            file fails under 20, with its declared diagnosis
     check_content --mutants [SLUG ...]     mutants of each reference: killed, survived or
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from apps.curriculum.loader import ContentError, Curriculum, ExerciseSpec, load_curriculum
+from apps.curriculum.rendering import rendering_problems
 from apps.sandbox.backends import grading_backend
 from apps.sandbox.grading.engine import Runner
 from apps.sandbox.grading.runners import TrustedInProcessRunner
@@ -38,9 +40,10 @@ DEFAULT_THRESHOLD = 95.0
 
 class Command(BaseCommand):
     help = (
-        "Validate the curriculum on disk: every exercise's reference passes, its starter "
-        "fails, and its figures build (--sweep: under many seeds, with every mistake file; "
-        "--mutants: the checks kill mutants of the reference). Exit 1 if anything is wrong."
+        "Validate the curriculum on disk: every lesson, prompt and overview renders (no "
+        "figure left as raw text), every exercise's reference passes, its starter fails, and "
+        "its figures build (--sweep: under many seeds, with every mistake file; --mutants: the "
+        "checks kill mutants of the reference). Exit 1 if anything is wrong."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -85,7 +88,7 @@ class Command(BaseCommand):
     def _validate(
         self, curriculum: Curriculum, exercises: Sequence[ExerciseSpec], runner: Runner
     ) -> None:
-        bad = 0
+        bad = self._check_rendering(curriculum)
         for spec in exercises:
             report = validate_exercise(
                 spec,
@@ -104,7 +107,27 @@ class Command(BaseCommand):
             f"{len(exercises) - bad} ok, {bad} failing, {len(curriculum.modules)} modules"
         )
         if bad:
-            raise CommandError(f"{bad} exercise(s) failed validation")
+            raise CommandError(f"{bad} lesson(s) or exercise(s) failed validation")
+
+    def _check_rendering(self, curriculum: Curriculum) -> int:
+        """Every page's Markdown, rendered as the sync does: a leftover placeholder fails."""
+        sources = [(f"module {m.slug}", m.overview) for m in curriculum.modules]
+        sources += [
+            (f"lesson {m.slug}/{lesson.slug}", lesson.body)
+            for m in curriculum.modules
+            for lesson in m.lessons
+        ]
+        sources += [(f"prompt {e.slug}", e.prompt) for e in curriculum.exercises_by_slug.values()]
+        bad = 0
+        for label, source in sources:
+            problems = rendering_problems(source)
+            if problems:
+                bad += 1
+                self.stdout.write(self.style.ERROR(f"FAIL {label}"))
+                for problem in problems:
+                    self.stdout.write(f"     - {problem}")
+        self.stdout.write(f"{len(sources) - bad} of {len(sources)} pages render cleanly")
+        return bad
 
     def _sweep(
         self, exercises: Sequence[ExerciseSpec], runner: Runner, options: dict[str, Any]

@@ -1,12 +1,28 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
-from apps.sandbox.services import submissions_fail_stuck
+from apps.sandbox.requeue import submissions_requeue_stale
 
 
 class Command(BaseCommand):
-    help = "Mark submissions stuck in 'running' past every time limit as interrupted."
+    help = (
+        "Send again to the grading queue every submission still queued or running long after "
+        "it was sent (workers do this themselves every few seconds; this is for cron or by hand)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--all-queued",
+            action="store_true",
+            help="send every queued submission, whatever its age (the broker lost its queue)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"{submissions_fail_stuck()} stuck submission(s) marked interrupted")
+        lost_before = timezone.now() if options["all_queued"] else None
+        total = 0
+        # A sent row's enqueued_at moves to now, so each batch takes the next rows.
+        while sent := submissions_requeue_stale(lost_before=lost_before):
+            total += sent
+        self.stdout.write(f"{total} submission(s) sent to the grading queue again")

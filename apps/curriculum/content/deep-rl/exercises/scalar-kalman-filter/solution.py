@@ -1,0 +1,19 @@
+import numpy as np
+
+
+def kalman_filter(y, a, c, process_var, obs_var, m0, p0):
+    """Filtered means and variances of x_t given y_1..y_t for the scalar linear-Gaussian model."""
+    y = np.asarray(y, dtype=float)
+    means = np.empty_like(y)
+    variances = np.empty_like(y)
+    m, p = float(m0), float(p0)
+    for t in range(y.shape[0]):
+        m_pred = a * m
+        p_pred = a * a * p + process_var
+        s = c * c * p_pred + obs_var
+        gain = c * p_pred / s
+        m = m_pred + gain * (y[t] - c * m_pred)
+        p = p_pred * obs_var / s  # = (1 - gain * c) * p_pred, without the cancellation
+        means[t] = m
+        variances[t] = p
+    return means, variances

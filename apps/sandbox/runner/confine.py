@@ -1,0 +1,218 @@
+"""Stages A and B of one run: the confinement built between the zygote's fork and learner code.
+
+Stage A (forked from the zygote, still trusted) starts a session, unshares mount, IPC, UTS and
+PID namespaces (the UTS namespace is a copy of the zygote's, whose hostname is "sandbox"),
+mounts a private /tmp, joins the slot's cgroups and forks B, telling the zygote B's pid.
+
+Stage B is PID 1 of the new PID namespace, so killing it kills everything the run started.
+It puts its pipe ends on fixed descriptors, closes every other one, sets rlimits, drops to the
+slot uid (or, in a user namespace, every capability), sets no_new_privs and loads the seccomp
+allow-list. Then, and only then, it tells the pool "ready" over the setup pipe and closes that
+pipe: from here on every byte, exit code and signal is the learner's, and nothing the learner
+does can claim that setup failed. B reads its request (code and inputs) from its own pipe
+after that point, so the zygote never sees it. A failure before "ready" is reported on the
+setup pipe as "F" and a reason, which the pool treats as a broken sandbox.
+
+Loaded in the zygote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import io
+import math
+import os
+import resource
+import struct
+import sys
+import traceback
+from dataclasses import dataclass
+from typing import NoReturn
+
+from . import child, limits, rootfs
+from . import syscalls as sc
+from .cgroups import SlotCgroups
+from .exchange import SETUP_FAILED, SETUP_READY
+
+# Where stage B puts the run's pipe ends (received in exchange.RUN_FD_NAMES order).
+STDOUT_FD, STDERR_FD, RESULT_FD, REQUEST_FD, SETUP_FD = 1, 2, 3, 4, 5
+RUN_ENV = {
+    "PATH": "/usr/bin:/bin",
+    "LANG": "C.UTF-8",
+    "HOME": "/tmp",
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
+
+
+@dataclass(frozen=True)
+class RunFds:
+    """The run's pipe ends, received from the pool."""
+
+    request: int
+    result: int
+    stdout: int
+    stderr: int
+    setup: int
+
+    def close(self) -> None:
+        for fd in (self.request, self.result, self.stdout, self.stderr, self.setup):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+@dataclass(frozen=True)
+class RunLimits:
+    """The limits the zygote enforces for one run (numbers from the pool, validated)."""
+
+    cpu_seconds: float
+    wall_seconds: float
+    memory_mb: int
+
+    @classmethod
+    def from_message(cls, message: dict[str, object]) -> RunLimits:
+        """Raises ValueError unless every limit is a number within the hard caps."""
+        values = [message.get(name) for name in ("cpu_seconds", "wall_seconds", "memory_mb")]
+        numbers = [
+            float(value)
+            for value in values
+            if isinstance(value, int | float) and not isinstance(value, bool)
+        ]
+        if len(numbers) != len(values):
+            raise ValueError("limits must be numbers")
+        cpu, wall, memory = numbers
+        if not (
+            limits.MIN_SECONDS <= cpu <= limits.MAX_CPU_SECONDS
+            and limits.MIN_SECONDS <= wall <= limits.MAX_WALL_SECONDS
+            and limits.MIN_MEMORY_MB <= memory <= limits.MAX_MEMORY_MB
+        ):
+            raise ValueError("limits out of range")
+        return cls(cpu, wall, int(memory))
+
+
+@dataclass(frozen=True)
+class Confinement:
+    """What every run of one zygote gets. Without cgroups, ``base_vm`` (the zygote's own
+    address space) plus the memory limit becomes the run's RLIMIT_AS."""
+
+    uid: int
+    gid: int
+    drop_uid: bool
+    seccomp_program: bytes
+    cgroups: SlotCgroups | None
+    base_vm: int
+
+
+def _report_failure(fd: int, exc: BaseException) -> NoReturn:
+    try:
+        reason = f"{type(exc).__name__}: {exc}".encode()
+        os.write(fd, SETUP_FAILED + reason[: limits.SETUP_REPORT_BYTES - 1])
+    finally:
+        os._exit(1)
+
+
+def stage_a(conf: Confinement, fds: RunFds, pid_pipe: int, run: RunLimits) -> NoReturn:
+    """Build the run's namespaces and fork B; never returns."""
+    try:
+        os.setsid()
+        sc.unshare(sc.CLONE_NEWNS | sc.CLONE_NEWIPC | sc.CLONE_NEWUTS | sc.CLONE_NEWPID)
+        options = f"size={limits.TMPFS_BYTES},nr_inodes={limits.TMPFS_INODES},mode=0700"
+        options += f",uid={conf.uid},gid={conf.gid}"
+        sc.mount("tmpfs", "/tmp", "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, options)
+        rootfs.rebind_python_under_tmp()
+        if conf.cgroups is not None:
+            conf.cgroups.join()
+        stage_b_pid = os.fork()
+        if stage_b_pid == 0:
+            os.close(pid_pipe)
+            stage_b(conf, fds, run)
+        os.write(pid_pipe, struct.pack(">Q", stage_b_pid))
+        os._exit(0)
+    except BaseException as exc:
+        _report_failure(fds.setup, exc)
+
+
+def stage_b(conf: Confinement, fds: RunFds, run: RunLimits) -> NoReturn:
+    """Confine this process, report "ready", then run the learner's code; never returns."""
+    setup = [fds.setup]  # where the setup pipe is: moved to SETUP_FD during confinement
+    try:
+        _confine(conf, fds, run, setup)
+    except BaseException as exc:
+        _report_failure(setup[0], exc)
+    try:
+        os.write(SETUP_FD, SETUP_READY)
+        os.close(SETUP_FD)
+        child.reseed()
+        child.run_submission(REQUEST_FD, RESULT_FD)
+    except BaseException:
+        # Only reachable through a runner bug (learner exceptions are caught inside): say
+        # what happened on the run's stderr; the run is reported as crashed.
+        with contextlib.suppress(BaseException):
+            os.write(STDERR_FD, traceback.format_exc().encode()[-limits.MAX_TRACEBACK :])
+    finally:
+        os._exit(1)
+
+
+def _place_descriptors(fds: RunFds, setup: list[int]) -> None:
+    # Park every end high first so the dup2 calls below cannot clobber each other.
+    parked = [
+        fcntl.fcntl(fd, fcntl.F_DUPFD, 100)
+        for fd in (fds.stdout, fds.stderr, fds.result, fds.request, fds.setup)
+    ]
+    null = os.open("/dev/null", os.O_RDONLY)
+    os.dup2(null, 0)
+    targets = (STDOUT_FD, STDERR_FD, RESULT_FD, REQUEST_FD, SETUP_FD)
+    for target, fd in zip(targets, parked, strict=True):
+        os.dup2(fd, target)
+    setup[0] = SETUP_FD
+    sc.close_fds_from(SETUP_FD + 1)
+
+
+def _confine(conf: Confinement, fds: RunFds, run: RunLimits, setup: list[int]) -> None:
+    _place_descriptors(fds, setup)
+    _set_rlimits(conf, run)
+    if conf.drop_uid:
+        os.setgroups([])
+        os.setresgid(conf.gid, conf.gid, conf.gid)
+        os.setresuid(conf.uid, conf.uid, conf.uid)
+        if os.getuid() != conf.uid or os.geteuid() != conf.uid:
+            raise RuntimeError("the uid drop did not take effect")
+    else:
+        sc.drop_capabilities()
+    sc.prctl(sc.PR_SET_NO_NEW_PRIVS, 1)
+    sc.install_seccomp(conf.seccomp_program)
+    os.chdir("/tmp")
+    _rebind_std_streams()
+
+
+def _set_rlimits(conf: Confinement, run: RunLimits) -> None:
+    # Per process, a backstop: the zygote stops the run at its budget (see supervisor.py).
+    cpu = math.ceil(run.cpu_seconds) + 1
+    settings = [
+        (resource.RLIMIT_CPU, cpu),
+        (resource.RLIMIT_FSIZE, limits.FILE_SIZE_LIMIT),
+        (resource.RLIMIT_NOFILE, limits.OPEN_FILES),
+        (resource.RLIMIT_NPROC, limits.PIDS_MAX),
+        (resource.RLIMIT_CORE, 0),
+        (resource.RLIMIT_STACK, limits.STACK_BYTES),
+        (resource.RLIMIT_MEMLOCK, 0),
+        (resource.RLIMIT_MSGQUEUE, 0),
+    ]
+    if conf.cgroups is None:
+        # Single-process budget (seccomp refuses fork): the address space is the memory cap.
+        memory = conf.base_vm + run.memory_mb * limits.MIB + limits.ADDRESS_SPACE_SLACK
+        settings.append((resource.RLIMIT_AS, memory))
+    for limit, value in settings:
+        resource.setrlimit(limit, (value, value))
+
+
+def _rebind_std_streams() -> None:
+    sys.stdin = open(0, encoding="utf-8", closefd=False)  # noqa: SIM115
+    for name, fd in (("stdout", STDOUT_FD), ("stderr", STDERR_FD)):
+        stream = io.TextIOWrapper(
+            io.FileIO(fd, "w", closefd=False), encoding="utf-8", errors="backslashreplace"
+        )
+        setattr(sys, name, stream)
+        setattr(sys, f"__{name}__", stream)

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class XapiConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "apps.xapi"
+    label = "xapi"
+    verbose_name = "xAPI (learning records to an LRS)"
+
+    def ready(self) -> None:
+        # Register the tasks the progress outbox hands events to, by name, in every process
+        # (the web process sends them; Celery's autodiscovery runs only in a worker).
+        from apps.xapi import tasks  # noqa: F401

@@ -9,7 +9,7 @@ PORT ?= 8000
 # Local defaults for `make run`: plain HTTP on loopback, so cookies can't be Secure-only.
 RUN_ENV := DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0 DJANGO_SECRET_KEY="$$(cat .secret_key)"
 
-.PHONY: run install assets migrate setup test test-services lint format worker bench clean ralph
+.PHONY: run install assets migrate setup test test-services sweeps lint format worker bench clean ralph
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -87,6 +87,13 @@ test: install assets ralph lint
 test-services: install assets ralph
 	@if [ -n "$$DATABASE_URL" ]; then env -u REDIS_URL DLMATH_REQUIRE_RALPH=1 $(PY) -m pytest -m "not browser and not services"; fi
 	$(PY) -m pytest -m services
+
+# The course graded in bulk through one warm pool of two slots: every reference under 200
+# seeds, every mistake file under 20, every mutant of every reference (see
+# tests/curriculum/test_sweeps.py). DLMATH_MUTANT_THRESHOLD sets the least kill rate (%) of a
+# converted exercise.
+sweeps: install
+	DLMATH_SWEEPS=1 DLMATH_SANDBOX_SLOTS=2 $(PY) -m pytest -m sweep -s tests/curriculum/test_sweeps.py
 
 bench: install
 	$(PY) bench/sandbox.py

@@ -31,6 +31,11 @@ from apps.sandbox.grading.explorables import FORMAT_VERSION as EXPLORABLE_FORMAT
 from apps.sandbox.grading.limits import DEFAULT_LIMITS, HARD_LIMITS
 
 MODULE_KINDS = ("foundation", "stage")
+# exercise.yaml's `feedback`: v1 (per-check hints) or v2 (declared mistakes, deterministic
+# stress cases, mutants killed or declared equivalent: content/AUTHORING.md).
+FEEDBACK_VERSIONS = ("v1", "v2")
+# exercise.yaml's `precision`: float32 results pass unless the prompt asks for float64.
+PRECISIONS = ("float32", "float64")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FRONT_MATTER_RE = re.compile(r"\A---\n(.*?)\n---\n(.*)\Z", re.DOTALL)
 
@@ -70,6 +75,8 @@ class ExerciseSpec:
     try_input: str = ""
     # What decides a verdict: checks.py, solution.py and the limits (see grading_hash()).
     check_hash: str = ""
+    feedback: str = "v1"
+    precision: str = "float32"
 
     @property
     def solution_path(self) -> Path:
@@ -310,7 +317,16 @@ def load_exercise(
         check_hash=grading_hash(
             checks=files["checks.py"], solution=files["solution.py"], limits=limits
         ),
+        feedback=_choice(meta, "feedback", FEEDBACK_VERSIONS, meta_path),
+        precision=_choice(meta, "precision", PRECISIONS, meta_path),
     )
+
+
+def _choice(data: dict[str, Any], key: str, choices: tuple[str, ...], path: Path) -> str:
+    value = data.get(key, choices[0])
+    if value not in choices:
+        raise ContentError(path, f"field '{key}' must be one of {choices}, not {value!r}")
+    return str(value)
 
 
 def load_module(path: Path) -> ModuleSpec:

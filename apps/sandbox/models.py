@@ -42,6 +42,8 @@ class Submission(models.Model):
     stdout = models.TextField(blank=True)
     stderr = models.TextField(blank=True)
     error = models.JSONField(null=True, blank=True)
+    # The declared mistake a failure matched ({id, message, fix, hints}), or null.
+    diagnosis = models.JSONField(null=True, blank=True)
     duration_ms = models.FloatField(null=True, blank=True)
     content_version = models.PositiveIntegerField(default=1)
     # The exercise's check version this verdict came from (Exercise.check_version).

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from apps.sandbox.grading.limits import MAX_OUTPUT_CHARS
-from apps.sandbox.grading.results import CheckResult, ErrorInfo, Figure, GradeResult
+from apps.sandbox.grading.results import CheckResult, Diagnosis, ErrorInfo, Figure, GradeResult
 from apps.sandbox.models import Submission
 
 
@@ -31,6 +31,7 @@ class SubmissionResult:
     duration_ms: float | None
     created_at: datetime
     finished_at: datetime | None
+    diagnosis: Diagnosis | None = None
     id: int | None = None
     content_version: int | None = None
     code: str | None = None
@@ -48,6 +49,7 @@ class SubmissionResult:
             stdout=result.stdout,
             stderr=result.stderr,
             error=result.error,
+            diagnosis=result.diagnosis,
             duration_ms=result.duration_ms,
             created_at=created_at,
             finished_at=finished_at,
@@ -65,6 +67,7 @@ class SubmissionResult:
             stdout=submission.stdout,
             stderr=submission.stderr,
             error=ErrorInfo.from_json(submission.error),
+            diagnosis=Diagnosis.from_json(submission.diagnosis),
             duration_ms=submission.duration_ms,
             content_version=submission.content_version,
             created_at=submission.created_at,
@@ -83,5 +86,6 @@ def result_columns(result: GradeResult) -> dict[str, Any]:
         "stdout": result.stdout[:MAX_OUTPUT_CHARS],
         "stderr": result.stderr[:MAX_OUTPUT_CHARS],
         "error": result.error.as_json() if result.error else None,
+        "diagnosis": result.diagnosis.as_json() if result.diagnosis else None,
         "duration_ms": result.duration_ms,
     }

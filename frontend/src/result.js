@@ -82,6 +82,33 @@ function checkItem(check, lessonUrl, offerReview) {
   );
 }
 
+// The declared mistake a failure matched: what it is and where, the fix, then its own hints
+// one at a time on request. Every string goes in through textContent (h's `text`).
+export function diagnosisBox(diagnosis) {
+  if (!diagnosis || !diagnosis.message) return null;
+  const hints = Array.isArray(diagnosis.hints) ? diagnosis.hints.map(String) : [];
+  const list = h("ol", { class: "diagnosis-hints", "aria-live": "polite" });
+  const button = hints.length
+    ? h("button", { type: "button", class: "button secondary diagnosis-hint-button", text: "Show a hint about this mistake" })
+    : null;
+  if (button) {
+    button.addEventListener("click", () => {
+      list.append(h("li", { text: hints[list.children.length] }));
+      if (list.children.length >= hints.length) button.hidden = true;
+      else button.textContent = "Show the next hint about this mistake";
+    });
+  }
+  return h(
+    "div",
+    { class: "diagnosis", role: "group", "aria-label": "Diagnosis", "data-mistake": String(diagnosis.id || "") },
+    h("h4", { class: "diagnosis-title", text: "What went wrong" }),
+    h("p", { class: "diagnosis-message", text: String(diagnosis.message) }),
+    diagnosis.fix ? h("p", { class: "diagnosis-fix" }, h("strong", { text: "Fix: " }), String(diagnosis.fix)) : null,
+    list,
+    button,
+  );
+}
+
 function outputBlock(label, text, open) {
   if (!text) return null;
   return h(
@@ -119,6 +146,10 @@ export function renderResult(container, result, options = {}) {
       ),
     ),
   );
+
+  // A diagnosed mistake leads: it says what the failed checks below have in common.
+  const diagnosis = diagnosisBox(result.diagnosis);
+  if (diagnosis) container.append(diagnosis);
 
   const error = result.error;
   if (error && (error.message || error.type)) {

@@ -222,3 +222,25 @@ def test_error_line_is_highlighted(new_tab: Any, make_account: Any, log_in: Any)
     assert "undefined_name" in page.inner_text("#editor .cm-error-line")
     assert "line 5" in page.inner_text("#result .error-box")
     tab.shot("exercise-error")
+
+
+def test_a_diagnosed_mistake_leads_the_result_and_reveals_its_hints(
+    new_tab: Any, make_account: Any, log_in: Any
+) -> None:
+    make_account("noa", PASSWORD)
+    tab = new_tab()
+    log_in(tab, "noa", PASSWORD)
+    page = tab.page
+    tab.goto("/exercises/softmax/")
+    set_code(page, (SOFTMAX / "mistakes" / "overflows.py").read_text())
+    page.click("#submit-button")
+    assert wait_for_verdict(page) == "failed"
+    # The diagnosis comes right after the verdict, before the checks.
+    first = page.locator("#result > *").nth(1)
+    assert first.get_attribute("class") == "diagnosis"
+    assert first.get_attribute("data-mistake") == "no-max-shift"
+    assert "overflows to inf" in first.inner_text()
+    assert "Fix:" in first.inner_text()
+    page.click("#result .diagnosis-hint-button")
+    assert page.locator("#result .diagnosis-hints li").count() == 1
+    tab.shot("exercise-diagnosis")

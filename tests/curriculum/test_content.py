@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import json
-import re
 from functools import cache
 
+import plotly.graph_objects as go
 import pytest
 
 from apps.curriculum.loader import load_curriculum
 from apps.sandbox.backends import ZygotePoolBackend
-from apps.sandbox.grading.engine import grade_code
+from apps.sandbox.grading.engine import exercise_checks, grade_code
 from apps.sandbox.grading.figures import MAX_FIGURE_BYTES
+from apps.sandbox.grading.sweeps import NO_DIAGNOSIS, mistake_files, read_mistake_file
 
 CURRICULUM = load_curriculum()
 EXERCISES = sorted(CURRICULUM.exercises_by_slug)
@@ -113,17 +115,65 @@ def test_every_exercise_has_hints_and_a_mistake_to_learn_from(slug) -> None:
 
 
 @pytest.mark.parametrize(("slug", "path"), MISTAKES, ids=[f"{s}/{p.stem}" for s, p in MISTAKES])
-def test_a_plausible_mistake_fails_with_a_message_that_names_it(slug, path) -> None:
-    source = path.read_text()
-    match = re.match(r"# expect: (.+)", source)
-    assert match, f"{path} must start with '# expect: <text of the failing message>'"
-    expected = match.group(1).strip()
-    result = grade_code(CURRICULUM.exercise(slug), source, runner=RUNNER, seed=5).as_json()
-    assert result["status"] != "passed"
-    messages = [c["message"] for c in result["checks"] if not c["passed"]]
-    if result["error"]:
-        messages.append(result["error"]["message"])
-    assert any(expected in message for message in messages), messages
+def test_a_plausible_mistake_fails_as_its_header_declares(slug, path) -> None:
+    mistake = read_mistake_file(path)
+    assert mistake.diagnosis or mistake.expect or mistake.description, (
+        f"{path} must start with '# diagnosis: <mistake id>' (or the legacy '# expect: <text>', "
+        "or the red team's '# mistake: <sentence>')"
+    )
+    exercise = CURRICULUM.exercise(slug)
+    result = grade_code(exercise, path.read_text(), runner=RUNNER, seed=5)
+    red_team_only = not (mistake.diagnosis or mistake.expect)
+    if result.status == "passed" and red_team_only and exercise.feedback != "v2":
+        pytest.xfail("a red team mistake the checks miss: pending the exercise's conversion")
+    assert result.status != "passed"
+    found = result.diagnosis.id if result.diagnosis else NO_DIAGNOSIS
+    if mistake.diagnosis:
+        assert found == mistake.diagnosis, [c.message for c in result.checks if not c.passed]
+    if mistake.expect:
+        messages = [c.message for c in result.checks if not c.passed]
+        if result.error:
+            messages.append(result.error.message)
+        assert any(mistake.expect in message for message in messages), messages
+
+
+CONVERTED = [slug for slug in EXERCISES if CURRICULUM.exercise(slug).feedback == "v2"]
+
+
+@pytest.mark.parametrize("slug", CONVERTED)
+def test_a_converted_exercise_declares_mistakes_every_file_names_and_three_or_more(slug) -> None:
+    exercise = CURRICULUM.exercise(slug)
+    declared = {mistake.id for mistake in exercise_checks(exercise).mistakes}
+    files = mistake_files(exercise.directory)
+    assert len(declared) >= 3
+    named = {m.diagnosis for m in files if m.diagnosis and m.diagnosis != NO_DIAGNOSIS}
+    assert named <= declared, f"undeclared: {named - declared}"
+    legacy = [m.name for m in files if m.expect and not m.diagnosis]
+    assert legacy == [], "a converted exercise's mistake files declare '# diagnosis:'"
+
+
+@pytest.mark.parametrize("slug", CONVERTED)
+def test_a_converted_exercise_gives_no_check_its_own_hint(slug) -> None:
+    # The diagnosis speaks for a failure; a check's hint could point elsewhere (issue 15).
+    tree = ast.parse((CURRICULUM.exercise(slug).directory / "checks.py").read_text())
+    hinted = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.keyword) and node.arg == "hint"
+    ]
+    assert hinted == []
+
+
+@pytest.mark.parametrize("slug", CONVERTED)
+def test_a_converted_exercise_draws_its_first_failing_case_first(slug) -> None:
+    exercise = CURRICULUM.exercise(slug)
+    path = sorted((exercise.directory / "mistakes").glob("*.py"))[0]
+    result = grade_code(exercise, path.read_text(), runner=RUNNER, seed=7)
+    if result.status == "failed":
+        assert result.figures, "a failure is drawn"
+        assert "yours" in json.dumps(result.figures[0]["data"])
+        go.Figure(result.figures[0])  # valid against Plotly's schema
+        json.dumps(result.figures[0], allow_nan=False)
 
 
 @pytest.mark.parametrize("slug", sorted(CANONICAL))

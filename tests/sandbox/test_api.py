@@ -22,6 +22,7 @@ RESULT_KEYS = {
     "duration_ms",
     "created_at",
     "finished_at",
+    "diagnosis",
 }
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,26 @@ def test_the_result_is_graded_and_readable_by_its_owner(submit, alice, api_clien
     assert 0 <= body["score"] < 1
     assert any(not check["passed"] for check in body["checks"])
     assert body["finished_at"] is not None
+
+
+def test_a_known_mistake_is_stored_and_served_with_its_diagnosis(submit, alice, api_client) -> None:
+    overflowing = (
+        ROOT / "apps/curriculum/content/probability/exercises/softmax/mistakes/overflows.py"
+    )
+    submission_id = submit(alice, overflowing.read_text()).json()["id"]
+    body = api_client.get(f"/api/v1/submissions/{submission_id}/").json()
+    assert body["status"] == "failed"
+    assert body["diagnosis"]["id"] == "no-max-shift"
+    assert body["diagnosis"]["fix"]
+    assert isinstance(body["diagnosis"]["hints"], list)
+
+
+def test_the_schema_documents_the_diagnosis(api_client) -> None:
+    schema = api_client.get("/api/schema/?format=json").json()
+    result = schema["components"]["schemas"]["SubmissionOutput"]["properties"]
+    assert result["diagnosis"]["nullable"] is True
+    diagnosis = schema["components"]["schemas"]["DiagnosisOutput"]["properties"]
+    assert set(diagnosis) == {"id", "message", "fix", "hints"}
 
 
 def test_a_student_cannot_read_another_students_submission(submit, alice, bob, api_client) -> None:

@@ -71,3 +71,14 @@ def test_an_unreadable_file_is_a_usage_error(tmp_path: Path) -> None:
     out = run_grade("--exercise", "softmax", str(tmp_path / "missing.py"))
     assert out.returncode == 2
     assert "cannot read" in out.stderr
+
+
+def test_a_known_mistake_comes_back_with_its_diagnosis_in_the_json() -> None:
+    out = run_grade("--exercise", "softmax", str(SOFTMAX_DIR / "mistakes/overflows.py"))
+    assert out.returncode == 0, out.stderr
+    (result,) = [json.loads(line) for line in out.stdout.splitlines()]
+    assert result["status"] == "failed"
+    assert result["diagnosis"]["id"] == "no-max-shift"
+    assert set(result["diagnosis"]) == {"id", "message", "fix", "hints"}
+    passed = json.loads(run_grade("--exercise", "softmax", str(SOFTMAX_DIR / "solution.py")).stdout)
+    assert passed["diagnosis"] is None

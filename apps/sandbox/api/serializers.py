@@ -34,6 +34,17 @@ class GradingErrorOutputSerializer(serializers.Serializer[Any]):
     traceback = serializers.CharField()
 
 
+class DiagnosisOutputSerializer(serializers.Serializer[Any]):
+    """The known mistake a failure matched: what and where, the fix, and its own hints."""
+
+    id = serializers.CharField(help_text="the mistake's stable id, e.g. 'forgot-mean'")
+    message = serializers.CharField(help_text="what the mistake is and where")
+    fix = serializers.CharField()
+    hints = serializers.ListField(
+        child=serializers.CharField(), help_text="hints about this mistake, shown on request"
+    )
+
+
 class ResultOutputSerializer(serializers.Serializer[Any]):
     """The result schema shared by the CLI, the API and the pages (a SubmissionResult)."""
 
@@ -47,6 +58,10 @@ class ResultOutputSerializer(serializers.Serializer[Any]):
     stdout = serializers.CharField()
     stderr = serializers.CharField()
     error = GradingErrorOutputSerializer(allow_null=True)
+    diagnosis = DiagnosisOutputSerializer(
+        allow_null=True,
+        help_text="the declared mistake the failure matched (lead with it), or null",
+    )
     duration_ms = serializers.FloatField(allow_null=True)
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)

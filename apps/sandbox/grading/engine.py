@@ -4,7 +4,10 @@
 2. The reference solution runs here, in the trusted process, on those inputs.
 3. The learner's code runs through a runner (the sandbox) on the same inputs and returns
    plain data.
-4. ``grade(g)`` and ``figures(g)`` compare and draw, here again.
+4. ``grade(g)`` compares, here again. When a check fails and the exercise declares
+   ``mistakes()``, the learner's values are matched against them (mistakes.py) and the
+   result leads with the diagnosis; the first failing case is drawn (``failure_figures(g,
+   key)`` from checks.py, or the generic yours-against-reference figure), then ``figures(g)``.
 
 No Django here: the caller hands in the exercise (the curriculum's spec, which says where
 its checks and solution are) and the runner.
@@ -18,7 +21,8 @@ import secrets
 import time
 import traceback
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,8 +30,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from apps.sandbox.grading.failures import draw_failing_case, first_failing_case
 from apps.sandbox.grading.grader import Call, Grader, Outcome
 from apps.sandbox.grading.limits import MAX_CODE_BYTES, runner_limits
+from apps.sandbox.grading.mistakes import Match, Mistake, diagnose
 from apps.sandbox.grading.results import ErrorInfo, GradeResult, Verdict, error_result
 from apps.sandbox.runner import LearnerError, Limits, RunResult, wire
 
@@ -112,11 +118,13 @@ def new_seed() -> int:
 
 @dataclass(frozen=True)
 class ExerciseChecks:
-    """The three functions of an exercise's checks.py (``figures`` is optional)."""
+    """What an exercise's checks.py defines (all but ``cases`` and ``grade`` are optional)."""
 
     cases: Callable[[np.random.Generator], list[Call]]
     grade: Callable[[Grader], None]
     figures: Callable[[Grader], None] | None
+    mistakes: tuple[Mistake, ...] = ()
+    failure_figures: Callable[[Grader, str], None] | None = None
 
 
 def _load_module(path: Path, name: str) -> types.ModuleType:
@@ -132,8 +140,17 @@ def _load_module(path: Path, name: str) -> types.ModuleType:
 @cache
 def _checks_for(path: str, content_hash: str) -> ExerciseChecks:
     module = _load_module(Path(path), f"dlmath_checks_{content_hash}")
+    declared = getattr(module, "mistakes", None)
+    mistakes = tuple(declared()) if declared is not None else ()
+    ids = [mistake.id for mistake in mistakes]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"{path}: mistake ids must be unique, got {ids}")
     return ExerciseChecks(
-        cases=module.cases, grade=module.grade, figures=getattr(module, "figures", None)
+        cases=module.cases,
+        grade=module.grade,
+        figures=getattr(module, "figures", None),
+        mistakes=mistakes,
+        failure_figures=getattr(module, "failure_figures", None),
     )
 
 
@@ -146,24 +163,45 @@ def exercise_checks(exercise: GradableExercise) -> ExerciseChecks:
     return _checks_for(str(exercise.checks_path), exercise.content_hash)
 
 
-def reference_outcomes(exercise: GradableExercise, calls: list[Call]) -> dict[str, Outcome]:
-    """Run the reference solution here (trusted code) on the same inputs as the learner.
+def trusted_outcomes(
+    functions: Mapping[str, Callable[..., Any]], calls: Sequence[Call]
+) -> dict[str, Outcome]:
+    """Run trusted functions here on the calls they name (others are skipped).
 
-    Inputs and outputs go through the wire format, so the reference sees exactly the values
-    the sandbox child sees and its results have the same types as the learner's.
+    Inputs and outputs go through the wire format, so the function sees exactly the values
+    the sandbox child sees (FnSpec inputs built the same way) and its results have the same
+    types as the learner's. An exception becomes a failed outcome naming its type.
     """
-    solution = _solution_for(str(exercise.solution_path), exercise.content_hash)
     outcomes: dict[str, Outcome] = {}
     for call in calls:
+        function = functions.get(call.func)
+        if function is None:
+            continue
         args, kwargs = wire.decode(
             wire.encode((call.args, call.kwargs)), build_fn=wire.FnSpec.build
         )
         try:
-            value = getattr(solution, call.func)(*args, **kwargs)
+            with np.errstate(all="ignore"):
+                value = function(*args, **kwargs)
             outcomes[call.key] = Outcome(ok=True, value=wire.decode(wire.encode(value)))
         except Exception as exc:
-            logger.exception("reference solution of %s failed on %s", exercise.slug, call.key)
-            outcomes[call.key] = Outcome(ok=False, error=f"{type(exc).__name__}: {exc}")
+            outcomes[call.key] = Outcome(
+                ok=False, error=f"{type(exc).__name__}: {exc}", error_type=type(exc).__name__
+            )
+    return outcomes
+
+
+def reference_outcomes(exercise: GradableExercise, calls: list[Call]) -> dict[str, Outcome]:
+    """Run the reference solution here (trusted code) on the same inputs as the learner."""
+    solution = _solution_for(str(exercise.solution_path), exercise.content_hash)
+    names = {call.func for call in calls}
+    functions = {name: getattr(solution, name) for name in names if hasattr(solution, name)}
+    outcomes = trusted_outcomes(functions, calls)
+    for key, outcome in outcomes.items():
+        if not outcome.ok:
+            logger.error(
+                "reference solution of %s failed on %s: %s", exercise.slug, key, outcome.error
+            )
     return outcomes
 
 
@@ -182,7 +220,7 @@ def _learner_outcomes(run: RunResult) -> dict[str, Outcome]:
         error = outcome.error or LearnerError("Error", "the call failed", None, "")
         where = f" (line {error.line})" if error.line else ""
         text = f"raised {error.type}{where}: {error.message}"
-        outcomes[key] = Outcome(ok=False, error=text, line=error.line)
+        outcomes[key] = Outcome(ok=False, error=text, line=error.line, error_type=error.type)
     return outcomes
 
 
@@ -229,14 +267,42 @@ def _apply_checks(exercise: GradableExercise, checks: ExerciseChecks, grader: Gr
         # A bug in an exercise's checks must not look like the learner's failure.
         logger.exception("checks of %s raised", exercise.slug)
         raise
-    if checks.figures is None:
-        return
+
+
+def _draw(exercise: GradableExercise, what: str, draw: Callable[[], None]) -> None:
     try:
         with np.errstate(all="ignore"):
-            checks.figures(grader)
+            draw()
     except Exception:
         # A figure that can't be drawn from an odd result is no reason to lose the verdict.
-        logger.warning("figures of %s failed:\n%s", exercise.slug, traceback.format_exc())
+        logger.warning("%s of %s failed:\n%s", what, exercise.slug, traceback.format_exc())
+
+
+def _diagnosis(checks: ExerciseChecks, grader: Grader, calls: list[Call]) -> Match | None:
+    """Match a failure against the exercise's declared mistakes (mistakes.py)."""
+    if not checks.mistakes or grader.all_passed:
+        return None
+    predictions = {
+        mistake.id: trusted_outcomes(mistake.implementations(calls), calls)
+        for mistake in checks.mistakes
+        if mistake.wrong is not None
+    }
+    return diagnose(checks.mistakes, grader, predictions)
+
+
+def _figures(exercise: GradableExercise, checks: ExerciseChecks, grader: Grader) -> None:
+    """The first failing case drawn first (the exercise's way or the generic one), then the rest."""
+    key = None if grader.all_passed else first_failing_case(grader)
+    if key is not None:
+        drawn = len(grader.figures)
+        if checks.failure_figures is not None:
+            custom = checks.failure_figures
+            _draw(exercise, "failure figures", lambda: custom(grader, key))
+        if len(grader.figures) == drawn:
+            _draw(exercise, "failure figure", lambda: draw_failing_case(grader, key))
+    if checks.figures is not None:
+        figures = checks.figures
+        _draw(exercise, "figures", lambda: figures(grader))
 
 
 def _checked_result(
@@ -244,8 +310,16 @@ def _checked_result(
     checks: ExerciseChecks,
     grader: Grader,
     run: RunResult,
+    *,
+    figures: bool = True,
 ) -> GradeResult:
     _apply_checks(exercise, checks, grader)
+    match = _diagnosis(checks, grader, list(grader.calls.values()))
+    # An exercise that declares its mistakes lets the diagnosis (or, without one, the plain
+    # description of what differs) speak: a check's own hint could point elsewhere.
+    grader.show_hints = not checks.mistakes
+    if figures:
+        _figures(exercise, checks, grader)
     call_errors = [o.error for o in run.outcomes.values() if not o.ok and o.error is not None]
     if call_errors:
         status, error = Verdict.ERROR, _error_info(call_errors[0])
@@ -262,6 +336,7 @@ def _checked_result(
         stderr=run.stderr,
         duration_ms=round(run.duration_ms, 2),
         error=error,
+        diagnosis=match.mistake.as_diagnosis() if match else None,
     )
 
 
@@ -271,8 +346,12 @@ def grade_code(
     *,
     runner: Runner,
     seed: int | None = None,
+    figures: bool = True,
 ) -> GradeResult:
-    """Grade ``code``: the same inputs for the reference and the learner, then the checks."""
+    """Grade ``code``: the same inputs for the reference and the learner, then the checks.
+
+    ``figures=False`` skips drawing (sweeps that only need verdicts and diagnoses).
+    """
     started = time.perf_counter()
     try:
         text = validate_code(code)
@@ -289,6 +368,39 @@ def grade_code(
     result = _unfinished_result(exercise.slug, run)
     if result is None:
         grader = Grader(calls, expected, _learner_outcomes(run), review_path=exercise.review_path)
-        result = _checked_result(exercise, checks, grader, run)
+        result = _checked_result(exercise, checks, grader, run, figures=figures)
     logger.debug("graded %s in %.1f ms", exercise.slug, (time.perf_counter() - started) * 1000)
     return result
+
+
+@dataclass(frozen=True)
+class GradeJob:
+    """One grading of a batch: some code against an exercise under a fixed seed."""
+
+    exercise: GradableExercise
+    code: str | bytes
+    seed: int
+
+
+def grade_many(
+    jobs: Sequence[GradeJob],
+    *,
+    runner: Runner,
+    workers: int = 2,
+    figures: bool = False,
+) -> list[GradeResult]:
+    """Grade many jobs through one warm runner, ``workers`` at a time; results in job order.
+
+    For sweeps (a reference under 200 seeds, every mistake file under 20, every mutant): the
+    runner's slots run learner code in their children while threads here build cases, run
+    references and check, so a pool of two slots with two workers keeps two cores busy.
+    Figures are skipped unless asked for: no verdict or diagnosis depends on them.
+    """
+
+    def one(job: GradeJob) -> GradeResult:
+        return grade_code(job.exercise, job.code, runner=runner, seed=job.seed, figures=figures)
+
+    if workers <= 1:
+        return [one(job) for job in jobs]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="grade") as executor:
+        return list(executor.map(one, jobs))

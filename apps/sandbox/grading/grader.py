@@ -4,7 +4,9 @@ Runs only in the trusted process. A ``checks.py`` defines::
 
     def cases(rng: np.random.Generator) -> list[Call]     # inputs; a new draw per submission
     def grade(g: Grader) -> None                          # record checks with g.check_* / g.custom
-    def figures(g: Grader) -> None                        # optional: g.figure(go.Figure(...))
+    def figures(g: Grader) -> None                        # optional: g.figure({...})
+    def mistakes() -> list[Mistake]                       # optional: known mistakes (mistakes.py)
+    def failure_figures(g: Grader, key: str) -> None      # optional: draw a failing case yourself
 
 Every value a check looks at came back from the sandbox as plain data; the expected values
 come from the reference solution, run here. A check never trusts a learner's object: there
@@ -19,9 +21,25 @@ from typing import Any
 
 import numpy as np
 
+from apps.sandbox.grading.differences import (
+    describe_difference,
+    describe_shape,
+    format_error,
+    format_number,
+    format_pair,
+)
 from apps.sandbox.grading.figures import figure_to_dict
 from apps.sandbox.grading.results import CheckResult, Figure
 from apps.sandbox.runner.wire import FnSpec, Unsupported
+
+# The tolerance policy (content/NOTATION.md, "Tolerances"): relative 1e-5, and an absolute
+# floor of 1e-6 times the largest reference value in the case (at least 1e-8), so a result
+# computed correctly in float32 on a well-conditioned problem passes. Tighter only where the
+# prompt asks for float64 and says why; looser where the problem's conditioning demands it.
+DEFAULT_RTOL = 1e-5
+DEFAULT_ATOL_SCALE = 1e-6
+MIN_ATOL = 1e-8
+FLOAT32_ROUNDOFF = 2.0**-24  # float32's unit roundoff, about 6e-8
 
 
 @dataclass(frozen=True)
@@ -55,6 +73,25 @@ class Outcome:
     value: Any = None
     error: str = ""
     line: int | None = None
+    # The exception's type name ("OverflowError"), so two failures can be compared.
+    error_type: str = ""
+
+
+@dataclass
+class CheckRecord:
+    """A check as recorded, before its message is finalised for the learner.
+
+    ``keys`` are the cases the check read (in order), so a failure can be traced to the cases
+    it failed on; ``hint`` is the author's advice, shown only while the exercise declares no
+    mistakes (a declared mistake's diagnosis replaces every per-check guess).
+    """
+
+    name: str
+    passed: bool
+    message: str
+    points: float
+    hint: str = ""
+    keys: tuple[str, ...] = ()
 
 
 def _describe_type(value: Any) -> str:
@@ -71,11 +108,7 @@ def _fmt(x: Any) -> str:
     """A short, readable rendering of a number or small array for a message."""
     array = np.asarray(x)
     if array.ndim == 0:
-        return (
-            np.format_float_positional(float(array), precision=6, trim="-")
-            if array.dtype.kind == "f"
-            else str(array.item())
-        )
+        return format_number(float(array)) if array.dtype.kind == "f" else str(array.item())
     with np.printoptions(precision=4, suppress=True, threshold=8, edgeitems=2, linewidth=80):
         return np.array2string(array, separator=", ")
 
@@ -95,8 +128,16 @@ class Grader:
         self._expected = expected
         self._actual = actual
         self.review_path = review_path
-        self.records: list[CheckResult] = []
+        self.checks: list[CheckRecord] = []
         self.figures: list[Figure] = []
+        # Whether failed checks carry their author's hint (the engine turns this off for an
+        # exercise that declares mistakes: its diagnosis speaks instead).
+        self.show_hints = True
+        self._reading: list[str] | None = None
+
+    def _read(self, key: str) -> None:
+        if self._reading is not None and key not in self._reading:
+            self._reading.append(key)
 
     # --- reading values ------------------------------------------------------------------
     def call(self, key: str) -> Call:
@@ -110,6 +151,7 @@ class Grader:
         return self.calls[key].args[index]
 
     def expected(self, key: str, part: int | None = None) -> Any:
+        self._read(key)
         outcome = self._expected[key]
         if not outcome.ok:
             raise RuntimeError(f"the reference solution failed on case {key!r}: {outcome.error}")
@@ -117,7 +159,12 @@ class Grader:
         return value[part] if part is not None else value
 
     def outcome(self, key: str) -> Outcome:
+        self._read(key)
         return self._actual.get(key) or Outcome(ok=False, error="the call never returned")
+
+    def expected_outcome(self, key: str) -> Outcome:
+        """The reference's outcome of a case (for the engine and mistake predicates)."""
+        return self._expected[key]
 
     def output(self, key: str, part: int | None = None) -> Any:
         """The learner's return value, or CheckFailed saying why there is none."""
@@ -164,10 +211,27 @@ class Grader:
             expected = np.asarray(self.expected(key, part))
             shape = tuple(expected.shape)
         if tuple(array.shape) != tuple(shape):
+            reference = self._reference_array(key, part)
+            how = describe_shape(tuple(array.shape), tuple(shape), array, reference)
             raise CheckFailed(
                 f"{name} should return shape {tuple(shape)}, "
-                f"but returned shape {tuple(array.shape)}"
+                f"but returned shape {tuple(array.shape)}" + (f": {how}" if how else "")
             )
+        return array
+
+    def _reference_array(self, key: str, part: int | None) -> np.ndarray | None:
+        outcome = self._expected.get(key)
+        if outcome is None or not outcome.ok:
+            return None
+        value = outcome.value
+        if part is not None:
+            if not isinstance(value, tuple | list) or len(value) <= part:
+                return None
+            value = value[part]
+        try:
+            array = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            return None
         return array
 
     def scalar(self, key: str, part: int | None = None) -> float:
@@ -196,22 +260,21 @@ class Grader:
         It may also raise CheckFailed(message). Any other exception fails the check with a
         neutral message, since it almost always means the learner's value was unusable.
         """
+        self._reading = []
         try:
             verdict = check()
         except CheckFailed as failure:
             verdict = str(failure)
         except (ValueError, TypeError, IndexError, ArithmeticError, FloatingPointError) as exc:
             verdict = f"your result could not be checked ({type(exc).__name__}: {exc})"
+        finally:
+            keys, self._reading = tuple(self._reading), None
         passed = verdict is None or verdict is True
         if passed:
             message = success or "correct"
         else:
             message = verdict if isinstance(verdict, str) else f"{name}: not satisfied"
-            if hint:
-                message = f"{message}. {hint}"
-            if self.review_path:
-                message = f"{message} (review: {self.review_path})"
-        self.records.append(CheckResult(name=name, passed=passed, message=message, points=points))
+        self.checks.append(CheckRecord(name, passed, message, points, hint=hint, keys=keys))
         return passed
 
     def check(self, name: str, passed: bool, message: str, *, points: float = 1) -> bool:
@@ -224,39 +287,78 @@ class Grader:
         key: str,
         part: int | None = None,
         *,
-        rtol: float = 1e-6,
-        atol: float = 1e-8,
+        rtol: float | None = None,
+        atol: float | None = None,
         points: float = 1,
         hint: str = "",
         expected: Any = None,
     ) -> bool:
-        """The learner's value has the reference's shape, is finite where it is, and is close."""
+        """The learner's value has the reference's shape, is finite where it is, and is close.
+
+        ``rtol`` and ``atol`` default to the tolerance policy (``tolerance()``): pass them
+        only when the problem's conditioning asks for something else, and say why.
+        """
+        return self.custom(
+            name,
+            lambda: self._not_close(key, part, rtol=rtol, atol=atol, expected=expected),
+            points=points,
+            hint=hint,
+        )
+
+    def check_close_all(
+        self,
+        name: str,
+        keys: Sequence[str],
+        part: int | None = None,
+        *,
+        rtol: float | None = None,
+        atol: float | None = None,
+        points: float = 1,
+        hint: str = "",
+    ) -> bool:
+        """``check_close`` on every case of ``keys`` as one check (a set of scalar cases, say).
+
+        The message is the first failing case's.
+        """
 
         def run() -> str | None:
-            reference = np.asarray(self.expected(key, part) if expected is None else expected)
-            got = self.array(key, part, shape=tuple(reference.shape))
-            call = self.calls[key]
-            where = f"on {call.description}"
-            bad = ~np.isfinite(got) & np.isfinite(reference)
-            if bad.any():
-                index = tuple(int(i) for i in np.argwhere(bad)[0]) if got.ndim else ()
-                what = "NaN" if np.isnan(got[index]) else "an infinity"
-                return (
-                    f"{call.func}() returned {what} at index {index} {where}; "
-                    f"the correct value there is {_fmt(reference[index])}"
-                )
-            if not np.allclose(got, reference, rtol=rtol, atol=atol, equal_nan=True):
-                error = np.abs(got - reference)
-                worst = np.unravel_index(int(np.nanargmax(error)), error.shape) if got.ndim else ()
-                index = tuple(int(i) for i in worst)
-                at = f" at index {index}" if got.ndim else ""
-                return (
-                    f"{call.func}() {where} is off by up to {_fmt(error[index])}{at}: "
-                    f"expected {_fmt(reference[index])}, got {_fmt(got[index])}"
-                )
+            for key in keys:
+                message = self._not_close(key, part, rtol=rtol, atol=atol, expected=None)
+                if message:
+                    return message
             return None
 
         return self.custom(name, run, points=points, hint=hint)
+
+    def _not_close(
+        self,
+        key: str,
+        part: int | None,
+        *,
+        rtol: float | None,
+        atol: float | None,
+        expected: Any,
+    ) -> str | None:
+        reference = np.asarray(self.expected(key, part) if expected is None else expected)
+        got = self.array(key, part, shape=tuple(reference.shape))
+        call = self.calls[key]
+        where = f"on {call.description}"
+        bad = ~np.isfinite(got) & np.isfinite(reference)
+        if bad.any():
+            index = tuple(int(i) for i in np.argwhere(bad)[0]) if got.ndim else ()
+            what = "NaN" if np.isnan(got[index]) else "an infinity"
+            count = int(bad.sum())
+            more = f" ({count} such entries)" if count > 1 else ""
+            at = f" at index {index}" if got.ndim else ""
+            return (
+                f"{call.func}() returned {what}{at} {where}{more}; "
+                f"the correct value there is {_fmt(reference[index])}"
+            )
+        r, a = tolerance(reference, rtol=rtol, atol=atol)
+        if np.allclose(got, reference, rtol=r, atol=a, equal_nan=True):
+            return None
+        how = describe_difference(got, reference)
+        return _off_by(call, where, got, reference) + (f"; {how}" if how else "")
 
     def check_shape(
         self,
@@ -367,10 +469,12 @@ class Grader:
             if not np.allclose(got, numeric, rtol=rtol, atol=atol):
                 error = np.abs(got - numeric)
                 index = tuple(int(i) for i in np.unravel_index(int(np.argmax(error)), error.shape))
+                numeric_text, got_text = format_pair(float(numeric[index]), float(got[index]))
+                how = describe_difference(got, numeric)
                 return (
                     f"the gradient disagrees with finite differences at index {index}: "
-                    f"finite differences give {_fmt(numeric[index])}, yours is {_fmt(got[index])}"
-                )
+                    f"finite differences give {numeric_text}, yours is {got_text}"
+                ) + (f"; {how}" if how else "")
             return None
 
         return self.custom(name, run, points=points, hint=hint)
@@ -382,14 +486,73 @@ class Grader:
 
     # --- results -------------------------------------------------------------------------
     @property
+    def records(self) -> list[CheckResult]:
+        """The checks as the learner reads them: a failure's message, hint and review link."""
+        return [self._result(record) for record in self.checks]
+
+    def _result(self, record: CheckRecord) -> CheckResult:
+        message = record.message
+        if not record.passed:
+            if record.hint and self.show_hints:
+                message = f"{message}. {record.hint}"
+            if self.review_path:
+                message = f"{message} (review: {self.review_path})"
+        return CheckResult(
+            name=record.name, passed=record.passed, message=message, points=record.points
+        )
+
+    @property
     def score(self) -> float:
-        total = sum(record.points for record in self.records)
-        earned = sum(record.points for record in self.records if record.passed)
+        total = sum(record.points for record in self.checks)
+        earned = sum(record.points for record in self.checks if record.passed)
         return round(earned / total, 4) if total else 0.0
 
     @property
     def all_passed(self) -> bool:
-        return bool(self.records) and all(record.passed for record in self.records)
+        return bool(self.checks) and all(record.passed for record in self.checks)
 
 
-__all__ = ["Call", "CheckFailed", "FnSpec", "Grader", "Outcome"]
+def tolerance(
+    reference: Any, *, rtol: float | None = None, atol: float | None = None
+) -> tuple[float, float]:
+    """The policy's (rtol, atol) for a reference value, unless the caller sets them."""
+    if atol is None:
+        values = np.asarray(reference, dtype=np.float64) if reference is not None else None
+        finite = values[np.isfinite(values)] if values is not None else np.zeros(0)
+        scale = float(np.max(np.abs(finite), initial=0.0))
+        atol = max(DEFAULT_ATOL_SCALE * scale, MIN_ATOL)
+    return (DEFAULT_RTOL if rtol is None else rtol), atol
+
+
+def conditioned(condition: float, *, safety: float = 8.0) -> float:
+    """The rtol for a problem whose relative condition number is ``condition``.
+
+    A correct float32 computation is off by about condition x 6e-8 (the inputs alone are
+    rounded that much); the default 1e-5 covers condition numbers up to about 20. Softmax of
+    logits near 1000, for instance, has condition about 1000: rtol = conditioned(1000) ~ 5e-4.
+    """
+    return max(DEFAULT_RTOL, safety * FLOAT32_ROUNDOFF * float(condition))
+
+
+def _off_by(call: Call, where: str, got: np.ndarray, reference: np.ndarray) -> str:
+    error = np.abs(got - reference)
+    worst = np.unravel_index(int(np.nanargmax(error)), error.shape) if got.ndim else ()
+    index = tuple(int(i) for i in worst)
+    at = f" at index {index}" if got.ndim else ""
+    expected_text, got_text = format_pair(float(reference[index]), float(got[index]))
+    return (
+        f"{call.func}() {where} is off by up to {format_error(float(error[index]))}{at}: "
+        f"expected {expected_text}, got {got_text}"
+    )
+
+
+__all__ = [
+    "Call",
+    "CheckFailed",
+    "CheckRecord",
+    "FnSpec",
+    "Grader",
+    "Outcome",
+    "conditioned",
+    "tolerance",
+]

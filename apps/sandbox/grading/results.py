@@ -74,6 +74,34 @@ class ErrorInfo:
 
 
 @dataclass(frozen=True)
+class Diagnosis:
+    """The known mistake a failed submission was matched to: what it is, where, and the fix.
+
+    ``hints`` are the mistake's own hints, revealed on demand after the diagnosis.
+    """
+
+    id: str
+    message: str
+    fix: str
+    hints: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "message": self.message, "fix": self.fix, "hints": list(self.hints)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | None) -> Diagnosis | None:
+        if not data:
+            return None
+        hints = data.get("hints") or []
+        return cls(
+            id=str(data.get("id", "")),
+            message=str(data.get("message", "")),
+            fix=str(data.get("fix", "")),
+            hints=tuple(str(hint) for hint in hints) if isinstance(hints, list) else (),
+        )
+
+
+@dataclass(frozen=True)
 class GradeResult:
     """One graded piece of code against one exercise."""
 
@@ -86,6 +114,8 @@ class GradeResult:
     stderr: str = ""
     duration_ms: float = 0.0
     error: ErrorInfo | None = None
+    # The declared mistake the failure matched, if any: the page leads with it.
+    diagnosis: Diagnosis | None = None
 
     @property
     def passed(self) -> bool:
@@ -106,6 +136,7 @@ class GradeResult:
             "stderr": self.stderr,
             "duration_ms": self.duration_ms,
             "error": self.error.as_json() if self.error else None,
+            "diagnosis": self.diagnosis.as_json() if self.diagnosis else None,
         }
 
 

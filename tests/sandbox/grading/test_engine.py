@@ -34,16 +34,62 @@ def test_the_reference_passes_with_full_score(softmax) -> None:
     assert result["figures"][0]["data"]
 
 
-def test_an_overflowing_softmax_fails_with_a_message_naming_the_overflow(softmax) -> None:
-    code = "import numpy as np\ndef softmax(z):\n    e = np.exp(z)\n    return e / e.sum(axis=-1, keepdims=True)\n"
-    result = grade(softmax, code)
+OVERFLOWING = (
+    "import numpy as np\ndef softmax(z):\n    e = np.exp(z)\n"
+    "    return e / e.sum(axis=-1, keepdims=True)\n"
+)
+
+
+def test_an_overflowing_softmax_is_diagnosed_first_and_its_checks_say_what_went_wrong(
+    softmax,
+) -> None:
+    result = grade(softmax, OVERFLOWING)
     assert result["status"] == "failed"
     assert 0 < result["score"] < 1
+    assert result["diagnosis"]["id"] == "no-max-shift"
+    assert "overflows to inf" in result["diagnosis"]["message"]
+    assert "maximum" in result["diagnosis"]["fix"]
     failed = {c["name"]: c["message"] for c in result["checks"] if not c["passed"]}
-    assert "stable for logits near 1000" in failed
     assert "NaN" in failed["stable for logits near 1000"]
-    assert "subtract the row maximum" in failed["stable for logits near 1000"]
     assert result["checks"][0]["passed"] is False, "failed checks come first"
+
+
+def test_the_first_figure_draws_the_failing_case_with_its_nans_marked(softmax) -> None:
+    figure = grade(softmax, OVERFLOWING)["figures"][0]
+    assert "logits near 1000" in figure["layout"]["title"]["text"]
+    names = [trace.get("name") for trace in figure["data"]]
+    assert {"yours", "reference", "yours is NaN or infinite"} <= set(names)
+
+
+def test_a_wrong_answer_no_declared_mistake_explains_is_described_not_guessed(softmax) -> None:
+    doubled = (
+        "import numpy as np\ndef softmax(z):\n    z = np.asarray(z, dtype=float)\n"
+        "    e = np.exp(z - z.max(axis=-1, keepdims=True))\n"
+        "    return 2 * e / e.sum(axis=-1, keepdims=True)\n"
+    )
+    result = grade(softmax, doubled)
+    assert result["diagnosis"] is None
+    failed = [c["message"] for c in result["checks"] if not c["passed"]]
+    assert any("exactly 2 times the expected one" in message for message in failed)
+    assert not any("maximum" in message for message in failed), "no guess at a cause"
+
+
+def test_a_correct_float32_softmax_passes(softmax) -> None:
+    float32 = (
+        "import numpy as np\ndef softmax(z):\n    z = np.asarray(z, dtype=np.float32)\n"
+        "    e = np.exp(z - z.max(axis=-1, keepdims=True))\n"
+        "    return e / e.sum(axis=-1, keepdims=True)\n"
+    )
+    assert grade(softmax, float32)["status"] == "passed"
+
+
+def test_many_gradings_share_one_warm_runner_and_keep_their_order(softmax) -> None:
+    from apps.sandbox.grading.engine import GradeJob, grade_many
+
+    jobs = [GradeJob(softmax, SOLUTION if i % 2 else OVERFLOWING, seed=i) for i in range(6)]
+    results = grade_many(jobs, runner=ZygotePoolBackend(), workers=2)
+    assert [r.status for r in results] == ["failed", "passed"] * 3
+    assert all(r.figures == () for r in results), "sweeps skip drawing"
 
 
 def test_an_exception_reports_the_learners_line_number(softmax) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -92,3 +94,53 @@ def test_checks_and_errors_survive_their_json_form() -> None:
 def test_a_result_knows_whether_it_passed() -> None:
     assert GradeResult("softmax", Verdict.PASSED, score=1.0).passed
     assert not GradeResult("softmax", Verdict.FAILED).passed
+
+
+def _with_nan(array: np.ndarray) -> np.ndarray:
+    spoiled = np.array(array, dtype=float)
+    spoiled.flat[1] = np.nan
+    spoiled.flat[-1] = np.inf
+    return spoiled
+
+
+REFERENCE_1D = np.linspace(0.0, 1.0, 7)
+REFERENCE_2D = np.arange(12.0).reshape(3, 4)
+
+
+@pytest.mark.parametrize(
+    "figure",
+    [
+        plots.failure_figure(_with_nan(REFERENCE_1D), REFERENCE_1D, title="a vector"),
+        plots.failure_figure(_with_nan(REFERENCE_2D), REFERENCE_2D, title="a matrix"),
+        plots.failure_figure(np.ones((2, 3, 4)), np.zeros((2, 3, 4)), title="a batch"),
+        plots.failure_figure(REFERENCE_2D.T, REFERENCE_2D, title="the wrong shape"),
+        plots.failure_figure(None, REFERENCE_1D, title="nothing came back"),
+        plots.failure_figure(np.float64(np.nan), np.float64(2.0), title="a number"),
+        plots.scalar_failure_figure(
+            ["d = 1", "d = 341"], [1.0, None], [1.0, -400.0], title="scalar cases"
+        ),
+    ],
+)
+def test_the_failure_figure_is_valid_plotly_json_with_nothing_non_finite(figure) -> None:
+    go.Figure(figure)  # validates every trace and layout property against Plotly's schema
+    text = json.dumps(figure, allow_nan=False)  # NaN and inf went out as null
+    assert len(text) < MAX_FIGURE_BYTES
+    names = [trace.get("name") for trace in figure["data"]]
+    assert "reference" in names or "|yours − reference|" in names
+
+
+def test_the_failure_figure_marks_non_finite_entries_and_the_worst_ones() -> None:
+    yours = _with_nan(REFERENCE_1D)
+    yours[3] += 5.0
+    figure = plots.failure_figure(yours, REFERENCE_1D, title="t")
+    by_name = {trace["name"]: trace for trace in figure["data"]}
+    assert by_name["yours is NaN or infinite"]["x"] == [1, 6]
+    assert by_name["yours is NaN or infinite"]["text"] == ["NaN", "+inf"]
+    assert by_name["largest differences"]["x"][0] == 3
+
+
+def test_a_matrix_failure_has_three_panels_yours_reference_and_difference() -> None:
+    figure = plots.failure_figure(REFERENCE_2D * 2, REFERENCE_2D, title="t")
+    heatmaps = [trace for trace in figure["data"] if trace["type"] == "heatmap"]
+    assert [trace["name"] for trace in heatmaps] == ["yours", "reference", "|yours − reference|"]
+    assert figure["layout"]["xaxis3"]["domain"][1] == pytest.approx(1.0)

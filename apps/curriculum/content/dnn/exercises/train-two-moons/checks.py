@@ -111,7 +111,9 @@ def _curve(g: Grader, key: str):
             )
         X, y, W1, b1, W2, b2, lr, steps = g.args(key)
         scaled = _train(np.asarray(X), np.asarray(y), W1, b1, W2, b2, lr * len(y), steps)
-        if np.all(np.isfinite(got)) and np.allclose(got, scaled, rtol=1e-5, atol=1e-9):
+        # The first steps only: N times the learning rate makes training chaotic, and rounding
+        # differences then grow past any tolerance (a verdict by luck otherwise).
+        if np.allclose(got[:5], scaled[:5], rtol=1e-5, atol=1e-9, equal_nan=True):
             raise CheckFailed(
                 "your loss curve is the one a learning rate N times larger gives: the loss is a mean, "
                 "so the output error dL/dz is (sigmoid(z) - y) / N"

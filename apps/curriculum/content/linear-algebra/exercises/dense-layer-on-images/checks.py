@@ -1,6 +1,6 @@
 import numpy as np
 
-from apps.sandbox.grading import Call, Grader, plots
+from apps.sandbox.grading import Call, Grader, Mistake, plots
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
@@ -51,30 +51,10 @@ def cases(rng: np.random.Generator) -> list[Call]:
 
 
 def grade(g: Grader) -> None:
-    g.check_close(
-        "returns one row of activations per image",
-        "batch",
-        points=2,
-        hint="With samples as rows the affine map is X @ W.T + b, followed by ReLU",
-    )
-    g.check_close(
-        "handles a square W (needs the transpose)",
-        "square",
-        points=2,
-        hint="X @ W computes sum_j X[i, j] W[j, k]; the layer needs sum_j W[k, j] X[i, j], i.e. X @ W.T (the transpose)",
-    )
-    g.check_close(
-        "flattens row by row",
-        "pixels",
-        points=2,
-        hint="Pixel (r, c) must land at index r*w + c (row-major order), which is what images.reshape(N, -1) does",
-    )
-    g.check_close(
-        "clips negative pre-activations to zero",
-        "negative",
-        points=2,
-        hint="ReLU(z) = max(0, z) entrywise: use np.maximum(0.0, Z)",
-    )
+    g.check_close("returns one row of activations per image", "batch", points=2)
+    g.check_close("handles a square W (needs the transpose)", "square", points=2)
+    g.check_close("flattens row by row", "pixels", points=2)
+    g.check_close("clips negative pre-activations to zero", "negative", points=2)
     g.check_close("works for a batch of one image", "single", points=1)
 
     def nonnegative() -> str | None:
@@ -83,9 +63,128 @@ def grade(g: Grader) -> None:
             return f"activations after ReLU cannot be negative, but the smallest one is {got.min():.4g}"
         return None
 
-    g.custom(
-        "activations are non-negative", nonnegative, points=1, hint="Apply ReLU after adding b"
-    )
+    g.custom("activations are non-negative", nonnegative, points=1)
+
+
+# --- known mistakes ------------------------------------------------------------------------
+def _flat(images):
+    images = np.asarray(images, dtype=float)
+    return images.reshape(images.shape[0], -1)
+
+
+def _layer(X, W, b):
+    return np.maximum(0.0, X @ np.asarray(W, dtype=float).T + b)
+
+
+def _column_major(images, W, b):
+    X = np.stack([image.flatten(order="F") for image in np.asarray(images, dtype=float)])
+    return _layer(X, W, b)
+
+
+def _features_first(images, W, b):
+    images = np.asarray(images, dtype=float)
+    n, h, w = images.shape
+    return _layer(images.reshape(h * w, n).T, W, b)
+
+
+def _no_relu(images, W, b):
+    return _flat(images) @ np.asarray(W, dtype=float).T + b
+
+
+def _relu_before_bias(images, W, b):
+    return np.maximum(0.0, _flat(images) @ np.asarray(W, dtype=float).T) + b
+
+
+def _no_transpose(images, W, b):
+    return np.maximum(0.0, _flat(images) @ np.asarray(W, dtype=float) + b)
+
+
+def _reshaped_w(images, W, b):
+    X = _flat(images)
+    return np.maximum(0.0, X @ np.asarray(W, dtype=float).reshape(X.shape[1], -1) + b)
+
+
+def _samples_as_columns(images, W, b):
+    return np.maximum(0.0, np.asarray(W, dtype=float) @ _flat(images).T + np.asarray(b)[:, None])
+
+
+def _squeezed(images, W, b):
+    return _layer(_flat(images), W, b).squeeze()
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "column-major",
+            diagnosis=(
+                "You flatten each image column by column (Fortran order): pixel (r, c) lands at "
+                "index c*h + r instead of r*w + c, so every weight meets the wrong pixel."
+            ),
+            fix="Flatten in row-major order, the default of reshape: images.reshape(N, -1).",
+            hints=("Flatten np.arange(6).reshape(2, 3) your way: is pixel (0, 1) at index 1?",),
+            wrong=_column_major,
+        ),
+        Mistake(
+            "pixels-across-images",
+            diagnosis=(
+                "You reshape the batch to (h*w, N) and transpose: that is not one image per row, "
+                "it mixes pixels of different images into each row."
+            ),
+            fix="Keep the batch axis first: images.reshape(N, -1) gives one flattened image per row.",
+            wrong=_features_first,
+        ),
+        Mistake(
+            "no-relu",
+            diagnosis="You return the affine map W x + b without the ReLU, so negative values remain.",
+            fix="Finish with np.maximum(0.0, Z).",
+            wrong=_no_relu,
+        ),
+        Mistake(
+            "relu-before-bias",
+            diagnosis=(
+                "You apply the ReLU to W x and add the bias afterwards, ReLU(W x) + b: a negative "
+                "bias then gives negative activations."
+            ),
+            fix="Add the bias inside: np.maximum(0.0, X @ W.T + b).",
+            wrong=_relu_before_bias,
+        ),
+        Mistake(
+            "no-transpose",
+            diagnosis=(
+                "You multiply X @ W without transposing W: X @ W sums X[i, j] W[j, k], but the "
+                "layer needs W[k, j] X[i, j]. It runs only when W is square, and is wrong there."
+            ),
+            fix="With samples as rows the layer is X @ W.T + b.",
+            wrong=_no_transpose,
+        ),
+        Mistake(
+            "reshape-not-transpose",
+            diagnosis=(
+                "You turn W of shape (m, d) into shape (d, m) with reshape: the shape is right, "
+                "but reshape reorders the entries, it does not transpose."
+            ),
+            fix="Use W.T, the transpose: X @ W.T + b.",
+            wrong=_reshaped_w,
+        ),
+        Mistake(
+            "samples-as-columns",
+            diagnosis=(
+                "You compute W @ X.T + b[:, None] with samples as columns and return that "
+                "(m, N) matrix: the values are right but transposed."
+            ),
+            fix="Return one row per image, shape (N, m): X @ W.T + b, or the transpose of yours.",
+            wrong=_samples_as_columns,
+        ),
+        Mistake(
+            "squeezed",
+            diagnosis=(
+                "You squeeze the result, so a batch of a single image comes back with shape (m,) "
+                "instead of (1, m)."
+            ),
+            fix="Drop the .squeeze(): a batch of N images gives N rows, even when N = 1.",
+            wrong=_squeezed,
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

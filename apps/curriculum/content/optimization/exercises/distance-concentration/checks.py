@@ -2,7 +2,7 @@ import math
 
 import numpy as np
 
-from apps.sandbox.grading import Call, Grader, plots
+from apps.sandbox.grading import Call, Grader, Mistake, plots
 
 DIMS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 VOLUME_DIMS = (1, 2, 3, 5, 10, 20, 50, 100, 200, 341, 1000, 10000)
@@ -37,60 +37,107 @@ def cases(rng: np.random.Generator) -> list[Call]:
     return calls
 
 
+def _volume_atol(d: int) -> float:
+    # The log fraction is a difference of terms of size about d (for d = 1 they cancel to 0):
+    # float32 rounds each by about 6e-8 of its size, hence an absolute tolerance growing with d.
+    return 1e-6 * max(1, d)
+
+
 def grade(g: Grader) -> None:
-    def tiny():
-        got = g.scalar("tiny")
-        if np.isclose(got, 1 / 100):
-            return (
-                "on points (3, 4), (6, 8), (0, 1) and the query (0, 0) the distances are 5, 10 and 1, so the ratio "
-                "is 1/10; you returned 1/100, the ratio of squared distances: take the square root"
-            )
-        if np.isclose(got, 0.1):
-            return None
-        return f"on points (3, 4), (6, 8), (0, 1) and the query (0, 0) the ratio is 1/10, got {got:.6g}"
-
-    g.custom("Euclidean distances on a small example", tiny, points=2)
-    g.check_close(
-        "distances are measured from the query",
-        "far",
-        rtol=1e-9,
-        hint="Subtract q from every row before taking norms",
+    g.check_close("Euclidean distances on a small example", "tiny", points=2)
+    g.check_close("distances are measured from the query", "far", points=1)
+    g.check_close_all(
+        "nearest / farthest ratio from d = 1 to d = 1000", [f"ratio-{d}" for d in DIMS], points=3
     )
+    for title, dims in (
+        ("log volume fraction for small d", (1, 2, 3, 5, 10, 20)),
+        ("log volume fraction without overflow up to d = 10000", (50, 100, 200, 341, 1000, 10000)),
+    ):
+        g.check_close_all(title, [f"vol-{d}" for d in dims], atol=_volume_atol(max(dims)), points=2)
 
-    def ratios():
-        for d in DIMS:
-            key = f"ratio-{d}"
-            got, ref = g.scalar(key), g.expected(key)
-            if not np.isclose(got, ref, rtol=1e-9):
-                if np.isclose(got, ref**2, rtol=1e-9):
-                    return f"in d = {d} you returned {got:.6g}, the square of the ratio {ref:.6g}: take the square root"
-                return f"in d = {d} the ratio is {ref:.6g}, got {got:.6g}"
-        return None
 
-    g.custom("nearest / farthest ratio from d = 1 to d = 1000", ratios, points=3)
+# --- known mistakes ------------------------------------------------------------------------
+def _distances(X, q, axis=1):
+    return np.linalg.norm(np.asarray(X, dtype=float) - np.asarray(q, dtype=float), axis=axis)
 
-    def volumes(dims):
-        def run():
-            for d in dims:
-                got, ref = g.scalar(f"vol-{d}"), g.expected(f"vol-{d}")
-                if not np.isfinite(got):
-                    return f"for d = {d} you returned {got}; the logarithm is the finite number {ref:.6g}, compute it with math.lgamma"
-                if not np.isclose(got, ref, rtol=1e-9, atol=1e-12):
-                    hint = ""
-                    if np.isclose(got, ref + d * math.log(2), rtol=1e-9):
-                        hint = " (that is the log volume of the ball alone: divide by the cube's volume 2^d)"
-                    return f"for d = {d} the log fraction is {ref:.8g}, got {got:.8g}{hint}"
-            return None
 
-        return run
+def _ratio(transform):
+    def nearest_farthest_ratio(X, q):
+        return float(transform(_distances(X, q)))
 
-    g.custom("log volume fraction for small d", volumes((1, 2, 3, 5, 10, 20)), points=2)
-    g.custom(
-        "log volume fraction without overflow up to d = 10000",
-        volumes((50, 100, 200, 341, 1000, 10000)),
-        points=2,
-        hint="math.gamma overflows for large d; math.lgamma gives log Gamma directly",
-    )
+    return nearest_farthest_ratio
+
+
+def _log_fraction(formula):
+    return {"log_ball_volume_fraction": formula}
+
+
+def _naive_gamma(d):
+    return math.log(math.pi ** (d / 2) / math.gamma(d / 2 + 1) / 2**d)
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "squared-distances",
+            diagnosis=(
+                "You divide squared distances: your ratio is the square of min ||x_i - q|| / "
+                "max ||x_i - q||."
+            ),
+            fix="Take the square root of the sums of squares (np.linalg.norm does it for you).",
+            wrong={"nearest_farthest_ratio": _ratio(lambda d: d.min() ** 2 / d.max() ** 2)},
+        ),
+        Mistake(
+            "farthest-over-nearest",
+            diagnosis="You return max / min, a number >= 1: the nearest distance goes on top.",
+            fix="Return dist.min() / dist.max().",
+            wrong={"nearest_farthest_ratio": _ratio(lambda d: d.max() / d.min())},
+        ),
+        Mistake(
+            "norms-of-columns",
+            diagnosis=(
+                "You take the norms along axis 0, the lengths of the d columns of X - q, instead "
+                "of the N distances from q to the points (the rows)."
+            ),
+            fix="np.linalg.norm(X - q, axis=1) gives one distance per point.",
+            wrong={
+                "nearest_farthest_ratio": lambda X, q: float(
+                    _distances(X, q, axis=0).min() / _distances(X, q, axis=0).max()
+                )
+            },
+        ),
+        Mistake(
+            "naive-gamma",
+            diagnosis=(
+                "You compute the fraction itself before taking its logarithm: it underflows to "
+                "0 by d = 341 (log(0) is a math domain error), and math.gamma(d/2 + 1) overflows "
+                "from d = 342 on."
+            ),
+            fix=(
+                "Work with logarithms throughout: (d/2) log(pi) - math.lgamma(d/2 + 1) - d log(2)."
+            ),
+            wrong=_log_fraction(_naive_gamma),
+        ),
+        Mistake(
+            "forgot-the-cube",
+            diagnosis=(
+                "You return log V_d, the log volume of the ball alone, without dividing by the "
+                "cube's volume 2^d."
+            ),
+            fix="Subtract d * log(2).",
+            wrong=_log_fraction(lambda d: d / 2 * math.log(math.pi) - math.lgamma(d / 2 + 1)),
+        ),
+        Mistake(
+            "gamma-argument",
+            diagnosis=(
+                "You take math.lgamma(d / 2) where V_d has Gamma(d/2 + 1) in its denominator."
+            ),
+            fix="Use math.lgamma(d / 2 + 1).",
+            wrong=_log_fraction(
+                lambda d: d / 2 * math.log(math.pi) - math.lgamma(d / 2) - d * math.log(2)
+            ),
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

@@ -1,4 +1,4 @@
-# expect: logaddexp
+# diagnosis: naive-softplus
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: sign
+# diagnosis: gradient-sign
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: 1/N
+# diagnosis: gradient-not-averaged
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: explore
+# diagnosis: never-explores
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: seed
+# diagnosis: unseeded
 import numpy as np
 
 

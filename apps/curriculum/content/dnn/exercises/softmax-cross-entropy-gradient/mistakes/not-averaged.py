@@ -1,4 +1,4 @@
-# expect: times too large
+# diagnosis: gradient-not-averaged
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: subtract the row maximum
+# diagnosis: naive-softmax
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: nats
+# diagnosis: bits
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: 0 log 0
+# diagnosis: zero-cells
 import numpy as np
 
 

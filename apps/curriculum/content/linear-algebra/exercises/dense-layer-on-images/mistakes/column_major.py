@@ -1,4 +1,4 @@
-# expect: row-major
+# diagnosis: column-major
 import numpy as np
 
 

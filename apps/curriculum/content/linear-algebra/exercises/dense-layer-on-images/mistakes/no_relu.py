@@ -1,4 +1,4 @@
-# expect: ReLU
+# diagnosis: no-relu
 import numpy as np
 
 

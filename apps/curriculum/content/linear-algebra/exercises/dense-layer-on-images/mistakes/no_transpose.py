@@ -1,4 +1,4 @@
-# expect: transpose
+# diagnosis: reshape-not-transpose
 import numpy as np
 
 

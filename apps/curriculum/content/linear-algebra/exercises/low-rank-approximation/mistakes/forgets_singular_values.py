@@ -1,4 +1,4 @@
-# expect: singular values
+# diagnosis: no-singular-values
 import numpy as np
 
 

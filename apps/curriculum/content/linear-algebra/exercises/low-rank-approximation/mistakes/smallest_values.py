@@ -1,4 +1,4 @@
-# expect: Eckart
+# diagnosis: smallest-values
 import numpy as np
 
 

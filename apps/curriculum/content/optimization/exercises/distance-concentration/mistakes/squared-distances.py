@@ -1,4 +1,4 @@
-# expect: square root
+# diagnosis: squared-distances
 import math
 
 import numpy as np

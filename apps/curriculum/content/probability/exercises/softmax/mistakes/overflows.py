@@ -1,4 +1,4 @@
-# expect: returned NaN
+# diagnosis: no-max-shift
 import numpy as np
 
 

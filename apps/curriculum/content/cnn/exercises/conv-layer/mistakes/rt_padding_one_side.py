@@ -1,0 +1,18 @@
+# mistake: adds all 2p padding rows and columns at the bottom and right (np.pad(..., (0, 2p))) instead of p on each side, which shifts the output by p pixels; pad (p, p) on both spatial axes
+import numpy as np
+
+
+def conv_layer(x, weight, bias, stride=1, padding=0):
+    x = np.asarray(x, dtype=float)
+    weight = np.asarray(weight, dtype=float)
+    c_out, c_in, kh, kw = weight.shape
+    xp = np.pad(x, ((0, 0), (0, 2 * padding), (0, 2 * padding)))
+    ho = (xp.shape[1] - kh) // stride + 1
+    wo = (xp.shape[2] - kw) // stride + 1
+    out = np.zeros((c_out, ho, wo))
+    for o in range(c_out):
+        for i in range(ho):
+            for j in range(wo):
+                patch = xp[:, i * stride : i * stride + kh, j * stride : j * stride + kw]
+                out[o, i, j] = np.sum(patch * weight[o]) + bias[o]
+    return out

@@ -1,0 +1,27 @@
+# mistake: updates W2 and b2 first and then computes the first layer's gradient with the new W2, so the four parameters are not updated from the same point; compute all four gradients before changing any parameter
+import numpy as np
+
+
+def _loss(X, y, W1, b1, W2, b2):
+    H = np.tanh(X @ W1.T + b1)
+    z = (H @ W2.T + b2)[:, 0]
+    return np.mean(np.logaddexp(0.0, z) - y * z), H, z
+
+
+def train_mlp(X, y, W1, b1, W2, b2, lr, steps):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    W1, b1, W2, b2 = (np.array(p, dtype=float) for p in (W1, b1, W2, b2))
+    N = X.shape[0]
+    losses = []
+    for _ in range(steps):
+        L, H, z = _loss(X, y, W1, b1, W2, b2)
+        losses.append(L)
+        dz = (0.5 * (1 + np.tanh(z / 2)) - y) / N
+        W2 = W2 - lr * (dz[None, :] @ H)
+        b2 = b2 - lr * np.array([dz.sum()])
+        G1 = dz[:, None] * W2 * (1 - H ** 2)
+        W1 = W1 - lr * (G1.T @ X)
+        b1 = b1 - lr * G1.sum(axis=0)
+    losses.append(_loss(X, y, W1, b1, W2, b2)[0])
+    return np.array(losses), W1, b1, W2, b2

@@ -1,0 +1,26 @@
+# mistake: simulate_ar1 stores the value before advancing it (out[t] = x, then x = phi*x + sigma*e), so the output is x_0..x_{T-1} instead of x_1..x_T; advance first, then store.
+import numpy as np
+
+
+def simulate_ar1(phi, sigma, x0, eps):
+    eps = np.asarray(eps, dtype=np.float64)
+    out = np.zeros(eps.shape[0])
+    x = x0
+    for t, e in enumerate(eps):
+        out[t] = x
+        x = phi * x + sigma * e
+    return out
+
+
+def sample_autocorrelation(x, max_lag):
+    x = np.asarray(x, dtype=float)
+    T = len(x)
+    d = x - x.mean()
+    denom = np.sum(d * d)
+    return np.array([np.sum(d[: T - k] * d[k:]) / denom for k in range(max_lag + 1)])
+
+
+def ar1_theory(phi, sigma, max_lag):
+    C0 = sigma**2 / (1 - phi**2)
+    rho = np.array([phi**k for k in range(max_lag + 1)], dtype=float)
+    return float(C0), rho

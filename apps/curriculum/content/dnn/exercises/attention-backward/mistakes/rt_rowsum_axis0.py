@@ -1,0 +1,26 @@
+# mistake: the row sum for the softmax backward is taken over axis 0 (columns) instead of axis 1 (over the keys of each query row); use (dP * P).sum(axis=1, keepdims=True).
+import numpy as np
+
+
+def attention_backward(Q, K, V, dO, mask=None):
+    Q = np.asarray(Q, dtype=np.float64)
+    K = np.asarray(K, dtype=np.float64)
+    V = np.asarray(V, dtype=np.float64)
+    dO = np.asarray(dO, dtype=np.float64)
+    dk = Q.shape[1]
+    S = Q @ K.T / np.sqrt(dk)
+    if mask is not None:
+        mask = np.asarray(mask, dtype=bool)
+        S = np.where(mask, S, -np.inf)
+    m = S.max(axis=1, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)
+    E = np.exp(S - m)
+    Z = E.sum(axis=1, keepdims=True)
+    P = np.divide(E, Z, out=np.zeros_like(E), where=Z > 0)
+    dV = P.T @ dO
+    dP = dO @ V.T
+    r = (dP * P).sum(axis=0, keepdims=True)
+    dS = P * (dP - r)
+    dQ = dS @ K / np.sqrt(dk)
+    dK = dS.T @ Q / np.sqrt(dk)
+    return dQ, dK, dV

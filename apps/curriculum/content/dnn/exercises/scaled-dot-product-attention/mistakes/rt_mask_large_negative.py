@@ -1,0 +1,20 @@
+# mistake: forbidden scores are set to -1e9 instead of -inf and empty rows are not special-cased, so a row with no allowed key gets uniform weights (and a non-zero output) instead of zeros; zero such rows.
+import numpy as np
+
+
+def attention(Q, K, V, mask=None):
+    Q, K, V = (np.asarray(a, dtype=float) for a in (Q, K, V))
+    d_k = Q.shape[-1]
+    scores = Q @ np.swapaxes(K, -1, -2) / np.sqrt(d_k)
+    if mask is not None:
+        mask = np.broadcast_to(np.asarray(mask, dtype=bool), scores.shape)
+        scores = np.where(mask, scores, -1e9)
+        empty = np.zeros(scores.shape[:-1] + (1,), dtype=bool)
+    else:
+        empty = np.zeros(scores.shape[:-1] + (1,), dtype=bool)
+    mx = scores.max(axis=-1, keepdims=True)
+    mx = np.where(empty, 0.0, mx)
+    e = np.exp(scores - mx)
+    tot = e.sum(axis=-1, keepdims=True)
+    weights = np.where(empty, 0.0, e / np.where(empty, 1.0, tot))
+    return weights @ V, weights

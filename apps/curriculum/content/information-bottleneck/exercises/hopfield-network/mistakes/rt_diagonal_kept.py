@@ -1,0 +1,31 @@
+# mistake: hebbian_weights keeps the diagonal P/N (self-connections); set W_ii = 0.
+import numpy as np
+
+
+def hebbian_weights(patterns):
+    patterns = np.asarray(patterns, dtype=float)
+    P, N = patterns.shape
+    W = np.zeros((N, N))
+    for xi in patterns:
+        W += np.outer(xi, xi)
+    W /= N
+    return W
+
+
+def energy(W, s):
+    s = np.asarray(s, dtype=float)
+    return float(-0.5 * s @ np.asarray(W) @ s)
+
+
+def recall(W, s0, order):
+    W = np.asarray(W, dtype=float)
+    s = np.array(s0, dtype=float)
+    energies = [energy(W, s)]
+    for i in order:
+        h = W[i] @ s
+        if h > 0:
+            s[i] = 1.0
+        elif h < 0:
+            s[i] = -1.0
+        energies.append(energy(W, s))
+    return s, np.array(energies)

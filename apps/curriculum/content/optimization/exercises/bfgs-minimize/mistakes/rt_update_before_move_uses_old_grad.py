@@ -1,0 +1,36 @@
+# mistake: after the step the gradient is not recomputed at the new point (g_new = g), so y = 0 always, the update is always skipped and the method is just gradient descent with backtracking; compute g_new = grad(x_new).
+import numpy as np
+
+
+def bfgs(f, grad, x0, steps, c1=1e-4):
+    x = np.array(x0, dtype=float)
+    d = x.shape[0]
+    M = np.eye(d)
+    g = np.asarray(grad(x), dtype=float)
+    out = [x.copy()]
+    for _ in range(steps):
+        p = -M @ g
+        fx = f(x)
+        slope = g @ p
+        alpha = 1.0
+        accepted = False
+        for _ in range(41):
+            if f(x + alpha * p) <= fx + c1 * alpha * slope:
+                accepted = True
+                break
+            alpha /= 2
+        if not accepted:
+            out.append(x.copy())
+            continue
+        x_new = x + alpha * p
+        g_new = g
+        s = x_new - x
+        y = g_new - g
+        ys = y @ s
+        if ys > 1e-10 * np.linalg.norm(s) * np.linalg.norm(y):
+            rho = 1.0 / ys
+            I = np.eye(d)
+            M = (I - rho * np.outer(s, y)) @ M @ (I - rho * np.outer(y, s)) + rho * np.outer(s, s)
+        x, g = x_new, g_new
+        out.append(x.copy())
+    return np.array(out)

@@ -1,0 +1,30 @@
+# mistake: the noise is added before the gradient is evaluated (x + noise[t], then a gradient step at the perturbed point); the gradient is taken at x_t and the noise added after.
+import numpy as np
+
+
+def noisy_gradient_descent(grad, x0, lr, noise):
+    noise = np.asarray(noise, dtype=float)
+    x = np.array(x0, dtype=float)
+    out = np.zeros((len(noise) + 1, x.size))
+    out[0] = x
+    for t in range(len(noise)):
+        x = x + noise[t]
+        x = x - lr * np.asarray(grad(x))
+        out[t + 1] = x
+    return out
+
+
+def newton_paths(grad, hess, x0, steps):
+    x = np.array(x0, dtype=float)
+    nw = [x.copy()]
+    for _ in range(steps):
+        x = x - np.linalg.solve(hess(x), grad(x))
+        nw.append(x.copy())
+    x = np.array(x0, dtype=float)
+    sf = [x.copy()]
+    for _ in range(steps):
+        lam, Q = np.linalg.eigh(hess(x))
+        g = grad(x)
+        x = x - Q @ ((Q.T @ g) / np.abs(lam))
+        sf.append(x.copy())
+    return np.array(nw), np.array(sf)

@@ -1,0 +1,20 @@
+# mistake: semicircle_negative_fraction evaluates the formula without clipping s to [-2, 2], giving NaN beyond; clip first (or return 0 and 1 there).
+import numpy as np
+
+
+def goe(A):
+    A = np.asarray(A, dtype=float)
+    n = A.shape[-1]
+    return (A + A.transpose(0, 2, 1)) / np.sqrt(2 * n)
+
+
+def index_fractions(H):
+    H = np.asarray(H, dtype=float)
+    ev = np.linalg.eigvalsh(H)
+    return (ev < 0).sum(axis=-1) / H.shape[-1]
+
+
+def semicircle_negative_fraction(s):
+    s = np.asarray(s, dtype=float)
+    t = s
+    return 0.5 - t * np.sqrt(4 - t**2) / (4 * np.pi) - np.arcsin(t / 2) / np.pi

@@ -1,4 +1,5 @@
 # mistake: computes the loss as -mean(y log s + (1 - y) log(1 - s)) with s clipped to [1e-15, 1 - 1e-15], which caps each sample's loss near 34.5 nats when |z| is in the hundreds; use log(1 + e^z) - y z with np.logaddexp(0, z)
+# diagnosis: clipped-log-sigmoid
 import numpy as np
 
 

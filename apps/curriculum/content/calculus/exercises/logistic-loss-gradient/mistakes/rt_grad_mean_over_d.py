@@ -1,4 +1,5 @@
 # mistake: divides the gradient by the number of features d instead of the number of samples N; the loss is a mean over the N rows, so divide X^T (sigma(z) - y) by N = len(y)
+# diagnosis: gradient-over-d
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: computes the loss through the textbook form -mean(y log sigma(z) + (1 - y) log(1 - sigma(z))), which gives log(0) = -inf (and nan) once sigma(z) rounds to 0 or 1 for |z| in the tens; use log(1 + e^z) - y z with np.logaddexp(0, z)
+# diagnosis: log-of-sigmoid
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the gradient uses the raw scores z in place of sigma(z), X^T (z - y) / N; the derivative of log(1 + e^z) is sigma(z), so use X^T (sigma(z) - y) / N
+# diagnosis: scores-not-sigmoid
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: bootstraps from the average of the next state's action values, Q[s_next].mean(), instead of their maximum; the Q-learning target is r + gamma * max_a' Q(s', a')
+# diagnosis: mean-next-value
 import numpy as np
 
 

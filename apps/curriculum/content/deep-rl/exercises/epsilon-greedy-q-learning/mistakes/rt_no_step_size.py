@@ -1,4 +1,5 @@
 # mistake: replaces Q(s, a) by the one-sample target r + gamma max Q(s_next) (no step size alpha), so with random transitions the table jumps from sample to sample instead of averaging; move a fraction alpha toward the target
+# diagnosis: no-step-size
 import numpy as np
 
 

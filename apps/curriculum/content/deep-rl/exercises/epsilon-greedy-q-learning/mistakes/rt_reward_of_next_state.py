@@ -1,4 +1,5 @@
 # mistake: takes the reward of the next state, R[s_next, a], instead of the reward of the action just taken, R[s, a]
+# diagnosis: next-state-reward
 import numpy as np
 
 

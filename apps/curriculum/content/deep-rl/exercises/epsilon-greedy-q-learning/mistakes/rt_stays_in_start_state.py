@@ -1,4 +1,5 @@
 # mistake: never moves on (the s = s_next line is missing), so the agent keeps acting in state 0 and every other state's row stays at zero; continue from s = s_next
+# diagnosis: stays-in-start
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: returns (Y - P) / N, the negative gradient; the gradient of the loss is (P - Y) / N
+# diagnosis: gradient-sign
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: computes the softmax stably but then the loss as -log(P[n, y_n]), which is log(0) = inf when the label's probability underflows (a logit dominated by hundreds); use the log-sum-exp form logsumexp(z) - z_y
+# diagnosis: log-of-probability
 import numpy as np
 
 

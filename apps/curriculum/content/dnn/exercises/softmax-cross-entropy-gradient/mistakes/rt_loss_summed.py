@@ -1,4 +1,5 @@
 # mistake: returns the summed loss over the batch while the gradient is averaged (divided by N); the loss is the mean, so divide it by N too
+# diagnosis: loss-summed
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: subtracts the one-hot part with P[:, labels] -= 1, which subtracts 1 in every row at every label that occurs in the batch; index the pairs with P[np.arange(N), labels] -= 1
+# diagnosis: onehot-columns
 import numpy as np
 
 

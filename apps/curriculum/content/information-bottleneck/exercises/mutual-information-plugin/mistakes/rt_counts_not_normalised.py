@@ -1,4 +1,5 @@
 # mistake: plugin_mutual_information passes the raw counts to mutual_information without dividing by N, so the "joint" sums to N instead of 1; divide the counts by N first
+# diagnosis: counts-not-normalised
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: plugin_mutual_information builds the table with np.histogram2d(x, y) and its default 10 bins, which merges distinct labels into one bin when they span a wide range (such as -3 and 100 with others in between); count each distinct label pair instead
+# diagnosis: histogram-bins
 import numpy as np
 
 

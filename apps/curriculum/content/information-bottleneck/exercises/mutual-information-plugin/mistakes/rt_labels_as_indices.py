@@ -1,4 +1,5 @@
 # mistake: plugin_mutual_information uses the raw labels as table indices (np.add.at(counts, (x, y), 1) with a table of size max + 1), so negative labels wrap around to the end and labels are not compacted; relabel with np.unique(..., return_inverse=True) first
+# diagnosis: labels-as-indices
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: mutual_information takes p(x) as the column sums and p(y) as the row sums (axis 0 and 1 swapped), so the product p(x) p(y) is paired with the wrong cells; p(x) = pxy.sum(axis=1), p(y) = pxy.sum(axis=0)
+# diagnosis: swapped-marginals
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: computes W @ X.T + b[:, None] with samples as columns and returns that (m, N) matrix without transposing back; return its transpose, shape (N, m)
+# diagnosis: samples-as-columns
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: applies the ReLU to W x and adds the bias afterwards, ReLU(W x) + b, so negative biases give negative activations; add b inside: np.maximum(0, X @ W.T + b)
+# diagnosis: relu-before-bias
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: flattens with images.reshape(h*w, N).T, thinking of the data matrix as one image per column, which scrambles pixels across images; use images.reshape(N, -1)
+# diagnosis: pixels-across-images
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: squeezes the result, so a batch of a single image returns shape (m,) instead of (1, m); drop the .squeeze()
+# diagnosis: squeezed
 import numpy as np
 
 

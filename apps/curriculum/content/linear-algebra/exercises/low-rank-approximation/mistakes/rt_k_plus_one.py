@@ -1,4 +1,5 @@
 # mistake: keeps k + 1 terms (s[:k + 1]) after confusing the 1-based sum with 0-based slices; the slice [:k] already holds the k largest
+# diagnosis: one-term-too-many
 import numpy as np
 
 

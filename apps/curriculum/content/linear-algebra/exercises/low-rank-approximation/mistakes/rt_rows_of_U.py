@@ -1,4 +1,5 @@
 # mistake: in the loop takes u_i as the row U[i] instead of the column U[:, i], so the terms s_i u_i v_i^T are built from the wrong vectors; use U[:, i]
+# diagnosis: u-rows
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: takes the right singular vectors as columns of Vt (Vt[:, :k].T) instead of its rows; the v_i are the rows of Vt, so use Vt[:k]
+# diagnosis: vt-columns
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: nearest_farthest_ratio returns max / min instead of min / max, a number >= 1; the nearest distance goes on top
+# diagnosis: farthest-over-nearest
 import math
 
 import numpy as np

@@ -1,4 +1,5 @@
 # mistake: log_ball_volume_fraction returns log V_d, the log volume of the ball, and forgets to divide by the cube's volume 2^d; subtract d * log(2)
+# diagnosis: forgot-the-cube
 import math
 
 import numpy as np

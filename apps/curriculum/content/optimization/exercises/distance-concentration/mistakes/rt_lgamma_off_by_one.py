@@ -1,4 +1,5 @@
 # mistake: log_ball_volume_fraction uses lgamma(d / 2) instead of lgamma(d / 2 + 1), the log of Gamma at the wrong argument; V_d has Gamma(d/2 + 1) in the denominator
+# diagnosis: gamma-argument
 import math
 
 import numpy as np

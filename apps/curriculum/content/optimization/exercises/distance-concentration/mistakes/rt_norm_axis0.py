@@ -1,4 +1,5 @@
 # mistake: nearest_farthest_ratio takes np.linalg.norm(X - q, axis=0), the norms of the d columns, instead of axis=1, the N distances from q to the points
+# diagnosis: norms-of-columns
 import math
 
 import numpy as np

@@ -1,4 +1,5 @@
 # mistake: normalises over axis 0 (the batch) instead of the last axis, so a batch is normalised per column; use axis=-1, keepdims=True in the max and the sum
+# diagnosis: first-axis
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: subtracts the maximum of the whole array instead of each row's maximum, so a row far below the global max underflows to 0/0; use z.max(axis=-1, keepdims=True)
+# diagnosis: global-max
 import numpy as np
 
 

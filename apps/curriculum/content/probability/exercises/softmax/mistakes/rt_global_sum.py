@@ -1,4 +1,5 @@
 # mistake: divides by the sum of the whole array instead of each row's sum, so a batch's probabilities sum to one over all rows together; use e.sum(axis=-1, keepdims=True)
+# diagnosis: global-sum
 import numpy as np
 
 

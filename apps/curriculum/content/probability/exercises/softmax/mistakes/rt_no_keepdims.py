@@ -1,4 +1,5 @@
 # mistake: takes the row max and sum without keepdims=True, so for a batch they broadcast against the columns instead of the rows; use keepdims=True
+# diagnosis: no-keepdims
 import numpy as np
 
 

@@ -145,12 +145,6 @@ FORGE = HONEST + textwrap.dedent(
 # ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding 1: a lone surrogate in a learner's exception message is not neutralised; "
-    "it reaches the stored checks/error, which cannot be encoded as UTF-8 (API 500 on SQLite, "
-    "PostgreSQL refuses the jsonb so the submission stays 'running' and POST answers 503)",
-)
 def test_lone_surrogate_in_exception_message_is_neutralised() -> None:
     code = HONEST + "\ndef softmax(z):\n    raise ValueError('bad \\ud800 value')\n"
     result = grade(code)
@@ -159,11 +153,6 @@ def test_lone_surrogate_in_exception_message_is_neutralised() -> None:
     assert not [bad for text in shown_text(result) for bad in unsafe_characters(text)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding 1 through the API: the submission's own GET answers 500 (UnicodeEncodeError "
-    "while rendering); on PostgreSQL the POST answers 503 and the row stays 'running' forever",
-)
 @pytest.mark.django_db
 def test_api_submission_with_a_lone_surrogate_message_stays_readable(
     api_client: Any, alice: Any, django_capture_on_commit_callbacks: Any
@@ -180,12 +169,6 @@ def test_api_submission_with_a_lone_surrogate_message_stays_readable(
     assert detail.json()["status"] == "error"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding 2: the type name of a returned object (its class name, or a forged "
-    "'__unsupported__' tag) reaches every check message raw: ESC, bidi overrides and lone "
-    "surrogates are not neutralised (exception type names and messages are)",
-)
 @pytest.mark.parametrize("how", ["class-name", "forged-frame"])
 def test_type_name_of_a_returned_object_is_neutralised(how: str) -> None:
     hostile = "<b>x</b>\\x1b[31m\\u202eevil"

@@ -183,12 +183,6 @@ def test_type_name_of_a_returned_object_is_neutralised(how: str) -> None:
     assert not [bad for text in shown_text(result) for bad in unsafe_characters(text)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding 3: a complex-valued result passes the numeric checks and then crashes the "
-    "trusted figure builder (TypeError logged with a traceback on every such submission); "
-    "the result silently loses its figures",
-)
 def test_a_complex_result_is_refused_or_keeps_its_figures() -> None:
     code = HONEST + "\n_real = softmax\ndef softmax(z):\n    return _real(z) + 1e-30j\n"
     result = grade(code)

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from apps.sandbox.grading.grader import Call, Grader, Outcome
+from apps.sandbox.grading.grader import Call, CheckFailed, Grader, Outcome
 from apps.sandbox.grading.limits import MAX_CODE_BYTES, runner_limits
 from apps.sandbox.grading.results import ErrorInfo, GradeResult, Verdict, error_result
 from apps.sandbox.runner import LearnerError, Limits, RunResult, wire
@@ -234,6 +234,9 @@ def _apply_checks(exercise: GradableExercise, checks: ExerciseChecks, grader: Gr
     try:
         with np.errstate(all="ignore"):
             checks.figures(grader)
+    except CheckFailed as unusable:
+        # The learner's value can't be drawn (a wrong shape, say): the checks already said why.
+        logger.info("figures of %s skipped: %s", exercise.slug, unusable)
     except Exception:
         # A figure that can't be drawn from an odd result is no reason to lose the verdict.
         logger.warning("figures of %s failed:\n%s", exercise.slug, traceback.format_exc())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -92,3 +94,35 @@ def test_checks_and_errors_survive_their_json_form() -> None:
 def test_a_result_knows_whether_it_passed() -> None:
     assert GradeResult("softmax", Verdict.PASSED, score=1.0).passed
     assert not GradeResult("softmax", Verdict.FAILED).passed
+
+
+# ----- a learner's odd values never stop a figure --------------------------------------------
+
+
+def test_complex_values_are_drawn_by_their_real_part_with_a_note() -> None:
+    yours = np.array([1.0, 2.0]) + 1j
+    figure = figure_to_dict(plots.compare_lines(np.arange(2), yours, np.ones(2), title="t"))
+    assert figure["data"][1]["y"] == [1.0, 2.0]
+    notes = [note["text"] for note in figure["layout"]["annotations"]]
+    assert notes == ["complex values: only their real parts are drawn"]
+    dict_figure = figure_to_dict({"data": [{"y": [1 + 2j, np.complex64(3)]}]})
+    assert dict_figure["data"][0]["y"] == [1.0, 3.0]
+
+
+def test_non_finite_values_become_gaps_so_the_figure_is_strict_json() -> None:
+    figure = figure_to_dict({"data": [{"y": np.array([1.0, np.nan, np.inf]), "x": [np.inf]}]})
+    assert figure["data"][0] == {"y": [1.0, None, None], "x": [None]}
+    json.dumps(figure, allow_nan=False)
+
+
+@pytest.mark.parametrize(
+    "samples",
+    [np.array([np.nan, np.inf, 1.0, 2.0]), np.full(5, np.nan), np.array([1.0, 2.0]) + 1e-20j],
+    ids=["some non-finite", "all NaN", "complex"],
+)
+def test_a_histogram_of_odd_samples_is_drawn_from_what_is_finite(samples: np.ndarray) -> None:
+    figure = figure_to_dict(
+        plots.histogram_with_density(samples, np.linspace(-3, 3, 7), np.ones(7), title="t")
+    )
+    assert figure["data"]
+    json.dumps(figure, allow_nan=False)

@@ -4,9 +4,10 @@ Every attack is a learner submission graded through the public path: `grade_code
 real sandbox backend (consecutive calls share one warm pool, so consecutive submissions are
 consecutive learners), or the REST API through Django's test client.
 
-- Findings (holes that exist today) are `xfail(strict=True)` with the hole as the reason: the
-  fixer removes the marker once the hole is closed.
-- The other tests are attacks the sandbox blocks today, kept so that it goes on blocking them.
+- Findings (holes found) were `xfail(strict=True)` with the hole as the reason; all four are
+  closed (issue 12b) and their tests are plain regression tests now.
+- The other tests are attacks the sandbox blocked when they were written, kept so that it goes
+  on blocking them.
 
 Written without reading the runner (apps/sandbox/runner/) or its tests; the full list of
 attacks and what they did is in the red-team report for issue 12.
@@ -141,7 +142,8 @@ FORGE = HONEST + textwrap.dedent(
 
 
 # ----------------------------------------------------------------------------------------------
-# Findings: holes that exist today (xfail strict: remove the marker when fixed)
+# Findings, fixed: 1 and 2 (learner text neutralised, lone surrogates included), 3 (complex
+# results compared in the reals, figures that never crash), 4 (no program can be started)
 # ----------------------------------------------------------------------------------------------
 
 
@@ -189,12 +191,6 @@ def test_a_complex_result_is_refused_or_keeps_its_figures() -> None:
     assert result["status"] != "passed" or result["figures"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding 4: execve is in the seccomp allow-list and the host's /usr is mounted, so a "
-    "learner runs any host binary (/bin/sh, gcc, nvcc, docker and terraform CLIs, setuid "
-    "binaries): not something CPython and NumPy need",
-)
 def test_a_learner_cannot_execute_host_binaries() -> None:
     code = HONEST + textwrap.dedent(
         """

@@ -7,6 +7,7 @@ import errno
 import os
 import signal
 import socket
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -642,3 +643,32 @@ def test_forged_result_frame_claiming_a_huge_array_is_refused(sandbox_pool: Zygo
     result = run(sandbox_pool, code)
     assert result.status == "crashed"
     assert result.detail == "the result was malformed"
+
+
+# ----- what a run learns about the runner ----------------------------------------------------
+
+
+def test_a_closed_result_pipe_shows_no_runner_paths(sandbox_pool: ZygotePool) -> None:
+    result = run(sandbox_pool, "import os\nos.close(3)\n")
+    assert result.status == "crashed"
+    assert "the results could not be sent back: OSError" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert str(PROJECT_ROOT) not in result.stderr
+
+
+def test_the_command_line_and_sys_path_name_no_host_path(sandbox_pool: ZygotePool) -> None:
+    code = (
+        "import sys\n"
+        "def f():\n"
+        "    frame, argvs = sys._getframe(), []\n"
+        "    while frame is not None:\n"
+        "        argvs += [repr(v) for k, v in frame.f_locals.items() if 'argv' in k]\n"
+        "        frame = frame.f_back\n"
+        "    return sys.argv, sys.orig_argv, sys.path, argvs\n"
+    )
+    argv, orig_argv, path, in_frames = value(run(sandbox_pool, code, "f"))
+    assert argv == orig_argv == ["submission.py"]
+    assert str(PROJECT_ROOT) not in repr(in_frames)
+    # Only the standard library and site-packages (a venv's may live in the project).
+    stdlib = os.path.realpath(sysconfig.get_paths()["stdlib"])
+    assert [p for p in path if not p.startswith(stdlib) and "site-packages" not in p] == []

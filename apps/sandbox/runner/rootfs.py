@@ -38,7 +38,7 @@ STASH = "/.python-under-tmp"
 MOUNTPOINT_CANDIDATES = ("/tmp", "/mnt", "/media", "/srv", "/opt", "/var/tmp")
 
 
-def _under(path: str, parent: str) -> bool:
+def is_under(path: str, parent: str) -> bool:
     return path == parent or path.startswith(parent.rstrip("/") + "/")
 
 
@@ -47,7 +47,7 @@ def python_dirs_under_tmp() -> list[tuple[str, str]]:
     return [
         (f"{STASH}/{index}", path)
         for index, path in enumerate(bound_dirs())
-        if _under(path, "/tmp")
+        if is_under(path, "/tmp")
     ]
 
 
@@ -56,7 +56,7 @@ def build_mountpoint() -> str:
     needed = [*bound_dirs(), "/dev", "/etc"]
     for candidate in MOUNTPOINT_CANDIDATES:
         usable = os.path.isdir(candidate) and not os.path.islink(candidate)
-        if usable and not any(_under(path, candidate) for path in needed):
+        if usable and not any(is_under(path, candidate) for path in needed):
             return candidate
     raise RuntimeError("no directory to build the sandbox root on hides nothing it needs")
 
@@ -64,7 +64,7 @@ def build_mountpoint() -> str:
 def _outermost(paths: set[str]) -> list[str]:
     outermost: list[str] = []
     for path in sorted(paths):
-        if not any(_under(path, parent) for parent in outermost):
+        if not any(is_under(path, parent) for parent in outermost):
             outermost.append(path)
     return outermost
 

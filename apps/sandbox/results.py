@@ -3,6 +3,11 @@
 `SubmissionResult` is built from a stored submission (the API and the pages) or from a fresh
 grade (the `grade` CLI); the output serializers in api/serializers.py turn it into JSON, the
 one place that happens. `result_columns` is the one place a grade is written to a row.
+
+Text from a run is neutralised where it enters the trusted side (the runner's decoder); both
+ends here apply the same neutralise again to every string, so no control character, NUL or
+lone surrogate is ever written (PostgreSQL refuses NUL and surrogates; no JSON renderer can
+encode a surrogate), nor served from a row stored before that.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Any
 from apps.sandbox.grading.limits import MAX_OUTPUT_CHARS
 from apps.sandbox.grading.results import CheckResult, Diagnosis, ErrorInfo, Figure, GradeResult
 from apps.sandbox.models import Submission
+from apps.sandbox.runner.results import neutralise
 
 
 @dataclass(frozen=True)
@@ -62,12 +68,12 @@ class SubmissionResult:
             exercise=submission.exercise.slug,
             status=submission.status,
             score=submission.score,
-            checks=tuple(CheckResult.from_json(check) for check in submission.checks),
+            checks=tuple(CheckResult.from_json(storable(check)) for check in submission.checks),
             figures=tuple(submission.figures),
-            stdout=submission.stdout,
-            stderr=submission.stderr,
-            error=ErrorInfo.from_json(submission.error),
-            diagnosis=Diagnosis.from_json(submission.diagnosis),
+            stdout=neutralise(submission.stdout),
+            stderr=neutralise(submission.stderr),
+            error=ErrorInfo.from_json(storable(submission.error)),
+            diagnosis=Diagnosis.from_json(storable(submission.diagnosis)),
             duration_ms=submission.duration_ms,
             content_version=submission.content_version,
             created_at=submission.created_at,
@@ -76,16 +82,27 @@ class SubmissionResult:
         )
 
 
+def storable(value: Any) -> Any:
+    """``value`` (JSON-shaped data) with every string, keys included, neutralised."""
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, dict):
+        return {storable(key): storable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [storable(item) for item in value]
+    return value
+
+
 def result_columns(result: GradeResult) -> dict[str, Any]:
-    """A grade as the Submission columns that hold it."""
+    """A grade as the Submission columns that hold it, every string storable."""
     return {
         "status": str(result.status),
         "score": result.score,
-        "checks": [check.as_json() for check in result.checks],
-        "figures": list(result.figures),
-        "stdout": result.stdout[:MAX_OUTPUT_CHARS],
-        "stderr": result.stderr[:MAX_OUTPUT_CHARS],
-        "error": result.error.as_json() if result.error else None,
-        "diagnosis": result.diagnosis.as_json() if result.diagnosis else None,
+        "checks": storable([check.as_json() for check in result.checks]),
+        "figures": storable(list(result.figures)),
+        "stdout": neutralise(result.stdout[:MAX_OUTPUT_CHARS]),
+        "stderr": neutralise(result.stderr[:MAX_OUTPUT_CHARS]),
+        "error": storable(result.error.as_json()) if result.error else None,
+        "diagnosis": storable(result.diagnosis.as_json()) if result.diagnosis else None,
         "duration_ms": result.duration_ms,
     }

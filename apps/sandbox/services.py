@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 
 from apps.curriculum.models import Exercise
@@ -35,6 +36,8 @@ from apps.sandbox.runner import SandboxUnavailable
 
 logger = logging.getLogger(__name__)
 
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
 
 class BrokerUnavailable(RuntimeError):
     """The queue can't be reached. ``submission_id`` names the row to discard."""
@@ -45,7 +48,13 @@ class BrokerUnavailable(RuntimeError):
 
 
 def submission_enqueue(*, submission_id: int) -> None:
-    """Send a submission's grading task to the queue; BrokerUnavailable if that fails."""
+    """Send a submission's grading task to the queue; BrokerUnavailable if that fails.
+
+    Without a broker (Celery eager, the embedded default) the task runs right here, inside
+    this call: an exception then comes from grading, not from a queue, and the submission is
+    stored, so it is logged and the caller answers with the row as it is (never "your code
+    was not submitted").
+    """
     from apps.sandbox.tasks import submission_run_task
 
     try:
@@ -57,6 +66,9 @@ def submission_enqueue(*, submission_id: int) -> None:
             retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
         )
     except Exception as exc:  # kombu raises OperationalError, redis ConnectionError...
+        if submission_run_task.app.conf.task_always_eager:
+            logger.exception("grading submission %s inline failed", submission_id)
+            return
         raise BrokerUnavailable(
             f"the grading queue is unreachable: {type(exc).__name__}", submission_id
         ) from exc
@@ -88,7 +100,8 @@ def submission_create(
         return Submission.objects.create(
             user=user,
             exercise=exercise,
-            code=preview.replace("\x00", "\ufffd")[:MAX_CODE_BYTES],
+            # NUL and lone surrogates can't be stored (PostgreSQL, UTF-8): shown as U+FFFD.
+            code=_UNSTORABLE.sub("\ufffd", preview)[:MAX_CODE_BYTES],
             content_version=exercise.content_version,
             check_version=exercise.check_version,
             purpose=purpose,
@@ -229,37 +242,62 @@ def submission_store_result(*, submission: Submission, result: GradeResult) -> S
     dropped and the stored one returned. The check version stored is the one it was graded
     with (the exercise row the claim loaded, whose files grading used). A review counts in
     the review schedule instead.
+
+    A grade the database refuses (a value it cannot hold: result_columns makes every string
+    storable, so this is a bug of ours) never leaves the row ``running``: the submission is
+    finished as an error that says its result could not be saved, not counted as an attempt,
+    and the fault is logged. Only an unreachable database (OperationalError, InterfaceError)
+    propagates, for the task's retry and the requeue sweep.
     """
     with transaction.atomic():
         if not _still_pending(submission):
             submission.refresh_from_db()
             return submission
-        columns = result_columns(result)
-        for name, value in columns.items():
-            setattr(submission, name, value)
-        submission.check_version = submission.exercise.check_version
-        submission.finished_at = timezone.now()
-        submission.save(update_fields=[*columns, "check_version", "finished_at"])
-        if submission.purpose == SubmissionPurpose.REVIEW:
-            review_record_attempt(
-                user=submission.user,
-                exercise=submission.exercise,
-                submission_id=submission.pk,
-                score=result.score,
-                passed=result.passed,
-                at=submission.finished_at,
+        try:
+            with transaction.atomic():  # a savepoint: a refused write leaves the row locked
+                _store_grade(submission, result)
+        except (OperationalError, InterfaceError):
+            raise
+        except (DatabaseError, ValueError, TypeError):
+            logger.exception("the grade of submission %s could not be stored", submission.pk)
+            submission.refresh_from_db()
+            message = (
+                "your code ran, but its result could not be saved (a fault on our side, now "
+                "logged); it does not count as an attempt, so submit it again"
             )
-            return submission
-        exercise_progress_record_attempt(
+            _store_error(
+                submission, check="result saved", message=message, error_type="ResultNotSaved"
+            )
+    return submission
+
+
+def _store_grade(submission: Submission, result: GradeResult) -> None:
+    """Store a grade and count it: in progress, or in the review schedule for a review."""
+    columns = result_columns(result)
+    for name, value in columns.items():
+        setattr(submission, name, value)
+    submission.check_version = submission.exercise.check_version
+    submission.finished_at = timezone.now()
+    submission.save(update_fields=[*columns, "check_version", "finished_at"])
+    if submission.purpose == SubmissionPurpose.REVIEW:
+        review_record_attempt(
             user=submission.user,
             exercise=submission.exercise,
             submission_id=submission.pk,
             score=result.score,
             passed=result.passed,
-            failed_checks=result.failed_check_names,
             at=submission.finished_at,
-            checks=submission.checks,
-            duration_ms=submission.duration_ms,
-            status=submission.status,
         )
-    return submission
+        return
+    exercise_progress_record_attempt(
+        user=submission.user,
+        exercise=submission.exercise,
+        submission_id=submission.pk,
+        score=result.score,
+        passed=result.passed,
+        failed_checks=result.failed_check_names,
+        at=submission.finished_at,
+        checks=submission.checks,
+        duration_ms=submission.duration_ms,
+        status=submission.status,
+    )

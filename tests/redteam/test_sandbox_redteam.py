@@ -4,9 +4,10 @@ Every attack is a learner submission graded through the public path: `grade_code
 real sandbox backend (consecutive calls share one warm pool, so consecutive submissions are
 consecutive learners), or the REST API through Django's test client.
 
-- Findings (holes that exist today) are `xfail(strict=True)` with the hole as the reason: the
-  fixer removes the marker once the hole is closed.
-- The other tests are attacks the sandbox blocks today, kept so that it goes on blocking them.
+- Findings (holes found) were `xfail(strict=True)` with the hole as the reason; all four are
+  closed (issue 12b) and their tests are plain regression tests now.
+- The other tests are attacks the sandbox blocked when they were written, kept so that it goes
+  on blocking them.
 
 Written without reading the runner (apps/sandbox/runner/) or its tests; the full list of
 attacks and what they did is in the red-team report for issue 12.
@@ -141,16 +142,11 @@ FORGE = HONEST + textwrap.dedent(
 
 
 # ----------------------------------------------------------------------------------------------
-# Findings: holes that exist today (xfail strict: remove the marker when fixed)
+# Findings, fixed: 1 and 2 (learner text neutralised, lone surrogates included), 3 (complex
+# results compared in the reals, figures that never crash), 4 (no program can be started)
 # ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding 1: a lone surrogate in a learner's exception message is not neutralised; "
-    "it reaches the stored checks/error, which cannot be encoded as UTF-8 (API 500 on SQLite, "
-    "PostgreSQL refuses the jsonb so the submission stays 'running' and POST answers 503)",
-)
 def test_lone_surrogate_in_exception_message_is_neutralised() -> None:
     code = HONEST + "\ndef softmax(z):\n    raise ValueError('bad \\ud800 value')\n"
     result = grade(code)
@@ -159,11 +155,6 @@ def test_lone_surrogate_in_exception_message_is_neutralised() -> None:
     assert not [bad for text in shown_text(result) for bad in unsafe_characters(text)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding 1 through the API: the submission's own GET answers 500 (UnicodeEncodeError "
-    "while rendering); on PostgreSQL the POST answers 503 and the row stays 'running' forever",
-)
 @pytest.mark.django_db
 def test_api_submission_with_a_lone_surrogate_message_stays_readable(
     api_client: Any, alice: Any, django_capture_on_commit_callbacks: Any
@@ -180,12 +171,6 @@ def test_api_submission_with_a_lone_surrogate_message_stays_readable(
     assert detail.json()["status"] == "error"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding 2: the type name of a returned object (its class name, or a forged "
-    "'__unsupported__' tag) reaches every check message raw: ESC, bidi overrides and lone "
-    "surrogates are not neutralised (exception type names and messages are)",
-)
 @pytest.mark.parametrize("how", ["class-name", "forged-frame"])
 def test_type_name_of_a_returned_object_is_neutralised(how: str) -> None:
     hostile = "<b>x</b>\\x1b[31m\\u202eevil"
@@ -200,24 +185,12 @@ def test_type_name_of_a_returned_object_is_neutralised(how: str) -> None:
     assert not [bad for text in shown_text(result) for bad in unsafe_characters(text)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding 3: a complex-valued result passes the numeric checks and then crashes the "
-    "trusted figure builder (TypeError logged with a traceback on every such submission); "
-    "the result silently loses its figures",
-)
 def test_a_complex_result_is_refused_or_keeps_its_figures() -> None:
     code = HONEST + "\n_real = softmax\ndef softmax(z):\n    return _real(z) + 1e-30j\n"
     result = grade(code)
     assert result["status"] != "passed" or result["figures"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding 4: execve is in the seccomp allow-list and the host's /usr is mounted, so a "
-    "learner runs any host binary (/bin/sh, gcc, nvcc, docker and terraform CLIs, setuid "
-    "binaries): not something CPython and NumPy need",
-)
 def test_a_learner_cannot_execute_host_binaries() -> None:
     code = HONEST + textwrap.dedent(
         """

@@ -217,3 +217,93 @@ def test_without_a_working_sandbox_code_is_not_run_and_the_learner_is_told(
     assert "cannot grade code safely" in stored.error["message"]
     assert "no user namespaces" in stored.error["message"]
     assert not ExerciseProgress.objects.filter(user=alice, attempts__gt=0).exists()
+
+
+# ----- storing a result: never left running, never "not submitted" when it was ---------------
+
+HOSTILE = "a\x1b[2J\u202e\x00\ud800z"
+
+
+def hostile_grade():
+    from apps.sandbox.grading.results import CheckResult, ErrorInfo, GradeResult, Verdict
+
+    return GradeResult(
+        exercise="softmax",
+        status=Verdict.ERROR,
+        checks=(CheckResult(name=HOSTILE, passed=False, message=HOSTILE, points=1),),
+        figures=({"data": [{"name": HOSTILE, "y": [1.0]}], "layout": {HOSTILE: HOSTILE}},),
+        stdout=HOSTILE,
+        stderr=HOSTILE,
+        error=ErrorInfo(type=HOSTILE, message=HOSTILE, line=1, traceback=HOSTILE),
+    )
+
+
+def test_a_grade_with_unstorable_text_is_stored_escaped_and_served(
+    submit, alice, api_client, monkeypatch
+) -> None:
+    # Whatever text reaches a grade (a check message quoting a learner's value, say), no NUL
+    # or lone surrogate is written: PostgreSQL would refuse the row, a renderer the response.
+    from apps.sandbox import services
+
+    monkeypatch.setattr(services, "grade_code", lambda *args, **kwargs: hostile_grade())
+    response = submit(alice, SOLUTION)
+    assert response.status_code == 202
+    body = api_client.get(f"/api/v1/submissions/{response.json()['id']}/").json()
+    escaped = "a\\x1b[2J\\u202e\\x00\\ud800z"
+    assert body["status"] == "error"
+    assert (body["stdout"], body["stderr"]) == (escaped, escaped)
+    assert body["checks"][0]["message"] == escaped
+    assert body["error"]["message"] == body["error"]["type"] == escaped
+    assert body["figures"][0]["layout"][escaped] == escaped
+
+
+@pytest.mark.parametrize("fault", ["value the database refuses", "database error"])
+def test_a_grade_that_cannot_be_stored_finishes_the_submission_as_an_error(
+    submit, alice, api_client, monkeypatch, fault
+) -> None:
+    from django.db import DataError
+
+    from apps.progress.models import ExerciseProgress
+    from apps.sandbox import services
+    from apps.sandbox.models import Submission
+
+    if fault == "database error":
+        save = Submission.save
+
+        def refuse(self, *args, **kwargs):
+            if "figures" in (kwargs.get("update_fields") or ()):
+                raise DataError("unsupported Unicode escape sequence")
+            return save(self, *args, **kwargs)
+
+        monkeypatch.setattr(Submission, "save", refuse)
+    else:
+        columns = services.result_columns
+        monkeypatch.setattr(
+            services, "result_columns", lambda result: {**columns(result), "figures": [object()]}
+        )
+    response = submit(alice, SOLUTION)
+    assert response.status_code == 202, "the code was submitted: never a 503 'not submitted'"
+    detail = api_client.get(f"/api/v1/submissions/{response.json()['id']}/")
+    assert detail.status_code == 200
+    body = detail.json()
+    assert body["status"] == "error"
+    assert body["finished_at"] is not None
+    assert "could not be saved" in body["checks"][0]["message"]
+    assert not ExerciseProgress.objects.filter(user=alice, attempts__gt=0).exists()
+
+
+def test_grading_that_fails_inline_is_not_reported_as_code_not_submitted(
+    submit, alice, monkeypatch
+) -> None:
+    # Celery eager (no broker): the task runs inside the POST. Its failure is grading's, and
+    # the row exists: the learner is not told their code was not submitted.
+    from apps.sandbox import services
+    from apps.sandbox.models import Submission
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug in an exercise's checks")
+
+    monkeypatch.setattr(services, "grade_code", broken)
+    response = submit(alice, SOLUTION)
+    assert response.status_code == 202
+    assert Submission.objects.filter(pk=response.json()["id"]).exists()

@@ -7,6 +7,7 @@ import errno
 import os
 import signal
 import socket
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -187,36 +188,89 @@ def test_multiprocessing_cannot_start(sandbox_pool: ZygotePool) -> None:
     assert error(run(sandbox_pool, code, "f")).type in ("FileNotFoundError", "OSError")
 
 
-def test_shell_runs_confined(sandbox_pool: ZygotePool) -> None:
-    code = (
-        "import subprocess\n"
-        "def f():\n"
-        "    out = subprocess.run(['/bin/sh', '-c', 'id -u; ls /work /root /home /proc 2>&1;"
-        " echo pwned > /tmp/from-shell; echo pwned > /work/pwned'],\n"
-        "                         capture_output=True, text=True)\n"
-        "    return out.stdout + out.stderr\n"
-    )
-    output = value(run(sandbox_pool, code, "f"))
-    assert output.splitlines()[0] == str(sandbox_pool.slot_uids[0])
-    assert "pyproject" not in output
-    assert "main" not in output.split("/work")[0]
-    assert not Path("/work/pwned").exists()
-    assert not Path(tempfile.gettempdir(), "from-shell").exists()
+# ----- no program can be started, and the host's programs and configuration are not there ---
+
+# Runnable ELF files that ARE in the sandbox root (the C library and the dynamic loader run
+# when executed), so only the seccomp filter stops them; and the usual host tools.
+IN_THE_ROOT = sorted(
+    {
+        os.path.realpath(line.split()[5])
+        for line in Path("/proc/self/maps").read_text().splitlines()
+        if len(line.split()) == 6 and os.path.basename(line.split()[5]).startswith("libc.so")
+    }
+)
+PROGRAMS = [*IN_THE_ROOT, "/bin/sh", "/usr/bin/gcc", "/usr/bin/su", "/usr/bin/mount"]
 
 
-def test_os_system_cannot_reach_the_host(sandbox_pool: ZygotePool) -> None:
+@pytest.mark.parametrize("program", PROGRAMS)
+@pytest.mark.parametrize("how", ["subprocess", "os.execv", "posix_spawn", "execveat"])
+def test_no_program_can_be_started(sandbox_pool: ZygotePool, program: str, how: str) -> None:
+    start = {
+        "subprocess": f"subprocess.run([{program!r}, '-c', 'id'], capture_output=True)",
+        "os.execv": f"os.execv({program!r}, [{program!r}, '--version'])",
+        "posix_spawn": f"os.waitpid(os.posix_spawn({program!r}, [{program!r}], {{}}), 0)",
+        "execveat": f"libc.syscall(322, -100, {program.encode()!r}, None, None, 0)\n"
+        "raise OSError(ctypes.get_errno(), 'execveat')",
+    }[how]
+    code = "import ctypes, subprocess\nlibc = ctypes.CDLL(None, use_errno=True)\n" + errno_of(start)
+    assert value(run(sandbox_pool, code, "f")) == "EPERM"
+
+
+def test_os_system_cannot_run_a_shell(sandbox_pool: ZygotePool) -> None:
     code = "import os\ndef f():\n    return os.system('cat /work/main/pyproject.toml')\n"
     result = run(sandbox_pool, code, "f")
-    assert value(result) != 0
+    assert value(result) != 0  # the child's exec failed: exit status 127
     assert "dlmath" not in result.stdout
 
 
-def test_execv_shell_loses_the_result(sandbox_pool: ZygotePool) -> None:
+def test_execv_at_import_is_the_learners_error(sandbox_pool: ZygotePool) -> None:
     code = "import os\nos.execv('/bin/sh', ['sh', '-c', 'echo pwned > /work/pwned-exec'])\n"
     result = run(sandbox_pool, code)
-    assert result.status == "crashed"
-    assert result.detail == "the process exited before returning its results"
+    assert result.status == "error"
+    assert result.module_error.type == "PermissionError"
     assert not Path("/work/pwned-exec").exists()
+
+
+def test_the_hosts_programs_and_configuration_are_not_in_the_sandbox(
+    sandbox_pool: ZygotePool,
+) -> None:
+    # And a setuid or setgid file left in a library directory sits on a nosuid mount (besides
+    # no_new_privs and the refused execve): nothing can gain a privilege from it.
+    host = [
+        "/usr/bin",
+        "/usr/sbin",
+        "/usr/local/bin",
+        "/usr/local/etc",
+        "/usr/local/share",
+        "/usr/share",
+        "/usr/include",
+        "/usr/libexec",
+        "/usr/lib/gcc",
+        "/usr/local/cuda",
+        "/bin/sh",
+        "/etc/shadow",
+        "/etc/ssl",
+    ]
+    setuid = "import os, stat\n" + "\n".join(
+        [
+            "def f(paths):",
+            "    seen = [p for p in paths if os.path.exists(p)]",
+            "    for top, _, files in os.walk('/'):",
+            "        for name in files:",
+            "            path = os.path.join(top, name)",
+            "            try:",
+            "                mode = os.lstat(path).st_mode",
+            "                if mode & (stat.S_ISUID | stat.S_ISGID) and not (",
+            "                    os.statvfs(path).f_flag & os.ST_NOSUID",
+            "                ):",
+            "                    seen.append(path)",
+            "            except OSError:",
+            "                pass",
+            "    return seen",
+        ]
+    )
+    walk = Limits(cpu_seconds=5, wall_seconds=10, memory_mb=256)
+    assert value(run(sandbox_pool, setuid + "\n", "f", host, limits=walk)) == []
 
 
 def test_double_fork_daemon_dies_with_the_run(sandbox_pool: ZygotePool) -> None:
@@ -589,3 +643,32 @@ def test_forged_result_frame_claiming_a_huge_array_is_refused(sandbox_pool: Zygo
     result = run(sandbox_pool, code)
     assert result.status == "crashed"
     assert result.detail == "the result was malformed"
+
+
+# ----- what a run learns about the runner ----------------------------------------------------
+
+
+def test_a_closed_result_pipe_shows_no_runner_paths(sandbox_pool: ZygotePool) -> None:
+    result = run(sandbox_pool, "import os\nos.close(3)\n")
+    assert result.status == "crashed"
+    assert "the results could not be sent back: OSError" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert str(PROJECT_ROOT) not in result.stderr
+
+
+def test_the_command_line_and_sys_path_name_no_host_path(sandbox_pool: ZygotePool) -> None:
+    code = (
+        "import sys\n"
+        "def f():\n"
+        "    frame, argvs = sys._getframe(), []\n"
+        "    while frame is not None:\n"
+        "        argvs += [repr(v) for k, v in frame.f_locals.items() if 'argv' in k]\n"
+        "        frame = frame.f_back\n"
+        "    return sys.argv, sys.orig_argv, sys.path, argvs\n"
+    )
+    argv, orig_argv, path, in_frames = value(run(sandbox_pool, code, "f"))
+    assert argv == orig_argv == ["submission.py"]
+    assert str(PROJECT_ROOT) not in repr(in_frames)
+    # Only the standard library and site-packages (a venv's may live in the project).
+    stdlib = os.path.realpath(sysconfig.get_paths()["stdlib"])
+    assert [p for p in path if not p.startswith(stdlib) and "site-packages" not in p] == []

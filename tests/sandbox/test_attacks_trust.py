@@ -7,6 +7,7 @@ checks afterwards that the worker's zygote was never replaced and the next learn
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import threading
 import time
 import tracemalloc
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -256,6 +258,78 @@ def test_control_characters_in_an_error_message_are_neutralised(sandbox_pool: Zy
     result = sandbox_pool.run("raise ValueError('\\x1b[2Jgone\\r')\n", [], FAST)
     assert result.module_error.message == "\\x1b[2Jgone\\r"
     assert "\x1b" not in result.module_error.traceback
+
+
+# Every way learner text reaches the trusted side, each carrying what a terminal, a page or a
+# database must never receive raw: ESC, an RLO, a NUL and a lone surrogate.
+HOSTILE_TEXT = "\\x1b[31m\\u202e\\x00\\ud800"
+HOSTILE_NAME = "<b>\\x1b[31m\\u202e"  # a class name: Python refuses NUL and surrogates there
+TEXT_PATHS = {
+    "module-error message": f"raise ValueError('{HOSTILE_TEXT}')\n",
+    "module-error type": f"raise type('{HOSTILE_NAME}', (Exception,), {{}})()\n",
+    "syntax error": f"x = ('{HOSTILE_TEXT}'\n",
+    # Raw ESC and RLO in the source itself, quoted back in the traceback.
+    "traceback source line": "def f():\n    raise ValueError()  # \x1b[31m\u202e\n",
+    "call error message": f"def f():\n    raise KeyError('{HOSTILE_TEXT}')\n",
+    "call error type": f"def f():\n    raise type('{HOSTILE_NAME}', (ValueError,), {{}})('x')\n",
+    "returned string": f"def f():\n    return ['{HOSTILE_TEXT}', ('{HOSTILE_TEXT}',)]\n",
+    "dict key and value": f"def f():\n    return {{'{HOSTILE_TEXT}': '{HOSTILE_TEXT}'}}\n",
+    "class name": f"def f():\n    return type('{HOSTILE_NAME}', (), {{}})()\n",
+    "output": f"import sys\nprint('{HOSTILE_NAME}\\x00')\nsys.stderr.write('{HOSTILE_NAME}')\n",
+    "forged frame": FORGE
+    + (
+        f"\nT = '{HOSTILE_TEXT}'\n"
+        "error = {'__dict__': [['type', T], ['message', T], ['line', 1], ['traceback', T]]}\n"
+        "bad = {'__dict__': [['ok', False], ['error', error]]}\n"
+        "value = {'__dict__': [[T, {'__unsupported__': T}], ['s', [T]]]}\n"
+        "good = {'__dict__': [['ok', True], ['value', value]]}\n"
+        "tree = {'__dict__': [['module_error', None], ['outcomes', "
+        "{'__dict__': [['k', good], ['f', bad]]}]]}\n"
+        "send(frame({'value': tree}))\n"
+    ),
+}
+
+
+def strings_in(value: object) -> list[str]:
+    """Every string in a run's result: fields, keys, values, type names, nested anywhere."""
+    if isinstance(value, str):
+        return [value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return strings_in(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return [text for key, item in value.items() for text in strings_in(key) + strings_in(item)]
+    if isinstance(value, list | tuple):
+        return [text for item in value for text in strings_in(item)]
+    return []
+
+
+# Embeddings, overrides, isolates and the three marks (LRM, RLM, ALM).
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def unsafe(text: str) -> list[str]:
+    """Characters no stored or shown text may hold: controls but newline and tab, bidi
+    controls and marks, lone surrogates."""
+    return [
+        repr(char)
+        for char in text
+        if char not in "\n\t"
+        and (unicodedata.category(char) in ("Cc", "Cs") or char in BIDI_CONTROLS)
+    ]
+
+
+@pytest.mark.parametrize("code", TEXT_PATHS.values(), ids=TEXT_PATHS.keys())
+def test_learner_text_is_neutralised_on_every_path_into_the_trusted_side(
+    sandbox_pool: ZygotePool, code: str
+) -> None:
+    calls = [{"key": "k", "func": "f"}] if "def f" in code else []
+    result = sandbox_pool.run(code, calls, FAST)
+    assert result.status in ("ok", "error"), (result.status, result.detail)
+    texts = strings_in(result)
+    assert not [bad for text in texts for bad in unsafe(text)]
+    for text in texts:
+        text.encode("utf-8")  # what a database, a JSON renderer or a page needs
+    assert "\\x1b[31m" in "".join(texts), "the text arrived, escaped"
 
 
 # ----- the worker keeps going -----------------------------------------------------------------

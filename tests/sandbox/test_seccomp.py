@@ -22,7 +22,7 @@ from tests.sandbox.conftest import FAST
 ALLOWED = """
     accept accept4 access alarm arch_prctl bind brk capget chdir chmod clock_getres
     clock_gettime clock_nanosleep close close_range connect copy_file_range creat dup dup2 dup3
-    epoll_create epoll_create1 epoll_ctl epoll_pwait epoll_pwait2 epoll_wait execve execveat
+    epoll_create epoll_create1 epoll_ctl epoll_pwait epoll_pwait2 epoll_wait
     exit exit_group faccessat faccessat2 fadvise64 fallocate fchdir fchmod fchmodat fcntl
     fdatasync flock fstat fstatfs fsync ftruncate futex get_robust_list getcpu getcwd getdents
     getdents64 getegid geteuid getgid getgroups getitimer getpeername getpgid getpgrp getpid
@@ -40,7 +40,7 @@ ALLOWED = """
 """.split()  # noqa: SIM905
 REFUSED = """
     _sysctl acct add_key adjtimex bpf capset chroot clock_adjtime clock_settime delete_module
-    fanotify_init finit_module fsconfig fsmount fsopen fspick init_module io_cancel io_destroy
+    execve execveat fanotify_init finit_module fsconfig fsmount fsopen fspick init_module io_cancel io_destroy
     io_getevents io_pgetevents io_setup io_submit io_uring_enter io_uring_register
     io_uring_setup ioperm iopl kcmp kexec_file_load kexec_load keyctl landlock_add_rule
     landlock_create_ruleset landlock_restrict_self listmount lookup_dcookie memfd_secret
@@ -175,6 +175,8 @@ def f(number, *args):
 """
 
 REFUSED_IN_THE_SANDBOX = [
+    ("execve", 59, [0, 0, 0], errno.EPERM),  # not EFAULT: refused before the NULL path is read
+    ("execveat", 322, [0, 0, 0, 0, 0], errno.EPERM),
     ("modify_ldt", 154, [0, 0, 0], errno.EPERM),
     ("io_setup (AIO)", 206, [8, 0], errno.EPERM),
     ("memfd_secret", 447, [0], errno.EPERM),

@@ -248,3 +248,14 @@ def test_strings_are_cut_the_same_way_in_a_result_and_in_a_round_trip() -> None:
     encoder = wire.Encoder(wire.RESULT_CAPS)
     from_a_run = wire.decode_result(encoder.frame({"value": encoder.add(long)}))
     assert from_a_run == wire.decode(wire.encode(long)) == "x" * wire.MAX_STRING
+
+
+def test_every_string_of_a_result_is_neutralised_as_it_is_decoded() -> None:
+    hostile = "\x1b[2J\u202e\x00\ud800"
+    value = {hostile: [hostile, (hostile,)], "x": wire.Unsupported(hostile)}
+    encoder = wire.Encoder(wire.RESULT_CAPS)
+    decoded = wire.decode_result(encoder.frame({"value": encoder.add(value)}))
+    escaped = "\\x1b[2J\\u202e\\x00\\ud800"
+    assert decoded == {escaped: [escaped, (escaped,)], "x": wire.Unsupported(escaped)}
+    # Frames the trusted side built itself keep their text exactly (learner code included).
+    assert wire.decode(wire.encode(value))[hostile] == [hostile, (hostile,)]

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from apps.sandbox.grading.failures import draw_failing_case, first_failing_case
-from apps.sandbox.grading.grader import Call, Grader, Outcome
+from apps.sandbox.grading.grader import Call, CheckFailed, Grader, Outcome
 from apps.sandbox.grading.limits import MAX_CODE_BYTES, runner_limits
 from apps.sandbox.grading.mistakes import Match, Mistake, diagnose
 from apps.sandbox.grading.results import ErrorInfo, GradeResult, Verdict, error_result
@@ -273,6 +273,9 @@ def _draw(exercise: GradableExercise, what: str, draw: Callable[[], None]) -> No
     try:
         with np.errstate(all="ignore"):
             draw()
+    except CheckFailed as unusable:
+        # The learner's value can't be drawn (a wrong shape, say): the checks already said why.
+        logger.info("%s of %s skipped: %s", what, exercise.slug, unusable)
     except Exception:
         # A figure that can't be drawn from an odd result is no reason to lose the verdict.
         logger.warning("%s of %s failed:\n%s", what, exercise.slug, traceback.format_exc())

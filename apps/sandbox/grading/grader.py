@@ -41,6 +41,14 @@ DEFAULT_ATOL_SCALE = 1e-6
 MIN_ATOL = 1e-8
 FLOAT32_ROUNDOFF = 2.0**-24  # float32's unit roundoff, about 6e-8
 
+# Where the reference is real, a learner's complex value is compared in the reals when its
+# imaginary parts are rounding noise (ifft of a real signal, eig of a matrix with real
+# eigenvalues): at most this fraction of the value's largest real magnitude, plus
+# NEGLIGIBLE_IMAG_FLOOR. That is below every check's tolerance, so dropping them cannot turn a
+# wrong answer into a right one. Larger imaginary parts fail with a message saying so.
+NEGLIGIBLE_IMAG = 1e-6
+NEGLIGIBLE_IMAG_FLOOR = 1e-12
+
 
 @dataclass(frozen=True)
 class Call:
@@ -111,6 +119,28 @@ def _fmt(x: Any) -> str:
         return format_number(float(array)) if array.dtype.kind == "f" else str(array.item())
     with np.printoptions(precision=4, suppress=True, threshold=8, edgeitems=2, linewidth=80):
         return np.array2string(array, separator=", ")
+
+
+def _real_part(array: np.ndarray, name: str) -> np.ndarray:
+    """The real part of a complex ``array`` whose imaginary parts are rounding noise, or
+    CheckFailed saying where the first one that is not is (NaN and inf are not noise)."""
+    real, imag = np.abs(array.real), np.abs(array.imag)
+    finite = real[np.isfinite(real)]
+    scale = float(finite.max()) if finite.size else 0.0
+    noise = imag <= NEGLIGIBLE_IMAG * scale + NEGLIGIBLE_IMAG_FLOOR
+    if np.all(noise):
+        return array.real.copy()
+    where = ""
+    if array.ndim:
+        index = tuple(int(i) for i in np.argwhere(~noise)[0])
+        where = f" at index {index}"
+    else:
+        index = ()
+    raise CheckFailed(
+        f"{name} should return real numbers, but returned complex numbers: the imaginary part"
+        f"{where} is {_fmt(array.imag[index])}. The correct result is real; take .real only "
+        "where the imaginary parts are rounding noise"
+    )
 
 
 class Grader:
@@ -190,9 +220,13 @@ class Grader:
         shape: tuple[int, ...] | None = None,
         what: str = "",
     ) -> np.ndarray:
-        """The learner's value as a float (or complex) array, checked against a shape.
+        """The learner's value as a float array, checked against a shape.
 
-        ``shape`` defaults to the shape of the reference's value.
+        ``shape`` defaults to the shape of the reference's value. A complex value stays
+        complex only where the reference is complex: against a real reference it is compared
+        in the reals, its imaginary parts dropped if they are rounding noise (see
+        NEGLIGIBLE_IMAG), and otherwise it fails saying the result should be real. A check
+        that requires a real dtype as such reads ``output()``.
         """
         value = self.output(key, part)
         call = self.calls[key]
@@ -205,6 +239,8 @@ class Grader:
             raise CheckFailed(f"{name} returned a ragged sequence that is not an array") from None
         if array.dtype.kind not in "biufc":
             raise CheckFailed(f"{name} should return numbers, but returned {_describe_type(value)}")
+        if array.dtype.kind == "c" and not self._reference_is_complex(key, part):
+            array = _real_part(array, name)
         if array.dtype.kind != "c":
             array = array.astype(np.float64)
         if shape is None:
@@ -233,6 +269,22 @@ class Grader:
         except (TypeError, ValueError):
             return None
         return array
+
+    def _reference_is_complex(self, key: str, part: int | None) -> bool:
+        """Whether the reference's value is complex (unknown references count as complex,
+        so a learner's complex value is then left as it is)."""
+        outcome = self._expected.get(key)
+        if outcome is None or not outcome.ok:
+            return True
+        value = outcome.value
+        if part is not None:
+            if not isinstance(value, tuple | list) or len(value) <= part:
+                return True
+            value = value[part]
+        try:
+            return bool(np.iscomplexobj(np.asarray(value)))
+        except (TypeError, ValueError):
+            return True
 
     def scalar(self, key: str, part: int | None = None) -> float:
         array = self.array(key, part, shape=())

@@ -171,10 +171,16 @@ def histogram_with_density(
     reference_density: np.ndarray | None = None,
     bins: int = 40,
 ) -> go.Figure:
-    """Samples as a normalised histogram against a density curve over ``grid``."""
+    """Samples as a normalised histogram against a density curve over ``grid``.
+
+    Only the finite (real parts of the) samples are counted: a learner's NaN or infinity
+    would leave no range to bin over.
+    """
     fig = go.Figure()
-    if samples is not None:
-        counts, edges = np.histogram(np.ravel(samples)[:100_000], bins=bins, density=True)
+    values = np.real(np.ravel(samples if samples is not None else []))[:100_000]
+    values = values[np.isfinite(values)]
+    if values.size:
+        counts, edges = np.histogram(values, bins=bins, density=True)
         fig.add_bar(
             x=(edges[:-1] + edges[1:]) / 2,
             y=counts,

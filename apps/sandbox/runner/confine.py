@@ -26,7 +26,6 @@ import os
 import resource
 import struct
 import sys
-import traceback
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -146,11 +145,13 @@ def stage_b(conf: Confinement, fds: RunFds, run: RunLimits) -> NoReturn:
         os.close(SETUP_FD)
         child.reseed()
         child.run_submission(REQUEST_FD, RESULT_FD)
-    except BaseException:
-        # Only reachable through a runner bug (learner exceptions are caught inside): say
-        # what happened on the run's stderr; the run is reported as crashed.
+    except BaseException as exc:
+        # Learner exceptions are caught inside: this is the learner closing or replacing the
+        # result pipe (or a runner bug). Say what failed in one line, with no runner paths;
+        # the run is reported as crashed.
         with contextlib.suppress(BaseException):
-            os.write(STDERR_FD, traceback.format_exc().encode()[-limits.MAX_TRACEBACK :])
+            line = f"\n[sandbox] the results could not be sent back: {type(exc).__name__}: {exc}\n"
+            os.write(STDERR_FD, line.encode(errors="replace")[: limits.MAX_MESSAGE])
     finally:
         os._exit(1)
 
@@ -185,6 +186,21 @@ def _confine(conf: Confinement, fds: RunFds, run: RunLimits, setup: list[int]) -
     sc.install_seccomp(conf.seccomp_program)
     os.chdir("/tmp")
     _rebind_std_streams()
+    _forget_the_command_line()
+
+
+def _forget_the_command_line() -> None:
+    """What the learner's module sees as its command line is the module's name, not the
+    zygote's (the project path, slot, uid), and sys.path holds only the directories bound
+    into the sandbox root (the standard library and site-packages)."""
+    sys.argv[:] = [child.SUBMISSION_FILE]
+    sys.orig_argv[:] = [child.SUBMISSION_FILE]
+    bound = rootfs.bound_dirs()
+    sys.path[:] = [
+        entry
+        for entry in sys.path
+        if any(rootfs.is_under(entry, parent) for parent in bound) and os.path.exists(entry)
+    ]
 
 
 def _set_rlimits(conf: Confinement, run: RunLimits) -> None:

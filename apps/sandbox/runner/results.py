@@ -8,13 +8,25 @@ from typing import Any
 
 from .limits import MAX_MESSAGE, MAX_TRACEBACK
 
-# C0 and C1 controls but tab and newline, DEL, and the bidirectional overrides and isolates:
-# what lets text rewrite a terminal line, move the cursor, or display other than it reads.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls but tab and newline, DEL, the bidirectional marks, embeddings, overrides
+# and isolates: what lets text rewrite a terminal line, move the cursor, or display other than
+# it reads. And lone surrogates (U+D800-U+DFFF): a str may hold them, but no UTF-8 encoder,
+# JSON renderer or database accepts them, so one would make a result impossible to store or
+# serve.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 def neutralise(text: str) -> str:
-    """``text`` with every control character shown as an escape (``\\x1b``), never acted on."""
+    """``text`` with every control character and lone surrogate shown as an escape.
+
+    ``"\\x1b[31m"`` stays readable as ``\\x1b[31m`` and is never acted on; ``"\\ud800"``
+    becomes the six characters ``\\ud800``. The result always encodes as UTF-8. This is the
+    one function every string from a run passes through before the trusted side keeps it:
+    output, exception types, messages and tracebacks, strings and dict keys in returned
+    values, and the type names of values that are not plain data.
+    """
     if _CONTROL.search(text) is None:
         return text
     return _CONTROL.sub(lambda match: match.group().encode("unicode_escape").decode(), text)

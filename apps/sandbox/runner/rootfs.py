@@ -1,9 +1,15 @@
 """Build the sandbox's root filesystem once, in the zygote's private mount namespace.
 
-The root is a small read-only tmpfs holding read-only binds of the system (/usr and the
-usrmerge symlinks), the interpreter prefix and the site-packages NumPy lives in, a minimal
-/dev and /etc, and an empty /tmp (each run mounts its own tmpfs there). Nothing else of the
-host exists inside: no /proc, no /home, no project files, no host /tmp.
+The root is a small read-only tmpfs holding read-only, nosuid binds of only what the warm
+interpreter needs: its standard library (with lib-dynload), the site-packages NumPy lives in,
+the directory of libpython, and the system's shared-library directories (the multiarch and
+lib64 directories, the locale data, and every directory a library the zygote has mapped
+comes from), plus the usrmerge symlinks, a minimal /dev and /etc, and an empty /tmp (each run
+mounts its own tmpfs there). Nothing else of the host exists inside: no /proc, no /home, no
+project files, no host /tmp, and none of /usr's programs or configuration (/usr/bin,
+/usr/sbin, /usr/local/bin, /usr/local/etc, /usr/share...). A run cannot start a program
+anyway (seccomp refuses execve); this keeps the host's software and its world-readable
+configuration out of sight, and leaves no setuid binary to look at.
 """
 
 from __future__ import annotations
@@ -11,12 +17,20 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import sysconfig
 
 from . import syscalls as sc
 
 DEVICES_RW = ("null", "zero")
 DEVICES_RO = ("random", "urandom")
-TOP_LEVEL = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")
+TOP_LEVEL = ("bin", "sbin", "lib", "lib32", "lib64", "libx32")  # usrmerge symlinks, kept
+# Where shared libraries live. Only the library directories themselves are bound (/usr/lib
+# holds compilers, language runtimes and more besides); the multiarch name is added below.
+LIBRARY_ROOTS = ("/lib", "/usr/lib")
+LIBRARY_DIRS = ("/lib64", "/usr/lib64", "/usr/lib/locale")
+# A directory a mapped library comes from is bound only under one of these (never, say, a
+# checkout that happens to hold a shared object).
+SYSTEM_PREFIXES = ("/usr/", "/lib")
 SHARED_ETC_FILES = ("ld.so.cache",)  # the dynamic linker's index: no secrets in it
 # Interpreter directories that live under /tmp (a venv in a CI checkout under /tmp) are
 # hidden by each run's private /tmp; they are bound here too and bound back per run.
@@ -24,7 +38,7 @@ STASH = "/.python-under-tmp"
 MOUNTPOINT_CANDIDATES = ("/tmp", "/mnt", "/media", "/srv", "/opt", "/var/tmp")
 
 
-def _under(path: str, parent: str) -> bool:
+def is_under(path: str, parent: str) -> bool:
     return path == parent or path.startswith(parent.rstrip("/") + "/")
 
 
@@ -32,37 +46,79 @@ def python_dirs_under_tmp() -> list[tuple[str, str]]:
     """(stash path in the sandbox root, path the interpreter expects) for dirs under /tmp."""
     return [
         (f"{STASH}/{index}", path)
-        for index, path in enumerate(python_dirs())
-        if _under(path, "/tmp")
+        for index, path in enumerate(bound_dirs())
+        if is_under(path, "/tmp")
     ]
 
 
 def build_mountpoint() -> str:
     """A host directory to build the root on that hides none of the directories it binds."""
-    needed = [*python_dirs(), "/usr", "/dev", "/etc"]
+    needed = [*bound_dirs(), "/dev", "/etc"]
     for candidate in MOUNTPOINT_CANDIDATES:
         usable = os.path.isdir(candidate) and not os.path.islink(candidate)
-        if usable and not any(_under(path, candidate) for path in needed):
+        if usable and not any(is_under(path, candidate) for path in needed):
             return candidate
     raise RuntimeError("no directory to build the sandbox root on hides nothing it needs")
 
 
+def _outermost(paths: set[str]) -> list[str]:
+    outermost: list[str] = []
+    for path in sorted(paths):
+        if not any(is_under(path, parent) for parent in outermost):
+            outermost.append(path)
+    return outermost
+
+
+def python_dirs() -> set[str]:
+    """The standard library (and lib-dynload), every site-packages directory on sys.path, and
+    the directory of libpython when the interpreter links it."""
+    paths = sysconfig.get_paths()
+    candidates = {paths["stdlib"], paths["platstdlib"]}
+    for entry in sys.path:
+        name = os.path.basename(entry)
+        if name in ("site-packages", "dist-packages", "lib-dynload") and os.path.isdir(entry):
+            candidates.add(entry)
+    if sysconfig.get_config_var("Py_ENABLE_SHARED"):
+        candidates.add(str(sysconfig.get_config_var("LIBDIR")))
+    return {os.path.realpath(path) for path in candidates if os.path.isdir(path)}
+
+
+def _mapped_library_dirs() -> set[str]:
+    """Directories of the shared objects this process has mapped (needs /proc)."""
+    try:
+        executable = os.path.realpath("/proc/self/exe")
+        with open("/proc/self/maps") as maps:
+            fields = [line.split(maxsplit=5) for line in maps]
+    except OSError:
+        return set()
+    found = set()
+    for name in {parts[5].strip() for parts in fields if len(parts) == 6}:
+        path = os.path.realpath(name)
+        if name.startswith("/") and path != executable and os.path.isfile(path):
+            found.add(os.path.dirname(path))
+    return found
+
+
+def library_dirs() -> set[str]:
+    """The system's shared-library directories (dlopen'ed later by lazy imports), and the
+    directory of every library this process has mapped, within SYSTEM_PREFIXES."""
+    multiarch = sysconfig.get_config_var("MULTIARCH") or ""
+    candidates = set(LIBRARY_DIRS)
+    if multiarch:
+        candidates.update(os.path.join(root, multiarch) for root in LIBRARY_ROOTS)
+    found = {os.path.realpath(path) for path in candidates if os.path.isdir(path)}
+    found.update(path for path in _mapped_library_dirs() if path.startswith(SYSTEM_PREFIXES))
+    return found
+
+
 @functools.cache
-def python_dirs() -> list[str]:
-    """The interpreter prefix and every site-packages directory on sys.path, outermost only.
+def bound_dirs() -> list[str]:
+    """Every host directory bound into the root (python_dirs and library_dirs), outermost.
 
     Cached: first called on the host filesystem, before the pivot, and the answer must not
     change afterwards (inside the root, stashed directories are no longer where they were).
     """
-    candidates = {os.path.realpath(sys.base_prefix)}
-    for entry in sys.path:
-        if os.path.basename(entry) in ("site-packages", "dist-packages") and os.path.isdir(entry):
-            candidates.add(os.path.realpath(entry))
-    outermost: list[str] = []
-    for path in sorted(candidates):
-        if not any(path.startswith(parent + os.sep) for parent in outermost):
-            outermost.append(path)
-    return [path for path in outermost if not path.startswith("/usr/")]
+    return _outermost(python_dirs() | library_dirs())
 
 
 def _bind(source: str, target: str, *, read_only: bool = True, devices: bool = False) -> None:
@@ -91,11 +147,8 @@ def _populate(root: str, uid: int, gid: int) -> None:
         host = "/" + name
         if os.path.islink(host):
             os.symlink(os.readlink(host), os.path.join(root, name))
-        elif os.path.isdir(host):
-            _bind(host, _make_dirs(root, host))
-    _bind("/usr", _make_dirs(root, "/usr"))
     stashed = dict((path, stash) for stash, path in python_dirs_under_tmp())
-    for path in python_dirs():
+    for path in bound_dirs():
         _bind(path, _make_dirs(root, stashed.get(path, path)))
 
     etc = _make_dirs(root, "/etc")

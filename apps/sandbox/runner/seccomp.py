@@ -4,9 +4,11 @@ Default deny. A syscall not listed fails with ENOSYS, as if the kernel lacked it
 falls back where it can (clone3 -> clone) and a future syscall is refused before anyone has
 reviewed it. The calls a learner would try on purpose (namespaces, mounts, ptrace, keyrings,
 bpf, io_uring, AIO, perf, modify_ldt, memfd_secret, landlock, pidfd_*, uid changes...) fail
-with EPERM. The allowed set is what CPython, NumPy and the shell tools a learner may start
-need, derived from logging (SECCOMP_RET_LOG) every course exercise's solution, the
-sandbox's own tests and a shell; tests/sandbox/test_seccomp.py pins it.
+with EPERM. The allowed set is what CPython and NumPy need, derived from logging
+(SECCOMP_RET_LOG) every course exercise's solution and the sandbox's own tests;
+tests/sandbox/test_seccomp.py pins it. No program can be started: a run is already the warm
+interpreter it needs, so execve and execveat are refused (EPERM) once the filter is loaded,
+and no host binary (a shell, a compiler, a setuid tool) ever runs inside the sandbox.
 
 Some allowed calls are checked on their full 64-bit arguments (both halves of the register):
 clone may not create namespaces (and, with the single-process budget, must create a thread);
@@ -65,9 +67,9 @@ ALLOWED: dict[str, int] = {
     "futex": 202, "set_robust_list": 273, "get_robust_list": 274, "set_tid_address": 218,
     "rseq": 334, "arch_prctl": 158, "getrlimit": 97, "setrlimit": 160, "prlimit64": 302,
     "restart_syscall": 219, "exit": 60, "exit_group": 231,
-    # processes of the run (fork itself is checked below) and signals within its namespace
-    "execve": 59, "execveat": 322, "wait4": 61, "waitid": 247, "kill": 62, "tkill": 200,
-    "tgkill": 234,
+    # processes of the run (fork itself is checked below; no exec) and signals within its
+    # namespace
+    "wait4": 61, "waitid": 247, "kill": 62, "tkill": 200, "tgkill": 234,
     # descriptors and files (the root is read-only; /tmp is the run's own small tmpfs)
     "read": 0, "write": 1, "pread64": 17, "pwrite64": 18, "readv": 19, "writev": 20,
     "preadv": 295, "pwritev": 296, "preadv2": 327, "pwritev2": 328, "open": 2,
@@ -100,6 +102,7 @@ CHECKED: dict[str, int] = {
 
 # Refused with EPERM: what a learner tries on purpose, named so the answer is unambiguous.
 REFUSED: dict[str, int] = {
+    "execve": 59, "execveat": 322,  # no program is started: the run is already Python
     "shmget": 29, "shmat": 30, "shmctl": 31, "ptrace": 101, "syslog": 103, "setuid": 105,
     "setgid": 106, "setreuid": 113, "setregid": 114, "setgroups": 116, "setresuid": 117,
     "setresgid": 119, "setfsuid": 122, "setfsgid": 123, "capset": 126, "mknod": 133,

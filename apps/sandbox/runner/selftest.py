@@ -3,8 +3,10 @@
 Run on every zygote before it serves a submission (the first one and every restart), as
 five runs through that zygote:
 1. escapes: host files, network, uid 0, mounts, namespaces, /proc, environment, the project
-   directory, refused syscalls; a lazy stdlib import must work. It also plants a secret in
-   its code, inputs, output, /tmp and returned value;
+   directory, refused syscalls (execve and execveat among them), starting a program (the
+   interpreter's own binary, a shell), host binaries and configuration under /usr; a lazy
+   stdlib import must work. It also plants a secret in its code, inputs, output, /tmp and
+   returned value;
 2. leaks: a later run looks for that secret in /tmp, every frame up to the serving loop,
    every object the garbage collector knows, and every readable byte of its address space
    (mappings found with madvise/mmap probes, read through a pipe so nothing faults);
@@ -95,6 +97,19 @@ def hostname():
 
 def environment():
     return sorted(os.environ)
+
+def start_program(paths):
+    import subprocess
+    for path in paths:
+        try:
+            subprocess.run([path, "-c", "pass"], capture_output=True, timeout=5, check=False)
+            return True
+        except (OSError, subprocess.SubprocessError):
+            pass
+    return False
+
+def host_files(paths):
+    return [path for path in paths if os.path.exists(path)]
 
 def lazy_import():
     import wave, colorsys
@@ -256,12 +271,34 @@ MEMORY_BOMB = "chunks = []\nwhile True:\n    chunks.append(bytearray(16 * 1024 *
 ALLOWED_ENV = {"PATH", "LANG", "HOME", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"}
 # Syscalls that must fail, and how: refused by name (EPERM), or unknown to the sandbox (ENOSYS).
 REFUSED_SYSCALLS = {
+    "execve": (59, errno.EPERM),
+    "execveat": (322, errno.EPERM),
     "modify_ldt": (154, errno.EPERM),
     "io_setup": (206, errno.EPERM),
     "memfd_secret": (447, errno.EPERM),
     "pidfd_open": (434, errno.EPERM),
     "syscall 460": (460, errno.ENOSYS),
 }
+
+
+# Host binaries and configuration under /usr that the sandbox root does not expose.
+HOST_USR = ["/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/etc", "/usr/share", "/usr/etc"]
+
+
+def _programs() -> list[str]:
+    """Programs a run must not start: a shell, and the C library and dynamic loader as this
+    process maps them. Both are runnable ELF files inside the sandbox root, so only the
+    seccomp filter (execve refused) stops them."""
+    found = {"/bin/sh", "/usr/bin/env"}
+    try:
+        with open("/proc/self/maps") as maps:
+            names = {parts[5].strip() for parts in map(str.split, maps) if len(parts) == 6}
+    except OSError:
+        names = set()
+    for name in names:
+        if os.path.basename(name).startswith(("libc.so", "ld-linux")) and os.path.isfile(name):
+            found.add(os.path.realpath(name))
+    return sorted(found)
 
 
 def _project_files() -> list[str]:
@@ -305,6 +342,7 @@ def _escape_calls(canary: Path, secret: str) -> tuple[list[dict[str, Any]], list
         {"key": "mount a filesystem", "func": "mount_tmpfs"},
         {"key": "create a user namespace", "func": "new_user_namespace"},
         {"key": "see the host /proc", "func": "host_proc"},
+        {"key": "start a program", "func": "start_program", "args": [_programs()]},
     ]
     checks += [
         {"key": f"read {path}", "func": "read_file", "args": [path]} for path in _project_files()
@@ -314,6 +352,7 @@ def _escape_calls(canary: Path, secret: str) -> tuple[list[dict[str, Any]], list
         {"key": "lazy", "func": "lazy_import"},
         {"key": "project", "func": "list_dir", "args": [str(PROJECT_ROOT)]},
         {"key": "hostname", "func": "hostname"},
+        {"key": "host /usr", "func": "host_files", "args": [HOST_USR]},
         {"key": "plant", "func": "plant", "args": [secret]},
     ]
     others += [
@@ -339,6 +378,8 @@ def _escapes(run: Runner, secret: str) -> list[str]:
         escaped.append(f"unexpected environment variables {out['env'].value!r}")
     if not out["project"].ok or not set(out["project"].value) <= _venv_entries():
         escaped.append(f"the project directory is visible: {out['project'].value!r}")
+    if not out["host /usr"].ok or out["host /usr"].value:
+        escaped.append(f"host binaries or configuration are visible: {out['host /usr'].value!r}")
     if out["hostname"].value != "sandbox":
         escaped.append(f"the host name is visible: {out['hostname'].value!r}")
     for name, (_, expected) in REFUSED_SYSCALLS.items():

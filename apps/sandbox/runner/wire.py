@@ -23,7 +23,9 @@ blob is sliced, each .npy header (parsed once, by a strict pattern, itself cappe
 blob's exact length, every blob used at most once, and a budget over the bytes of all decoded
 arrays, the nodes, the depth and each string. Decoding costs at most a small multiple of the
 frame's own size, whatever the frame claims. Results come out as plain data: no FnSpec, no
-object with behaviour. The encoder enforces the same caps, so what a run sends decodes.
+object with behaviour, and every string (dict keys and type names included) neutralised
+(results.neutralise: control characters, bidi controls and lone surrogates escaped). The
+encoder enforces the same caps, so what a run sends decodes.
 
 Stdlib and numpy only: loaded by the trusted side and, before it isolates itself, by the zygote.
 """
@@ -43,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from . import limits
+from .results import neutralise
 
 ALLOWED_DTYPE_KINDS = frozenset("biufc")
 MAX_DEPTH = limits.MAX_DEPTH
@@ -80,6 +83,9 @@ class Caps:
     string_chars: int
     array_bytes: int  # over all arrays of the frame
     header_keys: frozenset[str]
+    # The frame comes from a run: every string in it (and every dict key) is the learner's,
+    # so it is neutralised (results.neutralise) as it is decoded, before anyone keeps it.
+    learner_text: bool = False
 
 
 # A run's result: the trust boundary (see the module docstring).
@@ -92,6 +98,7 @@ RESULT_CAPS = Caps(
     string_chars=limits.MAX_STRING,
     array_bytes=limits.RESULT_BYTES,
     header_keys=frozenset({"value"}),
+    learner_text=True,
 )
 # Frames the trusted side built itself (a run's request, the graders' round trips).
 TRUSTED_CAPS = Caps(
@@ -390,7 +397,7 @@ class _Decoder:
         if kind is str:
             if len(node) > self.caps.string_chars:
                 raise WireError(f"string longer than {self.caps.string_chars} characters")
-            return node
+            return neutralise(node) if self.caps.learner_text else node
         if kind is list:  # decoded in place: the parsed list becomes the value
             for index, item in enumerate(node):
                 node[index] = self.value(item, depth + 1)
@@ -414,7 +421,8 @@ class _Decoder:
                 raise WireError("malformed complex number")
             return complex(real, imag)
         if tag == "__unsupported__" and kind is str:
-            return Unsupported(payload[: limits.MAX_TYPE_NAME])
+            # A class name is the learner's text like any other (ESC, RLO, lone surrogates).
+            return Unsupported(neutralise(payload[: limits.MAX_TYPE_NAME]))
         if tag == "__fn__" and kind is dict:
             return self._fn(payload, depth)
         raise WireError(f"unknown value tag {tag[:40]!r}")

@@ -134,6 +134,8 @@ def _serve(channel: socket.socket, supervisor: Supervisor) -> None:
 def main(argv: list[str]) -> int:
     control_fd, slot, uid, gid = (int(arg) for arg in argv[1:5])
     mode = argv[5]
+    argv.clear()  # every run is forked under this frame: keep the project path out of it
+    sys.argv[1:] = []
     channel = socket.socket(fileno=control_fd)
     os.environ.clear()
     os.environ.update(RUN_ENV)

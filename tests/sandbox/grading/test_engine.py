@@ -195,3 +195,42 @@ def test_a_new_seed_draws_new_hidden_cases(softmax) -> None:
     first = cases(np.random.default_rng(1))[0].args[0]
     second = cases(np.random.default_rng(2))[0].args[0]
     assert first.shape != second.shape or not np.allclose(first, second)
+
+
+# ----- complex results: compared in the reals, never a crash in the figures ------------------
+
+COMPLEX_SOFTMAX = SOLUTION + "\n_real = softmax\ndef softmax(z):\n    return _real(z) + {}\n"
+
+
+def test_a_complex_result_with_rounding_noise_passes_with_its_figures(softmax, caplog) -> None:
+    result = grade(softmax, COMPLEX_SOFTMAX.format("1e-30j"))
+    assert result["status"] == "passed"
+    assert result["figures"]
+    assert result["figures"][0]["data"]
+    assert not [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
+
+
+def test_a_complex_result_with_a_real_imaginary_part_fails_saying_so(softmax, caplog) -> None:
+    result = grade(softmax, COMPLEX_SOFTMAX.format("0.25j"))
+    assert result["status"] == "failed"
+    assert (
+        "should return real numbers, but returned complex numbers"
+        in (result["checks"][0]["message"])
+    )
+    assert not [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
+
+
+def test_a_figure_that_cannot_use_the_learners_value_is_skipped_quietly(
+    softmax, caplog, monkeypatch
+) -> None:
+    # An exercise's figures() reading g.array (not try_array) on a wrong-shaped result.
+    from apps.sandbox.grading import engine
+
+    checks = engine.exercise_checks(softmax)
+    drawing = engine.ExerciseChecks(
+        checks.cases, checks.grade, lambda g: g.array(next(iter(g.calls)))
+    )
+    monkeypatch.setattr(engine, "exercise_checks", lambda _exercise: drawing)
+    result = grade(softmax, "def softmax(z):\n    return [1.0]\n")
+    assert result["status"] == "failed"
+    assert not [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]

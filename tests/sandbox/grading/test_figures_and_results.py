@@ -144,3 +144,35 @@ def test_a_matrix_failure_has_three_panels_yours_reference_and_difference() -> N
     heatmaps = [trace for trace in figure["data"] if trace["type"] == "heatmap"]
     assert [trace["name"] for trace in heatmaps] == ["yours", "reference", "|yours − reference|"]
     assert figure["layout"]["xaxis3"]["domain"][1] == pytest.approx(1.0)
+
+
+# ----- a learner's odd values never stop a figure --------------------------------------------
+
+
+def test_complex_values_are_drawn_by_their_real_part_with_a_note() -> None:
+    yours = np.array([1.0, 2.0]) + 1j
+    figure = figure_to_dict(plots.compare_lines(np.arange(2), yours, np.ones(2), title="t"))
+    assert figure["data"][1]["y"] == [1.0, 2.0]
+    notes = [note["text"] for note in figure["layout"]["annotations"]]
+    assert notes == ["complex values: only their real parts are drawn"]
+    dict_figure = figure_to_dict({"data": [{"y": [1 + 2j, np.complex64(3)]}]})
+    assert dict_figure["data"][0]["y"] == [1.0, 3.0]
+
+
+def test_non_finite_values_become_gaps_so_the_figure_is_strict_json() -> None:
+    figure = figure_to_dict({"data": [{"y": np.array([1.0, np.nan, np.inf]), "x": [np.inf]}]})
+    assert figure["data"][0] == {"y": [1.0, None, None], "x": [None]}
+    json.dumps(figure, allow_nan=False)
+
+
+@pytest.mark.parametrize(
+    "samples",
+    [np.array([np.nan, np.inf, 1.0, 2.0]), np.full(5, np.nan), np.array([1.0, 2.0]) + 1e-20j],
+    ids=["some non-finite", "all NaN", "complex"],
+)
+def test_a_histogram_of_odd_samples_is_drawn_from_what_is_finite(samples: np.ndarray) -> None:
+    figure = figure_to_dict(
+        plots.histogram_with_density(samples, np.linspace(-3, 3, 7), np.ones(7), title="t")
+    )
+    assert figure["data"]
+    json.dumps(figure, allow_nan=False)

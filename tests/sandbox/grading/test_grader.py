@@ -137,3 +137,47 @@ def test_a_grader_without_checks_neither_passes_nor_scores() -> None:
     g = grader(1.0, 1.0)
     assert g.score == 0.0
     assert not g.all_passed
+
+
+# ----- complex values against a real reference -------------------------------------------------
+
+
+def test_a_complex_value_with_rounding_noise_is_compared_in_the_reals() -> None:
+    reference = np.array([0.2, 0.3, 0.5])
+    g = grader(reference + 1e-17j, reference)
+    assert g.check_close("close", "case")
+    array = g.array("case")
+    assert array.dtype == np.float64
+    np.testing.assert_array_equal(array, reference)
+    assert g.try_array("case") is not None, "figures get the real values to draw"
+
+
+@pytest.mark.parametrize(
+    ("imaginary", "shown"),
+    [(np.array([0.0, 0.1, 0.0]), "at index (1,) is 0.1"), (np.array([0, np.nan, 0]), "is nan")],
+    ids=["large", "nan"],
+)
+def test_a_complex_value_against_a_real_reference_fails_saying_it_should_be_real(
+    imaginary: np.ndarray, shown: str
+) -> None:
+    reference = np.array([0.2, 0.3, 0.5])
+    g = grader(reference + 1j * imaginary, reference)
+    assert not g.check_close("close", "case")
+    assert "should return real numbers, but returned complex numbers" in only_message(g)
+    assert shown in only_message(g)
+    assert g.try_array("case") is None
+
+
+def test_a_complex_scalar_is_no_longer_silently_cut_to_its_real_part() -> None:
+    g = grader(1.0 + 2.0j, 1.0)
+    with pytest.raises(CheckFailed, match="the imaginary part is 2"):
+        g.scalar("case")
+    assert grader(1.0 + 1e-15j, 1.0).scalar("case") == 1.0
+
+
+def test_a_complex_value_stays_complex_where_the_reference_is_complex() -> None:
+    reference = np.array([1 + 1j, 2 - 1j])
+    g = grader(reference.copy(), reference)
+    assert g.check_close("close", "case")
+    assert np.iscomplexobj(g.array("case"))
+    assert not grader(reference.real.copy(), reference).check_close("close", "case")

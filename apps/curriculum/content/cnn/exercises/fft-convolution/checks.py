@@ -99,12 +99,14 @@ def _linear(g: Grader, key: str):
 
 def _real(g: Grader, key: str):
     def run():
-        got = g.array(key)
-        if np.iscomplexobj(got):
+        # The returned dtype itself: g.array compares a complex result in the reals when its
+        # imaginary parts are rounding noise, which the other checks rightly accept.
+        if np.iscomplexobj(g.output(key)):
             raise CheckFailed(
                 "the result is a complex array; the convolution of real arrays is real, so return the real part "
                 "of the inverse FFT (np.fft.ifft2(...).real)"
             )
+        g.array(key)  # numbers of the reference's shape
         return None
 
     return run

@@ -5,7 +5,7 @@ import numpy as np
 def tanh_layer_jacobian(W, b, x):
     W = np.asarray(W, dtype=float)
     h = np.tanh(W @ x + b)
-    return (1 - h ** 2)[:, None] * W
+    return (1 - h**2)[:, None] * W
 
 
 def two_layer_jacobian(W1, b1, W2, b2, x):

@@ -9,5 +9,7 @@ def max_pool2d(x, size, stride):
     out = np.empty((c, ho, wo))
     for i in range(ho):
         for j in range(wo):
-            out[:, i, j] = x[:, i * stride : i * stride + size - 1, j * stride : j * stride + size - 1].max(axis=(1, 2))
+            out[:, i, j] = x[
+                :, i * stride : i * stride + size - 1, j * stride : j * stride + size - 1
+            ].max(axis=(1, 2))
     return out

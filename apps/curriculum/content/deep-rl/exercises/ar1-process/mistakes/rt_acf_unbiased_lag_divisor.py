@@ -17,7 +17,9 @@ def sample_autocorrelation(x, max_lag):
     T = len(x)
     d = x - x.mean()
     denom = np.sum(d * d)
-    return np.array([(np.sum(d[: T - k] * d[k:]) / (T - k)) / (denom / T) for k in range(max_lag + 1)])
+    return np.array(
+        [(np.sum(d[: T - k] * d[k:]) / (T - k)) / (denom / T) for k in range(max_lag + 1)]
+    )
 
 
 def ar1_theory(phi, sigma, max_lag):

@@ -22,5 +22,5 @@ def sample_autocorrelation(x, max_lag):
 
 def ar1_theory(phi, sigma, max_lag):
     C0 = sigma**2 / (1 - phi**2)
-    rho = np.array([abs(phi)**k for k in range(max_lag + 1)], dtype=float)
+    rho = np.array([abs(phi) ** k for k in range(max_lag + 1)], dtype=float)
     return float(C0), rho

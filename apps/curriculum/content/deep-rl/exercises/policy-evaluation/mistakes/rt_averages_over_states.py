@@ -7,6 +7,10 @@ def evaluate_policy(P, R, policy, gamma):
     R = np.asarray(R, dtype=float)
     policy = np.asarray(policy, dtype=float)
     S = R.shape[0]
-    P_pi = (policy[:, :, None] * P).sum(axis=0)[: S] if P.shape[1] >= S else np.tile((policy[:, :, None] * P).sum(axis=0), (S // P.shape[1] + 1, 1))[:S]
+    P_pi = (
+        (policy[:, :, None] * P).sum(axis=0)[:S]
+        if P.shape[1] >= S
+        else np.tile((policy[:, :, None] * P).sum(axis=0), (S // P.shape[1] + 1, 1))[:S]
+    )
     R_pi = (policy * R).sum(axis=1)
     return np.linalg.solve(np.eye(S) - gamma * P_pi, R_pi)

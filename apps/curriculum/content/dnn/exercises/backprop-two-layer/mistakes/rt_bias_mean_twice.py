@@ -7,5 +7,5 @@ def two_layer_gradients(X, Y, W1, b1, W2, b2):
     N = X.shape[0]
     H = np.tanh(X @ W1.T + b1)
     G2 = (H @ W2.T + b2 - Y) / N
-    G1 = (G2 @ W2) * (1 - H ** 2)
+    G1 = (G2 @ W2) * (1 - H**2)
     return G1.T @ X, G1.mean(axis=0), G2.T @ H, G2.mean(axis=0)

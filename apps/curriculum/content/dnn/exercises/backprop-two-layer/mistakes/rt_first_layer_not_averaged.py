@@ -8,5 +8,5 @@ def two_layer_gradients(X, Y, W1, b1, W2, b2):
     H = np.tanh(X @ W1.T + b1)
     E = H @ W2.T + b2 - Y
     G2 = E / N
-    G1 = (E @ W2) * (1 - H ** 2)
+    G1 = (E @ W2) * (1 - H**2)
     return G1.T @ X, G1.sum(axis=0), G2.T @ H, G2.sum(axis=0)

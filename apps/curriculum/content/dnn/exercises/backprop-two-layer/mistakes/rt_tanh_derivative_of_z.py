@@ -8,5 +8,5 @@ def two_layer_gradients(X, Y, W1, b1, W2, b2):
     Z = X @ W1.T + b1
     H = np.tanh(Z)
     G2 = (H @ W2.T + b2 - Y) / N
-    G1 = (G2 @ W2) * (1 - Z ** 2)
+    G1 = (G2 @ W2) * (1 - Z**2)
     return G1.T @ X, G1.sum(axis=0), G2.T @ H, G2.sum(axis=0)

@@ -15,7 +15,7 @@ def layer_gradient_norms(X, Y, weights, biases, activation):
     norms = []
     for l in range(L - 1, -1, -1):
         dW = G.T @ hs[l]
-        norms.append(np.sum(dW ** 2))
+        norms.append(np.sum(dW**2))
         if l > 0:
             h = hs[l]
             d = h * (1 - h) if activation == "sigmoid" else (h > 0).astype(float)

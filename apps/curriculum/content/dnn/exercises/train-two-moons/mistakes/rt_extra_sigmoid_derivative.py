@@ -21,7 +21,7 @@ def train_mlp(X, y, W1, b1, W2, b2, lr, steps):
         dz = (s - y) * s * (1 - s) / N
         dW2 = dz[None, :] @ H
         db2 = np.array([dz.sum()])
-        G1 = dz[:, None] * W2 * (1 - H ** 2)
+        G1 = dz[:, None] * W2 * (1 - H**2)
         W1 = W1 - lr * (G1.T @ X)
         b1 = b1 - lr * G1.sum(axis=0)
         W2 = W2 - lr * dW2

@@ -20,7 +20,7 @@ def train_mlp(X, y, W1, b1, W2, b2, lr, steps):
         losses.append(L)
         dz = (0.5 * (1 + np.tanh(z / 2)) - y) / N
         dW2 = dz[None, :] @ H
-        G1 = dz[:, None] * W2 * (1 - H ** 2)
+        G1 = dz[:, None] * W2 * (1 - H**2)
         W1 = W1 - lr * (G1.T @ X)
         b1 = b1 - lr * G1.sum(axis=0)
         W2 = W2 - lr * dW2

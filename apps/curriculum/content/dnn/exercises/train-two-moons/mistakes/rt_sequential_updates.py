@@ -20,7 +20,7 @@ def train_mlp(X, y, W1, b1, W2, b2, lr, steps):
         dz = (0.5 * (1 + np.tanh(z / 2)) - y) / N
         W2 = W2 - lr * (dz[None, :] @ H)
         b2 = b2 - lr * np.array([dz.sum()])
-        G1 = dz[:, None] * W2 * (1 - H ** 2)
+        G1 = dz[:, None] * W2 * (1 - H**2)
         W1 = W1 - lr * (G1.T @ X)
         b1 = b1 - lr * G1.sum(axis=0)
     losses.append(_loss(X, y, W1, b1, W2, b2)[0])

@@ -20,7 +20,7 @@ def train_mlp(X, y, W1, b1, W2, b2, lr, steps):
         dz = (0.5 * (1 + np.tanh(z / 2)) - y) / N
         dW2 = dz[None, :] @ H
         db2 = np.array([dz.sum()])
-        G1 = dz[:, None] * W2 * (1 - H ** 2)
+        G1 = dz[:, None] * W2 * (1 - H**2)
         dW1 = G1.T @ X
         db1 = G1.sum(axis=0)
         W1 -= lr * dW1

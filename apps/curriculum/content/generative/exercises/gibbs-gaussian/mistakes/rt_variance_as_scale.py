@@ -10,7 +10,15 @@ def gibbs_gaussian(mu, sigma, rho, x0, noise):
     rows = []
 
     for t in range(len(noise)):
-        x1 = mu[0] + rho * sigma[0] / sigma[1] * (x2 - mu[1]) + sigma[0] ** 2 * (1 - rho**2) * noise[t, 0]
-        x2 = mu[1] + rho * sigma[1] / sigma[0] * (x1 - mu[0]) + sigma[1] ** 2 * (1 - rho**2) * noise[t, 1]
+        x1 = (
+            mu[0]
+            + rho * sigma[0] / sigma[1] * (x2 - mu[1])
+            + sigma[0] ** 2 * (1 - rho**2) * noise[t, 0]
+        )
+        x2 = (
+            mu[1]
+            + rho * sigma[1] / sigma[0] * (x1 - mu[0])
+            + sigma[1] ** 2 * (1 - rho**2) * noise[t, 1]
+        )
         rows.append((x1, x2))
     return np.array(rows)

@@ -11,7 +11,9 @@ def _xlogx(x):
 def mean_field_free_energy(m, beta, J, z, h):
     m = np.asarray(m, dtype=float)
     energy = -0.5 * J * z * m**2 - h * m
-    entropy_term = (1 + m) / 2 * np.log(np.where(1 + m > 0, 1 + m, 1.0)) + (1 - m) / 2 * np.log(np.where(1 - m > 0, 1 - m, 1.0))
+    entropy_term = (1 + m) / 2 * np.log(np.where(1 + m > 0, 1 + m, 1.0)) + (1 - m) / 2 * np.log(
+        np.where(1 - m > 0, 1 - m, 1.0)
+    )
     return energy + entropy_term / beta
 
 

@@ -10,6 +10,7 @@ def mutual_information(pxy):
     nz = pxy > 0
     return float(np.sum(pxy[nz] * np.log(pxy[nz] / (px * py)[nz])))
 
+
 def plugin_mutual_information(x, y):
     counts, _, _ = np.histogram2d(np.asarray(x), np.asarray(y))
     return mutual_information(counts / counts.sum())

@@ -10,6 +10,7 @@ def mutual_information(pxy):
     nz = pxy > 0
     return float(np.sum(pxy[nz] * np.log(pxy[nz] / (px * py)[nz])))
 
+
 def plugin_mutual_information(x, y):
     x = np.asarray(x)
     y = np.asarray(y)

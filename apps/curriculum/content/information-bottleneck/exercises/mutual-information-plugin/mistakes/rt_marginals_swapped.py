@@ -11,7 +11,9 @@ def mutual_information(pxy):
     for i in range(pxy.shape[0]):
         for j in range(pxy.shape[1]):
             if pxy[i, j] > 0:
-                total += pxy[i, j] * np.log(pxy[i, j] / (px[min(i, len(px) - 1)] * py[min(j, len(py) - 1)]))
+                total += pxy[i, j] * np.log(
+                    pxy[i, j] / (px[min(i, len(px) - 1)] * py[min(j, len(py) - 1)])
+                )
     return float(total)
 
 

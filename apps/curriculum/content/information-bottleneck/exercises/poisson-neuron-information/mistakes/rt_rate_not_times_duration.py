@@ -9,7 +9,11 @@ def poisson_channel(rates, duration, n_max):
     out = np.zeros((len(lam), n_max + 1))
     for s, l in enumerate(lam):
         for n in range(n_max):
-            out[s, n] = (1.0 if n == 0 else 0.0) if l == 0 else math.exp(-l + n * math.log(l) - math.lgamma(n + 1))
+            out[s, n] = (
+                (1.0 if n == 0 else 0.0)
+                if l == 0
+                else math.exp(-l + n * math.log(l) - math.lgamma(n + 1))
+            )
         out[s, n_max] = max(0.0, 1.0 - out[s, :n_max].sum())
     return out
 

@@ -5,4 +5,4 @@ import numpy as np
 def sym_matrix_power(A, t):
     A = np.asarray(A, dtype=float)
     lam, Q = np.linalg.eigh(A)
-    return (Q.T * lam ** t) @ Q
+    return (Q.T * lam**t) @ Q

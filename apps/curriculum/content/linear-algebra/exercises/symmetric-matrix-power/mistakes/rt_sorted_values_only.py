@@ -6,4 +6,4 @@ def sym_matrix_power(A, t):
     A = np.asarray(A, dtype=float)
     lam, Q = np.linalg.eigh(A)
     lam = np.sort(lam)[::-1]
-    return Q @ np.diag(lam ** t) @ Q.T
+    return Q @ np.diag(lam**t) @ Q.T

@@ -1,6 +1,7 @@
 # mistake: returns the tuple in the order (eigenvalues, label) instead of (label, eigenvalues); return label first
 import numpy as np
 
+
 def _label(lam, tol):
     if np.any(lam > tol) and np.any(lam < -tol):
         return "saddle"

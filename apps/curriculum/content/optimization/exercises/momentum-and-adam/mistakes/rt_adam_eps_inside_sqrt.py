@@ -21,9 +21,9 @@ def adam(grad, x0, lr, steps, beta1=0.9, beta2=0.999, eps=1e-8):
     for t in range(1, steps + 1):
         g = grad(x)
         m = beta1 * m + (1 - beta1) * g
-        s = beta2 * s + (1 - beta2) * g ** 2
-        mh = m / (1 - beta1 ** t)
-        sh = s / (1 - beta2 ** t)
+        s = beta2 * s + (1 - beta2) * g**2
+        mh = m / (1 - beta1**t)
+        sh = s / (1 - beta2**t)
         x = x - lr * mh / np.sqrt(sh + eps)
         xs.append(x.copy())
     return np.array(xs)

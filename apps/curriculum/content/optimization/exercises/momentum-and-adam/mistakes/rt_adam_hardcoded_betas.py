@@ -21,9 +21,9 @@ def adam(grad, x0, lr, steps, beta1=0.9, beta2=0.999, eps=1e-8):
     for t in range(1, steps + 1):
         g = grad(x)
         m = 0.9 * m + 0.1 * g
-        s = 0.999 * s + 0.001 * g ** 2
-        mh = m / (1 - 0.9 ** t)
-        sh = s / (1 - 0.999 ** t)
+        s = 0.999 * s + 0.001 * g**2
+        mh = m / (1 - 0.9**t)
+        sh = s / (1 - 0.999**t)
         x = x - lr * mh / (np.sqrt(sh) + eps)
         xs.append(x.copy())
     return np.array(xs)

@@ -10,7 +10,7 @@ def bptt_jacobian_norms(W_h, hs):
     prev = np.zeros(n)
     norms = []
     for h in hs:
-        M = (W_h * (1 - h ** 2)) @ M
+        M = (W_h * (1 - h**2)) @ M
         norms.append(np.linalg.norm(M, 2))
         prev = h
     return np.array(norms)

@@ -10,7 +10,7 @@ def bptt_jacobian_norms(W_h, hs):
     prev = np.zeros(n)
     norms = []
     for h in hs:
-        M = ((1 - prev ** 2)[:, None] * W_h) @ M
+        M = ((1 - prev**2)[:, None] * W_h) @ M
         norms.append(np.linalg.norm(M, 2))
         prev = h
     return np.array(norms)

@@ -10,7 +10,7 @@ def bptt_jacobian_norms(W_h, hs):
     prev = np.zeros(n)
     norms = []
     for h in hs:
-        J = (1 - h ** 2)[:, None] * W_h
+        J = (1 - h**2)[:, None] * W_h
         M = J
         norms.append(np.linalg.norm(M, 2))
         prev = h

@@ -154,7 +154,7 @@ def test_a_complex_value_with_rounding_noise_is_compared_in_the_reals() -> None:
 
 @pytest.mark.parametrize(
     ("imaginary", "shown"),
-    [(np.array([0.0, 0.1, 0.0]), "at index (1,) is 0.1"), (np.array([0, np.nan, 0]), "is nan")],
+    [(np.array([0.0, 0.1, 0.0]), "at index (1,) is 0.1"), (np.array([0, np.nan, 0]), "is NaN")],
     ids=["large", "nan"],
 )
 def test_a_complex_value_against_a_real_reference_fails_saying_it_should_be_real(

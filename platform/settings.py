@@ -16,6 +16,8 @@ import dj_database_url
 import django_stubs_ext
 from kombu import Queue
 
+from apps.sandbox.grading.limits import TASK_SOFT_TIME_LIMIT, TASK_TIME_LIMIT
+
 # Lets the admin, forms and querysets take type parameters at run time (ModelAdmin[Module]).
 django_stubs_ext.monkeypatch()
 
@@ -158,7 +160,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 120)
+# Every task's time limits, derived from the sandbox's longest run (apps/sandbox/grading/
+# limits.py); the sandbox tasks name them too. Whatever waits on a task is sized from them.
+CELERY_TASK_SOFT_TIME_LIMIT = TASK_SOFT_TIME_LIMIT
+CELERY_TASK_TIME_LIMIT = TASK_TIME_LIMIT
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * TASK_TIME_LIMIT)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # A task unacknowledged this long is redelivered (a worker died mid-grade). Keep it above
     # the longest a message can wait reserved plus run (2 x the hard time limit): a live
@@ -187,14 +193,12 @@ CELERY_TASK_ROUTES = {"sandbox.regrade_batch": {"queue": REGRADE_QUEUE}}
 REGRADE_BATCH_SIZE = env_int("DLMATH_REGRADE_BATCH_SIZE", 10)
 REGRADE_BATCH_PAUSE_SECONDS = float(os.environ.get("DLMATH_REGRADE_BATCH_PAUSE", "0.5"))
 REGRADE_YIELD_SECONDS = float(os.environ.get("DLMATH_REGRADE_YIELD", "2"))
-CELERY_TASK_SOFT_TIME_LIMIT = 45
-CELERY_TASK_TIME_LIMIT = 60
 
 # The database, not the queue, is the record of what still needs grading. Each worker
 # sweeps it every SUBMISSION_REQUEUE_INTERVAL seconds (and once when it starts) and sends
 # again any submission queued or running for SUBMISSION_REQUEUE_AFTER seconds since it was
 # last sent or claimed. Above the hard time limit, so a live grading is never sent twice.
-SUBMISSION_REQUEUE_AFTER = env_int("DLMATH_REQUEUE_AFTER", 90)
+SUBMISSION_REQUEUE_AFTER = env_int("DLMATH_REQUEUE_AFTER", TASK_TIME_LIMIT + 30)
 SUBMISSION_REQUEUE_INTERVAL = env_int("DLMATH_REQUEUE_INTERVAL", 10)
 # A submission whose grading was started this many times without finishing took its worker
 # down each time: it gets a final "could not be graded" error instead of another try.

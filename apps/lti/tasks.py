@@ -14,7 +14,14 @@ from apps.lti.models import PassbackStatus
 from apps.lti.services import passbacks, roster
 from apps.progress.models import LearningEvent, LearningEventKind
 
-GRADED = {LearningEventKind.ATTEMPT_GRADED, LearningEventKind.EXERCISE_PASSED}
+# The events that can change a score the LMS holds: an attempt, a pass, a regrade's new best
+# score, a concept check (its points count in a module link's score). A review never does.
+GRADED = {
+    LearningEventKind.ATTEMPT_GRADED,
+    LearningEventKind.EXERCISE_PASSED,
+    LearningEventKind.SCORE_CHANGED,
+    LearningEventKind.QUESTION_ANSWERED,
+}
 
 
 def _eager() -> bool:

@@ -205,6 +205,12 @@ class LearningEventKind(models.TextChoices):
     HINT_SHOWN = "hint_shown"
     ATTEMPT_GRADED = "attempt_graded"
     EXERCISE_PASSED = "exercise_passed"
+    # A concept check answered (right or wrong); ``data`` names the question.
+    QUESTION_ANSWERED = "question_answered"
+    # A regrade changed a learner's best score on an exercise (no new attempt).
+    SCORE_CHANGED = "score_changed"
+    # A graded spaced-review attempt: never an exercise attempt, never a first pass.
+    REVIEW_GRADED = "review_graded"
 
 
 class LearningEvent(models.Model):

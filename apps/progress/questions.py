@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.curriculum.models import Lesson, Question
 from apps.curriculum.selectors import QuestionVariant, lesson_questions, question_variant
-from apps.progress.models import QuestionAttempt, QuestionProgress
+from apps.progress.models import LearningEventKind, QuestionAttempt, QuestionProgress
+from apps.progress.outbox import learning_event_record
 from apps.progress.services import _module_points_refresh, cohort_versions_bump
 from apps.sandbox.grading.questions import (
     TRIES_PER_VARIANT,
@@ -132,7 +133,7 @@ def question_answer(*, user: User, question: Question, answer: Any) -> AnswerOut
         return AnswerOutcome(
             feedback=feedback, revealed=None, state=_state(question, progress, user.pk)
         )
-    QuestionAttempt.objects.create(
+    attempt = QuestionAttempt.objects.create(
         user=user,
         question=question,
         variant=progress.variant,
@@ -140,6 +141,20 @@ def question_answer(*, user: User, question: Question, answer: Any) -> AnswerOut
         correct=feedback.correct,
     )
     progress.attempts += 1
+    learning_event_record(
+        kind=LearningEventKind.QUESTION_ANSWERED,
+        user=user,
+        lesson=question.lesson,
+        at=attempt.created_at,
+        data={
+            "question": question.name,
+            "points": question.points,
+            "correct": feedback.correct,
+            "answer": attempt.answer[:500],
+            "variant": attempt.variant,
+            "attempt": progress.attempts,
+        },
+    )
     revealed = None
     if feedback.correct:
         progress.tries = 0

@@ -5,7 +5,8 @@ regraded ones with their new verdicts). Attempts are not counted again: the numb
 attempts stays; what follows from the verdicts is recomputed: best score, first pass
 (when, after how many attempts, how long), the failed-check counts and the module's
 points. A pass a regrade reveals puts the exercise on the review schedule (and reports
-``exercise_passed``); a pass it takes away takes the exercise off the schedule.
+``exercise_passed``); a pass it takes away takes the exercise off the schedule. A best score
+that changed reports ``score_changed`` (the LMS gradebook and the LRS hear of it at once).
 """
 
 from __future__ import annotations
@@ -64,7 +65,11 @@ def _check_failures_recount(
 
 @transaction.atomic
 def exercise_progress_regraded(
-    *, user: User, exercise: Exercise, attempts: Sequence[GradedAttempt]
+    *,
+    user: User,
+    exercise: Exercise,
+    attempts: Sequence[GradedAttempt],
+    regrade_id: int | None = None,
 ) -> ProgressChange:
     """Recount a learner's standing on an exercise from ``attempts`` (every counted one).
 
@@ -98,6 +103,20 @@ def exercise_progress_regraded(
         _newly_passed(user, exercise, first[1], progress)
     elif first is None and change.passed_before:
         review_card_withdraw(user=user, exercise=exercise)
+    if change.best_after != change.best_before:
+        learning_event_record(
+            kind=LearningEventKind.SCORE_CHANGED,
+            user=user,
+            exercise=exercise,
+            at=timezone.now(),
+            data={
+                "score": change.best_after,
+                "score_before": change.best_before,
+                "passed": change.passed_after,
+                "passed_before": change.passed_before,
+                "regrade": regrade_id,
+            },
+        )
     transaction.on_commit(lambda: cohort_versions_bump(user_id=user.pk))
     return change
 

@@ -85,7 +85,7 @@ def exercise_progress_record_attempt(
         exercise=exercise,
         submission_id=submission_id,
         at=at,
-        data=_attempt_graded_data(
+        data=attempt_graded_data(
             score=score, passed=passed, status=status, duration_ms=duration_ms, checks=checks
         ),
     )
@@ -137,7 +137,7 @@ def _submission_mark_counted(*, submission_id: int, user: User) -> bool:
     return True
 
 
-def _attempt_graded_data(
+def attempt_graded_data(
     *,
     score: float,
     passed: bool,

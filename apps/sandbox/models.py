@@ -124,6 +124,8 @@ class Run(models.Model):
     notes = models.JSONField(default=list, blank=True)
     duration_ms = models.FloatField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the requeue sweep last sent it again (None: only sent when created).
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

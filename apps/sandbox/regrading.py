@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
@@ -38,6 +39,7 @@ from apps.progress.models import Cohort, CountedSubmission
 from apps.progress.regrading import GradedAttempt, exercise_progress_regraded
 from apps.sandbox.backends import grading_backend
 from apps.sandbox.grading.engine import grade_code
+from apps.sandbox.grading.limits import TASK_SOFT_TIME_LIMIT, TRUSTED_WORK_SECONDS, runner_limits
 from apps.sandbox.models import (
     OPEN_REGRADE_STATUSES,
     Regrade,
@@ -204,6 +206,11 @@ def regrade_start(
     return regrade
 
 
+def regrade_enqueue(*, regrade_id: int) -> None:
+    """Queue a regrade's next batch after the usual pause (its task was cut short)."""
+    _enqueue(regrade_id, countdown=settings.REGRADE_BATCH_PAUSE_SECONDS)
+
+
 def regrades_resume() -> int:
     """Queue a batch for every running regrade (after a broker outage lost one)."""
     ids = list(Regrade.objects.filter(status=RegradeStatus.RUNNING).values_list("pk", flat=True))
@@ -240,9 +247,11 @@ def _grade_row(row: SubmissionRegrade, exercise: Exercise) -> None:
 def regrade_grade_batch(*, regrade_id: int) -> BatchOutcome:
     """Grade up to REGRADE_BATCH_SIZE pending submissions of a regrade; say what is left.
 
-    Stops early (YIELD) as soon as a learner's submission waits. A regrade whose exercise
-    got newer checks meanwhile is discarded: its verdicts would be of neither version.
+    Stops early (YIELD) as soon as a learner's submission waits, and (MORE) before a grading
+    that might not finish within the task's soft time limit. A regrade whose exercise got
+    newer checks meanwhile is discarded: its verdicts would be of neither version.
     """
+    started = time.monotonic()
     regrade = Regrade.objects.select_related("exercise__module").filter(pk=regrade_id).first()
     if regrade is None or regrade.status != RegradeStatus.RUNNING:
         return BatchOutcome.DONE
@@ -257,9 +266,14 @@ def regrade_grade_batch(*, regrade_id: int) -> BatchOutcome:
         .select_related("submission")
         .order_by("id")[: settings.REGRADE_BATCH_SIZE]
     )
-    for row in rows:
+    # The longest one grading of this exercise may take: its run's wall clock and our work.
+    one_grading = runner_limits(exercise_spec(exercise=exercise).limits).wall_seconds
+    one_grading += TRUSTED_WORK_SECONDS
+    for graded, row in enumerate(rows):
         if learners_waiting():
             return BatchOutcome.YIELD
+        if graded and time.monotonic() - started + one_grading > TASK_SOFT_TIME_LIMIT:
+            return BatchOutcome.MORE
         _grade_row(row, exercise)
     if regrade.rows.filter(state=RegradeRowState.PENDING).exists():
         return BatchOutcome.MORE
@@ -390,6 +404,7 @@ def regrade_accept(*, regrade: Regrade, by: User | None) -> RegradeDecision:
                 user=users[user_id],
                 exercise=regrade.exercise,
                 attempts=_attempts_of(user_id, regrade.exercise),
+                regrade_id=regrade.pk,
             )
         _decide(regrade, RegradeStatus.ACCEPTED, by)
     return RegradeDecision(

@@ -12,6 +12,10 @@ SUBMISSION_REQUEUE_INTERVAL seconds, it sends again each submission still ``queu
 claimed). If the broker has lost its data since the last sweep (a marker key is gone), every
 queued submission is sent at once. A spare copy is harmless: the task claims a row under a
 lock and only the first verdict is stored and counted.
+
+Runs without grading (try-it cells, "run on my own input") are swept by the same rule
+(apps/sandbox/runs.runs_requeue_stale), except that a run nobody can be waiting for any more
+is marked lost instead of being sent again.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.sandbox.models import Submission, SubmissionStatus
+from apps.sandbox.runs import runs_requeue_stale
 from apps.sandbox.services import BrokerUnavailable, submission_enqueue
 
 logger = logging.getLogger(__name__)
@@ -121,6 +126,7 @@ class RequeueSweeper(threading.Thread):
                 self._broker_lost_at = timezone.now()
             lost_before = self._broker_lost_at
             sent = submissions_requeue_stale(lost_before=lost_before)
+            runs_sent, runs_lost = runs_requeue_stale(lost_before=lost_before)
             if lost_before is not None and sent < BATCH:
                 client.set(BROKER_MARKER_KEY, 1)
                 self._broker_lost_at = None
@@ -129,10 +135,12 @@ class RequeueSweeper(threading.Thread):
             return 0
         finally:
             close_old_connections()
-        if sent:
+        if sent or runs_sent or runs_lost:
             logger.warning(
-                "requeue sweep sent %s submission(s) again%s",
+                "requeue sweep sent %s submission(s) and %s run(s) again, marked %s run(s) lost%s",
                 sent,
+                runs_sent,
+                runs_lost,
                 " (the broker had lost its queue)" if lost_before else "",
             )
         return sent

@@ -12,8 +12,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from apps.curriculum.models import Exercise
@@ -37,6 +39,15 @@ from apps.sandbox.services import BrokerUnavailable
 logger = logging.getLogger(__name__)
 
 RUN_TTL = timedelta(hours=24)
+# A run stranded by a dead worker or a lost queue is sent again while someone may still be
+# looking at its cell; older than this it is marked lost instead (the learner runs it again).
+RUN_GIVE_UP_AFTER = timedelta(minutes=5)
+RUN_LOST_MESSAGE = (
+    "this run was lost when the server running it stopped, and it is too old to run again "
+    "now: run your code again"
+)
+# Runs handled per sweep, oldest first (as for submissions: a sweep stays short).
+REQUEUE_BATCH = 500
 # A learner's newest runs kept; older ones go at their next run (a page can start many).
 RUNS_KEPT_PER_USER = 50
 
@@ -144,6 +155,70 @@ def run_execute(*, run_id: int) -> Run | None:
         message = f"this server cannot run code safely right now, so it was not run ({exc})"
         result = ScratchResult(status="error", error=error_dict("SandboxUnavailable", message))
     return _store(run, result)
+
+
+def _send_again(run_id: int) -> None:
+    from apps.sandbox.run_tasks import run_execute_task
+
+    try:
+        run_execute_task.apply_async(args=(run_id,), retry=False)
+    except Exception as exc:  # kombu raises OperationalError, redis ConnectionError...
+        raise BrokerUnavailable(f"the run queue is unreachable: {type(exc).__name__}") from exc
+
+
+def runs_requeue_stale(
+    *, lost_before: datetime | None = None, now: datetime | None = None
+) -> tuple[int, int]:
+    """Runs stranded queued or running: sent again if young, marked lost if stale.
+
+    The same rule as submissions (apps/sandbox/requeue.py): a run queued, or running with a
+    claim, older than SUBMISSION_REQUEUE_AFTER seconds since it was last sent (with
+    ``lost_before``, every queued one sent before then) lost its task. One created within
+    RUN_GIVE_UP_AFTER is sent again; an older one finishes as an ``error`` that says it was
+    lost. Returns (sent again, marked lost). Safe from many sweeps at once: a row is sent by
+    whichever moves its ``enqueued_at`` first. Raises BrokerUnavailable if the broker
+    refuses (that row's ``enqueued_at`` is put back for the next sweep).
+    """
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.SUBMISSION_REQUEUE_AFTER)
+    sent_long_ago = Q(enqueued_at__lt=cutoff) | Q(enqueued_at=None, created_at__lt=cutoff)
+    queued = Q(status=RunStatus.QUEUED)
+    if lost_before is None:
+        queued &= sent_long_ago
+    else:
+        queued &= Q(enqueued_at__lt=lost_before) | Q(enqueued_at=None, created_at__lt=lost_before)
+    running = Q(status=RunStatus.RUNNING, started_at__lt=cutoff) & sent_long_ago
+    stranded = Run.objects.filter(queued | running)
+    give_up = now - RUN_GIVE_UP_AFTER
+    lost_ids = list(
+        stranded.filter(created_at__lt=give_up)
+        .order_by("created_at", "id")
+        .values_list("pk", flat=True)[:REQUEUE_BATCH]
+    )
+    lost = Run.objects.filter(pk__in=lost_ids, status__in=RUN_PENDING_STATUSES).update(
+        status=RunStatus.ERROR,
+        error=error_dict("RunLost", RUN_LOST_MESSAGE),
+        finished_at=now,
+    )
+    candidates = list(
+        stranded.filter(created_at__gte=give_up)
+        .order_by("created_at", "id")
+        .values_list("pk", "status", "enqueued_at")[:REQUEUE_BATCH]
+    )
+    sent = 0
+    for pk, status, enqueued_at in candidates:
+        won = Run.objects.filter(pk=pk, status=status, enqueued_at=enqueued_at).update(
+            enqueued_at=now
+        )
+        if not won:  # another sweep sent it, or a worker finished it meanwhile
+            continue
+        try:
+            _send_again(pk)
+        except BrokerUnavailable:
+            Run.objects.filter(pk=pk, enqueued_at=now).update(enqueued_at=enqueued_at)
+            raise
+        sent += 1
+    return sent, lost
 
 
 def run_get(*, run_id: int, user: User) -> Run | None:

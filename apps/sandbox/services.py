@@ -14,7 +14,7 @@ from django.utils import timezone
 from apps.curriculum.models import Exercise
 from apps.curriculum.selectors import exercise_spec
 from apps.progress.reviews.services import review_record_attempt
-from apps.progress.services import exercise_progress_record_attempt
+from apps.progress.services import attempt_graded_data, exercise_progress_record_attempt
 from apps.sandbox.backends import grading_backend
 from apps.sandbox.grading.engine import (
     CodeRejected,
@@ -287,6 +287,13 @@ def _store_grade(submission: Submission, result: GradeResult) -> None:
             score=result.score,
             passed=result.passed,
             at=submission.finished_at,
+            event_data=attempt_graded_data(
+                score=result.score,
+                passed=result.passed,
+                status=submission.status,
+                duration_ms=submission.duration_ms,
+                checks=submission.checks,
+            ),
         )
         return
     exercise_progress_record_attempt(

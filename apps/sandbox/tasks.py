@@ -5,6 +5,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
 
 from apps.sandbox import regrading, services
+from apps.sandbox.grading.limits import TASK_SOFT_TIME_LIMIT, TASK_TIME_LIMIT
 
 
 @shared_task(
@@ -13,8 +14,8 @@ from apps.sandbox import regrading, services
     acks_late=True,
     reject_on_worker_lost=True,
     ignore_result=True,
-    soft_time_limit=45,
-    time_limit=60,
+    soft_time_limit=TASK_SOFT_TIME_LIMIT,
+    time_limit=TASK_TIME_LIMIT,
     # The database restarting mid-task: try again shortly rather than leave the submission
     # to the requeue sweep. Backoff 1, 2, 4 ... 30 s; past that the sweep takes over.
     autoretry_for=(OperationalError, InterfaceError),
@@ -39,10 +40,22 @@ def submission_run_task(self: Task[[int], str | None], submission_id: int) -> st
     return submission.status if submission else None
 
 
-@shared_task(name="sandbox.regrade_batch", acks_late=True, ignore_result=True)
+@shared_task(
+    name="sandbox.regrade_batch",
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=TASK_SOFT_TIME_LIMIT,
+    time_limit=TASK_TIME_LIMIT,
+)
 def regrade_batch_task(regrade_id: int) -> None:
     """Grade one batch of a regrade and queue the next (on the regrade queue, see
-    apps/sandbox/regrading). Safe to run twice: a graded row is not graded again."""
-    regrading.regrade_continue(
-        regrade_id=regrade_id, eager=bool(current_app.conf.task_always_eager)
-    )
+    apps/sandbox/regrading). Safe to run twice: a graded row is not graded again. A batch
+    ends early when another grading might not fit in its time limit."""
+    try:
+        regrading.regrade_continue(
+            regrade_id=regrade_id, eager=bool(current_app.conf.task_always_eager)
+        )
+    except SoftTimeLimitExceeded:
+        # A batch stops before a grading that might not fit, so this is rare: the rows
+        # graded so far are stored, the one cut short is still pending; carry on later.
+        regrading.regrade_enqueue(regrade_id=regrade_id)

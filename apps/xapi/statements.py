@@ -23,6 +23,9 @@ VERBS = {
     LearningEventKind.ATTEMPT_GRADED: (f"{ADL}/verbs/answered", "answered"),
     LearningEventKind.EXERCISE_PASSED: (f"{ADL}/verbs/passed", "passed"),
     LearningEventKind.HINT_SHOWN: ("http://id.tincanapi.com/verb/viewed", "viewed"),
+    LearningEventKind.QUESTION_ANSWERED: (f"{ADL}/verbs/answered", "answered"),
+    LearningEventKind.SCORE_CHANGED: (f"{ADL}/verbs/scored", "scored"),
+    LearningEventKind.REVIEW_GRADED: (f"{ADL}/verbs/answered", "answered"),
 }
 
 
@@ -80,6 +83,52 @@ def lesson_activity(lesson: Lesson) -> dict[str, Any]:
     )
 
 
+def question_activity(lesson: Lesson, name: str) -> dict[str, Any]:
+    """A concept check: its lesson's uuid and its name (stable across edits of the prompt)."""
+    activity = _activity(
+        "lessons",
+        f"{lesson.uuid}/questions/{name}",
+        f"{lesson.title}: {name}",
+        f"{ADL}/activities/cmi.interaction",
+        f"/learn/{lesson.module.slug}/{lesson.slug}/",
+    )
+    activity["definition"]["interactionType"] = "other"
+    return activity
+
+
+def _question_result(data: dict[str, Any]) -> dict[str, Any]:
+    correct = bool(data.get("correct"))
+    points = int(data.get("points") or 0)
+    result: dict[str, Any] = {
+        "success": correct,
+        "completion": True,
+        "score": {"scaled": 1.0 if correct else 0.0},
+        "response": str(data.get("answer", ""))[:500],
+    }
+    if points:
+        result["score"].update({"raw": points if correct else 0, "min": 0, "max": points})
+    return result
+
+
+def _score_changed_result(exercise: Exercise, data: dict[str, Any]) -> dict[str, Any]:
+    """A regrade's new best score, with the old one as an extension."""
+    score = float(data.get("score") or 0.0)
+    result: dict[str, Any] = {
+        "score": {"scaled": round(score, 4)},
+        "success": bool(data.get("passed")),
+        "extensions": {
+            extension_iri("previous-score"): round(float(data.get("score_before") or 0.0), 4)
+        },
+    }
+    if data.get("regrade") is not None:
+        result["extensions"][extension_iri("regrade")] = int(data["regrade"])
+    if exercise.points:
+        result["score"].update(
+            {"raw": round(score * exercise.points, 4), "min": 0, "max": exercise.points}
+        )
+    return result
+
+
 def _duration(ms: float) -> str:
     # ISO 8601; xAPI keeps durations to 0.01 s.
     return f"PT{max(ms, 0.0) / 1000:.2f}S"
@@ -117,7 +166,17 @@ def statement_for(event: LearningEvent, *, statement_id: uuid.UUID) -> dict[str,
     }
     parents: list[dict[str, Any]] = []
     data = event.data or {}
-    if event.kind == LearningEventKind.LESSON_READ:
+    extensions: dict[str, Any] = {}
+    if event.kind == LearningEventKind.QUESTION_ANSWERED:
+        assert event.lesson is not None
+        statement["object"] = question_activity(event.lesson, str(data.get("question", "")))
+        statement["result"] = _question_result(data)
+        parents.append(lesson_activity(event.lesson))
+        statement["context"]["contextActivities"]["grouping"] = [
+            module_activity(event.lesson.module)
+        ]
+        extensions[extension_iri("variant")] = int(data.get("variant", 0))
+    elif event.kind == LearningEventKind.LESSON_READ:
         assert event.lesson is not None
         statement["object"] = lesson_activity(event.lesson)
         statement["result"] = {"completion": True}
@@ -136,8 +195,10 @@ def statement_for(event: LearningEvent, *, statement_id: uuid.UUID) -> dict[str,
     else:
         assert event.exercise is not None
         statement["object"] = exercise_activity(event.exercise)
-        if event.kind == LearningEventKind.ATTEMPT_GRADED:
+        if event.kind in (LearningEventKind.ATTEMPT_GRADED, LearningEventKind.REVIEW_GRADED):
             statement["result"] = _attempt_result(event.exercise, data)
+        elif event.kind == LearningEventKind.SCORE_CHANGED:
+            statement["result"] = _score_changed_result(event.exercise, data)
         else:
             statement["result"] = {
                 "success": True,
@@ -145,7 +206,14 @@ def statement_for(event: LearningEvent, *, statement_id: uuid.UUID) -> dict[str,
                 "score": {"scaled": round(float(data.get("score") or 0.0), 4)},
             }
         parents.append(module_activity(event.exercise.module))
+    if event.kind == LearningEventKind.REVIEW_GRADED:
+        # A spaced review of an exercise already passed: not a new attempt at it.
+        extensions[extension_iri("review")] = True
+        if data.get("rating"):
+            extensions[extension_iri("review-rating")] = data["rating"]
     if event.submission_id is not None:
-        statement["context"]["extensions"] = {extension_iri("submission"): event.submission_id}
+        extensions[extension_iri("submission")] = event.submission_id
+    if extensions:
+        statement["context"]["extensions"] = extensions
     statement["context"]["contextActivities"]["parent"] = parents
     return statement

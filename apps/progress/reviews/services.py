@@ -13,6 +13,7 @@ the exercise's attempts, best score or first pass: a failed review can't erase a
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -21,7 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.curriculum.models import Exercise
-from apps.progress.models import ActivityDay, ReviewAttempt, ReviewCard, ReviewLog, ReviewRating
+from apps.progress.models import (
+    ActivityDay,
+    LearningEventKind,
+    ReviewAttempt,
+    ReviewCard,
+    ReviewLog,
+    ReviewRating,
+)
+from apps.progress.outbox import learning_event_record
 from apps.progress.reviews import schedule
 from apps.progress.reviews.schedule import MemoryState
 
@@ -180,11 +189,15 @@ def review_record_attempt(
     score: float,
     passed: bool,
     at: datetime,
+    event_data: dict[str, Any] | None = None,
 ) -> ReviewCard | None:
     """Count one graded review submission and, if it ends the review, rate it.
 
     Once per submission. An attempt graded when its card is no longer due (the review
     ended meanwhile, or the card was withdrawn) is recorded and changes no schedule.
+    Reports ``review_graded`` (``event_data``: the verdict's status, checks, duration, as
+    for ``attempt_graded``; the rating is added when the attempt concludes the review),
+    never ``attempt_graded``: a review is not an attempt at the exercise.
     """
     if ReviewAttempt.objects.filter(submission_id=submission_id).exists():
         return None
@@ -198,17 +211,28 @@ def review_record_attempt(
     )
     day, _ = ActivityDay.objects.get_or_create(user=user, day=at.date())
     ActivityDay.objects.filter(pk=day.pk).update(submissions=F("submissions") + 1)
+    data = {**(event_data or {}), "score": score, "passed": passed, "rating": None}
     card = _locked_card(user, exercise)
-    if card is None or card.due > at:
-        return card
-    rating = schedule.review_rating(
-        passed=passed, failures=card.review_failures, started_at=card.review_started_at, at=at
+    rating = None
+    if card is not None and card.due <= at:
+        rating = schedule.review_rating(
+            passed=passed, failures=card.review_failures, started_at=card.review_started_at, at=at
+        )
+        if rating is None:
+            card.review_failures += 1
+            card.save(update_fields=["review_failures"])
+        else:
+            card = _conclude(card, rating=rating, at=at, submission_id=submission_id)
+            data["rating"] = ReviewRating(rating).name.lower()
+    learning_event_record(
+        kind=LearningEventKind.REVIEW_GRADED,
+        user=user,
+        exercise=exercise,
+        submission_id=submission_id,
+        at=at,
+        data=data,
     )
-    if rating is None:
-        card.review_failures += 1
-        card.save(update_fields=["review_failures"])
-        return card
-    return _conclude(card, rating=rating, at=at, submission_id=submission_id)
+    return card
 
 
 @transaction.atomic

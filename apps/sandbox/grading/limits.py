@@ -26,6 +26,15 @@ DEFAULT_LIMITS: dict[str, float] = {name: getattr(_DEFAULTS, name) for name in L
 HARD_LIMITS: dict[str, float] = {name: getattr(_CAPS, name) for name in LIMIT_NAMES}
 
 
+# Celery's time limits for every task that runs the sandbox (a grading, a run, a regrade
+# batch), defined here once. A task runs learner code once, for at most the runner's longest
+# wall clock, plus the trusted side's work around it (cases, the reference, checks, figures):
+# the soft limit leaves that room; the hard one kills a task that ignored the soft one.
+TRUSTED_WORK_SECONDS = 15
+TASK_SOFT_TIME_LIMIT = int(HARD_LIMITS["wall_seconds"]) + TRUSTED_WORK_SECONDS
+TASK_TIME_LIMIT = TASK_SOFT_TIME_LIMIT + 15
+
+
 def runner_limits(limits: Mapping[str, float]) -> Limits:
     """An exercise's limits (cpu_seconds, wall_seconds, memory_mb) as the runner's, clamped."""
     return Limits(

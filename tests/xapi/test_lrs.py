@@ -165,3 +165,125 @@ def test_the_lrs_password_reaches_neither_logs_nor_stored_errors(
     assert StatementDelivery.objects.filter(event__user=erin, status="failed").exists()
     assert lrs.password not in caplog.text
     assert not StatementDelivery.objects.filter(last_error__contains=lrs.password).exists()
+
+
+QUESTIONS = "/api/v1/modules/rnn/lessons/lyapunov-spectrum-and-the-edge-of-chaos/questions"
+
+
+def test_concept_checks_answered_reach_the_lrs_with_their_question_and_lesson(
+    lrs, learner, act
+) -> None:
+    from apps.curriculum.models import Question
+    from apps.curriculum.selectors import question_variant
+    from apps.sandbox.grading.questions import format_answer
+
+    fay = learner("fay")
+    question = Question.objects.select_related("lesson__module").get(
+        name="eigenvalues-of-w", retired=False
+    )
+    right = format_answer(question_variant(question=question, user_id=fay.pk, variant=0).built)
+    wrong = act(fay, "post", f"{QUESTIONS}/eigenvalues-of-w/answers/", {"answer": "100, 200"})
+    assert wrong["correct"] is False
+    assert act(fay, "post", f"{QUESTIONS}/eigenvalues-of-w/answers/", {"answer": right})[
+        "correct"
+    ]
+
+    stored = lrs.statements(agent=_agent(fay))
+    assert [s["verb"]["id"] for s in stored] == [ADL + "answered"] * 2
+    lesson = question.lesson
+    lesson_iri = f"https://dlmath.test/xapi/activities/lessons/{lesson.uuid}"
+    answers = sorted(stored, key=lambda s: s["result"]["success"])
+    for statement, correct in zip(answers, [False, True], strict=True):
+        assert statement["actor"]["account"]["name"] == fay.username
+        assert statement["object"]["id"] == f"{lesson_iri}/questions/eigenvalues-of-w"
+        assert statement["result"]["success"] is correct
+        assert statement["result"]["score"]["scaled"] == (1.0 if correct else 0.0)
+        assert statement["result"]["score"]["max"] == question.points
+        context = statement["context"]["contextActivities"]
+        assert [a["id"] for a in context["parent"]] == [lesson_iri]
+        assert [a["id"] for a in context["grouping"]] == [
+            f"https://dlmath.test/xapi/activities/modules/{lesson.module.uuid}"
+        ]
+    assert answers[0]["result"]["response"] == "100, 200"
+
+
+def test_a_review_attempt_reaches_the_lrs_marked_as_a_review_not_as_a_new_attempt(
+    lrs, learner, act
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.progress.models import ExerciseProgress, ReviewCard
+
+    gus = learner("gus")
+    _submission(gus, act, SOLUTION)
+    card = ReviewCard.objects.get(user=gus)
+    shift = card.due - timezone.now() + timedelta(minutes=1)
+    ReviewCard.objects.filter(pk=card.pk).update(
+        due=card.due - shift, last_review=card.last_review - shift
+    )
+    act(gus, "post", "/api/v1/reviews/softmax/start/")
+    act(gus, "post", "/api/v1/reviews/softmax/submissions/", {"code": SOLUTION})
+
+    progress = ExerciseProgress.objects.get(user=gus)
+    assert (progress.attempts, progress.attempts_to_pass) == (1, 1)
+    stored = lrs.statements(agent=_agent(gus))
+    verbs = sorted(s["verb"]["id"].rsplit("/", 1)[-1] for s in stored)
+    assert verbs == ["answered", "answered", "passed"], "a review is no new pass"
+    review_iri = "https://dlmath.test/xapi/extensions/review"
+    reviews = [s for s in stored if s["context"].get("extensions", {}).get(review_iri)]
+    (review,) = reviews
+    assert review["verb"]["id"] == ADL + "answered"
+    assert review["result"]["success"] is True
+    assert review["result"]["score"]["scaled"] == 1.0
+    extensions = review["context"]["extensions"]
+    assert extensions["https://dlmath.test/xapi/extensions/review-rating"] == "easy"
+    (practice,) = [s for s in stored if s["verb"]["id"] == ADL + "answered" and s is not review]
+    assert review_iri not in practice["context"].get("extensions", {})
+
+
+def test_a_regrade_that_changes_a_best_score_reaches_the_lrs_as_scored(
+    lrs, learner, django_capture_on_commit_callbacks
+) -> None:
+    from django.utils import timezone
+
+    from apps.curriculum.models import Exercise
+    from apps.progress.models import ExerciseProgress
+    from apps.progress.services import exercise_progress_record_attempt
+    from apps.sandbox import regrading
+    from apps.sandbox.models import Submission
+
+    hal = learner("hal")
+    exercise = Exercise.objects.get(slug="softmax")
+    now = timezone.now()
+    # Graded by older checks that gave the wrong code 0.9; counted then.
+    old = Submission.objects.create(
+        user=hal, exercise=exercise, code=WRONG, status="failed", score=0.9, seed=4242,
+        checks=[{"name": "old check", "passed": False, "message": "", "points": 1}],
+        check_version=exercise.check_version, started_at=now, finished_at=now,
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        exercise_progress_record_attempt(
+            user=hal, exercise=exercise, submission_id=old.pk, score=0.9, passed=False,
+            failed_checks=["old check"], at=now,
+        )  # fmt: skip
+    exercise.check_version += 1
+    exercise.save(update_fields=["check_version"])
+    with django_capture_on_commit_callbacks(execute=True):
+        regrade = regrading.regrade_start(exercise=exercise)
+    with django_capture_on_commit_callbacks(execute=True):
+        regrading.regrade_accept(regrade=regrade, by=None)
+
+    new_best = ExerciseProgress.objects.get(user=hal).best_score
+    assert new_best < 0.9
+    stored = lrs.statements(agent=_agent(hal))
+    (scored,) = [s for s in stored if s["verb"]["id"] == ADL + "scored"]
+    assert scored["object"]["id"] == f"https://dlmath.test/xapi/activities/exercises/{exercise.uuid}"
+    assert scored["result"]["score"]["scaled"] == pytest.approx(new_best, abs=1e-4)
+    assert scored["result"]["success"] is False
+    extensions = scored["result"]["extensions"]
+    assert extensions["https://dlmath.test/xapi/extensions/previous-score"] == 0.9
+    assert extensions["https://dlmath.test/xapi/extensions/regrade"] == regrade.pk
+    # Nothing else was reported: the regrade counted no attempt.
+    assert sorted(s["verb"]["id"].rsplit("/", 1)[-1] for s in stored) == ["answered", "scored"]

@@ -184,9 +184,7 @@ def test_concept_checks_answered_reach_the_lrs_with_their_question_and_lesson(
     right = format_answer(question_variant(question=question, user_id=fay.pk, variant=0).built)
     wrong = act(fay, "post", f"{QUESTIONS}/eigenvalues-of-w/answers/", {"answer": "100, 200"})
     assert wrong["correct"] is False
-    assert act(fay, "post", f"{QUESTIONS}/eigenvalues-of-w/answers/", {"answer": right})[
-        "correct"
-    ]
+    assert act(fay, "post", f"{QUESTIONS}/eigenvalues-of-w/answers/", {"answer": right})["correct"]
 
     stored = lrs.statements(agent=_agent(fay))
     assert [s["verb"]["id"] for s in stored] == [ADL + "answered"] * 2
@@ -279,7 +277,9 @@ def test_a_regrade_that_changes_a_best_score_reaches_the_lrs_as_scored(
     assert new_best < 0.9
     stored = lrs.statements(agent=_agent(hal))
     (scored,) = [s for s in stored if s["verb"]["id"] == ADL + "scored"]
-    assert scored["object"]["id"] == f"https://dlmath.test/xapi/activities/exercises/{exercise.uuid}"
+    assert (
+        scored["object"]["id"] == f"https://dlmath.test/xapi/activities/exercises/{exercise.uuid}"
+    )
     assert scored["result"]["score"]["scaled"] == pytest.approx(new_best, abs=1e-4)
     assert scored["result"]["success"] is False
     extensions = scored["result"]["extensions"]

@@ -137,6 +137,57 @@ def test_the_learners_best_score_reaches_the_lms_gradebook(linked_course, browse
     assert module_score["scoreMaximum"] == Module.objects.get(slug="probability").total_points
 
 
+def test_a_regrade_that_changes_a_best_score_updates_the_lms_gradebook(
+    linked_course, browser, tool
+) -> None:
+    from django.utils import timezone
+
+    from apps.curriculum.models import Exercise
+    from apps.progress.services import exercise_progress_record_attempt
+    from apps.sandbox.models import Submission
+
+    softmax = linked_course.link_to("exercise", "softmax")
+    browser.launch(linked_course.start_url("learner-1", link=softmax.id))
+    alice = _account(linked_course, "learner-1")
+    exercise = Exercise.objects.get(slug="softmax")
+    # Older checks gave Alice's wrong code 9 of 10; that score went to the gradebook.
+    now = timezone.now()
+    old = Submission.objects.create(
+        user=alice, exercise=exercise, code=WRONG, status="failed", score=0.9, seed=4242,
+        checks=[{"name": "old check", "passed": False, "message": "", "points": 1}],
+        check_version=exercise.check_version, started_at=now, finished_at=now,
+    )  # fmt: skip
+    exercise_progress_record_attempt(
+        user=alice, exercise=exercise, submission_id=old.pk, score=0.9, passed=False,
+        failed_checks=["old check"], at=now,
+    )  # fmt: skip
+    assert linked_course.scores_for(softmax)["learner-1"]["scoreGiven"] == pytest.approx(9)
+
+    # The checks change; the instructor regrades and accepts from dlmath's API.
+    exercise.check_version += 1
+    exercise.save(update_fields=["check_version"])
+    teacher = Browser()
+    page = teacher.launch(linked_course.start_url("teacher-1", link=softmax.id))
+    headers = {"X-CSRFToken": teacher.csrf_token(page.text)}
+    base = f"{tool}/api/v1/cohorts/{_cohort().pk}/regrades"
+    started = teacher.post(f"{base}/", data={"exercise": "softmax"}, headers=headers)
+    assert started.status_code == 202, started.text[:300]
+    regrade_id = started.json()["id"]
+    assert teacher.get(f"{base}/{regrade_id}/").json()["status"] == "ready"
+    accepted = teacher.post(f"{base}/{regrade_id}/accept/", data={}, headers=headers)
+    assert accepted.json()["accepted"] == 1, accepted.text[:300]
+
+    new_score = Submission.objects.get(pk=old.pk).score
+    assert new_score < 0.9
+    score = linked_course.scores_for(softmax)["learner-1"]
+    assert score["scoreGiven"] == pytest.approx(new_score * 10, abs=1e-3)
+    assert score["activityProgress"] == "Submitted"
+    from apps.lti.models import GradePassback
+
+    (row,) = GradePassback.objects.filter(user_id=alice.pk, target__exercise=exercise)
+    assert (row.status, row.sent_score) == ("sent", pytest.approx(new_score * 10, abs=1e-3))
+
+
 def test_a_failed_passback_is_shown_to_the_instructor_and_retried_and_no_key_is_logged(
     linked_course, browser, tool, tool_key, caplog
 ) -> None:

@@ -123,9 +123,19 @@ def run_create(
 
 
 def _claim(run_id: int) -> Run | None:
+    """Mark a run running and return it, or None if this delivery should not run it.
+
+    A ``running`` run is taken over only once its claim is older than
+    SUBMISSION_REQUEUE_AFTER (its worker died): a spare copy sent meanwhile leaves it to
+    the worker running it.
+    """
     with transaction.atomic():
         run = Run.objects.select_for_update().filter(pk=run_id).first()
         if run is None or run.status not in RUN_PENDING_STATUSES:
+            return None
+        lease = timedelta(seconds=settings.SUBMISSION_REQUEUE_AFTER)
+        started = run.started_at
+        if run.status == RunStatus.RUNNING and started and timezone.now() - started < lease:
             return None
         run.status = RunStatus.RUNNING
         run.started_at = timezone.now()

@@ -153,3 +153,76 @@ def test_the_sweep_command_sends_stranded_submissions_again(alice, capsys) -> No
     assert "1 submission(s) sent" in capsys.readouterr().out
     lost.refresh_from_db()
     assert lost.status == "passed"
+
+
+# --- runs without grading (try-it cells, run on my own input) -----------------------------
+
+
+def stranded_run(user, *, status: str, age: timedelta, code: str = "print(6 * 7)"):
+    """A run whose task was lost ``age`` ago (its worker died, or the queue lost it)."""
+    from apps.sandbox.models import Run
+
+    run = Run.objects.create(user=user, kind="try", code=code, status=status)
+    then = timezone.now() - age
+    Run.objects.filter(pk=run.pk).update(
+        created_at=then, started_at=then if status == "running" else None
+    )
+    return run
+
+
+def test_a_young_run_stuck_running_is_run_again(alice, settings) -> None:
+    from apps.sandbox.runs import runs_requeue_stale
+
+    age = timedelta(seconds=settings.SUBMISSION_REQUEUE_AFTER + 5)
+    stuck = stranded_run(alice, status="running", age=age)
+    assert runs_requeue_stale() == (1, 0)
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.stdout) == ("ok", "42\n")
+
+
+def test_a_young_queued_run_whose_task_was_lost_is_sent_again(alice, settings) -> None:
+    from apps.sandbox.runs import runs_requeue_stale
+
+    age = timedelta(seconds=settings.SUBMISSION_REQUEUE_AFTER + 5)
+    lost = stranded_run(alice, status="queued", age=age)
+    assert runs_requeue_stale() == (1, 0)
+    lost.refresh_from_db()
+    assert (lost.status, lost.stdout) == ("ok", "42\n")
+
+
+def test_a_stale_run_is_marked_lost_with_a_message_not_run(alice) -> None:
+    from apps.sandbox.runs import RUN_GIVE_UP_AFTER, runs_requeue_stale
+
+    for status in ("queued", "running"):
+        stale = stranded_run(alice, status=status, age=RUN_GIVE_UP_AFTER + timedelta(minutes=1))
+        assert runs_requeue_stale() == (0, 1)
+        stale.refresh_from_db()
+        assert (stale.status, stale.stdout) == ("error", "")
+        assert stale.error["type"] == "RunLost"
+        assert "lost when the server running it stopped" in stale.error["message"]
+        assert "run your code again" in stale.error["message"]
+        assert stale.finished_at is not None
+
+
+def test_a_run_a_live_worker_may_still_have_is_left_alone(alice) -> None:
+    from apps.sandbox.runs import runs_requeue_stale
+
+    queued = stranded_run(alice, status="queued", age=timedelta(seconds=1))
+    running = stranded_run(alice, status="running", age=timedelta(seconds=1))
+    assert runs_requeue_stale() == (0, 0)
+    queued.refresh_from_db()
+    running.refresh_from_db()
+    assert (queued.status, running.status) == ("queued", "running")
+
+
+def test_sweeps_running_at_once_send_each_run_once(alice, settings, queue_without_workers) -> None:
+    from apps.sandbox.runs import runs_requeue_stale
+
+    age = timedelta(seconds=settings.SUBMISSION_REQUEUE_AFTER + 5)
+    lost = stranded_run(alice, status="queued", age=age)
+    now = timezone.now()
+    assert runs_requeue_stale(now=now) == (1, 0)
+    assert runs_requeue_stale(now=now) == (0, 0), "the first sweep moved its enqueued_at"
+    lost.refresh_from_db()
+    assert (lost.status, lost.enqueued_at) == ("queued", now)
+

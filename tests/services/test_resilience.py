@@ -293,6 +293,48 @@ def test_submissions_waiting_when_redis_restarts_are_graded_once_a_worker_is_bac
     assert_counted_once(user, ids)
 
 
+def test_a_run_whose_worker_was_killed_is_run_again_and_a_stale_one_marked_lost(
+    stack: Stack, learner: tuple[Any, str]
+) -> None:
+    """Try-it runs stranded by a dead worker: the workers' sweep, not the broker, sends a
+    young one again and tells the learner about one too old to be waited for."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from apps.sandbox.models import Run
+    from apps.sandbox.runs import RUN_GIVE_UP_AFTER, RUN_LOST_MESSAGE
+
+    user, token = learner
+    # The broker would redeliver only after 10 minutes: what recovers the run is the sweep.
+    stack.env.update(
+        CELERY_VISIBILITY_TIMEOUT="600", DLMATH_REQUEUE_AFTER="6", DLMATH_REQUEUE_INTERVAL="1"
+    )
+    url = stack.web()
+    first = stack.worker()
+    stack.wait_for_a_worker()
+    api = token_session(token)
+    code = "import time\ntime.sleep(3)\nprint('still here')\n"
+    response = api.post(f"{url}/api/v1/runs/", json={"code": code}, timeout=30)
+    assert response.status_code == 202, response.text[:300]
+    run_id = response.json()["id"]
+    wait_until(lambda: Run.objects.get(pk=run_id).status == "running", 60, "the run started")
+    kill_group(first)
+    # A run from before the outage that nobody can still be waiting for.
+    stale = Run.objects.create(user=user, kind="try", code="print(1)", status="running")
+    long_ago = timezone.now() - RUN_GIVE_UP_AFTER - timedelta(minutes=1)
+    Run.objects.filter(pk=stale.pk).update(created_at=long_ago, started_at=long_ago)
+
+    stack.worker()
+    wait_until(lambda: Run.objects.get(pk=run_id).status not in PENDING, 120, "the run run again")
+    polled = api.get(f"{url}/api/v1/runs/{run_id}/", timeout=30).json()
+    assert (polled["status"], polled["stdout"]) == ("ok", "still here\n")
+    wait_until(lambda: Run.objects.get(pk=stale.pk).status == "error", 60, "the stale run lost")
+    stale.refresh_from_db()
+    assert (stale.error["type"], stale.error["message"]) == ("RunLost", RUN_LOST_MESSAGE)
+    assert stale.stdout == ""
+
+
 def _stack_on_a_new_database(cluster: PostgresCluster, logs: Path) -> tuple[Stack, str]:
     """A stack on a migrated, synced database of the cluster's own, and a learner's token."""
     import subprocess

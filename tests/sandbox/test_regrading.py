@@ -240,3 +240,22 @@ def test_the_command_counts_starts_shows_and_accepts(
     call_command("regrade", "--accept", str(regrade.pk))
     assert "1 submission(s) regraded" in capsys.readouterr().out
     assert ExerciseProgress.objects.get(user=alice).passed
+
+
+def test_a_batch_stops_before_a_grading_that_might_not_fit_in_its_time_limit(
+    alice, bob, new_checks, monkeypatch
+) -> None:
+    from apps.sandbox.grading.limits import TRUSTED_WORK_SECONDS, runner_limits
+
+    graded_under_old_checks(alice, SOLUTION, status="failed", score=0.5)
+    graded_under_old_checks(bob, SOLUTION, status="failed", score=0.5)
+    regrade = regrading.regrade_start(exercise=new_checks)  # its batches queued on commit: none
+    # A soft limit with room for exactly one grading of this exercise.
+    wall = runner_limits(regrading.exercise_spec(exercise=new_checks).limits).wall_seconds
+    monkeypatch.setattr(regrading, "TASK_SOFT_TIME_LIMIT", wall + TRUSTED_WORK_SECONDS)
+    assert regrading.regrade_grade_batch(regrade_id=regrade.pk) is regrading.BatchOutcome.MORE
+    regrade.refresh_from_db()
+    assert regrade.graded == 1
+    assert regrading.regrade_grade_batch(regrade_id=regrade.pk) is regrading.BatchOutcome.DONE
+    regrade.refresh_from_db()
+    assert (regrade.graded, regrade.status) == (2, RegradeStatus.READY)

@@ -225,4 +225,3 @@ def test_sweeps_running_at_once_send_each_run_once(alice, settings, queue_withou
     assert runs_requeue_stale(now=now) == (0, 0), "the first sweep moved its enqueued_at"
     lost.refresh_from_db()
     assert (lost.status, lost.enqueued_at) == ("queued", now)
-

@@ -3,7 +3,9 @@
 Two files, each a single table under one header row:
 
 - ``progress.csv`` (long format): one row per learner × live exercise, every pair listed,
-  attempted or not, learners by username and exercises in course order.
+  attempted or not, learners by username and exercises in course order; after each
+  learner's exercises, one row per live lesson with concept checks (its ``lesson`` column
+  set, its exercise columns empty): how many the learner answered and answered correctly.
 - ``exercise-summary.csv``: one row per live exercise: how the cohort is doing on it.
 
 Every value is written one way, in both files:
@@ -32,7 +34,14 @@ from datetime import UTC, datetime
 from django.utils import timezone
 
 from apps.progress.deadlines import deadline_mark
-from apps.progress.selectors import CohortCells, CohortProgress, ExerciseCell
+from apps.progress.selectors import (
+    NO_CONCEPT_CHECKS,
+    CohortCells,
+    CohortLesson,
+    CohortProgress,
+    ConceptChecks,
+    ExerciseCell,
+)
 
 # (column, what it holds). The API's schema describes the same columns, in this order.
 PROGRESS_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -40,12 +49,16 @@ PROGRESS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("cohort", "cohort name"),
     ("module", "module slug"),
     ("module_title", "module title"),
-    ("exercise", "exercise slug"),
+    ("exercise", "exercise slug (empty on a concept-check row)"),
     ("exercise_title", "exercise title"),
-    ("points", "points the exercise is worth (count)"),
-    ("attempts", "graded attempts (count)"),
-    ("best_score", "best score, 0 to 1 (empty: never attempted)"),
-    ("passed", "passed every check at least once (true/false)"),
+    ("points", "points the exercise (or the lesson's concept checks) is worth (count)"),
+    ("attempts", "graded attempts (count); on a concept-check row, answers given"),
+    ("best_score", "best score, 0 to 1 (empty: never attempted, or a concept-check row)"),
+    (
+        "passed",
+        "passed every check at least once; on a concept-check row, answered every concept "
+        "check correctly (true/false)",
+    ),
     ("attempts_to_pass", "attempts up to the first pass (empty: not passed)"),
     ("hints_revealed", "hints revealed (count)"),
     ("first_attempt_at", "first graded attempt, UTC"),
@@ -57,6 +70,11 @@ PROGRESS_COLUMNS: tuple[tuple[str, str], ...] = (
         "on_time, late (first passed after the deadline), missing (not passed, deadline over) "
         "or open (not passed, deadline to come); empty: no deadline",
     ),
+    ("lesson", "lesson slug, on a concept-check row (empty on an exercise row)"),
+    ("lesson_title", "lesson title, on a concept-check row"),
+    ("questions", "the lesson's live concept checks (count), on a concept-check row"),
+    ("questions_answered", "concept checks the learner answered at least once (count)"),
+    ("questions_correct", "concept checks the learner answered correctly (count)"),
 )
 
 SUMMARY_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -141,6 +159,41 @@ def _deadline_row(
     )
 
 
+# An exercise row's concept-check columns: none apply.
+NOT_A_LESSON = ("", "", "", "", "")
+
+
+def _concept_check_row(row: CohortLesson, checks: ConceptChecks) -> Sequence[str]:
+    """From ``points`` on: a learner's concept checks in one lesson."""
+    return (
+        count_cell(row.points),
+        count_cell(checks.answers),
+        "",
+        flag_cell(checks.correct >= row.questions),
+        "", "", "", "", "", "", "",  # attempts_to_pass .. deadline: none apply
+        text_cell(row.lesson.slug),
+        text_cell(row.lesson.title),
+        count_cell(row.questions),
+        count_cell(checks.answered),
+        count_cell(checks.correct),
+    )  # fmt: skip
+
+
+def _lesson_rows(cells: CohortCells, user_id: int, username: str) -> Iterable[list[str]]:
+    cohort_name = text_cell(cells.cohort.name)
+    for row in cells.lessons:
+        checks = cells.concept_checks.get((user_id, row.lesson.pk), NO_CONCEPT_CHECKS)
+        yield [
+            username,
+            cohort_name,
+            text_cell(row.lesson.module.slug),
+            text_cell(row.lesson.module.title),
+            "",
+            "",
+            *_concept_check_row(row, checks),
+        ]
+
+
 def cohort_progress_csv(cells: CohortCells, deadlines: Mapping[int, datetime] | None = None) -> str:
     """``progress.csv``: one row per learner × exercise (see the module docstring).
 
@@ -159,20 +212,27 @@ def cohort_progress_csv(cells: CohortCells, deadlines: Mapping[int, datetime] | 
         ]
         for e in cells.exercises
     ]
-    rows = (
-        [
-            username,
-            cohort_name,
-            *columns,
-            *_progress_row(cells.cells.get((user_id, exercise_id))),
-            *_deadline_row(
-                deadlines.get(exercise_id), cells.cells.get((user_id, exercise_id)), now
-            ),
-        ]
-        for user_id, username in ((u.pk, text_cell(u.get_username())) for u in cells.learners)
+
+    def learner_rows(user_id: int, username: str) -> Iterable[list[str]]:
         for exercise_id, columns in zip(
             (e.pk for e in cells.exercises), exercise_columns, strict=True
-        )
+        ):
+            yield [
+                username,
+                cohort_name,
+                *columns,
+                *_progress_row(cells.cells.get((user_id, exercise_id))),
+                *_deadline_row(
+                    deadlines.get(exercise_id), cells.cells.get((user_id, exercise_id)), now
+                ),
+                *NOT_A_LESSON,
+            ]
+        yield from _lesson_rows(cells, user_id, username)
+
+    rows = (
+        row
+        for user_id, username in ((u.pk, text_cell(u.get_username())) for u in cells.learners)
+        for row in learner_rows(user_id, username)
     )
     return _csv(PROGRESS_COLUMNS, rows)
 

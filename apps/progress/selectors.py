@@ -25,6 +25,7 @@ from apps.progress.models import (
     ExerciseProgress,
     LessonProgress,
     ModuleProgress,
+    QuestionProgress,
     Role,
 )
 from apps.progress.reviews.selectors import Recall, recall_by_exercise
@@ -393,6 +394,74 @@ class ExerciseStats:
     mean_best_score: float | None = None
 
 
+class ConceptChecks(NamedTuple):
+    """One learner's concept checks in one lesson: how many they answered (at least once),
+    how many they answered correctly, and how many answers that took."""
+
+    answered: int = 0
+    correct: int = 0
+    answers: int = 0
+
+
+NO_CONCEPT_CHECKS = ConceptChecks()
+
+
+@dataclass(frozen=True)
+class CohortLesson:
+    """A live lesson with concept checks: how many, and the points they are worth."""
+
+    lesson: Lesson
+    questions: int
+    points: int
+
+
+def lessons_with_concept_checks() -> list[CohortLesson]:
+    """Every live lesson that has live concept checks, in course order (one query)."""
+    live = Q(questions__retired=False)
+    lessons = (
+        Lesson.objects.filter(retired=False)
+        .annotate(live_questions=Count("questions", filter=live))
+        .annotate(live_points=Sum("questions__points", filter=live))
+        .filter(live_questions__gt=0)
+        .select_related("module")
+        .only("id", "slug", "title", "module__slug", "module__title", "module__order")
+        .order_by("module__order", "order", "slug")
+    )
+    return [
+        CohortLesson(
+            lesson=lesson,
+            questions=lesson.live_questions,  # type: ignore[attr-defined]
+            points=lesson.live_points or 0,  # type: ignore[attr-defined]
+        )
+        for lesson in lessons
+    ]
+
+
+def _concept_checks_by_learner(cohort: Cohort) -> dict[tuple[int, int], ConceptChecks]:
+    """(user id, lesson id) -> the learner's concept checks there, for those answered (one
+    query, aggregated in SQL)."""
+    rows = (
+        QuestionProgress.objects.filter(
+            user__enrollments__cohort=cohort,
+            attempts__gt=0,
+            question__retired=False,
+            question__lesson__retired=False,
+        )
+        .order_by()
+        .values("user_id", "question__lesson_id")
+        .annotate(
+            answered=Count("id"),
+            correct=Count("id", filter=Q(first_correct_at__isnull=False)),
+            answers=Sum("attempts"),
+        )
+        .values_list("user_id", "question__lesson_id", "answered", "correct", "answers")
+    )
+    return {
+        (user_id, lesson_id): ConceptChecks(answered, correct, answers)
+        for user_id, lesson_id, answered, correct, answers in rows
+    }
+
+
 @dataclass(frozen=True)
 class CohortProgress:
     cohort: Cohort
@@ -401,6 +470,10 @@ class CohortProgress:
     # scores[i][j]: learner i's best score on exercise j, None if never attempted
     scores: list[list[float | None]]
     exercise_stats: list[ExerciseStats]
+    # Live lessons with concept checks, in course order, and
+    # concept_checks[i][j]: learner i's concept checks in lesson j (zeros if none answered).
+    lessons: list[CohortLesson] = field(default_factory=list)
+    concept_checks: list[list[ConceptChecks]] = field(default_factory=list)
 
 
 class _Cell(NamedTuple):
@@ -437,7 +510,8 @@ def last_attempt_by_learner(*, cohort: Cohort) -> dict[int, datetime]:
 
 
 def cohort_progress(*, cohort: Cohort) -> CohortProgress:
-    """The learner × exercise matrix and per-exercise statistics in four queries.
+    """The learner × exercise matrix, per-exercise statistics and the learner × lesson
+    concept checks, in six queries.
 
     Check failures come pre-aggregated (CheckFailureCount), summed per cohort in SQL.
     """
@@ -483,8 +557,19 @@ def cohort_progress(*, cohort: Cohort) -> CohortProgress:
         _exercise_stats(exercise, cells_of[exercise.pk], failures_by_exercise[exercise.pk])
         for exercise in exercises
     ]
+    lessons = lessons_with_concept_checks()
+    checks = _concept_checks_by_learner(cohort)
     return CohortProgress(
-        cohort=cohort, learners=learners, exercises=exercises, scores=scores, exercise_stats=stats
+        cohort=cohort,
+        learners=learners,
+        exercises=exercises,
+        scores=scores,
+        exercise_stats=stats,
+        lessons=lessons,
+        concept_checks=[
+            [checks.get((u.pk, row.lesson.pk), NO_CONCEPT_CHECKS) for row in lessons]
+            for u in learners
+        ],
     )
 
 
@@ -536,10 +621,15 @@ class CohortCells:
     learners: list[User]
     exercises: list[Exercise]
     cells: dict[tuple[int, int], ExerciseCell]
+    # Live lessons with concept checks, and (user id, lesson id) -> the learner's answers
+    # there (absent: none answered).
+    lessons: list[CohortLesson] = field(default_factory=list)
+    concept_checks: dict[tuple[int, int], ConceptChecks] = field(default_factory=dict)
 
 
 def cohort_cells(*, cohort: Cohort) -> CohortCells:
-    """The cohort's learner × exercise progress rows, in three queries whatever the sizes."""
+    """The cohort's learner × exercise progress rows and learner × lesson concept checks, in
+    five queries whatever the sizes."""
     learners = list(
         get_user_model()
         .objects.filter(enrollments__cohort=cohort)
@@ -554,4 +644,11 @@ def cohort_cells(*, cohort: Cohort) -> CohortCells:
     for row in rows:
         cell = ExerciseCell._make(row)
         cells[(cell.user_id, cell.exercise_id)] = cell
-    return CohortCells(cohort=cohort, learners=learners, exercises=exercises, cells=cells)
+    return CohortCells(
+        cohort=cohort,
+        learners=learners,
+        exercises=exercises,
+        cells=cells,
+        lessons=lessons_with_concept_checks(),
+        concept_checks=_concept_checks_by_learner(cohort),
+    )

@@ -188,7 +188,9 @@ def _cohort_body(cohort: Cohort) -> tuple[str, int]:
     progress = cohort_progress(cohort=cohort)
     last_attempt = last_attempt_by_learner(cohort=cohort)
     learners = []
-    for learner, row in zip(progress.learners, progress.scores, strict=True):
+    for learner, row, checks in zip(
+        progress.learners, progress.scores, progress.concept_checks, strict=True
+    ):
         done = [s for s in row if s is not None]
         learners.append(
             {
@@ -197,6 +199,9 @@ def _cohort_body(cohort: Cohort) -> tuple[str, int]:
                 "passed": sum(1 for s in done if s >= 1.0),
                 "mean": (sum(done) / len(done)) if done else None,
                 "last_attempt": last_attempt.get(learner.pk),
+                # Concept checks over every lesson: answered at least once, and correctly.
+                "checks_answered": sum(c.answered for c in checks),
+                "checks_correct": sum(c.correct for c in checks),
             }
         )
     body = render_to_string(
@@ -211,6 +216,7 @@ def _cohort_body(cohort: Cohort) -> tuple[str, int]:
                 if stat.attempted
             ],
             "exercise_total": len(progress.exercises),
+            "questions_total": sum(lesson.questions for lesson in progress.lessons),
         },
     )
     return body, len(learners)

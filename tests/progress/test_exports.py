@@ -16,6 +16,7 @@ from apps.progress.api.serializers import (
     CohortProgressCsvRowSerializer,
 )
 from apps.progress.exports import PROGRESS_COLUMNS, SUMMARY_COLUMNS
+from apps.progress.selectors import lessons_with_concept_checks
 from apps.progress.services import exercise_progress_record_attempt, hint_reveal
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +31,9 @@ COLUMN_FORMATS = {
     "hints_revealed": INTEGER,
     "attempts_to_pass": INTEGER,
     "learners": INTEGER,
+    "questions": INTEGER,
+    "questions_answered": INTEGER,
+    "questions_correct": INTEGER,
     "attempted": INTEGER,
     "best_score": DECIMAL,
     "pass_rate": DECIMAL,
@@ -78,7 +82,9 @@ def test_progress_csv_has_one_row_per_learner_and_exercise(api_client, teacher, 
     )
     rows = rows_of(response)
     live = Exercise.objects.filter(retired=False).count()
-    assert len(rows) == 2 * live
+    lessons = len(lessons_with_concept_checks())
+    assert lessons > 0
+    assert len(rows) == 2 * (live + lessons)
     assert list(rows[0]) == [name for name, _ in PROGRESS_COLUMNS]
     assert [r["learner"] for r in rows[:live]] == ["alice"] * live
     assert {r["cohort"] for r in rows} == {"Spring"}
@@ -102,6 +108,11 @@ def test_progress_csv_has_one_row_per_learner_and_exercise(api_client, teacher, 
         "last_attempt_at": "2026-12-06T14:15:09Z",
         "due_at": "",  # no deadline in this cohort (issue 20)
         "deadline": "",
+        "lesson": "",  # an exercise row
+        "lesson_title": "",
+        "questions": "",
+        "questions_answered": "",
+        "questions_correct": "",
     }
 
 

@@ -154,8 +154,27 @@ class ExerciseStatsOutputSerializer(serializers.Serializer[Any]):
     )
 
 
+class CohortLessonOutputSerializer(serializers.Serializer[Any]):
+    """A live lesson with concept checks."""
+
+    slug = serializers.CharField(source="lesson.slug")
+    title = serializers.CharField(source="lesson.title")
+    module = serializers.CharField(source="lesson.module.slug")
+    questions = serializers.IntegerField(help_text="its live concept checks")
+    points = serializers.IntegerField(help_text="the points they are worth together")
+
+
+class ConceptChecksOutputSerializer(serializers.Serializer[Any]):
+    """One learner's concept checks in one lesson."""
+
+    answered = serializers.IntegerField(help_text="concept checks answered at least once")
+    correct = serializers.IntegerField(help_text="concept checks answered correctly")
+    answers = serializers.IntegerField(help_text="answers given, right or wrong")
+
+
 class CohortProgressOutputSerializer(serializers.Serializer[Any]):
-    """A cohort's learner x exercise best scores and per-exercise statistics."""
+    """A cohort's learner x exercise best scores and per-exercise statistics, and its
+    learner x lesson concept checks."""
 
     cohort = CohortSummaryOutputSerializer()
     learners = LearnerOutputSerializer(many=True)
@@ -165,6 +184,13 @@ class CohortProgressOutputSerializer(serializers.Serializer[Any]):
         help_text="scores[i][j]: learner i's best score on exercise j, null if never attempted",
     )
     exercise_stats = ExerciseStatsOutputSerializer(many=True)
+    lessons = CohortLessonOutputSerializer(
+        many=True, help_text="live lessons with concept checks, in course order"
+    )
+    concept_checks = serializers.ListField(
+        child=ConceptChecksOutputSerializer(many=True),
+        help_text="concept_checks[i][j]: learner i's concept checks in lesson j",
+    )
 
 
 class UnlockedOutputSerializer(serializers.Serializer[Any]):
@@ -184,7 +210,8 @@ def _csv_row_serializer(
 
 CohortProgressCsvRowSerializer = _csv_row_serializer(
     "CohortProgressCsvRow",
-    "One row of progress.csv: a learner against an exercise (the file's columns, in order).",
+    "One row of progress.csv: a learner against an exercise, or against a lesson's concept "
+    "checks (the file's columns, in order).",
     PROGRESS_COLUMNS,
 )
 CohortExerciseSummaryCsvRowSerializer = _csv_row_serializer(

@@ -430,8 +430,8 @@ def lessons_with_concept_checks() -> list[CohortLesson]:
     return [
         CohortLesson(
             lesson=lesson,
-            questions=lesson.live_questions,  # type: ignore[attr-defined]
-            points=lesson.live_points or 0,  # type: ignore[attr-defined]
+            questions=lesson.live_questions,
+            points=lesson.live_points or 0,
         )
         for lesson in lessons
     ]

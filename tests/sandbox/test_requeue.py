@@ -225,3 +225,17 @@ def test_sweeps_running_at_once_send_each_run_once(alice, settings, queue_withou
     assert runs_requeue_stale(now=now) == (0, 0), "the first sweep moved its enqueued_at"
     lost.refresh_from_db()
     assert (lost.status, lost.enqueued_at) == ("queued", now)
+
+
+def test_the_sweep_command_handles_stranded_runs_too(alice, settings, capsys) -> None:
+    from apps.sandbox.runs import RUN_GIVE_UP_AFTER
+
+    young = stranded_run(
+        alice, status="queued", age=timedelta(seconds=settings.SUBMISSION_REQUEUE_AFTER + 5)
+    )
+    old = stranded_run(alice, status="running", age=RUN_GIVE_UP_AFTER + timedelta(minutes=1))
+    call_command("sweep_submissions")
+    assert "1 run(s) sent again, 1 marked lost" in capsys.readouterr().out
+    young.refresh_from_db()
+    old.refresh_from_db()
+    assert (young.status, old.status) == ("ok", "error")

@@ -4,12 +4,14 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from apps.sandbox.requeue import submissions_requeue_stale
+from apps.sandbox.runs import runs_requeue_stale
 
 
 class Command(BaseCommand):
     help = (
         "Send again to the grading queue every submission still queued or running long after "
-        "it was sent (workers do this themselves every few seconds; this is for cron or by hand)."
+        "it was sent, and every such run (or marks it lost if it is too old to be waited for); "
+        "workers do this themselves every few seconds; this is for cron or by hand."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,3 +28,10 @@ class Command(BaseCommand):
         while sent := submissions_requeue_stale(lost_before=lost_before):
             total += sent
         self.stdout.write(f"{total} submission(s) sent to the grading queue again")
+        runs_sent = runs_lost = 0
+        while True:
+            sent, lost = runs_requeue_stale(lost_before=lost_before)
+            if not sent and not lost:
+                break
+            runs_sent, runs_lost = runs_sent + sent, runs_lost + lost
+        self.stdout.write(f"{runs_sent} run(s) sent again, {runs_lost} marked lost")

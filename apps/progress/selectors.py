@@ -557,8 +557,7 @@ def cohort_progress(*, cohort: Cohort) -> CohortProgress:
         _exercise_stats(exercise, cells_of[exercise.pk], failures_by_exercise[exercise.pk])
         for exercise in exercises
     ]
-    lessons = lessons_with_concept_checks()
-    checks = _concept_checks_by_learner(cohort)
+    lessons, concept_checks = _concept_check_matrix(cohort, learners)
     return CohortProgress(
         cohort=cohort,
         learners=learners,
@@ -566,11 +565,19 @@ def cohort_progress(*, cohort: Cohort) -> CohortProgress:
         scores=scores,
         exercise_stats=stats,
         lessons=lessons,
-        concept_checks=[
-            [checks.get((u.pk, row.lesson.pk), NO_CONCEPT_CHECKS) for row in lessons]
-            for u in learners
-        ],
+        concept_checks=concept_checks,
     )
+
+
+def _concept_check_matrix(
+    cohort: Cohort, learners: list[User]
+) -> tuple[list[CohortLesson], list[list[ConceptChecks]]]:
+    """The lessons with concept checks, and [i][j]: learner i's checks in lesson j."""
+    lessons = lessons_with_concept_checks()
+    checks = _concept_checks_by_learner(cohort)
+    return lessons, [
+        [checks.get((u.pk, row.lesson.pk), NO_CONCEPT_CHECKS) for row in lessons] for u in learners
+    ]
 
 
 def _exercise_stats(

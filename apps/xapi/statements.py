@@ -166,7 +166,6 @@ def statement_for(event: LearningEvent, *, statement_id: uuid.UUID) -> dict[str,
     }
     parents: list[dict[str, Any]] = []
     data = event.data or {}
-    extensions: dict[str, Any] = {}
     if event.kind == LearningEventKind.QUESTION_ANSWERED:
         assert event.lesson is not None
         statement["object"] = question_activity(event.lesson, str(data.get("question", "")))
@@ -175,7 +174,6 @@ def statement_for(event: LearningEvent, *, statement_id: uuid.UUID) -> dict[str,
         statement["context"]["contextActivities"]["grouping"] = [
             module_activity(event.lesson.module)
         ]
-        extensions[extension_iri("variant")] = int(data.get("variant", 0))
     elif event.kind == LearningEventKind.LESSON_READ:
         assert event.lesson is not None
         statement["object"] = lesson_activity(event.lesson)
@@ -206,6 +204,16 @@ def statement_for(event: LearningEvent, *, statement_id: uuid.UUID) -> dict[str,
                 "score": {"scaled": round(float(data.get("score") or 0.0), 4)},
             }
         parents.append(module_activity(event.exercise.module))
+    if extensions := _context_extensions(event, data):
+        statement["context"]["extensions"] = extensions
+    statement["context"]["contextActivities"]["parent"] = parents
+    return statement
+
+
+def _context_extensions(event: LearningEvent, data: dict[str, Any]) -> dict[str, Any]:
+    extensions: dict[str, Any] = {}
+    if event.kind == LearningEventKind.QUESTION_ANSWERED:
+        extensions[extension_iri("variant")] = int(data.get("variant", 0))
     if event.kind == LearningEventKind.REVIEW_GRADED:
         # A spaced review of an exercise already passed: not a new attempt at it.
         extensions[extension_iri("review")] = True
@@ -213,7 +221,4 @@ def statement_for(event: LearningEvent, *, statement_id: uuid.UUID) -> dict[str,
             extensions[extension_iri("review-rating")] = data["rating"]
     if event.submission_id is not None:
         extensions[extension_iri("submission")] = event.submission_id
-    if extensions:
-        statement["context"]["extensions"] = extensions
-    statement["context"]["contextActivities"]["parent"] = parents
-    return statement
+    return extensions

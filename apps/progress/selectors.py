@@ -437,12 +437,15 @@ def lessons_with_concept_checks() -> list[CohortLesson]:
     ]
 
 
-def _concept_checks_by_learner(cohort: Cohort) -> dict[tuple[int, int], ConceptChecks]:
-    """(user id, lesson id) -> the learner's concept checks there, for those answered (one
-    query, aggregated in SQL)."""
+def _concept_checks_by_learner(
+    cohort: Cohort | None = None, user: User | None = None
+) -> dict[tuple[int, int], ConceptChecks]:
+    """(user id, lesson id) -> the learner's concept checks there, for those answered, of a
+    cohort's learners or of one learner (one query, aggregated in SQL)."""
+    whose = Q(user__enrollments__cohort=cohort) if cohort is not None else Q(user=user)
     rows = (
         QuestionProgress.objects.filter(
-            user__enrollments__cohort=cohort,
+            whose,
             attempts__gt=0,
             question__retired=False,
             question__lesson__retired=False,
@@ -460,6 +463,15 @@ def _concept_checks_by_learner(cohort: Cohort) -> dict[tuple[int, int], ConceptC
         (user_id, lesson_id): ConceptChecks(answered, correct, answers)
         for user_id, lesson_id, answered, correct, answers in rows
     }
+
+
+def concept_checks_for_learner(*, user: User) -> list[tuple[CohortLesson, ConceptChecks]]:
+    """Every live lesson with concept checks and the learner's standing there (two queries)."""
+    checks = _concept_checks_by_learner(user=user)
+    return [
+        (row, checks.get((user.pk, row.lesson.pk), NO_CONCEPT_CHECKS))
+        for row in lessons_with_concept_checks()
+    ]
 
 
 @dataclass(frozen=True)

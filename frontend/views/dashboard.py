@@ -32,6 +32,7 @@ from apps.progress.selectors import (
     cohort_progress,
     cohorts_for_instructor,
     cohorts_with_learner_counts,
+    concept_checks_for_learner,
     last_activity_for_user,
     last_attempt_by_learner,
     progress_for_user,
@@ -310,5 +311,6 @@ def dashboard_learner(request: HttpRequest, cohort_id: int, user_id: int) -> Htt
             "last_active": last_activity_for_user(user=learner),
             "attempted_exercises": attempted,
             "chosen": chosen,
+            "concept_checks": concept_checks_for_learner(user=learner),
         },
     )

@@ -154,3 +154,20 @@ def test_the_schema_describes_the_concept_checks(api_client) -> None:
     }
     csv_row = components["CohortProgressCsvRow"]["properties"]
     assert {"lesson", "questions_answered", "questions_correct"} <= set(csv_row)
+
+
+def test_a_learners_page_lists_their_concept_checks_per_lesson(client, teacher, cohort, alice):
+    client.force_login(teacher)
+    page = client.get(f"/dashboard/{cohort.pk}/learners/{alice.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    section = html[html.index('id="concept-checks-heading"') :].split("</section>", 1)[0]
+    lesson = Question.objects.filter(lesson__slug=LESSON).first().lesson
+    row = section[section.index(f'<th scope="row">{lesson.title}</th>') :].split("</tr>", 1)[0]
+    questions = Question.objects.filter(lesson=lesson, retired=False).count()
+    assert re.findall(r'<td class="num">([^<]*)</td>', row) == [
+        f"2/{questions}",
+        f"1/{questions}",
+        "3",
+    ]
+    assert section.count("<tr") == 1 + len(lessons_with_concept_checks())

@@ -141,6 +141,8 @@ def question_answer(*, user: User, question: Question, answer: Any) -> AnswerOut
         correct=feedback.correct,
     )
     progress.attempts += 1
+    # Instructors' dashboards count answers, right or wrong.
+    transaction.on_commit(lambda: cohort_versions_bump(user_id=user.pk))
     learning_event_record(
         kind=LearningEventKind.QUESTION_ANSWERED,
         user=user,
@@ -162,7 +164,6 @@ def question_answer(*, user: User, question: Question, answer: Any) -> AnswerOut
             progress.first_correct_at = timezone.now()
             progress.save()
             _module_points_refresh(user=user, module_id=question.lesson.module_id)
-            transaction.on_commit(lambda: cohort_versions_bump(user_id=user.pk))
     else:
         progress.tries += 1
         if progress.tries >= TRIES_PER_VARIANT:

@@ -74,3 +74,19 @@ def test_a_lost_cohort_version_never_brings_back_an_old_dashboard(
     cohort_join(user=alice, join_code=cohort.join_code)
     cache.delete(cohort_version_key(cohort.pk))
     assert "alice" in client.get(url).content.decode()
+
+
+def test_a_concept_check_answered_wrong_shows_on_the_next_dashboard_view(
+    client, alice, teacher, make_cohort, django_capture_on_commit_callbacks
+) -> None:
+    from apps.curriculum.models import Question
+    from apps.progress.questions import question_answer
+
+    cohort = make_cohort(teacher, [alice])
+    client.force_login(teacher)
+    url = f"/dashboard/{cohort.pk}/"
+    assert "0 / 1" not in client.get(url).content.decode()
+    question = Question.objects.get(name="largest-exponent", retired=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert not question_answer(user=alice, question=question, answer="123456").feedback.correct
+    assert "0 / 1" in client.get(url).content.decode()

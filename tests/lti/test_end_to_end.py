@@ -188,6 +188,35 @@ def test_a_regrade_that_changes_a_best_score_updates_the_lms_gradebook(
     assert (row.status, row.sent_score) == ("sent", pytest.approx(new_score * 10, abs=1e-3))
 
 
+def test_a_concept_check_answered_correctly_raises_the_module_grade_in_the_lms(
+    linked_course, browser, tool
+) -> None:
+    from apps.curriculum.models import Question
+    from apps.curriculum.selectors import question_variant
+    from apps.sandbox.grading.questions import format_answer
+
+    module = linked_course.link_to("module", "probability")
+    page = browser.launch(linked_course.start_url("learner-1", link=module.id))
+    assert "learner-1" not in linked_course.scores_for(module)  # nothing done yet
+    alice = _account(linked_course, "learner-1")
+    question = Question.objects.get(name="cross-entropy-by-hand", retired=False)
+    right = format_answer(question_variant(question=question, user_id=alice.pk, variant=0).built)
+    url = (
+        f"{tool}/api/v1/modules/probability/lessons/{question.lesson.slug}"
+        "/questions/cross-entropy-by-hand/answers/"
+    )
+    answered = browser.post(
+        url, data={"answer": right}, headers={"X-CSRFToken": browser.csrf_token(page.text)}
+    )
+    assert answered.status_code == 200, answered.text[:300]
+    assert answered.json()["correct"] is True
+    score = linked_course.scores_for(module)["learner-1"]
+    assert score["scoreGiven"] == question.points
+    from apps.curriculum.models import Module
+
+    assert score["scoreMaximum"] == Module.objects.get(slug="probability").total_points
+
+
 def test_a_failed_passback_is_shown_to_the_instructor_and_retried_and_no_key_is_logged(
     linked_course, browser, tool, tool_key, caplog
 ) -> None:

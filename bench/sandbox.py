@@ -170,7 +170,7 @@ def grade_profile(n: int, source: bytes) -> None:
         grade(source)
     profiler.disable()
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(35)
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
     print(out.getvalue())
 
 
@@ -347,7 +347,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="profile the grading path")
     args = parser.parse_args()
     if args.profile:
-        grade_profile(args.n, SOLUTION.encode())
+        for name, source in (("correct", SOLUTION), ("wrong (no max shift)", WRONG_SOFTMAX)):
+            print(f"--- {name} softmax, {args.n} gradings ---")
+            grade_profile(args.n, source.encode())
         return
     z = np.random.default_rng(0).normal(size=(64, 10))
 

@@ -137,9 +137,7 @@ def _grader() -> Any:
     def grade(source: bytes) -> dict[str, Any]:
         created_at = timezone.now()
         result = grade_code(exercise, source, runner=runner)
-        timed = SubmissionResult.of_grade(
-            result, created_at=created_at, finished_at=timezone.now()
-        )
+        timed = SubmissionResult.of_grade(result, created_at=created_at, finished_at=timezone.now())
         line = json.dumps(ResultOutputSerializer(timed).data)
         return {"status": result.status, "figures": len(result.figures), "bytes": len(line)}
 

@@ -34,23 +34,25 @@ FIGURE_LAYOUT: dict[str, Any] = {
 }
 
 
-def figure_to_dict(figure: Any) -> dict[str, Any]:
-    """A Plotly figure as JSON-safe data, in the house style, under the size cap."""
-    data: dict[str, Any]
-    notes: set[str] = set()
+def _figure_data(figure: Any, notes: set[str]) -> dict[str, Any]:
     if isinstance(figure, PlainFigure):
         # What plots.py builds: NumPy arrays go out as Plotly's typed arrays, as go.Figure
         # would have sent them.
-        data = _json_safe(figure, notes, typed=True)
-    elif hasattr(figure, "to_json"):
+        return _json_safe(figure, notes, typed=True)  # type: ignore[no-any-return]
+    if hasattr(figure, "to_json"):
         try:
-            data = json.loads(figure.to_json(validate=False))
+            return json.loads(figure.to_json(validate=False))  # type: ignore[no-any-return]
         except TypeError:  # Plotly's encoder refuses complex numbers
-            data = _json_safe(figure.to_plotly_json(), notes)
-    elif isinstance(figure, dict):
-        data = _json_safe(figure, notes)
-    else:
-        raise TypeError(f"not a figure: {type(figure).__name__}")
+            return _json_safe(figure.to_plotly_json(), notes)  # type: ignore[no-any-return]
+    if isinstance(figure, dict):
+        return _json_safe(figure, notes)  # type: ignore[no-any-return]
+    raise TypeError(f"not a figure: {type(figure).__name__}")
+
+
+def figure_to_dict(figure: Any) -> dict[str, Any]:
+    """A Plotly figure as JSON-safe data, in the house style, under the size cap."""
+    notes: set[str] = set()
+    data = _figure_data(figure, notes)
     layout = data.setdefault("layout", {})
     if notes:
         layout["annotations"] = [*layout.get("annotations", []), *map(_note, sorted(notes))]
@@ -119,7 +121,7 @@ def _typed_array(array: np.ndarray) -> dict[str, str] | None:
     spec = {
         "dtype": _TYPED_ARRAY[name],
         "bdata": base64.b64encode(
-            np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<"))
+            np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<")).tobytes()
         ).decode("ascii"),
     }
     if array.ndim > 1:

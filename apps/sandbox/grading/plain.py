@@ -143,13 +143,13 @@ class PlainFigure(dict[str, Any]):
         suffix = "" if number == 1 else str(number)
         return {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
 
-    def add_trace(
-        self, trace: Any, row: int | None = None, col: int | None = None
-    ) -> PlainFigure:
+    def add_trace(self, trace: Any, row: int | None = None, col: int | None = None) -> PlainFigure:
         """Add a trace: a dict with its ``type``, or a graph_objects trace."""
         if not isinstance(trace, dict):
             trace = trace.to_plotly_json()
-        self.data.append(merge(PlainObject(), {**trace, **self._axes_of(row, col)}))
+        added = PlainObject()
+        merge(added, {**trace, **self._axes_of(row, col)})
+        self.data.append(added)
         return self
 
     def _add(self, kind: str, row: int | None, col: int | None, **properties: Any) -> PlainFigure:

@@ -136,10 +136,30 @@ def start_workers(env: dict[str, str], count: int, log_dir: Path) -> None:
         spawn(args, env, log_dir / f"celery-{count}-{index}.log")
 
 
+def group_cpu_ms(groups: set[int]) -> dict[str, float]:
+    """CPU (ms) so far of every live process in ``groups`` (process groups), with the children
+    each has reaped (the zygote reaps its runs), split into web (gunicorn) and grading."""
+    totals = {"web": 0.0, "grading": 0.0}
+    tick = 1000 / os.sysconf("SC_CLK_TCK")
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[2]) in groups:  # pgrp
+            kind = "web" if b"gunicorn" in command else "grading"
+            totals[kind] += sum(int(value) for value in fields[11:15]) * tick
+    return totals
+
+
 def worker_scaling(counts: list[int], burst_size: int, database_url: str, redis_url: str) -> None:
     """Grading throughput with 1, 2, 4... worker processes (see the module docstring)."""
     sys.path.insert(0, str(ROOT / "bench"))
     from e2e import (
+        _children,
         baseline_ms,
         bench_user,
         burst,
@@ -168,14 +188,21 @@ def worker_scaling(counts: list[int], burst_size: int, database_url: str, redis_
             token = token_for(url, "bench-scale-learner", password)
             burst(url, token, 4 * count, 0.1)  # every worker's zygote started and self-tested
             load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+            groups = {child.pid for child in _children}
+            cpu_before = group_cpu_ms(groups)
             _, each, ids = burst(url, token, burst_size, 0.1)
+            cpu_after = group_cpu_ms(groups)
             span = server_breakdown(ids)["first created → last stored (not a median)"]
             rates[count] = burst_size / (span / 1000)
+            web, grading = (
+                (cpu_after[kind] - cpu_before[kind]) / burst_size for kind in ("web", "grading")
+            )
             print(
                 f"{count} worker process(es): {burst_size} submissions graded in {span:.0f} ms "
                 f"(server side) = {rates[count]:.1f}/s = {rates[count] / rates[counts[0]]:.2f} x "
                 f"{counts[0]} worker(s); per submission median {statistics.median(each):.0f} ms; "
-                f"load average before: {load}"
+                f"CPU per submission: grading (workers, zygotes, runs) {grading:.1f} ms, web "
+                f"(submit and polls every 100 ms) {web:.1f} ms; load average before: {load}"
             )
             stop_children()
             time.sleep(1)

@@ -1,13 +1,13 @@
 """Plotly figures as plain JSON data, built without plotly.graph_objects.
 
 Building a ``go.Figure`` validates every property on every assignment and deep-copies the
-figure on ``to_json``: for a two-bar figure that was about 40% of a submission's grading.
+figure on ``to_json``: for softmax's two-bar figure that was 40-50% of a grading's CPU.
 `PlainFigure` is the figure's JSON (``{"data": [...], "layout": {...}}``, a dict) with the few
 ``go.Figure`` methods exercises call on the figures plots.py returns (``add_scatter``,
 ``update_layout``, ``add_hline``...), spelled and nested as Plotly would (magic underscores,
-a string title as ``{"text": ...}``). It validates nothing: tests/sandbox/test_plots.py feeds
-every figure plots.py builds through ``go.Figure(...)`` and compares these methods with
-Plotly's own.
+a string title as ``{"text": ...}``). It validates nothing: tests/sandbox/grading/
+test_plain.py feeds every figure plots.py builds through ``go.Figure(...)`` and compares
+these methods with Plotly's own.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ _COLORSCALES = {
 def _colorscale(name: str) -> Any:
     colours = _COLORSCALES.get(name.removesuffix("_r"))
     if colours is None:
-        return name  # plotly.js reads the name
+        return name  # plotly.js reads the name (its scale of that name may differ)
     if name.endswith("_r"):
         colours = colours[::-1]
     return [[index / (len(colours) - 1), colour] for index, colour in enumerate(colours)]
@@ -61,7 +61,7 @@ def _colorscale(name: str) -> Any:
 
 def _coerced(key: str, value: Any) -> Any:
     """What Plotly's validators make of a shorthand: a title given as a string becomes
-    ``{"text": ...}`` (plotly.js 3 reads only that), a colour scale's name its colours."""
+    ``{"text": ...}``, a colour scale's name its colours (as Plotly itself sends them)."""
     if key == "title" and isinstance(value, str):
         return {"text": value}
     if key == "colorscale" and isinstance(value, str):

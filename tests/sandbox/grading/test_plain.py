@@ -11,6 +11,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -104,7 +105,8 @@ def test_the_figure_helpers_build_without_importing_plotly() -> None:
         "figure_to_dict(plots.heatmap_pair(np.eye(2), np.eye(2), title='t'))\n"
         "print(sorted(m for m in sys.modules if 'plotly' in m))\n"
     )
+    root = Path(__file__).resolve().parents[3]
     loaded = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=root
     ).stdout
     assert loaded.strip() == "[]"

@@ -167,6 +167,18 @@ class PlainFigure(dict[str, Any]):
     def add_contour(self, row: int | None = None, col: int | None = None, **kw: Any) -> PlainFigure:
         return self._add("contour", row, col, **kw)
 
+    def __getattr__(self, name: str) -> Any:
+        # add_histogram, add_scatter3d...: Plotly has an add_<type> for every trace type.
+        kind = name.removeprefix("add_")
+        if kind != name and kind.isalnum() and kind.islower():
+            return lambda row=None, col=None, **kw: self._add(kind, row, col, **kw)
+        raise AttributeError(name)
+
+    def for_each_trace(self, apply: Any) -> PlainFigure:
+        for trace in self.data:
+            apply(trace)
+        return self
+
     def update_traces(self, patch: dict[str, Any] | None = None, **kw: Any) -> PlainFigure:
         for trace in self.data:
             merge(trace, {**(patch or {}), **kw})
@@ -179,7 +191,7 @@ class PlainFigure(dict[str, Any]):
 
     def _update_axes(self, letter: str, patch: dict[str, Any] | None, kw: dict[str, Any]) -> None:
         for name in _axis_names(self.layout, letter):
-            merge(self.layout.setdefault(name, {}), {**(patch or {}), **kw})
+            merge(self.layout.setdefault(name, PlainObject()), {**(patch or {}), **kw})
 
     def update_xaxes(self, patch: dict[str, Any] | None = None, **kw: Any) -> PlainFigure:
         self._update_axes("x", patch, kw)
@@ -189,10 +201,20 @@ class PlainFigure(dict[str, Any]):
         self._update_axes("y", patch, kw)
         return self
 
-    # --- lines and bands across the plot (Plotly's add_hline, add_vline, add_vrect) -------
+    def add_annotation(self, patch: dict[str, Any] | None = None, **kw: Any) -> PlainFigure:
+        self.layout.setdefault("annotations", []).append(
+            merge(PlainObject(), {**(patch or {}), **kw})
+        )
+        return self
+
+    def add_shape(self, patch: dict[str, Any] | None = None, **kw: Any) -> PlainFigure:
+        self.layout.setdefault("shapes", []).append(merge(PlainObject(), {**(patch or {}), **kw}))
+        return self
+
+    # --- lines and bands across the plot (Plotly's add_hline, add_vline, add_vrect...) ----
     def _shape(self, shape: dict[str, Any], extra: dict[str, Any]) -> None:
         text = extra.pop("annotation_text", None)
-        merge(shape, extra)
+        shape = merge(PlainObject(), {**shape, **extra})
         self.layout.setdefault("shapes", []).append(shape)
         if text is not None:
             self.layout.setdefault("annotations", []).append(self._label(shape, text))
@@ -201,14 +223,15 @@ class PlainFigure(dict[str, Any]):
     def _label(shape: dict[str, Any], text: str) -> dict[str, Any]:
         # Plotly's default annotation_position: "top right" of the line or band.
         label: dict[str, Any] = {"showarrow": False, "text": text}
-        if shape["xref"] == "x domain":  # a horizontal line
+        if shape["xref"] == "x domain":  # a horizontal line or band
+            line = shape["type"] == "line"
             return {
                 **label,
                 "x": 1,
                 "xanchor": "right",
                 "xref": "x domain",
-                "y": shape["y0"],
-                "yanchor": "bottom",
+                "y": shape["y0"] if line else shape["y1"],
+                "yanchor": "bottom" if line else "top",
                 "yref": "y",
             }
         return {
@@ -229,6 +252,11 @@ class PlainFigure(dict[str, Any]):
     def add_vline(self, x: float, **extra: Any) -> PlainFigure:
         line = {"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1}
         self._shape({**line, "yref": "y domain"}, extra)
+        return self
+
+    def add_hrect(self, y0: float, y1: float, **extra: Any) -> PlainFigure:
+        rect = {"type": "rect", "x0": 0, "x1": 1, "xref": "x domain", "y0": y0, "y1": y1}
+        self._shape({**rect, "yref": "y"}, extra)
         return self
 
     def add_vrect(self, x0: float, x1: float, **extra: Any) -> PlainFigure:

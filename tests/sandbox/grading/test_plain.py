@@ -41,6 +41,12 @@ def _draw_on(fig: Any) -> Any:
     fig.add_hline(y=0.5, line={"color": "gray", "dash": "dot"}, annotation_text="half")
     fig.add_vline(x=0.2, line={"color": "gray"}, annotation_text="v")
     fig.add_vrect(x0=0.1, x1=0.3, fillcolor="orange", opacity=0.15, line_width=0)
+    fig.add_vrect(x0=0.5, x1=0.6, annotation_text="a band")
+    fig.add_hrect(y0=0.2, y1=0.4, fillcolor="grey", opacity=0.1, annotation_text="band")
+    fig.add_annotation(text="a note", x=0.5, y=0.5, showarrow=False, font_size=11)
+    fig.add_shape(type="circle", x0=0, y0=0, x1=1, y1=1, line_color="red")
+    fig.add_histogram(x=X, nbinsx=4, marker_color="#abc")
+    fig.for_each_trace(lambda trace: trace.update(legendgroup="all"))
     fig.update_traces(opacity=0.9)
     fig.data[0].name = "renamed"
     fig.data[4].marker.size = 12

@@ -1,18 +1,27 @@
 """Benchmark the sandbox against a cold ``python -c`` process (the DESIGN.md baseline).
 
-    .venv/bin/python bench/sandbox.py [-n 200] [--skip-decoder]
+    .venv/bin/python bench/sandbox.py [-n 200] [--skip-decoder] [--skip-grade] [--profile]
 
-Prints the baseline, the warm-slot latency and the 2-slot throughput, each as a ratio
-against the baseline measured in the same run, with PASS/FAIL per target; then what forged
-result frames cost the trusted process (peak allocation, CPU) against an honest frame of the
-same size, and a zygote's start with its self-test.
+Prints the baseline, the warm-slot latency and the 2-slot throughput of bare runs, each as a
+ratio against the baseline measured in the same run, with PASS/FAIL per target; then the
+whole grading path of ``manage.py grade`` (cases, reference, sandboxed run, checks, figures,
+the result serialized to JSON) per submission and its throughput with one warm grading
+process per core; then what forged result frames cost the trusted process (peak
+allocation, CPU) against an honest frame of the same size, and a zygote's start with its
+self-test. ``--profile`` prints where the grading path's CPU goes (cProfile, cumulative).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import cProfile
+import io
+import itertools
 import json
+import multiprocessing
+import os
+import pstats
 import statistics
 import struct
 import subprocess
@@ -21,6 +30,7 @@ import threading
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -39,6 +49,15 @@ def softmax(z):
 BASELINE_SCRIPT = SOLUTION + "\nz = np.random.default_rng(0).normal(size=(64, 10))\nsoftmax(z)\n"
 LATENCY_TARGET = 0.15
 THROUGHPUT_TARGET = 10.0
+GRADE_LATENCY_TARGET = 0.08  # issue 21: a graded softmax with its figures, per submission
+GRADE_THROUGHPUT_TARGET = 150.0  # graded per second on 2 cores
+WRONG_SOFTMAX = """\
+import numpy as np
+
+def softmax(z):
+    e = np.exp(z)
+    return e / e.sum(axis=-1, keepdims=True)
+"""
 
 
 def baseline_ms(runs: int) -> float:
@@ -91,6 +110,149 @@ def throughput_per_second(n: int, z: np.ndarray, slots: int = 2) -> float:
         for thread in threads:
             thread.join()
         return n / (time.perf_counter() - started)
+
+
+# --- the whole grading path of `manage.py grade`, per submission -------------------------------
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dlmath.settings")
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench")
+    import django
+
+    django.setup()
+
+
+def _grader() -> Any:
+    """A function grading one source as `manage.py grade` does, printing nothing."""
+    _django()
+    from django.utils import timezone
+
+    from apps.curriculum.loader import load_curriculum
+    from apps.sandbox.api.serializers import ResultOutputSerializer
+    from apps.sandbox.backends import grading_backend
+    from apps.sandbox.grading.engine import grade_code
+    from apps.sandbox.results import SubmissionResult
+
+    exercise = load_curriculum().exercise("softmax")
+    runner = grading_backend()
+
+    def grade(source: bytes) -> dict[str, Any]:
+        created_at = timezone.now()
+        result = grade_code(exercise, source, runner=runner)
+        timed = SubmissionResult.of_grade(result, created_at=created_at, finished_at=timezone.now())
+        line = json.dumps(ResultOutputSerializer(timed).data)
+        return {"status": result.status, "figures": len(result.figures), "bytes": len(line)}
+
+    return grade
+
+
+def _zygote_cpu_ms() -> float:
+    """CPU so far of this process's zygote and every run it has reaped (ms)."""
+    from apps.sandbox.backends import sandbox_pool
+
+    zygote = sandbox_pool()._slots[0].zygote  # a benchmark's look inside
+    if zygote is None:
+        return float("nan")
+    fields = Path(f"/proc/{zygote.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def grade_path_ms(n: int, source: bytes) -> tuple[float, float, float, dict[str, Any]]:
+    """Per submission, one warm slot: (median wall ms, median CPU ms of this process, mean CPU
+    ms of the zygote and its runs)."""
+    grade = _grader()
+    for _ in range(5):
+        outcome = grade(source)
+    walls, cpus = [], []
+    sandbox_before = _zygote_cpu_ms()
+    for _ in range(n):
+        wall, cpu = time.perf_counter(), time.process_time()
+        grade(source)
+        cpus.append((time.process_time() - cpu) * 1000)
+        walls.append((time.perf_counter() - wall) * 1000)
+    sandbox = (_zygote_cpu_ms() - sandbox_before) / n
+    return statistics.median(walls), statistics.median(cpus), sandbox, outcome
+
+
+def grade_profile(n: int, source: bytes) -> None:
+    grade = _grader()
+    for _ in range(5):
+        grade(source)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(n):
+        grade(source)
+    profiler.disable()
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
+    print(out.getvalue())
+
+
+def _grading_process(source: bytes, n: int, ready: Any, go: Any, done: Any) -> None:
+    os.environ["DLMATH_SANDBOX_SLOTS"] = "1"
+    grade = _grader()
+    for _ in range(5):
+        grade(source)
+    ready.put(os.getpid())
+    go.wait()
+    cpu, sandbox = time.process_time(), _zygote_cpu_ms()
+    for _ in range(n):
+        grade(source)
+    cpu_ms = (time.process_time() - cpu) * 1000 + _zygote_cpu_ms() - sandbox
+    done.put((time.perf_counter(), cpu_ms))
+
+
+def grade_throughput(n: int, source: bytes, processes: int = 2) -> tuple[float, float]:
+    """(graded per second, CPU ms per grading) of ``processes`` warm grading processes (a
+    Celery worker's children, one sandbox slot each) sharing ``n`` submissions, from the
+    moment all are released. The CPU counts each process, its zygote and the runs."""
+    context = multiprocessing.get_context("spawn")
+    ready, done, go = context.Queue(), context.Queue(), context.Event()
+    share = -(-n // processes)
+    children = [
+        context.Process(target=_grading_process, args=(source, share, ready, go, done))
+        for _ in range(processes)
+    ]
+    for child in children:
+        child.start()
+    for _ in children:
+        ready.get(timeout=120)
+    started = time.perf_counter()
+    go.set()
+    reports = [done.get(timeout=600) for _ in children]
+    finished = max(report[0] for report in reports)
+    for child in children:
+        child.join()
+    return share * processes / (finished - started), sum(r[1] for r in reports) / (
+        share * processes
+    )
+
+
+def grade_command_ms(files: int, source: bytes) -> float:
+    """Median time between two results of one `manage.py grade` over ``files`` files (each
+    result line is read as the command prints it, unbuffered), so the command's start-up and
+    its zygote's self-test are left out."""
+    manage = Path(__file__).resolve().parents[1] / "manage.py"
+    folder = Path(f"/tmp/dlmath-bench-grade-{os.getpid()}")
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for index in range(files):
+        path = folder / f"s{index}.py"
+        path.write_bytes(source)
+        paths.append(str(path))
+    env = {
+        **os.environ,
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    command = [sys.executable, str(manage), "grade", "--exercise", "softmax", *paths]
+    stamps = []
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE) as child:
+        assert child.stdout is not None
+        for _ in child.stdout:
+            stamps.append(time.perf_counter())
+    gaps = [(later - earlier) * 1000 for earlier, later in itertools.pairwise(stamps)]
+    return statistics.median(gaps[2:])  # the first gradings warm the caches
 
 
 MIB = 1024 * 1024
@@ -170,6 +332,30 @@ def zygote_start_report() -> None:
               f"{json.dumps(pool.layers)}")  # fmt: skip
 
 
+def grade_report(n: int, base: float) -> None:
+    print("\nthe grading path of `manage.py grade --exercise softmax` (full isolation, figures):")
+    for name, source in (("correct", SOLUTION), ("wrong (no max shift)", WRONG_SOFTMAX)):
+        wall, cpu, sandbox, outcome = grade_path_ms(n, source.encode())
+        ratio = wall / base
+        target = f"(target <= {GRADE_LATENCY_TARGET}) {verdict(ratio <= GRADE_LATENCY_TARGET)}"
+        print(
+            f"  {name}: {wall:.2f} ms median = {ratio:.3f} x baseline {target}; CPU: "
+            f"trusted process {cpu:.2f} ms (median), zygote + run {sandbox:.2f} ms (mean); "
+            f"{outcome['status']}, {outcome['figures']} figure(s), {outcome['bytes']:,} bytes "
+            "of JSON"
+        )
+    command = grade_command_ms(min(n, 40), SOLUTION.encode())
+    print(f"  `manage.py grade` over 40 files, median per file: {command:.2f} ms "
+          f"= {command / base:.3f} x baseline")  # fmt: skip
+    throughput, cpu_ms = grade_throughput(n, SOLUTION.encode())
+    print(
+        f"  throughput, 2 grading processes x 1 slot: {throughput:.1f} graded/s "
+        f"(target >= {GRADE_THROUGHPUT_TARGET:.0f}) "
+        f"{verdict(throughput >= GRADE_THROUGHPUT_TARGET)}; CPU per grading {cpu_ms:.2f} ms "
+        f"(all processes), so two idle cores could grade at most {2000 / cpu_ms:.0f}/s"
+    )
+
+
 def verdict(passed: bool) -> str:
     return "PASS" if passed else "FAIL"
 
@@ -179,7 +365,14 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=200, help="submissions per measurement")
     parser.add_argument("--baseline-runs", type=int, default=9)
     parser.add_argument("--skip-decoder", action="store_true", help="only the speed figures")
+    parser.add_argument("--skip-grade", action="store_true", help="no grading-path figures")
+    parser.add_argument("--profile", action="store_true", help="profile the grading path")
     args = parser.parse_args()
+    if args.profile:
+        for name, source in (("correct", SOLUTION), ("wrong (no max shift)", WRONG_SOFTMAX)):
+            print(f"--- {name} softmax, {args.n} gradings ---")
+            grade_profile(args.n, source.encode())
+        return
     z = np.random.default_rng(0).normal(size=(64, 10))
 
     base = baseline_ms(args.baseline_runs)
@@ -199,6 +392,9 @@ def main() -> None:
         f"{base_throughput:.1f}/s (target >= {THROUGHPUT_TARGET}) "
         f"{verdict(throughput_ratio >= THROUGHPUT_TARGET)}"
     )
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if not args.skip_grade:
+        grade_report(args.n, base)
     if not args.skip_decoder:
         decoder_report()
         zygote_start_report()

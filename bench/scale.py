@@ -9,6 +9,16 @@ Times (median of ``--runs``, after one warm-up) with query counts:
   that is rolled back), to show the query count does not grow with the cohort;
 - ``progress_for_user`` for the learner with the most submissions.
 Then EXPLAIN ANALYZE of each query issued, with the indexes (or sequential scans) serving it.
+
+    .venv/bin/python bench/scale.py --workers 1,2,4 [--burst 120] \
+        [--database-url postgres://postgres@127.0.0.1:5432/h21] [--redis-url redis://...]
+
+instead measures grading throughput as Celery worker processes are added: for each count it
+starts gunicorn (2 workers x 4 threads) and that many ``celery -A dlmath worker
+--concurrency 1`` processes (one sandbox slot each) over Redis and PostgreSQL, warms every
+worker's zygote, then ``--burst`` learners submit the softmax solution at once through the
+API and poll for the verdict. Throughput is submissions / (first created -> last stored),
+from the stored rows, next to the baseline and the load average of the same run.
 """
 
 from __future__ import annotations
@@ -105,9 +115,107 @@ def indexes(tables: list[str]) -> None:
         )
 
 
+def start_workers(env: dict[str, str], count: int, log_dir: Path) -> None:
+    from e2e import VENV_BIN, spawn
+
+    for index in range(count):
+        args = [
+            str(VENV_BIN / "celery"),
+            "-A",
+            "dlmath",
+            "worker",
+            "--concurrency",
+            "1",
+            "--hostname",
+            f"bench-scale-{count}-{index}@%h",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+        ]
+        spawn(args, env, log_dir / f"celery-{count}-{index}.log")
+
+
+def group_cpu_ms(groups: set[int]) -> dict[str, float]:
+    """CPU (ms) so far of every live process in ``groups`` (process groups), with the children
+    each has reaped (the zygote reaps its runs), split into web (gunicorn) and grading."""
+    totals = {"web": 0.0, "grading": 0.0}
+    tick = 1000 / os.sysconf("SC_CLK_TCK")
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[2]) in groups:  # pgrp
+            kind = "web" if b"gunicorn" in command else "grading"
+            totals[kind] += sum(int(value) for value in fields[11:15]) * tick
+    return totals
+
+
+def worker_scaling(counts: list[int], burst_size: int, database_url: str, redis_url: str) -> None:
+    """Grading throughput with 1, 2, 4... worker processes (see the module docstring)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from e2e import (
+        _children,
+        baseline_ms,
+        bench_user,
+        burst,
+        django_setup,
+        prepare_database,
+        server_breakdown,
+        service_env,
+        start_gunicorn,
+        stop_children,
+        token_for,
+    )
+
+    log_dir = Path("/tmp/dlmath-bench-scale")
+    log_dir.mkdir(parents=True, exist_ok=True)
+    env = service_env(database_url, redis_url)
+    base = baseline_ms(7)
+    print(f"baseline (cold python -c, import numpy + softmax): {base:.1f} ms median")
+    prepare_database(env)
+    django_setup(env)
+    _, password = bench_user("bench-scale-learner")
+    rates = {}
+    try:
+        for count in counts:
+            url = start_gunicorn(env, workers=2, threads=4, log_dir=log_dir)
+            start_workers(env, count, log_dir)
+            token = token_for(url, "bench-scale-learner", password)
+            burst(url, token, 4 * count, 0.1)  # every worker's zygote started and self-tested
+            load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+            groups = {child.pid for child in _children}
+            cpu_before = group_cpu_ms(groups)
+            _, each, ids = burst(url, token, burst_size, 0.1)
+            cpu_after = group_cpu_ms(groups)
+            span = server_breakdown(ids)["first created → last stored (not a median)"]
+            rates[count] = burst_size / (span / 1000)
+            web, grading = (
+                (cpu_after[kind] - cpu_before[kind]) / burst_size for kind in ("web", "grading")
+            )
+            print(
+                f"{count} worker process(es): {burst_size} submissions graded in {span:.0f} ms "
+                f"(server side) = {rates[count]:.1f}/s = {rates[count] / rates[counts[0]]:.2f} x "
+                f"{counts[0]} worker(s); per submission median {statistics.median(each):.0f} ms; "
+                f"CPU per submission: grading (workers, zygotes, runs) {grading:.1f} ms, web "
+                f"(submit and polls every 100 ms) {web:.1f} ms; load average before: {load}"
+            )
+            stop_children()
+            time.sleep(1)
+    finally:
+        stop_children()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--workers", help="worker counts to measure grading with, e.g. 1,2,4")
+    parser.add_argument("--burst", type=int, default=120, help="submissions at once (--workers)")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
     parser.add_argument(
         "--database-url", default=os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     )
@@ -115,6 +223,10 @@ def main() -> None:
     parser.add_argument("--username", help="default: the learner with the most submissions")
     parser.add_argument("--no-plans", action="store_true")
     args = parser.parse_args()
+    if args.workers:
+        counts = [int(count) for count in args.workers.split(",")]
+        worker_scaling(counts, args.burst, args.database_url, args.redis_url)
+        return
     setup(args.database_url)
 
     from django.contrib.auth import get_user_model

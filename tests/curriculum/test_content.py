@@ -106,6 +106,13 @@ def test_every_exercise_draws_a_figure_under_the_size_cap(slug) -> None:
 
 
 @pytest.mark.parametrize("slug", EXERCISES)
+def test_every_figure_an_exercise_draws_is_valid_in_plotlys_schema(slug) -> None:
+    for which in ("solution", "starter"):
+        for figure in graded(slug, which, 11)["figures"]:
+            go.Figure(figure)  # validates every trace and layout property
+
+
+@pytest.mark.parametrize("slug", EXERCISES)
 def test_every_exercise_has_hints_and_a_mistake_to_learn_from(slug) -> None:
     exercise = CURRICULUM.exercise(slug)
     assert len(exercise.hints) >= 2

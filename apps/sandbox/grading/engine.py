@@ -164,22 +164,29 @@ def exercise_checks(exercise: GradableExercise) -> ExerciseChecks:
 
 
 def trusted_outcomes(
-    functions: Mapping[str, Callable[..., Any]], calls: Sequence[Call]
+    functions: Mapping[str, Callable[..., Any]],
+    calls: Sequence[Call],
+    *,
+    frames: dict[str, bytes] | None = None,
 ) -> dict[str, Outcome]:
     """Run trusted functions here on the calls they name (others are skipped).
 
     Inputs and outputs go through the wire format, so the function sees exactly the values
     the sandbox child sees (FnSpec inputs built the same way) and its results have the same
     types as the learner's. An exception becomes a failed outcome naming its type.
+    ``frames`` keeps each call's encoded inputs by key, so the reference and every declared
+    mistake of one grading encode them once (each still decodes its own fresh copy).
     """
     outcomes: dict[str, Outcome] = {}
+    frames = {} if frames is None else frames
     for call in calls:
         function = functions.get(call.func)
         if function is None:
             continue
-        args, kwargs = wire.decode(
-            wire.encode((call.args, call.kwargs)), build_fn=wire.FnSpec.build
-        )
+        frame = frames.get(call.key)
+        if frame is None:
+            frame = frames[call.key] = wire.encode((call.args, call.kwargs))
+        args, kwargs = wire.decode(frame, build_fn=wire.FnSpec.build)
         try:
             with np.errstate(all="ignore"):
                 value = function(*args, **kwargs)
@@ -191,12 +198,14 @@ def trusted_outcomes(
     return outcomes
 
 
-def reference_outcomes(exercise: GradableExercise, calls: list[Call]) -> dict[str, Outcome]:
+def reference_outcomes(
+    exercise: GradableExercise, calls: list[Call], *, frames: dict[str, bytes] | None = None
+) -> dict[str, Outcome]:
     """Run the reference solution here (trusted code) on the same inputs as the learner."""
     solution = _solution_for(str(exercise.solution_path), exercise.content_hash)
     names = {call.func for call in calls}
     functions = {name: getattr(solution, name) for name in names if hasattr(solution, name)}
-    outcomes = trusted_outcomes(functions, calls)
+    outcomes = trusted_outcomes(functions, calls, frames=frames)
     for key, outcome in outcomes.items():
         if not outcome.ok:
             logger.error(
@@ -281,12 +290,14 @@ def _draw(exercise: GradableExercise, what: str, draw: Callable[[], None]) -> No
         logger.warning("%s of %s failed:\n%s", what, exercise.slug, traceback.format_exc())
 
 
-def _diagnosis(checks: ExerciseChecks, grader: Grader, calls: list[Call]) -> Match | None:
+def _diagnosis(
+    checks: ExerciseChecks, grader: Grader, calls: list[Call], frames: dict[str, bytes] | None
+) -> Match | None:
     """Match a failure against the exercise's declared mistakes (mistakes.py)."""
     if not checks.mistakes or grader.all_passed:
         return None
     predictions = {
-        mistake.id: trusted_outcomes(mistake.implementations(calls), calls)
+        mistake.id: trusted_outcomes(mistake.implementations(calls), calls, frames=frames)
         for mistake in checks.mistakes
         if mistake.wrong is not None
     }
@@ -315,9 +326,10 @@ def _checked_result(
     run: RunResult,
     *,
     figures: bool = True,
+    frames: dict[str, bytes] | None = None,
 ) -> GradeResult:
     _apply_checks(exercise, checks, grader)
-    match = _diagnosis(checks, grader, list(grader.calls.values()))
+    match = _diagnosis(checks, grader, list(grader.calls.values()), frames)
     # An exercise that declares its mistakes lets the diagnosis (or, without one, the plain
     # description of what differs) speak: a check's own hint could point elsewhere.
     grader.show_hints = not checks.mistakes
@@ -364,14 +376,15 @@ def grade_code(
     checks = exercise_checks(exercise)
     rng = np.random.default_rng(new_seed() if seed is None else seed)
     calls: list[Call] = list(checks.cases(rng))
-    expected = reference_outcomes(exercise, calls)
+    frames: dict[str, bytes] = {}  # each call's inputs, encoded once
+    expected = reference_outcomes(exercise, calls, frames=frames)
     requests = [call.as_request() for call in calls]
     run = runner.run(text, requests, runner_limits(exercise.limits))
 
     result = _unfinished_result(exercise.slug, run)
     if result is None:
         grader = Grader(calls, expected, _learner_outcomes(run), review_path=exercise.review_path)
-        result = _checked_result(exercise, checks, grader, run, figures=figures)
+        result = _checked_result(exercise, checks, grader, run, figures=figures, frames=frames)
     logger.debug("graded %s in %.1f ms", exercise.slug, (time.perf_counter() - started) * 1000)
     return result
 

@@ -1,8 +1,11 @@
 """Figure builders shared by exercises, so the course's pictures look like one course.
 
 Each takes plain arrays (the learner's result and the reference's) and returns a
-``plotly.graph_objects.Figure``. Labels are the author's strings; learner values are only
-ever numbers. Keep figures small: a few hundred points per trace is plenty.
+`PlainFigure` (plain.py): the figure's Plotly JSON, with the ``go.Figure`` methods exercises
+use to add to it (``add_scatter``, ``update_layout``, ``add_hline``...), built without
+plotly.graph_objects (which validates every property: 40-50% of a softmax grading's CPU).
+Labels are the author's strings; learner values are only ever numbers. Keep
+figures small: a few hundred points per trace is plenty.
 """
 
 from __future__ import annotations
@@ -11,14 +14,15 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import plotly.graph_objects as go
+
+from apps.sandbox.grading.plain import PlainFigure, subplots
 
 LEARNER = "#2563eb"  # blue: always "yours"
 REFERENCE = "#f97316"  # orange: always "reference"
 NEUTRAL = "#6b7280"
 
 
-def _title(fig: go.Figure, title: str, x: str = "", y: str = "") -> go.Figure:
+def _title(fig: PlainFigure, title: str, x: str = "", y: str = "") -> PlainFigure:
     fig.update_layout(title={"text": title}, xaxis_title=x, yaxis_title=y, height=380)
     return fig
 
@@ -32,9 +36,9 @@ def compare_lines(
     x_label: str = "",
     y_label: str = "",
     log_y: bool = False,
-) -> go.Figure:
+) -> PlainFigure:
     """Your curve against the reference's over the same x (a loss curve, a gradient norm...)."""
-    fig = go.Figure()
+    fig = PlainFigure()
     fig.add_scatter(x=x, y=reference, name="reference", line={"color": REFERENCE, "width": 3})
     if yours is not None:
         fig.add_scatter(x=x, y=yours, name="yours", line={"color": LEARNER, "dash": "dash"})
@@ -50,9 +54,9 @@ def compare_bars(
     *,
     title: str,
     y_label: str = "",
-) -> go.Figure:
+) -> PlainFigure:
     """Your values against the reference's, side by side (a distribution, a value function)."""
-    fig = go.Figure()
+    fig = PlainFigure()
     fig.add_bar(x=list(labels), y=reference, name="reference", marker_color=REFERENCE)
     if yours is not None:
         fig.add_bar(x=list(labels), y=yours, name="yours", marker_color=LEARNER)
@@ -67,12 +71,12 @@ def contour_with_paths(
     paths: dict[str, np.ndarray],
     *,
     title: str,
-) -> go.Figure:
+) -> PlainFigure:
     """A loss surface as contours with descent paths on top; ``paths`` maps name -> (n, 2).
 
     Name a path "yours" or "reference" to get the course's colours.
     """
-    fig = go.Figure()
+    fig = PlainFigure()
     fig.add_contour(
         x=xs,
         y=ys,
@@ -107,10 +111,10 @@ def vector_field(
     scale: float = 0.1,
     name: str = "gradient",
     color: str = NEUTRAL,
-    fig: go.Figure | None = None,
-) -> go.Figure:
+    fig: PlainFigure | None = None,
+) -> PlainFigure:
     """Arrows (u, v) at the grid points (xs[j], ys[i]), drawn as short line segments."""
-    fig = fig or go.Figure()
+    fig = PlainFigure() if fig is None else fig
     gx, gy = np.meshgrid(xs, ys)
     norm = np.hypot(u, v).max() or 1.0
     x_seg, y_seg = [], []
@@ -135,7 +139,7 @@ def transformed_circle(
     vectors: dict[str, np.ndarray],
     *,
     title: str,
-) -> go.Figure:
+) -> PlainFigure:
     """The unit circle and its image under a 2×2 matrix, with vectors (eigenvectors) drawn.
 
     ``vectors`` maps a name to a 2-vector; "yours" and "reference" get the course colours.
@@ -143,7 +147,7 @@ def transformed_circle(
     t = np.linspace(0, 2 * np.pi, 121)
     circle = np.stack([np.cos(t), np.sin(t)])
     image = np.asarray(matrix)[:2, :2] @ circle
-    fig = go.Figure()
+    fig = PlainFigure()
     fig.add_scatter(
         x=circle[0], y=circle[1], name="unit circle", line={"color": NEUTRAL, "dash": "dot"}
     )
@@ -170,13 +174,13 @@ def histogram_with_density(
     title: str,
     reference_density: np.ndarray | None = None,
     bins: int = 40,
-) -> go.Figure:
+) -> PlainFigure:
     """Samples as a normalised histogram against a density curve over ``grid``.
 
     Only the finite (real parts of the) samples are counted: a learner's NaN or infinity
     would leave no range to bin over.
     """
-    fig = go.Figure()
+    fig = PlainFigure()
     values = np.real(np.ravel(samples if samples is not None else []))[:100_000]
     values = values[np.isfinite(values)]
     if values.size:
@@ -202,9 +206,9 @@ def loglog_tail(
     *,
     title: str,
     points: int = 200,
-) -> go.Figure:
+) -> PlainFigure:
     """Empirical survival functions P(X > x) on log-log axes: a power law is a straight line."""
-    fig = go.Figure()
+    fig = PlainFigure()
     palette = [LEARNER, REFERENCE, "#10b981", NEUTRAL]
     for index, (name, values) in enumerate(samples.items()):
         ordered = np.sort(np.asarray(values, dtype=float)[np.asarray(values) > 0])
@@ -232,14 +236,12 @@ def heatmap_pair(
     *,
     title: str,
     colorscale: str = "RdBu",
-) -> go.Figure:
+) -> PlainFigure:
     """Two matrices side by side (a feature map, a weight matrix, a policy)."""
-    from plotly.subplots import make_subplots
-
-    fig = make_subplots(rows=1, cols=2, subplot_titles=["yours", "reference"])
+    fig = subplots(2, titles=["yours", "reference"])
     if yours is not None:
-        fig.add_trace(go.Heatmap(z=yours, colorscale=colorscale, showscale=False), row=1, col=1)
-    fig.add_trace(go.Heatmap(z=reference, colorscale=colorscale, showscale=False), row=1, col=2)
+        fig.add_heatmap(z=yours, colorscale=colorscale, showscale=False, row=1, col=1)
+    fig.add_heatmap(z=reference, colorscale=colorscale, showscale=False, row=1, col=2)
     fig.update_yaxes(autorange="reversed")
     return _title(fig, title)
 

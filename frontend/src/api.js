@@ -1,4 +1,6 @@
 // fetch() against /api/v1/ with the session cookie and the CSRF token from the page.
+import { gettext } from "./i18n.js";
+
 function csrfToken() {
   const meta = document.querySelector('meta[name="csrf-token"]');
   if (meta && meta.content) return meta.content;

@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
@@ -50,7 +51,9 @@ class ExerciseSubmissionsApi(ListAPIView[Submission]):
         status_filter = self.request.query_params.get("status")
         if status_filter and status_filter not in SubmissionStatus.values:
             choices = ", ".join(SubmissionStatus.values)
-            raise ValidationError({"status": [f"must be one of {choices}"]})
+            raise ValidationError(
+                {"status": [gettext("must be one of %(choices)s") % {"choices": choices}]}
+            )
         return selectors.submission_history(
             user=authenticated_user(self.request),
             exercise_slug=self.kwargs["slug"],

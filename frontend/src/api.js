@@ -50,7 +50,7 @@ export async function pollSubmission(id, { onTick, timeoutMs = 120000 } = {}) {
     if (!PENDING.has(result.status)) return result;
     if (onTick) onTick(result);
     if (Date.now() - started > timeoutMs) {
-      throw new Error("grading is taking longer than expected");
+      throw new Error(gettext("grading is taking longer than expected"));
     }
     await sleep(delay);
     delay = Math.min(delay * 1.5, 2000);

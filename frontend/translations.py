@@ -62,7 +62,11 @@ def template_files() -> list[Path]:
 
 def python_files() -> list[Path]:
     root = _root()
-    found = [*root.glob("apps/**/*.py"), *root.glob("frontend/**/*.py"), *root.glob("platform/*.py")]
+    found = [
+        *root.glob("apps/**/*.py"),
+        *root.glob("frontend/**/*.py"),
+        *root.glob("platform/*.py"),
+    ]
     skip = ("/content/", "/migrations/", "/node_modules/", "/runner/", "/grading/")
     return sorted(p for p in found if not any(part in p.as_posix() for part in skip))
 

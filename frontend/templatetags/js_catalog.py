@@ -26,8 +26,9 @@ register = template.Library()
 def catalog_for(language: str) -> dict[str, Any]:
     """{"messages": {msgid: text or [plural forms]}, "nplurals": n} for one language."""
     view = JavaScriptCatalog(domain="djangojs", packages=[])
-    view.translation = DjangoTranslation(language, domain="djangojs")  # type: ignore[attr-defined]
-    return {"messages": view.get_catalog(), "nplurals": view._num_plurals}
+    view.translation = DjangoTranslation(language, domain="djangojs")
+    nplurals = view._num_plurals  # type: ignore[attr-defined]
+    return {"messages": view.get_catalog(), "nplurals": nplurals}
 
 
 @register.simple_tag

@@ -31,6 +31,12 @@ def catalog_for(language: str) -> dict[str, Any]:
     return {"messages": view.get_catalog(), "nplurals": nplurals}
 
 
+@cache
+def _catalog_script(language: str) -> SafeString:
+    return json_script(catalog_for(language), "js-catalog")
+
+
 @register.simple_tag
 def js_catalog() -> SafeString:
-    return json_script(catalog_for(get_language() or "en"), "js-catalog")
+    # Serialised once per language and process: every page carries it.
+    return _catalog_script(get_language() or "en")

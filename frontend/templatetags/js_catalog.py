@@ -9,12 +9,13 @@ built once per language and process.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
 from django import template
-from django.utils.html import json_script
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation.trans_real import DjangoTranslation
 from django.views.i18n import JavaScriptCatalog
@@ -31,9 +32,18 @@ def catalog_for(language: str) -> dict[str, Any]:
     return {"messages": view.get_catalog(), "nplurals": nplurals}
 
 
+# What json_script escapes, so the data can't close its element; the rest stays UTF-8
+# (Chinese as \uXXXX escapes would double the catalog's size).
+_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
 @cache
 def _catalog_script(language: str) -> SafeString:
-    return json_script(catalog_for(language), "js-catalog")
+    data = json.dumps(catalog_for(language), ensure_ascii=False).translate(_ESCAPES)
+    return format_html(
+        '<script id="js-catalog" type="application/json">{}</script>',
+        mark_safe(data),  # noqa: S308 (escaped above, as json_script does)
+    )
 
 
 @register.simple_tag

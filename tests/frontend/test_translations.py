@@ -231,12 +231,14 @@ def test_the_exercise_page_embeds_the_script_catalog_of_its_language(
             re.S,
         )
         assert found, "no catalog in the page"
+        assert "<" not in found.group(1)  # escaped as json_script does: it can't close itself
         return dict(json.loads(found.group(1)))
 
     zh = catalog(chinese.get("/exercises/softmax/"))
     assert zh["nplurals"] == 1
     assert zh["messages"]["Some checks failed"] == "部分检查未通过"
     assert zh["messages"]["Waiting for a grader…"] == "正在等待评分程序…"
+    assert "部分检查未通过" in chinese.get("/exercises/softmax/").content.decode()  # UTF-8, not \\u
     assert catalog(client.get("/exercises/softmax/"))["messages"] == {}
 
 

@@ -15,12 +15,13 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.translation import gettext_lazy
 
 RETRY_AFTER_SECONDS = 10
-UNAVAILABLE = (
+UNAVAILABLE = gettext_lazy(
     "The service is briefly unavailable (its database can't be reached). Try again shortly."
 )
-SERVER_ERROR = "Something went wrong on our side. The error has been logged."
+SERVER_ERROR = gettext_lazy("Something went wrong on our side. The error has been logged.")
 
 
 def _database_unavailable() -> bool:

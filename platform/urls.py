@@ -23,5 +23,7 @@ urlpatterns = [
     # The split view loads its start-up script as a file, so the docs keep the site's CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("lti/", include("apps.lti.urls")),
+    # set_language: the header's language switcher posts here.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("frontend.urls")),
 ]

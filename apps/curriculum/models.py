@@ -1,9 +1,10 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ModuleKind(models.TextChoices):
-    FOUNDATION = "foundation", "Foundation"
-    STAGE = "stage", "Stage"
+    FOUNDATION = "foundation", _("Foundation")
+    STAGE = "stage", _("Stage")
 
 
 class Module(models.Model):

@@ -8,6 +8,7 @@ learner's grade on its way back to the LMS gradebook.
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PlatformAccount(models.Model):
@@ -74,9 +75,9 @@ class LinkTarget(models.Model):
 
 
 class PassbackStatus(models.TextChoices):
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
 
 
 class GradePassback(models.Model):

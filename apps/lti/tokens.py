@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.core import signing
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 
 from apps.lti.services.launches import LaunchRefused, launch_nonce_spend
 from apps.lti.tool import LAUNCH_DATA_LIFETIME
@@ -40,7 +41,7 @@ def deep_link_token_read(token: str) -> str:
     try:
         return str(signing.loads(token, salt=DEEP_LINK_SALT, max_age=LAUNCH_DATA_LIFETIME))
     except signing.BadSignature:
-        raise TokenInvalid("This selection expired; open the picker again.") from None
+        raise TokenInvalid(gettext("This selection expired; open the picker again.")) from None
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,9 @@ def handoff_token_read(token: str) -> Handoff:
             jti=str(data["jti"]),
         )
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise TokenInvalid("This link expired; open dlmath again from your course.") from None
+        raise TokenInvalid(
+            gettext("This link expired; open dlmath again from your course.")
+        ) from None
 
 
 def handoff_token_spend(token: str, *, host: str) -> tuple[User, str]:
@@ -85,7 +88,7 @@ def handoff_token_spend(token: str, *, host: str) -> tuple[User, str]:
         raise TokenInvalid(str(refusal)) from None
     user = get_user_model().objects.filter(pk=handoff.user_id, is_active=True).first()
     if user is None:
-        raise TokenInvalid("This link expired; open dlmath again from your course.")
+        raise TokenInvalid(gettext("This link expired; open dlmath again from your course."))
     target = handoff.next_url
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={host}):
         target = "/"

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from lti_tool.models import LtiLaunch
@@ -170,12 +171,16 @@ class LaunchView(_ProtocolView):
     def post(self, request: Request) -> HttpResponse:
         django_request = request._request
         if not all(_looks_like_a_token(django_request.POST.get(k)) for k in ("id_token", "state")):
-            return _refuse(django_request, "This launch could not be verified; start it again.")
+            return _refuse(
+                django_request, gettext("This launch could not be verified; start it again.")
+            )
         try:
             launch = LtiLaunch(tool.message_launch_validate(django_request))
         except Exception as exc:  # every failed check: signature, state, nonce, registration
             logger.info("LTI launch refused: %s: %s", type(exc).__name__, str(exc)[:200])
-            return _refuse(django_request, "This launch could not be verified; start it again.")
+            return _refuse(
+                django_request, gettext("This launch could not be verified; start it again.")
+            )
         try:
             return self._launched(django_request, launch)
         except launches.LaunchRefused as refusal:
@@ -198,7 +203,9 @@ class LaunchView(_ProtocolView):
         if launch.is_deep_link_launch:
             return self._deep_link_picker(launch)
         if not launch.is_resource_launch:
-            raise launches.LaunchRefused("dlmath supports resource links and deep linking.")
+            raise launches.LaunchRefused(
+                gettext("dlmath supports resource links and deep linking.")
+            )
         outcome = launches.lti_launch_sign_in(launch=launch)
         presentation = launch.launch_presentation_claim or {}
         if presentation.get("document_target") in FRAMED_TARGETS:
@@ -216,7 +223,9 @@ class LaunchView(_ProtocolView):
 
     def _deep_link_picker(self, launch: LtiLaunch) -> HttpResponse:
         if not roles_teach(launch.roles_claim or []):
-            raise launches.LaunchRefused("Only an instructor can add dlmath content to a course.")
+            raise launches.LaunchRefused(
+                gettext("Only an instructor can add dlmath content to a course.")
+            )
         # The instructor's account and the course's cohort exist from the first visit on.
         launches.lti_launch_sign_in(launch=launch)
         token = tokens.deep_link_token_issue(launch_id=launch.get_launch_id())
@@ -252,7 +261,9 @@ class DeepLinkResponseView(_ProtocolView):
             return_url = str(settings_claim["deep_link_return_url"])
         except Exception as exc:  # a bad signature, an expired launch, a non-deep-link launch
             logger.info("LTI deep-link response refused: %s", type(exc).__name__)
-            return _refuse(django_request, "This selection expired; open the picker again.")
+            return _refuse(
+                django_request, gettext("This selection expired; open the picker again.")
+            )
         items = request.data.getlist("items") if hasattr(request.data, "getlist") else []
         resources = launches.deep_link_resources(selections=items)
         jwt_value = deep_link.get_response_jwt(resources)

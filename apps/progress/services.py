@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from apps.curriculum.models import Exercise, Lesson, Module
@@ -344,7 +345,7 @@ def module_unlock(*, instructor: User, learner: User, module: Module) -> ModuleP
     """An instructor opens a module for one of their learners, prerequisites or not."""
     teaches = Enrollment.objects.filter(user=learner, cohort__instructors=instructor).exists()
     if not teaches:
-        raise PermissionDenied("You can only unlock modules for learners in your cohorts.")
+        raise PermissionDenied(gettext("You can only unlock modules for learners in your cohorts."))
     progress, _ = ModuleProgress.objects.get_or_create(user=learner, module=module)
     progress.unlocked_by = instructor
     progress.save(update_fields=["unlocked_by"])

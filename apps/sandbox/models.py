@@ -1,16 +1,17 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SubmissionStatus(models.TextChoices):
-    QUEUED = "queued"
-    RUNNING = "running"
-    PASSED = "passed"
-    FAILED = "failed"
-    ERROR = "error"
-    TIMEOUT = "timeout"
-    MEMORY = "memory"
-    REJECTED = "rejected"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Failed")
+    ERROR = "error", _("Error")
+    TIMEOUT = "timeout", _("Timeout")
+    MEMORY = "memory", _("Memory")
+    REJECTED = "rejected", _("Rejected")
 
 
 PENDING_STATUSES = (SubmissionStatus.QUEUED, SubmissionStatus.RUNNING)
@@ -145,10 +146,10 @@ class Run(models.Model):
 
 
 class RegradeStatus(models.TextChoices):
-    RUNNING = "running"  # batches still grading
-    READY = "ready"  # every submission regraded: the changes wait for accept or discard
-    ACCEPTED = "accepted"
-    DISCARDED = "discarded"
+    RUNNING = "running", _("Running")  # batches still grading
+    READY = "ready", _("Ready")  # every submission regraded: the changes wait for accept or discard
+    ACCEPTED = "accepted", _("Accepted")
+    DISCARDED = "discarded", _("Discarded")
 
 
 OPEN_REGRADE_STATUSES = (RegradeStatus.RUNNING, RegradeStatus.READY)
@@ -196,12 +197,15 @@ class Regrade(models.Model):
 
 
 class RegradeRowState(models.TextChoices):
-    PENDING = "pending"  # not graded yet
-    GRADED = "graded"  # the new verdict is here, not applied
-    UNGRADABLE = "ungradable"  # the sandbox refused (unavailable): nothing to apply
-    ACCEPTED = "accepted"  # the new verdict is the submission's now; the old one is kept here
-    DISCARDED = "discarded"
-    SUPERSEDED = "superseded"  # the submission changed meanwhile (another regrade accepted)
+    PENDING = "pending", _("Pending")  # not graded yet
+    GRADED = "graded", _("Graded")  # the new verdict is here, not applied
+    # the sandbox refused (unavailable): nothing to apply
+    UNGRADABLE = "ungradable", _("Ungradable")
+    # the new verdict is the submission's now; the old one is kept here
+    ACCEPTED = "accepted", _("Accepted")
+    DISCARDED = "discarded", _("Discarded")
+    # the submission changed meanwhile (another regrade accepted)
+    SUPERSEDED = "superseded", _("Superseded")
 
 
 class SubmissionRegrade(models.Model):

@@ -1,4 +1,6 @@
 // fetch() against /api/v1/ with the session cookie and the CSRF token from the page.
+import { gettext } from "./i18n.js";
+
 function csrfToken() {
   const meta = document.querySelector('meta[name="csrf-token"]');
   if (meta && meta.content) return meta.content;
@@ -48,7 +50,7 @@ export async function pollSubmission(id, { onTick, timeoutMs = 120000 } = {}) {
     if (!PENDING.has(result.status)) return result;
     if (onTick) onTick(result);
     if (Date.now() - started > timeoutMs) {
-      throw new Error("grading is taking longer than expected");
+      throw new Error(gettext("grading is taking longer than expected"));
     }
     await sleep(delay);
     delay = Math.min(delay * 1.5, 2000);

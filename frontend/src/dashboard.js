@@ -4,30 +4,35 @@ import { api } from "./api.js";
 import { codeView, diffStats, diffView } from "./codeview.js";
 import { clear, h } from "./dom.js";
 import { renderResult, when } from "./result.js";
+import { gettext, ngettext, interpolate } from "./i18n.js";
 
 // Every string this module shows, in one place (issue 20 translates them).
 const TEXT = {
-  loading: "Loading…",
-  attemptHeading: (title, at) => `${title} · attempt of ${at}`,
-  loadFailed: (message) => `That attempt could not be loaded (${message}).`,
-  submittedCode: "Submitted code",
-  codeLabel: (at) => `Code submitted ${at} (read only)`,
+  loading: gettext("Loading…"),
+  attemptHeading: (title, at) => interpolate(gettext("%(title)s · attempt of %(at)s"), { title, at }),
+  loadFailed: (message) => interpolate(gettext("That attempt could not be loaded (%(message)s)."), { message }),
+  submittedCode: gettext("Submitted code"),
+  codeLabel: (at) => interpolate(gettext("Code submitted %(at)s (read only)"), { at }),
   option: (at, verdict, score, relation) => `${at} · ${verdict} · ${score} (${relation})`,
-  earlier: "earlier",
-  later: "later",
-  comparing: "Comparing…",
-  identical: (before, after) => `No differences: the attempts of ${before} and ${after} have the same code.`,
+  earlier: gettext("earlier"),
+  later: gettext("later"),
+  comparing: gettext("Comparing…"),
+  identical: (before, after) =>
+    interpolate(gettext("No differences: the attempts of %(before)s and %(after)s have the same code."), { before, after }),
   summary: (before, after, stats) =>
-    `From the attempt of ${before} to the attempt of ${after}: ` +
-    `${stats.regions} changed ${stats.regions === 1 ? "region" : "regions"}, ` +
-    `${stats.removed} ${stats.removed === 1 ? "line" : "lines"} removed, ` +
-    `${stats.added} ${stats.added === 1 ? "line" : "lines"} added.`,
-  before: (at) => `Before: ${at}`,
-  after: (at) => `After: ${at}`,
-  beforeLabel: (at) => `Code of the earlier attempt, ${at} (read only)`,
-  afterLabel: (at) => `Code of the later attempt, ${at}, with the changes marked (read only)`,
-  sideBySide: "Side by side",
-  compareFailed: (message) => `The other attempt could not be loaded (${message}).`,
+    interpolate(gettext("From the attempt of %(before)s to the attempt of %(after)s: %(regions)s, %(removed)s, %(added)s."), {
+      before,
+      after,
+      regions: interpolate(ngettext("%(n)s changed region", "%(n)s changed regions", stats.regions), { n: stats.regions }),
+      removed: interpolate(ngettext("%(n)s line removed", "%(n)s lines removed", stats.removed), { n: stats.removed }),
+      added: interpolate(ngettext("%(n)s line added", "%(n)s lines added", stats.added), { n: stats.added }),
+    }),
+  before: (at) => interpolate(gettext("Before: %(at)s"), { at }),
+  after: (at) => interpolate(gettext("After: %(at)s"), { at }),
+  beforeLabel: (at) => interpolate(gettext("Code of the earlier attempt, %(at)s (read only)"), { at }),
+  afterLabel: (at) => interpolate(gettext("Code of the later attempt, %(at)s, with the changes marked (read only)"), { at }),
+  sideBySide: gettext("Side by side"),
+  compareFailed: (message) => interpolate(gettext("The other attempt could not be loaded (%(message)s)."), { message }),
 };
 
 const viewer = document.getElementById("attempt-viewer");

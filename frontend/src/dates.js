@@ -10,15 +10,18 @@ export function formatWhen(iso) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "";
   const parts = {};
-  const formatter = new Intl.DateTimeFormat(lang(), {
+  // Chinese writes the year first and no month names: 2026年12月6日 14:05.
+  const chinese = (lang() || "").toLowerCase().startsWith("zh");
+  const formatter = new Intl.DateTimeFormat(chinese ? "en-GB" : lang(), {
     day: "numeric",
-    month: "short",
+    month: chinese ? "numeric" : "short",
     year: "numeric",
     hour: "2-digit",
     minute: "2-digit",
     hourCycle: "h23",
   });
   for (const part of formatter.formatToParts(date)) parts[part.type] = part.value;
+  if (chinese) return `${parts.year}年${parts.month}月${parts.day}日 ${parts.hour}:${parts.minute}`;
   return `${parts.day} ${parts.month} ${parts.year}, ${parts.hour}:${parts.minute}`;
 }
 

@@ -8,34 +8,36 @@ import { formatWhen, timeElement } from "./dates.js";
 import { clear, h } from "./dom.js";
 import { richText } from "./math.js";
 import { readJson } from "./plots.js";
-import { percent, renderResult, STATUS_LABELS } from "./result.js";
+import { percent, renderResult, STATUS_BADGES, STATUS_LABELS } from "./result.js";
+import { gettext, ngettext, interpolate } from "./i18n.js";
 
 // Every string this page's script shows (issue 20 translates them here).
 const TEXT = {
-  editorLabel: "Your Python code",
-  submitting: "Sending your code…",
-  queued: "Waiting for a grader…",
-  running: "Running the checks…",
-  elapsed: (seconds) => `${seconds} s`,
-  graded: (label, score) => `Graded: ${label}, score ${score}.`,
-  unavailable: "Grading is unavailable right now, try again in a moment. Your code is still in the editor.",
-  tooFast: "You are submitting very quickly: wait a few seconds, then try again.",
-  sessionEnded: "Your session has ended: log in again to submit (copy your code first).",
-  refused: (reason) => `The submission was refused: ${reason}`,
-  failed: (message) => `Something went wrong while grading (${message}). Try again.`,
-  latestResult: "Your latest result",
-  lastResult: "Your last result",
-  attemptOf: (when) => `Attempt of ${when}`,
-  loadingAttempt: "Loading that attempt…",
-  attemptFailed: (message) => `That attempt could not be loaded (${message}).`,
-  restore: "Put this attempt's code in the editor",
-  confirmReset: "Replace your code with the starter code?",
-  view: "View",
-  showHint: "Show a hint",
-  showNextHint: "Show the next hint",
-  hintsShown: (shown, total) => `${shown} of ${total} hints shown`,
-  hintFailed: (message) => `The hint could not be loaded (${message}).`,
-  standing: (best, attempts) => ` · best score ${best} in ${attempts} attempt${attempts === 1 ? "" : "s"}`,
+  editorLabel: gettext("Your Python code"),
+  submitting: gettext("Sending your code…"),
+  queued: gettext("Waiting for a grader…"),
+  running: gettext("Running the checks…"),
+  elapsed: (seconds) => interpolate(gettext("%(seconds)s s"), { seconds }),
+  graded: (label, score) => interpolate(gettext("Graded: %(label)s, score %(score)s."), { label, score }),
+  unavailable: gettext("Grading is unavailable right now, try again in a moment. Your code is still in the editor."),
+  tooFast: gettext("You are submitting very quickly: wait a few seconds, then try again."),
+  sessionEnded: gettext("Your session has ended: log in again to submit (copy your code first)."),
+  refused: (reason) => interpolate(gettext("The submission was refused: %(reason)s"), { reason }),
+  failed: (message) => interpolate(gettext("Something went wrong while grading (%(message)s). Try again."), { message }),
+  latestResult: gettext("Your latest result"),
+  lastResult: gettext("Your last result"),
+  attemptOf: (when) => interpolate(gettext("Attempt of %(when)s"), { when }),
+  loadingAttempt: gettext("Loading that attempt…"),
+  attemptFailed: (message) => interpolate(gettext("That attempt could not be loaded (%(message)s)."), { message }),
+  restore: gettext("Put this attempt's code in the editor"),
+  confirmReset: gettext("Replace your code with the starter code?"),
+  view: gettext("View"),
+  showHint: gettext("Show a hint"),
+  showNextHint: gettext("Show the next hint"),
+  hintsShown: (shown, total) => interpolate(ngettext("%(shown)s of %(total)s hint shown", "%(shown)s of %(total)s hints shown", total), { shown, total }),
+  hintFailed: (message) => interpolate(gettext("The hint could not be loaded (%(message)s)."), { message }),
+  standing: (best, attempts) =>
+    interpolate(ngettext(" · best score %(best)s in %(attempts)s attempt", " · best score %(best)s in %(attempts)s attempts", attempts), { best, attempts }),
 };
 
 const config = readJson("exercise-config");
@@ -194,7 +196,7 @@ function historyItem(entry) {
   return h(
     "li",
     { class: `history-item status-${entry.status}` },
-    h("span", { class: `badge badge-${entry.status}`, text: entry.status.charAt(0).toUpperCase() + entry.status.slice(1) }),
+    h("span", { class: `badge badge-${entry.status}`, text: STATUS_BADGES[entry.status] || entry.status }),
     h("span", { class: "history-score", text: percent(entry.score) }),
     timeElement(entry.created_at),
     button,

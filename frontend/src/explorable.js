@@ -4,12 +4,13 @@
 // the frame to show ("3" for one parameter, "3-1" for two), as the server named them.
 import { h } from "./dom.js";
 import { richText } from "./math.js";
+import { gettext } from "./i18n.js";
 
 // Every string this module shows (issue 20 translates them here).
 const TEXT = {
-  controls: "Move the sliders to change the figure",
-  play: "Play",
-  pause: "Pause",
+  controls: gettext("Move the sliders to change the figure"),
+  play: gettext("Play"),
+  pause: gettext("Pause"),
 };
 
 const STILL = { mode: "immediate", frame: { duration: 0, redraw: true }, transition: { duration: 0 } };

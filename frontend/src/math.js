@@ -1,8 +1,9 @@
 // Typesets the math the server rendered as span.math.inline / div.math.block (escaped TeX).
 import katex from "katex";
+import { gettext } from "./i18n.js";
 
 const TEXT = {
-  scrollable: "Equation, wider than the page: scroll sideways to read it",
+  scrollable: gettext("Equation, wider than the page: scroll sideways to read it"),
 };
 
 export function typesetMath(root = document) {

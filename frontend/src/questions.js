@@ -4,15 +4,16 @@
 import { api, ApiError } from "./api.js";
 import { clear, h } from "./dom.js";
 import { richText, typesetMath } from "./math.js";
+import { gettext, ngettext, interpolate } from "./i18n.js";
 
 // Every string this module shows (issue 20 translates them here).
 const TEXT = {
-  checking: "Checking…",
-  triesLeft: (n) => ` (${n} ${n === 1 ? "try" : "tries"} left on these numbers)`,
-  tooFast: "You are answering very quickly: wait a few seconds, then try again.",
-  sessionEnded: "Your session has ended: log in again to answer.",
-  failed: (message) => `Your answer could not be checked (${message}).`,
-  yourAnswer: "Your answer",
+  checking: gettext("Checking…"),
+  triesLeft: (n) => interpolate(ngettext(" (%(n)s try left on these numbers)", " (%(n)s tries left on these numbers)", n), { n }),
+  tooFast: gettext("You are answering very quickly: wait a few seconds, then try again."),
+  sessionEnded: gettext("Your session has ended: log in again to answer."),
+  failed: (message) => interpolate(gettext("Your answer could not be checked (%(message)s)."), { message }),
+  yourAnswer: gettext("Your answer"),
 };
 
 function feedbackFor(form) {

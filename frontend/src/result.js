@@ -2,35 +2,49 @@
 import { formatWhen } from "./dates.js";
 import { clear, h } from "./dom.js";
 import { drawFigure } from "./plots.js";
+import { gettext, ngettext, interpolate } from "./i18n.js";
 
 // Every string this module shows (issue 20 translates them here).
 export const TEXT = {
-  reviewLesson: "Review the lesson",
-  checksPassed: (passed, total) => ` · ${passed} of ${total} checks passed`,
-  points: (n) => ` · ${n} pt${n === 1 ? "" : "s"}`,
-  passedPrefix: "Passed: ",
-  failedPrefix: "Failed: ",
-  error: "Error",
-  errorOnLine: (line) => ` on line ${line}`,
-  traceback: "Traceback",
-  checks: "Checks",
-  figures: "Figures",
-  figureFailed: (message) => `This figure could not be drawn (${message}).`,
-  output: "Output",
-  stdout: "Output (stdout)",
-  stderr: "Errors (stderr)",
-  moreCharacters: (n) => `… (${n} more characters not shown)`,
+  reviewLesson: gettext("Review the lesson"),
+  checksPassed: (passed, total) =>
+    interpolate(ngettext(" · %(passed)s of %(total)s check passed", " · %(passed)s of %(total)s checks passed", total), { passed, total }),
+  points: (n) => interpolate(ngettext(" · %(n)s pt", " · %(n)s pts", n), { n }),
+  passedPrefix: gettext("Passed: "),
+  failedPrefix: gettext("Failed: "),
+  error: gettext("Error"),
+  errorOnLine: (line) => interpolate(gettext(" on line %(line)s"), { line }),
+  traceback: gettext("Traceback"),
+  checks: gettext("Checks"),
+  figures: gettext("Figures"),
+  figureFailed: (message) => interpolate(gettext("This figure could not be drawn (%(message)s)."), { message }),
+  output: gettext("Output"),
+  stdout: gettext("Output (stdout)"),
+  stderr: gettext("Errors (stderr)"),
+  moreCharacters: (n) => interpolate(ngettext("… (%(n)s more character not shown)", "… (%(n)s more characters not shown)", n), { n }),
 };
 
 export const STATUS_LABELS = {
-  queued: "Waiting for a grader",
-  running: "Grading",
-  passed: "Passed",
-  failed: "Some checks failed",
-  error: "Your code raised an error",
-  timeout: "Time limit exceeded",
-  memory: "Memory limit exceeded",
-  rejected: "Submission not accepted",
+  queued: gettext("Waiting for a grader"),
+  running: gettext("Grading"),
+  passed: gettext("Passed"),
+  failed: gettext("Some checks failed"),
+  error: gettext("Your code raised an error"),
+  timeout: gettext("Time limit exceeded"),
+  memory: gettext("Memory limit exceeded"),
+  rejected: gettext("Submission not accepted"),
+};
+
+// A verdict in a word, for the badges of the attempt history.
+export const STATUS_BADGES = {
+  queued: gettext("Queued"),
+  running: gettext("Running"),
+  passed: gettext("Passed"),
+  failed: gettext("Failed"),
+  error: gettext("Error"),
+  timeout: gettext("Timeout"),
+  memory: gettext("Memory"),
+  rejected: gettext("Rejected"),
 };
 
 const REVIEW_RE = /\s*\(review: (\/learn\/[a-z0-9-]+\/[a-z0-9-]+\/)\)\s*$/;
@@ -89,21 +103,21 @@ export function diagnosisBox(diagnosis) {
   const hints = Array.isArray(diagnosis.hints) ? diagnosis.hints.map(String) : [];
   const list = h("ol", { class: "diagnosis-hints", "aria-live": "polite" });
   const button = hints.length
-    ? h("button", { type: "button", class: "button secondary diagnosis-hint-button", text: "Show a hint about this mistake" })
+    ? h("button", { type: "button", class: "button secondary diagnosis-hint-button", text: gettext("Show a hint about this mistake") })
     : null;
   if (button) {
     button.addEventListener("click", () => {
       list.append(h("li", { text: hints[list.children.length] }));
       if (list.children.length >= hints.length) button.hidden = true;
-      else button.textContent = "Show the next hint about this mistake";
+      else button.textContent = gettext("Show the next hint about this mistake");
     });
   }
   return h(
     "div",
-    { class: "diagnosis", role: "group", "aria-label": "Diagnosis", "data-mistake": String(diagnosis.id || "") },
-    h("h4", { class: "diagnosis-title", text: "What went wrong" }),
+    { class: "diagnosis", role: "group", "aria-label": gettext("Diagnosis"), "data-mistake": String(diagnosis.id || "") },
+    h("h4", { class: "diagnosis-title", text: gettext("What went wrong") }),
     h("p", { class: "diagnosis-message", text: String(diagnosis.message) }),
-    diagnosis.fix ? h("p", { class: "diagnosis-fix" }, h("strong", { text: "Fix: " }), String(diagnosis.fix)) : null,
+    diagnosis.fix ? h("p", { class: "diagnosis-fix" }, h("strong", { text: gettext("Fix: ") }), String(diagnosis.fix)) : null,
     list,
     button,
   );
@@ -157,7 +171,7 @@ export function renderResult(container, result, options = {}) {
     container.append(
       h(
         "div",
-        { class: "error-box", role: "group", "aria-label": "Error" },
+        { class: "error-box", role: "group", "aria-label": gettext("Error") },
         h("p", {}, h("strong", { text: error.type || TEXT.error }), line ? TEXT.errorOnLine(line) : "", error.message ? `: ${error.message}` : ""),
         error.traceback ? outputBlock(TEXT.traceback, error.traceback, false) : null,
       ),

@@ -9,28 +9,37 @@ import { formatWhen } from "./dates.js";
 import { clear, h } from "./dom.js";
 import { readJson } from "./plots.js";
 import { percent, renderResult, STATUS_LABELS } from "./result.js";
+import { gettext, ngettext, interpolate } from "./i18n.js";
 
 // Every string this page's script shows (translated here).
 const TEXT = {
-  editorLabel: "Your Python code for this review",
-  submitting: "Sending your code…",
-  grading: "Grading with new inputs…",
-  graded: (label, score) => `Graded: ${label}, score ${score}.`,
+  editorLabel: gettext("Your Python code for this review"),
+  submitting: gettext("Sending your code…"),
+  grading: gettext("Grading with new inputs…"),
+  graded: (label, score) => interpolate(gettext("Graded: %(label)s, score %(score)s."), { label, score }),
   rated: {
-    again: "Rated Again: it comes back soon.",
-    hard: "Rated Hard: passed after a failed try.",
-    good: "Rated Good: passed on the first try.",
-    easy: "Rated Easy: passed on the first try, quickly.",
+    again: gettext("Rated Again: it comes back soon."),
+    hard: gettext("Rated Hard: passed after a failed try."),
+    good: gettext("Rated Good: passed on the first try."),
+    easy: gettext("Rated Easy: passed on the first try, quickly."),
   },
-  nextReview: (when) => `Next review: ${when}.`,
-  backToQueue: "Back to your reviews",
-  tryAgain: (failed, max) => `Not yet: ${failed} of ${max} tries failed. Fix your code and submit again, or end the review.`,
-  unavailable: "Grading is unavailable right now, try again in a moment. Your code is still in the editor.",
-  tooFast: "You are submitting very quickly: wait a few seconds, then try again.",
-  sessionEnded: "Your session has ended: log in again to submit (copy your code first).",
-  notDue: (detail) => `This review can't take an attempt now: ${detail}`,
-  failed: (message) => `Something went wrong while grading (${message}). Try again.`,
-  latestResult: "Your review attempt",
+  nextReview: (when) => interpolate(gettext("Next review: %(when)s."), { when }),
+  backToQueue: gettext("Back to your reviews"),
+  tryAgain: (failed, max) =>
+    interpolate(
+      ngettext(
+        "Not yet: %(failed)s of %(max)s try failed. Fix your code and submit again, or end the review.",
+        "Not yet: %(failed)s of %(max)s tries failed. Fix your code and submit again, or end the review.",
+        max,
+      ),
+      { failed, max },
+    ),
+  unavailable: gettext("Grading is unavailable right now, try again in a moment. Your code is still in the editor."),
+  tooFast: gettext("You are submitting very quickly: wait a few seconds, then try again."),
+  sessionEnded: gettext("Your session has ended: log in again to submit (copy your code first)."),
+  notDue: (detail) => interpolate(gettext("This review can't take an attempt now: %(detail)s"), { detail }),
+  failed: (message) => interpolate(gettext("Something went wrong while grading (%(message)s). Try again."), { message }),
+  latestResult: gettext("Your review attempt"),
 };
 
 const config = readJson("review-config");

@@ -2,10 +2,11 @@
 // call they write run in the sandbox without grading; the value, its shape and dtype and a
 // figure of it come back. Nothing is recorded as an attempt.
 import { makeEditor, runAndShow } from "./tryit.js";
+import { gettext } from "./i18n.js";
 
 const TEXT = {
-  editorLabel: "Your input: Python ending with a call of your function",
-  placeholder: (signature) => `# Call your function on inputs you choose; the last line's value is shown.\n# ${signature}\n`,
+  editorLabel: gettext("Your input: Python ending with a call of your function"),
+  placeholder: (signature) => `# ${gettext("Call your function on inputs you choose; the last line's value is shown.")}\n# ${signature}\n`,
 };
 
 const section = document.getElementById("try-input");

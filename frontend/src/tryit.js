@@ -8,42 +8,52 @@ import { basicSetup } from "codemirror";
 import { api, ApiError } from "./api.js";
 import { clear, h } from "./dom.js";
 import { drawFigure } from "./plots.js";
+import { gettext, ngettext, interpolate } from "./i18n.js";
 
 // Every string this module shows (issue 20 translates them here).
 export const TEXT = {
-  editorLabel: (n) => (n === "scratchpad" ? "Your code" : `Code of try-it cell ${n}`),
-  run: "Run",
-  reset: "Reset",
-  running: "Running…",
-  queued: "Waiting for a sandbox…",
-  ran: (ms) => `Ran in ${ms} ms.`,
+  editorLabel: (n) => (n === "scratchpad" ? gettext("Your code") : interpolate(gettext("Code of try-it cell %(n)s"), { n })),
+  run: gettext("Run"),
+  reset: gettext("Reset"),
+  running: gettext("Running…"),
+  queued: gettext("Waiting for a sandbox…"),
+  ran: (ms) => interpolate(gettext("Ran in %(ms)s ms."), { ms }),
   statuses: {
-    ok: "Ran",
-    error: "Your code raised an error",
-    timeout: "Time limit exceeded",
-    memory: "Memory limit exceeded",
-    rejected: "Not run",
+    ok: gettext("Ran"),
+    error: gettext("Your code raised an error"),
+    timeout: gettext("Time limit exceeded"),
+    memory: gettext("Memory limit exceeded"),
+    rejected: gettext("Not run"),
   },
-  onLine: (line, where) => ` on line ${line}${where === "input" ? " of your input" : ""}`,
-  traceback: "Traceback",
-  stdout: "Output",
-  stderr: "Errors (stderr)",
-  returned: "Your value",
+  onLine: (line, where) =>
+    interpolate(where === "input" ? gettext(" on line %(line)s of your input") : gettext(" on line %(line)s"), { line }),
+  traceback: gettext("Traceback"),
+  stdout: gettext("Output"),
+  stderr: gettext("Errors (stderr)"),
+  returned: gettext("Your value"),
   describe: (value) => {
-    if (value.type === "ndarray") return `an array of shape (${value.shape.join(", ")}${value.shape.length === 1 ? "," : ""}), dtype ${value.dtype}`;
-    if (value.shape) return `a ${value.type} of ${value.shape[0]} item${value.shape[0] === 1 ? "" : "s"}`;
-    return `a ${value.type}`;
+    if (value.type === "ndarray") {
+      const shape = `(${value.shape.join(", ")}${value.shape.length === 1 ? "," : ""})`;
+      return interpolate(gettext("an array of shape %(shape)s, dtype %(dtype)s"), { shape, dtype: value.dtype });
+    }
+    if (value.shape) {
+      const n = value.shape[0];
+      return interpolate(ngettext("a %(type)s of %(n)s item", "a %(type)s of %(n)s items", n), { type: value.type, n });
+    }
+    return interpolate(gettext("a %(type)s"), { type: value.type });
   },
-  item: (index, text) => `item ${index}: ${text}`,
-  signIn: "Log in to run code.",
-  logIn: "Log in",
-  tooFast: "You are running code very quickly: wait a few seconds, then try again.",
-  unavailable: "Running code is unavailable right now; try again in a moment.",
-  sessionEnded: "Your session has ended: log in again to run code.",
-  failed: (message) => `The run failed (${message}). Try again.`,
-  slow: "The run is taking longer than expected.",
-  nothing: "It ran, and printed and drew nothing.",
-  noValue: "Your input ends with a statement, so there is no value to show: end it with an expression, such as a call of your function.",
+  item: (index, text) => interpolate(gettext("item %(index)s: %(text)s"), { index, text }),
+  signIn: gettext("Log in to run code."),
+  logIn: gettext("Log in"),
+  tooFast: gettext("You are running code very quickly: wait a few seconds, then try again."),
+  unavailable: gettext("Running code is unavailable right now; try again in a moment."),
+  sessionEnded: gettext("Your session has ended: log in again to run code."),
+  failed: (message) => interpolate(gettext("The run failed (%(message)s). Try again."), { message }),
+  slow: gettext("The run is taking longer than expected."),
+  nothing: gettext("It ran, and printed and drew nothing."),
+  noValue: gettext(
+    "Your input ends with a statement, so there is no value to show: end it with an expression, such as a call of your function.",
+  ),
 };
 
 const PENDING = new Set(["queued", "running"]);

@@ -15,12 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
+from django.utils.translation import get_language
 
 from apps.curriculum.selectors import Step
 
 register = template.Library()
 
 DATE_FORMAT = "j M Y, H:i"
+# Chinese writes the year first and no month names: 2026年12月6日 14:05.
+DATE_FORMAT_ZH = "Y年n月j日 H:i"
 
 
 @register.filter
@@ -35,7 +38,8 @@ def step_url(step: Step) -> str:
 def when_text(value: datetime | None) -> str:
     if value is None:
         return ""
-    return date_format(timezone.localtime(value), DATE_FORMAT)
+    chinese = (get_language() or "").startswith("zh")
+    return date_format(timezone.localtime(value), DATE_FORMAT_ZH if chinese else DATE_FORMAT)
 
 
 @register.simple_tag

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from apps.curriculum.models import Lesson, ModuleKind
@@ -72,7 +73,7 @@ def course_map(request: HttpRequest) -> HttpResponse:
 def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
     module = module_get(slug=module_slug)
     if module is None:
-        raise Http404("No such module.")
+        raise Http404(gettext("No such module."))
     standing, by_slug = module_standing(request, module_slug)
     prerequisites = [
         {
@@ -150,7 +151,7 @@ def lesson_body(request: HttpRequest, lesson: Lesson) -> SafeString:
 def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
     lesson = lesson_get(module_slug=module_slug, lesson_slug=lesson_slug, with_figures=False)
     if lesson is None:
-        raise Http404("No such lesson.")
+        raise Http404(gettext("No such lesson."))
     standing, _ = module_standing(request, module_slug)
     read = bool(standing and any(s.read for s in standing.lessons if s.lesson.pk == lesson.pk))
     previous, following = step_neighbours(kind="lesson", pk=lesson.pk)
@@ -182,7 +183,7 @@ def lesson_read(request: HttpRequest, module_slug: str, lesson_slug: str) -> Htt
     """ "Mark as read" without JavaScript: count the lesson, then go on to the next step."""
     lesson = lesson_get(module_slug=module_slug, lesson_slug=lesson_slug)
     if lesson is None:
-        raise Http404("No such lesson.")
+        raise Http404(gettext("No such lesson."))
     lesson_mark_read(user=authenticated_user(request), lesson=lesson)
     _, following = step_neighbours(kind="lesson", pk=lesson.pk)
     if following is None:
@@ -198,7 +199,7 @@ def lesson_question_answer(
     """Answer a concept check without JavaScript: grade, say how it went, back to the lesson."""
     question = question_get(module_slug=module_slug, lesson_slug=lesson_slug, name=name)
     if question is None:
-        raise Http404("No such question.")
+        raise Http404(gettext("No such question."))
     outcome = question_answer(
         user=authenticated_user(request), question=question, answer=request.POST.get("answer", "")
     )

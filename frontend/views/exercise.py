@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from apps.curriculum.selectors import exercise_get, step_neighbours
 from apps.progress.auth import authenticated_user
@@ -33,7 +34,7 @@ HISTORY_SHOWN = 30
 def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     exercise = exercise_get(slug=slug)
     if exercise is None:
-        raise Http404("No such exercise.")
+        raise Http404(gettext("No such exercise."))
     user = authenticated_user(request)
     history = list(submission_history(user=user, exercise_slug=slug)[:HISTORY_SHOWN])
     last = submission_latest(user=user, exercise_slug=slug)

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.curriculum.selectors import modules_outline
@@ -72,14 +73,19 @@ def grade_passback_retry(request: HttpRequest, cohort_id: int, passback_id: int)
         .first()
     )
     if passback is None:
-        raise Http404("No such grade in your cohorts.")
+        raise Http404(gettext("No such grade in your cohorts."))
     grade_passback_resend(passback=passback)
     passback.refresh_from_db()  # without a worker (eager mode) it was sent just now
-    who = f"{passback.user.get_username()}'s grade for {passback.target.title}"
+    names = {"user": passback.user.get_username(), "title": passback.target.title}
     if passback.status == PassbackStatus.SENT:
-        messages.success(request, f"{who} is in the LMS gradebook now.")
+        messages.success(
+            request, gettext("%(user)s's grade for %(title)s is in the LMS gradebook now.") % names
+        )
     elif passback.status == PassbackStatus.FAILED:
-        messages.error(request, f"The LMS refused {who} again: {passback.last_error}")
+        message = gettext("The LMS refused %(user)s's grade for %(title)s again: %(error)s")
+        messages.error(request, message % {**names, "error": passback.last_error})
     else:
-        messages.info(request, f"{who} is on its way to the LMS.")
+        messages.info(
+            request, gettext("%(user)s's grade for %(title)s is on its way to the LMS.") % names
+        )
     return redirect(reverse("dashboard-cohort", args=[cohort_id]) + "#lms-grades")

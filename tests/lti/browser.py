@@ -39,9 +39,10 @@ class _FormParser(HTMLParser):
 
 
 def forms_in(html: str) -> list[Form]:
+    """The page's forms, less the header's language switcher (page chrome, on every page)."""
     parser = _FormParser()
     parser.feed(html)
-    return parser.forms
+    return [form for form in parser.forms if not form.action.endswith("/i18n/setlang/")]
 
 
 class Browser:

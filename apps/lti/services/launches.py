@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from lti_tool.models import LtiLaunch, LtiMembership, LtiResourceLink
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.lineitem import LineItem
@@ -44,7 +45,7 @@ class LaunchRefused(Exception):
 def launch_nonce_spend(*, issuer: str, nonce: str, expires_at: datetime) -> None:
     """Record a launch's nonce; a second launch with it is a replay and is refused."""
     if not nonce:
-        raise LaunchRefused("The launch has no nonce.")
+        raise LaunchRefused(gettext("The launch has no nonce."))
     UsedNonce.objects.filter(expires_at__lt=timezone.now() - timedelta(days=1)).delete()
     try:
         with transaction.atomic():
@@ -116,7 +117,9 @@ def lti_launch_sign_in(*, launch: LtiLaunch) -> LaunchOutcome:
     issuer = str(launch.get_claim("iss") or "")
     subject = str(launch.get_claim("sub") or "")
     if not subject:
-        raise LaunchRefused("The LMS launched without a user; dlmath needs one to sign in.")
+        raise LaunchRefused(
+            gettext("The LMS launched without a user; dlmath needs one to sign in.")
+        )
     claims = launch.get_launch_data() or {}
     user = platform_account_user(issuer=issuer, subject=subject, claims=claims)
     lti_user = launch.user

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -142,7 +143,7 @@ class CohortListApi(APIView):
     def post(self, request: Request) -> Response:
         user = authenticated_user(request)
         if not selectors.user_is_instructor(user=user):
-            raise PermissionDenied("Only instructors can create cohorts.")
+            raise PermissionDenied(gettext("Only instructors can create cohorts."))
         serializer = CohortCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         with _as_api_errors("name"):

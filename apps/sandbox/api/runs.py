@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -114,7 +115,7 @@ class RunCreateApi(APIView):
                 user=authenticated_user(request), code=serializer.validated_data["code"]
             )
         except BrokerUnavailable as exc:
-            raise GradingUnavailable("Running code is temporarily unavailable.") from exc
+            raise GradingUnavailable(gettext("Running code is temporarily unavailable.")) from exc
         return _created(run)
 
 
@@ -139,7 +140,7 @@ class ExerciseRunCreateApi(APIView):
                 input=serializer.validated_data["input"],
             )
         except BrokerUnavailable as exc:
-            raise GradingUnavailable("Running code is temporarily unavailable.") from exc
+            raise GradingUnavailable(gettext("Running code is temporarily unavailable.")) from exc
         return _created(run)
 
 

@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import APIException, ValidationError
@@ -23,7 +24,7 @@ from apps.sandbox.results import SubmissionResult
 
 class GradingUnavailable(APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = (
+    default_detail = gettext_lazy(
         "Grading is temporarily unavailable; your code was not submitted. Try again shortly."
     )
     default_code = "grading_unavailable"
@@ -50,7 +51,9 @@ class ExerciseSubmissionsApi(ListAPIView[Submission]):
         status_filter = self.request.query_params.get("status")
         if status_filter and status_filter not in SubmissionStatus.values:
             choices = ", ".join(SubmissionStatus.values)
-            raise ValidationError({"status": [f"must be one of {choices}"]})
+            raise ValidationError(
+                {"status": [gettext("must be one of %(choices)s") % {"choices": choices}]}
+            )
         return selectors.submission_history(
             user=authenticated_user(self.request),
             exercise_slug=self.kwargs["slug"],

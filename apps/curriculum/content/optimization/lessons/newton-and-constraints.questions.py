@@ -61,7 +61,7 @@ def newton_on_a_quadratic(rng: np.random.Generator) -> Vector:
             f"Let $f(\\mathbf{{x}}) = \\tfrac12\\,({a[0]:g}\\,x_1^2 + {a[1]:g}\\,x_2^2)"
             f" {_linear(-b)}$, so $H_f = \\mathrm{{diag}}({a[0]:g}, {a[1]:g})$. "
             f"Take one Newton step from $\\mathbf{{x}}_0 = {_vec(x0)}$. "
-            "What is $\\mathbf{x}_1$? (Type it as `x1, x2`.)"
+            "What is $\\mathbf{x}_1$? (Two numbers, separated by a comma.)"
         ),
         answer=target.tolist(),
         wrong=_distinct(target, wrong, 1e-3, 1e-6),

@@ -80,7 +80,7 @@ def first_bfgs_direction(rng: np.random.Generator) -> Vector:
         prompt=(
             f"BFGS starts on $f(\\mathbf{{x}}) = \\tfrac12\\,({a[0]:g}\\,x_1^2 + {a[1]:g}\\,x_2^2)$ "
             f"from $\\mathbf{{x}}_0 = {_vec(x0)}$ with $M_0 = I$. What is its first direction "
-            "$\\mathbf{p}_0$? (Type it as `p1, p2`.)"
+            "$\\mathbf{p}_0$? (Two numbers, separated by a comma.)"
         ),
         answer=(-g0).tolist(),
         wrong=_distinct(-g0, wrong, 1e-3, 1e-6),

@@ -42,9 +42,7 @@ def _aliasing_frame(frequency: float, downsampling: str) -> dict:
     elif frequency <= nyquist + 1e-9:
         verdict = f"f ≤ 1/(2·{stride}) = {nyquist:.3g}: the kept samples still trace frequency {frequency:g}"
     else:
-        verdict = (
-            f"f > 1/(2·{stride}) = {nyquist:.3g}: the kept samples trace frequency {apparent:.3g} instead"
-        )
+        verdict = f"f > 1/(2·{stride}) = {nyquist:.3g}: the kept samples trace frequency {apparent:.3g} instead"
     if downsampling.startswith("average"):
         verdict += f"; amplitude ×{amplitude:.2f}"
     return {
@@ -96,7 +94,12 @@ def figures() -> dict[str, go.Figure | Explorable]:
     return {
         "aliasing": Explorable(
             params=[
-                Param("frequency", "signal frequency $f$ (cycles per sample)", FREQUENCIES, initial=0.3),
+                Param(
+                    "frequency",
+                    "signal frequency $f$ (cycles per sample)",
+                    FREQUENCIES,
+                    initial=0.3,
+                ),
                 Param("downsampling", "downsampling", DOWNSAMPLING, initial="stride 2"),
             ],
             build=_aliasing_frame,

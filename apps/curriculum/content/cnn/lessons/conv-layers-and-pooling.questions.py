@@ -36,11 +36,26 @@ def output_size(rng: np.random.Generator) -> Number:
             break
     answer = (h + 2 * p - k) // t + 1
     wrong = [
-        Wrong(-(-(h + 2 * p - k) // t) + 1, "Round down, not up: a leftover strip that cannot hold a whole window is dropped."),
-        Wrong((h + 2 * p - k) // t, "Count the first window too: $\\lfloor (H + 2p - k)/t \\rfloor + 1$."),
-        Wrong((h + p - k) // t + 1, "Padding adds $p$ rows on *each* side: the padded height is $H + 2p$."),
-        Wrong((h - k) // t + 1, "You left out the padding: the kernel slides over the padded map of height $H + 2p$."),
-        Wrong((h + 2 * p - k) + 1, "The stride divides the number of positions: only every $t$-th window is computed."),
+        Wrong(
+            -(-(h + 2 * p - k) // t) + 1,
+            "Round down, not up: a leftover strip that cannot hold a whole window is dropped.",
+        ),
+        Wrong(
+            (h + 2 * p - k) // t,
+            "Count the first window too: $\\lfloor (H + 2p - k)/t \\rfloor + 1$.",
+        ),
+        Wrong(
+            (h + p - k) // t + 1,
+            "Padding adds $p$ rows on *each* side: the padded height is $H + 2p$.",
+        ),
+        Wrong(
+            (h - k) // t + 1,
+            "You left out the padding: the kernel slides over the padded map of height $H + 2p$.",
+        ),
+        Wrong(
+            (h + 2 * p - k) + 1,
+            "The stride divides the number of positions: only every $t$-th window is computed.",
+        ),
     ]
     return Number(
         prompt=(
@@ -63,9 +78,18 @@ def layer_parameters(rng: np.random.Generator) -> Number:
     answer = c_out * c_in * k * k + c_out
     wrong = [
         Wrong(c_out * c_in * k * k, "The biases are missing: one per output channel."),
-        Wrong(c_out * k * k + c_out, "Each output channel has a kernel for *every* input channel: multiply by $C_{\\text{in}}$."),
-        Wrong(c_out * c_in * k * k + c_out * size * size, "The bias is one number per output channel, shared by every position, not one per pixel."),
-        Wrong(c_out * c_in * size * size + c_out, "The kernel is $k \\times k$ whatever the image size: weights are shared across positions."),
+        Wrong(
+            c_out * k * k + c_out,
+            "Each output channel has a kernel for *every* input channel: multiply by $C_{\\text{in}}$.",
+        ),
+        Wrong(
+            c_out * c_in * k * k + c_out * size * size,
+            "The bias is one number per output channel, shared by every position, not one per pixel.",
+        ),
+        Wrong(
+            c_out * c_in * size * size + c_out,
+            "The kernel is $k \\times k$ whatever the image size: weights are shared across positions.",
+        ),
     ]
     return Number(
         prompt=(
@@ -89,9 +113,18 @@ def max_pool_by_hand(rng: np.random.Generator) -> Matrix:
     windows = x.reshape(2, 2, 2, 2).transpose(0, 2, 1, 3).reshape(2, 2, 4)
     answer = windows.max(axis=-1)
     wrong = [
-        Wrong(np.maximum(answer, 0.0).tolist(), "A window whose entries are all negative has a negative maximum; a running maximum started at 0 reports 0."),
-        Wrong(windows.mean(axis=-1).tolist(), "That is average pooling; max pooling keeps each window's largest entry."),
-        Wrong(answer.T.tolist(), "The output is transposed: $Y_{ij}$ summarises the window of rows $2i, 2i+1$ and columns $2j, 2j+1$."),
+        Wrong(
+            np.maximum(answer, 0.0).tolist(),
+            "A window whose entries are all negative has a negative maximum; a running maximum started at 0 reports 0.",
+        ),
+        Wrong(
+            windows.mean(axis=-1).tolist(),
+            "That is average pooling; max pooling keeps each window's largest entry.",
+        ),
+        Wrong(
+            answer.T.tolist(),
+            "The output is transposed: $Y_{ij}$ summarises the window of rows $2i, 2i+1$ and columns $2j, 2j+1$.",
+        ),
     ]
     return Matrix(
         prompt=(
@@ -109,8 +142,14 @@ def receptive_field(rng: np.random.Generator) -> Number:
     k = int(rng.choice([3, 5]))
     answer = layers * (k - 1) + 1
     wrong = [
-        Wrong(layers * k, "Neighbouring layers' windows overlap: each layer adds $k - 1$ pixels, not $k$."),
-        Wrong(k**layers, "With stride 1 the receptive field grows linearly with depth, not geometrically."),
+        Wrong(
+            layers * k,
+            "Neighbouring layers' windows overlap: each layer adds $k - 1$ pixels, not $k$.",
+        ),
+        Wrong(
+            k**layers,
+            "With stride 1 the receptive field grows linearly with depth, not geometrically.",
+        ),
         Wrong(layers * (k - 1), "Start from the one pixel a unit sits on: $L(k - 1) + 1$."),
     ]
     return Number(

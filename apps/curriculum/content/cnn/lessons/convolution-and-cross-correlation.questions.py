@@ -40,9 +40,18 @@ def valid_shape(rng: np.random.Generator) -> Vector:
     kh, kw = (int(v) for v in rng.choice([2, 3, 5, 7], size=2))
     answer = [h - kh + 1, w - kw + 1]
     wrong = [
-        Wrong([h - kh, w - kw], "One short: the kernel fits at positions $0, \\dots, H - k_h$, which is $H - k_h + 1$ positions."),
-        Wrong([h, w], "A valid cross-correlation uses only positions where the kernel lies inside the image, so the output shrinks."),
-        Wrong([h + kh - 1, w + kw - 1], "That is the size of the *full* convolution, with zero padding all around."),
+        Wrong(
+            [h - kh, w - kw],
+            "One short: the kernel fits at positions $0, \\dots, H - k_h$, which is $H - k_h + 1$ positions.",
+        ),
+        Wrong(
+            [h, w],
+            "A valid cross-correlation uses only positions where the kernel lies inside the image, so the output shrinks.",
+        ),
+        Wrong(
+            [h + kh - 1, w + kw - 1],
+            "That is the size of the *full* convolution, with zero padding all around.",
+        ),
     ]
     return Vector(
         prompt=(
@@ -66,8 +75,14 @@ def correlate_by_hand(rng: np.random.Generator) -> Matrix:
         if not np.allclose(answer, flipped) and np.count_nonzero(k) >= 2:
             break
     wrong = [
-        Wrong(flipped.tolist(), "That is the true convolution, with the kernel rotated by 180°; deep learning's conv2d does not flip it."),
-        Wrong(_correlate(x, k.T).tolist(), "You used the transposed kernel: $K_{uv}$ multiplies $X_{i+u,\\,j+v}$, row offset $u$ first."),
+        Wrong(
+            flipped.tolist(),
+            "That is the true convolution, with the kernel rotated by 180°; deep learning's conv2d does not flip it.",
+        ),
+        Wrong(
+            _correlate(x, k.T).tolist(),
+            "You used the transposed kernel: $K_{uv}$ multiplies $X_{i+u,\\,j+v}$, row offset $u$ first.",
+        ),
     ]
     return Matrix(
         prompt=(
@@ -88,9 +103,18 @@ def sobel_on_a_ramp(rng: np.random.Generator) -> Number:
     offset = int(rng.integers(0, 10))
     answer = 8.0 * slope
     wrong = [
-        Wrong(2.0 * slope, "That is the central difference of one row, $X_{i,j+2} - X_{ij}$; the Sobel kernel weighs three rows by 1, 2, 1."),
-        Wrong(-8.0 * slope, "Mind the sign: $S_x$ is positive where the image gets brighter from left to right."),
-        Wrong(4.0 * slope, "Each row's difference spans two columns: $X_{i,j+2} - X_{ij} = 2 \\times$ the slope."),
+        Wrong(
+            2.0 * slope,
+            "That is the central difference of one row, $X_{i,j+2} - X_{ij}$; the Sobel kernel weighs three rows by 1, 2, 1.",
+        ),
+        Wrong(
+            -8.0 * slope,
+            "Mind the sign: $S_x$ is positive where the image gets brighter from left to right.",
+        ),
+        Wrong(
+            4.0 * slope,
+            "Each row's difference spans two columns: $X_{i,j+2} - X_{ij} = 2 \\times$ the slope.",
+        ),
     ]
     return Number(
         prompt=(

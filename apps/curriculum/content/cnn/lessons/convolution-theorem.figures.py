@@ -95,9 +95,17 @@ def _response_frame(shape: str, taps: int) -> dict:
         "layout": {
             "title": {"text": f"{shape}, {taps} taps: {note}"},
             "showlegend": False,
-            "xaxis": {"title": {"text": "frequency f (cycles per sample)"}, "range": [0, 0.5], "domain": [0, 0.62]},
+            "xaxis": {
+                "title": {"text": "frequency f (cycles per sample)"},
+                "range": [0, 0.5],
+                "domain": [0, 0.62],
+            },
             "yaxis": {"title": {"text": "gain |K̂(f)|"}, "range": [0, 2.05]},
-            "xaxis2": {"title": {"text": "tap (centred)"}, "range": [-5.5, 5.5], "domain": [0.72, 1]},
+            "xaxis2": {
+                "title": {"text": "tap (centred)"},
+                "range": [-5.5, 5.5],
+                "domain": [0.72, 1],
+            },
             "yaxis2": {"title": {"text": "weight"}, "range": [-1.05, 1.05], "anchor": "x2"},
             "height": 400,
         },

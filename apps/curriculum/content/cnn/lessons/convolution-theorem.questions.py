@@ -37,8 +37,14 @@ def circular_by_hand(rng: np.random.Generator) -> Vector:
         if not np.allclose(answer, linear) and x[2] != 0:
             break
     wrong = [
-        Wrong(linear.tolist(), "That is the linear convolution cut to three entries: in the circular one, the fourth entry wraps around and is added to the first."),
-        Wrong(correlation.tolist(), "That is the circular cross-correlation, $\\sum_j x_{(m+j) \\bmod n}\\, y_j$; convolution runs the kernel index backwards, $y_{(m-j) \\bmod n}$."),
+        Wrong(
+            linear.tolist(),
+            "That is the linear convolution cut to three entries: in the circular one, the fourth entry wraps around and is added to the first.",
+        ),
+        Wrong(
+            correlation.tolist(),
+            "That is the circular cross-correlation, $\\sum_j x_{(m+j) \\bmod n}\\, y_j$; convolution runs the kernel index backwards, $y_{(m-j) \\bmod n}$.",
+        ),
     ]
     return Vector(
         prompt=(
@@ -59,10 +65,22 @@ def padded_shape(rng: np.random.Generator) -> Vector:
     kh, kw = (int(v) for v in rng.choice([3, 5, 7, 9, 11], size=2, replace=False))
     answer = [h + kh - 1, w + kw - 1]
     wrong = [
-        Wrong([h, w], "At the image's own size the product of spectra is a *circular* convolution: the border wraps around."),
-        Wrong([h + kh, w + kw], "One too many: the full convolution has $H + k_h - 1$ rows; that is the smallest padding with no wrap-around."),
-        Wrong([h - kh + 1, w - kw + 1], "That is the *valid* output size; the FFT must first hold the full result without wrap-around."),
-        Wrong([h + 2 * kh - 2, w + 2 * kw - 2], "That is the image padded by $k - 1$ on both sides; the padding needed is $k - 1$ in all, not per side."),
+        Wrong(
+            [h, w],
+            "At the image's own size the product of spectra is a *circular* convolution: the border wraps around.",
+        ),
+        Wrong(
+            [h + kh, w + kw],
+            "One too many: the full convolution has $H + k_h - 1$ rows; that is the smallest padding with no wrap-around.",
+        ),
+        Wrong(
+            [h - kh + 1, w - kw + 1],
+            "That is the *valid* output size; the FFT must first hold the full result without wrap-around.",
+        ),
+        Wrong(
+            [h + 2 * kh - 2, w + 2 * kw - 2],
+            "That is the image padded by $k - 1$ on both sides; the padding needed is $k - 1$ in all, not per side.",
+        ),
     ]
     return Vector(
         prompt=(
@@ -84,11 +102,22 @@ def gain_at_the_fastest_frequency(rng: np.random.Generator) -> Number:
         if alternating != k.sum() and np.count_nonzero(k) >= 2:
             break
     wrong = [
-        Wrong(float(k.sum()), "That is the gain at frequency 0 (a constant signal): $\\hat K_0 = \\sum_m k_m$. At $f = 1/2$ each tap is weighted by $(-1)^m$."),
-        Wrong(float(np.abs(k).sum()), "Summing the absolute values ignores the signs $e^{-\\pi \\mathrm{i} m} = (-1)^m$ that the DFT attaches to each tap."),
+        Wrong(
+            float(k.sum()),
+            "That is the gain at frequency 0 (a constant signal): $\\hat K_0 = \\sum_m k_m$. At $f = 1/2$ each tap is weighted by $(-1)^m$.",
+        ),
+        Wrong(
+            float(np.abs(k).sum()),
+            "Summing the absolute values ignores the signs $e^{-\\pi \\mathrm{i} m} = (-1)^m$ that the DFT attaches to each tap.",
+        ),
     ]
     if alternating != 0:
-        wrong.append(Wrong(-alternating, "Mind the sign: the weight of tap $m$ is $(-1)^m$, which is $+1$ for $m = 0$."))
+        wrong.append(
+            Wrong(
+                -alternating,
+                "Mind the sign: the weight of tap $m$ is $(-1)^m$, which is $+1$ for $m = 0$.",
+            )
+        )
     return Number(
         prompt=(
             f"A kernel $\\mathbf{{k}} = {_vec(k)}$ (taps $m = 0, 1, 2$) is zero-padded to an even length $n$. "

@@ -29,8 +29,14 @@ def raw_score_spread(rng: np.random.Generator) -> Number:
     d_k = int(rng.choice([16, 25, 36, 64, 100, 144, 256]))
     answer = float(np.sqrt(d_k))
     wrong = [
-        Wrong(float(d_k), f"That is the variance, $d_k = {d_k}$; the standard deviation is its square root."),
-        Wrong(1.0, "That is the spread *after* dividing by $\\sqrt{d_k}$; the raw products add up $d_k$ unit variances."),
+        Wrong(
+            float(d_k),
+            f"That is the variance, $d_k = {d_k}$; the standard deviation is its square root.",
+        ),
+        Wrong(
+            1.0,
+            "That is the spread *after* dividing by $\\sqrt{d_k}$; the raw products add up $d_k$ unit variances.",
+        ),
     ]
     return Number(
         prompt=(
@@ -58,9 +64,18 @@ def attention_weights(rng: np.random.Generator) -> Vector:
     over_dk = np.exp(raw / 4 - (raw / 4).max())
     over_dk /= over_dk.sum()
     wrong = [
-        Wrong(unscaled.tolist(), "You left out the division by $\\sqrt{d_k} = 2$: the weights come out too peaked."),
-        Wrong(over_dk.tolist(), "Divide by $\\sqrt{d_k} = 2$, not by $d_k = 4$: the weights come out too flat."),
-        Wrong((scores / scores.sum()).tolist() if scores.sum() != 0 else [9.0, 9.0], "Normalising the scores by their sum is not the softmax: exponentiate first."),
+        Wrong(
+            unscaled.tolist(),
+            "You left out the division by $\\sqrt{d_k} = 2$: the weights come out too peaked.",
+        ),
+        Wrong(
+            over_dk.tolist(),
+            "Divide by $\\sqrt{d_k} = 2$, not by $d_k = 4$: the weights come out too flat.",
+        ),
+        Wrong(
+            (scores / scores.sum()).tolist() if scores.sum() != 0 else [9.0, 9.0],
+            "Normalising the scores by their sum is not the softmax: exponentiate first.",
+        ),
     ]
     return Vector(
         prompt=(
@@ -83,8 +98,14 @@ def causal_weights(rng: np.random.Generator) -> Number:
     n = int(rng.integers(4, 13))
     answer = n * (n + 1) / 2
     wrong = [
-        Wrong(n * n, "A causal mask forbids every key after the query: only the lower triangle, diagonal included, survives."),
-        Wrong(n * (n - 1) / 2, "Token $i$ may attend to itself: count the diagonal too ($j \\le i$, not $j < i$)."),
+        Wrong(
+            n * n,
+            "A causal mask forbids every key after the query: only the lower triangle, diagonal included, survives.",
+        ),
+        Wrong(
+            n * (n - 1) / 2,
+            "Token $i$ may attend to itself: count the diagonal too ($j \\le i$, not $j < i$).",
+        ),
         Wrong(n, "Each row keeps all keys up to its own position, not just one."),
     ]
     return Number(
@@ -107,8 +128,14 @@ def head_stack_shape(rng: np.random.Generator) -> Vector:
     d_model = h * d_k
     answer = [h, n, d_k]
     wrong = [
-        Wrong([n, h, d_k], "That is the shape after the reshape alone; the transpose moves the head axis to the front so that @ batches over heads."),
-        Wrong([h, n, d_model], f"Each head works in $d_k = d_{{\\text{{model}}}}/h = {d_k}$ dimensions, not the full {d_model}."),
+        Wrong(
+            [n, h, d_k],
+            "That is the shape after the reshape alone; the transpose moves the head axis to the front so that @ batches over heads.",
+        ),
+        Wrong(
+            [h, n, d_model],
+            f"Each head works in $d_k = d_{{\\text{{model}}}}/h = {d_k}$ dimensions, not the full {d_model}.",
+        ),
     ]
     return Vector(
         prompt=(

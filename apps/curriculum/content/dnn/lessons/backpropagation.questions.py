@@ -63,9 +63,18 @@ def output_error(rng: np.random.Generator) -> Vector:
         y[0] += 2.0
     answer = (y_hat - y) / n
     wrong = [
-        Wrong((y_hat - y).tolist(), "The mean over $N = 4$ samples contributes a factor $1/N$: without it every gradient is $N$ times too large."),
-        Wrong(((y - y_hat) / n).tolist(), "Mind the sign: the derivative of $\\tfrac12(\\hat y - y)^2$ with respect to $\\hat y$ is $\\hat y - y$."),
-        Wrong((2 * (y_hat - y) / n).tolist(), "The $\\tfrac12$ in the loss cancels the 2 from the square."),
+        Wrong(
+            (y_hat - y).tolist(),
+            "The mean over $N = 4$ samples contributes a factor $1/N$: without it every gradient is $N$ times too large.",
+        ),
+        Wrong(
+            ((y - y_hat) / n).tolist(),
+            "Mind the sign: the derivative of $\\tfrac12(\\hat y - y)^2$ with respect to $\\hat y$ is $\\hat y - y$.",
+        ),
+        Wrong(
+            (2 * (y_hat - y) / n).tolist(),
+            "The $\\tfrac12$ in the loss cancels the 2 from the square.",
+        ),
     ]
     return Vector(
         prompt=(
@@ -90,10 +99,22 @@ def chain_through_tanh(rng: np.random.Generator) -> Number:
     y_hat = w2 * h
     answer = (y_hat - y) * w2 * (1 - h**2) * x
     wrong = [
-        Wrong((y_hat - y) * w2 * x, "The derivative of the tanh, $1 - h^2$, is missing from the chain."),
-        Wrong((y_hat - y) * w2 * (1 - z**2) * x, "$\\tanh'(z) = 1 - \\tanh^2(z) = 1 - h^2$, not $1 - z^2$."),
-        Wrong((y - y_hat) * w2 * (1 - h**2) * x, "Mind the sign: $\\partial L/\\partial \\hat y = \\hat y - y$."),
-        Wrong((y_hat - y) * w2 * (1 - h**2), "That is $\\partial L/\\partial b_1$; the weight's gradient has one more factor, the input $x$."),
+        Wrong(
+            (y_hat - y) * w2 * x,
+            "The derivative of the tanh, $1 - h^2$, is missing from the chain.",
+        ),
+        Wrong(
+            (y_hat - y) * w2 * (1 - z**2) * x,
+            "$\\tanh'(z) = 1 - \\tanh^2(z) = 1 - h^2$, not $1 - z^2$.",
+        ),
+        Wrong(
+            (y - y_hat) * w2 * (1 - h**2) * x,
+            "Mind the sign: $\\partial L/\\partial \\hat y = \\hat y - y$.",
+        ),
+        Wrong(
+            (y_hat - y) * w2 * (1 - h**2),
+            "That is $\\partial L/\\partial b_1$; the weight's gradient has one more factor, the input $x$.",
+        ),
     ]
     return Number(
         prompt=(

@@ -40,7 +40,10 @@ def forward_by_hand(rng: np.random.Generator) -> Number:
     h = np.maximum(z, 0.0)
     out = float(w2 @ h + b2)
     wrong = [
-        Wrong(float(w2 @ z + b2), "You left out the ReLU: the hidden unit with a negative pre-activation must output 0."),
+        Wrong(
+            float(w2 @ z + b2),
+            "You left out the ReLU: the hidden unit with a negative pre-activation must output 0.",
+        ),
         Wrong(
             float(w2 @ np.maximum(w1.T @ x + b1, 0.0) + b2),
             "You used $W^{(1)\\top}$: row $i$ of $W^{(1)}$ holds the weights of hidden unit $i$, so $z_i = \\sum_j W_{ij} x_j$.",
@@ -48,7 +51,9 @@ def forward_by_hand(rng: np.random.Generator) -> Number:
         Wrong(float(w2 @ h), "The output bias $b^{(2)}$ is missing."),
     ]
     if out < 0:
-        wrong.append(Wrong(0.0, "The output layer is linear: no ReLU on $\\hat y$, which may be negative."))
+        wrong.append(
+            Wrong(0.0, "The output layer is linear: no ReLU on $\\hat y$, which may be negative.")
+        )
     return Number(
         prompt=(
             f"A ReLU network with $W^{{(1)}} = {_matrix(w1)}$, $\\mathbf{{b}}^{{(1)}} = ({b1[0]:g}, {b1[1]:g})^\\top$, "
@@ -65,12 +70,20 @@ def forward_by_hand(rng: np.random.Generator) -> Number:
 
 
 def batch_shape(rng: np.random.Generator) -> Vector:
-    n, d_in, d_out = (int(v) for v in rng.choice([8, 16, 32, 64, 100, 128, 10], size=3, replace=False))
+    n, d_in, d_out = (
+        int(v) for v in rng.choice([8, 16, 32, 64, 100, 128, 10], size=3, replace=False)
+    )
     answer = [n, d_out]
     wrong = [
         Wrong([d_out, n], "The batch stays on the first axis: $H W^\\top$ has one row per sample."),
-        Wrong([n, d_in], "That is the shape of the layer's input $H$; the layer maps $d_{\\ell-1}$ features to $d_\\ell$."),
-        Wrong([d_out, d_in], "That is the shape of $W^{(\\ell)}$ itself, not of the batch of pre-activations."),
+        Wrong(
+            [n, d_in],
+            "That is the shape of the layer's input $H$; the layer maps $d_{\\ell-1}$ features to $d_\\ell$.",
+        ),
+        Wrong(
+            [d_out, d_in],
+            "That is the shape of $W^{(\\ell)}$ itself, not of the batch of pre-activations.",
+        ),
     ]
     return Vector(
         prompt=(
@@ -98,7 +111,10 @@ def collapsed_layers(rng: np.random.Generator) -> Matrix:
             (w1 @ w2).tolist(),
             "The order matters: $\\mathbf{x}$ meets $W^{(1)}$ first, so the product is $W^{(2)}W^{(1)}$, not $W^{(1)}W^{(2)}$.",
         ),
-        Wrong((w2 * w1).tolist(), "That is the entrywise product; composing linear maps multiplies the matrices."),
+        Wrong(
+            (w2 * w1).tolist(),
+            "That is the entrywise product; composing linear maps multiplies the matrices.",
+        ),
     ]
     return Matrix(
         prompt=(
@@ -118,9 +134,17 @@ def parameter_count(rng: np.random.Generator) -> Number:
     biases = sum(widths[1:])
     answer = weights + biases
     wrong = [
-        Wrong(weights, "You counted the weights only: every layer also has one bias per output unit."),
-        Wrong(weights + sum(widths), "The input has no bias: count $d_1 + d_2 + d_3$ biases, not $d_0$ as well."),
-        Wrong(float(np.prod(widths)), "The widths do not multiply through the network: each layer has $d_\\ell \\cdot d_{\\ell-1}$ weights."),
+        Wrong(
+            weights, "You counted the weights only: every layer also has one bias per output unit."
+        ),
+        Wrong(
+            weights + sum(widths),
+            "The input has no bias: count $d_1 + d_2 + d_3$ biases, not $d_0$ as well.",
+        ),
+        Wrong(
+            float(np.prod(widths)),
+            "The widths do not multiply through the network: each layer has $d_\\ell \\cdot d_{\\ell-1}$ weights.",
+        ),
     ]
     return Number(
         prompt=(

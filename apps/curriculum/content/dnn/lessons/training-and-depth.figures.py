@@ -203,7 +203,11 @@ def _init_frame(gain: float, activation: str) -> dict:
                 f"RMS at layer {INIT_DEPTH} = {spread[-1]:.2g}, {detail}"
             },
             "showlegend": False,
-            "xaxis": {"title": {"text": "layer ℓ"}, "range": [0, INIT_DEPTH + 1], "domain": [0, 0.5]},
+            "xaxis": {
+                "title": {"text": "layer ℓ"},
+                "range": [0, INIT_DEPTH + 1],
+                "domain": [0, 0.5],
+            },
             "yaxis": {
                 "title": {"text": "RMS of the activations"},
                 "type": "log",
@@ -225,7 +229,9 @@ def _init_frame(gain: float, activation: str) -> dict:
 def init_scale_explorable() -> Explorable:
     return Explorable(
         params=[
-            Param("gain", "weight scale $g$ (standard deviation $g/\\sqrt{d}$)", GAINS, initial=1.0),
+            Param(
+                "gain", "weight scale $g$ (standard deviation $g/\\sqrt{d}$)", GAINS, initial=1.0
+            ),
             Param("activation", "activation", ["tanh", "ReLU"], initial="tanh"),
         ],
         build=_init_frame,

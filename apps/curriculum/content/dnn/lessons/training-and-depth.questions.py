@@ -25,10 +25,16 @@ def loss_at_zero_weights(rng: np.random.Generator) -> Number:
     k = int(rng.choice([3, 4, 5, 10, 100, 1000]))
     answer = float(np.log(k))
     wrong = [
-        Wrong(float(np.log2(k)), "That is in bits ($\\log_2$); the loss uses the natural logarithm, in nats."),
+        Wrong(
+            float(np.log2(k)),
+            "That is in bits ($\\log_2$); the loss uses the natural logarithm, in nats.",
+        ),
         Wrong(1 / k, "$1/K$ is the probability each class gets; the loss is minus its logarithm."),
         Wrong(float(np.log10(k)), "That is $\\log_{10} K$; the loss uses the natural logarithm."),
-        Wrong(float(np.log(2)), "$\\log 2$ is the answer for two classes; with $K$ classes each gets $1/K$."),
+        Wrong(
+            float(np.log(2)),
+            "$\\log 2$ is the answer for two classes; with $K$ classes each gets $1/K$.",
+        ),
     ]
     return Number(
         prompt=(
@@ -52,11 +58,16 @@ def gradient_row(rng: np.random.Generator) -> Vector:
     onehot = np.eye(3)[label]
     answer = (p - onehot) / n
     wrong = [
-        Wrong(((onehot - p) / n).tolist(), "Mind the sign: the gradient is $(P - Y)/N$; a descent step then raises the correct logit."),
+        Wrong(
+            ((onehot - p) / n).tolist(),
+            "Mind the sign: the gradient is $(P - Y)/N$; a descent step then raises the correct logit.",
+        ),
         Wrong((p / n).tolist(), "You left out the one-hot label: subtract 1 at the correct class."),
     ]
     if n > 1:
-        wrong.append(Wrong((p - onehot).tolist(), f"The loss is a mean over the batch: divide by $N = {n}$."))
+        wrong.append(
+            Wrong((p - onehot).tolist(), f"The loss is a mean over the batch: divide by $N = {n}$.")
+        )
     return Vector(
         prompt=(
             f"One row of a batch of $N = {n}$ has logits $({', '.join(f'{v:g}' for v in z)})$ and label {label} "
@@ -78,9 +89,18 @@ def sigmoid_shrinkage(rng: np.random.Generator) -> Number:
     layers = int(rng.integers(4, 11))
     answer = 0.25 ** (layers - 1)
     wrong = [
-        Wrong(0.25**layers, f"Count the factors: from layer {layers} down to layer 1 the signal crosses {layers - 1} activation derivatives."),
-        Wrong(0.5 ** (layers - 1), "$\\sigma'(0) = \\sigma(0)(1 - \\sigma(0)) = \\tfrac14$, not $\\tfrac12$."),
-        Wrong((layers - 1) / 4, "The factors multiply, they do not add: the bound shrinks geometrically."),
+        Wrong(
+            0.25**layers,
+            f"Count the factors: from layer {layers} down to layer 1 the signal crosses {layers - 1} activation derivatives.",
+        ),
+        Wrong(
+            0.5 ** (layers - 1),
+            "$\\sigma'(0) = \\sigma(0)(1 - \\sigma(0)) = \\tfrac14$, not $\\tfrac12$.",
+        ),
+        Wrong(
+            (layers - 1) / 4,
+            "The factors multiply, they do not add: the bound shrinks geometrically.",
+        ),
     ]
     return Number(
         prompt=(
@@ -100,10 +120,19 @@ def he_variance(rng: np.random.Generator) -> Number:
     fan_in = int(rng.choice([64, 100, 128, 256, 400, 512]))
     answer = 2 / fan_in
     wrong = [
-        Wrong(1 / fan_in, "$1/d$ keeps a linear (or tanh near 0) layer's variance; ReLU zeroes half the mass, so it needs twice that."),
-        Wrong(np.sqrt(2 / fan_in), "That is the standard deviation; the question asks for the variance."),
+        Wrong(
+            1 / fan_in,
+            "$1/d$ keeps a linear (or tanh near 0) layer's variance; ReLU zeroes half the mass, so it needs twice that.",
+        ),
+        Wrong(
+            np.sqrt(2 / fan_in),
+            "That is the standard deviation; the question asks for the variance.",
+        ),
         Wrong(2 * fan_in, "The variance shrinks with the fan-in: $d\\,v/2 = 1$ gives $v = 2/d$."),
-        Wrong(1 / (2 * fan_in), "The half of the mass that ReLU cuts off must be made up, not halved again: $v = 2/d$."),
+        Wrong(
+            1 / (2 * fan_in),
+            "The half of the mass that ReLU cuts off must be made up, not halved again: $v = 2/d$.",
+        ),
     ]
     return Number(
         prompt=(

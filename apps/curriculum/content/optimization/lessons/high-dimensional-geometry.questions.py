@@ -1,6 +1,8 @@
 """Concept checks of the lesson: how much of a ball is shell, the typical squared distance
 between random points, and the length of a Gaussian vector."""
 
+import math
+
 import numpy as np
 
 from apps.sandbox.grading.questions import Choice, Number, Wrong
@@ -30,9 +32,18 @@ def shell_fraction(rng: np.random.Generator) -> Number:
             (1 - eps) ** d,
             "That is the fraction *inside* the inner ball of radius $1 - \\epsilon$; the shell is the rest.",
         ),
-        Wrong(d * eps, "$d\\epsilon$ is only the first-order approximation, good when $d\\epsilon$ is small; it can even exceed 1."),
-        Wrong(eps, "Volume scales like the radius to the power $d$, not linearly: the shell holds far more than $\\epsilon$."),
-        Wrong(1 - (1 - eps) ** 3, "That is the three-dimensional answer; the exponent is the dimension $d$."),
+        Wrong(
+            d * eps,
+            "$d\\epsilon$ is only the first-order approximation, good when $d\\epsilon$ is small; it can even exceed 1.",
+        ),
+        Wrong(
+            eps,
+            "Volume scales like the radius to the power $d$, not linearly: the shell holds far more than $\\epsilon$.",
+        ),
+        Wrong(
+            1 - (1 - eps) ** 3,
+            "That is the three-dimensional answer; the exponent is the dimension $d$.",
+        ),
     ]
     return Number(
         prompt=(
@@ -54,10 +65,22 @@ def mean_squared_distance(rng: np.random.Generator) -> Number:
     d = int(rng.choice([12, 24, 30, 60, 96, 150, 300, 600]))
     answer = d / 6
     wrong = [
-        Wrong(d / 12, "$1/12$ is the variance of *one* uniform coordinate; the difference $x - q$ of two has mean square $1/6$."),
-        Wrong(d / 3, "$1/3$ is $\\mathbb{E}[x^2]$ for one uniform coordinate; the cross term $-2\\mathbb{E}[xq] = -1/2$ brings $\\mathbb{E}[(x - q)^2]$ down to $1/6$."),
-        Wrong(np.sqrt(d / 6), "That is the typical distance; the question asks for the mean of the *squared* distance."),
-        Wrong(np.sqrt(7 * d / 180), "That is the standard deviation of the squared distance, not its mean."),
+        Wrong(
+            d / 12,
+            "$1/12$ is the variance of *one* uniform coordinate; the difference $x - q$ of two has mean square $1/6$.",
+        ),
+        Wrong(
+            d / 3,
+            "$1/3$ is $\\mathbb{E}[x^2]$ for one uniform coordinate; the cross term $-2\\mathbb{E}[xq] = -1/2$ brings $\\mathbb{E}[(x - q)^2]$ down to $1/6$.",
+        ),
+        Wrong(
+            np.sqrt(d / 6),
+            "That is the typical distance; the question asks for the mean of the *squared* distance.",
+        ),
+        Wrong(
+            np.sqrt(7 * d / 180),
+            "That is the standard deviation of the squared distance, not its mean.",
+        ),
     ]
     return Number(
         prompt=(
@@ -75,7 +98,7 @@ def mean_squared_distance(rng: np.random.Generator) -> Number:
 
 def gaussian_length(rng: np.random.Generator) -> Choice:
     d = int(rng.choice([100, 400, 900, 2500, 10000]))
-    root = int(round(np.sqrt(d)))
+    root = math.isqrt(d)  # d is a perfect square
     options = [
         f"about {root}, give or take about 1",
         "close to 0, where the density is largest",

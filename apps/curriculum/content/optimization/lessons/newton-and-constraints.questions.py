@@ -27,9 +27,7 @@ def _vec(v: np.ndarray) -> str:
 
 def _linear(c: np.ndarray) -> str:
     """c1 x1 + c2 x2 written with its signs, e.g. `- 4\\,x_1 + 6\\,x_2`."""
-    return " ".join(
-        f"{'-' if v < 0 else '+'} {abs(v):g}\\,x_{i + 1}" for i, v in enumerate(c)
-    )
+    return " ".join(f"{'-' if v < 0 else '+'} {abs(v):g}\\,x_{i + 1}" for i, v in enumerate(c))
 
 
 def newton_on_a_quadratic(rng: np.random.Generator) -> Vector:

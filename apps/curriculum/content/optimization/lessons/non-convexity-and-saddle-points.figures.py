@@ -186,7 +186,9 @@ def _escape_frame(offset: float, noise: float) -> dict:
         if near_minimum.size
         else f"GD still near the saddle after {ESCAPE_STEPS} steps"
     )
-    newton_says = "Newton reaches a minimum" if abs(newton[-1, 1]) > 0.5 else "Newton converges to the saddle"
+    newton_says = (
+        "Newton reaches a minimum" if abs(newton[-1, 1]) > 0.5 else "Newton converges to the saddle"
+    )
     xs, ys = _LANDSCAPE
     gx, gy = np.meshgrid(xs, ys)
     steps = np.arange(ESCAPE_STEPS + 1)
@@ -266,7 +268,9 @@ def _escape_frame(offset: float, noise: float) -> dict:
 def saddle_escape_explorable() -> Explorable:
     return Explorable(
         params=[
-            Param("offset", "starting offset $y_0$ along the escape direction", OFFSETS, initial=1e-6),
+            Param(
+                "offset", "starting offset $y_0$ along the escape direction", OFFSETS, initial=1e-6
+            ),
             Param("noise", "noise added per step", NOISE_LEVELS, initial=0.0),
         ],
         build=_escape_frame,

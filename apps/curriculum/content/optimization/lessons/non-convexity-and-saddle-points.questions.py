@@ -25,10 +25,22 @@ def minimum_by_coin_flips(rng: np.random.Generator) -> Number:
     n = int(rng.integers(3, 9))
     answer = 0.5**n
     wrong = [
-        Wrong(1 - answer, "That is the probability that *some* eigenvalue is negative (a saddle or a maximum): the complement."),
-        Wrong(1 / n, "The $n$ signs must all come out positive: multiply $n$ probabilities of $\\tfrac12$."),
-        Wrong(0.5, "One positive sign has probability $\\tfrac12$; all $n$ of them together are much rarer."),
-        Wrong(2 * answer, "$2^{-(n-1)}$ counts one sign too few: every one of the $n$ eigenvalues must be positive."),
+        Wrong(
+            1 - answer,
+            "That is the probability that *some* eigenvalue is negative (a saddle or a maximum): the complement.",
+        ),
+        Wrong(
+            1 / n,
+            "The $n$ signs must all come out positive: multiply $n$ probabilities of $\\tfrac12$.",
+        ),
+        Wrong(
+            0.5,
+            "One positive sign has probability $\\tfrac12$; all $n$ of them together are much rarer.",
+        ),
+        Wrong(
+            2 * answer,
+            "$2^{-(n-1)}$ counts one sign too few: every one of the $n$ eigenvalues must be positive.",
+        ),
     ]
     return Number(
         prompt=(
@@ -58,13 +70,19 @@ def escape_steps(rng: np.random.Generator) -> Number:
             "You took $\\log_{10}$ on top and the natural log below: use the same base for both "
             "(the ratio of two logarithms does not depend on it).",
         ),
-        Wrong(np.log(1 / delta) / rate, f"That is the count to reach distance 1; the question asks for {reach:g}."),
+        Wrong(
+            np.log(1 / delta) / rate,
+            f"That is the count to reach distance 1; the question asks for {reach:g}.",
+        ),
         Wrong(
             np.log(reach / delta) / -np.log1p(-eta * curvature),
             "Along a direction of negative curvature the factor per step is "
             "$1 - \\eta\\lambda = 1 + \\eta|\\lambda|$, not $1 - \\eta|\\lambda|$.",
         ),
-        Wrong(reach / (delta * eta * curvature), "The escape component grows geometrically, not linearly: count steps with logarithms."),
+        Wrong(
+            reach / (delta * eta * curvature),
+            "The escape component grows geometrically, not linearly: count steps with logarithms.",
+        ),
     ]
     return Number(
         prompt=(
@@ -89,10 +107,19 @@ def newton_near_the_saddle(rng: np.random.Generator) -> Number:
     grad, curv = y**3 - y, 3 * y**2 - 1
     answer = y - grad / curv
     wrong = [
-        Wrong(y - grad / abs(curv), "That is the saddle-free Newton step, dividing by $|f_{yy}|$; pure Newton divides by $f_{yy}$ itself."),
-        Wrong(y - 0.1 * grad, "That is a gradient step with $\\eta = 0.1$; Newton divides the gradient by the second derivative."),
+        Wrong(
+            y - grad / abs(curv),
+            "That is the saddle-free Newton step, dividing by $|f_{yy}|$; pure Newton divides by $f_{yy}$ itself.",
+        ),
+        Wrong(
+            y - 0.1 * grad,
+            "That is a gradient step with $\\eta = 0.1$; Newton divides the gradient by the second derivative.",
+        ),
         Wrong(y + grad / curv, "Mind the sign: the Newton step is $y - f_y/f_{yy}$."),
-        Wrong(y - grad * curv, "The Newton step divides the gradient by the second derivative; you multiplied."),
+        Wrong(
+            y - grad * curv,
+            "The Newton step divides the gradient by the second derivative; you multiplied.",
+        ),
     ]
     return Number(
         prompt=(
@@ -106,7 +133,11 @@ def newton_near_the_saddle(rng: np.random.Generator) -> Number:
         explanation=(
             f"$f_y = y^3 - y = {grad:.4f}$ and $f_{{yy}} = 3y^2 - 1 = {curv:.2f}$, so "
             f"$y - f_y/f_{{yy}} = 2y^3/(3y^2 - 1) = {answer:.4f}$"
-            + (": towards the saddle." if abs(answer) < abs(y) else ": past the hump, towards a minimum.")
+            + (
+                ": towards the saddle."
+                if abs(answer) < abs(y)
+                else ": past the hump, towards a minimum."
+            )
         ),
     )
 

@@ -40,7 +40,9 @@ def secant_step(rng: np.random.Generator) -> Number:
             "You multiplied by the secant slope $y/s$; the step divides by it: "
             "$M_{t+1} = s/y$ approximates the *inverse* second derivative.",
         ),
-        Wrong(x1 - g1, "That is a gradient step with step 1; the secant step rescales it by $s/y$."),
+        Wrong(
+            x1 - g1, "That is a gradient step with step 1; the secant step rescales it by $s/y$."
+        ),
         Wrong(x1 + g1 * s / y, "Mind the sign: the step is $-M_{t+1}\\,g_{t+1}$."),
         Wrong(
             x0 - g0 * s / y,
@@ -127,7 +129,11 @@ def curvature_condition(rng: np.random.Generator) -> Choice:
         wrong=[Wrong(position[k], messages[k]) for k in range(3) if k != answer],
         explanation=(
             f"$\\mathbf{{y}}_t^\\top\\mathbf{{s}}_t = {y[0]:g}\\cdot({s[0]:g}) + {y[1]:g}\\cdot({s[1]:g}) = {ys:g}$: "
-            + ("positive, so $\\rho_t > 0$ and the update keeps $M$ positive definite." if ys > 0 else "not positive, so the update is skipped ($M_{t+1} = M_t$).")
+            + (
+                "positive, so $\\rho_t > 0$ and the update keeps $M$ positive definite."
+                if ys > 0
+                else "not positive, so the update is skipped ($M_{t+1} = M_t$)."
+            )
         ),
     )
 

@@ -49,7 +49,10 @@ def soft_threshold(rng: np.random.Generator) -> Vector:
             "That is the ridge solution $z/(1 + \\lambda)$: it shrinks every entry but sets "
             "none to zero.",
         ),
-        Wrong(z - lam, "Subtracting $\\lambda$ everywhere is not it: negative entries move up by $\\lambda$, and small ones stop at zero."),
+        Wrong(
+            z - lam,
+            "Subtracting $\\lambda$ everywhere is not it: negative entries move up by $\\lambda$, and small ones stop at zero.",
+        ),
     ]
     return Vector(
         prompt=(
@@ -76,9 +79,17 @@ def ridge_shrinkage(rng: np.random.Generator) -> Number:
             "That is soft-thresholding, the L1 penalty's answer; the squared penalty "
             "$\\lambda w^2/2$ divides by $1 + \\lambda$.",
         ),
-        Wrong(z / lam, "Setting $w - z + \\lambda w = 0$ gives $w = z/(1 + \\lambda)$, not $z/\\lambda$."),
-        Wrong(z * (1 - lam), "Solve $w - z + \\lambda w = 0$ for $w$: it divides by $1 + \\lambda$."),
-        Wrong(z / (1 + 2 * lam), "The derivative of $\\lambda w^2/2$ is $\\lambda w$, not $2\\lambda w$."),
+        Wrong(
+            z / lam,
+            "Setting $w - z + \\lambda w = 0$ gives $w = z/(1 + \\lambda)$, not $z/\\lambda$.",
+        ),
+        Wrong(
+            z * (1 - lam), "Solve $w - z + \\lambda w = 0$ for $w$: it divides by $1 + \\lambda$."
+        ),
+        Wrong(
+            z / (1 + 2 * lam),
+            "The derivative of $\\lambda w^2/2$ is $\\lambda w$, not $2\\lambda w$.",
+        ),
     ]
     return Number(
         prompt=(
@@ -102,7 +113,9 @@ def matching_radius(rng: np.random.Generator) -> Number:
     w = s * y / (s**2 + lam)
     t = float(np.linalg.norm(w))
     wrong = [
-        Wrong(t**2, "That is the squared norm $\\|\\mathbf{w}\\|^2$; the radius is its square root."),
+        Wrong(
+            t**2, "That is the squared norm $\\|\\mathbf{w}\\|^2$; the radius is its square root."
+        ),
         Wrong(
             float(np.linalg.norm(w_ls)),
             "That is the norm of the unregularised solution; the ridge solution with "

@@ -1,7 +1,6 @@
 import numpy as np
 
-from apps.sandbox.grading import Call, Grader, plots
-from apps.sandbox.grading.grader import CheckFailed
+from apps.sandbox.grading import Call, Grader, Mistake, plots
 
 SOBEL_X = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
 
@@ -72,82 +71,109 @@ def cases(rng: np.random.Generator) -> list[Call]:
     ]
 
 
-def _shape_rule(g: Grader, key: str):
-    def run():
-        x, weight, _ = g.args(key)
-        kwargs = g.call(key).kwargs
-        p, t = kwargs.get("padding", 0), kwargs.get("stride", 1)
-        kh, kw = weight.shape[2:]
-        want = (
-            weight.shape[0],
-            (x.shape[1] + 2 * p - kh) // t + 1,
-            (x.shape[2] + 2 * p - kw) // t + 1,
-        )
-        got = np.asarray(g.output(key))
-        if got.shape != want:
-            raise CheckFailed(
-                f"on {g.call(key).description} the output should have shape {want} = (C_out, "
-                f"(H + 2*padding - kh) // stride + 1, (W + 2*padding - kw) // stride + 1), but yours has shape "
-                f"{got.shape}; check the padding (zeros on both sides) and the stride"
-            )
-        return None
-
-    return run
-
-
-def _with_bias(g: Grader, key: str):
-    def run():
-        got = g.array(key)
-        ref = np.asarray(g.expected(key))
-        if np.allclose(got, ref, rtol=1e-6, atol=1e-9):
-            return None
-        bias = np.asarray(g.arg(key, 2))
-        if np.allclose(got + bias[:, None, None], ref, rtol=1e-6, atol=1e-9):
-            raise CheckFailed(
-                "your output is exactly the bias short in every channel: add bias[o] to output channel o"
-            )
-        raise CheckFailed(f"conv_layer() on {g.call(key).description} does not match the reference")
-
-    return run
-
-
 def grade(g: Grader) -> None:
-    g.custom("sums over input channels and adds the bias", _with_bias(g, "basic"), points=2)
-    g.custom("padding 1 keeps the size", _shape_rule(g, "same"), points=1)
-    g.check_close(
-        "values with padding 1",
-        "same",
-        rtol=1e-6,
-        atol=1e-9,
-        points=1,
-        hint="Pad with zeros on all four sides of each channel before sliding the kernels",
-    )
-    g.custom("stride 2 with padding: the shape", _shape_rule(g, "strided"), points=1)
-    g.check_close(
-        "stride 2 with padding: the values",
-        "strided",
-        rtol=1e-6,
-        atol=1e-9,
-        points=1,
-        hint="Window (i, j) starts at row i*stride and column j*stride of the padded input",
-    )
-    g.check_close(
-        "a 1x1 convolution mixes channels per pixel",
-        "pointwise",
-        rtol=1e-6,
-        atol=1e-9,
-        points=1,
-        hint="With 1x1 kernels, Y[:, i, j] = W[:, :, 0, 0] @ X[:, i, j] + b",
-    )
-    g.check_close(
-        "a single-channel layer",
-        "single",
-        rtol=1e-6,
-        atol=1e-9,
-        points=1,
-        hint="No kernel flip: this is cross-correlation, as in conv2d",
-    )
-    g.check_close("a bank of edge detectors", "edges", rtol=1e-6, atol=1e-9, points=1)
+    g.check_close("sums over input channels and adds the bias", "basic", points=2)
+    g.check_close("padding 1 keeps the size", "same", points=2)
+    g.check_close("stride 2 with padding 1", "strided", points=2)
+    g.check_close("a 1x1 convolution mixes channels per pixel", "pointwise", points=1)
+    g.check_close("a single-channel layer", "single", points=1)
+    g.check_close("a bank of edge detectors", "edges", points=1)
+
+
+# --- known mistakes ------------------------------------------------------------------------
+def _both_sides(x, p):
+    return np.pad(x, ((0, 0), (p, p), (p, p)))
+
+
+def _layer(pad=_both_sides, *, flip=False, add_bias=True, first_channels=False):
+    """A loop implementation with one step done the wrong way."""
+
+    def conv_layer(x, weight, bias, stride=1, padding=0):
+        x, weight = np.asarray(x, dtype=float), np.asarray(weight, dtype=float)
+        bias = np.asarray(bias, dtype=float)
+        c_out, c_in, kh, kw = weight.shape
+        xp = pad(x, padding)
+        if first_channels:
+            xp = xp[:c_in]
+        ho, wo = (xp.shape[1] - kh) // stride + 1, (xp.shape[2] - kw) // stride + 1
+        kernels = weight[:, :, ::-1, ::-1] if flip else weight
+        out = np.zeros((c_out, ho, wo))
+        for i in range(ho):
+            for j in range(wo):
+                window = xp[:, i * stride : i * stride + kh, j * stride : j * stride + kw]
+                out[:, i, j] = np.tensordot(kernels, window, axes=3)
+        return out + bias[:, None, None] if add_bias else out
+
+    return conv_layer
+
+
+def _stride_one_size(x, weight, bias, stride=1, padding=0):
+    x, weight = np.asarray(x, dtype=float), np.asarray(weight, dtype=float)
+    c_out, _, kh, kw = weight.shape
+    xp = _both_sides(x, padding)
+    out = np.zeros((c_out, xp.shape[1] - kh + 1, xp.shape[2] - kw + 1))
+    for i in range(out.shape[1]):
+        for j in range(out.shape[2]):
+            window = xp[:, i * stride : i * stride + kh, j * stride : j * stride + kw]
+            if window.shape[1:] == (kh, kw):
+                out[:, i, j] = np.tensordot(weight, window, axes=3) + np.asarray(bias)
+    return out
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "no-bias",
+            diagnosis="You never add the bias: output channel o must get bias[o] added everywhere.",
+            fix="Add bias[:, None, None] to the (C_out, H_out, W_out) result.",
+            wrong=_layer(add_bias=False),
+        ),
+        Mistake(
+            "padding-ignored",
+            diagnosis=(
+                "You ignore the padding argument: the kernels slide over the unpadded input, so "
+                "the output is smaller than it should be whenever padding > 0."
+            ),
+            fix="Pad first: np.pad(x, ((0, 0), (padding, padding), (padding, padding))).",
+            wrong=_layer(pad=lambda x, p: x),
+        ),
+        Mistake(
+            "flipped-kernel",
+            diagnosis=(
+                "You rotate each kernel by 180 degrees (a true convolution); a convolution layer "
+                "computes a cross-correlation."
+            ),
+            fix="Use weight[o] as it is: no [::-1, ::-1].",
+            wrong=_layer(flip=True),
+        ),
+        Mistake(
+            "padding-one-side",
+            diagnosis=(
+                "You put all 2 * padding rows and columns at the bottom and right: the output is "
+                "shifted by padding pixels."
+            ),
+            fix="Pad padding rows and columns on each side: ((0, 0), (p, p), (p, p)).",
+            wrong=_layer(pad=lambda x, p: np.pad(x, ((0, 0), (0, 2 * p), (0, 2 * p)))),
+        ),
+        Mistake(
+            "padded-channels",
+            diagnosis=(
+                "np.pad(x, padding) pads the channel axis too: zero channels appear in front, "
+                "and the layer reads them in place of the real ones."
+            ),
+            fix="Pad only the spatial axes: np.pad(x, ((0, 0), (p, p), (p, p))).",
+            wrong=_layer(pad=lambda x, p: np.pad(x, p), first_channels=True),
+        ),
+        Mistake(
+            "stride-ignored-in-size",
+            diagnosis=(
+                "Your output has the stride-1 size, H + 2p - kh + 1, and uses the stride only to "
+                "place the windows: with stride 2 the windows run past the border."
+            ),
+            fix="H_out = (H + 2 * padding - kh) // stride + 1, and the same for the width.",
+            wrong=_stride_one_size,
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

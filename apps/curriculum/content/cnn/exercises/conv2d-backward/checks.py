@@ -1,7 +1,6 @@
 import numpy as np
 
-from apps.sandbox.grading import Call, Grader, plots
-from apps.sandbox.grading.grader import CheckFailed
+from apps.sandbox.grading import Call, Grader, Mistake, plots
 
 
 def _conv2d(X, K):
@@ -56,29 +55,9 @@ def _loss_fns(g: Grader, key: str):
     )
 
 
-def _flip_check(g: Grader, key: str):
-    def run():
-        got = g.array(key, 0)
-        ref = np.asarray(g.expected(key, 0))
-        if np.allclose(got, ref, rtol=1e-6, atol=1e-9):
-            return None
-        _X, K, G = (np.asarray(a, dtype=float) for a in g.args(key))
-        kh, kw = K.shape
-        padded = np.pad(G, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
-        unflipped = _conv2d(padded, K)
-        if np.allclose(got, unflipped, rtol=1e-6, atol=1e-9):
-            raise CheckFailed(
-                f"on {g.call(key).description} your image gradient is the padded grad_out cross-correlated with the "
-                "kernel as it is; the image gradient is a true convolution, so flip the kernel by 180 degrees "
-                "(kernel[::-1, ::-1]), or scatter-add G[i, j] * kernel into d_image[i:i+kh, j:j+kw]"
-            )
-        raise CheckFailed(f"d_image on {g.call(key).description} does not match the reference")
-
-    return run
-
-
 def grade(g: Grader) -> None:
     X, K, fx, fk = _loss_fns(g, "random")
+    # The loss is linear in each argument: central differences are exact up to rounding.
     g.check_gradient(
         "d_kernel matches finite differences",
         "random",
@@ -89,7 +68,6 @@ def grade(g: Grader) -> None:
         rtol=1e-5,
         atol=1e-7,
         points=2,
-        hint="dL/dK[u, v] = sum over (i, j) of G[i, j] * X[i + u, j + v]: conv2d(image, grad_out)",
     )
     g.check_gradient(
         "d_image matches finite differences",
@@ -101,23 +79,111 @@ def grade(g: Grader) -> None:
         rtol=1e-5,
         atol=1e-7,
         points=2,
-        hint="Every X[a, b] is used by several outputs; add up G[i, j] * K[a - i, b - j] over all of them",
     )
-    g.custom("the image gradient uses the flipped kernel", _flip_check(g, "asymmetric"), points=2)
-    g.check_close(
-        "d_kernel with the asymmetric kernel", "asymmetric", 1, rtol=1e-6, atol=1e-9, points=1
-    )
+    g.check_close("d_image with the asymmetric kernel", "asymmetric", 0, points=2)
+    g.check_close("d_kernel with the asymmetric kernel", "asymmetric", 1, points=1)
     for part, name in ((0, "d_image"), (1, "d_kernel")):
-        g.check_close(f"{name} with a 1x1 kernel", "one", part, rtol=1e-6, atol=1e-9, points=0.5)
-        g.check_close(
-            f"{name} with a kernel as large as the image",
-            "full",
-            part,
-            rtol=1e-6,
-            atol=1e-9,
-            points=0.5,
-            hint="Here grad_out has shape (1, 1): d_kernel = G[0, 0] * image and d_image = G[0, 0] * kernel",
-        )
+        g.check_close(f"{name} with a 1x1 kernel", "one", part, points=0.5)
+        g.check_close(f"{name} with a kernel as large as the image", "full", part, points=0.5)
+
+
+# --- known mistakes ------------------------------------------------------------------------
+def _arrays(image, kernel, grad_out):
+    return (np.asarray(a, dtype=float) for a in (image, kernel, grad_out))
+
+
+def _d_kernel(X, G, kh, kw):
+    oh, ow = G.shape
+    return np.array([[np.sum(G * X[u : u + oh, v : v + ow]) for v in range(kw)] for u in range(kh)])
+
+
+def _unflipped(image, kernel, grad_out):
+    X, K, G = _arrays(image, kernel, grad_out)
+    kh, kw = K.shape
+    padded = np.pad(G, ((kh - 1, kh - 1), (kw - 1, kw - 1)))
+    return _conv2d(padded, K), _d_kernel(X, G, kh, kw)
+
+
+def _assigned(image, kernel, grad_out):
+    X, K, G = _arrays(image, kernel, grad_out)
+    kh, kw = K.shape
+    d_image = np.zeros_like(X)
+    for i in range(G.shape[0]):
+        for j in range(G.shape[1]):
+            d_image[i : i + kh, j : j + kw] = G[i, j] * K
+    return d_image, _d_kernel(X, G, kh, kw)
+
+
+def _half_padded(image, kernel, grad_out):
+    X, K, G = _arrays(image, kernel, grad_out)
+    kh, kw = K.shape
+    padded = np.pad(G, ((kh // 2, kh // 2), (kw // 2, kw // 2)))
+    return _conv2d(padded, K[::-1, ::-1]), _conv2d(X, G)
+
+
+def _transposed(image, kernel, grad_out):
+    X, K, G = _arrays(image, kernel, grad_out)
+    kt = K.T
+    padded = np.pad(G, ((kt.shape[0] - 1, kt.shape[0] - 1), (kt.shape[1] - 1, kt.shape[1] - 1)))
+    return _conv2d(padded, kt), _conv2d(X, G)
+
+
+def _swapped(image, kernel, grad_out):
+    X, K, G = _arrays(image, kernel, grad_out)
+    d_image = np.zeros_like(X)
+    for u in range(K.shape[0]):
+        for v in range(K.shape[1]):
+            d_image[u : u + G.shape[0], v : v + G.shape[1]] += K[u, v] * G
+    return _d_kernel(X, G, *K.shape), d_image
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "kernel-not-flipped",
+            diagnosis=(
+                "Your image gradient cross-correlates the padded grad_out with the kernel as it "
+                "is: dL/dX[a, b] = sum G[i, j] K[a - i, b - j] runs the kernel index backwards, "
+                "a true convolution."
+            ),
+            fix="Flip the kernel by 180 degrees, kernel[::-1, ::-1], or scatter-add G[i, j] * kernel into d_image[i:i+kh, j:j+kw].",
+            wrong=_unflipped,
+        ),
+        Mistake(
+            "assigned-not-accumulated",
+            diagnosis=(
+                "You write d_image[i:i+kh, j:j+kw] = G[i, j] * kernel: where windows overlap, the "
+                "last one overwrites the others instead of adding to them."
+            ),
+            fix="Accumulate: d_image[i:i+kh, j:j+kw] += G[i, j] * kernel.",
+            wrong=_assigned,
+        ),
+        Mistake(
+            "half-kernel-padding",
+            diagnosis=(
+                "You pad grad_out with kh // 2 and kw // 2 zeros (the 'same' padding) before the "
+                "flipped correlation: the full convolution needs kh - 1 and kw - 1, so d_image "
+                "comes out too small."
+            ),
+            fix="Pad with kh - 1 rows and kw - 1 columns on every side.",
+            wrong=_half_padded,
+        ),
+        Mistake(
+            "transpose-not-flip",
+            diagnosis=(
+                "You 'rotate' the kernel with kernel.T: a transpose reflects it about the "
+                "diagonal; the rotation by 180 degrees is kernel[::-1, ::-1]."
+            ),
+            fix="Use kernel[::-1, ::-1] (and pad by kh - 1, kw - 1).",
+            wrong=_transposed,
+        ),
+        Mistake(
+            "outputs-swapped",
+            diagnosis="You return (d_kernel, d_image): the function must return (d_image, d_kernel).",
+            fix="return d_image, d_kernel",
+            wrong=_swapped,
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

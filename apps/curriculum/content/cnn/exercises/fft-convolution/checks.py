@@ -1,27 +1,6 @@
 import numpy as np
 
-from apps.sandbox.grading import Call, Grader, plots
-from apps.sandbox.grading.grader import CheckFailed
-
-
-def _direct(image, kernel):
-    """Full linear convolution by the definition: a sum of shifted, scaled copies of the image."""
-    h, w = image.shape
-    kh, kw = kernel.shape
-    out = np.zeros((h + kh - 1, w + kw - 1))
-    for u in range(kh):
-        for v in range(kw):
-            out[u : u + h, v : v + w] += kernel[u, v] * image
-    return out
-
-
-def _circular(image, kernel):
-    h, w = image.shape
-    out = np.zeros((h, w))
-    for u in range(kernel.shape[0]):
-        for v in range(kernel.shape[1]):
-            out += kernel[u, v] * np.roll(image, (u, v), axis=(0, 1))
-    return out
+from apps.sandbox.grading import Call, Grader, Mistake, plots
 
 
 def _gaussian(size, width):
@@ -32,7 +11,9 @@ def _gaussian(size, width):
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
-    h, w = int(rng.integers(6, 11)), int(rng.integers(7, 12))
+    # An even width: with the 3x4 kernel the output is W + 3 columns wide, odd, where an
+    # inverse real FFT without its shape comes back one column short.
+    h, w = int(rng.integers(6, 11)), 2 * int(rng.integers(4, 6))
     delta = np.zeros((3, 3))
     delta[0, 0] = 1.0
     y, x = np.mgrid[0:64, 0:64]
@@ -71,61 +52,127 @@ def cases(rng: np.random.Generator) -> list[Call]:
     ]
 
 
-def _linear(g: Grader, key: str):
-    def run():
-        image, kernel = (np.asarray(a, dtype=float) for a in g.args(key))
-        got = np.asarray(g.output(key))
-        if got.shape == image.shape and np.allclose(
-            np.real(got), _circular(image, kernel), rtol=1e-6, atol=1e-8
-        ):
-            raise CheckFailed(
-                f"on {g.call(key).description} you returned the circular convolution, which wraps around the "
-                f"edges; zero-pad both arrays to shape (H + kh - 1, W + kw - 1) = "
-                f"{(image.shape[0] + kernel.shape[0] - 1, image.shape[1] + kernel.shape[1] - 1)} before the FFT"
-            )
-        got = g.array(key)
-        direct = _direct(image, kernel)
-        if not np.allclose(got, direct, rtol=1e-6, atol=1e-8):
-            error = np.abs(got - direct)
-            i, j = np.unravel_index(int(np.argmax(error)), error.shape)
-            raise CheckFailed(
-                f"on {g.call(key).description} entry ({i}, {j}) should be {direct[i, j]:.6f} by the direct sum, "
-                f"but is {np.real(got[i, j]):.6f}"
-            )
-        return None
-
-    return run
-
-
 def _real(g: Grader, key: str):
     def run():
-        # The returned dtype itself: g.array compares a complex result in the reals when its
-        # imaginary parts are rounding noise, which the other checks rightly accept.
-        if np.iscomplexobj(g.output(key)):
-            raise CheckFailed(
-                "the result is a complex array; the convolution of real arrays is real, so return the real part "
-                "of the inverse FFT (np.fft.ifft2(...).real)"
-            )
-        g.array(key)  # numbers of the reference's shape
+        # The returned dtype itself: check_close compares a complex result in the reals when
+        # its imaginary parts are rounding noise.
+        got = g.output(key)
+        if np.iscomplexobj(got):
+            return f"the result has dtype {np.asarray(got).dtype}; the convolution of real arrays is real"
         return None
 
     return run
 
 
 def grade(g: Grader) -> None:
-    g.custom("equals the direct linear convolution", _linear(g, "random"), points=3)
+    g.check_close("equals the direct linear convolution", "random", points=3)
     g.custom("returns a real array", _real(g, "random"), points=1)
-    g.check_close(
-        "a delta kernel reproduces the image",
-        "delta",
-        rtol=1e-6,
-        atol=1e-9,
-        points=1,
-        hint="Convolving with a kernel that is 1 at (0, 0) gives the image itself, padded with zeros",
+    g.check_close("a delta kernel reproduces the image", "delta", points=1)
+    g.check_close("a kernel larger than the image", "big-kernel", points=1)
+    g.check_close("a one-row image", "row", points=1)
+    g.check_close("a 64x64 image with a Gaussian blur", "blur", points=1)
+
+
+# --- known mistakes ------------------------------------------------------------------------
+def _full_shape(image, kernel, extra=0):
+    return (
+        image.shape[0] + kernel.shape[0] - 1 + extra,
+        image.shape[1] + kernel.shape[1] - 1 + extra,
     )
-    g.custom("a kernel larger than the image", _linear(g, "big-kernel"), points=1)
-    g.custom("a one-row image", _linear(g, "row"), points=1)
-    g.custom("a 64x64 image with a Gaussian blur", _linear(g, "blur"), points=1)
+
+
+def _spectrum(image, kernel, shape):
+    image, kernel = np.asarray(image, dtype=float), np.asarray(kernel, dtype=float)
+    return np.fft.fft2(image, s=shape) * np.fft.fft2(kernel, s=shape)
+
+
+def _circular(image, kernel):
+    image = np.asarray(image, dtype=float)
+    return np.fft.ifft2(_spectrum(image, kernel, image.shape)).real
+
+
+def _absolute(image, kernel):
+    shape = _full_shape(np.asarray(image), np.asarray(kernel))
+    return np.abs(np.fft.ifft2(_spectrum(image, kernel, shape)))
+
+
+def _cropped(image, kernel):
+    image = np.asarray(image, dtype=float)
+    full = np.fft.ifft2(_spectrum(image, kernel, _full_shape(image, np.asarray(kernel)))).real
+    return full[: image.shape[0], : image.shape[1]]
+
+
+def _irfft_unshaped(image, kernel):
+    image, kernel = np.asarray(image, dtype=float), np.asarray(kernel, dtype=float)
+    shape = _full_shape(image, kernel)
+    return np.fft.irfft2(np.fft.rfft2(image, shape) * np.fft.rfft2(kernel, shape))
+
+
+def _one_too_many(image, kernel):
+    shape = _full_shape(np.asarray(image), np.asarray(kernel), extra=1)
+    return np.fft.ifft2(_spectrum(image, kernel, shape)).real
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "complex-result",
+            diagnosis=(
+                "You return the inverse FFT as it comes, a complex array: its imaginary parts "
+                "are rounding noise, and the convolution of real arrays is real."
+            ),
+            fix="Return the real part: np.fft.ifft2(...).real.",
+            # Its values agree with the reference in the reals: only the dtype tells.
+            predicate=lambda g: np.iscomplexobj(g.output("random")),
+            cases=("random",),
+        ),
+        Mistake(
+            "no-zero-padding",
+            diagnosis=(
+                "You transform at the image's own size, so the product of spectra is a circular "
+                "convolution: what passes one edge wraps around to the opposite one, and the "
+                "output has the image's shape."
+            ),
+            fix="Pad both to (H + kh - 1, W + kw - 1) first: np.fft.fft2(a, s=shape).",
+            wrong=_circular,
+        ),
+        Mistake(
+            "abs-not-real",
+            diagnosis=(
+                "You drop the imaginary part with np.abs, which also turns every negative entry "
+                "of the convolution positive."
+            ),
+            fix="Take the real part instead: np.fft.ifft2(...).real.",
+            wrong=_absolute,
+        ),
+        Mistake(
+            "cropped-to-image",
+            diagnosis=(
+                "You crop the full convolution back to the image's shape (H, W); the full "
+                "convolution has shape (H + kh - 1, W + kw - 1)."
+            ),
+            fix="Return the whole padded result: no cropping.",
+            wrong=_cropped,
+        ),
+        Mistake(
+            "irfft-without-shape",
+            diagnosis=(
+                "You invert with np.fft.irfft2 without its shape: irfft2 assumes an even last "
+                "length, so an odd output width comes back one column short."
+            ),
+            fix="Pass the shape to the inverse too: np.fft.irfft2(..., s=shape).",
+            wrong=_irfft_unshaped,
+        ),
+        Mistake(
+            "padded-one-too-many",
+            diagnosis=(
+                "You pad to (H + kh, W + kw), one more than the full convolution needs, and "
+                "return the whole array: it has an extra row and column of zeros."
+            ),
+            fix="Pad to (H + kh - 1, W + kw - 1).",
+            wrong=_one_too_many,
+        ),
+    ]
 
 
 def _log_spectrum(a):
@@ -133,6 +180,20 @@ def _log_spectrum(a):
 
 
 def figures(g: Grader) -> None:
+    returned = g.output("random") if g.outcome("random").ok else None
+    if returned is not None and np.iscomplexobj(returned):
+        # The one failure the values cannot show: draw the imaginary part that was kept.
+        imaginary = np.asarray(returned).imag.ravel()
+        g.figure(
+            plots.compare_lines(
+                np.arange(imaginary.size),
+                imaginary,
+                np.zeros(imaginary.size),
+                title="imaginary parts of your result (row by row): rounding noise, not data",
+                x_label="entry",
+                y_label="imaginary part",
+            )
+        )
     ref = np.asarray(g.expected("blur"))
     yours = g.try_array("blur")
     if yours is not None and np.iscomplexobj(yours):

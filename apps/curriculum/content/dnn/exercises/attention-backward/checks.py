@@ -1,6 +1,6 @@
 import numpy as np
 
-from apps.sandbox.grading import Call, Grader, plots
+from apps.sandbox.grading import Call, Grader, Mistake, conditioned, plots
 
 
 def _probabilities(q, k, mask):
@@ -15,45 +15,6 @@ def _probabilities(q, k, mask):
 
 def _loss(q, k, v, d_out, mask):
     return float(np.sum((_probabilities(q, k, mask) @ v) * d_out))
-
-
-def _variants(q, k, v, d_out, mask):
-    """(dQ, dK, dV) of common wrong derivations, to name the mistake; None where a shape does not fit."""
-    p = _probabilities(q, k, mask)
-    scale = 1.0 / np.sqrt(q.shape[1])
-    d_p = d_out @ v.T
-    right = p * (d_p - (d_p * p).sum(axis=1, keepdims=True))
-    no_correction = p * d_p
-    builders = {
-        "dS is missing the softmax correction: the Jacobian of a softmax row is diag(p) - p p^T, so "
-        "subtract each row's sum of dP * P before multiplying by P": lambda: (
-            no_correction @ k * scale,
-            no_correction.T @ q * scale,
-            p.T @ d_out,
-        ),
-        "dQ and dK are missing the factor 1 / sqrt(d_k) of the scores": lambda: (
-            right @ k,
-            right.T @ q,
-            p.T @ d_out,
-        ),
-        "dK needs the transpose of dS: dK = dS^T Q / sqrt(d_k)": lambda: (
-            right @ k * scale,
-            right @ q * scale,
-            p.T @ d_out,
-        ),
-        "dV needs the transpose of P: dV = P^T dO": lambda: (
-            right @ k * scale,
-            right.T @ q * scale,
-            p @ d_out,
-        ),
-    }
-    variants = {}
-    for why, build in builders.items():
-        try:
-            variants[why] = build()
-        except ValueError:  # the wrong product does not even fit these shapes
-            continue
-    return variants
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
@@ -149,48 +110,16 @@ def cases(rng: np.random.Generator) -> list[Call]:
 NAMES = ("dQ", "dK", "dV")
 
 
+def _rtol(g: Grader, key: str) -> float | None:
+    if key != "saturated":
+        return None
+    # Scores in the hundreds: float32 rounds them by about 1e-5 of their size, and the softmax
+    # passes that on in proportion.
+    q, k = (np.asarray(a, dtype=float) for a in g.args(key)[:2])
+    return conditioned(float(np.abs(q @ k.T).max() / np.sqrt(q.shape[1])))
+
+
 def grade(g: Grader) -> None:
-    def matches(keys):
-        def run():
-            for key in keys:
-                args = g.args(key)
-                q, k, v, d_out = args[:4]
-                mask = args[4] if len(args) > 4 else None
-                where = g.call(key).description
-                got = [g.array(key, part) for part in range(3)]
-                expected = [np.asarray(g.expected(key, part)) for part in range(3)]
-                scale = max(float(np.abs(e).max()) for e in expected) or 1.0
-                # Saturated rows have scores in the hundreds: float32 rounding of about 1e-5 relative.
-                rtol = 1e-4 if key == "saturated" else 1e-5
-                ok = [
-                    np.allclose(a, b, rtol=rtol, atol=1e-6 * scale)
-                    for a, b in zip(got, expected, strict=True)
-                ]
-                if all(ok):
-                    continue
-                if not all(np.all(np.isfinite(a)) for a in got):
-                    return (
-                        f"on {where} your gradients contain NaN: a row with no allowed key must have P = 0 "
-                        "(and so zero gradients), and large scores need the softmax's row-maximum shift"
-                    )
-                for why, variant in _variants(q, k, v, d_out, mask).items():
-                    if all(
-                        a.shape == b.shape and np.allclose(a, b, rtol=rtol, atol=1e-6 * scale)
-                        for a, b in zip(got, variant, strict=True)
-                    ):
-                        return f"on {where}: {why}"
-                part = ok.index(False)
-                worst = np.unravel_index(
-                    int(np.argmax(np.abs(got[part] - expected[part]))), got[part].shape
-                )
-                return (
-                    f"on {where} {NAMES[part]} differs at index {tuple(int(i) for i in worst)}: expected "
-                    f"{expected[part][worst]:.6g}, got {got[part][worst]:.6g}"
-                )
-            return None
-
-        return run
-
     q, k, v, d_out = g.args("random")
     for part, name, x in ((0, "dQ", q), (1, "dK", k), (2, "dV", v)):
 
@@ -209,14 +138,90 @@ def grade(g: Grader) -> None:
             rtol=1e-4,
             atol=1e-6,
         )
-    g.custom(
-        "matches the reference, including a square case and the lesson's example",
-        matches(("random", "square", "lesson")),
-        points=2,
-    )
-    g.custom("saturated softmax rows and d_k = 1", matches(("saturated", "d1")))
-    g.custom("a causal mask", matches(("causal",)))
-    g.custom("a row with nothing to attend to has zero gradients", matches(("empty",)), points=2)
+    for key, name, points in (
+        ("random", "random Q, K and V", 1),
+        ("square", "a square case", 0.5),
+        ("lesson", "the lesson's example", 0.5),
+        ("saturated", "saturated softmax rows", 0.5),
+        ("d1", "d_k = 1", 0.5),
+        ("causal", "a causal mask", 1),
+        ("empty", "a row with nothing to attend to", 2),
+    ):
+        for part, gradient in enumerate(NAMES):
+            g.check_close(f"{gradient}: {name}", key, part, rtol=_rtol(g, key), points=points / 3)
+
+
+# --- known mistakes ------------------------------------------------------------------------
+def _backward(*, scale_dk=True, mask_first=True, guard_empty=True, rowsum_axis=1, correction=True):
+    """The backward pass with one step done the wrong way."""
+
+    def attention_backward(Q, K, V, dO, mask=None):
+        Q, K, V, dO = (np.asarray(a, dtype=float) for a in (Q, K, V, dO))
+        scale = 1.0 / np.sqrt(Q.shape[1])
+        S = Q @ K.T * scale
+        if mask is not None and mask_first:
+            S = np.where(np.asarray(mask, dtype=bool), S, -np.inf)
+        top = S.max(axis=1, keepdims=True)
+        if guard_empty:
+            top = np.where(np.isfinite(top), top, 0.0)
+        E = np.exp(S - top)
+        Z = E.sum(axis=1, keepdims=True)
+        P = np.divide(E, Z, out=np.zeros_like(E), where=Z > 0) if guard_empty else E / Z
+        if mask is not None and not mask_first:
+            P = P * np.asarray(mask, dtype=bool)
+        dP = dO @ V.T
+        dS = P * (dP - (dP * P).sum(axis=rowsum_axis, keepdims=True)) if correction else P * dP
+        dK = dS.T @ Q * (scale if scale_dk else 1.0)
+        return dS @ K * scale, dK, P.T @ dO
+
+    return attention_backward
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "dk-missing-scale",
+            diagnosis="Your dK is dS^T Q without the factor 1/sqrt(d_k) of the scores (dQ has it).",
+            fix="dK = dS.T @ Q / np.sqrt(d_k).",
+            wrong=_backward(scale_dk=False),
+        ),
+        Mistake(
+            "softmax-no-correction",
+            diagnosis=(
+                "Your dS is P * dP: the Jacobian of a softmax row is diag(p) - p p^T, so each row's "
+                "sum of dP * P must be subtracted first."
+            ),
+            fix="dS = P * (dP - (dP * P).sum(axis=1, keepdims=True)).",
+            wrong=_backward(correction=False),
+        ),
+        Mistake(
+            "rowsum-over-queries",
+            diagnosis=(
+                "You sum dP * P over axis 0, the queries; the softmax correction sums over the keys "
+                "of each query's row, axis 1."
+            ),
+            fix="(dP * P).sum(axis=1, keepdims=True).",
+            wrong=_backward(rowsum_axis=0),
+        ),
+        Mistake(
+            "mask-after-softmax",
+            diagnosis=(
+                "You zero the forbidden weights after an unmasked softmax, so the allowed weights no "
+                "longer sum to 1 (and the gradients follow the wrong P)."
+            ),
+            fix="Mask the scores before the softmax: np.where(mask, S, -np.inf).",
+            wrong=_backward(mask_first=False),
+        ),
+        Mistake(
+            "masked-row-nan",
+            diagnosis=(
+                "A row whose mask allows no key has maximum -inf, and exp(-inf - (-inf)) is NaN: the "
+                "NaN spreads into dQ, dK and dV."
+            ),
+            fix="Replace a -inf row maximum by 0 and give such rows P = 0 (and so zero gradients).",
+            wrong=_backward(guard_empty=False),
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

@@ -2,8 +2,7 @@ import itertools
 
 import numpy as np
 
-from apps.sandbox.grading import Call, Grader, plots
-from apps.sandbox.grading.grader import CheckFailed
+from apps.sandbox.grading import Call, Grader, Mistake, conditioned, plots
 
 GRID = 25
 
@@ -26,6 +25,8 @@ def cases(rng: np.random.Generator) -> list[Call]:
     W1, b1 = _network(rng, [3, 2])
     Wo, bo = _network(rng, [6, 5, 2])
     Wx, bx = _network(rng, [3, 4, 2])
+    # Square weight matrices: a product with W instead of W.T keeps every shape.
+    Wq, bq = _network(rng, [4, 4, 4, 4], scale=1.5)
     # Pre-activations reaching +1000 in the first layer, under every seed: a naive
     # e^z / (1 + e^z) overflows there (e^z is inf beyond 709).
     Xx = rng.normal(size=(4, 3))
@@ -66,6 +67,13 @@ def cases(rng: np.random.Generator) -> list[Call]:
             label="a batch of one sample, shape (1, 6)",
         ),
         Call(
+            "square",
+            "dense_forward",
+            (rng.normal(size=(n, 4)), Wq, bq),
+            {"activation": "relu"},
+            label="a 3-layer ReLU network whose weight matrices are all 4x4",
+        ),
+        Call(
             "extreme",
             "dense_forward",
             (Xx, Wx, bx),
@@ -82,62 +90,136 @@ def cases(rng: np.random.Generator) -> list[Call]:
     ]
 
 
-def _not_activated_last(g: Grader, key: str):
-    def run():
-        got = g.array(key)
-        ref = np.asarray(g.expected(key))
-        if np.allclose(got, ref, rtol=1e-6, atol=1e-8):
-            return None
-        if np.allclose(got, np.maximum(ref, 0.0), rtol=1e-6, atol=1e-8):
-            raise CheckFailed(
-                "your output is the ReLU of the correct output: you applied the activation to the last layer, "
-                "which must stay linear (its outputs are scores and may be negative)"
-            )
-        raise CheckFailed(
-            f"dense_forward() on {g.call(key).description} does not match the reference"
-        )
-
-    return run
-
-
 def grade(g: Grader) -> None:
+    g.check_close("a ReLU network with layers of different widths", "relu", points=2)
+    g.check_close("a sigmoid network", "sigmoid", points=2)
+    g.check_close("a network of square weight matrices", "square", points=1)
+    g.check_close("a single layer is purely affine", "single", points=1)
+    g.check_close("a batch of one sample keeps shape (1, d_L)", "one", points=1)
+    g.check_finite("sigmoid stays finite for huge pre-activations", "extreme", points=1)
+    # Pre-activations near 1000 are rounded by about 6e-5 in float32: conditioned accordingly.
     g.check_close(
-        "a ReLU network with layers of different widths",
-        "relu",
-        rtol=1e-6,
-        points=2,
-        hint="Each layer is H @ W.T + b with W of shape (d_out, d_in); apply ReLU on every layer but the last",
+        "sigmoid is correct for huge pre-activations", "extreme", rtol=conditioned(1000.0), points=1
     )
-    g.custom("the last layer is linear", _not_activated_last(g, "relu"), points=1)
-    g.check_close(
-        "a sigmoid network",
-        "sigmoid",
-        rtol=1e-6,
-        points=2,
-        hint="The sigmoid is 1/(1+exp(-z)); check that the activation argument is honoured",
-    )
-    g.check_close(
-        "a single layer is purely affine",
-        "single",
-        rtol=1e-6,
-        points=1,
-        hint="With one layer there is no hidden layer, so no activation at all: the last layer is linear",
-    )
-    g.check_close(
-        "a batch of one sample keeps shape (1, d_L)",
-        "one",
-        rtol=1e-6,
-        points=1,
-        hint="Do not squeeze the batch axis away; return shape (N, d_L) even when N = 1",
-    )
-    g.check_finite(
-        "sigmoid stays finite for huge pre-activations",
-        "extreme",
-        points=1,
-        hint="exp(z)/(1+exp(z)) is inf/inf = nan for large z; use 1/(1+exp(-z)) or a logaddexp form so the result stays finite",
-    )
-    g.check_close("sigmoid is correct for huge pre-activations", "extreme", rtol=1e-6, points=1)
-    g.check_close("the output over a grid of inputs", "grid", rtol=1e-6, points=1)
+    g.check_close("the output over a grid of inputs", "grid", points=1)
+
+
+# --- known mistakes ------------------------------------------------------------------------
+def _sigmoid(z):
+    return np.exp(-np.logaddexp(0.0, -z))
+
+
+def _network_with(layer):
+    """dense_forward built from ``layer(H, W, b, is_last, activation) -> H``."""
+
+    def forward(X, weights, biases, activation="relu"):
+        H = np.asarray(X, dtype=float)
+        last = len(weights) - 1
+        for index, (W, b) in enumerate(zip(weights, biases, strict=False)):
+            H = layer(
+                H, np.asarray(W, dtype=float), np.asarray(b, dtype=float), index, last, activation
+            )
+        return H
+
+    return forward
+
+
+def _act(z, activation):
+    return np.maximum(z, 0.0) if activation == "relu" else _sigmoid(z)
+
+
+def _every_layer(H, W, b, index, last, activation):
+    Z = H @ W.T + b
+    return np.maximum(Z, 0.0) if activation == "relu" else 1.0 / (1.0 + np.exp(-Z))
+
+
+def _bias_after(H, W, b, index, last, activation):
+    Z = H @ W.T
+    return (Z if index == last else _act(Z, activation)) + b
+
+
+def _skips_first(H, W, b, index, last, activation):
+    Z = H @ W.T + b
+    return _act(Z, activation) if index > 0 else Z
+
+
+def _no_transpose(H, W, b, index, last, activation):
+    Z = H @ W + b
+    return Z if index == last else _act(Z, activation)
+
+
+def _sigmoid_sign(H, W, b, index, last, activation):
+    Z = H @ W.T + b
+    if index == last:
+        return Z
+    return np.maximum(Z, 0.0) if activation == "relu" else np.exp(-np.logaddexp(0.0, Z))
+
+
+def _naive_sigmoid(H, W, b, index, last, activation):
+    Z = H @ W.T + b
+    if index == last:
+        return Z
+    if activation == "relu":
+        return np.maximum(Z, 0.0)
+    e = np.exp(Z)
+    return e / (1.0 + e)
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "activation-on-output",
+            diagnosis=(
+                "You apply the activation to the last layer too: the output layer must stay "
+                "linear, since its outputs are scores (or logits) that may be negative."
+            ),
+            fix="Activate every layer except the last: only when index < len(weights) - 1.",
+            wrong=_network_with(_every_layer),
+        ),
+        Mistake(
+            "bias-after-activation",
+            diagnosis=(
+                "You add the bias after the activation, phi(H W^T) + b, instead of inside it, "
+                "phi(H W^T + b)."
+            ),
+            fix="Form the whole pre-activation first, Z = H @ W.T + b, then apply the activation to Z.",
+            wrong=_network_with(_bias_after),
+        ),
+        Mistake(
+            "activation-skips-first",
+            diagnosis=(
+                "You activate the layers with index > 0: the first hidden layer stays linear "
+                "and the output layer gets the activation."
+            ),
+            fix="Activate when index < len(weights) - 1: every layer but the last.",
+            wrong=_network_with(_skips_first),
+        ),
+        Mistake(
+            "missing-transpose",
+            diagnosis=(
+                "You multiply H @ W: weights[l] has shape (d_out, d_in), so the batched layer "
+                "needs its transpose, H @ W.T (with square matrices the shapes agree, but the "
+                "values do not)."
+            ),
+            fix="Z = H @ W.T + b: row n of Z is W h_n + b.",
+            wrong=_network_with(_no_transpose),
+        ),
+        Mistake(
+            "sigmoid-sign",
+            diagnosis="Your sigmoid is 1 / (1 + e^z), which is sigma(-z): the sign of z is flipped.",
+            fix="sigma(z) = 1 / (1 + e^(-z)), stably np.exp(-np.logaddexp(0, -z)).",
+            wrong=_network_with(_sigmoid_sign),
+        ),
+        Mistake(
+            "naive-sigmoid",
+            diagnosis=(
+                "You compute the sigmoid as e^z / (1 + e^z): for z beyond about 709, e^z "
+                "overflows to inf and inf / inf is NaN."
+            ),
+            fix="Use 1 / (1 + np.exp(-z)), or the overflow-free np.exp(-np.logaddexp(0, -z)).",
+            wrong=_network_with(_naive_sigmoid),
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

@@ -1,10 +1,23 @@
 import numpy as np
 
-from apps.sandbox.grading import Call, Grader, plots
+from apps.sandbox.grading import Call, Grader, Mistake, conditioned, plots
 
 
 def _mha(
-    x, wq, wk, wv, wo, h, causal, *, scale="head", split=True, merge=True, output=True, mask="lower"
+    x,
+    wq,
+    wk,
+    wv,
+    wo,
+    h,
+    causal,
+    *,
+    scale="head",
+    split=True,
+    merge=True,
+    output=True,
+    mask="lower",
+    shift=True,
 ):
     """Multi-head attention; the keywords build the variants that name common mistakes."""
     n, d_model = x.shape
@@ -20,9 +33,11 @@ def _mha(
         allowed = {
             "lower": np.tril(np.ones((n, n), dtype=bool)),
             "upper": np.triu(np.ones((n, n), dtype=bool)),
+            "strict": np.tril(np.ones((n, n), dtype=bool), -1),
         }[mask]
         scores = np.where(allowed, scores, -np.inf)
-    scores = scores - scores.max(axis=-1, keepdims=True)
+    if shift:
+        scores = scores - scores.max(axis=-1, keepdims=True)
     weights = np.exp(scores)
     weights /= weights.sum(axis=-1, keepdims=True)
     out = weights @ v
@@ -87,79 +102,31 @@ def cases(rng: np.random.Generator) -> list[Call]:
     ]
 
 
+def _largest_score(g: Grader, key: str) -> float:
+    x, wq, wk, _, _, h = (np.asarray(a, dtype=float) for a in g.args(key)[:6])
+    n, d_model = x.shape
+    d_k = d_model // int(h)
+    q = (x @ wq).reshape(n, int(h), d_k).transpose(1, 0, 2)
+    k = (x @ wk).reshape(n, int(h), d_k).transpose(1, 0, 2)
+    return float(np.abs(q @ np.swapaxes(k, -1, -2)).max() / np.sqrt(d_k))
+
+
 def grade(g: Grader) -> None:
-    def masks():
-        for key in ("mask-1", "mask"):
-            expected = np.asarray(g.expected(key))
-            got = g.array(key)
-            if got.shape == expected.shape and np.array_equal(got.astype(bool), expected):
-                continue
-            n = expected.shape[0]
-            if np.array_equal(got.astype(bool), expected.T):
-                return "your mask is upper triangular: row i must allow the keys j <= i (the past), not j >= i"
-            if np.array_equal(got.astype(bool), np.tril(np.ones((n, n), dtype=bool), -1)):
-                return "your mask forbids the diagonal: a token may attend to itself (j <= i, not j < i)"
-            return f"for n = {n} the mask is np.tril of ones, True where j <= i; yours differs"
-        return None
+    g.check_close("the causal mask for n = 1", "mask-1", points=0.5)
+    g.check_close("the causal mask: True where j <= i", "mask", points=1)
 
-    g.custom("the causal mask: True where j <= i", masks, points=2)
+    def boolean():
+        dtype = np.asarray(g.output("mask")).dtype
+        return None if dtype == np.bool_ else f"the mask has dtype {dtype}; it should be boolean"
 
-    def attention(keys):
-        def run():
-            for key in keys:
-                args = g.args(key)
-                x, wq, wk, wv, wo, h = args[:6]
-                causal = bool(args[6]) if len(args) > 6 else False
-                expected = np.asarray(g.expected(key))
-                got = g.array(key)
-                # Inputs scaled by 60 give scores in the thousands: float32 rounding of about 1e-4.
-                rtol = 1e-3 if key == "large" else 1e-5
-                if np.allclose(
-                    got, expected, rtol=rtol, atol=1e-7 * max(1.0, float(np.abs(expected).max()))
-                ):
-                    continue
-                where = g.call(key).description
-                if not np.all(np.isfinite(got)):
-                    if causal and not np.all(np.isfinite(got[0])) and np.all(np.isfinite(got[1:])):
-                        return (
-                            f"on {where} your first output row is NaN: the first token may attend to nothing, "
-                            "which happens when the mask forbids the diagonal; allow j <= i"
-                        )
-                    return f"on {where} your output has NaN or infinity: subtract each row's maximum score before np.exp"
-                variants = {
-                    "scale by 1/sqrt(d_k) with the head width d_k = d_model / h, not by 1/sqrt(d_model)": {
-                        "scale": "model"
-                    },
-                    "the heads are cut wrongly: reshape to (n, h, d_k) and move the head axis first, "
-                    "so that head r gets consecutive columns": {"split": False},
-                    "the heads are merged wrongly: move the head axis back, transpose(1, 0, 2), before "
-                    "reshaping to (n, d_model)": {"merge": False},
-                    "the output projection W_o is missing": {"output": False},
-                }
-                if causal:
-                    variants["the mask lets tokens see the future: allow j <= i"] = {
-                        "mask": "upper"
-                    }
-                    variants["the causal mask is missing"] = {"mask": "lower", "_nocausal": True}
-                for why, change in variants.items():
-                    change = dict(change)
-                    off = change.pop("_nocausal", False)
-                    value = _mha(x, wq, wk, wv, wo, h, causal and not off, **change)
-                    if np.allclose(got, value, rtol=1e-5, atol=1e-7):
-                        return f"on {where}: {why}"
-                worst = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
-                return (
-                    f"on {where} your output differs at index {tuple(int(i) for i in worst)}: expected "
-                    f"{expected[worst]:.6g}, got {got[worst]:.6g}"
-                )
-            return None
-
-        return run
-
-    g.custom("one head is plain attention at full width", attention(("one-head",)))
-    g.custom("two and four heads", attention(("two-heads", "four-heads")), points=2)
-    g.custom("heads of width 1, and large scores", attention(("dk1", "large")))
-    g.custom("causal multi-head attention", attention(("causal",)), points=2)
+    g.custom("the causal mask is boolean", boolean, points=0.5)
+    g.check_close("one head is plain attention at full width", "one-head", points=1)
+    g.check_close("two heads", "two-heads", points=1)
+    g.check_close("four heads", "four-heads", points=1)
+    g.check_close("heads of width 1", "dk1", points=0.5)
+    # Inputs scaled by 60 give scores in the thousands: softmax is conditioned by their size.
+    g.check_close("large scores", "large", rtol=conditioned(_largest_score(g, "large")), points=0.5)
+    g.check_close("causal multi-head attention", "causal", points=2)
 
     def no_future():
         full = g.array("causal")
@@ -168,12 +135,87 @@ def grade(g: Grader) -> None:
         gap = np.abs(full[:m] - prefix).max()
         if gap > 1e-6 * (1 + np.abs(full[:m]).max()):
             return (
-                f"your first {m} output rows change by up to {gap:.3g} when the later rows of X are removed: "
-                "with causal masking, output i may depend only on inputs 0, ..., i"
+                f"your first {m} output rows change by up to {gap:.3g} when the later rows of X are "
+                "removed; with causal masking, output i may depend only on inputs 0, ..., i"
             )
         return None
 
     g.custom("causal outputs ignore every later token", no_future, points=2)
+
+
+# --- known mistakes ------------------------------------------------------------------------
+def _variant(mask="lower", *, mask_dtype=bool, **change):
+    """Both functions, with one step done the wrong way (the attention uses its own mask)."""
+
+    def causal_mask(n):
+        return _mha_mask(n, mask).astype(mask_dtype)
+
+    def multi_head_attention(X, W_q, W_k, W_v, W_o, h, causal=False):
+        arrays = (np.asarray(a, dtype=float) for a in (X, W_q, W_k, W_v, W_o))
+        return _mha(*arrays, h, causal, mask=mask, **change)
+
+    return {"causal_mask": causal_mask, "multi_head_attention": multi_head_attention}
+
+
+def _mha_mask(n, mask):
+    ones = np.ones((n, n), dtype=bool)
+    return {"lower": np.tril(ones), "upper": np.triu(ones), "strict": np.tril(ones, -1)}[mask]
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "causal-excludes-self",
+            diagnosis=(
+                "Your causal mask is j < i: a token may not attend to itself, so the first token "
+                "may attend to nothing and its row is NaN."
+            ),
+            fix="Allow the diagonal: True where j <= i, np.tril(np.ones((n, n), dtype=bool)).",
+            wrong=_variant("strict"),
+        ),
+        Mistake(
+            "causal-upper",
+            diagnosis="Your causal mask is the upper triangle, j >= i: every token attends to the future instead of the past.",
+            fix="Use the lower triangle: np.tril, True where j <= i.",
+            wrong=_variant("upper"),
+        ),
+        Mistake(
+            "mask-not-boolean",
+            diagnosis="causal_mask returns a float array of 0s and 1s; the mask should be boolean.",
+            fix="np.tril(np.ones((n, n), dtype=bool)), or compare indices: j <= i.",
+            # The values agree with the reference's; only the dtype tells.
+            predicate=lambda g: np.asarray(g.output("mask")).dtype != np.bool_,
+            cases=("mask", "mask-1"),
+        ),
+        Mistake(
+            "heads-split-without-transpose",
+            diagnosis=(
+                "You reshape the (n, d_model) projections straight to (h, n, d_k): that cuts the "
+                "matrix into the wrong pieces (rows of several tokens mixed into one head), and the "
+                "merge undoes it the same wrong way."
+            ),
+            fix="Reshape to (n, h, d_k), then transpose(1, 0, 2); merge with transpose(1, 0, 2) before reshaping to (n, d_model).",
+            wrong=_variant(split=False, merge=False),
+        ),
+        Mistake(
+            "scaled-by-d-model",
+            diagnosis="Each head divides its scores by sqrt(d_model); the scale is sqrt(d_k), the head width d_model / h.",
+            fix="d_k = d_model // h; scores = Q @ K^T / np.sqrt(d_k).",
+            wrong=_variant(scale="model"),
+        ),
+        Mistake(
+            "no-max-shift",
+            diagnosis="You exponentiate the scores as they are: scores in the thousands overflow exp, and inf / inf is NaN.",
+            fix="Subtract each row's maximum score before np.exp.",
+            wrong=_variant(shift=False),
+        ),
+        Mistake(
+            "output-projection-missing",
+            diagnosis="You return the concatenated heads without the output projection W_o.",
+            fix="Finish with concatenated @ W_o.",
+            wrong=_variant(output=False),
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

@@ -1,12 +1,10 @@
 import numpy as np
 
-from apps.sandbox.grading import Call, CheckFailed, Grader, plots
+from apps.sandbox.grading import Call, Grader, Mistake, conditioned, plots
 
-
-def _softmax(s):
-    s = s - s.max(axis=-1, keepdims=True)
-    e = np.exp(s)
-    return e / e.sum(axis=-1, keepdims=True)
+# Scores of about +-1131 under every seed: exp overflows unless the row maximum is subtracted.
+HUGE_Q = np.array([[40.0, 0.0], [0.0, -40.0]])
+HUGE_K = np.array([[40.0, 0.0], [0.0, 40.0], [-40.0, 0.0]])
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
@@ -49,6 +47,12 @@ def cases(rng: np.random.Generator) -> list[Call]:
             label="scores in the hundreds",
         ),
         Call(
+            "huge",
+            "attention",
+            (HUGE_Q, HUGE_K, rng.normal(size=(3, 2))),
+            label="scores of about +-1131 (queries and keys of length 40)",
+        ),
+        Call(
             "causal",
             "attention",
             (rng.normal(size=(n, d)), rng.normal(size=(n, d)), rng.normal(size=(n, 3)), causal),
@@ -86,136 +90,126 @@ def cases(rng: np.random.Generator) -> list[Call]:
     ]
 
 
-def _variants(q, k, v):
-    """Outputs and weights of common wrong versions, unmasked, for naming mistakes."""
-    raw = q @ np.swapaxes(k, -1, -2)
-    d = q.shape[-1]
-    out = {}
-    for why, scores in (
-        ("the scores are not divided by sqrt(d_k)", raw),
-        ("the scores are divided by d_k; divide by sqrt(d_k)", raw / d),
-    ):
-        w = _softmax(scores)
-        out[why] = (w @ v, w)
-    column = np.exp(raw / np.sqrt(d) - (raw / np.sqrt(d)).max(axis=-2, keepdims=True))
-    column = column / column.sum(axis=-2, keepdims=True)
-    out[
-        "the softmax runs over the queries (columns sum to 1); take it along the last axis, over the keys"
-    ] = (
-        column @ v,
-        column,
-    )
-    return out
+def _rtol(g: Grader, key: str) -> float:
+    # Softmax is conditioned by the size of its scores: float32 rounds a score of 1000 by 6e-5.
+    q, k = (np.asarray(a, dtype=float) for a in g.args(key)[:2])
+    scores = q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1])
+    return conditioned(max(1.0, float(np.abs(scores).max())))
 
 
 def grade(g: Grader) -> None:
-    def close(key, part):
-        expected = np.asarray(g.expected(key, part))
-        got = g.array(key, part)
-        # Scores in the hundreds carry float32 rounding of about 1e-5 into the weights.
-        rtol = 1e-4 if key == "large" else 1e-5
-        return got, expected, np.allclose(got, expected, rtol=rtol, atol=1e-7)
-
-    def unmasked(keys):
-        def run():
-            for key in keys:
-                for part, name in ((1, "weights"), (0, "output")):
-                    try:
-                        got, expected, ok = close(key, part)
-                    except CheckFailed as failure:
-                        if key == "stack":
-                            raise CheckFailed(
-                                f"{failure}. K.T reverses every axis of a stack; transpose only the last two "
-                                "with np.swapaxes(K, -1, -2)"
-                            ) from None
-                        raise
-                    if ok:
-                        continue
-                    where = g.call(key).description
-                    if not np.all(np.isfinite(got)):
-                        return (
-                            f"on {where} your {name} contain NaN or infinity: exponentials of large scores overflow; "
-                            "subtract each row's maximum score before np.exp"
-                        )
-                    q, k, v = g.args(key)[:3]
-                    for why, value in _variants(q, k, v).items():
-                        if np.allclose(got, value[part], rtol=1e-5, atol=1e-7):
-                            return f"on {where}: {why}"
-                    worst = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
-                    return (
-                        f"on {where} your {name} differ at index {tuple(int(i) for i in worst)}: expected "
-                        f"{expected[worst]:.6g}, got {got[worst]:.6g}"
-                    )
-            return None
-
-        return run
-
-    g.custom(
-        "attention on single matrices, and the lesson's example",
-        unmasked(("single", "lesson")),
-        points=2,
-    )
-    g.custom("works on a stack of matrices (batch and heads)", unmasked(("stack",)))
-    g.custom("stable for scores in the hundreds", unmasked(("large",)), points=2)
-    g.custom("identical keys get equal weights; d_k = 1", unmasked(("ties", "d1")))
-
-    def masked(keys):
-        def run():
-            for key in keys:
-                q, k, _, mask = g.args(key)
-                allowed = np.broadcast_to(mask, g.expected(key, 1).shape)
-                for part, name in ((1, "weights"), (0, "output")):
-                    got, expected, ok = close(key, part)
-                    if ok:
-                        continue
-                    where = g.call(key).description
-                    if part == 1 and np.any(got[~allowed] != 0):
-                        return f"on {where} some forbidden pairs have nonzero weight: set their scores to -inf before the softmax"
-                    unmasked_w = _softmax(q @ np.swapaxes(k, -1, -2) / np.sqrt(q.shape[-1]))
-                    if part == 1 and np.allclose(got, unmasked_w * allowed, rtol=1e-5, atol=1e-7):
-                        return (
-                            f"on {where} you zeroed the forbidden weights after the softmax, so the rows no longer sum "
-                            "to 1; mask the scores before the softmax instead"
-                        )
-                    worst = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
-                    return (
-                        f"on {where} your {name} differ at index {tuple(int(i) for i in worst)}: expected "
-                        f"{expected[worst]:.6g}, got {got[worst]:.6g}"
-                    )
-            return None
-
-        return run
-
-    g.custom("a causal mask", masked(("causal",)), points=2)
-    g.custom("a padding mask that broadcasts over the queries", masked(("padding",)))
-
-    def empty_row():
-        got_w = g.array("empty", 1)
-        got_o = g.array("empty", 0)
-        if not np.all(np.isfinite(got_w[2])) or not np.all(np.isfinite(got_o[2])):
-            return (
-                "the third query may attend to nothing, and your row is NaN: every score is -inf, so the row maximum "
-                "is -inf and -inf - (-inf) is NaN; give such rows zero weights and a zero output"
-            )
-        if np.any(got_w[2] != 0) or np.any(got_o[2] != 0):
-            return "the third query may attend to nothing: its weights and its output row must be exactly zero"
-        _, _, ok = close("empty", 1)
-        _, _, ok_out = close("empty", 0)
-        if not (ok and ok_out):
-            return "the rows with allowed keys are wrong: each must be a softmax over its allowed keys only"
-        return None
-
-    g.custom("a row with no allowed key gives zeros, not NaN", empty_row, points=2)
+    for key, name, points in (
+        ("single", "attention on single matrices", 1),
+        ("lesson", "the lesson's worked example", 1),
+        ("stack", "a stack of matrices (batch and heads)", 1),
+        ("large", "scores in the hundreds", 1),
+        ("huge", "scores beyond 1000", 1),
+        ("ties", "identical keys get equal weights", 0.5),
+        ("d1", "d_k = 1", 0.5),
+        ("causal", "a causal mask", 2),
+        ("padding", "a padding mask that broadcasts over the queries", 1),
+        ("empty", "a row with no allowed key gives zeros", 2),
+    ):
+        rtol = _rtol(g, key) if key in ("large", "huge") else None
+        g.check_close(f"the weights: {name}", key, 1, rtol=rtol, points=points / 2)
+        g.check_close(f"the output: {name}", key, 0, rtol=rtol, points=points / 2)
 
     def rows_sum():
         got = g.array("stack", 1)
         sums = got.sum(axis=-1)
         if not np.allclose(sums, 1.0, atol=1e-6):
             worst = float(sums.flat[int(np.argmax(np.abs(sums - 1)))])
-            return f"every row of the weights must sum to 1 (a distribution over keys), but one sums to {worst:.6g}"
+            return f"every row of the weights should sum to 1 (a distribution over keys), but one sums to {worst:.6g}"
         return None
 
     g.custom("every row of weights sums to one", rows_sum)
+
+
+# --- known mistakes ------------------------------------------------------------------------
+def _attention(
+    *, transpose="swap", scale="key", mask_with="-inf", empty_rows="zero", axis=-1, shift=True
+):
+    """Attention with one step done the wrong way."""
+
+    def attention(Q, K, V, mask=None):
+        Q, K, V = (np.asarray(a, dtype=float) for a in (Q, K, V))
+        scores = Q @ (K.T if transpose == "T" else np.swapaxes(K, -1, -2))
+        if scale == "key":
+            scores = scores / np.sqrt(Q.shape[-1])
+        elif scale == "value":
+            scores = scores / np.sqrt(V.shape[-1])
+        allowed = np.ones(scores.shape, dtype=bool)
+        if mask is not None:
+            allowed = np.broadcast_to(np.asarray(mask, dtype=bool), scores.shape)
+        if mask_with == "-inf":
+            scores = np.where(allowed, scores, -np.inf)
+        elif mask_with == "-1e9":
+            scores = np.where(allowed, scores, -1e9)
+        empty = ~allowed.any(axis=axis, keepdims=True)
+        if mask_with == "-1e9" or empty_rows == "nan":
+            empty = np.zeros_like(empty)
+        top = np.where(empty, 0.0, scores.max(axis=axis, keepdims=True)) if shift else 0.0
+        exp = np.exp(scores - top)
+        total = exp.sum(axis=axis, keepdims=True)
+        weights = np.where(empty, 0.0, exp / np.where(empty, 1.0, total))
+        if mask_with == "after":
+            weights = weights * allowed
+        return weights @ V, weights
+
+    return attention
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "no-scaling",
+            diagnosis="Your scores are Q K^T, not divided by sqrt(d_k): the weights come out too peaked.",
+            fix="scores = Q @ np.swapaxes(K, -1, -2) / np.sqrt(d_k), with d_k = Q.shape[-1].",
+            wrong=_attention(scale="none"),
+        ),
+        Mistake(
+            "scaled-by-value-width",
+            diagnosis="You divide the scores by sqrt(d_v), the width of the values; the scale is sqrt(d_k), the width of queries and keys.",
+            fix="d_k = Q.shape[-1] (or K.shape[-1]), not V.shape[-1].",
+            wrong=_attention(scale="value"),
+        ),
+        Mistake(
+            "softmax-over-queries",
+            diagnosis="Your softmax normalises over axis -2, the queries: each column sums to 1 instead of each row.",
+            fix="Take the maximum, the exponentials' sum and the softmax along axis -1, the keys.",
+            wrong=_attention(axis=-2),
+        ),
+        Mistake(
+            "no-max-shift",
+            diagnosis="You exponentiate the scores as they are: beyond about 709 exp overflows to inf, and inf / inf is NaN.",
+            fix="Subtract each row's maximum score before np.exp (rows with no allowed key need a finite stand-in, such as 0).",
+            wrong=_attention(shift=False),
+        ),
+        Mistake(
+            "mask-after-softmax",
+            diagnosis="You zero the forbidden weights after an unmasked softmax, so the allowed weights no longer sum to 1.",
+            fix="Mask the scores before the softmax: np.where(mask, scores, -np.inf).",
+            wrong=_attention(mask_with="after"),
+        ),
+        Mistake(
+            "empty-row-nan",
+            diagnosis="A row whose mask allows no key has maximum -inf, and exp(-inf - (-inf)) is NaN: your weights and output are NaN there.",
+            fix="Detect such rows (~mask.any(axis=-1, keepdims=True)) and give them zero weights and a zero output.",
+            wrong=_attention(empty_rows="nan"),
+        ),
+        Mistake(
+            "mask-large-negative",
+            diagnosis="You mask with -1e9 instead of -inf and do not treat rows with no allowed key apart: such a row gets uniform weights and a nonzero output.",
+            fix="Give rows with no allowed key zero weights and a zero output.",
+            wrong=_attention(mask_with="-1e9"),
+        ),
+        Mistake(
+            "k-transposed-on-stack",
+            diagnosis="K.T reverses every axis of a stacked K; only the last two (keys and features) must be swapped.",
+            fix="np.swapaxes(K, -1, -2) works for one matrix and for any stack of them.",
+            wrong=_attention(transpose="T"),
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

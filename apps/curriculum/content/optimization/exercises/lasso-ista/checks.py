@@ -1,22 +1,10 @@
 import numpy as np
 
-from apps.sandbox.grading import Call, Grader, plots
+from apps.sandbox.grading import Call, Grader, Mistake, plots
 
 
 def _soft(v, t):
     return np.sign(v) * np.maximum(np.abs(v) - t, 0.0)
-
-
-def _ista(x, y, lam, steps, *, divide_threshold=True, lipschitz_over_n=True, gradient_over_n=True):
-    """ISTA; the switches build the variants that name common mistakes."""
-    n, d = x.shape
-    lipschitz = np.linalg.eigvalsh(x.T @ x / (n if lipschitz_over_n else 1)).max()
-    w, path = np.zeros(d), [np.zeros(d)]
-    for _ in range(steps):
-        gradient = x.T @ (x @ w - y) / (n if gradient_over_n else 1)
-        w = _soft(w - gradient / lipschitz, lam / lipschitz if divide_threshold else lam)
-        path.append(w.copy())
-    return np.array(path)
 
 
 def _lam_max(x, y):
@@ -84,84 +72,14 @@ def cases(rng: np.random.Generator) -> list[Call]:
 
 
 def grade(g: Grader) -> None:
-    def soft(keys):
-        def run():
-            for key in keys:
-                v, t = g.args(key)
-                expected = np.asarray(g.expected(key))
-                got = g.array(key)
-                if np.allclose(got, expected, rtol=1e-5, atol=1e-7):
-                    continue
-                where = g.call(key).description
-                if np.allclose(got, np.where(np.abs(v) > t, v, 0.0)):
-                    return f"on {where} you zeroed the small entries but left the others unchanged (hard thresholding); soft thresholding also moves them towards zero by t"
-                if np.allclose(got, np.maximum(v - t, 0.0)):
-                    return f"on {where} the negative entries vanished: apply the threshold to |v| and restore the sign, sign(v) * max(|v| - t, 0)"
-                worst = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
-                return (
-                    f"on {where}, S_t({v[worst]:.6g}) = {expected[worst]:.6g}, got {got[worst]:.6g}"
-                )
-            return None
-
-        return run
-
-    g.custom(
-        "soft-thresholding, including the boundary |v| = t", soft(("soft", "soft-matrix")), points=2
-    )
-    g.custom("t = 0 is the identity", soft(("soft-zero",)))
-
-    def path(keys):
-        def run():
-            for key in keys:
-                x, y, lam, steps = g.args(key)
-                expected = np.asarray(g.expected(key))
-                got = g.array(key)
-                if np.allclose(got, expected, rtol=1e-5, atol=1e-6):
-                    continue
-                where = g.call(key).description
-                if not np.allclose(got[0], 0.0):
-                    return f"on {where} row 0 must be the starting point w_0 = 0"
-                variants = {
-                    "the threshold is lam / L, not lam: the whole majorised step is scaled by 1/L": _ista(
-                        x, y, lam, steps, divide_threshold=False
-                    ),
-                    "L is the largest eigenvalue of X^T X / N, the Hessian of the smooth part, not of X^T X": _ista(
-                        x, y, lam, steps, lipschitz_over_n=False
-                    ),
-                    "the gradient of (1/2N)|Xw - y|^2 is X^T (Xw - y) / N: the 1/N is missing": _ista(
-                        x, y, lam, steps, gradient_over_n=False
-                    ),
-                    "these are gradient-descent iterates: soft-threshold after every gradient step": _ista(
-                        x, y, 0.0, steps
-                    ),
-                }
-                for why, value in variants.items():
-                    relevant = lam > 0 or "soft-threshold after" not in why
-                    if (
-                        relevant
-                        and value.shape == got.shape
-                        and np.allclose(got, value, rtol=1e-5, atol=1e-6)
-                    ):
-                        return f"on {where}: {why}"
-                wrong = ~np.isclose(got, expected, rtol=1e-5, atol=1e-6)
-                first = int(np.argmax(wrong.any(axis=1)))
-                j = int(np.argmax(wrong[first]))
-                return (
-                    f"on {where} the iterates first differ at step {first}, coordinate {j}: the reference "
-                    f"has w_{j} = {expected[first, j]:.6g}, you have {got[first, j]:.6g}"
-                )
-            return None
-
-        return run
-
-    g.custom("ISTA iterates on a random problem", path(("random",)), points=2)
-    g.custom("an orthonormal design is solved in one step", path(("orthonormal",)))
-    g.custom(
-        "more features than samples, and duplicate columns",
-        path(("wide", "duplicate")),
-        points=2,
-    )
-    g.custom("lam = 0 is gradient descent with step 1/L", path(("no-penalty",)))
+    g.check_close("soft-thresholding, including the boundary |v| = t", "soft", points=1.5)
+    g.check_close("soft-thresholding keeps the shape of a matrix", "soft-matrix", points=0.5)
+    g.check_close("t = 0 is the identity", "soft-zero")
+    g.check_close("ISTA iterates on a random problem", "random", points=2)
+    g.check_close("an orthonormal design is solved in one step", "orthonormal")
+    g.check_close("more features than samples", "wide")
+    g.check_close("duplicate columns", "duplicate")
+    g.check_close("lam = 0 is gradient descent with step 1/L", "no-penalty")
 
     def zero():
         for key in ("above-max", "far-above"):
@@ -198,6 +116,105 @@ def grade(g: Grader) -> None:
         return None
 
     g.custom("after 400 steps, the optimality conditions of the lasso hold", optimal, points=2)
+
+
+# --- known mistakes ------------------------------------------------------------------------
+def _soft_variant(*, hard=False):
+    def soft_threshold(v, t):
+        v = np.asarray(v, dtype=float)
+        return np.where(np.abs(v) > t, v, 0.0) if hard else _soft(v, t)
+
+    return soft_threshold
+
+
+def _ista_variant(
+    *,
+    frobenius=False,
+    lipschitz_over_n=True,
+    gradient_over_n=True,
+    divide_threshold=True,
+    threshold_first=False,
+    first_row=True,
+    soft=_soft,
+):
+    def ista(X, y, lam, steps):
+        x, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+        n, d = x.shape
+        gram = x.T @ x / (n if lipschitz_over_n else 1)
+        lipschitz = np.trace(gram) if frobenius else np.linalg.eigvalsh(gram).max()
+        w = np.zeros(d)
+        path = [w.copy()] if first_row else []
+        for _ in range(steps):
+            gradient = x.T @ (x @ w - y) / (n if gradient_over_n else 1)
+            threshold = lam / lipschitz if divide_threshold else lam
+            if threshold_first:
+                w = soft(w, threshold) - gradient / lipschitz
+            else:
+                w = soft(w - gradient / lipschitz, threshold)
+            path.append(w.copy())
+        return np.array(path) if path else np.zeros((0, d))
+
+    return ista
+
+
+def _hard(v, t):
+    return np.where(np.abs(v) > t, v, 0.0)
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "hard-threshold",
+            diagnosis=(
+                "Your soft_threshold zeroes the small entries but leaves the others unchanged "
+                "(hard thresholding): soft thresholding also moves them towards zero by t."
+            ),
+            fix="np.sign(v) * np.maximum(np.abs(v) - t, 0).",
+            wrong={"soft_threshold": _soft_variant(hard=True), "ista": _ista_variant(soft=_hard)},
+        ),
+        Mistake(
+            "lipschitz-frobenius",
+            diagnosis=(
+                "Your L is the trace of X^T X / N (the squared Frobenius norm over N, the sum of "
+                "all eigenvalues), not the largest eigenvalue: the steps are too short."
+            ),
+            fix="L = np.linalg.eigvalsh(X.T @ X / N).max().",
+            wrong={"ista": _ista_variant(frobenius=True)},
+        ),
+        Mistake(
+            "lipschitz-without-n",
+            diagnosis="Your L is the largest eigenvalue of X^T X, not of X^T X / N: the steps are N times too short.",
+            fix="L = np.linalg.eigvalsh(X.T @ X / N).max().",
+            wrong={"ista": _ista_variant(lipschitz_over_n=False)},
+        ),
+        Mistake(
+            "gradient-without-n",
+            diagnosis="Your gradient is X^T (Xw - y): the gradient of (1/2N)|Xw - y|^2 has a factor 1/N.",
+            fix="gradient = X.T @ (X @ w - y) / N.",
+            wrong={"ista": _ista_variant(gradient_over_n=False)},
+        ),
+        Mistake(
+            "threshold-not-scaled",
+            diagnosis="You soft-threshold at lam: the step 1/L scales the penalty too, so the threshold is lam / L.",
+            fix="w = soft_threshold(w - gradient / L, lam / L).",
+            wrong={"ista": _ista_variant(divide_threshold=False)},
+        ),
+        Mistake(
+            "threshold-then-gradient",
+            diagnosis=(
+                "Each of your steps soft-thresholds first and then takes the gradient step; ISTA "
+                "thresholds the result of the gradient step."
+            ),
+            fix="w = soft_threshold(w - gradient / L, lam / L).",
+            wrong={"ista": _ista_variant(threshold_first=True)},
+        ),
+        Mistake(
+            "first-row-missing",
+            diagnosis="Your iterates start after the first step: row 0 must be the starting point w_0 = 0.",
+            fix="Start the list with np.zeros(d): steps updates give steps + 1 rows.",
+            wrong={"ista": _ista_variant(first_row=False)},
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

@@ -1,7 +1,7 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, plots
+from apps.sandbox.grading import Call, Grader, Mistake, plots
 
 SHIFTS = np.linspace(-2.5, 2.5, 11)
 
@@ -11,7 +11,8 @@ def _goe(a):
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
-    n = int(rng.integers(3, 9))
+    # Never 5, the length of the stack: A.T of a (5, n, n) stack then cannot even be added.
+    n = int(rng.choice([3, 4, 6, 7, 8]))
     sym = _goe(rng.normal(size=(10, 6, 6)))
     base = _goe(rng.normal(size=(1, 80, 80)))[0]
     shifted = np.stack([base + s * np.eye(80) for s in SHIFTS])
@@ -75,99 +76,99 @@ def cases(rng: np.random.Generator) -> list[Call]:
 
 
 def grade(g: Grader) -> None:
-    def symmetrised(keys):
-        def run():
-            for key in keys:
-                (a,) = g.args(key)
-                expected = np.asarray(g.expected(key))
-                got = g.array(key)
-                if np.allclose(got, expected, rtol=1e-6, atol=1e-6):
-                    continue
-                where = g.call(key).description
-                n = a.shape[-1]
-                if np.allclose(got, a):
-                    return f"on {where} you returned A unchanged: symmetrise each matrix and scale it by 1 / sqrt(2n)"
-                if a.shape[0] == n and np.allclose(got, (a + a.T) / np.sqrt(2 * n)):
-                    return f"on {where}: A.T reverses all three axes of the stack; transpose each matrix with np.swapaxes(A, -1, -2)"
-                if np.allclose(got, (a + np.swapaxes(a, -1, -2)) / np.sqrt(n)):
-                    return f"on {where} you divided by sqrt(n); the scale is 1 / sqrt(2n)"
-                if np.allclose(got, (a + np.swapaxes(a, -1, -2)) / 2):
-                    return f"on {where} you divided by 2; the scale is 1 / sqrt(2n), so that the spectrum fills [-2, 2] for every n"
-                worst = tuple(
-                    int(i)
-                    for i in np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
-                )
-                return f"on {where} entry {worst} should be {expected[worst]:.6g}, got {got[worst]:.6g}"
-            return None
+    g.check_close("(A + A^T) / sqrt(2n), matrix by matrix", "goe", points=1)
+    g.check_close("a stack of square matrices of the stack's own length", "goe-square", points=1)
+    g.check_close("1 x 1 matrices", "goe-one")
+    g.check_close("fractions of negative eigenvalues", "index", points=1)
+    g.check_close("eigenvalues, not diagonal entries", "index-hidden", points=1)
+    g.check_close("1 x 1 matrices", "index-one", points=0.5)
+    g.check_close("zero is not negative", "index-zero")
+    g.check_close("a shifted GOE matrix", "index-shifted")
+    g.check_close("the semicircle formula, clipped beyond ±2", "alpha", points=1.5)
+    g.check_close("an array of shifts keeps its shape", "alpha-matrix", points=0.5)
 
-        return run
 
-    g.custom("(A + A^T) / sqrt(2n), matrix by matrix", symmetrised(("goe", "goe-square")), points=2)
-    g.custom("1 x 1 matrices", symmetrised(("goe-one",)))
+# --- known mistakes ------------------------------------------------------------------------
+def _goe_variant(transpose_all=False, scale_two=True):
+    def goe(A):
+        A = np.asarray(A, dtype=float)
+        n = A.shape[-1]
+        other = A.T if transpose_all else np.swapaxes(A, -1, -2)
+        return (A + other) / np.sqrt((2 if scale_two else 1) * n)
 
-    def fractions(keys):
-        def run():
-            for key in keys:
-                (h,) = g.args(key)
-                expected = np.asarray(g.expected(key))
-                got = g.array(key)
-                if np.allclose(got, expected, rtol=0, atol=1e-6):
-                    continue
-                where = g.call(key).description
-                diagonal = np.mean(np.diagonal(h, axis1=-2, axis2=-1) < 0, axis=-1)
-                if np.allclose(got, diagonal) and not np.allclose(diagonal, expected):
-                    return (
-                        f"on {where} you counted negative diagonal entries; the index counts negative eigenvalues "
-                        "([[1, 3], [3, 1]] has a positive diagonal but eigenvalues 4 and -2)"
-                    )
-                values = np.linalg.eigvalsh(h)
-                if np.allclose(got, np.mean(values <= 0, axis=-1)):
-                    return (
-                        f"on {where} you counted zero eigenvalues as negative; count only those < 0"
-                    )
-                if np.allclose(got, np.sum(values < 0, axis=-1)):
-                    return f"on {where} you returned the index itself; divide by n = {h.shape[-1]} for the fraction"
-                worst = int(np.argmax(np.abs(got - expected)))
-                return f"on {where} matrix {worst} has index fraction {expected[worst]:g}, you returned {got[worst]:g}"
-            return None
+    return goe
 
-        return run
 
-    g.custom(
-        "fractions of negative eigenvalues",
-        fractions(("index", "index-hidden", "index-one")),
-        points=2,
-    )
-    g.custom("zero is not negative", fractions(("index-zero",)))
-    g.custom("a shifted GOE matrix", fractions(("index-shifted",)))
+def _fractions(*, diagonal=False, with_zero=False):
+    def index_fractions(H):
+        H = np.asarray(H, dtype=float)
+        values = np.diagonal(H, axis1=-2, axis2=-1) if diagonal else np.linalg.eigvalsh(H)
+        return np.mean(values <= 0 if with_zero else values < 0, axis=-1)
 
-    def alpha(keys):
-        def run():
-            for key in keys:
-                (s,) = g.args(key)
-                expected = np.asarray(g.expected(key))
-                got = g.array(key)
-                if np.allclose(got, expected, rtol=0, atol=1e-6):
-                    continue
-                where = g.call(key).description
-                bad = ~np.isfinite(got)
-                if bad.any():
-                    value = s[tuple(int(i) for i in np.argwhere(bad)[0])]
-                    return (
-                        f"on {where} you returned NaN at s = {value:g}: sqrt(4 - s^2) and arcsin(s / 2) are undefined "
-                        "for |s| > 2; clip s to [-2, 2] first (alpha is 1 below -2 and 0 above 2)"
-                    )
-                if np.allclose(got, 1 - expected, atol=1e-6):
-                    return f"on {where} you returned 1 - alpha: a positive shift moves the spectrum up, so fewer eigenvalues are negative"
-                worst = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
-                return f"on {where}, alpha({s[worst]:g}) = {expected[worst]:.6g}, you returned {got[worst]:.6g}"
-            return None
+    return index_fractions
 
-        return run
 
-    g.custom(
-        "the semicircle formula, clipped beyond ±2", alpha(("alpha", "alpha-matrix")), points=2
-    )
+def _alpha(*, clip=True, arcsin_sign=-1.0):
+    def semicircle_negative_fraction(s):
+        t = np.asarray(s, dtype=float)
+        if clip:
+            t = np.clip(t, -2.0, 2.0)
+        with np.errstate(invalid="ignore"):
+            return (
+                0.5 - t * np.sqrt(4 - t**2) / (4 * np.pi) + arcsin_sign * np.arcsin(t / 2) / np.pi
+            )
+
+    return semicircle_negative_fraction
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "stack-transposed-whole",
+            diagnosis=(
+                "A.T on a stack of shape (M, n, n) reverses all three axes: it mixes different "
+                "matrices instead of transposing each one."
+            ),
+            fix="Transpose only the last two axes: np.swapaxes(A, -1, -2).",
+            wrong={"goe": _goe_variant(transpose_all=True)},
+        ),
+        Mistake(
+            "scale-sqrt-n",
+            diagnosis="You divide by sqrt(n); the GOE scale is 1 / sqrt(2n), which gives off-diagonal entries variance 1/n.",
+            fix="(A + A^T) / np.sqrt(2 * n).",
+            wrong={"goe": _goe_variant(scale_two=False)},
+        ),
+        Mistake(
+            "diagonal-not-eigenvalues",
+            diagnosis=(
+                "You count negative diagonal entries; the index counts negative eigenvalues "
+                "([[1, 3], [3, 1]] has a positive diagonal but eigenvalues 4 and -2)."
+            ),
+            fix="values = np.linalg.eigvalsh(H); np.mean(values < 0, axis=-1).",
+            wrong={"index_fractions": _fractions(diagonal=True)},
+        ),
+        Mistake(
+            "zero-counted-negative",
+            diagnosis="You count eigenvalues <= 0: a zero eigenvalue is not negative.",
+            fix="Count values < 0 only.",
+            wrong={"index_fractions": _fractions(with_zero=True)},
+        ),
+        Mistake(
+            "no-clip",
+            diagnosis=(
+                "You evaluate the formula for |s| > 2 as well, where sqrt(4 - s^2) and "
+                "arcsin(s / 2) are undefined (NaN): alpha is 1 below -2 and 0 above 2."
+            ),
+            fix="Clip first: t = np.clip(s, -2, 2).",
+            wrong={"semicircle_negative_fraction": _alpha(clip=False)},
+        ),
+        Mistake(
+            "arcsin-sign",
+            diagnosis="Your arcsin term is added: alpha(s) = 1/2 - s sqrt(4 - s^2) / (4 pi) - arcsin(s / 2) / pi.",
+            fix="Subtract arcsin(s / 2) / pi.",
+            wrong={"semicircle_negative_fraction": _alpha(arcsin_sign=1.0)},
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

@@ -1,4 +1,4 @@
-# expect: bias
+# diagnosis: no-bias
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: padding
+# diagnosis: padding-ignored
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: flips each kernel by 180 degrees (a true convolution) although a conv layer computes a cross-correlation; use weight[o] as it is
+# diagnosis: flipped-kernel
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: adds all 2p padding rows and columns at the bottom and right (np.pad(..., (0, 2p))) instead of p on each side, which shifts the output by p pixels; pad (p, p) on both spatial axes
+# diagnosis: padding-one-side
 import numpy as np
 
 

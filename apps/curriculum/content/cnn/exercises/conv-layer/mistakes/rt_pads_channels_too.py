@@ -1,4 +1,5 @@
 # mistake: pads with np.pad(x, padding), which also adds zero channels in front of and behind the channel axis; pad only the two spatial axes: np.pad(x, ((0, 0), (p, p), (p, p)))
+# diagnosis: padded-channels
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: computes the output size as H + 2p - kh + 1 (the stride-1 size) and only uses the stride to place the windows, so with stride 2 the windows run past the border; H_out = (H + 2p - kh) // stride + 1
+# diagnosis: stride-ignored-in-size
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: flip
+# diagnosis: kernel-not-flipped
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: writes d_image[i:i+kh, j:j+kw] = G[i, j] * K instead of +=, so overlapping windows overwrite each other instead of adding up; accumulate with +=
+# diagnosis: assigned-not-accumulated
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: pads the output gradient with kh // 2 and kw // 2 zeros (the "same" padding) instead of kh - 1 and kw - 1 before the flipped cross-correlation, so d_image comes out too small for kernels larger than 3; pad with kernel size minus one
+# diagnosis: half-kernel-padding
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: "rotates" the kernel with K.T instead of flipping it by 180 degrees (K[::-1, ::-1]) before cross-correlating the padded gradient; a transpose is a reflection about the diagonal, not a 180-degree rotation
+# diagnosis: transpose-not-flip
 import numpy as np
 
 

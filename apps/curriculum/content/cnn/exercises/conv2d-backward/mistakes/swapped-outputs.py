@@ -1,4 +1,4 @@
-# expect: should return shape
+# diagnosis: outputs-swapped
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: flipped
+# diagnosis: flipped-kernel
 import numpy as np
 
 

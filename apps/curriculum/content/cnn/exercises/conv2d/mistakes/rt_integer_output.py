@@ -1,4 +1,5 @@
 # mistake: allocates the output with np.zeros_like on the (unconverted) image, so an integer image gets an integer output and every sum is truncated; convert to float (np.asarray(image, dtype=float)) before allocating
+# diagnosis: integer-output
 import numpy as np
 
 

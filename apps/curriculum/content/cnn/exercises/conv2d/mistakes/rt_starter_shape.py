@@ -1,4 +1,5 @@
 # mistake: keeps the output shape (H - kh, W - kw), one row and one column short, so the last valid window is never computed; the valid output has H - kh + 1 rows and W - kw + 1 columns
+# diagnosis: output-one-short
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: takes the patch as image[j:j + kw, i:i + kh], swapping the row and column offsets, which only works for square shapes; the patch at (i, j) is image[i:i + kh, j:j + kw]
+# diagnosis: swapped-offsets
 import numpy as np
 
 

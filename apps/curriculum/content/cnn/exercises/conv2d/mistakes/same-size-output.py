@@ -1,4 +1,4 @@
-# expect: should return shape
+# diagnosis: same-size-output
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: real part
+# diagnosis: complex-result
 import numpy as np
 
 

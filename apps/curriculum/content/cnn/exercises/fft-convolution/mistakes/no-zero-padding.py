@@ -1,4 +1,4 @@
-# expect: wraps around
+# diagnosis: no-zero-padding
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: drops the imaginary part with np.abs instead of .real, which also flips every negative entry of the convolution to positive; return np.fft.ifft2(...).real
+# diagnosis: abs-not-real
 import numpy as np
 
 

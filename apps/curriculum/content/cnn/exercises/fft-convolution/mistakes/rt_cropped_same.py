@@ -1,4 +1,5 @@
 # mistake: crops the full convolution back to the image's shape (H, W) as a "same" convolution would; the full convolution has shape (H + kh - 1, W + kw - 1)
+# diagnosis: cropped-to-image
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: inverts with np.fft.irfft2 without passing the shape s, so an odd output width comes back one column short (irfft2 assumes an even length); pass s=(P, Q) to irfft2 as well
+# diagnosis: irfft-without-shape
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: pads to (H + kh, W + kw), one more than needed, and returns the whole array, which has an extra zero row and column; pad to (H + kh - 1, W + kw - 1)
+# diagnosis: padded-one-too-many
 import numpy as np
 
 

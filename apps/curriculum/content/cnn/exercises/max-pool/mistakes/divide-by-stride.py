@@ -1,4 +1,4 @@
-# expect: rounds down
+# diagnosis: size-divided-by-stride
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: takes .max() of the window over all channels at once, so every channel gets the same value; pool each channel separately with .max(axis=(1, 2))
+# diagnosis: max-over-channels
 import numpy as np
 
 

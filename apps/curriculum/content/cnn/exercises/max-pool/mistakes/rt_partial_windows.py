@@ -1,4 +1,5 @@
 # mistake: rounds the output size up (ceil((H - size) / stride) + 1), so a partial window that sticks out past the border is pooled too; windows that do not fit are dropped: (H - size) // stride + 1
+# diagnosis: partial-windows
 import math
 
 import numpy as np

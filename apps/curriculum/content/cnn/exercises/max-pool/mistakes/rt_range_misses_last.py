@@ -1,4 +1,5 @@
 # mistake: loops over window starts range(0, H - size, stride), which stops before the last valid start H - size, so the last row and column of the (correctly shaped) output stay at their initial -inf; use range(0, H - size + 1, stride)
+# diagnosis: range-misses-last
 import numpy as np
 
 

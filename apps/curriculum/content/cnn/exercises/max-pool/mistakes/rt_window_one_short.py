@@ -1,4 +1,5 @@
 # mistake: slices the window as [i*stride : i*stride + size - 1], one row and one column short, so the last row and column of every window are ignored; the window is [i*stride : i*stride + size]
+# diagnosis: window-one-short
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: negative
+# diagnosis: zero-initial-max
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: dK is computed as dS.T @ Q without the 1/sqrt(d_k) factor of the scaled product (dQ has it); divide dK by sqrt(d_k) too.
+# diagnosis: dk-missing-scale
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the mask is applied by zeroing forbidden weights after an unmasked softmax, so the allowed weights no longer sum to one; set forbidden scores to -inf before the softmax.
+# diagnosis: mask-after-softmax
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: a row whose mask allows nothing gets max = -inf, and exp(-inf - (-inf)) is NaN; the code does not guard this, so dQ, dK, dV turn NaN; replace the -inf maximum by 0 and give such rows zero weights.
+# diagnosis: masked-row-nan
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the row sum for the softmax backward is taken over axis 0 (columns) instead of axis 1 (over the keys of each query row); use (dP * P).sum(axis=1, keepdims=True).
+# diagnosis: rowsum-over-queries
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the softmax backward uses dS = P * dP, forgetting to subtract the row sum r_i = sum_j dP_ij P_ij (the Jacobian is diag(p) - p p^T); use dS = P * (dP - r).
+# diagnosis: softmax-no-correction
 import numpy as np
 
 

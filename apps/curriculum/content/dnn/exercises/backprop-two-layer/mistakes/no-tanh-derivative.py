@@ -1,4 +1,4 @@
-# expect: derivative of tanh
+# diagnosis: no-tanh-derivative
 import numpy as np
 
 

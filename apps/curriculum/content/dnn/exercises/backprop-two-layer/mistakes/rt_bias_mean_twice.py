@@ -1,4 +1,5 @@
 # mistake: takes the bias gradients as the mean over the batch of G = (Yhat - Y) / N, which is already divided by N, so db1 and db2 are N times too small; sum G over the rows (axis 0)
+# diagnosis: bias-mean-twice
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: sums the hidden error over axis 1 (the units) instead of axis 0 (the samples) for db1, giving one number per sample; the bias gradient sums over the batch: G1.sum(axis=0)
+# diagnosis: bias-sum-wrong-axis
 import numpy as np
 
 

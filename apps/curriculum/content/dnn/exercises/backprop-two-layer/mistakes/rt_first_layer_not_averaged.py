@@ -1,4 +1,5 @@
 # mistake: divides by N for the output-layer gradients but backpropagates the undivided error Yhat - Y into the first layer, so dW1 and db1 are N times too large; push G2 = (Yhat - Y) / N back
+# diagnosis: first-layer-not-averaged
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: uses 1 - Z^2 with the pre-activation Z = X W1^T + b1 instead of 1 - H^2 with H = tanh(Z); tanh'(z) = 1 - tanh(z)^2
+# diagnosis: tanh-derivative-of-z
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: times too large
+# diagnosis: sum-not-mean
 import numpy as np
 
 

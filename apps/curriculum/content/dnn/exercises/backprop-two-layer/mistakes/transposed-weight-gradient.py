@@ -1,4 +1,4 @@
-# expect: should return shape
+# diagnosis: transposed-weight-gradient
 import numpy as np
 
 

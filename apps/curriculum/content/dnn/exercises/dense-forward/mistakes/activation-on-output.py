@@ -1,4 +1,4 @@
-# expect: last layer
+# diagnosis: activation-on-output
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: applies the activation to H W^T and adds the bias afterwards, phi(H W^T) + b, instead of phi(H W^T + b)
+# diagnosis: bias-after-activation
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: applies the activation when l > 0 instead of when l < L - 1, so the first hidden layer stays linear and the output layer gets the activation; activate every layer except the last
+# diagnosis: activation-skips-first
 import numpy as np
 
 

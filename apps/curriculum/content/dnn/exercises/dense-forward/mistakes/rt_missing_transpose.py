@@ -1,4 +1,5 @@
 # mistake: multiplies H @ W instead of H @ W.T; weights[l] has shape (d_{l+1}, d_l), so the batch product needs the transpose
+# diagnosis: missing-transpose
 import numpy as np
 
 

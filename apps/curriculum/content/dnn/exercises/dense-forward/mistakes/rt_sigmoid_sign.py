@@ -1,4 +1,5 @@
 # mistake: writes the sigmoid as 1 / (1 + e^{z}) (stably, as exp(-logaddexp(0, z))), which is sigma(-z); the sigmoid is 1 / (1 + e^{-z}) = exp(-logaddexp(0, -z))
+# diagnosis: sigmoid-sign
 import numpy as np
 
 

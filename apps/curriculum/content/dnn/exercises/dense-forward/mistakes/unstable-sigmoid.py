@@ -1,4 +1,4 @@
-# expect: finite
+# diagnosis: naive-sigmoid
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: reversed
+# diagnosis: reversed-order
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: starts the backward pass from Yhat - Y instead of (Yhat - Y) / N, so every gradient norm is N times too large; the loss is a mean over the batch
+# diagnosis: not-averaged
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the ReLU derivative is taken as (h >= 0), which is 1 everywhere because h = max(0, z) is never negative; use (h > 0), so ReLU'(0) = 0 as the prompt says
+# diagnosis: relu-derivative-non-negative
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: uses the activation of the layer above, hs[l + 1], in the sigmoid derivative h (1 - h) instead of hs[l], the activation the error is being pushed into; the derivative belongs to Z^(l) whose output is hs[l]
+# diagnosis: sigmoid-derivative-of-layer-above
 import numpy as np
 
 

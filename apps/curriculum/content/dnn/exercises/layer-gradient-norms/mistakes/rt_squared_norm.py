@@ -1,4 +1,5 @@
 # mistake: records the squared Frobenius norm (np.sum(dW ** 2)) instead of the norm itself; take the square root (np.linalg.norm(dW))
+# diagnosis: squared-norm
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: derivative of the activation
+# diagnosis: sigmoid-activation-not-derivative
 import numpy as np
 
 

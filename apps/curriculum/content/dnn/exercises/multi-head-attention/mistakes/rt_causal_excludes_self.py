@@ -1,4 +1,5 @@
 # mistake: the causal mask is j < i (strictly), so a token cannot attend to itself and row 0 has no allowed key (NaN); use j <= i.
+# diagnosis: causal-excludes-self
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the causal mask is the upper triangle (j >= i: attend to the future) instead of the lower one; use np.tril, True where j <= i.
+# diagnosis: causal-upper
 import numpy as np
 
 

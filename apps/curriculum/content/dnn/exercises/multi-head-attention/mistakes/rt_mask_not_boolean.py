@@ -1,4 +1,5 @@
 # mistake: causal_mask returns a float 0/1 array (np.tril(np.ones((n, n)))) instead of a boolean one; return dtype bool.
+# diagnosis: mask-not-boolean
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the heads are split by reshaping (n, d_model) straight to (h, n, d_k), which cuts the matrix into the wrong pieces; reshape to (n, h, d_k) and transpose to (h, n, d_k).
+# diagnosis: heads-split-without-transpose
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: each head scales its scores by 1/sqrt(d_model) instead of the head width 1/sqrt(d_k); use d_k = d_model / h.
+# diagnosis: scaled-by-d-model
 import numpy as np
 
 

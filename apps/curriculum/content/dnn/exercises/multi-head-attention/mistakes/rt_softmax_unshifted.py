@@ -1,4 +1,5 @@
 # mistake: the softmax exponentiates the scores without subtracting each row's maximum, which overflows for large inputs (inf / inf = NaN); subtract the row maximum first.
+# diagnosis: no-max-shift
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the concatenated heads are returned without the final multiplication by W_o; finish with @ W_o.
+# diagnosis: output-projection-missing
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: K.T transposes all axes of a stacked K, which is only right for a single matrix; transpose only the last two axes (np.swapaxes(K, -1, -2)).
+# diagnosis: k-transposed-on-stack
 import numpy as np
 
 

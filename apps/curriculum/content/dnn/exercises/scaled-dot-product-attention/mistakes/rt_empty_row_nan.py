@@ -1,4 +1,5 @@
 # mistake: a row whose mask allows nothing has max -inf and exp(-inf - (-inf)) = NaN; the code does not handle it, so weights and outputs are NaN; give such rows zero weights.
+# diagnosis: empty-row-nan
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the mask zeroes forbidden weights after an unmasked softmax, so the allowed weights do not renormalise to one; set forbidden scores to -inf before the softmax.
+# diagnosis: mask-after-softmax
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: forbidden scores are set to -1e9 instead of -inf and empty rows are not special-cased, so a row with no allowed key gets uniform weights (and a non-zero output) instead of zeros; zero such rows.
+# diagnosis: mask-large-negative
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the scores are not divided by sqrt(d_k); S = Q K^T / sqrt(d_k).
+# diagnosis: no-scaling
 import numpy as np
 
 

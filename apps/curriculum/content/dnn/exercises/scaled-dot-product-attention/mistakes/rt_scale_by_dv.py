@@ -1,4 +1,5 @@
 # mistake: the scores are divided by sqrt(d_v) (the value width) instead of sqrt(d_k); scale by the key width.
+# diagnosis: scaled-by-value-width
 import numpy as np
 
 

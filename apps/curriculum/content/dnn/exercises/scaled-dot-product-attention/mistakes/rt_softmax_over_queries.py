@@ -1,4 +1,5 @@
 # mistake: the softmax normalises over axis -2 (the queries) instead of axis -1 (the keys); every row of the weights must sum to one.
+# diagnosis: softmax-over-queries
 import numpy as np
 
 

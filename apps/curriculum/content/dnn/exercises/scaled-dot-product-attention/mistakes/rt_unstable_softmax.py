@@ -1,4 +1,5 @@
 # mistake: the softmax exponentiates the scores without subtracting the row maximum, which overflows for scores in the hundreds (inf / inf = NaN); subtract the row maximum first.
+# diagnosis: no-max-shift
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: so the point is a maximum
+# diagnosis: determinant-test
 import numpy as np
 
 

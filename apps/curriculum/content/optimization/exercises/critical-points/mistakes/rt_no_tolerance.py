@@ -1,4 +1,5 @@
 # mistake: compares eigenvalues with 0 instead of with +-tol, so a zero eigenvalue computed as 1e-16 counts as positive and a semidefinite Hessian is called a minimum (or a saddle); use > tol and < -tol
+# diagnosis: no-tolerance
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: calls the point a minimum when no eigenvalue is negative (all >= -tol) and a maximum when none is positive, so a positive semidefinite Hessian with a zero eigenvalue is reported as a minimum instead of degenerate; require every eigenvalue > tol
+# diagnosis: semidefinite-is-minimum
 import numpy as np
 
 

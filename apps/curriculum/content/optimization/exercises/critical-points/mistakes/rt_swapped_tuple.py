@@ -1,4 +1,5 @@
 # mistake: returns the tuple in the order (eigenvalues, label) instead of (label, eigenvalues); return label first
+# diagnosis: swapped-tuple
 import numpy as np
 
 

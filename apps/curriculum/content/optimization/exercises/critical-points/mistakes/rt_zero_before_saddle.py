@@ -1,4 +1,5 @@
 # mistake: returns "degenerate" as soon as any eigenvalue is numerically zero, before looking for mixed signs, so a saddle with a zero eigenvalue is misreported; test for a saddle first
+# diagnosis: zero-before-saddle
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: ascending order
+# diagnosis: unsorted-eigenvalues
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: sign convention
+# diagnosis: multiplier-sign
 import numpy as np
 
 

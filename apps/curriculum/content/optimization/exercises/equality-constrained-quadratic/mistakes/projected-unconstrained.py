@@ -1,4 +1,4 @@
-# expect: not the constrained minimiser
+# diagnosis: projected-unconstrained
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: differentiates 1/2 x^T Q x as 2 Q x (forgetting the 1/2), putting 2Q in the top-left block; the gradient of 1/2 x^T Q x is Q x for symmetric Q
+# diagnosis: gradient-doubled
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: carries the minus sign onto b as well, right-hand side (-c, -b), so the solution satisfies A x = -b; the feasibility row is A x = b
+# diagnosis: rhs-minus-b
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: uses +c instead of -c in the right-hand side of the KKT system, solving Q x + A^T lam = c; stationarity Q x + c + A^T lam = 0 puts -c on the right
+# diagnosis: rhs-plus-c
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: splits the KKT solution at m instead of n (x = sol[:m], lam = sol[m:]), so x and lam get the wrong entries; the first n entries are x
+# diagnosis: split-at-m
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: L is taken as the squared Frobenius norm of X over N (the sum of all eigenvalues) instead of the largest eigenvalue of X^T X / N; use np.linalg.eigvalsh(X.T @ X / N).max().
+# diagnosis: lipschitz-frobenius
 import numpy as np
 
 

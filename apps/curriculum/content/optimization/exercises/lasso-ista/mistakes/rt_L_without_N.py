@@ -1,4 +1,5 @@
 # mistake: L is the largest eigenvalue of X^T X instead of X^T X / N, so the steps are N times too short; include the 1/N of the smooth part.
+# diagnosis: lipschitz-without-n
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: ista returns only the iterates after each step (steps rows), without w_0 = 0; start the list with the zero vector.
+# diagnosis: first-row-missing
 import numpy as np
 
 

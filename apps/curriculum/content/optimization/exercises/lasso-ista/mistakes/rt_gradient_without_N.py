@@ -1,4 +1,5 @@
 # mistake: the gradient of the smooth part is X^T (Xw - y) without the 1/N; the gradient of (1/2N)|Xw - y|^2 is X^T (Xw - y) / N.
+# diagnosis: gradient-without-n
 import numpy as np
 
 

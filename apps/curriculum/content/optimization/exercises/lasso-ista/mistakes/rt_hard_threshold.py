@@ -1,4 +1,5 @@
 # mistake: soft_threshold zeroes small entries but leaves survivors unchanged (hard thresholding); survivors must also shrink by t: sign(v) * max(|v| - t, 0).
+# diagnosis: hard-threshold
 import numpy as np
 
 

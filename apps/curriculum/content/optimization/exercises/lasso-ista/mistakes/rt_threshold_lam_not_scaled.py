@@ -1,4 +1,5 @@
 # mistake: ISTA thresholds at lam instead of lam / L (the step length 1/L scales the penalty too); soft-threshold at lam / L.
+# diagnosis: threshold-not-scaled
 import numpy as np
 
 

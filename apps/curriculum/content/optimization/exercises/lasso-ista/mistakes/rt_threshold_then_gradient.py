@@ -1,4 +1,5 @@
 # mistake: each ISTA step soft-thresholds first and then takes the gradient step (w = S(w) - grad/L) instead of thresholding the result of the gradient step; w_{t+1} = S_{lam/L}(w_t - grad f(w_t) / L).
+# diagnosis: threshold-then-gradient
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: no (1 - beta) factor
+# diagnosis: damped-momentum
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: bias correction
+# diagnosis: no-bias-correction
 import numpy as np
 
 

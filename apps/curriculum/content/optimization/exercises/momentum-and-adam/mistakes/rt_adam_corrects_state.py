@@ -1,4 +1,5 @@
 # mistake: adam overwrites m and s with their bias-corrected values (m = m / (1 - beta1**t)), so the correction compounds from step to step; keep m, s uncorrected and correct into separate m_hat, s_hat
+# diagnosis: correction-into-state
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: adam puts eps inside the square root, sqrt(s_hat + eps), instead of adding it to the square root, sqrt(s_hat) + eps
+# diagnosis: eps-inside-sqrt
 import numpy as np
 
 

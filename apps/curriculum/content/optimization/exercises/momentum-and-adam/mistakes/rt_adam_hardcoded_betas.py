@@ -1,4 +1,5 @@
 # mistake: adam hard-codes 0.9 and 0.999 in the moving averages instead of using the beta1 and beta2 arguments, so non-default values are ignored
+# diagnosis: fixed-betas
 import numpy as np
 
 

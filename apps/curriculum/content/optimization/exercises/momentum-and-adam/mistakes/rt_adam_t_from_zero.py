@@ -1,4 +1,5 @@
 # mistake: adam counts steps from t = 0 in the bias correction, so the first step divides by 1 - beta**0 = 0 and every later correction is one step behind; use t = 1, ..., T
+# diagnosis: step-count-from-zero
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: momentum moves with the old velocity before updating it (x = x - lr * v, then v = beta * v + grad(x)), so the first step does not move and every step lags one gradient; update v first, then x = x - lr * v
+# diagnosis: stale-velocity
 import numpy as np
 
 

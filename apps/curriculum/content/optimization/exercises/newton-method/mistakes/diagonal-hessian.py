@@ -1,4 +1,4 @@
-# expect: full Hessian
+# diagnosis: diagonal-hessian
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: evaluates the Hessian once at x0 and reuses it for every step, which is exact for a quadratic but not Newton's method elsewhere; call hess(x) at the current iterate every step
+# diagnosis: frozen-hessian
 import numpy as np
 
 

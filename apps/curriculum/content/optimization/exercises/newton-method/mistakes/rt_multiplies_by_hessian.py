@@ -1,4 +1,5 @@
 # mistake: multiplies the gradient by the Hessian, x - H g, instead of solving H d = g; use x - np.linalg.solve(hess(x), grad(x))
+# diagnosis: hessian-multiplied
 import numpy as np
 
 

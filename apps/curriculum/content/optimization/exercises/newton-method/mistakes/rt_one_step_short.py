@@ -1,4 +1,5 @@
 # mistake: loops over range(1, steps), taking steps - 1 updates, so the result has one row too few; loop steps times
+# diagnosis: one-step-short
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: passes the arguments of np.linalg.lstsq in the wrong roles, solving g^T d = H row-wise (lstsq(grad[:, None], hess)) instead of H d = g; the step is np.linalg.solve(hess(x), grad(x))
+# diagnosis: lstsq-roles-swapped
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: minus the solution
+# diagnosis: step-sign
 import numpy as np
 
 

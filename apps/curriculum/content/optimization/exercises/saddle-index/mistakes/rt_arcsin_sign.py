@@ -1,4 +1,5 @@
 # mistake: the arcsin term is added instead of subtracted in alpha(s); alpha = 1/2 - s sqrt(4 - s^2)/(4 pi) - arcsin(s/2)/pi.
+# diagnosis: arcsin-sign
 import numpy as np
 
 

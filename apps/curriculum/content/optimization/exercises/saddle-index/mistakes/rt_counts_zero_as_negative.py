@@ -1,4 +1,5 @@
 # mistake: index_fractions counts eigenvalues <= 0, so zero eigenvalues count as negative; count strictly negative ones.
+# diagnosis: zero-counted-negative
 import numpy as np
 
 

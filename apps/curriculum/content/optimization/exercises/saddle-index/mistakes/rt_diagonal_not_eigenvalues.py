@@ -1,4 +1,5 @@
 # mistake: index_fractions counts negative diagonal entries instead of negative eigenvalues; use np.linalg.eigvalsh.
+# diagnosis: diagonal-not-eigenvalues
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: semicircle_negative_fraction evaluates the formula without clipping s to [-2, 2], giving NaN beyond; clip first (or return 0 and 1 there).
+# diagnosis: no-clip
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: goe divides by sqrt(n) instead of sqrt(2n); the off-diagonal variance must be 1/n.
+# diagnosis: scale-sqrt-n
 import numpy as np
 
 

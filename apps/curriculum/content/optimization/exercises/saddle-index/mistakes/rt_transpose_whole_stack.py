@@ -1,4 +1,5 @@
 # mistake: goe uses A.T, which on a stack (M, n, n) reverses all three axes and mixes matrices; transpose only the last two axes (np.swapaxes(A, -1, -2)).
+# diagnosis: stack-transposed-whole
 import numpy as np
 
 

@@ -12,7 +12,9 @@ def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
     kept = []
     for wrong in candidates:
         value = np.asarray(wrong.value, dtype=float).ravel()
-        if all(value.shape != t.shape or not np.allclose(value, t, rtol=5e-3, atol=5e-3) for t in taken):
+        if all(
+            value.shape != t.shape or not np.allclose(value, t, rtol=5e-3, atol=5e-3) for t in taken
+        ):
             kept.append(wrong)
             taken.append(value)
     return kept
@@ -103,8 +105,14 @@ def error_scaling(rng: np.random.Generator) -> Number:
             if forward
             else "That is the forward difference's rate; in the central difference the even Taylor terms cancel and the error falls like the square of the step.",
         ),
-        Wrong(float(k**3), "The truncation error is of order $\\epsilon^2$ for the central difference, $\\epsilon$ for the forward one."),
-        Wrong(1 / answer, "Dividing the step makes the truncation error smaller, by a factor above one."),
+        Wrong(
+            float(k**3),
+            "The truncation error is of order $\\epsilon^2$ for the central difference, $\\epsilon$ for the forward one.",
+        ),
+        Wrong(
+            1 / answer,
+            "Dividing the step makes the truncation error smaller, by a factor above one.",
+        ),
     ]
     return Number(
         prompt=(
@@ -131,7 +139,11 @@ _REGIMES = [
 
 def which_error(rng: np.random.Generator) -> Choice:
     small = bool(rng.integers(0, 2))
-    steps = ["10^{-10}", "10^{-11}", "10^{-12}"] if small else ["10^{-1}", "3\\times 10^{-2}", "10^{-2}"]
+    steps = (
+        ["10^{-10}", "10^{-11}", "10^{-12}"]
+        if small
+        else ["10^{-1}", "3\\times 10^{-2}", "10^{-2}"]
+    )
     eps = steps[int(rng.integers(0, 3))]
     right = 1 if small else 0
     order = rng.permutation(len(_REGIMES))

@@ -12,7 +12,9 @@ def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
     kept = []
     for wrong in candidates:
         value = np.asarray(wrong.value, dtype=float)
-        if all(value.shape != t.shape or not np.allclose(value, t, rtol=5e-3, atol=5e-3) for t in taken):
+        if all(
+            value.shape != t.shape or not np.allclose(value, t, rtol=5e-3, atol=5e-3) for t in taken
+        ):
             kept.append(wrong)
             taken.append(value)
     return kept
@@ -107,18 +109,36 @@ def condition_and_step(rng: np.random.Generator) -> Number:
     if ask_step:
         answer = 2 / lmax
         candidates = [
-            Wrong(2 / lmin, "That is the limit the flattest direction sets; the steepest direction diverges first, so $\\lambda_{\\max}$ sets the limit."),
-            Wrong(1 / lmax, "That step removes the steepest component in one step; the iterates still converge up to twice that."),
-            Wrong(2 / p, "The diagonal entries are not the curvatures along the eigenvectors: use the eigenvalues $p \\pm q$."),
+            Wrong(
+                2 / lmin,
+                "That is the limit the flattest direction sets; the steepest direction diverges first, so $\\lambda_{\\max}$ sets the limit.",
+            ),
+            Wrong(
+                1 / lmax,
+                "That step removes the steepest component in one step; the iterates still converge up to twice that.",
+            ),
+            Wrong(
+                2 / p,
+                "The diagonal entries are not the curvatures along the eigenvectors: use the eigenvalues $p \\pm q$.",
+            ),
         ]
         what = "the largest learning rate $\\eta$ (the boundary value) for which gradient descent converges"
         explanation = f"The eigenvalues are $p \\pm q = {lmax}, {lmin}$; stability needs $\\eta < 2/\\lambda_{{\\max}} = 2/{lmax}$."
     else:
         answer = lmax / lmin
         candidates = [
-            Wrong(lmin / lmax, "The condition number is the largest eigenvalue over the smallest, at least 1."),
-            Wrong(float(lmax - lmin), "The condition number is a ratio of the eigenvalues, not their difference."),
-            Wrong(1.0, "The diagonal entries are equal, but the eigenvalues are not: they are $p \\pm q$."),
+            Wrong(
+                lmin / lmax,
+                "The condition number is the largest eigenvalue over the smallest, at least 1.",
+            ),
+            Wrong(
+                float(lmax - lmin),
+                "The condition number is a ratio of the eigenvalues, not their difference.",
+            ),
+            Wrong(
+                1.0,
+                "The diagonal entries are equal, but the eigenvalues are not: they are $p \\pm q$.",
+            ),
         ]
         what = "the condition number $\\kappa = \\lambda_{\\max}/\\lambda_{\\min}$"
         explanation = f"The eigenvalues of $H$ are $p + q = {lmax}$ and $p - q = {lmin}$, so $\\kappa = {lmax}/{lmin}$."

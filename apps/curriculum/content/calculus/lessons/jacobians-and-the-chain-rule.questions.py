@@ -12,7 +12,9 @@ def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
     kept = []
     for wrong in candidates:
         value = np.asarray(wrong.value, dtype=float)
-        if all(value.shape != t.shape or not np.allclose(value, t, rtol=5e-3, atol=5e-3) for t in taken):
+        if all(
+            value.shape != t.shape or not np.allclose(value, t, rtol=5e-3, atol=5e-3) for t in taken
+        ):
             kept.append(wrong)
             taken.append(value)
     return kept
@@ -38,13 +40,22 @@ def relu_layer_jacobian(rng: np.random.Generator) -> Matrix:
     slope = (z > 0).astype(float)
     answer = slope[:, None] * W
     candidates = [
-        Wrong(W, "That is the Jacobian of the linear part alone: multiply each row by the slope of its ReLU, 0 for a unit that is off."),
+        Wrong(
+            W,
+            "That is the Jacobian of the linear part alone: multiply each row by the slope of its ReLU, 0 for a unit that is off.",
+        ),
         Wrong(
             W * slope[None, :],
             "The slopes scale the rows of $W$ (the diagonal matrix stands on the left, $\\mathrm{diag}(\\phi'(\\mathbf{z}))\\,W$), not its columns.",
         ),
-        Wrong(slope[:, None] * W.T, "Entry $(i, j)$ is $\\partial h_i/\\partial x_j$: that is $W_{ij}$ times the slope of unit $i$, not $W_{ji}$."),
-        Wrong(np.diag(slope), "That is the Jacobian of the ReLU alone; the chain rule multiplies it by the Jacobian $W$ of the linear part."),
+        Wrong(
+            slope[:, None] * W.T,
+            "Entry $(i, j)$ is $\\partial h_i/\\partial x_j$: that is $W_{ij}$ times the slope of unit $i$, not $W_{ji}$.",
+        ),
+        Wrong(
+            np.diag(slope),
+            "That is the Jacobian of the ReLU alone; the chain rule multiplies it by the Jacobian $W$ of the linear part.",
+        ),
     ]
     return Matrix(
         prompt=(
@@ -69,8 +80,14 @@ def weight_gradient(rng: np.random.Generator) -> Matrix:
             break
     answer = np.outer(g, x)
     candidates = [
-        Wrong(np.outer(x, g), "That is $\\mathbf{x}\\mathbf{g}^\\top$, the transpose; entry $(i, j)$ of $\\nabla_W L$ is $g_i x_j$, row $i$ belonging to output $i$."),
-        Wrong(np.outer(g, x) * -1, "Mind the sign: $\\partial z_i/\\partial W_{ij} = x_j$, so the entry is $+g_i x_j$."),
+        Wrong(
+            np.outer(x, g),
+            "That is $\\mathbf{x}\\mathbf{g}^\\top$, the transpose; entry $(i, j)$ of $\\nabla_W L$ is $g_i x_j$, row $i$ belonging to output $i$.",
+        ),
+        Wrong(
+            np.outer(g, x) * -1,
+            "Mind the sign: $\\partial z_i/\\partial W_{ij} = x_j$, so the entry is $+g_i x_j$.",
+        ),
     ]
     return Matrix(
         prompt=(
@@ -96,7 +113,9 @@ def logistic_gradient(rng: np.random.Generator) -> Vector:
     sigma = 1 / (1 + np.exp(-z))
     answer = (sigma - y) * x
     candidates = [
-        Wrong((y - sigma) * x, "Mind the sign: $\\ell'(z) = \\sigma(z) - y$, prediction minus label."),
+        Wrong(
+            (y - sigma) * x, "Mind the sign: $\\ell'(z) = \\sigma(z) - y$, prediction minus label."
+        ),
         Wrong(
             (z - y) * x,
             "The derivative of $\\log(1 + e^z) - yz$ is $\\sigma(z) - y$: pass the score through the sigmoid.",
@@ -105,7 +124,10 @@ def logistic_gradient(rng: np.random.Generator) -> Vector:
             np.full(2, sigma - y),
             "That is $\\ell'(z)$ alone; the chain rule through $z = \\mathbf{x}^\\top\\mathbf{w}$ multiplies it by $\\mathbf{x}$.",
         ),
-        Wrong((sigma * (1 - sigma) - y) * x, "The slope of the loss is $\\sigma(z) - y$; $\\sigma(1 - \\sigma)$ is the slope of the sigmoid itself."),
+        Wrong(
+            (sigma * (1 - sigma) - y) * x,
+            "The slope of the loss is $\\sigma(z) - y$; $\\sigma(1 - \\sigma)$ is the slope of the sigmoid itself.",
+        ),
     ]
     return Vector(
         prompt=(
@@ -132,8 +154,14 @@ def cheap_order(rng: np.random.Generator) -> Number:
     forward = (layers - 1) * n**3 + n * n
     answer = forward / backward
     candidates = [
-        Wrong(float(n), "Close, but count both ends: the right-to-left order also ends with one row times a matrix."),
-        Wrong(backward / forward, "That is the inverse: the left-to-right (backpropagation) order is the cheap one."),
+        Wrong(
+            float(n),
+            "Close, but count both ends: the right-to-left order also ends with one row times a matrix.",
+        ),
+        Wrong(
+            backward / forward,
+            "That is the inverse: the left-to-right (backpropagation) order is the cheap one.",
+        ),
     ]
     return Number(
         prompt=(

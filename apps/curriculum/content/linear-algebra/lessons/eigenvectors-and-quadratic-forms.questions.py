@@ -1,6 +1,8 @@
 """Concept checks of the lesson: the eigenvalues of one's own symmetric matrix, how fast power
 iteration closes in, and a bowl told from a saddle by the symmetric part."""
 
+import math
+
 import numpy as np
 
 from apps.sandbox.grading.questions import Choice, Number, Vector, Wrong
@@ -29,7 +31,7 @@ def _symmetric_with_integer_eigenvalues(rng: np.random.Generator) -> tuple[np.nd
         a, d = (int(v) for v in rng.integers(-4, 6, size=2))
         b = int(rng.choice([-4, -3, -2, -1, 1, 2, 3, 4]))
         disc = (a - d) ** 2 + 4 * b * b
-        root = int(round(np.sqrt(disc)))
+        root = math.isqrt(disc)
         if root * root == disc and (a + d + root) % 2 == 0:
             lam = np.array([(a + d - root) / 2, (a + d + root) / 2])
             return np.array([[a, b], [b, d]], dtype=float), lam

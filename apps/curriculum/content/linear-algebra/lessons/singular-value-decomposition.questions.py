@@ -115,9 +115,16 @@ def storage(rng: np.random.Generator) -> Number:
     answer = k * (m + n + 1)
     candidates = [
         Wrong(k * (m + n), "The $k$ singular values need storing too: $k(m + n + 1)$."),
-        Wrong(m * n, "That is the full matrix; the factored form stores $U_k$, $\\Sigma_k$ and $V_k$."),
-        Wrong(k * m * n, "That would be $k$ full matrices; each rank-one term needs only $m + n + 1$ numbers."),
-        Wrong(k * (m + n + k), "$\\Sigma_k$ is diagonal: only its $k$ diagonal entries need storing."),
+        Wrong(
+            m * n, "That is the full matrix; the factored form stores $U_k$, $\\Sigma_k$ and $V_k$."
+        ),
+        Wrong(
+            k * m * n,
+            "That would be $k$ full matrices; each rank-one term needs only $m + n + 1$ numbers.",
+        ),
+        Wrong(
+            k * (m + n + k), "$\\Sigma_k$ is diagonal: only its $k$ diagonal entries need storing."
+        ),
     ]
     return Number(
         prompt=(

@@ -83,7 +83,9 @@ def layer_by_hand(rng: np.random.Generator) -> Vector:
                 z,
                 "That is the pre-activation $W\\mathbf{x} + \\mathbf{b}$: the ReLU still has to clip the negative entries to 0.",
             ),
-            Wrong(np.maximum(W @ x, 0), "The bias $\\mathbf{b}$ is missing: add it before the ReLU."),
+            Wrong(
+                np.maximum(W @ x, 0), "The bias $\\mathbf{b}$ is missing: add it before the ReLU."
+            ),
             Wrong(
                 np.maximum(W.T @ x + b, 0),
                 "That uses the columns of $W$ as the units' weights ($W^\\top\\mathbf{x}$): entry $i$ is row $i$ of $W$ times $\\mathbf{x}$.",

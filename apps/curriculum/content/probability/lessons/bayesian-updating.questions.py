@@ -5,6 +5,7 @@ import numpy as np
 
 from apps.sandbox.grading.questions import Number, Vector, Wrong
 
+
 def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
     """The candidates that differ from the answer and from each other."""
     taken = [np.asarray(answer, dtype=float)]
@@ -30,10 +31,17 @@ def posterior_parameters(rng: np.random.Generator) -> Vector:
     a, b, t, k = _flips(rng)
     answer = [a + k, b + t - k]
     candidates = [
-        Wrong([a + t - k, b + k], "Heads and tails are swapped: $a$ counts heads, $b$ counts tails."),
+        Wrong(
+            [a + t - k, b + k], "Heads and tails are swapped: $a$ counts heads, $b$ counts tails."
+        ),
         Wrong([a + k, b + t], "$b$ counts only the tails, $t - k$, not every flip."),
-        Wrong([k, t - k], "The prior's pseudo-counts are missing: start from $a$ and $b$, not from 0."),
-        Wrong([a + k - 1, b + t - k - 1], "That is the exponent of $\\theta$ and $1 - \\theta$ in the density; the Beta parameters are one more."),
+        Wrong(
+            [k, t - k], "The prior's pseudo-counts are missing: start from $a$ and $b$, not from 0."
+        ),
+        Wrong(
+            [a + k - 1, b + t - k - 1],
+            "That is the exponent of $\\theta$ and $1 - \\theta$ in the density; the Beta parameters are one more.",
+        ),
     ]
     return Vector(
         prompt=(
@@ -51,10 +59,19 @@ def posterior_mean(rng: np.random.Generator) -> Number:
     a, b, t, k = _flips(rng)
     answer = (a + k) / (a + b + t)
     candidates = [
-        Wrong(k / t, "That is the maximum-likelihood estimate $k/t$; the posterior mean adds the prior's pseudo-counts."),
-        Wrong((a + k - 1) / (a + b + t - 2), "That is the posterior mode, the most probable value; the mean is $a_t/(a_t + b_t)$."),
+        Wrong(
+            k / t,
+            "That is the maximum-likelihood estimate $k/t$; the posterior mean adds the prior's pseudo-counts.",
+        ),
+        Wrong(
+            (a + k - 1) / (a + b + t - 2),
+            "That is the posterior mode, the most probable value; the mean is $a_t/(a_t + b_t)$.",
+        ),
         Wrong(a / (a + b), "That is the prior mean: the flips have not been counted."),
-        Wrong((b + t - k) / (a + b + t), "That is the posterior mean of $1 - \\theta$, the probability of tails: the complement."),
+        Wrong(
+            (b + t - k) / (a + b + t),
+            "That is the posterior mean of $1 - \\theta$, the probability of tails: the complement.",
+        ),
     ]
     return Number(
         prompt=(
@@ -77,7 +94,10 @@ def data_weight(rng: np.random.Generator) -> Number:
     t = int(rng.choice([5, 10, 20, 40, 90]))
     answer = t / (a + b + t)
     candidates = [
-        Wrong((a + b) / (a + b + t), "That is the weight on the prior mean; the weight on the data is $t/(a + b + t)$."),
+        Wrong(
+            (a + b) / (a + b + t),
+            "That is the weight on the prior mean; the weight on the data is $t/(a + b + t)$.",
+        ),
         Wrong(t / (a + b), "The weights must sum to one: divide by $a + b + t$."),
     ]
     return Number(

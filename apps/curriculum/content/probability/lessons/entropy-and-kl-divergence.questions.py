@@ -5,6 +5,7 @@ import numpy as np
 
 from apps.sandbox.grading.questions import Number, Wrong
 
+
 def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
     """The candidates that differ from the answer and from each other."""
     taken = [np.asarray(answer, dtype=float)]
@@ -39,9 +40,18 @@ def entropy_by_hand(rng: np.random.Generator) -> Number:
     nz = p[p > 0]
     answer = float(-(nz * np.log(nz)).sum())
     candidates = [
-        Wrong(answer / np.log(2), "That is the entropy in bits ($\\log_2$); this course measures it in nats, with the natural logarithm."),
-        Wrong(-answer, "Mind the sign: $H = -\\sum_k p_k\\log p_k$ is never negative, since every $\\log p_k \\le 0$."),
-        Wrong(float(np.log(p.size)), "That is $\\log K$, the entropy of the uniform distribution, the maximum; this one is not uniform."),
+        Wrong(
+            answer / np.log(2),
+            "That is the entropy in bits ($\\log_2$); this course measures it in nats, with the natural logarithm.",
+        ),
+        Wrong(
+            -answer,
+            "Mind the sign: $H = -\\sum_k p_k\\log p_k$ is never negative, since every $\\log p_k \\le 0$.",
+        ),
+        Wrong(
+            float(np.log(p.size)),
+            "That is $\\log K$, the entropy of the uniform distribution, the maximum; this one is not uniform.",
+        ),
         Wrong(answer / np.log(10), "That uses base-10 logarithms; entropy here is in nats."),
     ]
     return Number(
@@ -70,10 +80,22 @@ def kl_direction(rng: np.random.Generator) -> Number:
     answer = float((p * np.log(p / q)).sum())
     reverse = float((q * np.log(q / p)).sum())
     candidates = [
-        Wrong(reverse, "That is $D_{\\mathrm{KL}}(\\mathbf{q}\\,\\|\\,\\mathbf{p})$, the other direction: weight by $p_k$, the first argument."),
-        Wrong(answer / np.log(2), "That is in bits; with the natural logarithm the divergence is in nats."),
-        Wrong(float(-(p * np.log(q)).sum()), "That is the cross-entropy $H(\\mathbf{p}, \\mathbf{q})$; subtract the entropy $H(\\mathbf{p})$."),
-        Wrong(-answer, "A KL divergence is never negative (Gibbs' inequality): the ratio inside the logarithm is $p_k/q_k$."),
+        Wrong(
+            reverse,
+            "That is $D_{\\mathrm{KL}}(\\mathbf{q}\\,\\|\\,\\mathbf{p})$, the other direction: weight by $p_k$, the first argument.",
+        ),
+        Wrong(
+            answer / np.log(2),
+            "That is in bits; with the natural logarithm the divergence is in nats.",
+        ),
+        Wrong(
+            float(-(p * np.log(q)).sum()),
+            "That is the cross-entropy $H(\\mathbf{p}, \\mathbf{q})$; subtract the entropy $H(\\mathbf{p})$.",
+        ),
+        Wrong(
+            -answer,
+            "A KL divergence is never negative (Gibbs' inequality): the ratio inside the logarithm is $p_k/q_k$.",
+        ),
     ]
     return Number(
         prompt=(
@@ -95,10 +117,19 @@ def noisy_copy(rng: np.random.Generator) -> Number:
     h = float(-(eps * np.log(eps) + (1 - eps) * np.log(1 - eps)))
     answer = h
     candidates = [
-        Wrong(float(np.log(2)), "That is $H(Y) = \\log 2$, the uncertainty before seeing $X$; knowing $X$ leaves only the noise."),
-        Wrong(float(np.log(2)) - h, "That is the mutual information $I(X; Y) = H(Y) - H(Y \\mid X)$, what $X$ tells about $Y$."),
+        Wrong(
+            float(np.log(2)),
+            "That is $H(Y) = \\log 2$, the uncertainty before seeing $X$; knowing $X$ leaves only the noise.",
+        ),
+        Wrong(
+            float(np.log(2)) - h,
+            "That is the mutual information $I(X; Y) = H(Y) - H(Y \\mid X)$, what $X$ tells about $Y$.",
+        ),
         Wrong(h / np.log(2), "That is in bits; the course uses nats."),
-        Wrong(float(np.log(2)) + h, "That is the joint entropy $H(X, Y) = H(X) + H(Y \\mid X)$; subtract $H(X) = \\log 2$."),
+        Wrong(
+            float(np.log(2)) + h,
+            "That is the joint entropy $H(X, Y) = H(X) + H(Y \\mid X)$; subtract $H(X) = \\log 2$.",
+        ),
     ]
     return Number(
         prompt=(

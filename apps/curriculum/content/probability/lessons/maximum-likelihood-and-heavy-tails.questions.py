@@ -5,6 +5,7 @@ import numpy as np
 
 from apps.sandbox.grading.questions import Number, Wrong
 
+
 def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
     """The candidates that differ from the answer and from each other."""
     taken = [np.asarray(answer, dtype=float)]
@@ -32,7 +33,10 @@ def gaussian_sigma(rng: np.random.Generator) -> Number:
             "That divides by $n - 1$, the unbiased variance estimator; the maximum of the likelihood divides by $n$.",
         ),
         Wrong(float(x.var()), "That is $\\hat\\sigma^2$, the variance: take its square root."),
-        Wrong(float(np.abs(x - mean).mean()), "That is the mean absolute deviation; the Gaussian likelihood is maximised by the root mean square deviation."),
+        Wrong(
+            float(np.abs(x - mean).mean()),
+            "That is the mean absolute deviation; the Gaussian likelihood is maximised by the root mean square deviation.",
+        ),
     ]
     listed = ", ".join(f"{v:g}" for v in x)
     return Number(
@@ -61,11 +65,26 @@ def power_law_exponent(rng: np.random.Generator) -> Number:
     total = float(np.log(x / xmin).sum())
     answer = 1 + n / total
     candidates = [
-        Wrong(n / total, "That is $\\hat\\alpha - 1$, the slope of the survival function on log-log axes; the density's exponent is one more."),
-        Wrong(1 + total / n, "The ratio is upside down: $\\hat\\alpha = 1 + n / \\sum_i \\log(x_i/x_{\\min})$."),
-        Wrong(1 + n / float(np.log2(x / xmin).sum()), "Those are base-2 logarithms; the likelihood uses natural logarithms, $\\log 2 \\approx 0.693$."),
-        Wrong(1 + n / float(np.log10(x / xmin).sum()), "Those are base-10 logarithms; the likelihood uses natural logarithms."),
-        Wrong(1 + n / float(np.log(x).sum()), "Divide each sample by $x_{\\min}$ before taking the logarithm: the sum is of $\\log(x_i / x_{\\min})$."),
+        Wrong(
+            n / total,
+            "That is $\\hat\\alpha - 1$, the slope of the survival function on log-log axes; the density's exponent is one more.",
+        ),
+        Wrong(
+            1 + total / n,
+            "The ratio is upside down: $\\hat\\alpha = 1 + n / \\sum_i \\log(x_i/x_{\\min})$.",
+        ),
+        Wrong(
+            1 + n / float(np.log2(x / xmin).sum()),
+            "Those are base-2 logarithms; the likelihood uses natural logarithms, $\\log 2 \\approx 0.693$.",
+        ),
+        Wrong(
+            1 + n / float(np.log10(x / xmin).sum()),
+            "Those are base-10 logarithms; the likelihood uses natural logarithms.",
+        ),
+        Wrong(
+            1 + n / float(np.log(x).sum()),
+            "Divide each sample by $x_{\\min}$ before taking the logarithm: the sum is of $\\log(x_i / x_{\\min})$.",
+        ),
     ]
     listed = ", ".join(f"{v:g}" for v in x)
     return Number(
@@ -88,9 +107,17 @@ def finite_moments(rng: np.random.Generator) -> Number:
     # E[X^m] is finite only for m < alpha - 1.
     answer = float(np.ceil(alpha - 1) - 1)
     candidates = [
-        Wrong(float(np.ceil(alpha) - 1), "That is the largest $m$ below $\\alpha$; the moment integral converges only for $m < \\alpha - 1$."),
-        Wrong(float(np.floor(alpha - 1)), "At $m = \\alpha - 1$ the integrand is $x^{-1}$, whose integral diverges: the bound is strict."),
-        Wrong(alpha - 1, "The question asks for a whole number $m$, the largest with a finite moment."),
+        Wrong(
+            float(np.ceil(alpha) - 1),
+            "That is the largest $m$ below $\\alpha$; the moment integral converges only for $m < \\alpha - 1$.",
+        ),
+        Wrong(
+            float(np.floor(alpha - 1)),
+            "At $m = \\alpha - 1$ the integrand is $x^{-1}$, whose integral diverges: the bound is strict.",
+        ),
+        Wrong(
+            alpha - 1, "The question asks for a whole number $m$, the largest with a finite moment."
+        ),
     ]
     return Number(
         prompt=(

@@ -5,6 +5,7 @@ import numpy as np
 
 from apps.sandbox.grading.questions import Number, Wrong
 
+
 def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
     """The candidates that differ from the answer and from each other."""
     taken = [np.asarray(answer, dtype=float)]
@@ -24,12 +25,18 @@ def dice_sum(rng: np.random.Generator) -> Number:
     ways = 6 - abs(s - 7)
     answer = ways / 36
     candidates = [
-        Wrong(1 / 11, "The eleven sums are not equally likely: count the ordered pairs $(\\omega_1, \\omega_2)$ that give each sum."),
+        Wrong(
+            1 / 11,
+            "The eleven sums are not equally likely: count the ordered pairs $(\\omega_1, \\omega_2)$ that give each sum.",
+        ),
         Wrong(
             ((ways + 1) // 2) / 21,
             "That counts unordered pairs; $(1, 2)$ and $(2, 1)$ are different outcomes of the 36 equally likely ones.",
         ),
-        Wrong(1 - answer, "That is the probability that the sum is *not* $" + str(s) + "$, the complement."),
+        Wrong(
+            1 - answer,
+            "That is the probability that the sum is *not* $" + str(s) + "$, the complement.",
+        ),
         Wrong(ways / 6, "There are 36 equally likely outcomes, not 6: divide the count by 36."),
     ]
     return Number(
@@ -49,10 +56,19 @@ def union_rule(rng: np.random.Generator) -> Number:
             break
     answer = pa + pb - pab
     candidates = [
-        Wrong(pa + pb, "The outcomes in $A \\cap B$ are counted twice in $P(A) + P(B)$: subtract $P(A \\cap B)$ once."),
-        Wrong(pa + pb - pa * pb, "That uses $P(A)P(B)$ for the intersection, true only for independent events; here $P(A \\cap B)$ is given."),
+        Wrong(
+            pa + pb,
+            "The outcomes in $A \\cap B$ are counted twice in $P(A) + P(B)$: subtract $P(A \\cap B)$ once.",
+        ),
+        Wrong(
+            pa + pb - pa * pb,
+            "That uses $P(A)P(B)$ for the intersection, true only for independent events; here $P(A \\cap B)$ is given.",
+        ),
         Wrong(1 - answer, "That is the probability of neither, the complement of the union."),
-        Wrong(pa + pb - 2 * pab, "That is the probability of exactly one of the two; the union includes the outcomes in both."),
+        Wrong(
+            pa + pb - 2 * pab,
+            "That is the probability of exactly one of the two; the union includes the outcomes in both.",
+        ),
     ]
     return Number(
         prompt=(
@@ -71,9 +87,18 @@ def exponential_tail(rng: np.random.Generator) -> Number:
     x = float(rng.choice([0.25, 0.5, 1.0, 1.5]))
     answer = float(np.exp(-lam * x))
     candidates = [
-        Wrong(1 - answer, "That is $P(X \\le x) = F_X(x)$; the question asks for the complement, $P(X > x) = 1 - F_X(x)$."),
-        Wrong(float(np.exp(-x / lam)), "The rate multiplies $x$: $F_X(x) = 1 - e^{-\\lambda x}$, not $e^{-x/\\lambda}$."),
-        Wrong(float(lam * np.exp(-lam * x)), "That is the density $p(x)$, probability per unit length, not the probability of an event."),
+        Wrong(
+            1 - answer,
+            "That is $P(X \\le x) = F_X(x)$; the question asks for the complement, $P(X > x) = 1 - F_X(x)$.",
+        ),
+        Wrong(
+            float(np.exp(-x / lam)),
+            "The rate multiplies $x$: $F_X(x) = 1 - e^{-\\lambda x}$, not $e^{-x/\\lambda}$.",
+        ),
+        Wrong(
+            float(lam * np.exp(-lam * x)),
+            "That is the density $p(x)$, probability per unit length, not the probability of an event.",
+        ),
     ]
     return Number(
         prompt=(
@@ -95,8 +120,14 @@ def exponential_mean(rng: np.random.Generator) -> Number:
     lam = float(rng.choice([0.25, 0.5, 2.0, 4.0, 5.0]))
     answer = 1 / lam
     candidates = [
-        Wrong(lam, "That is the rate itself; a higher rate means shorter waits: $\\mathbb{E}[X] = 1/\\lambda$."),
-        Wrong(float(np.log(2) / lam), "That is the median, $F_X^{-1}(1/2) = \\log 2/\\lambda$; the mean is pulled up by the long tail."),
+        Wrong(
+            lam,
+            "That is the rate itself; a higher rate means shorter waits: $\\mathbb{E}[X] = 1/\\lambda$.",
+        ),
+        Wrong(
+            float(np.log(2) / lam),
+            "That is the median, $F_X^{-1}(1/2) = \\log 2/\\lambda$; the mean is pulled up by the long tail.",
+        ),
         Wrong(1 / lam**2, "That is the variance of the exponential; its mean is $1/\\lambda$."),
     ]
     return Number(

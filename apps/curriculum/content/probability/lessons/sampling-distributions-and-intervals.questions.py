@@ -5,6 +5,7 @@ import numpy as np
 
 from apps.sandbox.grading.questions import Choice, Number, Wrong
 
+
 def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
     """The candidates that differ from the answer and from each other."""
     taken = [np.asarray(answer, dtype=float)]
@@ -25,10 +26,22 @@ def standard_error(rng: np.random.Generator) -> Number:
     p = k / n
     answer = float(np.sqrt(p * (1 - p) / n))
     candidates = [
-        Wrong(p * (1 - p) / n, "That is the variance of $\\hat\\theta$; the standard error is its square root."),
-        Wrong(float(np.sqrt(p * (1 - p))), "That is the spread of a single 0/1 draw; the mean of $n$ draws spreads $\\sqrt n$ times less."),
-        Wrong(p * (1 - p) / np.sqrt(n), "The square root applies to the whole variance: $\\sqrt{\\hat\\theta(1 - \\hat\\theta)/n}$."),
-        Wrong(float(np.sqrt(p * (1 - p) / (n - 1))), "For a proportion the plug-in standard error divides by $n$."),
+        Wrong(
+            p * (1 - p) / n,
+            "That is the variance of $\\hat\\theta$; the standard error is its square root.",
+        ),
+        Wrong(
+            float(np.sqrt(p * (1 - p))),
+            "That is the spread of a single 0/1 draw; the mean of $n$ draws spreads $\\sqrt n$ times less.",
+        ),
+        Wrong(
+            p * (1 - p) / np.sqrt(n),
+            "The square root applies to the whole variance: $\\sqrt{\\hat\\theta(1 - \\hat\\theta)/n}$.",
+        ),
+        Wrong(
+            float(np.sqrt(p * (1 - p) / (n - 1))),
+            "For a proportion the plug-in standard error divides by $n$.",
+        ),
     ]
     return Number(
         prompt=(
@@ -50,8 +63,14 @@ def data_for_narrower_bar(rng: np.random.Generator) -> Number:
     factor = int(rng.choice([2, 3, 4, 5, 10]))
     answer = float(factor**2)
     candidates = [
-        Wrong(float(factor), "The standard error falls like $1/\\sqrt n$, not $1/n$: shrinking it by $c$ takes $c^2$ times the data."),
-        Wrong(float(np.sqrt(factor)), "It is the other way round: the error bar shrinks like the square root of the data, so the data must grow like the square of the factor."),
+        Wrong(
+            float(factor),
+            "The standard error falls like $1/\\sqrt n$, not $1/n$: shrinking it by $c$ takes $c^2$ times the data.",
+        ),
+        Wrong(
+            float(np.sqrt(factor)),
+            "It is the other way round: the error bar shrinks like the square root of the data, so the data must grow like the square of the factor.",
+        ),
     ]
     return Number(
         prompt=(
@@ -72,10 +91,22 @@ def gaussian_posterior_sd(rng: np.random.Generator) -> Number:
     precision = 1 / s0**2 + n / sigma**2
     answer = float(1 / np.sqrt(precision))
     candidates = [
-        Wrong(1 / precision, "That is the posterior variance $s_n^2$; its standard deviation is the square root."),
-        Wrong(sigma / np.sqrt(n), "That is the standard error of $\\bar x$ alone; the prior's precision adds to the data's."),
-        Wrong(float(np.sqrt(s0**2 + sigma**2 / n)), "Precisions (inverse variances) add, not variances: the posterior is narrower than either source."),
-        Wrong(float(1 / np.sqrt(1 / s0**2 + 1 / sigma**2)), "Each of the $n$ samples contributes precision $1/\\sigma^2$: the data's precision is $n/\\sigma^2$."),
+        Wrong(
+            1 / precision,
+            "That is the posterior variance $s_n^2$; its standard deviation is the square root.",
+        ),
+        Wrong(
+            sigma / np.sqrt(n),
+            "That is the standard error of $\\bar x$ alone; the prior's precision adds to the data's.",
+        ),
+        Wrong(
+            float(np.sqrt(s0**2 + sigma**2 / n)),
+            "Precisions (inverse variances) add, not variances: the posterior is narrower than either source.",
+        ),
+        Wrong(
+            float(1 / np.sqrt(1 / s0**2 + 1 / sigma**2)),
+            "Each of the $n$ samples contributes precision $1/\\sigma^2$: the data's precision is $n/\\sigma^2$.",
+        ),
     ]
     return Number(
         prompt=(
@@ -104,7 +135,9 @@ _CLAIMS = [
 def two_promises(rng: np.random.Generator) -> Choice:
     credible = bool(rng.integers(0, 2))
     right = 1 if credible else 0
-    name = "95% credible interval (Bayesian)" if credible else "95% confidence interval (frequentist)"
+    name = (
+        "95% credible interval (Bayesian)" if credible else "95% confidence interval (frequentist)"
+    )
     messages = {
         0: "That is the confidence interval's promise, about the procedure over repeated data sets; a credible interval's promise is about this interval, given the prior.",
         1: "That is the credible interval's promise; a confidence interval attaches no probability to the one interval you computed, $\\theta$ being fixed.",

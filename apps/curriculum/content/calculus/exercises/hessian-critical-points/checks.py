@@ -2,7 +2,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from apps.sandbox.grading import Call, FnSpec, Grader, Mistake
+from apps.sandbox.grading import Call, FnSpec, Grader, Mistake, plots
 
 QUADRATIC = FnSpec(source="def grad(x):\n    return 0.5 * (A + A.T) @ x + b", name="grad")
 ROSENBROCK = FnSpec(
@@ -367,6 +367,29 @@ def mistakes() -> list[Mistake]:
             wrong={"classify_critical_point": _zero_first},
         ),
     ]
+
+
+LABELS = ("minimum", "maximum", "saddle", "degenerate")
+
+
+def failure_figures(g: Grader, key: str) -> None:
+    """A failing classification drawn as the four answers, yours against the right one (the
+    generic figure draws arrays, and a label is a string)."""
+    if g.call(key).func != "classify_critical_point":
+        return
+    got = g.output(key)
+    yours = np.array([1.0 if got == label else 0.0 for label in LABELS])
+    reference = np.array([1.0 if g.expected(key) == label else 0.0 for label in LABELS])
+    eigenvalues = np.round(np.linalg.eigvalsh(np.asarray(g.arg(key))), 6)
+    g.figure(
+        plots.compare_bars(
+            list(LABELS),
+            yours,
+            reference,
+            title=f"{g.call(key).description}: eigenvalues {eigenvalues}",
+            y_label="chosen",
+        )
+    )
 
 
 def figures(g: Grader) -> None:

@@ -1,6 +1,6 @@
 import numpy as np
 
-from apps.sandbox.grading import Call, Grader, plots
+from apps.sandbox.grading import Call, Grader, Mistake, plots
 
 
 def _layer(W, b, x):
@@ -23,6 +23,8 @@ def _fd_jacobian(fn, x, eps=1e-6):
 
 def cases(rng: np.random.Generator) -> list[Call]:
     n, m, k = int(rng.integers(4, 7)), int(rng.integers(2, 4)), 2
+    if n == m + 2:  # the hidden width differs from the input width: a Jacobian taken at the
+        n += 1  # wrong point then fails the same way (a shape error) under every seed
 
     def layer(rows, cols, scale=1.0):
         return (
@@ -84,62 +86,129 @@ def _fd(g: Grader, key: str) -> np.ndarray:
 
 
 def grade(g: Grader) -> None:
-    tanh_hint = "The Jacobian of the tanh layer is diag(1 - tanh^2(W x + b)) W: the derivative 1 - tanh^2 of each unit scales the rows of W, one row per output"
-    g.check_close(
-        "one layer matches finite differences",
-        "layer",
-        rtol=1e-5,
-        atol=1e-7,
-        points=2,
-        expected=_fd(g, "layer"),
-        hint=tanh_hint,
-    )
-    g.check_close(
-        "a square layer (rows, not columns)",
-        "square",
-        rtol=1e-5,
-        atol=1e-7,
-        points=2,
-        expected=_fd(g, "square"),
-        hint="diag(d) W scales the rows of W by d, i.e. d[:, None] * W; W * d scales columns",
-    )
-    g.check_close(
-        "a single output unit",
-        "single",
-        rtol=1e-5,
-        atol=1e-7,
-        points=1,
-        expected=_fd(g, "single"),
-        hint="With m = 1 the Jacobian is a (1, n) row: keep both axes",
-    )
-    g.check_close(
-        "a saturated tanh has a tiny Jacobian",
-        "saturated",
-        rtol=1e-5,
-        atol=1e-7,
-        points=1,
-        expected=_fd(g, "saturated"),
-        hint=tanh_hint,
-    )
-    order_hint = "By the chain rule J = J_2(h_1) J_1(x), outer map on the left, with the second layer's Jacobian taken at h_1 = tanh(W1 x + b1)"
-    g.check_close(
-        "two layers by the chain rule",
-        "two",
-        rtol=1e-5,
-        atol=1e-7,
-        points=2,
-        expected=_fd(g, "two"),
-        hint=order_hint,
-    )
-    g.check_close(
-        "two square layers",
-        "two_square",
-        rtol=1e-5,
-        atol=1e-7,
-        points=2,
-        expected=_fd(g, "two_square"),
-        hint=order_hint,
-    )
+    # The yardstick is a central difference of the map itself (error about 1e-10), so the
+    # default tolerances apply.
+    for key, name, points in (
+        ("layer", "one layer matches finite differences", 2),
+        ("square", "a square layer (rows, not columns)", 2),
+        ("single", "a single output unit", 1),
+        ("saturated", "a saturated tanh has a tiny Jacobian", 1),
+        ("two", "two layers by the chain rule", 2),
+        ("two_square", "two square layers", 2),
+    ):
+        g.check_close(name, key, points=points, expected=_fd(g, key))
+
+
+# --- known mistakes: what the learner did, where, and the fix ----------------------------------
+def _arrays(*values):
+    return (np.asarray(v, dtype=float) for v in values)
+
+
+def _layer_with(slope):
+    def jacobian(W, b, x):
+        W, b, x = _arrays(W, b, x)
+        return slope(W @ x + b)[:, None] * W
+
+    return jacobian
+
+
+def _two_with(layer, at=lambda W1, b1, x: np.tanh(W1 @ x + b1), order=1):
+    def jacobian(W1, b1, W2, b2, x):
+        W1, b1, W2, b2, x = _arrays(W1, b1, W2, b2, x)
+        outer, inner = layer(W2, b2, at(W1, b1, x)), layer(W1, b1, x)
+        return outer @ inner if order == 1 else inner @ outer
+
+    return jacobian
+
+
+_right = _layer_with(lambda z: 1.0 - np.tanh(z) ** 2)
+
+
+def _columns_scaled(W, b, x):
+    W, b, x = _arrays(W, b, x)
+    return W * (1.0 - np.tanh(W @ x + b) ** 2)
+
+
+def _no_derivative(W, b, x):
+    return np.asarray(W, dtype=float)
+
+
+def _both(layer):
+    return {"tanh_layer_jacobian": layer, "two_layer_jacobian": _two_with(layer)}
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "columns-scaled",
+            diagnosis=(
+                "You multiply W by the slopes 1 - tanh^2 along its last axis, which scales the "
+                "columns (one per input) instead of the rows (one per output unit); for a "
+                "non-square W the shapes do not even broadcast."
+            ),
+            fix="diag(d) W scales the rows: d[:, None] * W.",
+            wrong=_both(_columns_scaled),
+        ),
+        Mistake(
+            "no-activation-derivative",
+            diagnosis=(
+                "You return W (and W2 W1) without the derivative of tanh: that is the Jacobian "
+                "of the linear part alone."
+            ),
+            fix="Multiply each row i of W by 1 - tanh(z_i)^2, with z = W x + b.",
+            wrong={
+                "tanh_layer_jacobian": _no_derivative,
+                "two_layer_jacobian": lambda W1, b1, W2, b2, x: (
+                    np.asarray(W2, dtype=float) @ np.asarray(W1, dtype=float)
+                ),
+            },
+        ),
+        Mistake(
+            "pre-activation-squared",
+            diagnosis=(
+                "You use 1 - z^2 with the pre-activation z = W x + b; the derivative of tanh is "
+                "1 - tanh(z)^2, the square of the activation."
+            ),
+            fix="Square h = tanh(z): (1 - h**2)[:, None] * W.",
+            wrong=_both(_layer_with(lambda z: 1.0 - z**2)),
+        ),
+        Mistake(
+            "tanh-twice",
+            diagnosis=(
+                "You apply tanh twice: with h = tanh(z) already, 1 - tanh(h)^2 is the slope at "
+                "the wrong point; the slope is 1 - h^2."
+            ),
+            fix="Use 1 - h**2 where h = tanh(W x + b).",
+            wrong=_both(_layer_with(lambda z: 1.0 - np.tanh(np.tanh(z)) ** 2)),
+        ),
+        Mistake(
+            "inner-first",
+            diagnosis=(
+                "You multiply the Jacobians inner first, J1 @ J2: by the chain rule the outer "
+                "map's Jacobian stands on the left, J = J2(h1) J1(x)."
+            ),
+            fix="Return J2 @ J1.",
+            wrong={"two_layer_jacobian": _two_with(_right, order=2)},
+        ),
+        Mistake(
+            "outer-at-x",
+            diagnosis=(
+                "You evaluate the second layer's Jacobian at the input x; by the chain rule it "
+                "is taken at the hidden activation h1 = tanh(W1 x + b1)."
+            ),
+            fix="Compute h1 first and pass it to the second layer: J2(h1) @ J1(x).",
+            wrong={"two_layer_jacobian": _two_with(_right, at=lambda W1, b1, x: x)},
+        ),
+        Mistake(
+            "hidden-without-tanh",
+            diagnosis=(
+                "You evaluate the second layer at the pre-activation W1 x + b1 instead of the "
+                "hidden activation h1 = tanh(W1 x + b1)."
+            ),
+            fix="Apply tanh before passing the hidden values to the second layer.",
+            wrong={"two_layer_jacobian": _two_with(_right, at=lambda W1, b1, x: W1 @ x + b1)},
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

@@ -1,6 +1,6 @@
 import numpy as np
 
-from apps.sandbox.grading import Call, FnSpec, Grader, plots
+from apps.sandbox.grading import Call, FnSpec, Grader, Mistake, plots
 
 EPSILONS = tuple(float(e) for e in np.geomspace(1e-1, 1e-12, 12))
 
@@ -93,7 +93,9 @@ def cases(rng: np.random.Generator) -> list[Call]:
 
 
 def grade(g: Grader) -> None:
-    forward = "That error is the size of a forward difference (f(x + eps e_i) - f(x)) / eps; use the central difference (f(x + eps e_i) - f(x - eps e_i)) / (2 eps)"
+    # Against the exact gradient: a float64 central difference with eps = 1e-5 is off by about
+    # 1e-10 (truncation) plus 1e-11 |f| (rounding), far inside these bounds; a forward
+    # difference is off by about 5e-6 |f''|, far outside.
     for key, name, points in (
         ("vector", "accurate on a vector", 2),
         ("matrix", "keeps the shape of a matrix", 2),
@@ -107,7 +109,6 @@ def grade(g: Grader) -> None:
             atol=1e-7,
             points=points,
             expected=_exact(key, np.asarray(x), spec),
-            hint=f"The result must have the shape of x, {tuple(np.shape(x))}. {forward}",
         )
     # The expected value takes the reference's shape as it comes back over the wire (a 0-d result).
     scalar_shape = np.shape(g.expected("scalar"))
@@ -118,7 +119,6 @@ def grade(g: Grader) -> None:
         atol=1e-7,
         points=1,
         expected=np.reshape(_exact("scalar", np.asarray(g.args("scalar")[1]), POLY), scalar_shape),
-        hint="np.ndindex(()) yields the single index (); np.zeros_like(x) keeps the 0-d shape",
     )
     g.check_close(
         "treats an integer array as floats",
@@ -127,16 +127,148 @@ def grade(g: Grader) -> None:
         atol=1e-7,
         points=1,
         expected=_exact("integer", np.asarray(g.args("integer")[1]), POLY),
-        hint="Adding eps in place to an integer array rounds it away; convert x to a float copy first",
     )
-    g.check_close(
-        "uses the eps it is given",
-        "eps0",
-        rtol=1e-9,
-        atol=1e-12,
-        points=2,
-        hint="With eps = 0.1 the central difference of exp at 1 is e sinh(0.1) / 0.1; use the eps argument, and the central formula",
-    )
+    g.check_close("uses the eps it is given", "eps0", points=2)
+
+
+# --- known mistakes: what the learner did, where, and the fix ----------------------------------
+def _steps(x, eps):
+    for index in np.ndindex(x.shape):
+        step = np.zeros_like(x)
+        step[index] = eps
+        yield index, step
+
+
+def _flat(f, x, eps=1e-5):
+    x = np.array(x, dtype=float)
+    return np.array([(f(x + s) - f(x - s)) / (2 * eps) for _, s in _steps(x, eps)])
+
+
+def _forward(f, x, eps=1e-5):
+    x = np.array(x, dtype=float)
+    grad, f0 = np.zeros_like(x), f(x)
+    for index, s in _steps(x, eps):
+        grad[index] = (f(x + s) - f0) / eps
+    return grad
+
+
+def _integer_inplace(f, x, eps=1e-5):
+    x = np.array(x)
+    grad = np.zeros(x.shape)
+    for index in np.ndindex(x.shape):
+        original = x[index]
+        x[index] = original + eps
+        f_plus = f(x)
+        x[index] = original - eps
+        f_minus = f(x)
+        x[index] = original
+        grad[index] = (f_plus - f_minus) / (2 * eps)
+    return grad
+
+
+def _divides_by_eps(f, x, eps=1e-5):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for index, s in _steps(x, eps):
+        grad[index] = (f(x + s) - f(x - s)) / eps
+    return grad
+
+
+def _fixed_step(f, x, eps=1e-5):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for index, s in _steps(x, 1e-5):
+        grad[index] = (f(x + s) - f(x - s)) / (2 * 1e-5)
+    return grad
+
+
+def _first_axis(f, x, eps=1e-5):
+    x = np.array(x, dtype=float)
+    grad = np.zeros_like(x)
+    for i in range(len(x)):
+        xp, xm = x.copy(), x.copy()
+        xp[i] += eps
+        xm[i] -= eps
+        grad[i] = (f(xp) - f(xm)) / (2 * eps)
+    return grad
+
+
+def _no_restore(f, x, eps=1e-5):
+    x = np.array(x, dtype=float)  # a copy here, so the trusted inputs stay as they are
+    grad = np.zeros_like(x)
+    for index in np.ndindex(x.shape):
+        x[index] += eps
+        fp = f(x)
+        x[index] -= 2 * eps
+        fm = f(x)
+        grad[index] = (fp - fm) / (2 * eps)
+    return grad
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "forward-difference",
+            diagnosis=(
+                "You use the forward difference (f(x + eps e_i) - f(x)) / eps: its error is "
+                "proportional to eps (about 1e-5 here), not to eps^2."
+            ),
+            fix="Use the central difference (f(x + eps e_i) - f(x - eps e_i)) / (2 eps).",
+            wrong=_forward,
+        ),
+        Mistake(
+            "divides-by-eps",
+            diagnosis=(
+                "You divide the central difference by eps instead of 2 eps: the two points are "
+                "2 eps apart, so every entry is twice too large."
+            ),
+            fix="Divide f(x + eps e_i) - f(x - eps e_i) by 2 * eps.",
+            wrong=_divides_by_eps,
+        ),
+        Mistake(
+            "ignores-eps",
+            diagnosis="You step by a fixed 1e-5 instead of the eps you are given.",
+            fix="Use the eps argument for the step.",
+            wrong=_fixed_step,
+        ),
+        Mistake(
+            "integer-in-place",
+            diagnosis=(
+                "You perturb an integer array in place: x[i] = x[i] + 1e-5 is rounded back to "
+                "the integer, so f(x + eps e_i) - f(x - eps e_i) is 0."
+            ),
+            fix="Work on a float copy: x = np.array(x, dtype=float).",
+            wrong=_integer_inplace,
+        ),
+        Mistake(
+            "no-restore",
+            diagnosis=(
+                "You never set x[i] back after the two evaluations, so it stays eps below where "
+                "it was and every later partial derivative is taken at a shifted point."
+            ),
+            fix="After computing f(x - eps e_i), restore the entry to its original value.",
+            wrong=_no_restore,
+        ),
+        Mistake(
+            "flat-result",
+            diagnosis=(
+                "You collect the partial derivatives in a list and return a flat array; the "
+                "gradient must have the shape of x."
+            ),
+            fix="Fill grad = np.zeros_like(x) at each index from np.ndindex(x.shape).",
+            wrong=_flat,
+        ),
+        Mistake(
+            "first-axis-only",
+            diagnosis=(
+                "You loop over range(len(x)) and nudge x[i], which for a matrix is a whole row: "
+                "every entry of row i gets the derivative along the whole row (and a plain number "
+                "has no len)."
+            ),
+            fix="Loop over every entry: for index in np.ndindex(x.shape).",
+            wrong=_first_axis,
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

@@ -2,7 +2,7 @@ import contextlib
 
 import numpy as np
 
-from apps.sandbox.grading import Call, CheckFailed, Grader, plots
+from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, plots
 
 
 def _symmetric(rng: np.random.Generator, eigenvalues: np.ndarray) -> np.ndarray:
@@ -55,6 +55,13 @@ def cases(rng: np.random.Generator) -> list[Call]:
     ]
 
 
+# A unit vector computed in float32 has a length off by about n x 6e-8, and its entries by a
+# few times 6e-8; these bounds leave room for that and nothing like a wrong answer.
+LENGTH_TOL = 1e-5
+VECTOR_TOL = 1e-5
+EIGENVALUE_RTOL = 1e-5
+
+
 def _vector_check(g: Grader, key: str):
     def run() -> str | None:
         call = g.call(key)
@@ -62,56 +69,48 @@ def _vector_check(g: Grader, key: str):
         if not np.all(np.isfinite(v)):
             return f"the vector returned on {call.description} contains NaN or infinity"
         length = float(np.linalg.norm(v))
-        if abs(length - 1.0) > 1e-6:
-            return f"the vector returned on {call.description} should have length 1, but has length {length:.6g}"
+        if abs(length - 1.0) > LENGTH_TOL:
+            return f"the vector returned on {call.description} has length {length:.8g}, not 1"
         reference = np.asarray(g.expected(key, 1))
         sign = 1.0 if v @ reference >= 0 else -1.0
         error = float(np.abs(sign * v - reference).max())
-        if error > 1e-5:
+        if error > VECTOR_TOL:
             A = np.asarray(g.arg(key))
             residual = float(np.linalg.norm(A @ v - (v @ A @ v) * v))
             return (
-                f"the vector returned on {call.description} is not the dominant eigenvector: it differs from "
-                f"the reference (up to sign) by up to {error:.3g}, and ||Av - (v^T A v) v|| = {residual:.3g}"
+                f"the vector returned on {call.description} differs from the dominant "
+                f"eigenvector (up to sign) by up to {error:.3g}, and ||Av - (v^T A v) v|| = {residual:.3g}"
             )
         return None
 
     return run
 
 
-def _eigenvalue_check(g: Grader, key: str, rtol: float = 1e-6):
+def _eigenvalue_check(g: Grader, key: str):
     def run() -> str | None:
         call = g.call(key)
         value = g.scalar(key, 0)
         reference = float(g.expected(key, 0))
         if not np.isfinite(value):
             return f"the eigenvalue returned on {call.description} is {value}"
-        if abs(value - reference) > rtol * abs(reference) + 1e-9:
-            return f"the eigenvalue returned on {call.description} is {value:.6g}, but the dominant eigenvalue is {reference:.6g}"
+        if abs(value - reference) > EIGENVALUE_RTOL * abs(reference) + 1e-8:
+            return (
+                f"the eigenvalue returned on {call.description} is {value:.8g}, but the dominant "
+                f"eigenvalue is {reference:.8g}"
+            )
         return None
 
     return run
 
 
 def grade(g: Grader) -> None:
-    g.custom(
-        "the vector has length 1",
-        _vector_check(g, "large"),
-        points=2,
-        hint="Divide A x by its norm after every multiplication; otherwise the entries grow like |lambda_1|^t and overflow",
-    )
-    g.custom(
-        "finds the dominant eigenvalue",
-        _eigenvalue_check(g, "symmetric"),
-        points=2,
-        hint="After the loop, lambda = x^T A x for a unit vector x (the Rayleigh quotient)",
-    )
+    g.custom("the vector has length 1", _vector_check(g, "large"), points=2)
+    g.custom("finds the dominant eigenvalue", _eigenvalue_check(g, "symmetric"), points=2)
     g.custom("finds the dominant eigenvector", _vector_check(g, "symmetric"), points=2)
     g.custom(
         "gets the sign of a negative dominant eigenvalue",
         _eigenvalue_check(g, "negative"),
         points=2,
-        hint="||A x|| is never negative; the Rayleigh quotient x^T A x keeps the sign of lambda",
     )
     g.custom(
         "works for a non-symmetric Markov matrix",
@@ -123,6 +122,103 @@ def grade(g: Grader) -> None:
         lambda: _eigenvalue_check(g, "one")() or _vector_check(g, "one")(),
         points=1,
     )
+
+
+# --- known mistakes: recognised from the learner's values (each learner picks their own start
+# vector, so the signs and, unnormalised, the sizes differ from any fixed wrong implementation) --
+def _direction(v: np.ndarray) -> np.ndarray:
+    return v / np.linalg.norm(v)
+
+
+def _parallel(u: np.ndarray, v: np.ndarray) -> bool:
+    return bool(abs(abs(float(_direction(u) @ _direction(v))) - 1.0) < 1e-6)
+
+
+def _norm_as_eigenvalue(g: Grader) -> bool:
+    reference = float(g.expected("negative", 0))
+    return bool(np.isclose(g.scalar("negative", 0), abs(reference), rtol=1e-5))
+
+
+def _never_normalised(g: Grader) -> bool:
+    v = g.array("symmetric", 1)
+    return bool(not np.all(np.isfinite(v)) or np.linalg.norm(v) > 1e10)
+
+
+def _last_step_unnormalised(g: Grader) -> bool:
+    v = g.array("symmetric", 1)
+    top = abs(float(g.expected("symmetric", 0)))
+    return bool(np.isclose(np.linalg.norm(v), top, rtol=1e-5)) and _parallel(
+        v, g.expected("symmetric", 1)
+    )
+
+
+def _max_entry_scaling(g: Grader) -> bool:
+    v = g.array("symmetric", 1)
+    return (
+        bool(np.isclose(np.abs(v).max(), 1.0, rtol=1e-9))
+        and float(np.linalg.norm(v)) > 1.0 + LENGTH_TOL
+        and _parallel(v, g.expected("symmetric", 1))
+    )
+
+
+def _left_eigenvector(g: Grader) -> bool:
+    A = np.asarray(g.arg("markov"))
+    values, vectors = np.linalg.eig(A.T)
+    left = np.real(vectors[:, int(np.argmax(np.abs(values)))])
+    v = g.array("markov", 1)
+    return _parallel(v, left) and not _parallel(left, g.expected("markov", 1))
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "norm-as-eigenvalue",
+            diagnosis=(
+                "You return ||A x|| as the eigenvalue: a norm is never negative, so a negative "
+                "dominant eigenvalue comes back with the wrong sign (as |lambda|)."
+            ),
+            fix="Return the Rayleigh quotient x^T A x of the final unit vector x: it keeps the sign.",
+            predicate=_norm_as_eigenvalue,
+        ),
+        Mistake(
+            "never-normalised",
+            diagnosis=(
+                "You never divide by the norm inside the loop: the vector grows like "
+                "|lambda_1|^t, far from length 1, and overflows to inf for large eigenvalues."
+            ),
+            fix="After each multiplication set x = y / np.linalg.norm(y).",
+            predicate=_never_normalised,
+        ),
+        Mistake(
+            "last-step-unnormalised",
+            diagnosis=(
+                "You normalise before each multiplication instead of after it, so the vector you "
+                "return is A x for a unit x: its length is |lambda_1|, not 1, and the Rayleigh "
+                "quotient of it is off by a factor lambda_1^2."
+            ),
+            fix="Divide by the norm after the multiplication, so the returned x has length 1.",
+            predicate=_last_step_unnormalised,
+        ),
+        Mistake(
+            "max-entry-scaling",
+            diagnosis=(
+                "You rescale by the largest entry, so your vector's largest entry is 1 and its "
+                "length is more than 1; the task asks for a unit vector (Euclidean norm 1)."
+            ),
+            fix="Divide by np.linalg.norm(x) instead of by the largest entry.",
+            predicate=_max_entry_scaling,
+        ),
+        Mistake(
+            "left-eigenvector",
+            diagnosis=(
+                "You multiply the row vector x @ A instead of A @ x: that iterates with A^T and "
+                "converges to a left eigenvector of A, which differs from the eigenvector when A "
+                "is not symmetric (as for the Markov matrix)."
+            ),
+            fix="Iterate x = A @ x.",
+            predicate=_left_eigenvector,
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

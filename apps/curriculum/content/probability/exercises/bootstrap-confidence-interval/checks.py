@@ -1,34 +1,7 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, plots
-
-
-def _interpolate(values: np.ndarray, h: float) -> float:
-    low = min(max(int(np.floor(h)), 0), values.size - 1)
-    if low >= values.size - 1:
-        return float(values[-1])
-    return float(values[low] + (h - low) * (values[low + 1] - values[low]))
-
-
-def _quantile_variants(replicates: np.ndarray, q: float) -> list[tuple[str, list[float]]]:
-    """What common wrong quantile rules give, each with the words that name the mistake."""
-    r = np.sort(replicates)
-    return [
-        (
-            "the replicates were not sorted first, and the rule reads positions in sorted order",
-            [_interpolate(replicates, (replicates.size - 1) * q)],
-        ),
-        ("positions were counted from one (h = B q)", [_interpolate(r, r.size * q - 1)]),
-        (
-            "it is one of the sorted replicates, with no interpolation between neighbours",
-            [float(np.quantile(r, q, method=m)) for m in ("lower", "higher")],
-        ),
-        (
-            "it is the midpoint of two neighbours instead of a linear interpolation",
-            [float(np.quantile(r, q, method="midpoint"))],
-        ),
-    ]
+from apps.sandbox.grading import Call, Grader, Mistake, plots
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
@@ -91,6 +64,12 @@ def cases(rng: np.random.Generator) -> list[Call]:
         ),
         Call("single", "percentile_interval", (np.array([3.25]), 0.95), label="a single replicate"),
         Call(
+            "five",
+            "percentile_interval",
+            (np.array([3.0, 1.0, 4.0, 1.5, 5.0]), 0.9),
+            label="the replicates [3, 1, 4, 1.5, 5] at level 0.9 (the upper end between the top two)",
+        ),
+        Call(
             "pipeline",
             "percentile_interval",
             (data[indices].mean(axis=1), 0.95),
@@ -100,81 +79,115 @@ def cases(rng: np.random.Generator) -> list[Call]:
 
 
 def grade(g: Grader) -> None:
-    def per_resample():
-        got = g.array("mean", shape=np.shape(g.output("mean")))
-        data, indices, _ = g.args("mean")
-        if got.shape == (indices.shape[1],) and np.allclose(got, data[indices].mean(axis=0)):
-            return (
-                f"you returned {got.shape[0]} numbers, one per position: you averaged across the "
-                f"resamples (axis 0); reduce each resample, each row of x[indices], with axis=1 "
-                f"to get B = {indices.shape[0]} replicates"
-            )
-        if got.shape != (indices.shape[0],):
-            return f"expected one replicate per resample, shape ({indices.shape[0]},), got shape {got.shape}"
-        return None
-
-    g.custom("one replicate per resample", per_resample, points=2)
-    g.check_close("the mean of each resample", "mean", rtol=1e-6, atol=1e-6, points=1)
-    g.check_close("the median of each resample", "median", rtol=1e-6, atol=1e-6, points=1)
-    g.check_close(
-        "the median of an even number of values averages the middle two",
-        "median-even",
-        rtol=1e-6,
-        atol=1e-6,
-        hint="np.median(resamples, axis=1) does this for you",
-    )
-    g.check_close(
-        "the identity resample gives the sample statistic", "identity", rtol=1e-6, atol=1e-6
-    )
-    g.check_close("constant data give constant replicates", "constant", rtol=1e-6, atol=1e-6)
-
-    def interval(keys):
-        def run():
-            for key in keys:
-                replicates, level = g.args(key)
-                expected = np.asarray(g.expected(key))
-                got = g.array(
-                    key, shape=(2,), what=f"percentile_interval() on {g.call(key).description}"
-                )
-                if np.allclose(got, expected, rtol=1e-6, atol=1e-6):
-                    continue
-                where = g.call(key).description
-                alpha = 1 - level
-                if replicates.size > 1:
-                    shifted = np.quantile(replicates, [alpha, 1 - alpha])
-                    if np.allclose(got, shifted, rtol=1e-6, atol=1e-9):
-                        return (
-                            f"on {where} you used the quantiles {alpha:g} and {1 - alpha:g}; the interval leaves "
-                            f"(1 - level)/2 in each tail, so use {alpha / 2:g} and {1 - alpha / 2:g}"
-                        )
-                    for name, q in (("lower", alpha / 2), ("upper", 1 - alpha / 2)):
-                        value = got[0] if name == "lower" else got[1]
-                        if np.isclose(value, np.quantile(replicates, q), rtol=1e-6, atol=1e-9):
-                            continue
-                        right = np.quantile(replicates, q)
-                        for why, candidates in _quantile_variants(
-                            np.asarray(replicates, dtype=float), q
-                        ):
-                            if any(np.isclose(value, c, rtol=1e-9, atol=1e-12) for c in candidates):
-                                return (
-                                    f"on {where} your {name} end is {value:.6g}: {why}. The lesson's rule "
-                                    f"interpolates at h = (B - 1) q and gives {right:.6g}"
-                                )
-                        break
-                    if np.allclose(np.sort(got), expected) and got[0] > got[1]:
-                        return f"on {where} the ends are swapped: return (lower, upper)"
-                return f"on {where} the interval is {np.round(expected, 6)}, got {np.round(got, 6)}"
-            return None
-
-        return run
-
-    g.custom(
+    g.check_close("one replicate per resample, the mean of each", "mean", points=2)
+    g.check_close("the median of each resample", "median", points=1)
+    g.check_close("the median of an even number of values averages the middle two", "median-even")
+    g.check_close("the identity resample gives the sample statistic", "identity")
+    g.check_close("constant data give constant replicates", "constant")
+    g.check_close_all(
         "the 95% and 90% percentile intervals of unsorted replicates",
-        interval(("ci95", "ci90", "pipeline")),
+        ["ci95", "ci90", "pipeline"],
         points=3,
     )
-    g.custom("level 0 gives the median twice, level 1 the extremes", interval(("level0", "level1")))
-    g.custom("ties and a single replicate", interval(("ties", "single")))
+    g.check_close_all("level 0 gives the median twice, level 1 the extremes", ["level0", "level1"])
+    g.check_close_all("ties, a single replicate and five replicates", ["ties", "single", "five"])
+
+
+# --- known mistakes: what the learner did, where, and the fix ----------------------------------
+def _reduce(axis, median=np.median):
+    def replicates(x, indices, statistic="mean"):
+        resamples = np.asarray(x, dtype=float)[np.asarray(indices)]
+        if statistic == "mean":
+            return resamples.mean(axis=axis)
+        return median(resamples, axis=axis)
+
+    return replicates
+
+
+def _upper_middle(resamples, axis):
+    return np.sort(resamples, axis=1)[:, resamples.shape[1] // 2]
+
+
+def _interval(position, interpolate=True, sort=True, tails=2.0):
+    def interval(replicates, level=0.95):
+        r = np.asarray(replicates, dtype=float)
+        r = np.sort(r) if sort else r
+        alpha = 1.0 - level
+
+        def quantile(q):
+            h = position(r.size, q)
+            low = int(np.floor(h))
+            if low >= r.size - 1:
+                return float(r[-1])
+            step = (h - low) * (r[low + 1] - r[low]) if interpolate else 0.0
+            return float(r[low] + step)
+
+        return quantile(alpha / tails), quantile(1 - alpha / tails)
+
+    return interval
+
+
+def _zero_based(size, q):
+    return (size - 1) * q
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "reduce-axis-0",
+            diagnosis=(
+                "You reduce over axis 0, across the resamples, instead of within each resample: "
+                "you return one number per position (n of them) instead of one per resample (B)."
+            ),
+            fix="Each row of x[indices] is a resample: reduce with axis=1.",
+            wrong={"bootstrap_replicates": _reduce(0)},
+        ),
+        Mistake(
+            "median-upper-middle",
+            diagnosis=(
+                "You take the sorted middle value [n // 2] as the median: for an even n that is "
+                "the upper of the two middle values, not their average."
+            ),
+            fix="Use np.median(resamples, axis=1).",
+            wrong={"bootstrap_replicates": _reduce(1, median=_upper_middle)},
+        ),
+        Mistake(
+            "not-sorted",
+            diagnosis=(
+                "You read order statistics from the replicates as they come, unsorted: position h "
+                "of an unsorted array is not the h-th smallest value."
+            ),
+            fix="Sort first: r = np.sort(replicates).",
+            wrong={"percentile_interval": _interval(_zero_based, sort=False)},
+        ),
+        Mistake(
+            "tails-not-halved",
+            diagnosis=(
+                "You take the quantiles 1 - level and level (0.05 and 0.95 for a 95% interval): "
+                "the interval leaves (1 - level)/2 in each tail, so 0.025 and 0.975."
+            ),
+            fix="Use alpha / 2 and 1 - alpha / 2 with alpha = 1 - level.",
+            wrong={"percentile_interval": _interval(_zero_based, tails=1.0)},
+        ),
+        Mistake(
+            "position-counts-from-one",
+            diagnosis=(
+                "You place the q-quantile at h = B q; counting positions from zero, the rule is "
+                "h = (B - 1) q."
+            ),
+            fix="h = (B - 1) * q.",
+            wrong={"percentile_interval": _interval(lambda size, q: min(size * q, size - 1))},
+        ),
+        Mistake(
+            "no-interpolation",
+            diagnosis=(
+                "You return the order statistic r[floor(h)] without interpolating towards the next "
+                "one, r[floor(h) + 1]."
+            ),
+            fix="Add (h - floor(h)) * (r[floor(h) + 1] - r[floor(h)]).",
+            wrong={"percentile_interval": _interval(_zero_based, interpolate=False)},
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

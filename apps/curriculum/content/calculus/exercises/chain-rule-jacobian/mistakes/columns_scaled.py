@@ -1,4 +1,4 @@
-# expect: scales the rows
+# diagnosis: columns-scaled
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: 1 - tanh
+# diagnosis: no-activation-derivative
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: two_layer_jacobian evaluates the second layer at the pre-activation W1 x + b1 instead of the hidden activation h1 = tanh(W1 x + b1)
+# diagnosis: hidden-without-tanh
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: two_layer_jacobian evaluates the second layer's Jacobian at the input x instead of at the hidden activation h1 = tanh(W1 x + b1); J = J2(h1) @ J1(x)
+# diagnosis: outer-at-x
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: uses 1 - z^2 with the pre-activation z = W x + b instead of 1 - tanh(z)^2; square the activation h = tanh(z), not z
+# diagnosis: pre-activation-squared
 import numpy as np
 
 

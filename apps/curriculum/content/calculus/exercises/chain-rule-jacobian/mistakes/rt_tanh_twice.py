@@ -1,4 +1,5 @@
 # mistake: computes the derivative as 1 - tanh(h)^2 with h already equal to tanh(z), applying tanh twice; the factor is 1 - h^2 = 1 - tanh(z)^2
+# diagnosis: tanh-twice
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: outer map on the left
+# diagnosis: inner-first
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: diagonal
+# diagnosis: diagonal-test
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: (H + H.T) / 2
+# diagnosis: not-symmetrised
 import numpy as np
 
 

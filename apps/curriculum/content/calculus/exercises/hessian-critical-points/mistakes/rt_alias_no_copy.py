@@ -1,4 +1,5 @@
 # mistake: numerical_hessian writes xp = x and xm = x without copying, so both names alias one array and grad is evaluated at x + eps e_j and then back at x, giving half a forward difference; build x + e and x - e as new arrays
+# diagnosis: aliased-steps
 import numpy as np
 
 

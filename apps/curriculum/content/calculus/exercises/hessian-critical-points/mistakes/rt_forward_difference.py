@@ -1,4 +1,5 @@
 # mistake: numerical_hessian uses the forward difference (grad(x + eps e_j) - grad(x)) / eps instead of the central (grad(x + eps e_j) - grad(x - eps e_j)) / (2 eps), so the error is O(eps) instead of O(eps^2)
+# diagnosis: forward-difference
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: numerical_hessian divides the central difference by eps instead of 2 * eps, so the Hessian is twice too large; divide by (2 * eps)
+# diagnosis: divides-by-eps
 import numpy as np
 
 

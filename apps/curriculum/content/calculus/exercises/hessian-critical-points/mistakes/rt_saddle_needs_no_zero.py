@@ -1,4 +1,5 @@
 # mistake: classify_critical_point calls any Hessian with a zero eigenvalue degenerate before checking for mixed signs, so a saddle with a zero eigenvalue is called degenerate; positive and negative eigenvalues make a saddle whatever else is zero
+# diagnosis: zero-before-saddle
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: degenerate
+# diagnosis: zero-means-extremum
 import numpy as np
 
 

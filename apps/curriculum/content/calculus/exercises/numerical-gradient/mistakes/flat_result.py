@@ -1,4 +1,4 @@
-# expect: should return shape
+# diagnosis: flat-result
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: forward difference
+# diagnosis: forward-difference
 import numpy as np
 
 

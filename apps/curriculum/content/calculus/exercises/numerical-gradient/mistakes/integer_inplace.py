@@ -1,4 +1,4 @@
-# expect: integer
+# diagnosis: integer-in-place
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: divides the central difference f(x + eps e_i) - f(x - eps e_i) by eps instead of 2 eps, so the gradient is twice too large
+# diagnosis: divides-by-eps
 import numpy as np
 
 

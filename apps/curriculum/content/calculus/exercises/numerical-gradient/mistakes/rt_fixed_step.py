@@ -1,4 +1,5 @@
 # mistake: ignores the eps argument and always steps by h = 1e-5, so the estimate does not follow the formula for the step the caller asked for; use eps
+# diagnosis: ignores-eps
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: loops over range(len(x)) and nudges x[i], which for a matrix is a whole row, so every entry of row i gets the directional derivative along that row (and a plain number has no len); loop over np.ndindex(x.shape)
+# diagnosis: first-axis-only
 import numpy as np
 
 

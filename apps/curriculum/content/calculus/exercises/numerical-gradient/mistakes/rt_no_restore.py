@@ -1,4 +1,5 @@
 # mistake: nudges x[i] up by eps and then down by 2 eps but never restores it, so every later partial derivative is taken at a shifted point (and the caller's array is changed); set x[i] back to its old value after the two evaluations
+# diagnosis: no-restore
 import numpy as np
 
 

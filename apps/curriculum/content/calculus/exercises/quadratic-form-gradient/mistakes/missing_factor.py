@@ -1,4 +1,4 @@
-# expect: A + A^T
+# diagnosis: half-symmetric-part
 
 
 def quadratic_derivatives(A, b, x):

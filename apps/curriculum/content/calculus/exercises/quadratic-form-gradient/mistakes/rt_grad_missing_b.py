@@ -1,4 +1,5 @@
 # mistake: drops the linear term from the gradient, returning (A + A^T) x instead of (A + A^T) x + b
+# diagnosis: grad-missing-b
 import numpy as np
 
 

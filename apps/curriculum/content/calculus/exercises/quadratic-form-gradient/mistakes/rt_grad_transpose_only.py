@@ -1,4 +1,5 @@
 # mistake: differentiates x^T A x as 2 A^T x, which like 2 A x is right only for symmetric A; the gradient is (A + A^T) x + b
+# diagnosis: grad-transpose-only
 import numpy as np
 
 

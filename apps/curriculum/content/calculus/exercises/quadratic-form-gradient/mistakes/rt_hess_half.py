@@ -1,4 +1,5 @@
 # mistake: returns the symmetric part (A + A^T) / 2 as the Hessian, half the true Hessian A + A^T
+# diagnosis: hessian-half
 import numpy as np
 
 

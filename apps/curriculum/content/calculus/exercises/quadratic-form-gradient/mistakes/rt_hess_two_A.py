@@ -1,4 +1,5 @@
 # mistake: gets the gradient right but returns the Hessian 2A, which is not symmetric when A is not; differentiating (A + A^T) x + b gives A + A^T
+# diagnosis: hessian-two-a
 import numpy as np
 
 

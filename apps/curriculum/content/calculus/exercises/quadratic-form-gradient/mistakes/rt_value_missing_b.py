@@ -1,4 +1,5 @@
 # mistake: the value leaves out the linear term, returning x^T A x instead of x^T A x + b^T x
+# diagnosis: value-missing-b
 import numpy as np
 
 

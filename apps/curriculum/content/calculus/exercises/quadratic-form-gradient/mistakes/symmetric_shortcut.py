@@ -1,4 +1,4 @@
-# expect: only when A is symmetric
+# diagnosis: symmetric-shortcut
 
 
 def quadratic_derivatives(A, b, x):

@@ -1,4 +1,4 @@
-# expect: symmetric part
+# diagnosis: no-symmetric-part
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: tol
+# diagnosis: no-tolerance
 import numpy as np
 
 

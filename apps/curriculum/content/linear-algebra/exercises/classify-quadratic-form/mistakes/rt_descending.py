@@ -1,4 +1,5 @@
 # mistake: returns the eigenvalues in descending order (sorted largest first) instead of ascending; return np.linalg.eigvalsh(S) as it comes
+# diagnosis: descending
 import numpy as np
 
 

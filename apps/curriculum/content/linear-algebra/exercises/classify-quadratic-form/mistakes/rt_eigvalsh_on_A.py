@@ -1,4 +1,5 @@
 # mistake: calls np.linalg.eigvalsh on A itself, which silently reads only the lower triangle of a non-symmetric matrix; form S = (A + A.T) / 2 first and take eigvalsh(S)
+# diagnosis: eigvalsh-on-a
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: hard-codes a zero threshold of 1e-6 instead of using the tol argument, so a caller's tol is ignored and eigenvalues between 1e-9 and 1e-6 count as zero; compare against tol
+# diagnosis: ignores-tol
 import numpy as np
 
 

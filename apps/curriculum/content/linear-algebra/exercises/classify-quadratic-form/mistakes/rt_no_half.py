@@ -1,4 +1,5 @@
 # mistake: forms the symmetric part as A + A.T without the factor 1/2, so every eigenvalue is doubled (the label is still right); use S = (A + A.T) / 2
+# diagnosis: no-half
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: tests "negative semidefinite" before "positive semidefinite", so the zero matrix (which fits both) is labelled negative semidefinite; test the positive case first as the prompt asks
+# diagnosis: zero-matrix-negative
 import numpy as np
 
 

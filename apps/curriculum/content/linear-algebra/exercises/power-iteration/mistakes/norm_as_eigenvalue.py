@@ -1,4 +1,4 @@
-# expect: negative
+# diagnosis: norm-as-eigenvalue
 import numpy as np
 
 

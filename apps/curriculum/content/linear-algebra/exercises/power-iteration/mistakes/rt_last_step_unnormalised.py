@@ -1,4 +1,5 @@
 # mistake: normalises before each multiplication instead of after, so the returned vector is A x_{T-1}, not of unit norm, and the Rayleigh quotient x^T A x is scaled by |lambda|^2; divide by the norm after A @ x
+# diagnosis: last-step-unnormalised
 import numpy as np
 
 

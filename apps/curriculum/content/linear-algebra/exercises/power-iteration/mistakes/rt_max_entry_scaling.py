@@ -1,4 +1,5 @@
 # mistake: rescales by the largest entry (x / max(x)) as in some textbooks and returns that vector, which is not of unit norm, and divides by a negative max for a negative eigenvalue; divide by np.linalg.norm(x)
+# diagnosis: max-entry-scaling
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: multiplies the row vector x @ A instead of A @ x, which converges to a left eigenvector (an eigenvector of A.T); for a non-symmetric A iterate x = A @ x
+# diagnosis: left-eigenvector
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: length 1
+# diagnosis: never-normalised
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: elementwise
+# diagnosis: entrywise-power-abs
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: Q^T
+# diagnosis: missing-transpose
 import numpy as np
 
 

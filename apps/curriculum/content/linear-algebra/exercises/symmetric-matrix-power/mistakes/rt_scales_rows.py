@@ -1,4 +1,5 @@
 # mistake: scales the rows of Q.T instead of the columns of Q, (Q.T * lam**t) @ Q, which pairs each eigenvalue with the wrong coordinate; use (Q * lam**t) @ Q.T
+# diagnosis: scales-rows
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: re-sorts the eigenvalues into descending order without reordering the eigenvectors, so each lambda_i^t is paired with the wrong column of Q; keep eigh's pairs together (or sort both with one argsort)
+# diagnosis: unpaired-sort
 import numpy as np
 
 

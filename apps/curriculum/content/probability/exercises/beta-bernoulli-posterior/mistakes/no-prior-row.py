@@ -1,4 +1,4 @@
-# expect: row 0 must be the prior
+# diagnosis: no-prior-row
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: beta_bernoulli_updates adds every flip to b (b_t = b + t) instead of only the tails (b_t = b + t - k_t)
+# diagnosis: b-counts-all-flips
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: beta_bernoulli_updates builds the table with np.zeros_like on the integer flips, so an integer array silently truncates non-integer priors like a = 2.7; allocate a float array (np.zeros((n + 1, 2)))
+# diagnosis: integer-table
 import numpy as np
 
 

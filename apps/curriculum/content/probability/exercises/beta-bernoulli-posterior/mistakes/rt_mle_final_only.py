@@ -1,4 +1,5 @@
 # mistake: running_mle repeats the final estimate k_n / n at every step instead of the running estimate k_t / t after each flip; use np.cumsum(x) / np.arange(1, n + 1)
+# diagnosis: mle-final-only
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: running_mle divides the heads count k_t by t + 1 (np.arange(2, n + 2)) instead of t, so every estimate is shrunk; divide by np.arange(1, n + 1)
+# diagnosis: mle-off-by-one
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: running_mle returns the posterior mean under a uniform prior, (k_t + 1) / (t + 2), instead of the maximum-likelihood k_t / t
+# diagnosis: posterior-mean-as-mle
 import numpy as np
 
 

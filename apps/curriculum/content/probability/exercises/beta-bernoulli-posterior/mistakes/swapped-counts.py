@@ -1,4 +1,4 @@
-# expect: a counts the heads
+# diagnosis: swapped-counts
 import numpy as np
 
 

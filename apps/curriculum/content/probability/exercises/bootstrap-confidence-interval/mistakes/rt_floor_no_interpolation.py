@@ -1,4 +1,5 @@
 # mistake: the quantile takes the order statistic r[floor(h)] without interpolating towards r[floor(h) + 1]; add (h - floor(h)) * (r[floor(h)+1] - r[floor(h)]).
+# diagnosis: no-interpolation
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the quantile position is h = B q instead of (B - 1) q (counting from zero); use h = (B - 1) * q.
+# diagnosis: position-counts-from-one
 import numpy as np
 
 

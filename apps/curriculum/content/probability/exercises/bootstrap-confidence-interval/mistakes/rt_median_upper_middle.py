@@ -1,4 +1,5 @@
 # mistake: the median of each resample is taken as the sorted middle value np.sort(...)[n // 2], which for an even n is the upper middle value instead of the average of the two middle ones; use np.median(..., axis=1).
+# diagnosis: median-upper-middle
 import numpy as np
 
 

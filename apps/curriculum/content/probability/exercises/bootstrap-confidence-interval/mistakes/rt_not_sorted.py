@@ -1,4 +1,5 @@
 # mistake: percentile_interval indexes the replicates without sorting them first; sort into r_0 <= ... <= r_{B-1} before reading order statistics.
+# diagnosis: not-sorted
 import numpy as np
 
 

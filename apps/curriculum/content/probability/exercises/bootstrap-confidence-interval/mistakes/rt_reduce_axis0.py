@@ -1,4 +1,5 @@
 # mistake: bootstrap_replicates reduces over axis 0 (across resamples) instead of axis 1 (within each resample), giving shape (n,) instead of (B,); use axis=1.
+# diagnosis: reduce-axis-0
 import numpy as np
 
 

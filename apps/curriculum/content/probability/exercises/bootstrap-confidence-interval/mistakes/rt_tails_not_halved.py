@@ -1,4 +1,5 @@
 # mistake: percentile_interval uses q = 1 - level and q = level (0.05 and 0.95 for 95%) instead of alpha/2 and 1 - alpha/2; each tail holds (1 - level)/2.
+# diagnosis: tails-not-halved
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: returned NaN
+# diagnosis: log-of-softmax
 import numpy as np
 
 

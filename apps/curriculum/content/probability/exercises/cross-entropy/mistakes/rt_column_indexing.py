@@ -1,4 +1,5 @@
 # mistake: picks the correct-class logits with logits[:, labels], an (N, N) matrix of every row at every label, instead of logits[np.arange(N), labels]
+# diagnosis: column-indexing
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: shifts by the maximum of the whole batch instead of each row's maximum, so a row whose logits sit far below the batch max underflows to log(0); take the max per row with keepdims=True
+# diagnosis: global-max
 import numpy as np
 
 

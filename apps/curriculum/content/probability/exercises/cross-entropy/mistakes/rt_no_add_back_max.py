@@ -1,4 +1,5 @@
 # mistake: subtracts the row max inside the log-sum-exp but forgets to add it back, computing log(sum exp(z - m)) - z_y; the stable form is m + log(sum exp(z - m)) - z_y
+# diagnosis: no-add-back-max
 import numpy as np
 
 

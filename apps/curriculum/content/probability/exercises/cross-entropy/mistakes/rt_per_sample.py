@@ -1,4 +1,5 @@
 # mistake: returns the per-sample losses, an array of shape (N,), instead of their mean; finish with .mean() to return one float
+# diagnosis: per-sample
 import numpy as np
 
 

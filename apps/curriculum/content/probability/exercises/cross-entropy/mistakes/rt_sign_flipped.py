@@ -1,4 +1,5 @@
 # mistake: returns the mean log-likelihood z_y - logsumexp(z) instead of its negative, so the loss is negative; return logsumexp(z) - z_y
+# diagnosis: sign-flipped
 import numpy as np
 
 

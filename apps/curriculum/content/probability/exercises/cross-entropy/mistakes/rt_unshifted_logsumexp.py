@@ -1,4 +1,5 @@
 # mistake: expands the log but computes log(sum exp(z)) without subtracting the row max, so logits in the hundreds overflow to inf; compute m + log(sum exp(z - m)) with m the row max
+# diagnosis: unshifted-logsumexp
 import numpy as np
 
 

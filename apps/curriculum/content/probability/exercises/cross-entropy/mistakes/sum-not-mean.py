@@ -1,4 +1,4 @@
-# expect: mean over the batch
+# diagnosis: sum-not-mean
 import numpy as np
 
 

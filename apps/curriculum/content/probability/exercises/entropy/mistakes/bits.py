@@ -1,4 +1,4 @@
-# expect: bits
+# diagnosis: bits
 import numpy as np
 
 

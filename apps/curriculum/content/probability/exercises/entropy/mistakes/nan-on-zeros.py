@@ -1,4 +1,4 @@
-# expect: returned NaN
+# diagnosis: nan-on-zeros
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: uses np.log10 instead of the natural logarithm np.log, so the entropy is in hartleys, a factor log(10) too small; use np.log for nats
+# diagnosis: log10
 import numpy as np
 
 

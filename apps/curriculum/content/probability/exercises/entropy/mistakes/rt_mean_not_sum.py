@@ -1,4 +1,5 @@
 # mistake: averages the terms -p_k log p_k over the K outcomes with .mean(axis=-1) instead of summing them, so the entropy is K times too small; use .sum(axis=-1)
+# diagnosis: mean-not-sum
 import numpy as np
 
 

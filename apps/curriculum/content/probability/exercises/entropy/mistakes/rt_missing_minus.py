@@ -1,4 +1,5 @@
 # mistake: forgets the leading minus sign, returning sum p log p (which is <= 0) instead of -sum p log p
+# diagnosis: missing-minus
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: sums over every axis with .sum() instead of the last axis, so a batch of shape (N, K) returns one total instead of N entropies; use .sum(axis=-1)
+# diagnosis: sum-all-axes
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: D_KL(q || p)
+# diagnosis: reversed-kl
 import numpy as np
 
 

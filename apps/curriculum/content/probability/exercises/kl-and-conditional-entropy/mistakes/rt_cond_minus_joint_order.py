@@ -1,4 +1,5 @@
 # mistake: in conditional_entropy subtracts the wrong way round, H(X) - H(X, Y), which is -H(Y | X); the chain rule gives H(Y | X) = H(X, Y) - H(X)
+# diagnosis: chain-rule-reversed
 import numpy as np
 
 

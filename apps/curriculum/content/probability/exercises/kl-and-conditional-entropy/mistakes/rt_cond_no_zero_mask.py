@@ -1,4 +1,5 @@
 # mistake: conditional_entropy computes -(joint * log(joint / p(x))).sum() with no mask, so any zero entry (and a row of zeros, 0/0) gives nan; sum only over entries with p(x, y) > 0
+# diagnosis: cond-no-zero-mask
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: in conditional_entropy averages the row entropies H(Y | X = x) with equal weights 1/m instead of weighting each by p(x); sum -p(x, y) log p(y | x) over all entries
+# diagnosis: unweighted-rows
 import numpy as np
 
 

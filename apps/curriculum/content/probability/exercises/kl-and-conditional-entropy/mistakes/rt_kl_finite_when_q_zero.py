@@ -1,4 +1,5 @@
 # mistake: in kl_divergence masks out every entry where q is 0 as well as where p is 0, so a model that gives zero probability to a possible outcome gets a finite divergence instead of inf; mask only on p > 0
+# diagnosis: kl-finite-when-q-zero
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: kl_divergence passes p * log(p / q) through np.nan_to_num to get rid of 0 * log 0 = nan, which also turns +inf into the largest float, so a q that misses a possible outcome gives 1.8e308 instead of inf; mask with np.where(p > 0, ...) instead
+# diagnosis: kl-nan-to-num
 import numpy as np
 
 

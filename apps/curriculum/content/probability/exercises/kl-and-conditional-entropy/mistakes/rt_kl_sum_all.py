@@ -1,4 +1,5 @@
 # mistake: in kl_divergence sums over every axis instead of the last one, so a batch of shape (N, K) returns one total instead of N divergences; use .sum(axis=-1)
+# diagnosis: kl-sum-all
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: H(X | Y)
+# diagnosis: conditions-on-y
 import numpy as np
 
 

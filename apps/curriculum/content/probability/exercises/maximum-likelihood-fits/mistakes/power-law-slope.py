@@ -1,4 +1,4 @@
-# expect: fit_power_law()
+# diagnosis: log-log-fit
 import numpy as np
 
 

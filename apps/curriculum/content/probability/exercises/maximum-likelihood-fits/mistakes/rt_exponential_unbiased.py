@@ -1,4 +1,5 @@
 # mistake: fit_exponential uses the unbiased rate (n - 1) / sum(x) instead of the maximum-likelihood n / sum(x) = 1 / mean(x), which gives 0 for a single sample
+# diagnosis: rate-unbiased
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: fit_power_law divides by sum log(x_i) instead of sum log(x_i / x_min), ignoring the cut-off; use np.log(x / x_min)
+# diagnosis: power-law-ignores-xmin
 import numpy as np
 
 

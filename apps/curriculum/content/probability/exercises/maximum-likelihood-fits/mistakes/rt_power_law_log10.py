@@ -1,4 +1,5 @@
 # mistake: fit_power_law uses np.log10 instead of the natural log in sum log(x_i / x_min), so alpha - 1 comes out log(10) times too large; use np.log
+# diagnosis: power-law-log10
 import numpy as np
 
 

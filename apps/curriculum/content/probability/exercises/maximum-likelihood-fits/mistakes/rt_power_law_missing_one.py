@@ -1,4 +1,5 @@
 # mistake: fit_power_law drops the 1 in alpha = 1 + n / sum log(x_i / x_min), returning n / sum log(x_i / x_min), which estimates alpha - 1; add 1
+# diagnosis: power-law-missing-one
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: fit_gaussian returns the maximum-likelihood variance mean((x - mu)^2) as sigma instead of its square root; return np.sqrt of it (the standard deviation)
+# diagnosis: variance-not-std
 import numpy as np
 
 

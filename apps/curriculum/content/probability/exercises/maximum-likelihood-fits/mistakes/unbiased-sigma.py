@@ -1,4 +1,4 @@
-# expect: divides by n - 1
+# diagnosis: unbiased-sigma
 import numpy as np
 
 

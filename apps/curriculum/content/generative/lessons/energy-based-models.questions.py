@@ -117,7 +117,9 @@ def log_partition(rng: np.random.Generator) -> Number:
         ),
         Wrong(
             -answer,
-            "Mind the sign: the exponents are $-E_k/T$, so the energies near $-" + str(shift) + "$ give a large positive $\\log Z$.",
+            "Mind the sign: the exponents are $-E_k/T$, so the energies near $-"
+            + str(shift)
+            + "$ give a large positive $\\log Z$.",
         ),
     ]
     shown = ", ".join(f"{e:g}" for e in energies)

@@ -75,8 +75,14 @@ def lag_correlation(rng: np.random.Generator) -> Number:
             rho**k,
             "Each sweep multiplies the correlation by $\\rho^2$, not $\\rho$: $x_1$ is regressed on $x_2$, which was regressed on the previous $x_1$.",
         ),
-        Wrong(rho**2, f"That is the correlation after one sweep; after {k} sweeps the factor $\\rho^2$ applies {k} times."),
-        Wrong(rho, "That is the correlation between $x_1$ and $x_2$ in the target, not between states of the chain."),
+        Wrong(
+            rho**2,
+            f"That is the correlation after one sweep; after {k} sweeps the factor $\\rho^2$ applies {k} times.",
+        ),
+        Wrong(
+            rho,
+            "That is the correlation between $x_1$ and $x_2$ in the target, not between states of the chain.",
+        ),
     ]
     return Number(
         prompt=(

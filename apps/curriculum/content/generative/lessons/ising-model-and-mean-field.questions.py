@@ -8,14 +8,14 @@ import numpy as np
 from apps.sandbox.grading.questions import Choice, Number, Wrong
 
 
-def _distinct(answer, wrongs: list[Wrong], tol: float) -> list[Wrong]:
+def _distinct(answer, wrongs: list[Wrong], tol: float, atol: float = 3e-3) -> list[Wrong]:
     """The known mistakes that differ from the answer and from each other (else one would
-    shadow the other's message)."""
+    shadow the other's message): by more than ``tol`` relative and ``atol`` absolute."""
     kept: list[Wrong] = []
     for wrong in wrongs:
         value = np.asarray(wrong.value, dtype=float)
         if all(
-            not np.allclose(value, np.asarray(other, dtype=float), rtol=tol, atol=tol)
+            not np.allclose(value, np.asarray(other, dtype=float), rtol=tol, atol=atol)
             for other in [answer, *(k.value for k in kept)]
         ):
             kept.append(wrong)

@@ -32,9 +32,14 @@ def _step_size_frame(lr: float) -> dict:
     sim, eg = _cut(_path(lr, STEPS, False)), _cut(_path(lr, STEPS, True))
     grow_sim = np.sqrt(1 + lr**2)
     grow_eg = np.sqrt(1 - lr**2 + lr**4)
-    eg_word = "spirals in" if grow_eg < 1 - 1e-12 else "circles" if grow_eg < 1 + 1e-12 else "spirals out"
+    eg_word = (
+        "spirals in" if grow_eg < 1 - 1e-12 else "circles" if grow_eg < 1 + 1e-12 else "spirals out"
+    )
     traces = []
-    for path, name, colour in ((sim, "simultaneous GDA", "#dc2626"), (eg, "extragradient", "#16a34a")):
+    for path, name, colour in (
+        (sim, "simultaneous GDA", "#dc2626"),
+        (eg, "extragradient", "#16a34a"),
+    ):
         traces.append(
             {
                 "type": "scatter",

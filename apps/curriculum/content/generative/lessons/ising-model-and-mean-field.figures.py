@@ -5,7 +5,6 @@ import plotly.graph_objects as go
 
 from apps.sandbox.grading.explorables import Explorable, Param
 
-
 # ----- explorable: the slope a = beta J z of the self-consistency equation ----------------
 SLOPES = [round(float(a), 2) for a in np.linspace(0.5, 3.0, 26)]
 M_GRID = np.linspace(-1.0, 1.0, 101)
@@ -92,7 +91,11 @@ def _self_consistency_frame(a: float) -> dict:
                 "domain": [0.55, 1],
                 "anchor": "y2",
             },
-            "yaxis2": {"title": {"text": "f(m) / T at h = 0"}, "range": [-1.6, 0.1], "anchor": "x2"},
+            "yaxis2": {
+                "title": {"text": "f(m) / T at h = 0"},
+                "range": [-1.6, 0.1],
+                "anchor": "x2",
+            },
             "legend": {"orientation": "h", "y": -0.2},
             "height": 440,
         },

@@ -107,7 +107,11 @@ def _beta_explorable() -> Explorable:
                         f"{100 * i_ty / relevant:.0f}% of I(X;Y) kept"
                     )
                 },
-                "xaxis": {"title": {"text": "I(X;T) (nats)"}, "range": [0, 0.8], "domain": [0, 0.6]},
+                "xaxis": {
+                    "title": {"text": "I(X;T) (nats)"},
+                    "range": [0, 0.8],
+                    "domain": [0, 0.6],
+                },
                 "yaxis": {"title": {"text": "I(T;Y) (nats)"}, "range": [0, 0.12]},
                 "xaxis2": {"title": {"text": "encoder q(t|x)"}, "domain": [0.7, 1], "anchor": "y2"},
                 "yaxis2": {"autorange": "reversed", "anchor": "x2"},
@@ -116,7 +120,9 @@ def _beta_explorable() -> Explorable:
             },
         }
 
-    return Explorable(params=[Param("beta", "trade-off $\\beta$", BETAS, initial=BETAS[12])], build=frame)
+    return Explorable(
+        params=[Param("beta", "trade-off $\\beta$", BETAS, initial=BETAS[12])], build=frame
+    )
 
 
 def figures() -> dict[str, go.Figure | Explorable]:

@@ -3,30 +3,110 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from apps.sandbox.grading.explorables import Explorable, Param
 
-def _self_consistency() -> go.Figure:
-    m = np.linspace(-1.2, 1.2, 241)
-    fig = go.Figure()
-    fig.add_scatter(x=m, y=m, name="m (the diagonal)", line={"color": "#6b7280", "dash": "dot"})
-    for a, colour in [(0.5, "#10b981"), (1.0, "#2563eb"), (2.0, "#f97316")]:
-        fig.add_scatter(x=m, y=np.tanh(a * m), name=f"tanh({a} m)", line={"color": colour})
+# ----- explorable: the slope a = beta J z of the self-consistency equation ----------------
+SLOPES = [round(float(a), 2) for a in np.linspace(0.5, 3.0, 26)]
+M_GRID = np.linspace(-1.0, 1.0, 101)
+
+
+def _free_energy_over_t(a: float, m: np.ndarray) -> np.ndarray:
+    """f(m) / T at h = 0 with a = beta J z: -a m^2 / 2 minus the binary entropy (0 log 0 = 0)."""
+    plus, minus = (1 + m) / 2, (1 - m) / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        neg_entropy = np.where(plus > 0, plus * np.log(plus), 0.0) + np.where(
+            minus > 0, minus * np.log(minus), 0.0
+        )
+    return -0.5 * a * m**2 + neg_entropy
+
+
+def _self_consistency_frame(a: float) -> dict:
     root = 1.0
-    for _ in range(200):
-        root = math.tanh(2.0 * root)
-    fig.add_scatter(
-        x=[-root, 0.0, root],
-        y=[-root, 0.0, root],
-        mode="markers",
-        name=f"solutions for βJz = 2: 0 and ±{root:.4f}",
-        marker={"color": "#f97316", "size": 9},
+    for _ in range(5000):
+        root = math.tanh(a * root)
+    if a <= 1.0:
+        root = 0.0
+    roots = np.array([-root, 0.0, root]) if root > 1e-3 else np.array([0.0])
+    if a < 1.0:
+        verdict = "only m = 0: no magnetisation"
+    elif a == 1.0:
+        verdict = "the critical point: slope exactly 1 at the origin"
+    else:
+        verdict = f"m = 0 and ±{root:.3f}; m = 0 is now a maximum of f"
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "x": [-1.0, 1.0],
+                "y": [-1.0, 1.0],
+                "mode": "lines",
+                "line": {"color": "#6b7280", "dash": "dot"},
+                "name": "m (the diagonal)",
+            },
+            {
+                "type": "scatter",
+                "x": M_GRID,
+                "y": np.tanh(a * M_GRID),
+                "mode": "lines",
+                "line": {"color": "#2563eb", "width": 3},
+                "name": "tanh(βJz m)",
+            },
+            {
+                "type": "scatter",
+                "x": roots,
+                "y": roots,
+                "mode": "markers",
+                "marker": {"color": "#f97316", "size": 10},
+                "name": "solutions",
+            },
+            {
+                "type": "scatter",
+                "x": M_GRID,
+                "y": _free_energy_over_t(a, M_GRID),
+                "mode": "lines",
+                "line": {"color": "#b91c1c", "width": 3},
+                "name": "f(m) / T",
+                "xaxis": "x2",
+                "yaxis": "y2",
+            },
+            {
+                "type": "scatter",
+                "x": roots,
+                "y": _free_energy_over_t(a, roots),
+                "mode": "markers",
+                "marker": {"color": "#f97316", "size": 10},
+                "showlegend": False,
+                "name": "solutions",
+                "xaxis": "x2",
+                "yaxis": "y2",
+            },
+        ],
+        "layout": {
+            "title": {"text": f"βJz = {a:g}: {verdict}"},
+            "xaxis": {"title": {"text": "m"}, "range": [-1.05, 1.05], "domain": [0, 0.47]},
+            "yaxis": {"title": {"text": "value"}, "range": [-1.05, 1.05]},
+            "xaxis2": {
+                "title": {"text": "m"},
+                "range": [-1.05, 1.05],
+                "domain": [0.55, 1],
+                "anchor": "y2",
+            },
+            "yaxis2": {
+                "title": {"text": "f(m) / T at h = 0"},
+                "range": [-1.6, 0.1],
+                "anchor": "x2",
+            },
+            "legend": {"orientation": "h", "y": -0.2},
+            "height": 440,
+        },
+    }
+
+
+def self_consistency_explorable() -> Explorable:
+    return Explorable(
+        params=[Param("a", "slope $\\beta J z$", SLOPES, initial=2.0)],
+        build=_self_consistency_frame,
     )
-    fig.update_layout(
-        title={"text": "m = tanh(βJz m): extra solutions appear once the slope βJz exceeds 1"},
-        xaxis_title="m",
-        yaxis_title="value",
-        height=420,
-    )
-    return fig
 
 
 def _magnetisation() -> go.Figure:
@@ -69,5 +149,5 @@ def _magnetisation() -> go.Figure:
     return fig
 
 
-def figures() -> dict[str, go.Figure]:
-    return {"self-consistency": _self_consistency(), "magnetisation": _magnetisation()}
+def figures() -> dict[str, go.Figure | Explorable]:
+    return {"self-consistency": self_consistency_explorable(), "magnetisation": _magnetisation()}

@@ -3,6 +3,8 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
+from apps.sandbox.grading.explorables import Explorable, Param
+
 
 def _store(patterns: np.ndarray) -> np.ndarray:
     W = patterns.T @ patterns / patterns.shape[1]
@@ -100,5 +102,76 @@ def _capacity() -> go.Figure:
     return fig
 
 
-def figures() -> dict[str, go.Figure]:
-    return {"recall": _recall(), "capacity": _capacity()}
+# ----- explorable: the load P/N and the corruption of the cue against recall --------------
+LOADS = [0.02, 0.05, 0.08, 0.1, 0.12, 0.14, 0.16, 0.18, 0.2, 0.25, 0.3]
+CORRUPTIONS = [0.0, 0.1, 0.2, 0.3, 0.4]
+RECALL_N, RECALL_SWEEPS = 200, 6
+
+
+def _recall_explorable() -> Explorable:
+    # One pool of patterns and one set of uniform numbers for the cue: a larger load adds
+    # patterns to the same memory and a larger corruption flips a superset of the same bits,
+    # so moving a slider changes only the thing it names.
+    rng = np.random.default_rng(4)
+    pool = rng.choice([-1.0, 1.0], size=(round(max(LOADS) * RECALL_N), RECALL_N))
+    flips = rng.random(RECALL_N)
+    steps_per_sweep = RECALL_N // 20
+
+    def frame(load: float, corruption: float) -> dict:
+        patterns = pool[: max(1, round(load * RECALL_N))]
+        W = _store(patterns)
+        cue = patterns[0] * np.where(flips < corruption, -1.0, 1.0)
+        final, overlaps, energies = _run(
+            W, cue, np.random.default_rng(5), RECALL_SWEEPS, pattern=patterns[0]
+        )
+        # Pad a run that stopped early with its fixed point, so every frame spans all sweeps.
+        total = RECALL_SWEEPS * steps_per_sweep
+        overlaps += [overlaps[-1]] * (total - len(overlaps))
+        energies += [energies[-1]] * (total - len(energies))
+        steps = 20 * np.arange(total)
+        end = float(patterns[0] @ final) / RECALL_N
+        verdict = "recalled" if end > 0.98 else "near the pattern" if end > 0.8 else "not recalled"
+        return {
+            "data": [
+                {
+                    "type": "scatter",
+                    "x": steps,
+                    "y": overlaps,
+                    "mode": "lines",
+                    "line": {"color": "#2563eb", "width": 3},
+                    "name": "overlap m = ξ·s / N",
+                },
+                {
+                    "type": "scatter",
+                    "x": steps,
+                    "y": np.array(energies) / RECALL_N,
+                    "mode": "lines",
+                    "line": {"color": "#b91c1c", "dash": "dot"},
+                    "name": "energy per neuron E / N",
+                },
+            ],
+            "layout": {
+                "title": {
+                    "text": (
+                        f"P/N = {load:g} ({len(patterns)} patterns), {corruption:.0%} of bits "
+                        f"flipped: final overlap {end:.2f}, {verdict}"
+                    )
+                },
+                "xaxis": {"title": {"text": "single-neuron updates"}, "range": [0, 20 * total]},
+                "yaxis": {"title": {"text": "overlap  |  E / N"}, "range": [-1.2, 1.05]},
+                "legend": {"orientation": "h", "y": -0.2},
+                "height": 420,
+            },
+        }
+
+    return Explorable(
+        params=[
+            Param("load", "load $P/N$", LOADS, initial=0.05),
+            Param("corruption", "fraction of cue bits flipped", CORRUPTIONS, initial=0.2),
+        ],
+        build=frame,
+    )
+
+
+def figures() -> dict[str, go.Figure | Explorable]:
+    return {"recall": _recall(), "capacity": _capacity(), "recall-load": _recall_explorable()}

@@ -1,7 +1,7 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, CheckFailed, Grader, plots
+from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, plots
 
 LONG = 6000
 BURN_IN = 200
@@ -77,46 +77,110 @@ def _statistics(g: Grader, what: str) -> str | None:
 
 
 def grade(g: Grader) -> None:
-    g.check_close(
-        "a short chain matches the reference draw for draw",
-        "short",
-        rtol=1e-8,
-        atol=1e-8,
-        points=2,
-        hint="each sweep draws x1 given the current x2, then x2 given the NEW x1; row t holds the state after sweep t",
-    )
-    g.check_close(
-        "a single sweep",
-        "one",
-        rtol=1e-10,
-        atol=1e-10,
-        points=1,
-        hint="with rho = 0.5 the conditional standard deviation is sqrt(1 - rho^2) = 0.866, not 1",
-    )
-    g.check_close("rho = 0 gives independent draws", "independent", rtol=1e-8, atol=1e-8, points=1)
-    g.check_close(
-        "strong correlation and unequal sigma",
-        "strong",
-        rtol=1e-8,
-        atol=1e-8,
-        points=1,
-        hint="the regression slope of x1 on x2 is rho * sigma1 / sigma2, and of x2 on x1 it is rho * sigma2 / sigma1; "
-        "each conditional variance is sigma_i^2 (1 - rho^2)",
-    )
-    g.check_close("forgets a distant start point", "far", rtol=1e-8, atol=1e-8, points=1)
+    # Default tolerances: each sweep is a contraction (the chain forgets its errors at rate
+    # rho^2), so a correct float32 chain stays within float32's roundoff of the reference.
+    g.check_close("a short chain matches the reference draw for draw", "short", points=2)
+    g.check_close("a single sweep", "one", points=1)
+    g.check_close("rho = 0 gives independent draws", "independent", points=1)
+    g.check_close("strong correlation and unequal sigma", "strong", points=1)
+    g.check_close("forgets a distant start point", "far", points=1)
     g.custom("long chain: mean", lambda: _statistics(g, "mean"), points=1)
-    g.custom(
-        "long chain: standard deviations",
-        lambda: _statistics(g, "std"),
-        points=1,
-        hint="the conditional spread is sigma_i * sqrt(1 - rho^2); with the full sigma_i the chain is too wide",
-    )
-    g.custom(
-        "long chain: correlation",
-        lambda: _statistics(g, "corr"),
-        points=1,
-        hint="update x2 from the x1 drawn in the same sweep; updating both from the old state destroys the correlation",
-    )
+    g.custom("long chain: standard deviations", lambda: _statistics(g, "std"), points=1)
+    g.custom("long chain: correlation", lambda: _statistics(g, "corr"), points=1)
+
+
+# --- known mistakes: what the learner did, where, and the fix ----------------------------------
+def _sweeps(mu, sigma, rho, x0, noise, *, slope=None, spread=None, stale=False, start=False):
+    """Gibbs sweeps with one thing changed: the regression slopes, the noise scales, both
+    coordinates from the old state, or the start point kept as row 0."""
+    mu, sigma, noise = (np.asarray(a, dtype=float) for a in (mu, sigma, noise))
+    rho = float(rho)
+    s1, s2 = slope if slope is not None else (rho * sigma[0] / sigma[1], rho * sigma[1] / sigma[0])
+    if spread is None:
+        spread = sigma * np.sqrt(1.0 - rho**2)
+    x1, x2 = (float(v) for v in np.asarray(x0, dtype=float))
+    rows = [(x1, x2)] if start else []
+    for t in range(noise.shape[0]):
+        new1 = mu[0] + s1 * (x2 - mu[1]) + spread[0] * noise[t, 0]
+        new2 = mu[1] + s2 * ((x1 if stale else new1) - mu[0]) + spread[1] * noise[t, 1]
+        x1, x2 = new1, new2
+        rows.append((x1, x2))
+    return np.array(rows, dtype=float).reshape(-1, 2)
+
+
+def _stale(mu, sigma, rho, x0, noise):
+    return _sweeps(mu, sigma, rho, x0, noise, stale=True)
+
+
+def _marginal_spread(mu, sigma, rho, x0, noise):
+    return _sweeps(mu, sigma, rho, x0, noise, spread=np.asarray(sigma, dtype=float))
+
+
+def _variance_as_spread(mu, sigma, rho, x0, noise):
+    sigma = np.asarray(sigma, dtype=float)
+    return _sweeps(mu, sigma, rho, x0, noise, spread=sigma**2 * (1.0 - float(rho) ** 2))
+
+
+def _inverted_ratio(mu, sigma, rho, x0, noise):
+    sigma = np.asarray(sigma, dtype=float)
+    rho = float(rho)
+    slope = (rho * sigma[1] / sigma[0], rho * sigma[0] / sigma[1])
+    return _sweeps(mu, sigma, rho, x0, noise, slope=slope)
+
+
+def _with_start(mu, sigma, rho, x0, noise):
+    return _sweeps(mu, sigma, rho, x0, noise, start=True)
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "includes-start",
+            diagnosis=(
+                "Your chain has one row too many: row 0 is the start point x0. Row t should be "
+                "the state after sweep t, so n sweeps give n rows."
+            ),
+            fix="Do not store x0; append (x1, x2) only after each sweep.",
+            wrong=_with_start,
+        ),
+        Mistake(
+            "stale-update",
+            diagnosis=(
+                "You draw x2 from the old x1 (both coordinates from the previous state), which "
+                "is not Gibbs sampling: that chain settles at correlation 0 instead of rho."
+            ),
+            fix="Draw x1 first, then draw x2 given the new x1 of the same sweep.",
+            wrong=_stale,
+        ),
+        Mistake(
+            "marginal-spread",
+            diagnosis=(
+                "You scale the noise by the marginal sigma_i instead of the conditional standard "
+                "deviation sigma_i * sqrt(1 - rho^2): the draws are too wide."
+            ),
+            fix="Multiply each draw by sigma_i * np.sqrt(1 - rho**2).",
+            wrong=_marginal_spread,
+        ),
+        Mistake(
+            "variance-as-spread",
+            diagnosis=(
+                "You scale the noise by the conditional variance sigma_i^2 (1 - rho^2) instead of "
+                "the conditional standard deviation sigma_i sqrt(1 - rho^2)."
+            ),
+            fix="A draw from N(m, s^2) is m + s * eps, with s = sigma_i * np.sqrt(1 - rho**2).",
+            wrong=_variance_as_spread,
+        ),
+        Mistake(
+            "inverted-ratio",
+            diagnosis=(
+                "Your regression slopes use the ratio of standard deviations the wrong way "
+                "round: x1 given x2 has slope rho * sigma_1 / sigma_2, and x2 given x1 has "
+                "rho * sigma_2 / sigma_1."
+            ),
+            fix="Swap the ratios: rho * sigma[0] / sigma[1] for x1, rho * sigma[1] / sigma[0] for x2.",
+            wrong=_inverted_ratio,
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

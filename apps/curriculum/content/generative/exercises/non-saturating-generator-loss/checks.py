@@ -1,74 +1,10 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, plots
+from apps.sandbox.grading import Call, Grader, Mistake, plots
 
-LOSS_TOL, GRAD_TOL = (1e-5, 1e-6), (1e-5, 1e-9)
 CURVE = np.linspace(-10.0, 10.0, 81)
 EXTREME = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0])
-
-
-def _sig(x):
-    return np.exp(-np.logaddexp(0.0, -x))
-
-
-def _mm(logits, variant=""):
-    n = len(logits)
-    loss = float(np.mean(-np.logaddexp(0.0, logits)))
-    grad = -_sig(logits) / n
-    if variant == "negated":
-        return -loss, -grad
-    if variant == "grad-sign":
-        return loss, -grad
-    if variant == "no-mean":
-        return loss, grad * n
-    if variant == "ns-gradient":
-        return loss, -_sig(-logits) / n
-    return loss, grad
-
-
-def _ns(logits, variant=""):
-    n = len(logits)
-    loss = float(np.mean(np.logaddexp(0.0, -logits)))
-    grad = -_sig(-logits) / n
-    if variant == "mm-loss":
-        return float(np.mean(-np.logaddexp(0.0, logits))), grad
-    if variant == "log-one-minus":
-        return float(np.mean(np.logaddexp(0.0, logits))), _sig(logits) / n
-    if variant == "grad-sign":
-        return loss, -grad
-    if variant == "no-mean":
-        return loss, grad * n
-    if variant == "mm-gradient":
-        return loss, -_sig(logits) / n
-    return loss, grad
-
-
-SLIPS = {
-    "minimax_generator_loss": (
-        _mm,
-        {
-            "negated": "the signs are flipped: the generator's minimax loss is the mean of log(1 - D), "
-            "which is negative, and its derivative is -sigmoid(l) / N",
-            "grad-sign": "the gradient has the wrong sign: d/dl log(1 - sigmoid(l)) = -sigmoid(l)",
-            "no-mean": "the loss is a mean, so each derivative carries a factor 1/N",
-            "ns-gradient": "that is the non-saturating gradient -(1 - sigmoid(l)) / N; the minimax "
-            "loss has derivative -sigmoid(l) / N, which vanishes as D goes to 0",
-        },
-    ),
-    "non_saturating_generator_loss": (
-        _ns,
-        {
-            "mm-loss": "that is the minimax loss log(1 - D); the non-saturating loss is -log D",
-            "log-one-minus": "that is -log(1 - D), the discriminator's loss on fakes; the generator's "
-            "non-saturating loss is -log D",
-            "grad-sign": "the gradient has the wrong sign: d/dl (-log sigmoid(l)) = -(1 - sigmoid(l))",
-            "no-mean": "the loss is a mean, so each derivative carries a factor 1/N",
-            "mm-gradient": "that is the minimax gradient -sigmoid(l) / N; the non-saturating "
-            "derivative is -(1 - sigmoid(l)) / N",
-        },
-    ),
-}
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
@@ -93,54 +29,118 @@ def cases(rng: np.random.Generator) -> list[Call]:
     return calls
 
 
-def _check(g: Grader, key: str) -> str | None:
-    call = g.call(key)
-    where = f"{call.func}() on {call.description}"
-    loss = g.array(key, 0, shape=(), what=f"{where}, the loss")
-    grad = g.array(key, 1, what=f"{where}, the gradient")
-    want_loss, want_grad = float(g.expected(key, 0)), np.asarray(g.expected(key, 1))
-    ok_loss = np.isclose(loss, want_loss, rtol=LOSS_TOL[0], atol=LOSS_TOL[1])
-    ok_grad = np.allclose(grad, want_grad, rtol=GRAD_TOL[0], atol=GRAD_TOL[1])
-    if ok_loss and ok_grad:
-        return None
-    if not np.isfinite(loss) or not np.all(np.isfinite(grad)):
-        return (
-            f"{where} returned inf or NaN: sigmoid rounds to exactly 0 or 1 for large logits, so "
-            "log(sigmoid(l)) or log(1 - sigmoid(l)) is log 0; write the loss with "
-            "np.logaddexp(0, x) = log(1 + e^x) instead"
-        )
-    model, slips = SLIPS[call.func]
-    for variant, diagnosis in slips.items():
-        alt_loss, alt_grad = model(*call.args, variant=variant)
-        if np.isclose(loss, alt_loss, rtol=LOSS_TOL[0], atol=LOSS_TOL[1]) and np.allclose(
-            grad, alt_grad, rtol=GRAD_TOL[0], atol=GRAD_TOL[1]
-        ):
-            return f"{where}: {diagnosis}"
-    if not ok_loss:
-        return f"{where}: the loss should be {want_loss:.6g}, but is {float(loss):.6g}"
-    i = int(np.argmax(np.abs(grad - want_grad)))
-    return (
-        f"{where}: the derivative for logit {float(call.args[0][i]):.4g} should be "
-        f"{want_grad[i]:.6g}, but is {grad[i]:.6g}"
-    )
-
-
 def grade(g: Grader) -> None:
     for prefix, label in [("mm", "minimax"), ("ns", "non-saturating")]:
-        g.custom(f"{label}: random logits", lambda p=prefix: _check(g, f"{p}-random"), points=2)
-        g.custom(
-            f"{label}: stable at +-50 and +-1000",
-            lambda p=prefix: _check(g, f"{p}-extreme"),
-            points=2,
-        )
-        g.custom(
-            f"{label}: confident rejections", lambda p=prefix: _check(g, f"{p}-confident"), points=1
-        )
-        g.custom(f"{label}: logits of 0", lambda p=prefix: _check(g, f"{p}-zero"), points=1)
-        g.custom(f"{label}: a batch of one", lambda p=prefix: _check(g, f"{p}-one"), points=1)
-        g.custom(
-            f"{label}: logits from -10 to 10", lambda p=prefix: _check(g, f"{p}-curve"), points=1
-        )
+        for case, what, points in [
+            ("random", "random logits", 2),
+            ("extreme", "stable at +-50 and +-1000", 2),
+            ("confident", "confident rejections", 1),
+            ("zero", "logits of 0", 1),
+            ("one", "a batch of one", 1),
+            ("curve", "logits from -10 to 10", 1),
+        ]:
+            key = f"{prefix}-{case}"
+            g.check_close(f"{label} loss: {what}", key, 0, points=points / 2)
+            g.check_close(f"{label} gradient: {what}", key, 1, points=points / 2)
+
+
+# --- known mistakes: what the learner did, where, and the fix ----------------------------------
+def _sig(x):
+    return np.exp(-np.logaddexp(0.0, -x))
+
+
+def _losses(logits, *, naive=False, total=False, mm_sign=1.0, ns_sign=1.0, scale=1, swap=False):
+    """Both (loss, grad) pairs with one thing changed; returns {function name: (loss, grad)}."""
+    x = np.asarray(logits, dtype=float)
+    n = x.shape[0]
+    reduce = np.sum if total else np.mean
+    with np.errstate(divide="ignore", over="ignore"):
+        mm = reduce(np.log(1.0 - _sig(x))) if naive else reduce(-np.logaddexp(0.0, x))
+        ns = reduce(-np.log(_sig(x))) if naive else reduce(np.logaddexp(0.0, -x))
+    if scale == "batch":  # the gradient of the sum: no 1/N
+        scale = n
+    mm_grad, ns_grad = -_sig(x) * scale / n, -_sig(-x) * scale / n
+    if swap:
+        mm_grad, ns_grad = ns_grad, mm_grad
+    return {
+        "minimax_generator_loss": (mm_sign * float(mm), mm_sign * mm_grad),
+        "non_saturating_generator_loss": (float(ns), ns_sign * ns_grad),
+    }
+
+
+def _both(**change):
+    return {
+        name: (lambda logits, name=name: _losses(logits, **change)[name])
+        for name in ("minimax_generator_loss", "non_saturating_generator_loss")
+    }
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "naive-logs",
+            diagnosis=(
+                "You compute the losses as log(1 - sigmoid(l)) and -log(sigmoid(l)): for logits "
+                "of +-50 and +-1000 sigmoid rounds to exactly 0 or 1 and the log is -inf or inf, "
+                "while the true losses are finite (-log sigmoid(-1000) = 1000)."
+            ),
+            fix=(
+                "Write log(1 - sigmoid(l)) = -np.logaddexp(0, l) and -log(sigmoid(l)) = "
+                "np.logaddexp(0, -l)."
+            ),
+            wrong=_both(naive=True),
+        ),
+        Mistake(
+            "minimax-sign",
+            diagnosis=(
+                "Your minimax loss is the mean of -log(1 - D) = softplus(l) with gradient "
+                "+sigmoid(l)/N: that is the discriminator's loss on fakes. The generator's "
+                "minimax loss is the mean of log(1 - D), negative, with derivative -sigmoid(l)/N."
+            ),
+            fix="loss = np.mean(-np.logaddexp(0, l)), grad = -sigmoid(l) / N.",
+            wrong={"minimax_generator_loss": _both(mm_sign=-1.0)["minimax_generator_loss"]},
+        ),
+        Mistake(
+            "ns-gradient-sign",
+            diagnosis=(
+                "Your non-saturating gradient is +(1 - sigmoid(l))/N: the derivative of "
+                "-log sigmoid(l) is -(1 - sigmoid(l)), since raising the logit lowers the loss."
+            ),
+            fix="grad = -(1 - sigmoid(l)) / N = -sigmoid(-l) / N.",
+            wrong={
+                "non_saturating_generator_loss": _both(ns_sign=-1.0)[
+                    "non_saturating_generator_loss"
+                ]
+            },
+        ),
+        Mistake(
+            "gradients-swapped",
+            diagnosis=(
+                "Your two gradients are swapped: the minimax loss has derivative -sigmoid(l)/N "
+                "(which vanishes as D goes to 0) and the non-saturating one -(1 - sigmoid(l))/N."
+            ),
+            fix="Give each loss its own derivative.",
+            wrong=_both(swap=True),
+        ),
+        Mistake(
+            "gradient-without-mean",
+            diagnosis=(
+                "Your gradients are those of the sum over the batch: the loss is a mean, so each "
+                "derivative carries a factor 1/N (every entry is N times too large)."
+            ),
+            fix="Divide each derivative by N = len(logits).",
+            wrong=_both(scale="batch"),
+        ),
+        Mistake(
+            "loss-sum",
+            diagnosis=(
+                "Your losses are summed over the batch instead of averaged: each is N times the "
+                "mean (the gradients are right)."
+            ),
+            fix="Use np.mean for the losses.",
+            wrong=_both(total=True),
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

@@ -1,6 +1,6 @@
 import numpy as np
 
-from apps.sandbox.grading import Call, CheckFailed, Grader, plots
+from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, plots
 
 RTOL, ATOL = 1e-5, 1e-6
 WORKED = (np.array([0.5, 0.5, 0.0]), np.array([0.0, 0.5, 0.5]))
@@ -12,68 +12,12 @@ def _xlog(w, v):
         return float(np.sum(w[keep] * np.log(v[keep])))
 
 
-def _dstar(p, q, variant=""):
+def _dstar(p, q, *, inverted=False, eps=0.0):
     total = p + q
+    if eps:
+        return p / (total + eps)
     safe = np.where(total > 0, total, 1.0)
-    if variant == "inverted":
-        return np.where(total > 0, q / safe, 0.5)
-    if variant == "ratio":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return p / q
-    return np.where(total > 0, p / safe, 0.5)
-
-
-def _js(p, q, variant=""):
-    m = 0.5 * (p + q)
-    base = np.log(2.0) if variant == "bits" else 1.0
-    kl_pm = _xlog(p, np.where(m > 0, p / np.where(m > 0, m, 1.0), 1.0)) / base
-    kl_qm = _xlog(q, np.where(m > 0, q / np.where(m > 0, m, 1.0), 1.0)) / base
-    if variant == "no-half":
-        return kl_pm + kl_qm
-    if variant == "one-side":
-        return kl_pm
-    if variant == "symmetric-kl":
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return 0.5 * (_xlog(p, p / q) + _xlog(q, q / p))
-    return 0.5 * kl_pm + 0.5 * kl_qm
-
-
-def _value(D, p, q, variant=""):
-    if variant == "negated":
-        return -(_xlog(p, D) + _xlog(q, 1.0 - D))
-    if variant == "log-d-twice":
-        return _xlog(p, D) + _xlog(q, D)
-    if variant == "no-generator-term":
-        return _xlog(p, D)
-    return _xlog(p, D) + _xlog(q, 1.0 - D)
-
-
-MODELS = {
-    "optimal_discriminator": (
-        _dstar,
-        {
-            "inverted": "that is p_g / (p_data + p_g), the probability of fake; D* is the probability of real",
-            "ratio": "that is the ratio p_data / p_g; D* divides by the sum p_data + p_g",
-        },
-    ),
-    "js_divergence": (
-        _js,
-        {
-            "bits": "use the natural logarithm: the result is in nats (disjoint distributions give log 2 = 0.693)",
-            "no-half": "JS is the average of the two KL divergences to the mixture, not their sum",
-            "one-side": "that is only KL(p || m); JS averages KL(p || m) and KL(q || m)",
-            "symmetric-kl": "that compares p and q directly; JS compares each with the mixture m = (p + q)/2",
-        },
-    ),
-    "gan_value": (
-        _value,
-        {
-            "negated": "the sign is flipped: V = sum p_data log D + sum p_g log(1 - D), which is at most 0",
-            "log-d-twice": "the generator's term uses log(1 - D), not log D",
-            "no-generator-term": "the generator's term sum p_g log(1 - D) is missing",
-        },
-    ),
-}
+    return np.where(total > 0, (q if inverted else p) / safe, 0.5)
 
 
 def _dist(rng, k, zeros=0):
@@ -146,40 +90,13 @@ def cases(rng: np.random.Generator) -> list[Call]:
     ]
 
 
-def _check(g: Grader, key: str) -> str | None:
-    call = g.call(key)
-    want = np.asarray(g.expected(key), dtype=float)
-    got = g.array(key, shape=want.shape)
-    if np.allclose(got, want, rtol=RTOL, atol=ATOL):
-        return None
-    where = f"{call.func}() on {call.description}"
-    if not np.all(np.isfinite(got)):
-        if call.func == "optimal_discriminator":
-            return (
-                f"{where} returned NaN: where p_data + p_g = 0 the ratio is 0/0, return 0.5 there"
-            )
-        return (
-            f"{where} returned NaN or an infinity: an outcome whose weight is 0 contributes 0 to "
-            "the sum (0 log 0 = 0), so leave those outcomes out"
-        )
-    model, slips = MODELS[call.func]
-    for variant, diagnosis in slips.items():
-        alt = np.asarray(model(*call.args, variant=variant), dtype=float)
-        if alt.shape == got.shape and np.allclose(got, alt, rtol=RTOL, atol=ATOL):
-            return f"{where}: {diagnosis}"
-    if got.ndim:
-        i = int(np.argmax(np.abs(got - want)))
-        return f"{where}: entry {i} should be {want[i]:.6g}, but is {got[i]:.6g}"
-    return f"{where} should be {float(want):.6g}, but is {float(got):.6g}"
-
-
 def _identity(g: Grader) -> str | None:
     value = g.scalar("v-optimal")
     js = g.scalar("js-zeros")
     if not np.isclose(value, 2 * js - np.log(4), rtol=RTOL, atol=ATOL):
         raise CheckFailed(
-            f"for the distributions with zeros your gan_value at D* is {value:.6g} while your "
-            f"js_divergence gives 2 JS - log 4 = {2 * js - np.log(4):.6g}; the two must agree"
+            f"for the distributions with zeros your gan_value at D* is {value:.8g} while your "
+            f"js_divergence gives 2 JS - log 4 = {2 * js - np.log(4):.8g}; the two must agree"
         )
     return None
 
@@ -202,8 +119,126 @@ def grade(g: Grader) -> None:
         ("v-half", "value of D = 0.5 is -log 4", 1),
         ("v-optimal", "value at D* with zeros", 1),
     ]:
-        g.custom(name, lambda key=key: _check(g, key), points=points)
+        # JS of identical distributions is 0, made of order-1 terms: an absolute tolerance.
+        g.check_close(name, key, atol=ATOL if key == "js-equal" else None, points=points)
     g.custom("V(D*, G) = 2 JS - log 4 from your functions", lambda: _identity(g), points=2)
+
+
+# --- known mistakes: what the learner did, where, and the fix ----------------------------------
+def _arrays(*values):
+    return (np.asarray(v, dtype=float) for v in values)
+
+
+def _inverted(p_data, p_g):
+    return _dstar(*_arrays(p_data, p_g), inverted=True)
+
+
+def _with_eps(p_data, p_g):
+    return _dstar(*_arrays(p_data, p_g), eps=1e-12)
+
+
+def _kl(p, m, log=np.log):
+    keep = p > 0
+    return np.sum(p[keep] * log(p[keep] / m[keep]))
+
+
+def _js_bits(p, q):
+    p, q = _arrays(p, q)
+    m = 0.5 * (p + q)
+    return float(0.5 * _kl(p, m, np.log2) + 0.5 * _kl(q, m, np.log2))
+
+
+def _js_not_halved(p, q):
+    p, q = _arrays(p, q)
+    return float(0.5 * _kl(p, p + q) + 0.5 * _kl(q, p + q))
+
+
+def _js_reversed(p, q):
+    p, q = _arrays(p, q)
+    m = 0.5 * (p + q)
+    return float(0.5 * _kl(m, p + (p == 0)) + 0.5 * _kl(m, q + (q == 0)))
+
+
+def _js_unmasked(p, q):
+    p, q = _arrays(p, q)
+    m = 0.5 * (p + q)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(0.5 * np.sum(p * np.log(p / m)) + 0.5 * np.sum(q * np.log(q / m)))
+
+
+def _value_unmasked(D, p_data, p_g):
+    D, p, q = _arrays(D, p_data, p_g)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.sum(p * np.log(D)) + np.sum(q * np.log(1 - D)))
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "discriminator-eps",
+            diagnosis=(
+                "Your optimal_discriminator divides by p_data + p_g + 1e-12: where both are 0 it "
+                "returns 0 instead of 0.5, and it ruins tiny probabilities such as 1e-30 (the "
+                "1e-12 dwarfs them)."
+            ),
+            fix="Divide only where p_data + p_g > 0 and put 0.5 elsewhere (np.where).",
+            wrong={"optimal_discriminator": _with_eps},
+        ),
+        Mistake(
+            "discriminator-inverted",
+            diagnosis=(
+                "Your optimal_discriminator returns p_g / (p_data + p_g), the probability of "
+                "fake; D* is the probability of real, p_data / (p_data + p_g)."
+            ),
+            fix="Put p_data in the numerator.",
+            wrong={"optimal_discriminator": _inverted},
+        ),
+        Mistake(
+            "js-log2",
+            diagnosis=(
+                "Your js_divergence is in bits (np.log2): disjoint distributions give 1 instead "
+                "of log 2 = 0.693 nats."
+            ),
+            fix="Use the natural logarithm, np.log.",
+            wrong={"js_divergence": _js_bits},
+        ),
+        Mistake(
+            "mixture-not-halved",
+            diagnosis=(
+                "Your mixture is m = p + q instead of (p + q) / 2: every JS comes out log 2 too "
+                "small."
+            ),
+            fix="m = 0.5 * (p + q).",
+            wrong={"js_divergence": _js_not_halved},
+        ),
+        Mistake(
+            "kl-reversed",
+            diagnosis=(
+                "Your JS terms are KL(m || p) and KL(m || q); JS averages KL(p || m) and "
+                "KL(q || m), weighted by p and q with the mixture in the denominator."
+            ),
+            fix="0.5 * sum p log(p / m) + 0.5 * sum q log(q / m), over the outcomes where the weight is positive.",
+            wrong={"js_divergence": _js_reversed},
+        ),
+        Mistake(
+            "js-zero-terms-nan",
+            diagnosis=(
+                "Your KL terms sum over every outcome, so an outcome with p = 0 gives "
+                "0 * log 0 = NaN."
+            ),
+            fix="Sum only over the outcomes with p > 0 (0 log 0 = 0).",
+            wrong={"js_divergence": _js_unmasked},
+        ),
+        Mistake(
+            "value-zero-weights-nan",
+            diagnosis=(
+                "Your gan_value sums p_data log D + p_g log(1 - D) over every outcome, so a zero "
+                "weight times log 0 gives NaN."
+            ),
+            fix="Skip the outcomes whose weight is 0 in each sum.",
+            wrong={"gan_value": _value_unmasked},
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

@@ -1,12 +1,13 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, CheckFailed, Grader, plots
+from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, plots
 
-MIXED_HINT = (
-    "the row player's p must make the COLUMN player indifferent between columns "
-    "(p^T A has equal entries), and q must make the row player indifferent (A q has equal entries)"
-)
+# The default relative tolerance, applied to the payoffs' scale: a correct float32 solution is
+# off by about 1e-7 of the largest payoff.
+RTOL = 1e-5
+# A rectangular game fixed under every seed, on which each wrong exploitability differs.
+FIXED_GAME = np.array([[3.0, -1.0, 0.0], [-2.0, 1.0, 2.0]])
 
 
 def _mixed_game(rng: np.random.Generator) -> np.ndarray:
@@ -50,6 +51,12 @@ def cases(rng: np.random.Generator) -> list[Call]:
             label="matching pennies with both players on their first action",
         ),
         Call(
+            "exp_fixed",
+            "exploitability",
+            (FIXED_GAME, np.array([0.6, 0.4]), np.array([0.5, 0.2, 0.3])),
+            label="the 2x3 game [[3, -1, 0], [-2, 1, 2]] with p = (0.6, 0.4), q = (0.5, 0.2, 0.3)",
+        ),
+        Call(
             "mixed",
             "solve_2x2",
             (_mixed_game(rng),),
@@ -69,6 +76,26 @@ def cases(rng: np.random.Generator) -> list[Call]:
         ),
         Call("pennies", "solve_2x2", (pennies,), label="matching pennies [[1, -1], [-1, 1]]"),
         Call(
+            "column",
+            "solve_2x2",
+            (np.array([[1.0, 4.0], [3.0, 5.0]]),),
+            label="[[1, 4], [3, 5]] (column 2 is dominated; saddle point at row 2, column 1)",
+        ),
+        # Saddle points that the row with the largest entry (or the column with the smallest)
+        # does not hold: finding the saddle by the wrong extreme gives a different pair.
+        Call(
+            "saddle_row",
+            "solve_2x2",
+            (np.array([[2.0, 3.0], [0.0, 9.0]]),),
+            label="[[2, 3], [0, 9]] (saddle point at row 1, column 1)",
+        ),
+        Call(
+            "saddle_column",
+            "solve_2x2",
+            (np.array([[2.0, 3.0], [1.0, -4.0]]),),
+            label="[[2, 3], [1, -4]] (saddle point at row 1, column 1)",
+        ),
+        Call(
             "dominated",
             "solve_2x2",
             (np.array([[3.0, 1.0], [2.0, 0.0]]),),
@@ -79,20 +106,29 @@ def cases(rng: np.random.Generator) -> list[Call]:
 
 def _equilibrium(g: Grader, key: str) -> str | None:
     A = np.asarray(g.arg(key), dtype=float)
+    scale = RTOL * max(1.0, float(np.abs(A).max()))
     p, q = g.array(key, 0, shape=(2,)), g.array(key, 1, shape=(2,))
     for name, v in (("p", p), ("q", q)):
-        if np.any(v < -1e-9) or np.any(v > 1 + 1e-9) or abs(v.sum() - 1) > 1e-8:
+        if not np.all(np.isfinite(v)):
             return (
-                f"solve_2x2() on {g.call(key).description}: {name} = {np.round(v, 4).tolist()} is not a probability "
-                f"vector (entries in [0, 1] summing to 1)"
+                f"solve_2x2() on {g.call(key).description}: {name} = "
+                f"{np.array2string(v, precision=6)} contains NaN or an infinity"
+            )
+        if np.any(v < -RTOL) or np.any(v > 1 + RTOL) or abs(v.sum() - 1) > RTOL:
+            return (
+                f"solve_2x2() on {g.call(key).description}: {name} = "
+                f"{np.array2string(v, precision=6)} is not a probability vector (entries in "
+                "[0, 1] summing to 1)"
             )
     row_best, col_best = (A @ q).max(), (p @ A).min()
     gap = row_best - col_best
-    if gap > 1e-8:
+    if gap > scale:
         return (
-            f"solve_2x2() on {g.call(key).description}: (p, q) = ({np.round(p, 4).tolist()}, {np.round(q, 4).tolist()}) "
-            f"is exploitable by {gap:.4g}: against q the rows pay {np.round(A @ q, 4).tolist()}, against p the columns "
-            f"pay {np.round(p @ A, 4).tolist()}, so a player gains by deviating"
+            f"solve_2x2() on {g.call(key).description}: (p, q) = "
+            f"({np.array2string(p, precision=6)}, {np.array2string(q, precision=6)}) is "
+            f"exploitable by {gap:.6g}: against q the rows pay "
+            f"{np.array2string(A @ q, precision=6)}, against p the columns pay "
+            f"{np.array2string(p @ A, precision=6)}"
         )
     return None
 
@@ -100,50 +136,156 @@ def _equilibrium(g: Grader, key: str) -> str | None:
 def _value(g: Grader, key: str) -> str | None:
     value = g.scalar(key, 2)
     expected = g.expected(key, 2)
-    if abs(value - expected) > 1e-8 * max(1.0, abs(expected)):
-        return f"solve_2x2() on {g.call(key).description}: the value should be {expected:.6g}, got {value:.6g}"
+    if not abs(value - expected) <= RTOL * max(1.0, abs(expected)):
+        return (
+            f"solve_2x2() on {g.call(key).description}: the value should be {expected:.8g}, "
+            f"got {value:.8g}"
+        )
     return None
 
 
 def grade(g: Grader) -> None:
-    g.check_close(
-        "exploitability of random strategies",
-        "exp_random",
-        rtol=1e-9,
-        atol=1e-12,
-        points=1,
-        hint="the gap is max_i (A q)_i minus min_j (p^T A)_j: the best pure replies, not the current payoff",
-    )
-    g.check_close("exploitability is 0 at an equilibrium", "exp_pennies", atol=1e-12, points=0.5)
-    g.check_close(
-        "exploitability of pure play in matching pennies", "exp_pure", atol=1e-12, points=0.5
-    )
-    g.custom("a mixed equilibrium", lambda: _equilibrium(g, "mixed"), points=2, hint=MIXED_HINT)
+    g.check_close("exploitability of random strategies", "exp_random", points=1)
+    g.check_close("exploitability in a 2x3 game", "exp_fixed", points=0.5)
+    # The answer is 0, made of order-1 payoffs: their float32 error sets the absolute tolerance.
+    g.check_close("exploitability is 0 at an equilibrium", "exp_pennies", atol=1e-6, points=0.5)
+    g.check_close("exploitability of pure play in matching pennies", "exp_pure", points=0.5)
+    g.custom("a mixed equilibrium", lambda: _equilibrium(g, "mixed"), points=2)
+    g.custom("another mixed equilibrium", lambda: _equilibrium(g, "mixed2"), points=1)
+    g.custom("the value of a mixed game", lambda: _value(g, "mixed"), points=1)
+    g.custom("a game with a saddle point", lambda: _equilibrium(g, "saddle"), points=1.5)
+    g.custom("the value of a game with a saddle point", lambda: _value(g, "saddle"), points=0.5)
+    g.custom("a dominated row", lambda: _equilibrium(g, "dominated"), points=1)
+    g.custom("a dominated column", lambda: _equilibrium(g, "column"), points=0.5)
     g.custom(
-        "another mixed equilibrium", lambda: _equilibrium(g, "mixed2"), points=1, hint=MIXED_HINT
-    )
-    g.custom(
-        "the value of a mixed game",
-        lambda: _value(g, "mixed"),
-        points=1,
-        hint="the value is p^T A q at the equilibrium, (ad - bc) / (a - b - c + d) for a mixed 2x2 game",
-    )
-    g.custom(
-        "a game with a saddle point",
-        lambda: _equilibrium(g, "saddle"),
-        points=1.5,
-        hint="check for a saddle point first (max of row minima equal to min of column maxima): "
-        "there the indifference formulas give numbers outside [0, 1]",
-    )
-    g.custom(
-        "a dominated row",
-        lambda: _equilibrium(g, "dominated"),
-        points=1,
-        hint="row 1 beats row 2 in every column, so the row player never plays row 2: a saddle point",
+        "saddle points away from the extreme entries",
+        lambda: _equilibrium(g, "saddle_row") or _equilibrium(g, "saddle_column"),
+        points=0.5,
     )
     g.custom(
         "matching pennies", lambda: _equilibrium(g, "pennies") or _value(g, "pennies"), points=0.5
     )
+
+
+# --- known mistakes: what the learner did, where, and the fix ----------------------------------
+def _arrays(A, p, q):
+    return (np.asarray(v, dtype=float) for v in (A, p, q))
+
+
+def _one_sided(A, p, q):
+    A, p, q = _arrays(A, p, q)
+    return float(np.max(A @ q) - p @ A @ q)
+
+
+def _players_swapped(A, p, q):
+    A, p, q = _arrays(A, p, q)
+    return float(np.max(p @ A) - np.min(A @ q))
+
+
+def _reversed(A, p, q):
+    A, p, q = _arrays(A, p, q)
+    return float(np.min(p @ A) - np.max(A @ q))
+
+
+def _indifference(A, *, swap=False):
+    (a, b), (c, d) = np.asarray(A, dtype=float)
+    s = a - b - c + d
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p1, q1 = (d - c) / s, (d - b) / s
+    if swap:
+        p1, q1 = q1, p1
+    p, q = np.array([p1, 1 - p1]), np.array([q1, 1 - q1])
+    if swap:
+        return p, q, float(p @ np.asarray(A, dtype=float) @ q)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return p, q, float((a * d - b * c) / s)
+
+
+def _saddle(A, *, reverse=False):
+    A = np.asarray(A, dtype=float)
+    for i in range(2):
+        for j in range(2):
+            row_ok = A[i, j] == (A[i].max() if reverse else A[i].min())
+            col_ok = A[i, j] == (A[:, j].min() if reverse else A[:, j].max())
+            if row_ok and col_ok:
+                return np.eye(2)[i], np.eye(2)[j], float(A[i, j])
+    return None
+
+
+def _always_indifference(A):
+    return _indifference(A)
+
+
+def _saddle_reversed(A):
+    return _saddle(A, reverse=True) or _indifference(A)
+
+
+def _swapped_mixes(A):
+    return _saddle(A) or _indifference(A, swap=True)
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "exploitability-reversed",
+            diagnosis=(
+                "Your exploitability subtracts the wrong way round, min_j (pᵀA)_j - "
+                "max_i (Aq)_i, which is never positive."
+            ),
+            fix="Return max_i (A q)_i - min_j (pᵀA)_j: the row player's best reply minus the column player's.",
+            wrong={"exploitability": _reversed},
+        ),
+        Mistake(
+            "exploitability-players-swapped",
+            diagnosis=(
+                "Your exploitability gives each player the other's best reply: max_j (pᵀA)_j - "
+                "min_i (Aq)_i. The row player deviates over rows, (A q)_i; the column player "
+                "over columns, (pᵀA)_j."
+            ),
+            fix="Use (A @ q).max() - (p @ A).min().",
+            wrong={"exploitability": _players_swapped},
+        ),
+        Mistake(
+            "exploitability-one-sided",
+            diagnosis=(
+                "Your exploitability counts only the row player's gain, max_i (Aq)_i - pᵀAq, and "
+                "leaves out the column player's, pᵀAq - min_j (pᵀA)_j."
+            ),
+            fix="Add both gains: max_i (A q)_i - min_j (pᵀA)_j.",
+            wrong={"exploitability": _one_sided},
+        ),
+        Mistake(
+            "always-indifference",
+            diagnosis=(
+                "Your solve_2x2 always uses the indifference formulas: when the game has a "
+                "saddle point they give 'probabilities' outside [0, 1] (or divide by zero)."
+            ),
+            fix=(
+                "First look for a saddle point (max of the row minima equal to the min of the "
+                "column maxima) and return it as one-hot vectors; only otherwise mix."
+            ),
+            wrong={"solve_2x2": _always_indifference},
+        ),
+        Mistake(
+            "saddle-test-reversed",
+            diagnosis=(
+                "Your saddle test looks for an entry that is the maximum of its row and the "
+                "minimum of its column; for a maximising row player a saddle point is the "
+                "minimum of its row and the maximum of its column."
+            ),
+            fix="Test A[i, j] == A[i].min() and A[i, j] == A[:, j].max().",
+            wrong={"solve_2x2": _saddle_reversed},
+        ),
+        Mistake(
+            "swapped-mixes",
+            diagnosis=(
+                "Your mixed equilibrium swaps the two players' mixes: p must make the COLUMN "
+                "player indifferent, p_1 = (d - c)/s, and q the row player, q_1 = (d - b)/s."
+            ),
+            fix="p1 = (d - c) / s and q1 = (d - b) / s with s = a - b - c + d.",
+            wrong={"solve_2x2": _swapped_mixes},
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

@@ -1,82 +1,39 @@
 import numpy as np
 
-from apps.sandbox.grading import Call, CheckFailed, Grader, plots
+from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, plots
 
 G_TOL, T_TOL = (1e-5, 1e-6), (1e-5, 1e-5)
 TUNING_THETAS = np.linspace(0.0, np.pi, 72, endpoint=False)
 
 
-def _grid(size, corner=False):
-    c = np.arange(size) - (0.0 if corner else (size - 1) / 2)
-    return np.meshgrid(c, c)
+def _grid(size, *, half=False, ij=False):
+    c = np.arange(size) - (size // 2 if half else (size - 1) / 2)
+    return np.meshgrid(c, c, indexing="ij" if ij else "xy")
 
 
-def _gabor(size, sigma, theta, wavelength, phase=0.0, aspect=1.0, variant=""):
-    x, y = _grid(size, corner=variant == "corner-origin")
-    if variant == "theta-sign":
+def _gabor(size, sigma, theta, wavelength, phase=0.0, aspect=1.0, *, grid=None, variant=""):
+    """The reference filter, or one mistake of it (``variant``, or a different ``grid``)."""
+    x, y = _grid(int(size), **(grid or {}))
+    if variant == "rotation-sign":
         theta = -theta
     xr = x * np.cos(theta) + y * np.sin(theta)
     yr = -x * np.sin(theta) + y * np.cos(theta)
-    if variant == "aspect-on-x":
-        quad = aspect**2 * xr**2 + yr**2
-    else:
-        quad = xr**2 + aspect**2 * yr**2
-    if variant == "sigma-not-squared":
-        window = np.exp(-quad / (2 * sigma))
-    elif variant == "no-two":
-        window = np.exp(-quad / sigma**2)
-    else:
-        window = np.exp(-quad / (2 * sigma**2))
-    arg = 2 * np.pi * xr * (wavelength if variant == "frequency" else 1.0 / wavelength)
-    if variant == "phase-sign":
-        wave = np.cos(arg - phase)
-    elif variant == "sine":
-        wave = np.sin(arg + phase)
-    else:
-        wave = np.cos(arg + phase)
-    out = window * wave
-    return out.T if variant == "transpose" else out
+    quad = aspect**2 * xr**2 + yr**2 if variant == "aspect-on-x" else xr**2 + aspect**2 * yr**2
+    window = np.exp(-quad / (2 * sigma if variant == "sigma-not-squared" else 2 * sigma**2))
+    frequency = wavelength if variant == "frequency" else 1.0 / wavelength
+    return window * np.cos(2 * np.pi * xr * frequency + phase)
 
 
-def _tuning(kernel, thetas, wavelength, variant=""):
-    x, y = _grid(kernel.shape[0])
+def _tuning(kernel, thetas, wavelength, *, grid=None, real_part=False):
+    kernel = np.asarray(kernel, dtype=float)
+    x, y = _grid(kernel.shape[0], **(grid or {}))
     out = []
-    for phi in thetas:
-        if variant == "swap-xy":
-            proj = x * np.sin(phi) + y * np.cos(phi)
-        else:
-            proj = x * np.cos(phi) + y * np.sin(phi)
-        if variant == "no-2pi":
-            arg = proj / wavelength
-        elif variant == "times-wavelength":
-            arg = 2 * np.pi * proj * wavelength
-        else:
-            arg = 2 * np.pi * proj / wavelength
-        total = np.sum(kernel * np.exp(1j * arg))
-        out.append(abs(total.real) if variant == "real-part" else abs(total))
+    for phi in np.asarray(thetas, dtype=float):
+        total = np.sum(
+            kernel * np.exp(2j * np.pi * (x * np.cos(phi) + y * np.sin(phi)) / wavelength)
+        )
+        out.append(total.real if real_part else abs(total))
     return np.array(out)
-
-
-GABOR_SLIPS = {
-    "transpose": "your filter is transposed: x_j belongs to column j and y_i to row i",
-    "theta-sign": "your filter is rotated the wrong way: x' = x cos(theta) + y sin(theta), with y "
-    "growing downwards",
-    "frequency": "the wavelength divides: the wave is cos(2 pi x' / wavelength + phase)",
-    "sigma-not-squared": "the window is exp(-(x'^2 + aspect^2 y'^2) / (2 sigma^2)): sigma is squared",
-    "no-two": "the window is exp(-(x'^2 + aspect^2 y'^2) / (2 sigma^2)): the factor 2 is missing",
-    "aspect-on-x": "the aspect ratio multiplies y', the coordinate along the stripes",
-    "phase-sign": "the phase is added: cos(2 pi x' / wavelength + phase)",
-    "sine": "the wave is a cosine (a sine is the same filter with the phase shifted by pi/2)",
-    "corner-origin": "the coordinates are measured from the centre of the grid, (size - 1) / 2, "
-    "not from the corner",
-}
-TUNING_SLIPS = {
-    "real-part": "that is the response at one phase only; the amplitude is the absolute value of "
-    "the complex sum",
-    "swap-xy": "the grating varies along x cos(phi) + y sin(phi), with x along the columns",
-    "no-2pi": "the grating is exp(2 pi i (x cos(phi) + y sin(phi)) / wavelength): 2 pi is missing",
-    "times-wavelength": "the wavelength divides the projection, it does not multiply it",
-}
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
@@ -142,29 +99,6 @@ def cases(rng: np.random.Generator) -> list[Call]:
     ]
 
 
-def _check(g: Grader, key: str) -> str | None:
-    call = g.call(key)
-    want = np.asarray(g.expected(key))
-    got = g.array(key, shape=want.shape)
-    rtol, atol = G_TOL if call.func == "gabor" else T_TOL
-    if np.allclose(got, want, rtol=rtol, atol=atol):
-        return None
-    where = f"{call.func}() on {call.description}"
-    if not np.all(np.isfinite(got)):
-        return f"{where} returned NaN or an infinity"
-    if call.func == "gabor":
-        args = (*call.args, call.kwargs.get("phase", 0.0), call.kwargs.get("aspect", 1.0))
-        slips = {v: (d, _gabor(*args, variant=v)) for v, d in GABOR_SLIPS.items()}
-    else:
-        slips = {v: (d, _tuning(*call.args, variant=v)) for v, d in TUNING_SLIPS.items()}
-    for diagnosis, alt in slips.values():
-        if alt.shape == got.shape and np.allclose(got, alt, rtol=rtol, atol=atol):
-            return f"{where}: {diagnosis}"
-    error = np.abs(got - want)
-    index = tuple(int(i) for i in np.unravel_index(int(np.argmax(error)), error.shape))
-    return f"{where}: entry {index} should be {want[index]:.6g}, but is {got[index]:.6g}"
-
-
 def _peak(g: Grader) -> str | None:
     got = g.array("t-gabor")
     want = np.asarray(g.expected("t-gabor"))
@@ -192,8 +126,88 @@ def grade(g: Grader) -> None:
         ("t-point", "a single pixel has a flat tuning curve", 1),
         ("t-random", "tuning of a random kernel", 1),
     ]:
-        g.custom(name, lambda key=key: _check(g, key), points=points)
+        rtol, atol = G_TOL if key.startswith("g-") else T_TOL
+        g.check_close(name, key, rtol=rtol, atol=atol, points=points)
     g.custom("the tuning curve peaks at the filter's orientation", lambda: _peak(g), points=1)
+
+
+# --- known mistakes: what the learner did, where, and the fix ----------------------------------
+def _filter_mistake(variant: str):
+    return lambda *args, **kwargs: _gabor(*args, **kwargs, variant=variant)
+
+
+def _grid_mistake(**grid):
+    return {
+        "gabor": lambda *args, **kwargs: _gabor(*args, **kwargs, grid=grid),
+        "orientation_tuning": lambda *args: _tuning(*args, grid=grid),
+    }
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "meshgrid-ij",
+            diagnosis=(
+                "Your grid uses np.meshgrid(c, c, indexing='ij'): x becomes the row offset and y "
+                "the column offset, so the filter comes out transposed (its orientation "
+                "reflected)."
+            ),
+            fix="Use the default indexing, x, y = np.meshgrid(c, c), so x[i, j] is the column offset.",
+            wrong=_grid_mistake(ij=True),
+        ),
+        Mistake(
+            "centre-size-half",
+            diagnosis=(
+                "You centre the grid at size // 2 instead of (size - 1) / 2: for an even size the "
+                "filter is off by half a pixel."
+            ),
+            fix="c = np.arange(size) - (size - 1) / 2.",
+            wrong=_grid_mistake(half=True),
+        ),
+        Mistake(
+            "rotation-sign",
+            diagnosis=(
+                "Your rotation is x' = x cos(theta) - y sin(theta): with y growing downwards the "
+                "task's x' = x cos(theta) + y sin(theta), y' = -x sin(theta) + y cos(theta) "
+                "rotates the other way."
+            ),
+            fix="Use the prompt's signs for x' and y'.",
+            wrong={"gabor": _filter_mistake("rotation-sign")},
+        ),
+        Mistake(
+            "aspect-on-x",
+            diagnosis=(
+                "Your aspect ratio multiplies x'^2; it multiplies y'^2, the coordinate along the "
+                "stripes: exp(-(x'^2 + aspect^2 y'^2) / (2 sigma^2))."
+            ),
+            fix="Put aspect**2 on yr**2.",
+            wrong={"gabor": _filter_mistake("aspect-on-x")},
+        ),
+        Mistake(
+            "sigma-not-squared",
+            diagnosis="Your window divides by 2 sigma instead of 2 sigma^2.",
+            fix="exp(-(...) / (2 * sigma**2)).",
+            wrong={"gabor": _filter_mistake("sigma-not-squared")},
+        ),
+        Mistake(
+            "frequency-not-wavelength",
+            diagnosis=(
+                "Your wave is cos(2 pi x' * wavelength + phase): the wavelength must divide, "
+                "cos(2 pi x' / wavelength + phase)."
+            ),
+            fix="Divide x' by the wavelength.",
+            wrong={"gabor": _filter_mistake("frequency")},
+        ),
+        Mistake(
+            "tuning-real-part",
+            diagnosis=(
+                "Your orientation_tuning returns the real part of the complex sum, the response "
+                "at one phase; the amplitude is its absolute value."
+            ),
+            fix="Return abs(np.sum(kernel * wave)).",
+            wrong={"orientation_tuning": lambda *args: _tuning(*args, real_part=True)},
+        ),
+    ]
 
 
 def _pair(yours, reference, title):

@@ -1,6 +1,6 @@
 import numpy as np
 
-from apps.sandbox.grading import Call, Grader
+from apps.sandbox.grading import Call, Grader, Mistake
 
 REL = 1e-4  # entrywise tolerance, relative to the largest entry of the reference
 SIDE = 8
@@ -11,47 +11,6 @@ def _gabor(side, sigma, theta, wavelength, phase):
     x, y = np.meshgrid(c, c)
     xr = x * np.cos(theta) + y * np.sin(theta)
     return np.exp(-(x**2 + y**2) / (2 * sigma**2)) * np.cos(2 * np.pi * xr / wavelength + phase)
-
-
-def _sta(stimuli, spikes, variant=""):
-    total = spikes.sum()
-    if total == 0:
-        return np.zeros(stimuli.shape[1])
-    weights = (spikes > 0).astype(float) if variant == "indicator" else spikes
-    if variant == "indicator":
-        total = weights.sum()
-    centred = stimuli if variant == "uncentred" else stimuli - stimuli.mean(axis=0)
-    if variant == "per-bin":
-        return weights @ centred / len(spikes)
-    return weights @ centred / total
-
-
-def _white(stimuli, spikes, variant=""):
-    centred = stimuli - stimuli.mean(axis=0)
-    T = stimuli.shape[0]
-    if variant == "ddof":
-        cov = centred.T @ centred / (T - 1)
-    elif variant == "second-moment":
-        cov = stimuli.T @ stimuli / T
-    else:
-        cov = centred.T @ centred / T
-    sta = _sta(stimuli, spikes, "uncentred" if variant == "uncentred-sta" else "")
-    if variant == "multiply":
-        return cov @ sta
-    return np.linalg.solve(cov, sta)
-
-
-STA_SLIPS = {
-    "uncentred": "subtract the mean stimulus before averaging: the STA is built from x_t - mean(x)",
-    "per-bin": "divide by the total number of spikes, not by the number of time bins T",
-    "indicator": "weight each stimulus by its spike count: a bin with 3 spikes counts three times",
-}
-WHITE_SLIPS = {
-    "ddof": "the covariance is normalised by T, not by T - 1",
-    "second-moment": "the covariance uses the centred stimuli x_t - mean(x)",
-    "multiply": "multiply by the inverse of C (solve C w = STA), not by C itself",
-    "uncentred-sta": "the STA inside it must be built from the centred stimuli x_t - mean(x)",
-}
 
 
 def _true_filter() -> np.ndarray:
@@ -149,26 +108,10 @@ def cases(rng: np.random.Generator) -> list[Call]:
     ]
 
 
-def _check(g: Grader, key: str) -> str | None:
-    call = g.call(key)
-    want = np.asarray(g.expected(key))
-    got = g.array(key, shape=want.shape)
-    scale = float(np.abs(want).max())
-    tol = REL * scale + 1e-12
-    if np.all(np.abs(got - want) <= tol):
-        return None
-    where = f"{call.func}() on {call.description}"
-    if not np.all(np.isfinite(got)):
-        return f"{where} returned NaN or an infinity; with no spikes, return zeros instead of dividing by 0"
-    model, slips = (
-        (_sta, STA_SLIPS) if call.func == "spike_triggered_average" else (_white, WHITE_SLIPS)
-    )
-    for variant, diagnosis in slips.items():
-        alt = model(*call.args, variant=variant)
-        if alt.shape == got.shape and np.all(np.abs(got - alt) <= tol):
-            return f"{where}: {diagnosis}"
-    i = int(np.argmax(np.abs(got - want)))
-    return f"{where}: entry {i} should be {want[i]:.6g}, but is {got[i]:.6g}"
+def _atol(g: Grader, key: str) -> float:
+    # The prompt's promise: entrywise within 1e-4 of the largest entry of the reference (the
+    # whitened STA amplifies float32 noise by the condition number of the covariance).
+    return REL * float(np.abs(g.expected(key)).max()) + 1e-12
 
 
 def grade(g: Grader) -> None:
@@ -184,7 +127,97 @@ def grade(g: Grader) -> None:
         ("w-none", "whitened STA without spikes", 1),
         ("fig-w", "whitened STA of the simulated Gabor neuron", 1),
     ]:
-        g.custom(name, lambda key=key: _check(g, key), points=points)
+        g.check_close(name, key, rtol=REL, atol=_atol(g, key), points=points)
+
+
+# --- known mistakes: what the learner did, where, and the fix ----------------------------------
+def _sta(stimuli, spikes, *, centred=True, per_bin=False, binary=False):
+    X = np.asarray(stimuli, dtype=float)
+    n = np.asarray(spikes, dtype=float)
+    if binary:
+        n = (n > 0).astype(float)
+    total = n.sum()
+    if total == 0:
+        return np.zeros(X.shape[1])
+    Xc = X - X.mean(axis=0) if centred else X
+    return n @ Xc / (len(n) if per_bin else total)
+
+
+def _white(stimuli, spikes, *, ddof=0, uncentred_cov=False, multiply=False, **sta):
+    X = np.asarray(stimuli, dtype=float)
+    s = _sta(X, spikes, **sta)
+    if np.asarray(spikes).sum() == 0:
+        return s
+    Xc = X - X.mean(axis=0)
+    C = X.T @ X / X.shape[0] if uncentred_cov else Xc.T @ Xc / (X.shape[0] - ddof)
+    return C @ s if multiply else np.linalg.solve(C, s)
+
+
+def _pair(**change):
+    sta = {k: v for k, v in change.items() if k in ("centred", "per_bin", "binary")}
+    return {
+        "spike_triggered_average": lambda X, n: _sta(X, n, **sta),
+        "whitened_sta": lambda X, n: _white(X, n, **change),
+    }
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "not-centred",
+            diagnosis=(
+                "You average the stimuli as they are, x_t, instead of the centred x_t - mean(x): "
+                "when the mean stimulus is far from zero the STA is dominated by it."
+            ),
+            fix="Subtract stimuli.mean(axis=0) before the weighted average.",
+            wrong=_pair(centred=False),
+        ),
+        Mistake(
+            "divide-by-bins",
+            diagnosis=(
+                "You divide the weighted sum by the number of time bins T instead of the total "
+                "number of spikes."
+            ),
+            fix="Divide by spikes.sum().",
+            wrong=_pair(per_bin=True),
+        ),
+        Mistake(
+            "spikes-as-binary",
+            diagnosis=(
+                "You weight each bin by whether it spiked (spikes > 0) instead of by its count: "
+                "a bin with 3 spikes should count three times."
+            ),
+            fix="Use the counts themselves as the weights.",
+            wrong=_pair(binary=True),
+        ),
+        Mistake(
+            "covariance-ddof1",
+            diagnosis=(
+                "Your covariance is normalised by T - 1 (np.cov's default) instead of T: the "
+                "whitened STA is (T - 1)/T times the expected one."
+            ),
+            fix="Divide by T (np.cov(..., bias=True), or Xc.T @ Xc / T).",
+            wrong={"whitened_sta": _pair(ddof=1)["whitened_sta"]},
+        ),
+        Mistake(
+            "covariance-uncentred",
+            diagnosis=(
+                "Your whitening matrix is the second moment X^T X / T of the uncentred stimuli; "
+                "the covariance uses the centred stimuli, which matters when their mean is large."
+            ),
+            fix="C = Xc.T @ Xc / T with Xc = X - X.mean(axis=0).",
+            wrong={"whitened_sta": _pair(uncentred_cov=True)["whitened_sta"]},
+        ),
+        Mistake(
+            "multiply-by-covariance",
+            diagnosis=(
+                "You multiply the STA by C instead of by its inverse: the whitened STA is "
+                "C^-1 STA, which blurs less, not more."
+            ),
+            fix="np.linalg.solve(C, sta).",
+            wrong={"whitened_sta": _pair(multiply=True)["whitened_sta"]},
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

@@ -1,4 +1,4 @@
-# expect: starting point
+# diagnosis: drops-start
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: trial point
+# diagnosis: no-extrapolation
 import numpy as np
 
 

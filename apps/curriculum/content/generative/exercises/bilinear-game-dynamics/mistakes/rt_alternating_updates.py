@@ -1,4 +1,5 @@
 # mistake: simultaneous_gda updates x first and then y with the NEW x (alternating updates), instead of computing both from the old pair; write x, y = x - lr*y, y + lr*x in one statement
+# diagnosis: alternating-updates
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: extragradient's trial step computes y_hat from the trial x_hat instead of from x_t (y_hat = y + lr*x_hat); both trial coordinates come from the current point
+# diagnosis: sequential-trial-step
 import numpy as np
 
 

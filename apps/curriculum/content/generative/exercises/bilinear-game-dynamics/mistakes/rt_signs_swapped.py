@@ -1,4 +1,5 @@
 # mistake: lets x ascend and y descend (x + lr*y, y - lr*x); x is the minimising player and steps against its gradient, y the maximising player and steps along it
+# diagnosis: signs-swapped
 import numpy as np
 
 

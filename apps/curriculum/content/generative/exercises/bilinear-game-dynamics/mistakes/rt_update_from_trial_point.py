@@ -1,4 +1,5 @@
 # mistake: extragradient applies the second step to the trial point (x_hat - lr*y_hat) instead of the ORIGINAL point (x_t - lr*y_hat), which is just two plain steps
+# diagnosis: update-from-trial-point
 import numpy as np
 
 

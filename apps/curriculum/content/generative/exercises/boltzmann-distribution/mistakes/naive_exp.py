@@ -1,4 +1,4 @@
-# expect: log-sum-exp
+# diagnosis: naive-exp
 import numpy as np
 
 

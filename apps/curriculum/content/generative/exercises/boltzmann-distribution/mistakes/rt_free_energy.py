@@ -1,4 +1,5 @@
 # mistake: returns the free energy F = -T log Z in place of log Z; the second output is log Z itself
+# diagnosis: free-energy
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: multiplies the energies by the temperature, -E * T, instead of dividing, -E / T, so a small T flattens the distribution and a large T sharpens it
+# diagnosis: times-temperature
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: minus sign
+# diagnosis: plus-sign
 import numpy as np
 
 

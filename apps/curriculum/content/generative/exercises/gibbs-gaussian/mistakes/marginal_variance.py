@@ -1,4 +1,4 @@
-# expect: 1 - rho^2
+# diagnosis: marginal-spread
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: stores the start point x0 as the first row, returning n + 1 rows; row t must be the state after sweep t, without x0
+# diagnosis: includes-start
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: uses sigma_2 / sigma_1 in the conditional mean of x1 (and sigma_1 / sigma_2 for x2), the ratios the wrong way round; x1 | x2 has mean mu_1 + rho (sigma_1 / sigma_2)(x2 - mu_2)
+# diagnosis: inverted-ratio
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: scales the noise by the conditional variance sigma^2 (1 - rho^2) instead of the conditional standard deviation sigma sqrt(1 - rho^2); a draw from N(m, s^2) is m + s * eps
+# diagnosis: variance-as-spread
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: correlation
+# diagnosis: stale-update
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the energy part is -J z m^2 instead of -(J z / 2) m^2; each bond is shared by two spins.
+# diagnosis: energy-missing-half
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the entropy part is subtracted instead of added (f = energy - (1/beta) sum q log q); the free energy adds (1/beta) sum q log q, which is negative.
+# diagnosis: entropy-sign
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the iteration uses tanh(beta J z m + h), forgetting to multiply the field by beta; use tanh(beta (J z m + h)).
+# diagnosis: field-not-times-beta
 import numpy as np
 
 

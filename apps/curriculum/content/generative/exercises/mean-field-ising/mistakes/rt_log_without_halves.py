@@ -1,4 +1,5 @@
 # mistake: the entropy uses (1+m)/2 log(1+m) + (1-m)/2 log(1-m), dropping the 1/2 inside the logarithms (a constant -log 2 / beta off); use log((1 +- m)/2).
+# diagnosis: log-without-halves
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the entropy uses x * log(x) directly, so m = +-1 gives 0 * log 0 = NaN; use the convention 0 log 0 = 0.
+# diagnosis: nan-at-pm1
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the magnetisation loop runs n_iter + 1 times (range(n_iter + 1)); apply the map exactly n_iter times.
+# diagnosis: one-extra-iteration
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the iteration stops early once successive values change by less than 1e-8 and the array is iterated until all converge, which differs from n_iter steps where convergence is slow and at n_iter = 0; apply the map exactly n_iter times.
+# diagnosis: stops-at-convergence
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the gradients are those of the sum, without the 1/N of the batch mean; divide each derivative by N.
+# diagnosis: gradient-without-mean
 import numpy as np
 
 

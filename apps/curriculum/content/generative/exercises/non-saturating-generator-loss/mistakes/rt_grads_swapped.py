@@ -1,4 +1,5 @@
 # mistake: the two gradients are swapped: the minimax loss gets -(1 - sigma)/N and the non-saturating loss -sigma/N; d/dl log(1 - sigma(l)) = -sigma(l).
+# diagnosis: gradients-swapped
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the losses are summed over the batch instead of averaged (the gradients do carry 1/N); use the mean.
+# diagnosis: loss-sum
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the minimax loss is written as the mean of -log(1 - sigma(l)) = mean softplus(l) with gradient +sigma/N (the discriminator's loss on fakes), the opposite sign of L_mm; L_mm = mean log(1 - sigma(l)) = -mean softplus(l).
+# diagnosis: minimax-sign
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: both losses are computed as log(1 - sigmoid(l)) and -log(sigmoid(l)), which give -inf/inf when sigmoid rounds to 0 or 1 (logits of +-50, +-1000); write them with np.logaddexp(0, x).
+# diagnosis: naive-logs
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the non-saturating gradient is +(1 - sigma(l))/N instead of -(1 - sigma(l))/N: d/dl of -log sigma(l) is -sigma(-l); raising the logit lowers the loss.
+# diagnosis: ns-gradient-sign
 import numpy as np
 
 

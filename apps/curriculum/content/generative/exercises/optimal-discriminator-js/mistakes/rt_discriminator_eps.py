@@ -1,4 +1,5 @@
 # mistake: optimal_discriminator divides by p_data + p_g + 1e-12, which gives 0 instead of 0.5 where both are 0 (and biases tiny probabilities such as 1e-30); divide only where the sum is positive and put 0.5 elsewhere.
+# diagnosis: discriminator-eps
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: optimal_discriminator returns p_g / (p_data + p_g), the probability of being fake; D* = p_data / (p_data + p_g).
+# diagnosis: discriminator-inverted
 import numpy as np
 
 

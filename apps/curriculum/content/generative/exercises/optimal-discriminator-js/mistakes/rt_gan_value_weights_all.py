@@ -1,4 +1,5 @@
 # mistake: gan_value sums p_data log D + p_g log(1 - D) over all outcomes, so a zero weight times log 0 gives NaN; skip the outcomes whose weight is 0.
+# diagnosis: value-zero-weights-nan
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the JS terms are KL(m || p) and KL(m || q) instead of KL(p || m) and KL(q || m); the weights are p and q, the mixture is in the denominator.
+# diagnosis: kl-reversed
 import numpy as np
 
 

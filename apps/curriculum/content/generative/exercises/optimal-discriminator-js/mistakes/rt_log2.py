@@ -1,4 +1,5 @@
 # mistake: js_divergence uses np.log2 (bits) instead of the natural log (nats), so disjoint distributions give 1 instead of log 2; use np.log.
+# diagnosis: js-log2
 import numpy as np
 
 

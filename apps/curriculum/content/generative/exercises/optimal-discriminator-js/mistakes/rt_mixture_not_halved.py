@@ -1,4 +1,5 @@
 # mistake: the JS mixture is m = p + q instead of (p + q) / 2, so JS is off by -log 2; divide by 2.
+# diagnosis: mixture-not-halved
 import numpy as np
 
 

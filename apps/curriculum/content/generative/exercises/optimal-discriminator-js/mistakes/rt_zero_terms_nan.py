@@ -1,4 +1,5 @@
 # mistake: the KL terms are summed over all outcomes, so p = 0 gives 0 * log 0 = NaN; sum only where p > 0.
+# diagnosis: js-zero-terms-nan
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the hidden-bias and weight updates use the binary samples H0 instead of the probabilities P0 for the data statistics; use P0 (and P1).
+# diagnosis: samples-in-statistics
 import numpy as np
 
 

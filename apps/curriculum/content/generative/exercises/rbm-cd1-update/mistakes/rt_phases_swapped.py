@@ -1,4 +1,5 @@
 # mistake: the update subtracts the data statistics from the model statistics (V1^T P1 - V^T P0 and so on), the sign of every update flipped; data first, model subtracted.
+# diagnosis: phases-swapped
 import numpy as np
 
 

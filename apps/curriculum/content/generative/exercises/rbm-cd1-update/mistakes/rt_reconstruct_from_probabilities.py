@@ -1,4 +1,5 @@
 # mistake: the reconstruction is driven by the hidden probabilities P0 instead of the binary samples H0; use sigmoid(H0 @ W.T + b).
+# diagnosis: reconstruct-from-probabilities
 import numpy as np
 
 

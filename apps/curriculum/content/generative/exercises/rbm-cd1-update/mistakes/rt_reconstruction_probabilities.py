@@ -1,4 +1,5 @@
 # mistake: the negative phase uses the visible probabilities sigmoid(H0 W^T + b) instead of the sampled binary reconstruction V1 (a common variant, but not the step asked for); sample V1 with u_v and use it.
+# diagnosis: reconstruction-probabilities
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the updates sum the statistics over the batch instead of averaging them (no 1/N); multiply by lr / N.
+# diagnosis: sum-not-mean
 import numpy as np
 
 

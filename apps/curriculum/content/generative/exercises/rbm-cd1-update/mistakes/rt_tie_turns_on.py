@@ -1,4 +1,5 @@
 # mistake: a unit is turned on when u <= p, so the tie u = 0.5 against sigmoid(0) = 0.5 gives 1; a unit is on only when u < p strictly.
+# diagnosis: tie-turns-on
 import numpy as np
 
 

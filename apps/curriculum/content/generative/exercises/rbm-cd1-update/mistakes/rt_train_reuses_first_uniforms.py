@@ -1,4 +1,5 @@
 # mistake: train_rbm uses u_h[0] and u_v[0] at every step instead of u_h[e] and u_v[e]; index the uniforms by the step.
+# diagnosis: train-reuses-first-uniforms
 import numpy as np
 
 

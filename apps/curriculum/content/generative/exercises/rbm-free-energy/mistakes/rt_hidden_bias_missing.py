@@ -1,4 +1,5 @@
 # mistake: the hidden biases c are left out of the softplus argument (X = V @ W); the argument is c_j + (W^T v)_j.
+# diagnosis: hidden-bias-missing
 import itertools
 
 import numpy as np

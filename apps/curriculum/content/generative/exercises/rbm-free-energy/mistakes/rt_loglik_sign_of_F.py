@@ -1,4 +1,5 @@
 # mistake: the average log-likelihood uses +F(v) - log Z instead of -F(v) - log Z; p(v) = exp(-F(v)) / Z.
+# diagnosis: loglik-sign-of-f
 import itertools
 
 import numpy as np

@@ -1,4 +1,5 @@
 # mistake: log Z is computed as log(sum(exp(-F))), which overflows when free energies are near -1000; subtract the maximum of -F before exponentiating (log-sum-exp).
+# diagnosis: naive-log-partition
 import itertools
 
 import numpy as np

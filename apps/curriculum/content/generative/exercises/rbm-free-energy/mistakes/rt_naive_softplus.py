@@ -1,4 +1,5 @@
 # mistake: the softplus is written np.log(1 + np.exp(x)), which overflows to inf for x above about 709 (weights of size 250); use np.logaddexp(0, x).
+# diagnosis: naive-softplus
 import itertools
 
 import numpy as np

@@ -1,4 +1,5 @@
 # mistake: the hidden softplus terms are averaged over the hidden units (.mean(axis=1)) instead of summed; F sums over j = 1..H.
+# diagnosis: softplus-mean-over-hidden
 import itertools
 
 import numpy as np

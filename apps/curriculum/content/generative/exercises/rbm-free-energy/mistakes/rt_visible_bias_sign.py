@@ -1,4 +1,5 @@
 # mistake: the free energy adds b.v instead of subtracting it (F = +b.v - sum softplus); F(v) = -b.v - sum_j softplus(c_j + (W^T v)_j).
+# diagnosis: visible-bias-sign
 import itertools
 
 import numpy as np

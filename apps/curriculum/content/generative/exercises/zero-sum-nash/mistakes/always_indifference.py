@@ -1,4 +1,4 @@
-# expect: saddle point
+# diagnosis: always-indifference
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: solve_2x2 looks for an entry that is the MAXIMUM of its row and the MINIMUM of its column, the reverse of a saddle point for a maximising row player; a saddle is the minimum of its row and the maximum of its column
+# diagnosis: saddle-test-reversed
 import numpy as np
 
 

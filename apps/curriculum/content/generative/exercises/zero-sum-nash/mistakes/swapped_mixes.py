@@ -1,4 +1,4 @@
-# expect: indifferent
+# diagnosis: swapped-mixes
 import numpy as np
 
 

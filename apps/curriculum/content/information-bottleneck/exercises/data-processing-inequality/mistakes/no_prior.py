@@ -1,4 +1,4 @@
-# expect: multiply its rows by p(x)
+# diagnosis: no-prior
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: computes the informations with np.log2 (bits) instead of the natural logarithm (nats)
+# diagnosis: bits
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: for the second number computes I(Y; Z) from the joint p(y) B instead of I(X; Z) from p(x) (A B); Z is compared with X through both channels
+# diagnosis: i-yz
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the mutual information sums p log(p / (p_x p_y)) over every cell, so a zero cell gives 0 * log(0) = nan; sum only over the cells with p(x, y) > 0
+# diagnosis: unmasked-zero-cells
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the aspect ratio multiplies x'^2 instead of y'^2 in the Gaussian window; the window is exp(-(x'^2 + gamma^2 y'^2) / (2 sigma^2)).
+# diagnosis: aspect-on-x
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the centre is taken at size // 2 instead of (size - 1) / 2, which is off by half a pixel for even sizes; use c = np.arange(size) - (size - 1) / 2.
+# diagnosis: centre-size-half
 import numpy as np
 
 

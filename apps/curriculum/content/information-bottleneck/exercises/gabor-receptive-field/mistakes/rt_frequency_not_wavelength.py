@@ -1,4 +1,5 @@
 # mistake: the wave is cos(2 pi x' * wavelength + psi): the wavelength multiplies instead of dividing; use cos(2 pi x' / wavelength + psi).
+# diagnosis: frequency-not-wavelength
 import numpy as np
 
 

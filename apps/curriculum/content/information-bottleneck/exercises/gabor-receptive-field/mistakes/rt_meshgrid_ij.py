@@ -1,4 +1,5 @@
 # mistake: the grid is built with np.meshgrid(c, c, indexing="ij"), so x is the row offset and y the column offset: the filter comes out transposed (orientation reflected); use the default xy indexing so x[i, j] = column offset.
+# diagnosis: meshgrid-ij
 import numpy as np
 
 

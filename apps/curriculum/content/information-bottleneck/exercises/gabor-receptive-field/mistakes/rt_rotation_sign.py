@@ -1,4 +1,5 @@
 # mistake: the rotation is x' = x cos(theta) - y sin(theta) (counter-clockwise with y up) instead of x cos(theta) + y sin(theta); with y growing downwards use the prompt's signs.
+# diagnosis: rotation-sign
 import numpy as np
 
 

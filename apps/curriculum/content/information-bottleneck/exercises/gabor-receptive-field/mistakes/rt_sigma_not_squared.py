@@ -1,4 +1,5 @@
 # mistake: the window divides by 2 sigma instead of 2 sigma^2; use exp(-(...) / (2 * sigma**2)).
+# diagnosis: sigma-not-squared
 import numpy as np
 
 

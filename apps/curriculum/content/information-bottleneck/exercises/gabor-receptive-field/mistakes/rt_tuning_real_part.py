@@ -1,4 +1,5 @@
 # mistake: orientation_tuning returns the real part of the complex sum (the response at one phase) instead of its modulus; use abs(...).
+# diagnosis: tuning-real-part
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: q(t)
+# diagnosis: no-prior
 import numpy as np
 
 

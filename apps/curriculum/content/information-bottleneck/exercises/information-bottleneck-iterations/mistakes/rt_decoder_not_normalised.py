@@ -1,4 +1,5 @@
 # mistake: forgets to divide the decoder by q(t), using sum_x p(x) q(t|x) p(y|x), which is the joint q(t, y), as q(y|t); divide each row by q(t)
+# diagnosis: decoder-not-normalised
 import numpy as np
 
 

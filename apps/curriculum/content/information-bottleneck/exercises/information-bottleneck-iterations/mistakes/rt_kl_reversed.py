@@ -1,4 +1,5 @@
 # mistake: uses the reversed divergence D_KL(q(y|t) || p(y|x)) in the encoder update instead of D_KL(p(y|x) || q(y|t)); the first argument weights the log-ratio
+# diagnosis: kl-reversed
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: computes I(X;T) from the final encoder but I(T;Y) from the q(t) and q(y|t) of the previous iterate (never recomputed after the last update); recompute both from the final encoder
+# diagnosis: stale-marginals
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: tail
+# diagnosis: no-tail
 import math
 
 import numpy as np

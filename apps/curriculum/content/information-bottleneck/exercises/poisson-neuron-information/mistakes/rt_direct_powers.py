@@ -1,4 +1,5 @@
 # mistake: computes lambda^n / n! directly in floating point, which overflows (lambda^n = inf, n! too large for a float) for means of a few hundred; work with logs: exp(-lambda + n log lambda - lgamma(n + 1))
+# diagnosis: direct-powers
 import math
 
 import numpy as np

@@ -1,4 +1,5 @@
 # mistake: uses the firing rates f(s) themselves as the Poisson means instead of the expected counts lambda_s = f(s) * duration
+# diagnosis: rate-not-times-duration
 import math
 
 import numpy as np

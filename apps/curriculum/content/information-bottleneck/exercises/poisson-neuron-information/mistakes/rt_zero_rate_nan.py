@@ -1,4 +1,5 @@
 # mistake: computes log P(n) = -lambda + n log(lambda) - log n! for every rate, so a rate of exactly 0 gives 0 * log(0) = nan at n = 0; treat lambda = 0 separately (all mass on n = 0, since 0^0 = 1)
+# diagnosis: zero-rate-nan
 import math
 
 import numpy as np

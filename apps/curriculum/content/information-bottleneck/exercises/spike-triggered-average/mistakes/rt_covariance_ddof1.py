@@ -1,4 +1,5 @@
 # mistake: the whitening covariance is np.cov with its default T - 1 normalisation instead of T; use bias=True (divide by T).
+# diagnosis: covariance-ddof1
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the whitening matrix is the uncentred second moment X^T X / T (no mean subtracted), wrong when the stimuli have a large mean; centre before forming C.
+# diagnosis: covariance-uncentred
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the STA divides the weighted sum by the number of time bins T instead of the total number of spikes; divide by spikes.sum().
+# diagnosis: divide-by-bins
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the whitened STA multiplies by C (C @ STA) instead of solving with it (C^{-1} STA); use np.linalg.solve(C, sta).
+# diagnosis: multiply-by-covariance
 import numpy as np
 
 

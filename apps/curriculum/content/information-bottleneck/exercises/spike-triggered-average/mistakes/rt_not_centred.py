@@ -1,4 +1,5 @@
 # mistake: the stimuli are not centred (x_t instead of x_t - xbar), which is wrong when the mean stimulus is far from zero; subtract the mean stimulus first.
+# diagnosis: not-centred
 import numpy as np
 
 

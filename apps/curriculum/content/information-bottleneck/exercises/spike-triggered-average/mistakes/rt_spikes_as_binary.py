@@ -1,4 +1,5 @@
 # mistake: the STA weights each bin by whether it spiked (spikes > 0) instead of by its count, so a bin with 3 spikes counts once; weight by the counts.
+# diagnosis: spikes-as-binary
 import numpy as np
 
 

@@ -14,6 +14,8 @@ api_v1 = [
 
 # A database outage answers 503 (JSON under /api/), any other server error 500: no traces.
 handler500 = "dlmath.errors.server_error"
+# A request too large to read answers JSON under /api/ too (with the code size limit).
+handler400 = "dlmath.errors.bad_request"
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

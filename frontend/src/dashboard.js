@@ -8,24 +8,25 @@ import { renderResult, when } from "./result.js";
 // Every string this module shows, in one place (issue 20 translates them).
 const TEXT = {
   loading: "Loading…",
-  attemptHeading: (title, at) => `${title} · attempt of ${at}`,
+  attempt: (number, at) => (number ? `attempt ${number} (${at})` : at),
+  attemptHeading: (title, attempt) => `${title} · ${attempt}`,
   loadFailed: (message) => `That attempt could not be loaded (${message}).`,
   submittedCode: "Submitted code",
-  codeLabel: (at) => `Code submitted ${at} (read only)`,
+  codeLabel: (attempt) => `Code of ${attempt} (read only)`,
   option: (at, verdict, score, relation) => `${at} · ${verdict} · ${score} (${relation})`,
   earlier: "earlier",
   later: "later",
   comparing: "Comparing…",
-  identical: (before, after) => `No differences: the attempts of ${before} and ${after} have the same code.`,
+  identical: (before, after) => `No differences: ${before} and ${after} have the same code.`,
   summary: (before, after, stats) =>
-    `From the attempt of ${before} to the attempt of ${after}: ` +
+    `From ${before} to ${after}: ` +
     `${stats.regions} changed ${stats.regions === 1 ? "region" : "regions"}, ` +
     `${stats.removed} ${stats.removed === 1 ? "line" : "lines"} removed, ` +
     `${stats.added} ${stats.added === 1 ? "line" : "lines"} added.`,
   before: (at) => `Before: ${at}`,
   after: (at) => `After: ${at}`,
-  beforeLabel: (at) => `Code of the earlier attempt, ${at} (read only)`,
-  afterLabel: (at) => `Code of the later attempt, ${at}, with the changes marked (read only)`,
+  beforeLabel: (attempt) => `Code of the earlier one, ${attempt} (read only)`,
+  afterLabel: (attempt) => `Code of the later one, ${attempt}, with the changes marked (read only)`,
   sideBySide: "Side by side",
   compareFailed: (message) => `The other attempt could not be loaded (${message}).`,
 };
@@ -54,7 +55,8 @@ function rowInfo(id) {
     index,
     exercise: row.dataset.exercise,
     title: cells[1].textContent.trim(),
-    at: cells[0].textContent.trim(),
+    // "attempt 3 (6 Dec 2026, 07:30)": the number tells apart attempts of the same minute.
+    at: TEXT.attempt(row.dataset.attemptNumber, (row.querySelector("time") || cells[0]).textContent.trim()),
     verdict: cells[2].textContent.trim(),
     score: cells[3].textContent.trim(),
   };

@@ -23,6 +23,7 @@ from apps.sandbox.models import PENDING_STATUSES
 from apps.sandbox.selectors import (
     submission_history,
     submission_latest,
+    submissions_with_attempt_numbers,
 )
 from frontend.views.course import module_standing
 
@@ -35,7 +36,11 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if exercise is None:
         raise Http404("No such exercise.")
     user = authenticated_user(request)
-    history = list(submission_history(user=user, exercise_slug=slug)[:HISTORY_SHOWN])
+    history = list(
+        submissions_with_attempt_numbers(submission_history(user=user, exercise_slug=slug)).order_by(
+            "-created_at", "-id"
+        )[:HISTORY_SHOWN]
+    )
     last = submission_latest(user=user, exercise_slug=slug)
     progress = exercise_progress_for_user(user=user, exercise=exercise)
     revealed = progress.hints_revealed if progress else 0

@@ -288,12 +288,6 @@ def test_instructor_creates_rotates_renames_archives_and_downloads_csvs(
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Form fields say aria-describedby='id_<field>_error' but the error list's id is "
-    "'id_<field>_errors': screen readers never read the error (sign-up, log-in-free forms, "
-    "cohort create/rename). REPORT.md finding A1.",
-)
 def test_form_errors_are_announced_with_their_field(db: Any, make_user: Callable[..., Any]) -> None:
     empty = {"username": "", "email": "", "password1": "", "password2": "", "join_code": ""}
     pages = [Client().post("/accounts/signup/", empty)]
@@ -312,12 +306,6 @@ def test_form_errors_are_announced_with_their_field(db: Any, make_user: Callable
             assert not missing, f"{node.attrs.get('name')}: aria-describedby names {missing}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Code over Django's 256 KiB request limit gets a bare HTML 'Bad Request (400)' and "
-    "the page says 'Something went wrong while grading (HTTP 400). Try again.' Code between "
-    "64 KiB and 256 KiB gets a clear 'the limit is 65,536 bytes'. REPORT.md finding B3.",
-)
 def test_oversized_code_is_refused_with_the_limit_named(db: Any) -> None:
     learner = _sign_up("ada")
     response = learner.post(
@@ -329,12 +317,6 @@ def test_oversized_code_is_refused_with_the_limit_named(db: Any) -> None:
     assert "65,536" in response.content.decode() or "64 KiB" in response.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Each table's scroll wrapper (role=region) is labelled by the same heading as the "
-    "<section> around it, so a screen reader hears two landmarks of the same name; axe-core "
-    "reports landmark-unique on the cohort and learner pages. REPORT.md finding A2.",
-)
 def test_dashboard_regions_have_distinct_names(
     db: Any, make_user: Callable[..., Any], submit: Any
 ) -> None:
@@ -362,12 +344,6 @@ def test_dashboard_regions_have_distinct_names(
         assert not doubled, f"regions named like their section: {doubled}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Attempts carry only the minute: two attempts in the same minute read "
-    "'6 Dec 2026, 07:30' both, in the drill-down table, its hidden button labels and the diff "
-    "summary ('From the attempt of 07:30 to the attempt of 07:30'). REPORT.md finding B7.",
-)
 def test_attempts_in_the_same_minute_can_be_told_apart(
     db: Any, make_user: Callable[..., Any], submit: Any
 ) -> None:
@@ -394,11 +370,6 @@ def test_attempts_in_the_same_minute_can_be_told_apart(
     assert labels[0] != labels[1], labels
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="On the exercise page every attempt's button is named just 'View' (the dashboard's "
-    "equivalent carries a hidden 'the attempt at ... of <date>'). REPORT.md finding A4.",
-)
 def test_learner_attempt_buttons_say_which_attempt(db: Any, submit: Any) -> None:
     ada = _sign_up("ada")
     submit(ada, "dense-layer-on-images", DENSE_WRONG)
@@ -426,13 +397,6 @@ def test_api_docs_page_declares_its_language(db: Any) -> None:
     assert re.search(r"<html[^>]*\blang=\"en", response.content.decode())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A rejected rename re-renders the 1,700 px cohort page scrolled to the top with focus "
-    "on <body>; the error is far below the fold (no alert, no autofocus, no redirect), so the "
-    "instructor sees nothing happen, and the address is now /rename/, where a reload re-posts. "
-    "REPORT.md finding B8.",
-)
 def test_a_rejected_rename_is_shown_where_the_instructor_looks(
     db: Any, make_user: Callable[..., Any], submit: Any
 ) -> None:
@@ -448,13 +412,6 @@ def test_a_rejected_rename_is_shown_where_the_instructor_looks(
     assert "autofocus" in field.attrs or announced
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="On a module page 'Next up in this module' (and the prerequisites) come after the "
-    "overview and the whole lesson list in the document: on a phone the card is 2,500 px "
-    "down a 3,500 px page, and keyboard and screen-reader users meet it last. REPORT.md "
-    "finding B9.",
-)
 def test_module_next_up_comes_before_the_lesson_list(db: Any) -> None:
     learner = _sign_up("ada")
     page = learner.get("/learn/linear-algebra/").content.decode()

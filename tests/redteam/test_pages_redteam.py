@@ -26,6 +26,7 @@ from django.core import mail
 from django.test import Client
 
 from apps.progress.models import Role
+from tests.browser.harness import VIEWPORTS, axe_violations, open_context
 
 PASSWORD = "Red-team-pass-16"
 
@@ -385,12 +386,6 @@ def test_learner_attempt_buttons_say_which_attempt(db: Any, submit: Any) -> None
     assert len(set(names)) == 2, names
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="/api/docs/ (linked from every page's footer) has no <html lang>, no way back to "
-    "the site, and axe-core reports serious violations (html-has-lang, color-contrast x36, "
-    "nested-interactive x33). REPORT.md finding A3.",
-)
 def test_api_docs_page_declares_its_language(db: Any) -> None:
     response = Client().get("/api/docs/")
     assert response.status_code == 200
@@ -658,3 +653,22 @@ def test_figure_axis_titles_do_not_cover_legends(new_tab: Any) -> None:
       }"""
     )
     assert not overlaps, overlaps
+
+
+@pytest.mark.browser
+def test_api_docs_have_a_way_back_and_no_serious_axe_violation(browser: Any, site: str) -> None:
+    context, watch = open_context(browser, site, viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    try:
+        page.goto(site + "/api/docs/", wait_until="load")
+        page.wait_for_selector(".opblock")
+        assert page.locator("a[href='/learn/']").count() >= 1
+        assert page.get_attribute("html", "lang")
+        problems = axe_violations(page)
+        # And with an operation open (its parameters, responses and "Try it out").
+        page.click(".opblock-summary-control >> nth=0")
+        page.wait_for_selector(".opblock-body")
+        problems += axe_violations(page) + watch.take()
+    finally:
+        context.close()
+    assert problems == [], "\n".join(problems)

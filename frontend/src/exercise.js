@@ -13,14 +13,20 @@ import { percent, renderResult, STATUS_LABELS } from "./result.js";
 // Every string this page's script shows (issue 20 translates them here).
 const TEXT = {
   editorLabel: "Your Python code",
-  submitting: "Sending your code…",
+  submitting: "Grading your code…",
   queued: "Waiting for a grader…",
   running: "Running the checks…",
   elapsed: (seconds) => `${seconds} s`,
   graded: (label, score) => `Graded: ${label}, score ${score}.`,
   unavailable: "Grading is unavailable right now, try again in a moment. Your code is still in the editor.",
   tooFast: "You are submitting very quickly: wait a few seconds, then try again.",
-  sessionEnded: "Your session has ended: log in again to submit (copy your code first).",
+  sessionEnded: "Your session has ended: log in again to submit. Your code is kept in this browser.",
+  hintSessionEnded: "The hint could not be loaded: your session has ended. Log in again to see it.",
+  logIn: "Log in",
+  tooLarge: (size, limit) => `Your code is ${size} bytes; the limit is ${limit} bytes. Shorten it, then submit again.`,
+  draftRestored: "Your unsubmitted code from this browser is back in the editor.",
+  useSubmitted: "Use your last submission instead",
+  attempt: (number) => `attempt ${number}`,
   refused: (reason) => `The submission was refused: ${reason}`,
   failed: (message) => `Something went wrong while grading (${message}). Try again.`,
   latestResult: "Your latest result",
@@ -46,6 +52,20 @@ const resultEl = document.getElementById("result");
 const resultHeading = document.getElementById("result-heading");
 const historyList = document.getElementById("history-list");
 const historyEmpty = document.getElementById("history-empty");
+
+// --- drafts: code typed but not submitted, kept in this browser (per user and exercise) -----
+// A draft is restored only over the submission it was typed on top of (`base`): a newer
+// submission made elsewhere wins.
+function readDraft() {
+  try {
+    const draft = JSON.parse(window.localStorage.getItem(config.draftKey) || "null");
+    return draft && typeof draft.code === "string" && draft.base === config.code ? draft : null;
+  } catch {
+    return null;
+  }
+}
+
+const restoredDraft = readDraft();
 
 // --- the editor, with a highlighted line for the learner's error ---------------------------
 const setErrorLine = StateEffect.define();
@@ -78,11 +98,14 @@ function highlightLine(number) {
 const view = new EditorView({
   parent: editorHost,
   state: EditorState.create({
-    doc: config.code,
+    doc: restoredDraft ? restoredDraft.code : config.code,
     extensions: [
       basicSetup,
       python(),
       errorLineField,
+      EditorView.updateListener.of((update) => {
+        if (update.docChanged) scheduleDraftSave();
+      }),
       Prec.highest(keymap.of([{ key: "Mod-Enter", run: () => (submit(), true) }])),
       EditorView.contentAttributes.of({ "aria-label": TEXT.editorLabel, "aria-describedby": "editor-help", tabindex: "0" }),
       EditorView.theme({ "&": { fontSize: "14px" } }),
@@ -97,6 +120,57 @@ function code() {
 
 function setCode(text) {
   view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+}
+
+// The code the server has (the last submission, or the starter): no draft is needed for it.
+let submittedCode = config.code;
+// True while the editor holds changes that neither a submission nor a draft has kept.
+let unsaved = false;
+let draftTimer = null;
+
+function saveDraft() {
+  clearTimeout(draftTimer);
+  draftTimer = null;
+  const text = code();
+  try {
+    if (text === submittedCode) window.localStorage.removeItem(config.draftKey);
+    else {
+      const draft = { code: text, base: submittedCode, savedAt: new Date().toISOString() };
+      window.localStorage.setItem(config.draftKey, JSON.stringify(draft));
+    }
+    unsaved = false;
+  } catch {
+    unsaved = text !== submittedCode; // storage full or refused: leaving would lose it
+  }
+}
+
+function scheduleDraftSave() {
+  unsaved = code() !== submittedCode;
+  clearTimeout(draftTimer);
+  draftTimer = setTimeout(saveDraft, 400);
+}
+
+window.addEventListener("pagehide", () => {
+  if (draftTimer) saveDraft();
+});
+window.addEventListener("beforeunload", (event) => {
+  if (draftTimer) saveDraft();
+  if (unsaved) {
+    event.preventDefault();
+    event.returnValue = "";
+  }
+});
+
+if (restoredDraft) {
+  const back = h("button", { type: "button", class: "link-button", text: TEXT.useSubmitted });
+  const note = h("p", { class: "notice draft-note", id: "draft-note" }, TEXT.draftRestored, " ", back);
+  back.addEventListener("click", () => {
+    setCode(submittedCode);
+    saveDraft();
+    note.remove();
+    view.focus();
+  });
+  editorHost.before(note);
 }
 
 // --- grading --------------------------------------------------------------------------------
@@ -119,7 +193,7 @@ function setStatus(text, kind = "info") {
 // The live state of a submission being graded: queued or running, and the seconds since it
 // was sent. Only the state is announced; the ticking seconds are hidden from screen readers.
 function showGrading(state, startedAt) {
-  const label = state === "running" ? TEXT.running : TEXT.queued;
+  const label = { running: TEXT.running, sending: TEXT.submitting }[state] || TEXT.queued;
   if (statusEl.dataset.state !== state) {
     stopTicker();
     const elapsed = h("span", { class: "grading-elapsed", "aria-hidden": "true" });
@@ -135,11 +209,17 @@ function showGrading(state, startedAt) {
   }
 }
 
+// The button stays focusable while grading (aria-disabled, not disabled): a disabled button
+// drops keyboard focus to <body>. submit() ignores clicks while busy.
 function setBusy(on) {
   busy = on;
-  submitButton.disabled = on;
-  if (on) submitButton.setAttribute("aria-busy", "true");
-  else submitButton.removeAttribute("aria-busy");
+  if (on) {
+    submitButton.setAttribute("aria-disabled", "true");
+    submitButton.setAttribute("aria-busy", "true");
+  } else {
+    submitButton.removeAttribute("aria-disabled");
+    submitButton.removeAttribute("aria-busy");
+  }
 }
 
 // The header's "best score N% in M attempts", from the learner's progress after a verdict.
@@ -174,10 +254,28 @@ async function followSubmission(submission, startedAt) {
   return result;
 }
 
+function sessionEnded(error) {
+  return error instanceof ApiError && (error.status === 401 || error.status === 403);
+}
+
+// A status that says the session ended, with a link to log in and come back here.
+function showSessionEnded(text) {
+  const next = window.location.pathname + window.location.search;
+  const href = `${config.loginUrl}?next=${encodeURIComponent(next)}`;
+  setStatus("");
+  clear(statusEl).append(text, " ", h("a", { href, text: TEXT.logIn }));
+  statusEl.dataset.kind = "error";
+  statusEl.hidden = false;
+}
+
+function showFailure(error) {
+  if (sessionEnded(error)) showSessionEnded(TEXT.sessionEnded);
+  else setStatus(explainFailure(error), "error");
+}
+
 function explainFailure(error) {
   if (error instanceof ApiError && error.status === 503) return TEXT.unavailable;
   if (error instanceof ApiError && error.status === 429) return TEXT.tooFast;
-  if (error instanceof ApiError && error.status === 403) return TEXT.sessionEnded;
   if (error instanceof ApiError && error.body && error.body.code) return TEXT.refused([].concat(error.body.code).join(" "));
   return TEXT.failed(error.message);
 }
@@ -188,12 +286,17 @@ function showResult(result, heading) {
   renderResult(resultEl, result, { lessonUrl: config.lessonUrl, onErrorLine: highlightLine });
 }
 
-function historyItem(entry) {
-  const button = h("button", { type: "button", class: "link-button", "data-submission": entry.id, text: TEXT.view });
+function historyItem(entry, number) {
+  const button = h(
+    "button",
+    { type: "button", class: "link-button", "data-submission": entry.id, text: TEXT.view },
+    h("span", { class: "visually-hidden", text: ` ${TEXT.attempt(number)}` }),
+  );
   button.addEventListener("click", () => viewPast(entry.id));
   return h(
     "li",
-    { class: `history-item status-${entry.status}` },
+    { class: `history-item status-${entry.status}`, "data-attempt-number": number },
+    h("span", { class: "history-attempt muted small", text: `#${number}` }),
     h("span", { class: `badge badge-${entry.status}`, text: entry.status.charAt(0).toUpperCase() + entry.status.slice(1) }),
     h("span", { class: "history-score", text: percent(entry.score) }),
     timeElement(entry.created_at),
@@ -203,24 +306,43 @@ function historyItem(entry) {
 
 function addToHistory(entry) {
   historyEmpty.hidden = true;
-  const item = historyItem(entry);
-  // A submission that was in flight when the page loaded is already listed: replace it.
+  // A submission that was in flight when the page loaded is already listed: replace it,
+  // keeping its number; a new one is numbered after the newest listed.
   const listed = historyList.querySelector(`[data-submission="${CSS.escape(String(entry.id))}"]`);
-  if (listed) listed.closest("li").replaceWith(item);
-  else historyList.prepend(item);
+  if (listed) {
+    const row = listed.closest("li");
+    row.replaceWith(historyItem(entry, Number(row.dataset.attemptNumber) || 1));
+  } else {
+    const numbers = [...historyList.querySelectorAll("li[data-attempt-number]")].map((li) => Number(li.dataset.attemptNumber) || 0);
+    historyList.prepend(historyItem(entry, Math.max(0, ...numbers) + 1));
+  }
 }
+
+const encoder = new TextEncoder();
+const formatBytes = (n) => n.toLocaleString("en-US");
 
 async function submit() {
   if (busy) return;
+  const sent = code();
+  // Checked here too: a body over the server's request limit never reaches its own check.
+  const size = encoder.encode(sent).length;
+  if (size > config.maxCodeBytes) {
+    setStatus(TEXT.tooLarge(formatBytes(size), formatBytes(config.maxCodeBytes)), "error");
+    return;
+  }
   setBusy(true);
   view.dispatch({ effects: setErrorLine.of(null) });
-  setStatus(TEXT.submitting, "busy");
+  // Without a separate worker the request itself lasts as long as the grading: count from now.
   const sentAt = Date.now();
+  showGrading("sending", sentAt);
   try {
-    const submission = await api(config.submitUrl, { method: "POST", body: { code: code() } });
+    const submission = await api(config.submitUrl, { method: "POST", body: { code: sent } });
+    // The server has it: the draft is no longer needed (unless the code changed since).
+    submittedCode = sent;
+    saveDraft();
     await followSubmission(submission, sentAt);
   } catch (error) {
-    setStatus(explainFailure(error), "error");
+    showFailure(error);
   } finally {
     setBusy(false);
   }
@@ -232,7 +354,7 @@ async function resumePending(pending) {
   try {
     await followSubmission(pending, Date.now() - pending.elapsed * 1000);
   } catch (error) {
-    setStatus(explainFailure(error), "error");
+    showFailure(error);
   } finally {
     setBusy(false);
   }
@@ -298,7 +420,8 @@ if (hintList) {
           last.focus();
         }
       } catch (error) {
-        setStatus(TEXT.hintFailed(error.message), "error");
+        if (sessionEnded(error)) showSessionEnded(TEXT.hintSessionEnded);
+        else setStatus(TEXT.hintFailed(error.message), "error");
       } finally {
         hintButton.disabled = false;
       }

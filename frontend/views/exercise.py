@@ -19,6 +19,7 @@ from apps.progress.reviews.selectors import review_item_for_user
 from apps.progress.selectors import (
     exercise_progress_for_user,
 )
+from apps.sandbox.grading.limits import MAX_CODE_BYTES
 from apps.sandbox.models import PENDING_STATUSES
 from apps.sandbox.selectors import (
     submission_history,
@@ -70,6 +71,10 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
             else None
         ),
         "progressUrl": reverse("api-progress-me"),
+        "loginUrl": reverse("login"),
+        "maxCodeBytes": MAX_CODE_BYTES,
+        # Unsubmitted code is kept in the browser under this key: one per learner and exercise.
+        "draftKey": f"dlmath:draft:{user.pk}:{exercise.slug}",
     }
     previous, following = step_neighbours(kind="exercise", pk=exercise.pk)
     deadline = deadlines_for_learner(user=user).get(exercise.pk)

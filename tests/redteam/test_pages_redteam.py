@@ -507,11 +507,6 @@ def test_new_learner_signs_up_reads_and_solves_the_first_exercise(new_tab: Any) 
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="Clicking 'Submit for grading' disables the button while grading, so focus falls to "
-    "<body>: keyboard and screen-reader users lose their place. REPORT.md finding A5.",
-)
 def test_focus_is_not_lost_when_grading_ends(new_tab: Any, make_account: Any, log_in: Any) -> None:
     make_account("ada", PASSWORD)
     tab = new_tab()
@@ -527,11 +522,6 @@ def test_focus_is_not_lost_when_grading_ends(new_tab: Any, make_account: Any, lo
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="Code typed but not submitted is gone after a reload or Back (the editor restores "
-    "the last submission only) and leaving the page does not warn. REPORT.md finding B2.",
-)
 def test_unsubmitted_code_survives_a_reload(new_tab: Any, make_account: Any, log_in: Any) -> None:
     make_account("ada", PASSWORD)
     tab = new_tab()
@@ -549,12 +539,6 @@ def test_unsubmitted_code_survives_a_reload(new_tab: Any, make_account: Any, log
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="Logged out in another tab (or session expired), Submit says 'Something went wrong "
-    "while grading (HTTP 401). Try again.' and a hint 'could not be loaded (HTTP 401)': no "
-    "word of logging in, no link, and trying again never works. REPORT.md finding B1.",
-)
 def test_submit_after_logging_out_elsewhere_says_to_log_in(
     new_tab: Any, make_account: Any, log_in: Any
 ) -> None:
@@ -580,12 +564,6 @@ def test_submit_after_logging_out_elsewhere_says_to_log_in(
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="With grading in-process (the default `make run` without Redis) a slow submission "
-    "shows only 'Sending your code…' until the verdict: no running state, no elapsed "
-    "seconds. (After a reload the counter appears but restarts at 1 s.) REPORT.md finding B4.",
-)
 def test_slow_grading_shows_elapsed_seconds(new_tab: Any, make_account: Any, log_in: Any) -> None:
     make_account("ada", PASSWORD)
     tab = new_tab()

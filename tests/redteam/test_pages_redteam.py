@@ -650,3 +650,73 @@ def test_api_docs_have_a_way_back_and_no_serious_axe_violation(browser: Any, sit
     finally:
         context.close()
     assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_elapsed_seconds_continue_after_a_reload(
+    new_tab: Any, make_account: Any, log_in: Any
+) -> None:
+    make_account("ada", PASSWORD)
+    tab = new_tab()
+    log_in(tab, "ada", PASSWORD)
+    page = tab.page
+    tab.goto("/exercises/dense-layer-on-images/")
+    page.wait_for_selector(".cm-content")
+    _put_code(page, DENSE_SLOW.format(seconds=6))
+    page.click("#submit-button")
+    page.wait_for_timeout(3000)
+    page.reload()
+    page.wait_for_selector("#grading-status .grading-elapsed")
+    shown = page.inner_text("#grading-status")
+    seconds = re.search(r"\b(\d+) s\b", shown)
+    assert seconds, shown
+    assert int(seconds.group(1)) >= 2, shown  # counted from the submission, not the reload
+    _wait_graded(page)
+
+
+@pytest.mark.browser
+def test_a_draft_is_restored_with_a_note_and_dropped_once_submitted(
+    new_tab: Any, make_account: Any, log_in: Any
+) -> None:
+    make_account("ada", PASSWORD)
+    tab = new_tab()
+    log_in(tab, "ada", PASSWORD)
+    page = tab.page
+    tab.goto("/exercises/dense-layer-on-images/")
+    page.wait_for_selector(".cm-content")
+    _put_code(page, DENSE_WRONG)
+    page.wait_for_timeout(1000)
+    tab.goto("/learn/")
+    tab.goto("/exercises/dense-layer-on-images/")
+    page.wait_for_selector("#draft-note")
+    assert "X @ W.T)" in page.inner_text(".cm-content")
+    page.click("#submit-button")
+    _wait_graded(page)
+    keys = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('dlmath:draft:'))")
+    assert keys == [], keys
+    page.reload()
+    page.wait_for_selector(".cm-content")
+    assert not page.is_visible("#draft-note")
+    assert "X @ W.T)" in page.inner_text(".cm-content")  # now the last submission
+
+
+@pytest.mark.browser
+def test_code_over_the_limit_is_refused_before_sending(
+    new_tab: Any, make_account: Any, log_in: Any
+) -> None:
+    make_account("ada", PASSWORD)
+    tab = new_tab()
+    log_in(tab, "ada", PASSWORD)
+    page = tab.page
+    tab.goto("/exercises/dense-layer-on-images/")
+    page.wait_for_selector(".cm-content")
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.evaluate(
+        "() => { const v = window.dlmathEditor; v.dispatch({changes: "
+        "{from: 0, to: v.state.doc.length, insert: 'x = 1\\n' + '#'.repeat(300000)}}); }"
+    )
+    page.click("#submit-button")
+    page.wait_for_selector("#grading-status[data-kind='error']")
+    assert "65,536 bytes" in page.inner_text("#grading-status")
+    assert not [url for url in posts if "/submissions/" in url]

@@ -583,12 +583,6 @@ def test_slow_grading_shows_elapsed_seconds(new_tab: Any, make_account: Any, log
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="Every figure's Plotly toolbar has 'Share chart...', which offers to upload the chart "
-    "to cloud.plotly.com and opens that site (learners' results and the instructor's view "
-    "of them included). REPORT.md finding B5.",
-)
 def test_figures_offer_no_upload_to_another_site(new_tab: Any) -> None:
     tab = new_tab()
     page = tab.page
@@ -602,12 +596,6 @@ def test_figures_offer_no_upload_to_another_site(new_tab: Any) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="In most lesson figures the x-axis title is drawn on top of the legend below the "
-    "plot (about 30 lessons, desktop and phone), e.g. 'sample mean' over 'means of 4000 "
-    "fresh data sets'. REPORT.md finding B6.",
-)
 def test_figure_axis_titles_do_not_cover_legends(new_tab: Any) -> None:
     tab = new_tab(viewport={"width": 1280, "height": 800})
     page = tab.page

@@ -708,3 +708,72 @@ def test_code_over_the_limit_is_refused_before_sending(
     page.wait_for_selector("#grading-status[data-kind='error']")
     assert "65,536 bytes" in page.inner_text("#grading-status")
     assert not [url for url in posts if "/submissions/" in url]
+
+
+@pytest.mark.browser
+def test_instructor_copies_the_join_link_and_confirms_a_new_code(
+    new_tab: Any, make_account: Any, log_in: Any
+) -> None:
+    make_account("teacher", PASSWORD, role=Role.INSTRUCTOR)
+    make_account("ada", PASSWORD)
+    tab = new_tab(permissions=["clipboard-read", "clipboard-write"])
+    log_in(tab, "teacher", PASSWORD)
+    page = tab.page
+    tab.goto("/dashboard/")
+    page.fill("#id_new-name", "Autumn")
+    page.click(".new-cohort button[type=submit]")
+    page.wait_for_selector("#join-code")
+    code = page.inner_text("#join-code").strip()
+
+    link = page.input_value("#join-link")
+    assert link.endswith(f"/cohorts/join/?code={code}"), link
+    page.click("button[data-copy='join-link']")
+    page.wait_for_function("() => document.getElementById('copy-status').textContent.length > 0")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+
+    # A new code asks first: "Cancel" keeps the code, "OK" replaces it.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("#rotate-code")
+    page.wait_for_timeout(500)
+    assert page.inner_text("#join-code").strip() == code
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#rotate-code")
+    page.wait_for_function(
+        f"() => document.getElementById('join-code').textContent.trim() !== '{code}'"
+    )
+    new_link = page.input_value("#join-link")
+
+    # The link fills the code in for a learner; joining is one click.
+    learner = new_tab()
+    log_in(learner, "ada", PASSWORD)
+    learner.page.goto(new_link)
+    learner.page.click("main form button[type=submit]")
+    learner.page.wait_for_url("**/progress/")
+    learner.goto("/cohorts/join/")
+    assert "Autumn" in learner.page.inner_text("main")
+
+
+@pytest.mark.browser
+def test_reloading_after_a_rejected_rename_does_not_post_again(
+    new_tab: Any, make_account: Any, log_in: Any
+) -> None:
+    make_account("teacher", PASSWORD, role=Role.INSTRUCTOR)
+    tab = new_tab()
+    log_in(tab, "teacher", PASSWORD)
+    page = tab.page
+    tab.goto("/dashboard/")
+    page.fill("#id_new-name", "Autumn")
+    page.click(".new-cohort button[type=submit]")
+    page.wait_for_selector("#join-code")
+    cohort_path = page.url
+    page.fill(".rename-form input[name=name]", "   ")
+    page.click(".rename-form button[type=submit]")
+    page.wait_for_selector(".rename-form .errors")
+    # The field with its error has focus, and the address is the cohort's own again.
+    assert page.evaluate("document.activeElement.name") == "name"
+    assert page.url == cohort_path
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.reload()
+    page.wait_for_selector("#join-code")
+    assert posts == []

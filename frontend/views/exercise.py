@@ -37,11 +37,8 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if exercise is None:
         raise Http404("No such exercise.")
     user = authenticated_user(request)
-    history = list(
-        submissions_with_attempt_numbers(submission_history(user=user, exercise_slug=slug)).order_by(
-            "-created_at", "-id"
-        )[:HISTORY_SHOWN]
-    )
+    numbered = submissions_with_attempt_numbers(submission_history(user=user, exercise_slug=slug))
+    history = list(numbered.order_by("-created_at", "-id")[:HISTORY_SHOWN])
     last = submission_latest(user=user, exercise_slug=slug)
     progress = exercise_progress_for_user(user=user, exercise=exercise)
     revealed = progress.hints_revealed if progress else 0

@@ -561,6 +561,15 @@ def test_submit_after_logging_out_elsewhere_says_to_log_in(
     status = page.inner_text("#grading-status")
     assert "log in" in status.lower(), status
     assert page.locator("#grading-status a[href*='/accounts/login/']").count() == 1
+    # A hint asked for now says the same.
+    page.evaluate("document.getElementById('grading-status').textContent = ''")
+    page.click("#hint-button")
+    page.wait_for_function(
+        "() => (document.querySelector('#grading-status')?.innerText || '').length > 0"
+    )
+    status = page.inner_text("#grading-status")
+    assert "log in" in status.lower(), status
+    assert page.locator("#grading-status a[href*='/accounts/login/']").count() == 1
 
 
 @pytest.mark.browser

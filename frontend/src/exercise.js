@@ -409,8 +409,12 @@ function showHints(hints, total) {
 if (hintList) {
   showHints(config.hints, config.hintsTotal);
   if (hintButton) {
+    let loadingHint = false;
     hintButton.addEventListener("click", async () => {
-      hintButton.disabled = true;
+      // aria-disabled, not disabled: the button keeps focus if the hint cannot be loaded.
+      if (loadingHint) return;
+      loadingHint = true;
+      hintButton.setAttribute("aria-disabled", "true");
       try {
         const data = await api(config.hintsUrl, { method: "POST" });
         showHints(data.hints, data.total);
@@ -423,7 +427,8 @@ if (hintList) {
         if (sessionEnded(error)) showSessionEnded(TEXT.hintSessionEnded);
         else setStatus(TEXT.hintFailed(error.message), "error");
       } finally {
-        hintButton.disabled = false;
+        loadingHint = false;
+        hintButton.removeAttribute("aria-disabled");
       }
     });
   }

@@ -31,7 +31,7 @@ const TEXT = {
   failed: (message) => `Something went wrong while grading (${message}). Try again.`,
   latestResult: "Your latest result",
   lastResult: "Your last result",
-  attemptOf: (when) => `Attempt of ${when}`,
+  attemptOf: (when, number) => (number ? `Attempt ${number} · ${when}` : `Attempt of ${when}`),
   loadingAttempt: "Loading that attempt…",
   attemptFailed: (message) => `That attempt could not be loaded (${message}).`,
   restore: "Put this attempt's code in the editor",
@@ -375,7 +375,9 @@ async function viewPast(id) {
   try {
     const result = await api(`/api/v1/submissions/${encodeURIComponent(id)}/`);
     setStatus("");
-    showResult(result, TEXT.attemptOf(formatWhen(result.created_at)));
+    const listed = historyList.querySelector(`[data-submission="${CSS.escape(String(id))}"]`);
+    const number = listed ? listed.closest("li").dataset.attemptNumber : "";
+    showResult(result, TEXT.attemptOf(formatWhen(result.created_at), number));
     const restore = h("button", { type: "button", class: "button secondary", text: TEXT.restore });
     restore.addEventListener("click", () => {
       setCode(result.code);

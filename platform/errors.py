@@ -12,10 +12,15 @@ from __future__ import annotations
 
 import sys
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.translation import gettext_lazy
+from django.views import defaults
+
+from apps.sandbox.grading.limits import MAX_CODE_BYTES
 
 RETRY_AFTER_SECONDS = 10
 UNAVAILABLE = gettext_lazy(
@@ -44,3 +49,21 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if unavailable:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The project's handler400: JSON under /api/, Django's page elsewhere.
+
+    A body over DATA_UPLOAD_MAX_MEMORY_SIZE never reaches the submissions API's own size
+    check, so a submission that large gets the same reason here, under ``code`` as the
+    serializer's errors are (the exercise page shows it), with 413.
+    """
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        reason = (
+            f"the request is over {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes; "
+            f"the limit for code is {MAX_CODE_BYTES:,} bytes ({MAX_CODE_BYTES // 1024} KiB)"
+        )
+        return JsonResponse({"code": [reason], "detail": reason}, status=413)
+    return JsonResponse({"detail": "Bad request."}, status=400)

@@ -10,6 +10,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+# The browser fixtures (one Chromium per session, the live site, tabs) for every test that
+# drives a page, wherever it lives: registered here once, so two directories never start two.
+pytest_plugins = ["tests.browser.fixtures"]
+
 _counter = itertools.count(1)
 
 

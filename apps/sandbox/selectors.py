@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from apps.progress.selectors import user_is_instructor_of
 from apps.sandbox.models import Submission
@@ -31,6 +32,20 @@ def submission_history(
     if status:
         queryset = queryset.filter(status=status)
     return queryset.defer("figures", "code", "stdout", "stderr")
+
+
+def submissions_with_attempt_numbers(queryset: QuerySet[Submission]) -> QuerySet[Submission]:
+    """Each submission annotated with ``attempt_number``: its place (1, 2, ...) among the same
+    learner's submissions of the same exercise, oldest first, so that two attempts made in the
+    same minute can be told apart. Filter only by learner or exercise before numbering: the
+    window counts the rows the query keeps."""
+    return queryset.annotate(
+        attempt_number=Window(
+            RowNumber(),
+            partition_by=[F("user_id"), F("exercise_id")],
+            order_by=[F("created_at").asc(), F("id").asc()],
+        )
+    )
 
 
 def submissions_of_learner_for_instructor(

@@ -9,18 +9,19 @@ import { gettext, ngettext, interpolate } from "./i18n.js";
 // Every string this module shows, in one place (issue 20 translates them).
 const TEXT = {
   loading: gettext("Loading…"),
-  attemptHeading: (title, at) => interpolate(gettext("%(title)s · attempt of %(at)s"), { title, at }),
+  attempt: (number, at) => (number ? interpolate(gettext("attempt %(number)s (%(at)s)"), { number, at }) : at),
+  attemptHeading: (title, attempt) => `${title} · ${attempt}`,
   loadFailed: (message) => interpolate(gettext("That attempt could not be loaded (%(message)s)."), { message }),
   submittedCode: gettext("Submitted code"),
-  codeLabel: (at) => interpolate(gettext("Code submitted %(at)s (read only)"), { at }),
+  codeLabel: (attempt) => interpolate(gettext("Code of %(attempt)s (read only)"), { attempt }),
   option: (at, verdict, score, relation) => `${at} · ${verdict} · ${score} (${relation})`,
   earlier: gettext("earlier"),
   later: gettext("later"),
   comparing: gettext("Comparing…"),
   identical: (before, after) =>
-    interpolate(gettext("No differences: the attempts of %(before)s and %(after)s have the same code."), { before, after }),
+    interpolate(gettext("No differences: %(before)s and %(after)s have the same code."), { before, after }),
   summary: (before, after, stats) =>
-    interpolate(gettext("From the attempt of %(before)s to the attempt of %(after)s: %(regions)s, %(removed)s, %(added)s."), {
+    interpolate(gettext("From %(before)s to %(after)s: %(regions)s, %(removed)s, %(added)s."), {
       before,
       after,
       regions: interpolate(ngettext("%(n)s changed region", "%(n)s changed regions", stats.regions), { n: stats.regions }),
@@ -29,8 +30,9 @@ const TEXT = {
     }),
   before: (at) => interpolate(gettext("Before: %(at)s"), { at }),
   after: (at) => interpolate(gettext("After: %(at)s"), { at }),
-  beforeLabel: (at) => interpolate(gettext("Code of the earlier attempt, %(at)s (read only)"), { at }),
-  afterLabel: (at) => interpolate(gettext("Code of the later attempt, %(at)s, with the changes marked (read only)"), { at }),
+  beforeLabel: (attempt) => interpolate(gettext("Code of the earlier one, %(attempt)s (read only)"), { attempt }),
+  afterLabel: (attempt) =>
+    interpolate(gettext("Code of the later one, %(attempt)s, with the changes marked (read only)"), { attempt }),
   sideBySide: gettext("Side by side"),
   compareFailed: (message) => interpolate(gettext("The other attempt could not be loaded (%(message)s)."), { message }),
 };
@@ -59,7 +61,8 @@ function rowInfo(id) {
     index,
     exercise: row.dataset.exercise,
     title: cells[1].textContent.trim(),
-    at: cells[0].textContent.trim(),
+    // "attempt 3 (6 Dec 2026, 07:30)": the number tells apart attempts of the same minute.
+    at: TEXT.attempt(row.dataset.attemptNumber, (row.querySelector("time") || cells[0]).textContent.trim()),
     verdict: cells[2].textContent.trim(),
     score: cells[3].textContent.trim(),
   };

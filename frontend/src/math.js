@@ -4,6 +4,8 @@ import { gettext } from "./i18n.js";
 
 const TEXT = {
   scrollable: gettext("Equation, wider than the page: scroll sideways to read it"),
+  scrollableTable: gettext("Table, wider than the page: scroll sideways to read it"),
+  scrollableInline: gettext("Formula, wider than the line: scroll sideways to read it"),
 };
 
 export function typesetMath(root = document) {
@@ -16,24 +18,60 @@ export function typesetMath(root = document) {
     });
     el.dataset.typeset = "1";
   }
+  wrapTables(root);
   markScrollable(root);
+}
+
+// A table in a lesson or prompt (often full of math) can be wider than a phone: it scrolls
+// inside a box of its own instead of pushing the page sideways.
+function wrapTables(root) {
+  for (const table of root.querySelectorAll(".prose table")) {
+    if (table.parentElement.classList.contains("table-scroll")) continue;
+    const box = document.createElement("div");
+    box.className = "table-scroll";
+    table.replaceWith(box);
+    box.append(table);
+  }
+}
+
+function markWide(el, wide, label) {
+  el.classList.toggle("is-scrollable", wide);
+  if (wide) {
+    el.tabIndex = 0;
+    el.setAttribute("role", "group");
+    el.setAttribute("aria-label", label);
+  } else if (el.hasAttribute("aria-label")) {
+    el.removeAttribute("tabindex");
+    el.removeAttribute("role");
+    el.removeAttribute("aria-label");
+  }
 }
 
 // A display equation wider than its column scrolls sideways. Say so: a shadow at the edge
 // that hides more (app.css), keyboard focus so it can be scrolled without a mouse, a label.
 export function markScrollable(root = document) {
   for (const el of root.querySelectorAll(".math.block")) {
-    const wide = el.scrollWidth > el.clientWidth + 1;
-    el.classList.toggle("is-scrollable", wide);
-    if (wide) {
-      el.tabIndex = 0;
-      el.setAttribute("role", "group");
-      el.setAttribute("aria-label", TEXT.scrollable);
-    } else if (el.hasAttribute("aria-label")) {
-      el.removeAttribute("tabindex");
-      el.removeAttribute("role");
-      el.removeAttribute("aria-label");
-    }
+    markWide(el, el.scrollWidth > el.clientWidth + 1, TEXT.scrollable);
+  }
+  for (const el of root.querySelectorAll(".table-scroll")) {
+    markWide(el, el.scrollWidth > el.clientWidth + 1, TEXT.scrollableTable);
+  }
+  // Inline math breaks only at top-level relations and operators: a longer unbroken piece
+  // runs past its paragraph. Such a formula becomes a box of the line's width that scrolls.
+  const inline = [...root.querySelectorAll(".math.inline")];
+  for (const el of inline) el.classList.remove("is-wide-inline");
+  const wide = inline.filter((el) => {
+    const block = el.closest("p, li, td, th, dd, blockquote, figcaption") || el.parentElement;
+    const edge = block.getBoundingClientRect();
+    return [...el.querySelectorAll(".base")].some((base) => {
+      const box = base.getBoundingClientRect();
+      return box.right > edge.right + 1 || box.left < edge.left - 1;
+    });
+  });
+  for (const el of inline) {
+    const isWide = wide.includes(el);
+    el.classList.toggle("is-wide-inline", isWide);
+    markWide(el, isWide, TEXT.scrollableInline);
   }
 }
 

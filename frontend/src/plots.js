@@ -10,7 +10,14 @@ export function plotly() {
   return plotlyPromise;
 }
 
-const CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["sendDataToCloud", "lasso2d", "select2d"] };
+// No "Share chart" (an upload to Plotly's cloud, another site): off, its button removed, no server URL.
+const CONFIG = {
+  responsive: true,
+  displaylogo: false,
+  showSendToCloud: false,
+  plotlyServerURL: "",
+  modeBarButtonsToRemove: ["sendDataToCloud", "sendChartToCloud", "lasso2d", "select2d"],
+};
 
 // Plotly draws its toolbar (the mode bar) over the top of the figure, where titles go. The
 // title is set below a band kept free for the toolbar, wrapped to the figure's width, and the
@@ -61,6 +68,31 @@ function fitTitle(layout, width, phone) {
   layout.margin.t = Math.max(layout.margin.t || 0, needed);
 }
 
+const overlaps = (a, b) => !(a.right <= b.left || a.left >= b.right || a.bottom <= b.top || a.top >= b.bottom);
+
+// A legend under the plot is placed at a fraction of the plot's height, an x axis's title at
+// a distance in pixels: on many figures (and on every phone) the title lands on the legend.
+// Measured once drawn: if they meet, the legend goes to the figure's bottom edge and the
+// bottom margin grows to hold the tick labels, the title and the legend, one under another.
+async function keepLegendClearOfAxisTitles(Plotly, el) {
+  const legend = el.querySelector(".legend");
+  const full = el._fullLayout;
+  if (!legend || !full || !full._size) return;
+  const box = legend.getBoundingClientRect();
+  const titles = [...el.querySelectorAll(".xtitle, [class^=x][class$=title]")]
+    .map((title) => title.getBoundingClientRect())
+    .filter((rect) => rect.height > 0);
+  if (!titles.some((rect) => overlaps(rect, box))) return;
+  const plotBottom = el.getBoundingClientRect().top + full._size.t + full._size.h;
+  const below = Math.max(...titles.map((rect) => rect.bottom)) - plotBottom;
+  await Plotly.relayout(el, {
+    "legend.yref": "container",
+    "legend.y": 0,
+    "legend.yanchor": "bottom",
+    "margin.b": Math.ceil(below + box.height + 10),
+  });
+}
+
 // Draws {data, layout} into el. Figures come from the grader or the content: plain data.
 export async function drawFigure(el, figure, extraLayout = {}) {
   const Plotly = await plotly();
@@ -74,6 +106,7 @@ export async function drawFigure(el, figure, extraLayout = {}) {
     layout.height = 340 + (layout.margin.t - 80);
   }
   await Plotly.newPlot(el, figure.data || [], layout, CONFIG);
+  await keepLegendClearOfAxisTitles(Plotly, el);
   // An explorable's frames: one per grid point of its parameters (explorable.js picks them).
   if (Array.isArray(figure.frames) && figure.frames.length) await Plotly.addFrames(el, figure.frames);
   return el;

@@ -45,7 +45,10 @@ from apps.progress.services import (
     cohort_rename,
     cohort_unarchive,
 )
-from apps.sandbox.selectors import submissions_of_learner_for_instructor
+from apps.sandbox.selectors import (
+    submissions_of_learner_for_instructor,
+    submissions_with_attempt_numbers,
+)
 from frontend.forms import CohortNameForm
 
 # Versioned keys make stale entries unreachable; the timeout only bounds memory.
@@ -105,7 +108,11 @@ def dashboard_cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 
 def _cohort_page(
-    request: HttpRequest, cohort: Cohort, rename_form: CohortNameForm, status: int = 200
+    request: HttpRequest,
+    cohort: Cohort,
+    rename_form: CohortNameForm,
+    status: int = 200,
+    replace_url: str = "",
 ) -> HttpResponse:
     # The heatmap and tables change only when a member's progress does: render them once
     # per cohort version and share the HTML between the cohort's instructors.
@@ -129,6 +136,7 @@ def _cohort_page(
             "rename_form": rename_form,
             "csv_url": reverse("api-cohort-progress-csv", args=[cohort.pk]),
             "summary_csv_url": reverse("api-cohort-exercise-summary-csv", args=[cohort.pk]),
+            "replace_url": replace_url,
         },
         status=status,
     )
@@ -241,7 +249,12 @@ def dashboard_cohort_rename(request: HttpRequest, cohort_id: int) -> HttpRespons
             messages.success(request, _("Renamed to “%(name)s”.") % {"name": cohort.name})
             return redirect("dashboard-cohort", cohort.pk)
     cohort.refresh_from_db()
-    return _cohort_page(request, cohort, form, status=400)
+    # The form is far down a long page: the browser lands on the field with its error, and
+    # the page's address goes back to the cohort's, so a reload does not post again.
+    form.fields["name"].widget.attrs["autofocus"] = True
+    return _cohort_page(
+        request, cohort, form, status=400, replace_url=reverse("dashboard-cohort", args=[cohort.pk])
+    )
 
 
 @login_required
@@ -302,9 +315,9 @@ def dashboard_learner(request: HttpRequest, cohort_id: int, user_id: int) -> Htt
             "cohort": cohort,
             "learner": learner,
             "submissions": list(
-                submissions.defer("code", "stdout", "stderr", "checks").order_by(
-                    "-created_at", "-id"
-                )[:ATTEMPTS_SHOWN]
+                submissions_with_attempt_numbers(
+                    submissions.defer("code", "stdout", "stderr", "checks")
+                ).order_by("-created_at", "-id")[:ATTEMPTS_SHOWN]
             ),
             "attempts_shown": ATTEMPTS_SHOWN,
             "progress": progress,

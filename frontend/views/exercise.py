@@ -20,10 +20,12 @@ from apps.progress.reviews.selectors import review_item_for_user
 from apps.progress.selectors import (
     exercise_progress_for_user,
 )
+from apps.sandbox.grading.limits import MAX_CODE_BYTES
 from apps.sandbox.models import PENDING_STATUSES
 from apps.sandbox.selectors import (
     submission_history,
     submission_latest,
+    submissions_with_attempt_numbers,
 )
 from frontend.views.course import module_standing
 
@@ -36,7 +38,8 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if exercise is None:
         raise Http404(gettext("No such exercise."))
     user = authenticated_user(request)
-    history = list(submission_history(user=user, exercise_slug=slug)[:HISTORY_SHOWN])
+    numbered = submissions_with_attempt_numbers(submission_history(user=user, exercise_slug=slug))
+    history = list(numbered.order_by("-created_at", "-id")[:HISTORY_SHOWN])
     last = submission_latest(user=user, exercise_slug=slug)
     progress = exercise_progress_for_user(user=user, exercise=exercise)
     revealed = progress.hints_revealed if progress else 0
@@ -66,6 +69,10 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
             else None
         ),
         "progressUrl": reverse("api-progress-me"),
+        "loginUrl": reverse("login"),
+        "maxCodeBytes": MAX_CODE_BYTES,
+        # Unsubmitted code is kept in the browser under this key: one per learner and exercise.
+        "draftKey": f"dlmath:draft:{user.pk}:{exercise.slug}",
     }
     previous, following = step_neighbours(kind="exercise", pk=exercise.pk)
     deadline = deadlines_for_learner(user=user).get(exercise.pk)

@@ -55,7 +55,8 @@ def progress_page(request: HttpRequest) -> HttpResponse:
 def cohort_join_page(request: HttpRequest) -> HttpResponse:
     """Join a cohort by its code; the page lists the cohorts one is already in."""
     user = authenticated_user(request)
-    form = JoinCohortForm(request.POST or None)
+    # A join link (/cohorts/join/?code=...) fills the code in; joining stays one click.
+    form = JoinCohortForm(request.POST or None, initial={"join_code": request.GET.get("code", "")})
     if request.method == "POST" and form.is_valid():
         try:
             cohort = cohort_join(user=user, join_code=form.cleaned_data["join_code"])

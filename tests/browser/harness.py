@@ -137,6 +137,15 @@ FIGURE_LAYOUT_JS = """() => {
     const box = plot.getBoundingClientRect();
     const title = plot.querySelector('.gtitle');
     const bar = plot.querySelector('.modebar');
+    // An x axis's title drawn over a legend entry (a legend under the plot meets it).
+    const hit = (a, c) => !(a.right <= c.left || a.left >= c.right || a.bottom <= c.top || a.top >= c.bottom);
+    const entries = [...plot.querySelectorAll('.legend .traces')].map(e => e.getBoundingClientRect());
+    for (const axisTitle of plot.querySelectorAll('.xtitle, [class^=x][class$=title]')) {
+      const a = axisTitle.getBoundingClientRect();
+      if (a.height > 0 && entries.some(e => hit(a, e))) {
+        problems.push(`axis title over the legend: "${axisTitle.textContent.slice(0, 40)}"`);
+      }
+    }
     if (!title) continue;
     const t = title.getBoundingClientRect();
     if (t.left < box.left - 1 || t.right > box.right + 1) {
@@ -153,7 +162,8 @@ FIGURE_LAYOUT_JS = """() => {
 
 
 def figure_layout_problems(page: Any) -> list[str]:
-    """Plotly's toolbar over a title, or a title wider than its figure."""
+    """Plotly's toolbar over a title, a title wider than its figure, an axis title over the
+    legend."""
     return list(page.evaluate(FIGURE_LAYOUT_JS))
 
 
@@ -174,7 +184,34 @@ def horizontal_overflow(page: Any) -> list[str]:
             .map(e => e.textContent.slice(0, 50))"""
     )
     problems += [f"equation scrolls with no sign of it: {tex!r}" for tex in unmarked]
+    problems += [f"wider than the screen: {what}" for what in page.evaluate(WIDER_THAN_VIEWPORT_JS)]
     return problems
+
+
+# Elements of the page's main content that reach past the viewport's edges, unless an
+# ancestor that fits on the screen clips or scrolls them (a wide table in its scroll box).
+# `body { overflow-x: hidden }` or the like would hide them from the scrollWidth check.
+WIDER_THAN_VIEWPORT_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const outside = (r) => r.width > 0 && (r.right > width + 1 || r.left < -1);
+  const found = [];
+  for (const el of document.querySelectorAll('main *')) {
+    if (!outside(el.getBoundingClientRect())) continue;
+    let contained = false;
+    for (let a = el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible' && !outside(a.getBoundingClientRect())) {
+        contained = true;
+        break;
+      }
+    }
+    if (contained) continue;
+    // Report the outermost element only, not each of its children.
+    if (found.some((f) => f.contains(el))) continue;
+    found.push(el);
+  }
+  return found.slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')}`
+    + ` "${(el.textContent || '').trim().slice(0, 40)}"`);
+}"""
 
 
 AXE_RUN_JS = """async () => {

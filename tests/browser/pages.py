@@ -114,6 +114,7 @@ PAGE_TYPES: list[PageType] = [
     PageType("log in", "anonymous", lambda _: "/accounts/login/"),
     PageType("sign up", "anonymous", lambda _: "/accounts/signup/"),
     PageType("not found", "anonymous", lambda _: "/learn/no-such-module/", status=404),
+    PageType("API docs", "anonymous", lambda _: "/api/docs/", ready=".opblock"),
     PageType("course map", "learner", lambda _: "/learn/"),
     PageType("module", "learner", lambda _: "/learn/probability/"),
     PageType("lesson", "learner", _lesson_path, ready="figure.lesson-figure .main-svg"),

@@ -196,9 +196,11 @@ def test_the_instructor_journey(watched: Any, make_account: Any) -> None:
     graded(ada, "softmax", AFTER, 1.0, minutes_ago=20)
     graded(ada, "entropy", "def entropy(p):\n    return 0\n", 0.5, minutes_ago=10)
 
-    # A new join code: the page shows it and the old one is gone.
+    # A new join code, once confirmed: the page shows it and the old one is gone.
     page.reload()
-    page.click("#rotate-code")
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.click("#rotate-code")
     page.wait_for_load_state("load")
     cohort.refresh_from_db()
     assert cohort.join_code != first_code

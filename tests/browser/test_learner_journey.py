@@ -118,7 +118,7 @@ def test_learner_journey_and_instructor_dashboard(
     # A past attempt is viewable again.
     page.locator("#history-list li").nth(1).locator("button").click()
     page.wait_for_selector("#result[data-status=failed]")
-    assert "Attempt of" in page.inner_text("#result-heading")
+    assert "Attempt 1 · " in page.inner_text("#result-heading")
 
     # The course map now shows mastery of probability.
     tab.goto("/learn/")

@@ -167,8 +167,8 @@ def test_the_header_and_history_follow_every_attempt_in_one_date_format(tab: Any
         assert DATE.match(text), text
     assert scripted == served
     tab.locator("#history-list button").first.click()
-    tab.wait_for_selector("#result-heading:has-text('Attempt of')")
-    assert DATE.match(tab.inner_text("#result-heading").removeprefix("Attempt of "))
+    tab.wait_for_selector("#result-heading:has-text('Attempt 3 · ')")
+    assert DATE.match(tab.inner_text("#result-heading").removeprefix("Attempt 3 · "))
 
 
 def test_review_the_lesson_is_offered_only_under_failed_checks(tab: Any) -> None:

@@ -51,7 +51,7 @@ def test_sign_up_keeps_the_email(client: Any) -> None:
 def test_sign_up_without_a_valid_email_is_refused(client: Any, email: str) -> None:
     response = sign_up(client, email=email)
     assert response.status_code == 200
-    assert 'id="id_email_errors"' in response.content.decode()
+    assert 'id="id_email_error"' in response.content.decode()
     assert not get_user_model().objects.filter(username="newbie").exists()
 
 
@@ -77,7 +77,7 @@ def test_a_wrong_or_closed_join_code_creates_no_account(
         cohort_archive(cohort=cohort, instructor=teacher)
     response = sign_up(client, join_code=code)
     assert response.status_code == 200
-    assert 'id="id_join_code_errors"' in response.content.decode()
+    assert 'id="id_join_code_error"' in response.content.decode()
     assert not get_user_model().objects.filter(username="newbie").exists()
 
 

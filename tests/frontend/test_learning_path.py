@@ -75,12 +75,12 @@ def test_signed_in_course_map_shows_next_up_instead_of_the_hero(
     assert "The mathematics of deep learning, in NumPy" not in html
     assert "Create an account" not in html
     assert "Next up" in html
-    assert f'href="{url_of(first)}" data-next-up-link>Start' in html
+    assert f'data-next-up-link href="{url_of(first)}">Start' in html
 
     lesson_mark_read(user=learner, lesson=first.item)
     second = course_steps()[1]
     html = client.get("/learn/").content.decode()
-    assert f'href="{url_of(second)}" data-next-up-link>Continue' in html
+    assert f'data-next-up-link href="{url_of(second)}">Continue' in html
 
 
 def test_next_up_is_an_unpassed_exercise_before_the_next_lesson(
@@ -95,7 +95,7 @@ def test_next_up_is_an_unpassed_exercise_before_the_next_lesson(
     client.force_login(learner)
     html = client.get("/learn/probability/").content.decode()
     first_exercise = next(s for s in steps if s.kind == "exercise")
-    match = re.search(r'href="([^"]+)" data-next-up-link>Continue', html)
+    match = re.search(r'data-next-up-link href="([^"]+)">Continue', html)
     assert match
     assert match[1] == url_of(first_exercise)
 

@@ -6,7 +6,7 @@ finding removes the marker (a strict xfail that starts passing fails the run, as
 Unmarked tests pin flows that work and matter.
 
 Two kinds: Django-client tests (fast; they read the HTML a screen reader gets) and browser
-tests (``pytest.mark.browser``, Chromium through the fixtures of tests/browser/conftest.py).
+tests (``pytest.mark.browser``, Chromium through the fixtures of tests/browser/fixtures.py).
 Browser tests block every request to another host and fail on one.
 """
 
@@ -26,6 +26,7 @@ from django.core import mail
 from django.test import Client
 
 from apps.progress.models import Role
+from tests.browser.harness import VIEWPORTS, axe_violations, open_context
 
 PASSWORD = "Red-team-pass-16"
 
@@ -288,12 +289,6 @@ def test_instructor_creates_rotates_renames_archives_and_downloads_csvs(
 # --------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Form fields say aria-describedby='id_<field>_error' but the error list's id is "
-    "'id_<field>_errors': screen readers never read the error (sign-up, log-in-free forms, "
-    "cohort create/rename). REPORT.md finding A1.",
-)
 def test_form_errors_are_announced_with_their_field(db: Any, make_user: Callable[..., Any]) -> None:
     empty = {"username": "", "email": "", "password1": "", "password2": "", "join_code": ""}
     pages = [Client().post("/accounts/signup/", empty)]
@@ -312,12 +307,6 @@ def test_form_errors_are_announced_with_their_field(db: Any, make_user: Callable
             assert not missing, f"{node.attrs.get('name')}: aria-describedby names {missing}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Code over Django's 256 KiB request limit gets a bare HTML 'Bad Request (400)' and "
-    "the page says 'Something went wrong while grading (HTTP 400). Try again.' Code between "
-    "64 KiB and 256 KiB gets a clear 'the limit is 65,536 bytes'. REPORT.md finding B3.",
-)
 def test_oversized_code_is_refused_with_the_limit_named(db: Any) -> None:
     learner = _sign_up("ada")
     response = learner.post(
@@ -329,12 +318,6 @@ def test_oversized_code_is_refused_with_the_limit_named(db: Any) -> None:
     assert "65,536" in response.content.decode() or "64 KiB" in response.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Each table's scroll wrapper (role=region) is labelled by the same heading as the "
-    "<section> around it, so a screen reader hears two landmarks of the same name; axe-core "
-    "reports landmark-unique on the cohort and learner pages. REPORT.md finding A2.",
-)
 def test_dashboard_regions_have_distinct_names(
     db: Any, make_user: Callable[..., Any], submit: Any
 ) -> None:
@@ -362,12 +345,6 @@ def test_dashboard_regions_have_distinct_names(
         assert not doubled, f"regions named like their section: {doubled}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Attempts carry only the minute: two attempts in the same minute read "
-    "'6 Dec 2026, 07:30' both, in the drill-down table, its hidden button labels and the diff "
-    "summary ('From the attempt of 07:30 to the attempt of 07:30'). REPORT.md finding B7.",
-)
 def test_attempts_in_the_same_minute_can_be_told_apart(
     db: Any, make_user: Callable[..., Any], submit: Any
 ) -> None:
@@ -394,11 +371,6 @@ def test_attempts_in_the_same_minute_can_be_told_apart(
     assert labels[0] != labels[1], labels
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="On the exercise page every attempt's button is named just 'View' (the dashboard's "
-    "equivalent carries a hidden 'the attempt at ... of <date>'). REPORT.md finding A4.",
-)
 def test_learner_attempt_buttons_say_which_attempt(db: Any, submit: Any) -> None:
     ada = _sign_up("ada")
     submit(ada, "dense-layer-on-images", DENSE_WRONG)
@@ -414,25 +386,12 @@ def test_learner_attempt_buttons_say_which_attempt(db: Any, submit: Any) -> None
     assert len(set(names)) == 2, names
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="/api/docs/ (linked from every page's footer) has no <html lang>, no way back to "
-    "the site, and axe-core reports serious violations (html-has-lang, color-contrast x36, "
-    "nested-interactive x33). REPORT.md finding A3.",
-)
 def test_api_docs_page_declares_its_language(db: Any) -> None:
     response = Client().get("/api/docs/")
     assert response.status_code == 200
     assert re.search(r"<html[^>]*\blang=\"en", response.content.decode())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="A rejected rename re-renders the 1,700 px cohort page scrolled to the top with focus "
-    "on <body>; the error is far below the fold (no alert, no autofocus, no redirect), so the "
-    "instructor sees nothing happen, and the address is now /rename/, where a reload re-posts. "
-    "REPORT.md finding B8.",
-)
 def test_a_rejected_rename_is_shown_where_the_instructor_looks(
     db: Any, make_user: Callable[..., Any], submit: Any
 ) -> None:
@@ -448,13 +407,6 @@ def test_a_rejected_rename_is_shown_where_the_instructor_looks(
     assert "autofocus" in field.attrs or announced
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="On a module page 'Next up in this module' (and the prerequisites) come after the "
-    "overview and the whole lesson list in the document: on a phone the card is 2,500 px "
-    "down a 3,500 px page, and keyboard and screen-reader users meet it last. REPORT.md "
-    "finding B9.",
-)
 def test_module_next_up_comes_before_the_lesson_list(db: Any) -> None:
     learner = _sign_up("ada")
     page = learner.get("/learn/linear-algebra/").content.decode()
@@ -555,11 +507,6 @@ def test_new_learner_signs_up_reads_and_solves_the_first_exercise(new_tab: Any) 
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="Clicking 'Submit for grading' disables the button while grading, so focus falls to "
-    "<body>: keyboard and screen-reader users lose their place. REPORT.md finding A5.",
-)
 def test_focus_is_not_lost_when_grading_ends(new_tab: Any, make_account: Any, log_in: Any) -> None:
     make_account("ada", PASSWORD)
     tab = new_tab()
@@ -575,11 +522,6 @@ def test_focus_is_not_lost_when_grading_ends(new_tab: Any, make_account: Any, lo
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="Code typed but not submitted is gone after a reload or Back (the editor restores "
-    "the last submission only) and leaving the page does not warn. REPORT.md finding B2.",
-)
 def test_unsubmitted_code_survives_a_reload(new_tab: Any, make_account: Any, log_in: Any) -> None:
     make_account("ada", PASSWORD)
     tab = new_tab()
@@ -597,12 +539,6 @@ def test_unsubmitted_code_survives_a_reload(new_tab: Any, make_account: Any, log
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="Logged out in another tab (or session expired), Submit says 'Something went wrong "
-    "while grading (HTTP 401). Try again.' and a hint 'could not be loaded (HTTP 401)': no "
-    "word of logging in, no link, and trying again never works. REPORT.md finding B1.",
-)
 def test_submit_after_logging_out_elsewhere_says_to_log_in(
     new_tab: Any, make_account: Any, log_in: Any
 ) -> None:
@@ -625,15 +561,18 @@ def test_submit_after_logging_out_elsewhere_says_to_log_in(
     status = page.inner_text("#grading-status")
     assert "log in" in status.lower(), status
     assert page.locator("#grading-status a[href*='/accounts/login/']").count() == 1
+    # A hint asked for now says the same.
+    page.evaluate("document.getElementById('grading-status').textContent = ''")
+    page.click("#hint-button")
+    page.wait_for_function(
+        "() => (document.querySelector('#grading-status')?.innerText || '').length > 0"
+    )
+    status = page.inner_text("#grading-status")
+    assert "log in" in status.lower(), status
+    assert page.locator("#grading-status a[href*='/accounts/login/']").count() == 1
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="With grading in-process (the default `make run` without Redis) a slow submission "
-    "shows only 'Sending your code…' until the verdict: no running state, no elapsed "
-    "seconds. (After a reload the counter appears but restarts at 1 s.) REPORT.md finding B4.",
-)
 def test_slow_grading_shows_elapsed_seconds(new_tab: Any, make_account: Any, log_in: Any) -> None:
     make_account("ada", PASSWORD)
     tab = new_tab()
@@ -653,12 +592,6 @@ def test_slow_grading_shows_elapsed_seconds(new_tab: Any, make_account: Any, log
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="Every figure's Plotly toolbar has 'Share chart...', which offers to upload the chart "
-    "to cloud.plotly.com and opens that site (learners' results and the instructor's view "
-    "of them included). REPORT.md finding B5.",
-)
 def test_figures_offer_no_upload_to_another_site(new_tab: Any) -> None:
     tab = new_tab()
     page = tab.page
@@ -672,12 +605,6 @@ def test_figures_offer_no_upload_to_another_site(new_tab: Any) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    strict=True,
-    reason="In most lesson figures the x-axis title is drawn on top of the legend below the "
-    "plot (about 30 lessons, desktop and phone), e.g. 'sample mean' over 'means of 4000 "
-    "fresh data sets'. REPORT.md finding B6.",
-)
 def test_figure_axis_titles_do_not_cover_legends(new_tab: Any) -> None:
     tab = new_tab(viewport={"width": 1280, "height": 800})
     page = tab.page
@@ -701,3 +628,161 @@ def test_figure_axis_titles_do_not_cover_legends(new_tab: Any) -> None:
       }"""
     )
     assert not overlaps, overlaps
+
+
+@pytest.mark.browser
+def test_api_docs_have_a_way_back_and_no_serious_axe_violation(browser: Any, site: str) -> None:
+    context, watch = open_context(browser, site, viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    try:
+        page.goto(site + "/api/docs/", wait_until="load")
+        page.wait_for_selector(".opblock")
+        assert page.locator("a[href='/learn/']").count() >= 1
+        assert page.get_attribute("html", "lang")
+        problems = axe_violations(page)
+        # And with an operation open (its parameters, responses and "Try it out").
+        page.click(".opblock-summary-control >> nth=0")
+        page.wait_for_selector(".opblock-body")
+        problems += axe_violations(page) + watch.take()
+    finally:
+        context.close()
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.browser
+def test_elapsed_seconds_continue_after_a_reload(
+    new_tab: Any, make_account: Any, log_in: Any
+) -> None:
+    make_account("ada", PASSWORD)
+    tab = new_tab()
+    log_in(tab, "ada", PASSWORD)
+    page = tab.page
+    tab.goto("/exercises/dense-layer-on-images/")
+    page.wait_for_selector(".cm-content")
+    _put_code(page, DENSE_SLOW.format(seconds=6))
+    page.click("#submit-button")
+    page.wait_for_timeout(3000)
+    page.reload()
+    page.wait_for_selector("#grading-status .grading-elapsed")
+    shown = page.inner_text("#grading-status")
+    seconds = re.search(r"\b(\d+) s\b", shown)
+    assert seconds, shown
+    assert int(seconds.group(1)) >= 2, shown  # counted from the submission, not the reload
+    _wait_graded(page)
+
+
+@pytest.mark.browser
+def test_a_draft_is_restored_with_a_note_and_dropped_once_submitted(
+    new_tab: Any, make_account: Any, log_in: Any
+) -> None:
+    make_account("ada", PASSWORD)
+    tab = new_tab()
+    log_in(tab, "ada", PASSWORD)
+    page = tab.page
+    tab.goto("/exercises/dense-layer-on-images/")
+    page.wait_for_selector(".cm-content")
+    _put_code(page, DENSE_WRONG)
+    page.wait_for_timeout(1000)
+    tab.goto("/learn/")
+    tab.goto("/exercises/dense-layer-on-images/")
+    page.wait_for_selector("#draft-note")
+    assert "X @ W.T)" in page.inner_text(".cm-content")
+    page.click("#submit-button")
+    _wait_graded(page)
+    keys = page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('dlmath:draft:'))")
+    assert keys == [], keys
+    page.reload()
+    page.wait_for_selector(".cm-content")
+    assert not page.is_visible("#draft-note")
+    assert "X @ W.T)" in page.inner_text(".cm-content")  # now the last submission
+
+
+@pytest.mark.browser
+def test_code_over_the_limit_is_refused_before_sending(
+    new_tab: Any, make_account: Any, log_in: Any
+) -> None:
+    make_account("ada", PASSWORD)
+    tab = new_tab()
+    log_in(tab, "ada", PASSWORD)
+    page = tab.page
+    tab.goto("/exercises/dense-layer-on-images/")
+    page.wait_for_selector(".cm-content")
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.evaluate(
+        "() => { const v = window.dlmathEditor; v.dispatch({changes: "
+        "{from: 0, to: v.state.doc.length, insert: 'x = 1\\n' + '#'.repeat(300000)}}); }"
+    )
+    page.click("#submit-button")
+    page.wait_for_selector("#grading-status[data-kind='error']")
+    assert "65,536 bytes" in page.inner_text("#grading-status")
+    assert not [url for url in posts if "/submissions/" in url]
+
+
+@pytest.mark.browser
+def test_instructor_copies_the_join_link_and_confirms_a_new_code(
+    new_tab: Any, make_account: Any, log_in: Any
+) -> None:
+    make_account("teacher", PASSWORD, role=Role.INSTRUCTOR)
+    make_account("ada", PASSWORD)
+    tab = new_tab(permissions=["clipboard-read", "clipboard-write"])
+    log_in(tab, "teacher", PASSWORD)
+    page = tab.page
+    tab.goto("/dashboard/")
+    page.fill("#id_new-name", "Autumn")
+    page.click(".new-cohort button[type=submit]")
+    page.wait_for_selector("#join-code")
+    code = page.inner_text("#join-code").strip()
+
+    link = page.input_value("#join-link")
+    assert link.endswith(f"/cohorts/join/?code={code}"), link
+    page.click("button[data-copy='join-link']")
+    page.wait_for_function("() => document.getElementById('copy-status').textContent.length > 0")
+    assert page.evaluate("navigator.clipboard.readText()") == link
+
+    # A new code asks first: "Cancel" keeps the code, "OK" replaces it.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("#rotate-code")
+    page.wait_for_timeout(500)
+    assert page.inner_text("#join-code").strip() == code
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#rotate-code")
+    page.wait_for_function(
+        f"() => document.getElementById('join-code').textContent.trim() !== '{code}'"
+    )
+    new_link = page.input_value("#join-link")
+
+    # The link fills the code in for a learner; joining is one click.
+    learner = new_tab()
+    log_in(learner, "ada", PASSWORD)
+    learner.page.goto(new_link)
+    learner.page.click("main form button[type=submit]")
+    learner.page.wait_for_url("**/progress/")
+    learner.goto("/cohorts/join/")
+    assert "Autumn" in learner.page.inner_text("main")
+
+
+@pytest.mark.browser
+def test_reloading_after_a_rejected_rename_does_not_post_again(
+    new_tab: Any, make_account: Any, log_in: Any
+) -> None:
+    make_account("teacher", PASSWORD, role=Role.INSTRUCTOR)
+    tab = new_tab()
+    log_in(tab, "teacher", PASSWORD)
+    page = tab.page
+    tab.goto("/dashboard/")
+    page.fill("#id_new-name", "Autumn")
+    page.click(".new-cohort button[type=submit]")
+    page.wait_for_selector("#join-code")
+    cohort_path = page.url
+    page.fill(".rename-form input[name=name]", "   ")
+    page.click(".rename-form button[type=submit]")
+    page.wait_for_selector(".rename-form .errors")
+    # The field with its error has focus, and the address is the cohort's own again.
+    assert page.evaluate("document.activeElement.name") == "name"
+    assert page.url == cohort_path
+    posts: list[str] = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.reload()
+    page.wait_for_selector("#join-code")
+    assert posts == []

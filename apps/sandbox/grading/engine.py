@@ -16,9 +16,11 @@ its checks and solution are) and the runner.
 from __future__ import annotations
 
 import importlib.util
+import io
 import logging
 import secrets
 import time
+import tokenize
 import traceback
 import types
 from collections.abc import Callable, Mapping, Sequence
@@ -96,9 +98,44 @@ def validate_code(raw: bytes | str) -> str:
         ) from None
     if "\x00" in text:
         raise CodeRejected("the code contains a NUL byte")
+    text = normalise_pasted_code(text)
     if not text.strip():
         raise CodeRejected("the code is empty")
     return text
+
+
+NBSP = "\u00a0"
+
+
+def normalise_pasted_code(text: str) -> str:
+    """Code as the learner meant it when pasted from a web page or a word processor: without a
+    leading byte-order mark, and with non-breaking spaces (U+00A0) outside string literals as
+    plain spaces. Python reads either as a SyntaxError ("invalid non-printable character")
+    at a place where the learner sees only a space. Inside a string a non-breaking space is
+    kept: there it may be meant."""
+    text = text.removeprefix("\ufeff")
+    if NBSP not in text:
+        return text
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    kept: list[tuple[int, int]] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.STRING:
+                (row, col), (end_row, end_col) = token.start, token.end
+                kept.append((starts[row - 1] + col, starts[end_row - 1] + end_col))
+    except (tokenize.TokenError, SyntaxError):
+        pass  # broken further on: the strings found so far are kept, the rest normalised
+    out = list(text)
+    inside = iter(kept)
+    span = next(inside, None)
+    for index, char in enumerate(text):
+        while span is not None and index >= span[1]:
+            span = next(inside, None)
+        if char == NBSP and not (span is not None and span[0] <= index < span[1]):
+            out[index] = " "
+    return "".join(out)
 
 
 def rejected_result(exercise_slug: str, reason: str) -> GradeResult:

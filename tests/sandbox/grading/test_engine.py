@@ -234,3 +234,20 @@ def test_a_figure_that_cannot_use_the_learners_value_is_skipped_quietly(
     result = grade(softmax, "def softmax(z):\n    return [1.0]\n")
     assert result["status"] == "failed"
     assert not [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")]
+
+
+def test_code_pasted_with_a_bom_and_non_breaking_spaces_runs_as_meant(softmax) -> None:
+    pasted = "\ufeff" + SOLUTION.replace("    ", "\u00a0\u00a0\u00a0\u00a0", 3)
+    assert "\u00a0" in pasted
+    result = grade(softmax, pasted)
+    assert result["status"] == "passed", result["error"]
+
+
+def test_non_breaking_spaces_inside_strings_are_kept() -> None:
+    from apps.sandbox.grading.engine import normalise_pasted_code
+
+    code = 'x\u00a0= "a\u00a0b"  # c\u00a0d\nprint(\u00a0x)\n'
+    assert normalise_pasted_code(code) == 'x = "a\u00a0b"  # c d\nprint( x)\n'
+    assert normalise_pasted_code("\ufeffx = 1\n") == "x = 1\n"
+    # Broken code further on: still normalised, nothing raised.
+    assert normalise_pasted_code('y\u00a0= (1,\n"unterminated') == 'y = (1,\n"unterminated'

@@ -1,4 +1,6 @@
-"""Playwright (sync API) against Debian's Chromium and pytest-django's live server.
+"""Playwright (sync API) against Debian's Chromium and pytest-django's live server: the fixtures
+of every browser test (tests/browser, tests/redteam), registered once by tests/conftest.py so
+one Chromium serves the whole session.
 
 Skipped, with the reason, when /usr/bin/chromium or the built bundles are missing.
 """

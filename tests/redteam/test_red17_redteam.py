@@ -6,6 +6,7 @@ Written against the public interface only (the API, the lesson pages). A test ma
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import time
@@ -513,3 +514,34 @@ def test_every_module_has_a_try_it_cell(make_user: Callable[..., Any]) -> None:
     pages = _lesson_pages(make_user)
     with_cell = {m for (m, _), html in pages.items() if "data-cell" in html}
     assert with_cell == {m for m, _ in pages}, sorted({m for m, _ in pages} - with_cell)
+
+
+@pytest.mark.django_db
+def test_explorable_figures_ship_one_distinct_frame_per_slider_value(
+    make_user: Callable[..., Any],
+) -> None:
+    pages = _lesson_pages(make_user)
+    seen = 0
+    for html in pages.values():
+        found = re.search(
+            r'<script id="lesson-figures" type="application/json">(.*?)</script>', html, re.S
+        )
+        if not found:
+            continue
+        for figure in json.loads(found.group(1)).values():
+            if "explorable" not in figure:
+                continue
+            seen += 1
+            sizes = [len(p["values"]) for p in figure["explorable"]["params"]]
+            assert len(figure["frames"]) == math.prod(sizes)
+            bodies = {json.dumps(frame["data"], sort_keys=True) for frame in figure["frames"]}
+            assert len(bodies) == len(figure["frames"]), "moving the slider changes nothing"
+    assert seen >= 1
+
+
+@pytest.mark.django_db
+def test_concept_check_answers_are_throttled(make_user: Callable[..., Any]) -> None:
+    client = _api(make_user("hammer"))
+    codes = [_answer(client, GD, "largest-step", "x").status_code for _ in range(75)]
+    assert 429 in codes, codes[-5:]
+    assert set(codes) <= {400, 429}

@@ -545,3 +545,18 @@ def test_concept_check_answers_are_throttled(make_user: Callable[..., Any]) -> N
     codes = [_answer(client, GD, "largest-step", "x").status_code for _ in range(75)]
     assert 429 in codes, codes[-5:]
     assert set(codes) <= {400, 429}
+
+
+@pytest.mark.django_db
+def test_an_answer_echoed_in_the_feedback_is_escaped(make_user: Callable[..., Any]) -> None:
+    web = Client()
+    web.force_login(make_user("echo"))
+    lesson = "/learn/optimization/gradient-descent-and-momentum/"
+    payload = "<script>alert(17)</script>1e999"
+    response = web.post(f"{lesson}questions/largest-step/", {"answer": payload}, follow=True)
+    assert response.status_code in (200, 400)
+    assert "<script>alert(17)</script>" not in response.content.decode()
+    api = _api(make_user("echo2")).post(
+        f"{GD}largest-step/answers/", {"answer": payload}, format="json"
+    )
+    assert api.status_code == 400

@@ -859,3 +859,54 @@ def test_learner_code_escaped_on_instructor_pages(live_db: Any, world: dict[str,
         html = teacher.get(path).content.decode()
         assert '<img src=x onerror="alert(1)">' not in html
     assert '<img src=x onerror="alert(1)">' not in alice.get(f"/exercises/{SLUG}/").content.decode()
+
+
+_ALLOWED_LATIN = {"dlmath", "English", "REST API", "Ctrl", "Enter", "Tab", "CSV", "UTC"}
+
+
+def _visible_text(html: str) -> list[str]:
+    import html as html_lib
+
+    body = html[html.find("<body") :]
+    body = re.sub(r"<(script|style|pre|code|textarea|option)\b.*?</\1>", "", body, flags=re.S)
+    attrs = re.findall(r'(?:title|aria-label|placeholder|alt)="([^"]*)"', body)
+    parts = re.sub(r"<[^>]+>", "\n", body).split("\n")
+    return [html_lib.unescape(p).strip() for p in parts + attrs if p.strip()]
+
+
+def test_chinese_course_time_pages_have_no_english_ui(live_db: Any, world: dict[str, Any]) -> None:
+    """Only course content (titles, prompts), names and a few tokens may stay Latin."""
+    alice = _client(world["alice"])
+    cid = world["cohort"].pk
+    _set_deadline(_client(world["teacher"]), cid, exercise=SLUG, due_at="2020-01-01T00:00:00Z")
+    _pass_softmax(alice)
+    _make_due(world["alice"])
+    exercise = alice.get(f"{API}/exercises/{SLUG}/").json()
+    content = set(_visible_text("<body>" + exercise["prompt_html"]))
+    docs = [f["doc"] for f in exercise["functions"]]
+    names = {"alice", "teacher", "Cohort A", exercise["title"]}
+    student, teacher = _zh_client(world["alice"]), _zh_client(world["teacher"])
+    pages = [
+        (student, "/review/"),
+        (student, f"/review/{SLUG}/"),
+        (teacher, f"/dashboard/{cid}/"),
+        (teacher, f"/dashboard/{cid}/deadlines/"),
+        (teacher, f"/dashboard/{cid}/regrades/"),
+    ]
+    for client, path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        english = []
+        for text in _visible_text(response.content.decode()):
+            rest = text
+            for name in sorted(names | _ALLOWED_LATIN, key=len, reverse=True):
+                rest = rest.replace(name, "")
+            if (
+                re.search(r"[A-Za-z]{3,}", rest)
+                and not re.search(r"[\u4e00-\u9fff]", rest)
+                and text not in content
+                and not any(doc in text for doc in docs)
+                and "Probability" not in text
+            ):
+                english.append(text)
+        assert not english, (path, english[:10])

@@ -1,7 +1,7 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, plots
+from apps.sandbox.grading import Call, Grader, Mistake, plots
 
 Z = 1.959964
 
@@ -37,6 +37,9 @@ def cases(rng: np.random.Generator) -> list[Call]:
     mu_ends = rng.normal(size=60)
     mu_ends[:10] = ends[:10, 0]  # a truth exactly on the lower end
     mu_ends[10:20] = ends[10:20, 1]  # ... and on the upper end
+    scalar_ends = np.array(
+        [[0.5, 1.0], [0.5, 0.5], [-1.0, 0.5], [0.0, 0.5], [0.6, 2.0], [-3.0, 0.4], [0.25, 0.75]]
+    )
     return [
         Call(
             "fixed",
@@ -99,110 +102,140 @@ def cases(rng: np.random.Generator) -> list[Call]:
             (ends, mu_ends),
             label="60 intervals, 20 of whose truths sit exactly on an end",
         ),
+        Call(
+            "cov-ends-scalar",
+            "coverage",
+            (scalar_ends, 0.5),
+            label="7 intervals and the truth 0.5, an end of four of them (one is [0.5, 0.5])",
+        ),
     ]
 
 
 def grade(g: Grader) -> None:
-    def confidence(keys):
-        def run():
-            for key in keys:
-                x, sigma, _, _, z = g.args(key)
-                got = g.array(key, 0)
-                expected = np.asarray(g.expected(key, 0))
-                if np.allclose(got, expected, rtol=1e-5, atol=1e-5 * np.abs(expected).max()):
-                    continue
-                where = g.call(key).description
-                xbar = x.mean(axis=1)
-                n = x.shape[1]
-                half = (got[:, 1] - got[:, 0]) / 2
-                if np.allclose(half, z * sigma, rtol=1e-5) and n > 1:
-                    return f"on {where} your half-width is z sigma; the standard error of a mean of n = {n} values is sigma / sqrt(n)"
-                sd = x.std(axis=1, ddof=1) if n > 1 else None
-                if sd is not None and np.allclose(half, z * sd / np.sqrt(n), rtol=1e-5):
-                    return f"on {where} you estimated sigma from each data set; sigma = {sigma:g} is known, use it"
-                if not np.allclose((got[:, 0] + got[:, 1]) / 2, xbar, rtol=1e-5, atol=1e-9):
-                    return f"on {where} the confidence interval is centred on the mean of each row, xbar = x.mean(axis=1)"
-                return f"on {where} the first confidence interval is {np.round(expected[0], 6)}, got {np.round(got[0], 6)}"
-            return None
-
-        return run
-
-    g.custom(
+    g.check_close_all(
         "confidence intervals xbar +/- z sigma / sqrt(n)",
-        confidence(("fixed", "random", "single")),
+        ["fixed", "random", "single"],
+        0,
         points=2,
     )
-
-    def credible(keys):
-        def run():
-            for key in keys:
-                x, sigma, m0, s0, z = g.args(key)
-                got = g.array(key, 1)
-                expected = np.asarray(g.expected(key, 1))
-                if np.allclose(got, expected, rtol=1e-5, atol=1e-5 * np.abs(expected).max()):
-                    continue
-                where = g.call(key).description
-                variants = {
-                    "you used s0 where the formula has the prior variance s0^2": _reference(
-                        x, sigma, m0, s0, z, prior_var=s0
-                    )[1],
-                    "the data contribute n / sigma^2 to the precision, not 1 / sigma^2": _reference(
-                        x, sigma, m0, s0, z, data_n=1
-                    )[1],
-                    "the half-width is z s_n, a standard deviation, not z s_n^2": _reference(
-                        x, sigma, m0, s0, z, half_power=2.0
-                    )[1],
-                    "that is the confidence interval: the credible interval uses the prior too": _reference(
-                        x, sigma, m0, s0, z
-                    )[0],
-                }
-                for why, value in variants.items():
-                    if np.allclose(got, value, rtol=1e-5, atol=1e-9):
-                        return f"on {where}: {why}"
-                return f"on {where} the first credible interval is {np.round(expected[0], 6)}, got {np.round(got[0], 6)}"
-            return None
-
-        return run
-
-    g.custom("credible intervals m_n +/- z s_n", credible(("fixed", "random", "single")), points=3)
-    g.custom(
+    g.check_close_all(
+        "credible intervals m_n +/- z s_n", ["fixed", "random", "single"], 1, points=3
+    )
+    g.check_close_all(
         "a flat prior gives the confidence interval, a certain prior its own mean",
-        credible(("flat", "certain")),
-        points=1,
+        ["flat", "certain"],
+        1,
     )
-
-    def cover(keys):
-        def run():
-            for key in keys:
-                got = g.scalar(key)
-                expected = float(g.expected(key))
-                if np.isclose(got, expected, rtol=0, atol=1e-12):
-                    continue
-                bounds, mu = g.args(key)
-                where = g.call(key).description
-                rows = bounds.shape[0]
-                if np.isclose(got, expected * rows):
-                    return f"on {where} you returned a count, {got:g}; divide by the number of intervals, {rows}"
-                strict = float(np.mean((bounds[:, 0] < mu) & (mu < bounds[:, 1])))
-                if np.isclose(got, strict) and not np.isclose(strict, expected):
-                    return f"on {where} the ends count as inside: use <=, not <"
-                if np.isclose(got, 1 - expected):
-                    return f"on {where} you returned the fraction that misses, {got:g}; the coverage is {expected:g}"
-                return f"on {where} the coverage is {expected:g}, got {got:g}"
-            return None
-
-        return run
-
-    g.custom(
+    g.check_close_all(
         "coverage with one truth for all",
-        cover(("cov-conf-fixed", "cov-cred-fixed")),
+        ["cov-conf-fixed", "cov-cred-fixed", "cov-ends-scalar"],
         points=2,
     )
-    g.custom(
+    g.check_close_all(
         "coverage with one truth per data set, ends included",
-        cover(("cov-conf-drawn", "cov-cred-drawn", "cov-ends")),
+        ["cov-conf-drawn", "cov-cred-drawn", "cov-ends"],
         points=2,
     )
+
+
+# --- known mistakes: what the learner did, where, and the fix ----------------------------------
+def _intervals(half=None, squares=True, centre_on_prior=True, width_power=1.0):
+    def intervals(x, sigma, m0, s0, z=Z):
+        x = np.asarray(x, dtype=float)
+        n = x.shape[1]
+        xbar = x.mean(axis=1)
+        h = z * sigma / np.sqrt(n) if half is None else half(x, sigma, z)
+        conf = np.stack([xbar - h, xbar + h], axis=1)
+        p = 2 if squares else 1
+        precision = 1.0 / s0**p + n / sigma**p
+        sn = np.sqrt(1.0 / precision)
+        mn = (m0 / s0**p + n * xbar / sigma**p) / precision if centre_on_prior else xbar
+        width = z * sn**width_power
+        return conf, np.stack([mn - width, mn + width], axis=1)
+
+    return intervals
+
+
+def _coverage_variant(strict=False, count=False):
+    def coverage(bounds, mu):
+        bounds = np.asarray(bounds, dtype=float)
+        mu = np.asarray(mu, dtype=float)
+        if strict:
+            inside = (bounds[:, 0] < mu) & (mu < bounds[:, 1])
+        else:
+            inside = (bounds[:, 0] <= mu) & (mu <= bounds[:, 1])
+        return float(np.sum(inside)) if count else float(np.mean(inside))
+
+    return coverage
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "confidence-divides-by-n",
+            diagnosis=(
+                "Your confidence half-width is z sigma / n: the standard error of a mean of n "
+                "values is sigma / sqrt(n)."
+            ),
+            fix="half = z * sigma / np.sqrt(n).",
+            wrong={"intervals": _intervals(half=lambda x, s, z: z * s / x.shape[1])},
+        ),
+        Mistake(
+            "confidence-no-standard-error",
+            diagnosis=(
+                "Your confidence half-width is z sigma, the spread of one value, not of the mean "
+                "of n values."
+            ),
+            fix="Divide by sqrt(n): half = z * sigma / np.sqrt(n).",
+            wrong={"intervals": _intervals(half=lambda x, s, z: z * s)},
+        ),
+        Mistake(
+            "precision-without-squares",
+            diagnosis=(
+                "Your posterior precision is 1/s0 + n/sigma: s0 and sigma are standard "
+                "deviations, and the precisions are 1/s0^2 and n/sigma^2 (the same squares "
+                "belong in m_n)."
+            ),
+            fix="precision = 1 / s0**2 + n / sigma**2 and m_n = (m0 / s0**2 + n xbar / sigma**2) / precision.",
+            wrong={"intervals": _intervals(squares=False)},
+        ),
+        Mistake(
+            "credible-half-width-variance",
+            diagnosis=(
+                "Your credible half-width is z s_n^2, the posterior variance: the half-width is "
+                "z times the posterior standard deviation s_n."
+            ),
+            fix="Take the square root: half = z * np.sqrt(1 / precision).",
+            wrong={"intervals": _intervals(width_power=2.0)},
+        ),
+        Mistake(
+            "credible-centred-on-xbar",
+            diagnosis=(
+                "Your credible interval is centred on xbar: its centre is the posterior mean m_n, "
+                "which the prior pulls towards m0."
+            ),
+            fix="Centre it on m_n = s_n^2 (m0 / s0^2 + n xbar / sigma^2).",
+            wrong={"intervals": _intervals(centre_on_prior=False)},
+        ),
+        Mistake(
+            "coverage-count",
+            diagnosis=(
+                "Your coverage is the number of intervals that contain the truth, not the "
+                "fraction of them."
+            ),
+            fix="Divide by the number of intervals R (or take np.mean of the booleans).",
+            wrong={"coverage": _coverage_variant(count=True)},
+        ),
+        Mistake(
+            "coverage-strict",
+            diagnosis=(
+                "Your coverage uses lo < mu < hi, so a truth exactly on an end counts as outside; "
+                "the ends are part of the interval."
+            ),
+            fix="Use lo <= mu and mu <= hi.",
+            wrong={"coverage": _coverage_variant(strict=True)},
+        ),
+    ]
 
 
 def _coverage(bounds, mu):

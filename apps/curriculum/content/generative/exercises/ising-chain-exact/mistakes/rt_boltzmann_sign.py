@@ -1,4 +1,5 @@
 # mistake: the weights are exp(+beta E) instead of exp(-beta E), favouring high-energy configurations; use -beta * E.
+# diagnosis: boltzmann-sign
 import itertools
 
 import numpy as np

@@ -1,4 +1,5 @@
 # mistake: chain_magnetisation evaluates sinh(bh) / sqrt(sinh(bh)^2 + exp(-4bJ)) literally, which gives inf/inf or 0/0 (NaN) for large beta; rewrite it as sign(h) / sqrt(1 + exp(-2L)).
+# diagnosis: chain-naive-formula
 import itertools
 
 import numpy as np

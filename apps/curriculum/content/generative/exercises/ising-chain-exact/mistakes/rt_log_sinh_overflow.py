@@ -1,4 +1,5 @@
 # mistake: chain_magnetisation takes log|sinh(beta h)| with np.log(np.abs(np.sinh(...))), which is inf for beta h > 710, so L = inf even when 2 beta J should bring it down; use |a| + log1p(-exp(-2|a|)) - log 2.
+# diagnosis: log-of-sinh-overflows
 import itertools
 
 import numpy as np

@@ -1,4 +1,5 @@
 # mistake: the ring energy leaves out the bond between spin N and spin 1 (S[:, :-1] * S[:, 1:]), an open chain instead of a ring; use np.roll to close the ring.
+# diagnosis: open-chain
 import itertools
 
 import numpy as np

@@ -1,4 +1,5 @@
 # mistake: the magnetisation averages the total spin S.sum(axis=1) instead of the mean spin, N times too large; use S.mean(axis=1).
+# diagnosis: total-spin
 import itertools
 
 import numpy as np

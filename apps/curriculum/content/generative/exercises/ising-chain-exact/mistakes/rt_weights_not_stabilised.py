@@ -1,4 +1,5 @@
 # mistake: ring_magnetisation exponentiates -beta E directly, which overflows at beta = 200 (inf / inf = NaN); subtract the maximum log-weight first.
+# diagnosis: weights-not-stabilised
 import itertools
 
 import numpy as np

@@ -1,4 +1,5 @@
 # mistake: the confidence half-width is z sigma / n instead of z sigma / sqrt(n); the standard error of the mean is sigma / sqrt(n).
+# diagnosis: confidence-divides-by-n
 import numpy as np
 
 

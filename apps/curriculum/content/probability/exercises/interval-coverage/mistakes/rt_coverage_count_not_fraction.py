@@ -1,4 +1,5 @@
 # mistake: coverage returns the number of covering intervals instead of the fraction; divide by R.
+# diagnosis: coverage-count
 import numpy as np
 
 

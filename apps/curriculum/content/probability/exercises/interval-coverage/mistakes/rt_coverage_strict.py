@@ -1,4 +1,5 @@
 # mistake: coverage counts lo < mu < hi with strict inequalities, missing truths that sit exactly on an end; the ends are included (<=).
+# diagnosis: coverage-strict
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the credible interval uses z * s_n^2 (the posterior variance) as half-width instead of z * s_n (its standard deviation); take the square root.
+# diagnosis: credible-half-width-variance
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the credible interval is centred on xbar instead of the posterior mean m_n (only the width uses the prior); centre it on m_n = s_n^2 (m0/s0^2 + n xbar/sigma^2).
+# diagnosis: credible-centred-on-xbar
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the posterior precision is written 1/s0 + n/sigma, treating the standard deviations as variances; use 1/s0**2 + n/sigma**2 (and the same squares in m_n).
+# diagnosis: precision-without-squares
 import numpy as np
 
 

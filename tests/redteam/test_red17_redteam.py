@@ -289,11 +289,6 @@ def test_another_lessons_question_or_another_learner_cannot_be_answered(
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="43 of 46 lessons have no concept check at all; the issue asks for at least two "
-    "in every lesson (only softmax, gradient descent and the Lyapunov lesson have any)",
-)
 def test_every_lesson_has_at_least_two_concept_checks(make_user: Callable[..., Any]) -> None:
     client = _api(make_user("coverage"))
     missing = []
@@ -489,11 +484,6 @@ def _lesson_pages(make_user: Callable[..., Any]) -> dict[tuple[str, str], str]:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="only 3 of 46 lessons (softmax, gradient descent, Lyapunov spectrum) have an "
-    "explorable figure with a slider; the issue asks for at least 20, in every module",
-)
 def test_at_least_twenty_explorable_figures_in_every_module(
     make_user: Callable[..., Any],
 ) -> None:
@@ -505,11 +495,6 @@ def test_at_least_twenty_explorable_figures_in_every_module(
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="7 of the 10 modules (linear algebra, calculus, dnn, cnn, deep-rl, generative, "
-    "information bottleneck) have no try-it cell in any lesson",
-)
 def test_every_module_has_a_try_it_cell(make_user: Callable[..., Any]) -> None:
     pages = _lesson_pages(make_user)
     with_cell = {m for (m, _), html in pages.items() if "data-cell" in html}

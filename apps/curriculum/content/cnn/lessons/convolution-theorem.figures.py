@@ -34,7 +34,8 @@ def figures() -> dict[str, go.Figure | Explorable]:
 
 
 # ----- explorable: a kernel's frequency response as its width and shape change ---------------
-TAPS = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+# From 3 taps: with two, the box and the binomial kernel coincide (both are (1/2, 1/2)).
+TAPS = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
 SHAPES = ["box", "binomial", "derivative"]
 PADDED = 512  # zero padding samples the response finely; it does not change it
 

@@ -39,8 +39,8 @@ if (readUrl && "IntersectionObserver" in window) {
     sent = true;
     try {
       await api(readUrl, { method: "POST" });
-      const form = document.getElementById("lesson-read-form");
-      if (form) form.remove();
+      // The button stays: it still leads on to the next step (marking read again is harmless),
+      // and a reader scrolling down to press it must not see it vanish under the pointer.
       document.getElementById("lesson-read-state").hidden = false;
       end.dataset.read = "";
     } catch {

@@ -38,6 +38,12 @@ def cases(rng: np.random.Generator) -> list[Call]:
             label="the maximum of two dice",
         ),
         Call("random", "distribution", (p, x), label=f"a random space of {p.size} outcomes"),
+        Call(
+            "unsorted",
+            "distribution",
+            (np.array([0.1, 0.2, 0.3, 0.15, 0.25]), np.array([3.0, 1.0, 2.5, 1.0, 3.0])),
+            label="X = (3, 1, 2.5, 1, 3) with P = (0.1, 0.2, 0.3, 0.15, 0.25)",
+        ),
         Call("sum-moments", "moments", (DICE, FIRST + SECOND), label="the sum of two dice"),
         Call(
             "max-moments",
@@ -97,12 +103,15 @@ def cases(rng: np.random.Generator) -> list[Call]:
 def grade(g: Grader) -> None:
     g.check_close_all(
         "distinct values in ascending order, outcomes sharing a value merged",
-        ("sum", "max", "random"),
+        ("sum", "max", "random", "unsorted"),
         0,
         points=2,
     )
     g.check_close_all(
-        "pmf adds up the probabilities of the outcomes", ("sum", "max", "random"), 1, points=2
+        "pmf adds up the probabilities of the outcomes",
+        ("sum", "max", "random", "unsorted"),
+        1,
+        points=2,
     )
     g.check_sums_to_one("the pmf sums to one", "random", 1)
     g.check_close_all(

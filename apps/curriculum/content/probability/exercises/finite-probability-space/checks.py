@@ -88,6 +88,18 @@ def cases(rng: np.random.Generator) -> list[Call]:
             {"tol": 1e-6},
             label="any X and a constant Y = 3",
         ),
+        # with tol = 0 only exact equality passes: 1/4 = 1/2 * 1/2 exactly in floating point
+        Call(
+            "coins-exact",
+            "independent",
+            (
+                np.full((2, 2), 0.25),
+                np.array([[0.0, 0.0], [1.0, 1.0]]),
+                np.array([[0.0, 1.0], [0.0, 1.0]]),
+            ),
+            {"tol": 0.0},
+            label="two fair coins with tol = 0, where 1/4 = 1/2 x 1/2 exactly",
+        ),
         # six outcomes of probability 1/6: the six add up to 1 - 1.1e-16, not exactly 1, so
         # P(X = a, Y = 3) and P(X = a) P(Y = 3) differ in the last digit
         Call(
@@ -149,7 +161,7 @@ def grade(g: Grader) -> None:
     g.custom("uncorrelated is not independent", verdict(("square",)), points=1)
     g.custom(
         "a product space, and a constant variable",
-        verdict(("product", "constant", "constant-sixths")),
+        verdict(("product", "constant", "constant-sixths", "coins-exact")),
         points=1,
     )
 

@@ -3,20 +3,7 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, plots
-
-
-def _tail(t: np.ndarray, start: int, m: int) -> np.ndarray:
-    """sum_{j=start}^{m} C(m, j) t^j (1 - t)^(m - j), in logs; for naming off-by-one mistakes."""
-    j = np.arange(max(start, 0), m + 1)
-    if j.size == 0:
-        return np.where(t >= 1, 1.0, 0.0)
-    log_comb = np.array(
-        [math.lgamma(m + 1) - math.lgamma(k + 1) - math.lgamma(m - k + 1) for k in j]
-    )
-    inside = np.clip(t, 1e-300, 1 - 1e-16)[..., None]
-    value = np.exp(log_comb + j * np.log(inside) + (m - j) * np.log1p(-inside)).sum(axis=-1)
-    return np.where(t <= 0, 0.0, np.where(t >= 1, 1.0, value))
+from apps.sandbox.grading import Call, Grader, Mistake, plots
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
@@ -68,106 +55,231 @@ def cases(rng: np.random.Generator) -> list[Call]:
         ),
         Call("ci-zero", "beta_credible_interval", (a, b, 0.0), label=f"Beta({a}, {b}) at level 0"),
         Call("ci-one", "beta_credible_interval", (a, b, 1.0), label=f"Beta({a}, {b}) at level 1"),
+        # F rounds to 1 well before t = 1 here, so a bisection for q = 1 stops short
+        Call(
+            "ci-one-lesson",
+            "beta_credible_interval",
+            (61, 41, 1.0),
+            label="the lesson's Beta(61, 41) at level 1",
+        ),
     ]
 
 
 def grade(g: Grader) -> None:
-    def cdf(keys):
-        def run():
-            for key in keys:
-                t, a, b = g.args(key)
-                expected = np.asarray(g.expected(key))
-                got = g.array(key)
-                where = g.call(key).description
-                bad = ~np.isfinite(got)
-                if bad.any():
-                    index = tuple(int(i) for i in np.argwhere(bad)[0])
-                    return f"on {where} you returned {got[index]} at t = {t[index]:g}: " + (
-                        "log(0) is -inf at the ends t = 0 and t = 1; set F(0) = 0 and F(1) = 1 directly"
-                        if t[index] in (0.0, 1.0)
-                        else "huge binomial coefficients times tiny powers give inf * 0; add logarithms instead"
-                    )
-                if np.allclose(got, expected, rtol=1e-6, atol=1e-10):
-                    continue
-                m = a + b - 1
-                named = {
-                    f"the sum should start at j = a = {a}, not at j = {a + 1}": _tail(t, a + 1, m),
-                    f"the sum should start at j = a = {a}, not at j = {a - 1}": _tail(t, a - 1, m),
-                    f"m is a + b - 1 = {m}, not a + b = {m + 1}": _tail(t, a, m + 1),
-                    "that is P(Theta > t), one minus the CDF: sum from j = a upwards": 1 - expected,
-                }
-                for why, value in named.items():
-                    if np.allclose(got, value, rtol=1e-6, atol=1e-10):
-                        return f"on {where}: {why}"
-                worst = np.unravel_index(int(np.argmax(np.abs(got - expected))), got.shape)
-                return (
-                    f"on {where}, F({t[worst]:.4g}) = {expected[worst]:.6g}, "
-                    f"but you returned {got[worst]:.6g}"
-                )
-            return None
-
-        return run
-
-    g.custom(
+    # The prompt asks for float64 (precision: float64 in exercise.yaml: the logarithms of
+    # the binomial coefficients of Beta(700, 500) are in the thousands and cancel to order
+    # one) and states these tolerances: F to a relative 1e-6 (absolute 1e-10 near zero),
+    # interval ends to an absolute 1e-7.
+    g.check_close_all(
         "F(t) = t for Beta(1, 1) and t^4 for Beta(4, 1), ends included",
-        cdf(("cdf-uniform", "cdf-power")),
+        ("cdf-uniform", "cdf-power"),
+        rtol=1e-6,
+        atol=1e-10,
         points=2,
     )
-    g.custom("the binomial tail for random parameters", cdf(("cdf-random", "cdf-matrix")), points=2)
-    g.custom(
-        "no overflow for Beta(700, 500)",
-        cdf(("cdf-large",)),
-        points=1,
-        hint="math.comb(1199, 600) is about 10^359, beyond the largest float; work with math.lgamma",
+    g.check_close_all(
+        "the binomial tail for random parameters",
+        ("cdf-random", "cdf-matrix"),
+        rtol=1e-6,
+        atol=1e-10,
+        points=2,
     )
-
-    def interval(keys):
-        def run():
-            for key in keys:
-                level = g.args(key)[2]
-                expected = np.asarray(g.expected(key))
-                got = g.array(
-                    key, shape=(2,), what=f"beta_credible_interval() on {g.call(key).description}"
-                )
-                where = g.call(key).description
-                if np.allclose(got, expected, rtol=0, atol=1e-7):
-                    continue
-                if np.allclose(got[::-1], expected, rtol=0, atol=1e-7):
-                    return f"on {where} the ends are swapped: return (lower, upper)"
-                if level == 1.0 and np.isclose(got[0], 0.0, atol=1e-7):
-                    return (
-                        f"at level 1 the interval is the whole of [0, 1], but your upper end is {got[1]:.8g}: "
-                        "F(t) rounds to exactly 1 before t reaches 1, so bisection for q = 1 stops short; "
-                        "return the ends 0 and 1 directly when q is 0 or 1"
-                    )
-                if np.allclose(got, expected, rtol=0, atol=1e-4):
-                    return (
-                        f"on {where} your ends {np.round(got, 8)} are within 1e-4 of the quantiles "
-                        f"{np.round(expected, 8)} but not within 1e-7: bisect longer (each step halves the bracket)"
-                    )
-                tail = (1 - level) / 2
-                return (
-                    f"on {where} the ends are the {tail:g}- and {1 - tail:g}-quantiles "
-                    f"{np.round(expected, 6)}, but you returned {np.round(got, 6)}"
-                )
-            return None
-
-        return run
-
-    g.custom(
+    g.check_close("no overflow for Beta(700, 500)", "cdf-large", rtol=1e-6, atol=1e-10, points=1)
+    g.check_close_all(
         "the closed-form cases: Beta(1, 1) and Beta(4, 1)",
-        interval(("ci-uniform", "ci-power")),
+        ("ci-uniform", "ci-power"),
+        rtol=0,
+        atol=1e-7,
         points=2,
     )
-    g.custom(
+    g.check_close_all(
         "the lesson's posterior, a skewed one and a random one",
-        interval(("ci-lesson", "ci-skewed", "ci-random")),
+        ("ci-lesson", "ci-skewed", "ci-random"),
+        rtol=0,
+        atol=1e-7,
         points=2,
     )
-    g.custom("a posterior with m = 1199", interval(("ci-large",)))
-    g.custom(
-        "level 0 gives the median, level 1 the whole of [0, 1]", interval(("ci-zero", "ci-one"))
+    g.check_close("a posterior with m = 1199", "ci-large", rtol=0, atol=1e-7)
+    g.check_close_all(
+        "level 0 gives the median, level 1 the whole of [0, 1]",
+        ("ci-zero", "ci-one", "ci-one-lesson"),
+        rtol=0,
+        atol=1e-7,
     )
+
+
+# --- known mistakes: what the learner did, where, and the fix ----------------------------------
+def _cdf(t, a, b, *, m_extra=0, stop=1, naive=False):
+    """The binomial tail with the learner's possible slips: m = a + b - 1 + m_extra, the sum
+    over j = a .. m - 1 + stop, and naive=True multiplying math.comb by the powers."""
+    t = np.asarray(t, dtype=float)
+    a, b = int(a), int(b)
+    m = a + b - 1 + m_extra
+    out = np.empty(t.size)
+    for i, v in enumerate(t.ravel()):
+        v = float(v)
+        if v <= 0.0:
+            out[i] = 0.0
+            continue
+        if v >= 1.0:
+            out[i] = 1.0
+            continue
+        total = 0.0
+        lt, l1t = math.log(v), math.log1p(-v)
+        for j in range(a, m + stop):
+            if naive:
+                total += math.comb(m, j) * v**j * (1 - v) ** (m - j)
+            else:
+                total += math.exp(
+                    math.lgamma(m + 1)
+                    - math.lgamma(j + 1)
+                    - math.lgamma(m - j + 1)
+                    + j * lt
+                    + (m - j) * l1t
+                )
+        out[i] = min(total, 1.0)
+    return out.reshape(t.shape)
+
+
+def _interval(cdf, *, steps=60, flipped=False, direct=True, tails=2.0):
+    def quantile(q, a, b):
+        lo, hi = 0.0, 1.0
+        for _ in range(steps):
+            mid = 0.5 * (lo + hi)
+            if (cdf(mid, a, b) < q) != flipped:
+                lo = mid
+            else:
+                hi = mid
+        return 0.5 * (lo + hi)
+
+    def interval(a, b, level=0.95):
+        if direct and level >= 1:
+            return 0.0, 1.0
+        q = (1 - level) / tails
+        return quantile(q, a, b), quantile(1 - q, a, b)
+
+    return interval
+
+
+def _both(**slips):
+    def cdf(t, a, b):
+        return _cdf(t, a, b, **slips)
+
+    return {"beta_cdf": cdf, "beta_credible_interval": _interval(cdf)}
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "naive-binomial-overflow",
+            diagnosis=(
+                "Your CDF multiplies math.comb(m, j) by t**j and (1 - t)**(m - j) directly: for "
+                "Beta(700, 500), m = 1199 and math.comb(1199, 600) is about 10^359, beyond the "
+                "largest float, while the powers underflow to 0."
+            ),
+            fix=(
+                "Add logarithms and exponentiate each term: math.lgamma(m + 1) - math.lgamma(j + 1) "
+                "- math.lgamma(m - j + 1) + j * log(t) + (m - j) * log1p(-t)."
+            ),
+            wrong=_both(naive=True),
+        ),
+        Mistake(
+            "m-is-a-plus-b",
+            diagnosis=(
+                "Your binomial tail uses m = a + b draws; Beta(a, b) is the a-th smallest of "
+                "m = a + b - 1 uniform draws."
+            ),
+            fix="Set m = a + b - 1 (Beta(1, 1) must give F(t) = t).",
+            wrong=_both(m_extra=1),
+        ),
+        Mistake(
+            "sum-misses-j-equals-m",
+            diagnosis=(
+                "Your sum over j stops at m - 1 (range(a, m)): the last term j = m, which is t^m, "
+                "is missing, so Beta(1, 1) gives 0 instead of t at every t inside (0, 1)."
+            ),
+            fix="Sum over j = a, ..., m inclusive: range(a, m + 1).",
+            wrong=_both(stop=0),
+        ),
+        Mistake(
+            "bisection-moves-wrong-end",
+            diagnosis=(
+                "Your bisection moves the wrong end: when F(mid) < q the quantile lies above mid, "
+                "but you set hi = mid, so the bracket runs away to an end of [0, 1]."
+            ),
+            fix="If F(mid) < q set lo = mid, else hi = mid.",
+            wrong={"beta_credible_interval": _interval(_cdf, flipped=True)},
+        ),
+        Mistake(
+            "tails-not-halved",
+            diagnosis=(
+                "Your lower end is the (1 - level)-quantile, e.g. 0.05 for a 95% interval: the "
+                "excluded probability 1 - level must be split between the two tails."
+            ),
+            fix="Use q = (1 - level) / 2 for the lower end and 1 - q for the upper.",
+            wrong={"beta_credible_interval": _interval(_cdf, tails=1.0)},
+        ),
+        Mistake(
+            "too-few-halvings",
+            diagnosis=(
+                "Your bisection stops after about 20 halvings, leaving the ends about 1e-6 from "
+                "the quantiles; the checks ask for 1e-7."
+            ),
+            fix="Halve about 50 times: 2^-50 is below 1e-15.",
+            # Its ends are off by about 1e-6, inside the default tolerance the matching of a
+            # wrong implementation uses, so it is recognised by its values instead.
+            predicate=_too_few_halvings,
+            cases=INTERVAL_CASES,
+        ),
+        Mistake(
+            "level-one-by-bisection",
+            diagnosis=(
+                "At level 1 your interval comes from bisection: F(t) rounds to exactly 1 a little "
+                "before t = 1, so the upper end stops short of 1 (and the lower end is a tiny "
+                "positive number instead of 0)."
+            ),
+            fix="Return the ends directly: 0.0 when q <= 0 and 1.0 when q >= 1.",
+            predicate=_level_one_by_bisection,
+            cases=("ci-zero", "ci-one", "ci-one-lesson"),
+        ),
+    ]
+
+
+INTERVAL_CASES = (
+    "ci-uniform",
+    "ci-power",
+    "ci-lesson",
+    "ci-skewed",
+    "ci-random",
+    "ci-large",
+    "ci-zero",
+    "ci-one",
+    "ci-one-lesson",
+)
+
+
+def _too_few_halvings(g: Grader) -> bool:
+    """Every interval end within 1e-4 of the quantile, and some end more than 1e-7 off."""
+    worst = 0.0
+    for key in INTERVAL_CASES:
+        got = g.try_array(key, shape=(2,))
+        if got is None or not np.all(np.isfinite(got)):
+            return False
+        worst = max(worst, float(np.max(np.abs(got - np.asarray(g.expected(key))))))
+    return 1e-7 < worst <= 1e-4
+
+
+def _level_one_by_bisection(g: Grader) -> bool:
+    for key in ("ci-one", "ci-one-lesson"):
+        got = g.try_array(key, shape=(2,))
+        if (
+            got is not None
+            and bool(np.all(np.isfinite(got)))
+            and 0.0 <= got[0] < 1e-7
+            and 0.5 < got[1] < 1.0 - 1e-7
+        ):
+            return True
+    return False
 
 
 def figures(g: Grader) -> None:

@@ -1,6 +1,6 @@
 import numpy as np
 
-from apps.sandbox.grading import Call, CheckFailed, Grader, plots
+from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, plots
 
 FIRST, SECOND = np.meshgrid(np.arange(1.0, 7.0), np.arange(1.0, 7.0), indexing="ij")
 DICE = np.full((6, 6), 1 / 36)
@@ -38,6 +38,12 @@ def cases(rng: np.random.Generator) -> list[Call]:
             label="the maximum of two dice",
         ),
         Call("random", "distribution", (p, x), label=f"a random space of {p.size} outcomes"),
+        Call(
+            "unsorted",
+            "distribution",
+            (np.array([0.1, 0.2, 0.3, 0.15, 0.25]), np.array([3.0, 1.0, 2.5, 1.0, 3.0])),
+            label="X = (3, 1, 2.5, 1, 3) with P = (0.1, 0.2, 0.3, 0.15, 0.25)",
+        ),
         Call("sum-moments", "moments", (DICE, FIRST + SECOND), label="the sum of two dice"),
         Call(
             "max-moments",
@@ -82,148 +88,56 @@ def cases(rng: np.random.Generator) -> list[Call]:
             {"tol": 1e-6},
             label="any X and a constant Y = 3",
         ),
+        # with tol = 0 only exact equality passes: 1/4 = 1/2 * 1/2 exactly in floating point
+        Call(
+            "coins-exact",
+            "independent",
+            (
+                np.full((2, 2), 0.25),
+                np.array([[0.0, 0.0], [1.0, 1.0]]),
+                np.array([[0.0, 1.0], [0.0, 1.0]]),
+            ),
+            {"tol": 0.0},
+            label="two fair coins with tol = 0, where 1/4 = 1/2 x 1/2 exactly",
+        ),
+        # six outcomes of probability 1/6: the six add up to 1 - 1.1e-16, not exactly 1, so
+        # P(X = a, Y = 3) and P(X = a) P(Y = 3) differ in the last digit
+        Call(
+            "constant-sixths",
+            "independent",
+            (np.full(6, 1 / 6), np.array([0.0, 1.0, 2.0, 0.0, 1.0, 2.0]), np.full(6, 3.0)),
+            {"tol": 1e-6},
+            label="six equally likely outcomes, X in {0, 1, 2} and a constant Y = 3",
+        ),
     ]
 
 
-def _any_shape(g: Grader, key: str, part: int) -> np.ndarray:
-    """The learner's array whatever its shape (the shape is checked by the caller)."""
-    return g.array(key, part, shape=np.shape(g.output(key, part)))
-
-
 def grade(g: Grader) -> None:
-    def merged():
-        got = _any_shape(g, "sum", 0)
-        p_flat = np.asarray(g.arg("sum", 0)).ravel()
-        if got.ndim != 1:
-            return (
-                f"values should be a flat array of the distinct values, shape (11,), "
-                f"but has shape {tuple(got.shape)}"
-            )
-        if got.size == p_flat.size:
-            return (
-                "the sum of two dice takes 11 distinct values (2 to 12), but you returned one entry "
-                "per outcome (36): merge the outcomes that share a value, e.g. with np.unique"
-            )
-        values = g.array("sum", 0)
-        if not np.array_equal(values, np.arange(2.0, 13.0)):
-            return f"the sum of two dice takes the values 2, 3, ..., 12; you returned {values}"
-        return None
-
-    g.custom("merges outcomes that share a value", merged, points=2)
-
-    def ascending():
-        for key in ("max", "random"):
-            values = g.array(key, 0)
-            expected = np.asarray(g.expected(key, 0))
-            if np.array_equal(np.sort(values), expected) and not np.array_equal(values, expected):
-                return (
-                    f"on {g.call(key).description} the values are right but not in ascending order"
-                )
-            if not np.allclose(values, expected, rtol=0, atol=1e-9):
-                return (
-                    f"on {g.call(key).description} the distinct values are {expected}, got {values}"
-                )
-        return None
-
-    def zero_probability():
-        got = _any_shape(g, "random", 0).ravel()
-        expected = np.asarray(g.expected("random", 0))
-        if 9.5 not in got and np.all(np.isin(got, expected)):
-            return (
-                "the value 9.5 is taken only on an outcome of probability zero, and you dropped it; "
-                "list every value X takes on the space, with probability 0 if need be"
-            )
-        return None
-
-    g.custom("lists a value carried only by outcomes of probability zero", zero_probability)
-    g.custom("distinct values in ascending order", ascending)
-
-    def pmf():
-        for key in ("sum", "max", "random"):
-            got = g.array(key, 1)
-            expected = np.asarray(g.expected(key, 1))
-            if np.allclose(got, expected, rtol=1e-5, atol=1e-8):
-                continue
-            values = np.asarray(g.expected(key, 0))
-            x_flat = np.asarray(g.arg(key, 1)).ravel()
-            counts = np.array([np.sum(x_flat == v) for v in values], dtype=float)
-            if np.allclose(got, counts) or np.allclose(got, counts / x_flat.size):
-                return (
-                    f"on {g.call(key).description} your pmf counts outcomes; weigh each outcome by "
-                    "its probability p instead (the outcomes are not equally likely)"
-                )
-            worst = int(np.argmax(np.abs(got - expected)))
-            return (
-                f"on {g.call(key).description}, P(X = {values[worst]:g}) should be "
-                f"{expected[worst]:.6g}, but you returned {got[worst]:.6g}"
-            )
-        return None
-
-    g.custom("pmf adds up the probabilities of the outcomes", pmf, points=2)
+    g.check_close_all(
+        "distinct values in ascending order, outcomes sharing a value merged",
+        ("sum", "max", "random", "unsorted"),
+        0,
+        points=2,
+    )
+    g.check_close_all(
+        "pmf adds up the probabilities of the outcomes",
+        ("sum", "max", "random", "unsorted"),
+        1,
+        points=2,
+    )
     g.check_sums_to_one("the pmf sums to one", "random", 1)
-
-    def mean():
-        for key in ("sum-moments", "max-moments", "random-moments"):
-            got = g.scalar(key, 0)
-            expected = g.expected(key, 0)
-            if not np.isclose(got, expected, rtol=1e-5, atol=1e-9):
-                p_flat = np.asarray(g.arg(key, 0)).ravel()
-                x_flat = np.asarray(g.arg(key, 1)).ravel()
-                hint = (
-                    "; that is the plain average of the values: weigh each by its probability"
-                    if np.isclose(got, x_flat.mean()) and not np.allclose(p_flat, p_flat[0])
-                    else ""
-                )
-                return f"on {g.call(key).description} E[X] = {expected:.6g}, got {got:.6g}{hint}"
-        return None
-
-    g.custom("the mean weighs values by probability", mean, points=2)
-
-    def variance():
-        for key in ("sum-moments", "max-moments", "random-moments"):
-            got = g.scalar(key, 1)
-            expected = g.expected(key, 1)
-            if not np.isclose(got, expected, rtol=1e-5, atol=1e-9):
-                x_flat = np.asarray(g.arg(key, 1)).ravel()
-                if np.isclose(got, x_flat.var()) or np.isclose(got, x_flat.var(ddof=1)):
-                    return (
-                        f"on {g.call(key).description} Var[X] = {expected:.6g}, got {got:.6g}, the "
-                        "unweighted variance of the values: weigh each squared deviation by its probability"
-                    )
-                return f"on {g.call(key).description} Var[X] = {expected:.6g}, got {got:.6g}"
-        return None
-
-    g.custom("the variance under P", variance, points=2)
-
-    def offset():
-        got = g.scalar("offset", 1)
-        expected = g.expected("offset", 1)
-        if not np.isclose(got, expected, rtol=1e-6, atol=0):
-            p_flat = np.asarray(g.arg("offset", 0), dtype=float)
-            x_flat = np.asarray(g.arg("offset", 1), dtype=float)
-            naive = float(np.sum(p_flat * x_flat**2) - np.sum(p_flat * x_flat) ** 2)
-            if np.isclose(got, x_flat.var()) or np.isclose(got, x_flat.var(ddof=1)):
-                why = "the unweighted variance of the values: weigh each squared deviation by its probability"
-            elif np.isclose(got, naive, rtol=1e-9, atol=0):
-                why = (
-                    "E[X^2] - E[X]^2 subtracts two numbers near 10^16 whose rounding errors are larger "
-                    "than the variance; subtract the mean first, then square"
-                )
-            else:
-                why = (
-                    "subtract the mean first, then square, and keep float64: float32 cannot even "
-                    "store 10^8 + 3 exactly"
-                )
-            return (
-                f"for values near 10^8, Var[X] = {expected:.6g}, but you returned {got:.6g}: {why}"
-            )
-        if not np.isclose(g.scalar("offset", 0), g.expected("offset", 0), rtol=1e-12, atol=0):
-            return (
-                f"E[X] should be {g.expected('offset', 0):.12g}, got {g.scalar('offset', 0):.12g}"
-            )
-        return None
-
-    g.custom("the variance survives values near 10^8", offset, points=1)
+    g.check_close_all(
+        "the mean weighs values by probability",
+        ("sum-moments", "max-moments", "random-moments", "offset"),
+        0,
+        points=2,
+    )
+    g.check_close_all(
+        "the variance under P", ("sum-moments", "max-moments", "random-moments"), 1, points=2
+    )
+    # The prompt asks for float64 and a relative 1e-6 here (precision: float64): float32
+    # cannot store 10^8 + 3, and the variance, about 1, is 10^-16 of E[X^2].
+    g.check_close("the variance survives values near 10^8", "offset", 1, rtol=1e-6)
 
     def verdict(keys):
         def run():
@@ -244,21 +158,140 @@ def grade(g: Grader) -> None:
         return run
 
     g.custom("the dice events of the lesson", verdict(("sum-7", "sum-8")), points=2)
-    g.custom(
-        "uncorrelated is not independent",
-        verdict(("square",)),
-        points=1,
-        hint="Cov(X, X^2) = 0 here, yet P(X = 0, Y = 1) = 0 while P(X = 0) P(Y = 1) = 1/4",
-    )
+    g.custom("uncorrelated is not independent", verdict(("square",)), points=1)
     g.custom(
         "a product space, and a constant variable",
-        verdict(("product", "constant")),
+        verdict(("product", "constant", "constant-sixths", "coins-exact")),
         points=1,
-        hint=(
-            "Compare within tol, never with ==: the same probabilities summed in a different order "
-            "can differ in the last digit"
-        ),
     )
+
+
+# --- known mistakes: what the learner did, where, and the fix ----------------------------------
+def _flat(p, x):
+    return np.asarray(p, dtype=float).ravel(), np.asarray(x, dtype=float).ravel()
+
+
+def _drops_zero(p, x):
+    p, x = _flat(p, x)
+    values = np.unique(x[p > 0])
+    return values, np.array([p[x == v].sum() for v in values])
+
+
+def _counts_outcomes(p, x):
+    p, x = _flat(p, x)
+    values = np.unique(x)
+    return values, np.array([(x == v).sum() / x.size for v in values])
+
+
+def _first_seen(p, x):
+    p, x = _flat(p, x)
+    acc: dict[float, float] = {}
+    for v, pv in zip(x, p, strict=True):
+        acc[v] = acc.get(v, 0.0) + pv
+    return np.array(list(acc.keys())), np.array(list(acc.values()))
+
+
+def _unweighted(p, x):
+    _, x = _flat(p, x)
+    return float(x.mean()), float(x.var())
+
+
+def _shortcut(p, x):
+    p, x = _flat(p, x)
+    mean = np.sum(p * x)
+    return float(mean), float(np.sum(p * x**2) - mean**2)
+
+
+def _exact_equality(p, x, y, tol=1e-9):
+    p, x = _flat(p, x)
+    y = np.asarray(y, dtype=float).ravel()
+    for a in np.unique(x):
+        pa = p[x == a].sum()
+        for b in np.unique(y):
+            if p[(x == a) & (y == b)].sum() != pa * p[y == b].sum():
+                return False
+    return True
+
+
+def _zero_covariance(p, x, y, tol=1e-9):
+    p, x = _flat(p, x)
+    y = np.asarray(y, dtype=float).ravel()
+    mx, my = np.sum(p * x), np.sum(p * y)
+    return bool(abs(np.sum(p * (x - mx) * (y - my))) <= tol)
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "drops-zero-probability-values",
+            diagnosis=(
+                "distribution() leaves out the values taken only on outcomes of probability 0 "
+                "(np.unique(x[p > 0])); the prompt asks for every value X takes, with "
+                "probability 0 if need be."
+            ),
+            fix="Take the distinct values of all of x: np.unique(x.ravel()).",
+            wrong={"distribution": _drops_zero},
+        ),
+        Mistake(
+            "pmf-counts-outcomes",
+            diagnosis=(
+                "distribution() gives each value the fraction of outcomes that take it, which is "
+                "right only when all outcomes are equally likely; P(X = v) adds the "
+                "probabilities p of those outcomes."
+            ),
+            fix="Sum p over the outcomes with each value: np.bincount(inverse, weights=p).",
+            wrong={"distribution": _counts_outcomes},
+        ),
+        Mistake(
+            "values-in-first-seen-order",
+            diagnosis=(
+                "distribution() lists the values in the order they first appear in x; the "
+                "prompt asks for them in ascending order."
+            ),
+            fix="Sort the distinct values (np.unique returns them sorted) and keep pmf aligned.",
+            wrong={"distribution": _first_seen},
+        ),
+        Mistake(
+            "unweighted-moments",
+            diagnosis=(
+                "moments() averages the values as if every outcome were equally likely "
+                "(x.mean(), x.var()); under P each outcome counts with its probability."
+            ),
+            fix="mean = sum(p * x), variance = sum(p * (x - mean) ** 2).",
+            wrong={"moments": _unweighted},
+        ),
+        Mistake(
+            "shortcut-variance",
+            diagnosis=(
+                "moments() computes the variance as E[X^2] - E[X]^2: for values near 10^8 both "
+                "terms are near 10^16 and their rounding errors are larger than the variance."
+            ),
+            fix="Subtract the mean first, then square: sum(p * (x - mean) ** 2).",
+            wrong={"moments": _shortcut},
+        ),
+        Mistake(
+            "independence-exact-equality",
+            diagnosis=(
+                "independent() compares P(X = a, Y = b) with P(X = a) P(Y = b) using == and "
+                "ignores tol: the same probabilities added in a different order can differ in "
+                "the last digit."
+            ),
+            fix="Compare |P(X = a, Y = b) - P(X = a) P(Y = b)| <= tol.",
+            wrong={"independent": _exact_equality},
+        ),
+        Mistake(
+            "zero-covariance-independence",
+            diagnosis=(
+                "independent() tests whether the covariance is zero; uncorrelated variables can "
+                "still be dependent (Y = X^2 with X symmetric around 0)."
+            ),
+            fix=(
+                "Build the joint table P(X = a, Y = b) and compare every entry with the product "
+                "of its marginals."
+            ),
+            wrong={"independent": _zero_covariance},
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

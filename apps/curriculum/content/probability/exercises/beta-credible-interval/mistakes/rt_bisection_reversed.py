@@ -1,4 +1,5 @@
 # mistake: the bisection moves the wrong end (hi = mid when F(mid) < q), so it converges to an end of [0, 1]; when F(mid) < q the quantile is above mid, so set lo = mid.
+# diagnosis: bisection-moves-wrong-end
 import math
 
 import numpy as np

@@ -1,4 +1,5 @@
 # mistake: level = 1 is not returned directly: bisection for q = 1 stops where F rounds to 1, a little below t = 1 (and q = 0 gives a tiny positive t); return (0.0, 1.0) for level 1.
+# diagnosis: level-one-by-bisection
 import math
 
 import numpy as np

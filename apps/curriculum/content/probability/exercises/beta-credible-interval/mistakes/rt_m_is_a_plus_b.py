@@ -1,4 +1,5 @@
 # mistake: m is taken as a + b instead of a + b - 1 (the Beta(a, b) is the a-th smallest of a + b - 1 uniforms); use m = a + b - 1.
+# diagnosis: m-is-a-plus-b
 import math
 
 import numpy as np

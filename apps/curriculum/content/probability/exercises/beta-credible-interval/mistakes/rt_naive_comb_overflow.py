@@ -1,4 +1,5 @@
 # mistake: the CDF multiplies math.comb(m, j) * t**j * (1 - t)**(m - j) directly, which overflows (OverflowError) or underflows for m in the thousands; add the logarithms with lgamma and exponentiate each term.
+# diagnosis: naive-binomial-overflow
 import math
 
 import numpy as np

@@ -1,4 +1,5 @@
 # mistake: the binomial tail loops over range(a, m), missing the last term j = m (t**m); use range(a, m + 1).
+# diagnosis: sum-misses-j-equals-m
 import math
 
 import numpy as np

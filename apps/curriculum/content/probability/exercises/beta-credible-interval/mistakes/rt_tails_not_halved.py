@@ -1,4 +1,5 @@
 # mistake: the interval uses q = 1 - level for the lower end (0.05 and 0.95 for a 95% interval) instead of splitting alpha between the tails; use q = (1 - level) / 2.
+# diagnosis: tails-not-halved
 import math
 
 import numpy as np

@@ -1,4 +1,5 @@
 # mistake: the bisection stops after 20 halvings, leaving the ends about 1e-6 from the quantile; bisect about 50 times (to 1e-15).
+# diagnosis: too-few-halvings
 import math
 
 import numpy as np

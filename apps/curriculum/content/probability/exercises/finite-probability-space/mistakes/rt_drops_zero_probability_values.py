@@ -1,4 +1,5 @@
 # mistake: distribution lists only values taken on outcomes of positive probability (np.unique(x[p > 0])), dropping values whose probability is 0; list every value of x.
+# diagnosis: drops-zero-probability-values
 import numpy as np
 
 

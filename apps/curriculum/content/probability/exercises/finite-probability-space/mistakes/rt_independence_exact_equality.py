@@ -1,4 +1,5 @@
 # mistake: independent compares P(X=a, Y=b) == P(X=a) P(Y=b) exactly, ignoring tol, so rounding makes independent variables look dependent; compare |difference| <= tol.
+# diagnosis: independence-exact-equality
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: distribution counts outcomes (count / number of outcomes) instead of adding their probabilities, which is only right on a uniform space; sum p over the outcomes with each value.
+# diagnosis: pmf-counts-outcomes
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: moments computes the variance as E[X^2] - E[X]^2, which cancels catastrophically for values near 1e8; use sum p (x - mean)^2.
+# diagnosis: shortcut-variance
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: moments averages the values without weighting by their probabilities (x.mean(), x.var()), which is only right on a uniform space; weight each outcome by p.
+# diagnosis: unweighted-moments
 import numpy as np
 
 

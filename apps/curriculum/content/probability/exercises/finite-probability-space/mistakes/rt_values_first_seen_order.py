@@ -1,4 +1,5 @@
 # mistake: distribution lists the values in the order they first appear (a dict) instead of ascending order; sort the distinct values.
+# diagnosis: values-in-first-seen-order
 import numpy as np
 
 

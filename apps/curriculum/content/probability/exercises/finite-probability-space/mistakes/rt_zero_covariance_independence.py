@@ -1,4 +1,5 @@
 # mistake: independent tests zero covariance instead of comparing every joint probability with the product of marginals; uncorrelated is not independent (Y = X^2).
+# diagnosis: zero-covariance-independence
 import numpy as np
 
 

@@ -219,8 +219,10 @@ def argument_names(
     """Changed arguments (positions or keywords) by the names ``function`` gives them."""
     names = list(function) if isinstance(function, Sequence) else parameter_names(function)
     return tuple(
-        where_ if isinstance(where_, str)
-        else names[where_] if where_ < len(names)
+        where_
+        if isinstance(where_, str)
+        else names[where_]
+        if where_ < len(names)
         else f"argument {where_ + 1}"
         for where_ in where
     )

@@ -40,7 +40,12 @@ def h(x0, xs, options, n=1):
 def _calls(func: str) -> list[dict[str, object]]:
     return [
         {"key": func, "func": func, "args": [np.ones(3), [1.0, 2.0], {"a": 1}], "kwargs": {}},
-        {"key": f"{func}-kw", "func": func, "args": [np.ones(2)], "kwargs": {"xs": [1.0], "options": {}}},
+        {
+            "key": f"{func}-kw",
+            "func": func,
+            "args": [np.ones(2)],
+            "kwargs": {"xs": [1.0], "options": {}},
+        },
     ]
 
 
@@ -53,15 +58,19 @@ def test_the_run_reports_which_arguments_a_call_changed(
 ) -> None:
     run = sandbox_pool.run(CHANGES, _calls(func), Limits())
     assert run.status == "ok", run.detail
-    assert run.outcomes[func].ok and run.outcomes[func].value == 0.0
+    assert run.outcomes[func].ok
+    assert run.outcomes[func].value == 0.0
     assert run.outcomes[func].mutated == changed
     assert run.outcomes[f"{func}-kw"].mutated == changed_kw
 
 
 def test_a_nan_left_in_place_is_not_a_change(sandbox_pool: ZygotePool) -> None:
     code = "import numpy as np\ndef f(x):\n    x[0] = x[0] * 1.0\n    return 0.0\n"
-    run = sandbox_pool.run(code, [{"key": "k", "func": "f", "args": [np.array([np.nan, 1.0])]}], Limits())
-    assert run.outcomes["k"].ok and run.outcomes["k"].mutated == ()
+    run = sandbox_pool.run(
+        code, [{"key": "k", "func": "f", "args": [np.array([np.nan, 1.0])]}], Limits()
+    )
+    assert run.outcomes["k"].ok
+    assert run.outcomes["k"].mutated == ()
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +88,7 @@ def test_a_function_that_changes_x0_in_place_fails_with_a_message_naming_it(
     result = grade(gradient_descent, (GD / "mistakes/rt_mutates_caller_x0.py").read_text())
     assert result["status"] == "failed"
     failed = [c["message"] for c in result["checks"] if not c["passed"]]  # type: ignore[union-attr]
-    assert any(
-        "changed its argument x0 in place" in m and "x0.copy()" in m for m in failed
-    ), failed
+    assert any("changed its argument x0 in place" in m and "x0.copy()" in m for m in failed), failed
 
 
 def test_a_function_that_leaves_its_arguments_alone_passes(gradient_descent) -> None:

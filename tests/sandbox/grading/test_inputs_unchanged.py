@@ -87,6 +87,7 @@ def test_a_function_that_changes_x0_in_place_fails_with_a_message_naming_it(
 ) -> None:
     result = grade(gradient_descent, (GD / "mistakes/rt_mutates_caller_x0.py").read_text())
     assert result["status"] == "failed"
+    assert result["diagnosis"]["id"] == "mutates-x0"  # type: ignore[index]
     failed = [c["message"] for c in result["checks"] if not c["passed"]]  # type: ignore[union-attr]
     assert any("changed its argument x0 in place" in m and "x0.copy()" in m for m in failed), failed
 

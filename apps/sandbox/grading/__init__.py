@@ -15,7 +15,7 @@ from apps.sandbox.grading.grader import (
     conditioned,
     tolerance,
 )
-from apps.sandbox.grading.mistakes import Mistake
+from apps.sandbox.grading.mistakes import Mistake, changes_argument
 
 __all__ = [
     "Call",
@@ -24,6 +24,7 @@ __all__ = [
     "Grader",
     "Mistake",
     "Outcome",
+    "changes_argument",
     "conditioned",
     "tolerance",
 ]

@@ -16,6 +16,7 @@ its checks and solution are) and the runner.
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import io
 import logging
 import secrets
@@ -37,7 +38,7 @@ from apps.sandbox.grading.grader import Call, CheckFailed, Grader, Outcome
 from apps.sandbox.grading.limits import MAX_CODE_BYTES, runner_limits
 from apps.sandbox.grading.mistakes import Match, Mistake, diagnose
 from apps.sandbox.grading.results import ErrorInfo, GradeResult, Verdict, error_result
-from apps.sandbox.runner import LearnerError, Limits, RunResult, wire
+from apps.sandbox.runner import LearnerError, Limits, RunResult, arguments, wire
 
 logger = logging.getLogger(__name__)
 
@@ -225,14 +226,43 @@ def trusted_outcomes(
             frame = frames[call.key] = wire.encode((call.args, call.kwargs))
         args, kwargs = wire.decode(frame, build_fn=wire.FnSpec.build)
         try:
+            before = arguments.snapshots(args, kwargs)
             with np.errstate(all="ignore"):
                 value = function(*args, **kwargs)
-            outcomes[call.key] = Outcome(ok=True, value=wire.decode(wire.encode(value)))
+            mutated = argument_names(function, arguments.changed(before, args, kwargs))
+            outcomes[call.key] = Outcome(
+                ok=True, value=wire.decode(wire.encode(value)), mutated=mutated
+            )
         except Exception as exc:
             outcomes[call.key] = Outcome(
                 ok=False, error=f"{type(exc).__name__}: {exc}", error_type=type(exc).__name__
             )
     return outcomes
+
+
+def parameter_names(function: Callable[..., Any]) -> list[str]:
+    """The names of ``function``'s positional parameters (empty if it has no signature)."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return [p.name for p in parameters if p.kind in positional]
+
+
+def argument_names(
+    function: Callable[..., Any] | Sequence[str], where: Sequence[int | str]
+) -> tuple[str, ...]:
+    """Changed arguments (positions or keywords) by the names ``function`` gives them."""
+    names = list(function) if isinstance(function, Sequence) else parameter_names(function)
+    return tuple(
+        where_
+        if isinstance(where_, str)
+        else names[where_]
+        if where_ < len(names)
+        else f"argument {where_ + 1}"
+        for where_ in where
+    )
 
 
 def reference_outcomes(
@@ -251,17 +281,33 @@ def reference_outcomes(
     return outcomes
 
 
+def reference_parameters(exercise: GradableExercise, calls: Sequence[Call]) -> dict[str, list[str]]:
+    """Each called function's positional parameter names, as the reference solution has them."""
+    solution = _solution_for(str(exercise.solution_path), exercise.content_hash)
+    return {
+        name: parameter_names(getattr(solution, name))
+        for name in {call.func for call in calls}
+        if hasattr(solution, name)
+    }
+
+
 def _error_info(error: LearnerError) -> ErrorInfo:
     return ErrorInfo(
         type=error.type, message=error.message, line=error.line, traceback=error.traceback
     )
 
 
-def _learner_outcomes(run: RunResult) -> dict[str, Outcome]:
+def _learner_outcomes(
+    run: RunResult, calls: Sequence[Call] = (), names: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, Outcome]:
+    """The run's outcomes for the grader; changed arguments named as the reference names them."""
+    funcs = {call.key: call.func for call in calls}
     outcomes = {}
     for key, outcome in run.outcomes.items():
         if outcome.ok:
-            outcomes[key] = Outcome(ok=True, value=outcome.value)
+            params = (names or {}).get(funcs.get(key, ""), ())
+            mutated = argument_names(params, outcome.mutated)
+            outcomes[key] = Outcome(ok=True, value=outcome.value, mutated=mutated)
             continue
         error = outcome.error or LearnerError("Error", "the call failed", None, "")
         where = f" (line {error.line})" if error.line else ""
@@ -366,6 +412,10 @@ def _checked_result(
     frames: dict[str, bytes] | None = None,
 ) -> GradeResult:
     _apply_checks(exercise, checks, grader)
+    # Every exercise: a function may not change its caller's arguments unless the reference
+    # does too (AUTHORING.md, "Arguments changed in place"). Recorded only when one was.
+    if not grader.inputs_checked and grader.changed_arguments():
+        grader.check_inputs_unchanged()
     match = _diagnosis(checks, grader, list(grader.calls.values()), frames)
     # An exercise that declares its mistakes lets the diagnosis (or, without one, the plain
     # description of what differs) speak: a check's own hint could point elsewhere.
@@ -420,7 +470,11 @@ def grade_code(
 
     result = _unfinished_result(exercise.slug, run)
     if result is None:
-        grader = Grader(calls, expected, _learner_outcomes(run), review_path=exercise.review_path)
+        names = reference_parameters(exercise, calls)
+        learner = _learner_outcomes(run, calls, names)
+        grader = Grader(
+            calls, expected, learner, review_path=exercise.review_path, parameters=names
+        )
         result = _checked_result(exercise, checks, grader, run, figures=figures, frames=frames)
     logger.debug("graded %s in %.1f ms", exercise.slug, (time.perf_counter() - started) * 1000)
     return result

@@ -15,7 +15,7 @@ are none, only arrays, numbers and short strings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +83,9 @@ class Outcome:
     line: int | None = None
     # The exception's type name ("OverflowError"), so two failures can be compared.
     error_type: str = ""
+    # The arguments the call changed in place, by parameter name (the sandbox compares each
+    # array, list and dict argument with a snapshot taken before the call).
+    mutated: tuple[str, ...] = ()
 
 
 @dataclass
@@ -153,8 +156,13 @@ class Grader:
         actual: dict[str, Outcome],
         *,
         review_path: str = "",
+        parameters: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.calls = {call.key: call for call in calls}
+        # Each function's positional parameter names (the reference's), to find an argument.
+        self.parameters = dict(parameters or {})
+        # Whether check_inputs_unchanged ran (else the engine runs it when an input changed).
+        self.inputs_checked = False
         self._expected = expected
         self._actual = actual
         self.review_path = review_path
@@ -296,6 +304,65 @@ class Grader:
             return self.array(key, part, **kwargs)
         except CheckFailed:
             return None
+
+    def mutated_args(self, key: str) -> tuple[str, ...]:
+        """The arguments the learner's call changed in place and the reference's did not."""
+        self._read(key)
+        return self.changed_arguments().get(key, ())
+
+    def changed_arguments(self) -> dict[str, tuple[str, ...]]:
+        """By case, the arguments the learner changed in place that the reference leaves."""
+        changed = {}
+        for key in self.calls:
+            outcome = self._actual.get(key)
+            expected = self._expected.get(key)
+            if outcome is not None and outcome.ok and outcome.mutated:
+                allowed = set(expected.mutated) if expected is not None else set()
+                names = tuple(name for name in outcome.mutated if name not in allowed)
+                if names:
+                    changed[key] = names
+        return changed
+
+    def _argument_value(self, key: str, name: str) -> Any:
+        call = self.calls[key]
+        if name in call.kwargs:
+            return call.kwargs[name]
+        params = list(self.parameters.get(call.func, ()))
+        if name in params and params.index(name) < len(call.args):
+            return call.args[params.index(name)]
+        return None
+
+    def check_inputs_unchanged(
+        self, name: str = "leaves its arguments unchanged", *, points: float = 1
+    ) -> bool:
+        """Fail if the learner's function changed an argument in place on any case.
+
+        An argument the reference solution itself changes is the exercise's contract (an
+        in-place update asked for) and is not held against the learner.
+        """
+        self.inputs_checked = True
+
+        def run() -> str | None:
+            for key, names in self.changed_arguments().items():
+                self._read(key)
+                call = self.calls[key]
+                arg = names[0]
+                value = self._argument_value(key, arg)
+                if isinstance(value, list):
+                    what, copy = "list", f"{arg} = list({arg})"
+                elif isinstance(value, dict):
+                    what, copy = "dict", f"{arg} = dict({arg})"
+                else:
+                    what, copy = "array", f"x = {arg}.astype(float) or {arg}.copy()"
+                others = f" (and {', '.join(names[1:])})" if len(names) > 1 else ""
+                return (
+                    f"your function changed its argument {arg}{others} in place "
+                    f"({call.func}() on {call.description}); the caller's {what} must be "
+                    f"left as it was: work on a copy, e.g. {copy}"
+                )
+            return None
+
+        return self.custom(name, run, points=points)
 
     # --- recording checks ----------------------------------------------------------------
     def custom(

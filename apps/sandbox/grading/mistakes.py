@@ -98,6 +98,17 @@ class Mistake:
         return Diagnosis(id=self.id, message=self.diagnosis, fix=self.fix, hints=self.hints)
 
 
+def changes_argument(*names: str) -> Callable[[Grader], bool]:
+    """A predicate for a mistake: the learner changed one of ``names`` (any, if none given) in
+    place on some case, where the reference leaves it (Grader.changed_arguments)."""
+
+    def shown(g: Grader) -> bool:
+        changed = set().union(*g.changed_arguments().values()) if g.changed_arguments() else set()
+        return bool(changed & set(names)) if names else bool(changed)
+
+    return shown
+
+
 # --- agreement -------------------------------------------------------------------------------
 def _numeric(value: Any) -> np.ndarray | None:
     if isinstance(value, bool | int | float | complex | np.ndarray | np.generic):

@@ -20,7 +20,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from . import dlplot, wire
+from . import arguments, dlplot, wire
 from .limits import MAX_MESSAGE, MAX_REQUEST_BYTES, MAX_TRACEBACK
 
 SUBMISSION_FILE = "submission.py"
@@ -82,23 +82,34 @@ def _error(type_name: str, message: str) -> dict[str, Any]:
     return {"type": type_name, "message": message, "line": None, "traceback": ""}
 
 
-def _call(module: types.ModuleType, call: dict[str, Any]) -> tuple[bool, Any]:
-    """(True, value) or (False, error dict)."""
+def _call(module: types.ModuleType, call: dict[str, Any]) -> tuple[bool, Any, list[int | str]]:
+    """(True, value, changed arguments) or (False, error dict, [])."""
     name = call.get("func")
     function = module.__dict__.get(name) if type(name) is str else None
     if not callable(function):
-        return False, _error("NameError", f"your code defines no function named {name!r}")
+        return False, _error("NameError", f"your code defines no function named {name!r}"), []
+    args, kwargs = call.get("args", ()), call.get("kwargs", {})
     try:
-        return True, function(*call.get("args", ()), **call.get("kwargs", {}))
+        before = arguments.snapshots(args, kwargs)
+        value = function(*args, **kwargs)
     except BaseException as exc:
-        return False, describe_error(exc)
+        return False, describe_error(exc), []
+    try:  # which of the caller's arguments the function changed in place
+        return True, value, arguments.changed(before, args, kwargs)
+    except BaseException:  # learner code can break anything here; the value still counts
+        return True, value, []
 
 
-def _outcome_tree(encoder: wire.Encoder, ok: bool, payload: Any) -> Any:
+def _outcome_tree(
+    encoder: wire.Encoder, ok: bool, payload: Any, mutated: list[int | str] | None = None
+) -> Any:
     """The outcome's tree in the result frame; a value that cannot be sent becomes an error."""
     if ok:
         try:
-            return {"__dict__": [["ok", True], ["value", encoder.add(payload)]]}
+            entries = [["ok", True], ["value", encoder.add(payload)]]
+            if mutated:
+                entries.append(["mutated", encoder.add(mutated)])
+            return {"__dict__": entries}
         except wire.WireError as exc:
             payload = _error("ResultError", f"the returned value cannot be sent back: {exc}")
         except MemoryError:

@@ -29,6 +29,9 @@ RESULT_KEYS = frozenset({"module_error", "outcomes"})
 # dlplot's records, sent only when a run drew something: plain data, checked again by whoever
 # draws them (grading/sketch.py), never by anything that decides a verdict.
 OPTIONAL_RESULT_KEYS = frozenset({"plots"})
+# Bounds on an outcome's list of arguments changed in place (arguments.py).
+MAX_MUTATED = 32
+MAX_MUTATED_POSITION = 1000
 
 
 def _text(data: bytes | bytearray, truncated: bool) -> str:
@@ -60,9 +63,24 @@ def _check_setup(collected: Collected) -> None:
     raise SandboxUnavailable(f"isolation failed for this run: {neutralise(reason)}")
 
 
+def _mutated(data: Any) -> tuple[int | str, ...]:
+    """The changed arguments an outcome reports: positions or short keyword names, bounded."""
+    if type(data) is not list or len(data) > MAX_MUTATED:
+        raise wire.WireError("malformed changed-argument list")
+    for where in data:
+        if not (
+            (type(where) is int and 0 <= where < MAX_MUTATED_POSITION)
+            or (type(where) is str and where.isidentifier() and len(where) <= 100)
+        ):
+            raise wire.WireError("malformed changed-argument list")
+    return tuple(data)
+
+
 def _outcome(data: Any) -> CallOutcome:
     if type(data) is dict and data.get("ok") is True and data.keys() == {"ok", "value"}:
         return CallOutcome(ok=True, value=data["value"])
+    if type(data) is dict and data.get("ok") is True and data.keys() == {"ok", "value", "mutated"}:
+        return CallOutcome(ok=True, value=data["value"], mutated=_mutated(data["mutated"]))
     if type(data) is dict and data.get("ok") is False and data.keys() == {"ok", "error"}:
         return CallOutcome(ok=False, error=LearnerError.from_plain(data["error"]))
     raise wire.WireError("malformed outcome")

@@ -66,6 +66,8 @@ class CallOutcome:
     ok: bool
     value: Any = None
     error: LearnerError | None = None
+    # The arguments the call changed in place: positions (int) and keyword names (str).
+    mutated: tuple[int | str, ...] = ()
 
 
 @dataclass

@@ -2,7 +2,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from apps.sandbox.grading import Call, Grader, plots
+from apps.sandbox.grading import Call, Grader, Mistake, changes_argument, plots
 from apps.sandbox.grading.grader import CheckFailed
 
 PARTS = ("losses", "W1", "b1", "W2", "b2")
@@ -35,13 +35,23 @@ def _init(rng, width):
     )
 
 
+def _saturated(rng):
+    """Parameters whose logits reach |z| > 709, where exp(z) overflows (a built-in stress case)."""
+    W1, _, _, b2 = _init(rng, 8)
+    # Biases of 5 saturate every tanh near 1 (|W1 x| < 3.5 here), so z is about 8 * 300 = 2400.
+    b1 = np.full(8, 5.0)
+    W2 = np.full((1, 8), 300.0)
+    return 0.5 * W1, b1, W2, b2
+
+
 def _logits(X, W1, b1, W2, b2):
     H = np.tanh(X @ W1.T + b1)
     return H, (H @ W2.T + b2)[:, 0]
 
 
-def _train(X, y, W1, b1, W2, b2, lr, steps):
-    """Same algorithm as the reference, used to recognise a mistake (learning rate times N)."""
+def _train(X, y, W1, b1, W2, b2, lr, steps, *, mistake=""):
+    """The reference's algorithm, or one of the declared mistakes (to recognise it)."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     W1, b1, W2, b2 = (np.array(p, dtype=float) for p in (W1, b1, W2, b2))
     losses = []
     for t in range(steps + 1):
@@ -49,11 +59,42 @@ def _train(X, y, W1, b1, W2, b2, lr, steps):
         losses.append(float(np.mean(np.logaddexp(0.0, z) - y * z)))
         if t == steps:
             break
-        g = ((np.exp(-np.logaddexp(0.0, -z)) - y) / len(y))[:, None]
+        p = np.exp(-np.logaddexp(0.0, -z))
+        dz = (p - y) / len(y)
+        if mistake == "sigmoid-derivative":
+            dz = dz * p * (1.0 - p)
+        g = dz[:, None]
+        W2_new, b2_new = W2 - lr * g.T @ H, b2 - lr * g.sum(axis=0)
+        if mistake == "sequential":
+            W2 = W2_new
         G1 = (g @ W2) * (1.0 - H * H)
-        W2, b2 = W2 - lr * g.T @ H, b2 - lr * g.sum(axis=0)
+        W2, b2 = W2_new, b2_new
         W1, b1 = W1 - lr * G1.T @ X, b1 - lr * G1.sum(axis=0)
-    return np.array(losses)
+    out = np.array(losses)
+    if mistake == "no-initial-loss":
+        out = out[1:]
+    if mistake == "scalar-b2":
+        return out, W1, b1, W2, float(b2[0])
+    return out, W1, b1, W2, b2
+
+
+def _wrong(mistake):
+    def train_mlp(X, y, W1, b1, W2, b2, lr, steps):
+        return _train(X, y, W1, b1, W2, b2, lr, steps, mistake=mistake)
+
+    return train_mlp
+
+
+def _not_averaged(g: Grader) -> bool:
+    """The loss curve starts as a learning rate N times larger makes it (the first steps only:
+    N times the learning rate makes training chaotic, and rounding then grows past any
+    tolerance)."""
+    X, y, W1, b1, W2, b2, lr, steps = g.args("moons")
+    got = g.array("moons", 0)
+    scaled = _train(X, y, W1, b1, W2, b2, lr * len(y), steps)[0]
+    return got.shape == scaled.shape and bool(
+        np.allclose(got[:5], scaled[:5], rtol=1e-4, atol=1e-9)
+    )
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
@@ -73,6 +114,12 @@ def cases(rng: np.random.Generator) -> list[Call]:
             "train_mlp",
             (Xx, yx, *_init(rng, 8), 0.5, 200),
             label="a noisy XOR pattern, 80 points, 8 hidden units, lr = 0.5, 200 steps",
+        ),
+        Call(
+            "saturated",
+            "train_mlp",
+            (Xx[:20], yx[:20], *_saturated(rng), 1e-3, 3),
+            label="saturated units and output weights of 300: logits near 2400 on 20 points, lr = 0.001, 3 steps",
         ),
         Call(
             "zero",
@@ -98,60 +145,88 @@ def _curve_length(g: Grader, key: str):
     return run
 
 
-def _curve(g: Grader, key: str):
-    def run():
-        ref = np.asarray(g.expected(key, 0))
-        got = g.array(key, 0)
-        if np.allclose(got, ref, rtol=1e-5, atol=1e-9):
-            return None
-        if not np.isclose(got[0], ref[0], rtol=1e-6):
-            raise CheckFailed(
-                f"losses[0] on {g.call(key).description} should be the loss of the initial parameters, "
-                f"{ref[0]:.6f}, but is {got[0]:.6f}; compute the loss as the mean of log(1 + e^z) - y z"
-            )
-        X, y, W1, b1, W2, b2, lr, steps = g.args(key)
-        scaled = _train(np.asarray(X), np.asarray(y), W1, b1, W2, b2, lr * len(y), steps)
-        # The first steps only: N times the learning rate makes training chaotic, and rounding
-        # differences then grow past any tolerance (a verdict by luck otherwise).
-        if np.allclose(got[:5], scaled[:5], rtol=1e-5, atol=1e-9, equal_nan=True):
-            raise CheckFailed(
-                "your loss curve is the one a learning rate N times larger gives: the loss is a mean, "
-                "so the output error dL/dz is (sigmoid(z) - y) / N"
-            )
-        t = int(np.argmax(~np.isclose(got, ref, rtol=1e-5, atol=1e-9)))
-        raise CheckFailed(
-            f"the loss curve on {g.call(key).description} first departs from the reference at step {t}: "
-            f"expected {ref[t]:.6f}, got {got[t]:.6f}. Check the gradients (and that all four parameters are updated)"
-        )
-
-    return run
+# Tolerances: a few hundred full-batch steps of a well-conditioned small network (NOTATION.md,
+# ill-conditioned problems): float32 rounding (6e-8 per operation) grows along the training
+# trajectory to about 1e-5 relative, so the curve and final parameters get rtol 1e-4, far
+# below what any declared mistake changes (every one moves the loss by 1e-2 or more).
+RTOL = 1e-4
 
 
 def grade(g: Grader) -> None:
     g.custom("the loss curve has steps + 1 entries", _curve_length(g, "moons"), points=1)
-    g.custom("the loss curve on two moons", _curve(g, "moons"), points=3)
+    g.check_close("the loss curve on two moons", "moons", 0, rtol=RTOL, points=3)
     for part in range(1, 5):
-        g.check_close(
-            f"final {PARTS[part]} on two moons",
-            "moons",
-            part,
-            rtol=1e-5,
-            atol=1e-8,
-            points=0.5,
-            hint="Update every parameter with the same learning rate, once per step",
-        )
-    g.custom("the loss curve on XOR", _curve(g, "xor"), points=2)
+        g.check_close(f"final {PARTS[part]} on two moons", "moons", part, rtol=RTOL, points=0.5)
+    g.check_close("the loss curve on XOR", "xor", 0, rtol=RTOL, points=2)
+    g.check_close("the loss curve with logits near 2400", "saturated", 0, rtol=RTOL)
     g.custom("steps = 0 gives one loss", _curve_length(g, "zero"), points=0.5)
     for part in range(1, 5):
-        g.check_close(
-            f"steps = 0 returns the initial {PARTS[part]}",
-            "zero",
-            part,
-            rtol=1e-12,
-            atol=1e-12,
-            points=0.25,
-            hint="With steps = 0 nothing is updated",
-        )
+        g.check_close(f"steps = 0 returns the initial {PARTS[part]}", "zero", part, points=0.25)
+    g.check_inputs_unchanged("leaves the caller's initial parameters unchanged")
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "no-initial-loss",
+            diagnosis=(
+                "Your losses start after the first update: the loss of the initial parameters "
+                "is missing, so there are steps entries instead of steps + 1."
+            ),
+            fix="Record the loss before each update and once more after the last one.",
+            wrong=_wrong("no-initial-loss"),
+            rtol=RTOL,
+        ),
+        Mistake(
+            "sigmoid-derivative",
+            diagnosis=(
+                "You multiply the output error by sigma'(z) = sigma(z)(1 - sigma(z)), as for a "
+                "squared error: for the logistic loss dL/dz is just (sigma(z) - y) / N."
+            ),
+            fix="dz = (sigmoid(z) - y) / N, with no further factor.",
+            wrong=_wrong("sigmoid-derivative"),
+            rtol=RTOL,
+        ),
+        Mistake(
+            "sequential-updates",
+            diagnosis=(
+                "You update W2 and b2 first and then compute the first layer's gradient with the "
+                "new W2, so the four parameters are not updated from the same point."
+            ),
+            fix="Compute all four gradients before changing any parameter.",
+            wrong=_wrong("sequential"),
+            rtol=RTOL,
+        ),
+        Mistake(
+            "scalar-b2",
+            diagnosis=(
+                "Your final b2 is a number (shape ()), not an array of the input's shape (1,)."
+            ),
+            fix="Keep b2 an array: b2 = np.array(b2, dtype=float) and update it as one.",
+            wrong=_wrong("scalar-b2"),
+            rtol=RTOL,
+        ),
+        Mistake(
+            "not-averaged",
+            diagnosis=(
+                "Your gradient is a sum over the N points, not a mean: the loss is a mean, so "
+                "the output error dL/dz is (sigma(z) - y) / N; without 1/N every step is N times "
+                "too large."
+            ),
+            fix="dz = (sigmoid(z) - y) / N.",
+            predicate=_not_averaged,
+        ),
+        Mistake(
+            "updates-inputs-in-place",
+            diagnosis=(
+                "Your training is right, but it updates the caller's arrays in place "
+                "(W1 -= ... on np.asarray of the inputs), so the initial parameters passed in "
+                "are overwritten."
+            ),
+            fix="Copy the parameters first: W1 = np.array(W1, dtype=float), and so on.",
+            predicate=changes_argument("W1", "b1", "W2", "b2"),
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

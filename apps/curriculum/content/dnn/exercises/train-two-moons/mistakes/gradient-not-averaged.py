@@ -1,4 +1,4 @@
-# expect: N times larger
+# diagnosis: not-averaged
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: steps + 1
+# diagnosis: no-initial-loss
 import numpy as np
 
 

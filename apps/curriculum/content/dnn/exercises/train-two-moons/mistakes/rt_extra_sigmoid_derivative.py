@@ -1,4 +1,5 @@
 # mistake: multiplies the output error by sigma'(z) as if the loss were squared error, dz = (sigma(z) - y) sigma(z)(1 - sigma(z)) / N; for the logistic loss dL/dz is just (sigma(z) - y) / N
+# diagnosis: sigmoid-derivative
 import numpy as np
 
 

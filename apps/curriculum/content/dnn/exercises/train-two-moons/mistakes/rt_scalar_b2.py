@@ -1,4 +1,5 @@
 # mistake: turns b2 into a Python float at the start (b2 = float(b2[0])) and returns it that way, so the final b2 has shape () instead of the input's shape (1,)
+# diagnosis: scalar-b2
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: updates W2 and b2 first and then computes the first layer's gradient with the new W2, so the four parameters are not updated from the same point; compute all four gradients before changing any parameter
+# diagnosis: sequential-updates
 import numpy as np
 
 

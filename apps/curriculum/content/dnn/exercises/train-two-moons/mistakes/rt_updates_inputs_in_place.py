@@ -1,4 +1,5 @@
 # mistake: updates the caller's arrays in place (W1 -= lr * dW1 on np.asarray views), so the returned parameters are right but the initial parameters passed in are destroyed; copy them first (np.array(W1, dtype=float))
+# diagnosis: updates-inputs-in-place
 import numpy as np
 
 

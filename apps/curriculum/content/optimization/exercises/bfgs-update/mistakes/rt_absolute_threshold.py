@@ -1,4 +1,5 @@
 # mistake: the curvature test skips when y.s <= 1e-10 (an absolute threshold) instead of 1e-10 |s| |y|, so tiny steps are wrongly skipped; scale the threshold with |s| |y|.
+# diagnosis: absolute-threshold
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the two factors around M are swapped, (I - rho y s^T) M (I - rho s y^T); then new @ y != s; I - rho s y^T stands on the left.
+# diagnosis: factors-swapped
 import numpy as np
 
 

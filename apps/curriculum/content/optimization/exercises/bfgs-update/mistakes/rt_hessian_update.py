@@ -1,4 +1,5 @@
 # mistake: the update applied is the BFGS update of the Hessian approximation B (B - B s s^T B / s^T B s + y y^T / y^T s), not of its inverse M, so new @ s = y instead of new @ y = s; use (I - rho s y^T) M (I - rho y s^T) + rho s s^T.
+# diagnosis: hessian-update
 import numpy as np
 
 

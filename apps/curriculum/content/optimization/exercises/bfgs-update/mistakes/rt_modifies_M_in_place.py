@@ -1,4 +1,5 @@
 # mistake: the new matrix is written into the argument M in place (M[...] = ...), changing the caller's array; build and return a new array.
+# diagnosis: modifies-m
 import numpy as np
 
 

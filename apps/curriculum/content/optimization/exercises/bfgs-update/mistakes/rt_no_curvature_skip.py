@@ -1,4 +1,5 @@
 # mistake: the update is applied even when y.s <= 0 (negative curvature: the result is not positive definite) or s = y = 0 (division by zero); return a copy of M when y.s <= 1e-10 |s||y|.
+# diagnosis: no-curvature-skip
 import numpy as np
 
 

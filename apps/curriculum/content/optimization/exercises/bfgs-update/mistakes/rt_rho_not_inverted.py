@@ -1,4 +1,5 @@
 # mistake: rho is set to y.s instead of 1 / (y.s); rho = 1 / (y @ s).
+# diagnosis: rho-not-inverted
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: must include x0
+# diagnosis: drops-x0
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: in-place
+# diagnosis: stored-alias
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: steps along the gradient, x + lr * grad(x), which is gradient ascent; subtract: x - lr * grad(x)
+# diagnosis: ascent
 import numpy as np
 
 

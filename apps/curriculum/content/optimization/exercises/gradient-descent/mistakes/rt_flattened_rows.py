@@ -1,4 +1,5 @@
 # mistake: preallocates the result as (steps + 1, x0.size) and stores flattened iterates, so a matrix starting point comes back as rows of length x0.size instead of shape (steps + 1, *x0.shape)
+# diagnosis: flattened-rows
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: appends the current point before each update, so the list holds x_0 .. x_{T-1} (steps rows) and the last iterate is never stored; append after the update (or start the list with x0)
+# diagnosis: misses-last
 import numpy as np
 
 

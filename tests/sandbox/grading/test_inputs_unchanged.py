@@ -96,3 +96,32 @@ def test_a_function_that_leaves_its_arguments_alone_passes(gradient_descent) -> 
     result = grade(gradient_descent, (GD / "solution.py").read_text())
     assert result["status"] == "passed"
     assert result["score"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "mutated",
+    [
+        "x0",  # not a list
+        [True],  # a bool is not a position
+        [-1],
+        [10**6],
+        ["not an identifier"],
+        ["x" * 101],
+        [1.5],
+        [[0]],
+        list(range(1000)),  # more entries than a call has arguments
+    ],
+    ids=repr,
+)
+def test_a_forged_changed_argument_list_is_refused_at_the_trust_boundary(mutated: object) -> None:
+    from apps.sandbox.runner import wire
+    from apps.sandbox.runner.interpret import _outcome
+
+    with pytest.raises(wire.WireError, match="changed-argument list"):
+        _outcome({"ok": True, "value": 1.0, "mutated": mutated})
+
+
+def test_an_honest_changed_argument_list_is_read() -> None:
+    from apps.sandbox.runner.interpret import _outcome
+
+    assert _outcome({"ok": True, "value": 1.0, "mutated": [0, "lr"]}).mutated == (0, "lr")

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -25,10 +26,34 @@ from apps.progress.models import Cohort, Deadline
 MARKS = DEADLINE_MARKS
 
 
+class AwareDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 date and time that must carry its time zone (Z or an offset): a naive time
+    or a bare date would otherwise be read as UTC, hours or a day off the instructor's meaning."""
+
+    def to_internal_value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime(value.strip())
+            except ValueError:  # well formed but impossible: DateTimeField says so below
+                return super().to_internal_value(value)
+            if parsed is None or parsed.tzinfo is None:
+                raise serializers.ValidationError(
+                    _(
+                        "Give the date and time with a time zone offset, "
+                        "e.g. 2031-03-01T12:00:00+08:00 (or Z for UTC)."
+                    )
+                )
+        return super().to_internal_value(value)
+
+
 class DeadlineInputSerializer(serializers.Serializer[Any]):
     module = serializers.SlugField(required=False, help_text="a module's slug, or")
     exercise = serializers.SlugField(required=False, help_text="an exercise's slug")
-    due_at = serializers.DateTimeField(help_text="ISO 8601 with a time zone")
+    due_at = AwareDateTimeField(
+        help_text="ISO 8601 date and time with a time zone offset, e.g. "
+        "2031-03-01T12:00:00+08:00 or 2031-03-01T04:00:00Z; a time without an offset or a "
+        "bare date is refused (400)"
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if ("module" in attrs) == ("exercise" in attrs):

@@ -7,6 +7,7 @@ another's queue. Review attempts are submitted through the sandbox's API
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django.http import Http404
@@ -100,7 +101,8 @@ def _not_due(exc: services.ReviewUnavailable) -> ReviewNotDue:
     if exc.due is not None:
         detail = _("%(reason)s It is due at %(due)s.") % {
             "reason": detail,
-            "due": exc.due.isoformat(),
+            # to the minute, in UTC (an API message has no reader's time zone): 2026-12-08 10:10 UTC
+            "due": exc.due.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         }
     return ReviewNotDue(detail)
 

@@ -236,7 +236,11 @@ def test_the_instructor_journey(watched: Any, make_account: Any) -> None:
         "2",
         "1.0000",
     )
-    assert len(rows) == Exercise.objects.filter(retired=False).count()
+    # One row per learner x exercise, then one per learner x lesson with concept checks.
+    exercise_rows = [r for r in rows if r["exercise"]]
+    assert len(exercise_rows) == Exercise.objects.filter(retired=False).count()
+    assert all(r["lesson"] for r in rows if not r["exercise"])
+    assert len(rows) > len(exercise_rows)
     with page.expect_download() as summary:
         page.click("#summary-csv-download")
     summary_rows = read_csv(summary.value)

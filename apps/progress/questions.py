@@ -164,7 +164,7 @@ def question_answer(*, user: User, question: Question, answer: Any) -> AnswerOut
             progress.first_correct_at = timezone.now()
             progress.save()
             _module_points_refresh(user=user, module_id=question.lesson.module_id)
-    else:
+    elif not progress.solved:  # once solved, a wrong answer costs no try
         progress.tries += 1
         if progress.tries >= TRIES_PER_VARIANT:
             revealed = reveal_message(variant.built)

@@ -301,12 +301,6 @@ def test_every_lesson_has_at_least_two_concept_checks(make_user: Callable[..., A
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="a matrix typed as four numbers without the semicolon ('4, 2, -4, -2') is graded "
-    "as a wrong answer and burns one of three tries, while other unreadable input is refused "
-    "for free",
-)
 def test_a_matrix_in_the_wrong_shape_does_not_cost_a_try(make_user: Callable[..., Any]) -> None:
     client = _api(make_user("shape"))
     response = _answer(client, RNN, "jacobian-at-rest", "1, 2, 3, 4")

@@ -351,7 +351,8 @@ def grade(q: Question, raw: Any) -> Feedback:
         return Feedback(True, False, "Not that one.", normalized)
     answer, target = _as_array(value, q), _as_array(q.answer, q)
     if answer.shape != target.shape and not isinstance(q, Number):
-        return Feedback(True, False, _shape_message(q, answer, target), normalized)
+        # The wrong shape is a typing slip, not a wrong answer: refused, costing no try.
+        return Feedback(False, False, _shape_message(q, answer, target), normalized)
     if _close(answer, target, q):
         return Feedback(True, True, _correct(q), normalized)
     for wrong in q.wrong:

@@ -359,7 +359,14 @@ def grade(q: Question, raw: Any) -> Feedback:
         wrong_value = _as_array(wrong.value, q)
         if _close(answer, wrong_value, q):
             return Feedback(True, False, wrong.message, normalized)
-    return Feedback(True, False, "Not quite.", normalized)
+    return Feedback(True, False, _near_miss(q, answer, target), normalized)
+
+
+def _near_miss(q: Question, answer: np.ndarray[Any, Any], target: np.ndarray[Any, Any]) -> str:
+    """The message for a wrong answer that is no known mistake: what is close, if anything."""
+    if isinstance(q, Vector) and q.ordered and _close(np.sort(answer), np.sort(target), q):
+        return "Right values, wrong order: list them in the order the question asks for."
+    return "Not quite."
 
 
 def _correct(q: Question) -> str:

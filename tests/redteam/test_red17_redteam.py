@@ -299,11 +299,6 @@ def test_a_matrix_in_the_wrong_shape_does_not_cost_a_try(make_user: Callable[...
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="a Lyapunov exponent rounded a little too far (log 2 as 0.69) gets only 'Not quite.': the question "
-    "states no precision and the message does not say the answer is close but too rounded",
-)
 def test_a_too_rounded_answer_is_told_so(make_user: Callable[..., Any]) -> None:
     client = _api(make_user("rounding"))
     prompt = client.get(f"{RNN}largest-exponent/").json()["prompt_html"]

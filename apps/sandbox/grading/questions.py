@@ -366,7 +366,43 @@ def _near_miss(q: Question, answer: np.ndarray[Any, Any], target: np.ndarray[Any
     """The message for a wrong answer that is no known mistake: what is close, if anything."""
     if isinstance(q, Vector) and q.ordered and _close(np.sort(answer), np.sort(target), q):
         return "Right values, wrong order: list them in the order the question asks for."
+    if isinstance(q, Number) and _rounded_too_far(float(answer), float(q.answer)):
+        digits = significant_digits(q)
+        return f"Close, but rounded too far: give the answer to {digits} significant digits."
     return "Not quite."
+
+
+CLOSE_RELATIVE = 0.01  # a number this close to the answer (but outside tolerance) is "close"
+
+
+def significant_digits(q: Number) -> int:
+    """How many significant digits keep an answer to ``q`` within its relative tolerance."""
+    return max(2, math.ceil(-math.log10(q.tolerance)) + 1)
+
+
+def _significant(value: float, digits: int, cut: bool) -> float:
+    scale = 10 ** (digits - 1 - math.floor(math.log10(abs(value))))
+    return float((math.trunc(value * scale) if cut else round(value * scale)) / scale)
+
+
+def _rounded_too_far(answer: float, exact: float) -> bool:
+    """The answer is within 1% of ``exact``, or is ``exact`` rounded or cut to fewer digits."""
+    if exact == 0 or answer == 0:
+        return False
+    if abs(answer - exact) <= CLOSE_RELATIVE * abs(exact):
+        return True
+    return any(
+        math.isclose(answer, _significant(exact, digits, cut), rel_tol=1e-9)
+        for digits in range(1, 4)
+        for cut in (False, True)
+    )
+
+
+def precision_note(q: Question) -> str:
+    """The sentence a Number question's prompt ends with: the precision it expects."""
+    if not isinstance(q, Number):
+        return ""
+    return f"Give the answer to {significant_digits(q)} significant digits."
 
 
 def _correct(q: Question) -> str:

@@ -313,11 +313,6 @@ def test_a_too_rounded_answer_is_told_so(make_user: Callable[..., Any]) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="after three wrong choices the revealed answer is the same option text in the "
-    "next variant, so clicking it counts the check as solved in mastery without any thought",
-)
 def test_a_revealed_choice_cannot_be_copied_into_the_next_variant(
     make_user: Callable[..., Any],
 ) -> None:

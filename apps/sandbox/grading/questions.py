@@ -366,8 +366,8 @@ def _near_miss(q: Question, answer: np.ndarray[Any, Any], target: np.ndarray[Any
     """The message for a wrong answer that is no known mistake: what is close, if anything."""
     if isinstance(q, Vector) and q.ordered and _close(np.sort(answer), np.sort(target), q):
         return "Right values, wrong order: list them in the order the question asks for."
-    if isinstance(q, Number) and _rounded_too_far(float(answer), float(q.answer)):
-        digits = significant_digits(q)
+    digits = significant_digits(q) if isinstance(q, Number) else None
+    if digits and _rounded_too_far(float(answer), float(target)):
         return f"Close, but rounded too far: give the answer to {digits} significant digits."
     return "Not quite."
 
@@ -375,8 +375,11 @@ def _near_miss(q: Question, answer: np.ndarray[Any, Any], target: np.ndarray[Any
 CLOSE_RELATIVE = 0.01  # a number this close to the answer (but outside tolerance) is "close"
 
 
-def significant_digits(q: Number) -> int:
-    """How many significant digits keep an answer to ``q`` within its relative tolerance."""
+def significant_digits(q: Number) -> int | None:
+    """How many significant digits keep an answer to ``q`` within its relative tolerance
+    (None for a question graded with an absolute tolerance only: its prompt says how)."""
+    if q.tolerance <= 0:
+        return None
     return max(2, math.ceil(-math.log10(q.tolerance)) + 1)
 
 
@@ -400,9 +403,8 @@ def _rounded_too_far(answer: float, exact: float) -> bool:
 
 def precision_note(q: Question) -> str:
     """The sentence a Number question's prompt ends with: the precision it expects."""
-    if not isinstance(q, Number):
-        return ""
-    return f"Give the answer to {significant_digits(q)} significant digits."
+    digits = significant_digits(q) if isinstance(q, Number) else None
+    return f"Give the answer to {digits} significant digits." if digits else ""
 
 
 def _correct(q: Question) -> str:

@@ -24,7 +24,7 @@ from apps.curriculum.companions import question_builders
 from apps.curriculum.loader import ExerciseSpec, load_exercise
 from apps.curriculum.models import Exercise, Lesson, Module, Question
 from apps.curriculum.rendering import render_inline, render_markdown
-from apps.sandbox.grading.questions import Choice, QuestionBuilder
+from apps.sandbox.grading.questions import Choice, QuestionBuilder, precision_note
 from apps.sandbox.grading.questions import Question as AnyQuestion
 
 logger = logging.getLogger(__name__)
@@ -285,7 +285,7 @@ def question_variant(*, question: Question, user_id: int | None, variant: int) -
         question=question,
         variant=variant,
         built=built,
-        prompt_html=render_markdown(built.prompt),
+        prompt_html=render_markdown(f"{built.prompt} {precision_note(built)}".strip()),
         options_html=options,
     )
 

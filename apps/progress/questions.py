@@ -28,6 +28,7 @@ from apps.sandbox.grading.questions import (
     Feedback,
     Matrix,
     Vector,
+    format_answer,
     grade,
     reveal_message,
 )
@@ -39,6 +40,11 @@ ANSWER_FORMATS = {
     "matrix": _("rows separated by semicolons, e.g. 1, 2; 3, 4"),
     "choice": _("one of the options"),
 }
+
+COPIED_REVEAL = _(
+    "Correct, but this is the answer just shown, so it does not count yet: here is a new "
+    "variant; answer it to count this check."
+)
 
 
 @dataclass(frozen=True)
@@ -118,6 +124,30 @@ def question_state(*, question: Question, user: User) -> QuestionState:
     return _state(question, progress, user.pk)
 
 
+def _answer_text(built: Any) -> str:
+    return str(built.options[built.answer]) if isinstance(built, Choice) else format_answer(built)
+
+
+def _copies_a_reveal(progress: QuestionProgress) -> bool:
+    """Whether the learner's current variant follows a reveal and has the revealed answer.
+
+    A variant after the first follows a reveal when the one before it was never answered
+    correctly (variants change only when tries run out). A correct answer to it earns no
+    mastery while its answer reads the same as the one shown.
+    """
+    if progress.variant == 0:
+        return False
+    before = progress.variant - 1
+    if QuestionAttempt.objects.filter(
+        user_id=progress.user_id, question_id=progress.question_id, variant=before, correct=True
+    ).exists():
+        return False
+    question, user_id = progress.question, progress.user_id
+    shown = question_variant(question=question, user_id=user_id, variant=before).built
+    now = question_variant(question=question, user_id=user_id, variant=progress.variant).built
+    return _answer_text(shown) == _answer_text(now)
+
+
 @transaction.atomic
 def question_answer(*, user: User, question: Question, answer: Any) -> AnswerOutcome:
     """Grade ``answer`` to the learner's current variant and update their standing.
@@ -158,13 +188,23 @@ def question_answer(*, user: User, question: Question, answer: Any) -> AnswerOut
         },
     )
     revealed = None
-    if feedback.correct:
+    if feedback.correct and progress.first_correct_at is None and _copies_a_reveal(progress):
+        # The answer was just shown: a fresh variant must be answered before it counts.
+        feedback = Feedback(
+            valid=True,
+            correct=True,
+            message=str(COPIED_REVEAL),
+            normalized=feedback.normalized,
+        )
+        progress.variant += 1
+        progress.tries = 0
+    elif feedback.correct:
         progress.tries = 0
         if progress.first_correct_at is None:
             progress.first_correct_at = timezone.now()
             progress.save()
             _module_points_refresh(user=user, module_id=question.lesson.module_id)
-    else:
+    elif not progress.solved:  # once solved, a wrong answer costs no try
         progress.tries += 1
         if progress.tries >= TRIES_PER_VARIANT:
             revealed = reveal_message(variant.built)

@@ -74,6 +74,29 @@ def test_wrong_answers_use_up_the_tries_then_the_answer_is_shown_with_new_number
     assert not ModuleProgress.objects.filter(user=alice, points_earned__gt=0).exists()
 
 
+def test_once_solved_a_wrong_answer_costs_no_try(alice) -> None:
+    q = question("largest-exponent")
+    assert question_answer(user=alice, question=q, answer=right_answer(alice, q)).state.solved
+    for _ in range(TRIES_PER_VARIANT + 1):
+        outcome = question_answer(user=alice, question=q, answer="123456")
+        assert not outcome.feedback.correct
+        assert outcome.revealed is None
+        assert outcome.state.tries_left == TRIES_PER_VARIANT
+    assert outcome.state.variant.variant == 0
+
+
+def test_after_a_reveal_new_numbers_answered_correctly_count(alice) -> None:
+    q = question("largest-exponent")
+    for _ in range(TRIES_PER_VARIANT):
+        outcome = question_answer(user=alice, question=q, answer="123456")
+    shown = question_variant(question=q, user_id=alice.pk, variant=0).built
+    fresh = outcome.state.variant.built
+    outcome = question_answer(user=alice, question=q, answer=right_answer(alice, q))
+    assert outcome.feedback.correct
+    # The rule: it counts unless the new variant's answer reads the same as the one shown.
+    assert outcome.state.solved == (format_answer(shown) != format_answer(fresh))
+
+
 def test_an_unreadable_answer_is_not_an_attempt(alice) -> None:
     outcome = question_answer(user=alice, question=question(), answer="two and three")
     assert not outcome.feedback.valid

@@ -351,14 +351,60 @@ def grade(q: Question, raw: Any) -> Feedback:
         return Feedback(True, False, "Not that one.", normalized)
     answer, target = _as_array(value, q), _as_array(q.answer, q)
     if answer.shape != target.shape and not isinstance(q, Number):
-        return Feedback(True, False, _shape_message(q, answer, target), normalized)
+        # The wrong shape is a typing slip, not a wrong answer: refused, costing no try.
+        return Feedback(False, False, _shape_message(q, answer, target), normalized)
     if _close(answer, target, q):
         return Feedback(True, True, _correct(q), normalized)
     for wrong in q.wrong:
         wrong_value = _as_array(wrong.value, q)
         if _close(answer, wrong_value, q):
             return Feedback(True, False, wrong.message, normalized)
-    return Feedback(True, False, "Not quite.", normalized)
+    return Feedback(True, False, _near_miss(q, answer, target), normalized)
+
+
+def _near_miss(q: Question, answer: np.ndarray[Any, Any], target: np.ndarray[Any, Any]) -> str:
+    """The message for a wrong answer that is no known mistake: what is close, if anything."""
+    if isinstance(q, Vector) and q.ordered and _close(np.sort(answer), np.sort(target), q):
+        return "Right values, wrong order: list them in the order the question asks for."
+    digits = significant_digits(q) if isinstance(q, Number) else None
+    if digits and _rounded_too_far(float(answer), float(target)):
+        return f"Close, but rounded too far: give the answer to {digits} significant digits."
+    return "Not quite."
+
+
+CLOSE_RELATIVE = 0.01  # a number this close to the answer (but outside tolerance) is "close"
+
+
+def significant_digits(q: Number) -> int | None:
+    """How many significant digits keep an answer to ``q`` within its relative tolerance
+    (None for a question graded with an absolute tolerance only: its prompt says how)."""
+    if q.tolerance <= 0:
+        return None
+    return max(2, math.ceil(-math.log10(q.tolerance)) + 1)
+
+
+def _significant(value: float, digits: int, cut: bool) -> float:
+    scale = 10 ** (digits - 1 - math.floor(math.log10(abs(value))))
+    return float((math.trunc(value * scale) if cut else round(value * scale)) / scale)
+
+
+def _rounded_too_far(answer: float, exact: float) -> bool:
+    """The answer is within 1% of ``exact``, or is ``exact`` rounded or cut to fewer digits."""
+    if exact == 0 or answer == 0:
+        return False
+    if abs(answer - exact) <= CLOSE_RELATIVE * abs(exact):
+        return True
+    return any(
+        math.isclose(answer, _significant(exact, digits, cut), rel_tol=1e-9)
+        for digits in range(1, 4)
+        for cut in (False, True)
+    )
+
+
+def precision_note(q: Question) -> str:
+    """The sentence a Number question's prompt ends with: the precision it expects."""
+    digits = significant_digits(q) if isinstance(q, Number) else None
+    return f"Give the answer to {digits} significant digits." if digits else ""
 
 
 def _correct(q: Question) -> str:

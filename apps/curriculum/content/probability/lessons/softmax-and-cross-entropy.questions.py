@@ -28,6 +28,10 @@ def softmax_by_hand(rng: np.random.Generator) -> Vector:
             "That is the limit $\\tau \\to 0$ (all mass on the largest logit); at $\\tau = 1$ the other classes keep some.",
         ),
     ]
+    unnormalised = "Those are the exponentials, not yet divided by their sum: the probabilities must add up to 1."
+    wrong.append(Wrong(e, unnormalised))
+    if z.max() != 0:  # the exponentials before the largest logit is subtracted
+        wrong.append(Wrong(np.exp(z), unnormalised))
     if z.sum() != 0 and np.all(z / z.sum() >= 0):
         wrong.append(
             Wrong(

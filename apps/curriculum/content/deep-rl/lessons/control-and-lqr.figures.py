@@ -1,6 +1,8 @@
 import numpy as np
 import plotly.graph_objects as go
 
+from apps.sandbox.grading.explorables import Explorable, Param
+
 DT, N = 0.1, 80
 A = np.array([[1.0, DT], [0.0, 1.0]])
 B = np.array([[0.0], [DT]])
@@ -31,7 +33,91 @@ def _rollout(gain, x0: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     return np.array(xs), np.array(us)[:, 0], cost
 
 
-def figures() -> dict[str, go.Figure]:
+# ----- explorable: the input cost R, the gains it gives and the closed loop -------------------
+INPUT_COSTS = [round(float(r), 4) for r in 10.0 ** np.linspace(-3, 1, 13)]
+
+
+def _riccati_for(input_cost: float) -> tuple[np.ndarray, np.ndarray]:
+    cost = np.array([[input_cost]])
+    P = Q.copy()
+    K = np.empty((N, 1, 2))
+    for t in range(N - 1, -1, -1):
+        K[t] = np.linalg.solve(cost + B.T @ P @ B, B.T @ P @ A)
+        closed = A - B @ K[t]
+        P = Q + K[t].T @ cost @ K[t] + closed.T @ P @ closed
+    return K, P
+
+
+def _input_cost_frame(input_cost: float) -> dict:
+    K, _ = _riccati_for(input_cost)
+    x, xs, us = np.array([1.0, 0.0]), [], []
+    for t in range(N):
+        xs.append(x[0])
+        u = float(-(K[t] @ x)[0])
+        us.append(u)
+        x = A @ x + B[:, 0] * u
+    xs.append(x[0])
+    modulus = np.abs(np.linalg.eigvals(A - B @ K[0])).max()
+    t = np.arange(N)
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "x": t,
+                "y": K[:, 0, 0],
+                "name": "K_t on position",
+                "line": {"color": "#2563eb"},
+            },
+            {
+                "type": "scatter",
+                "x": t,
+                "y": K[:, 0, 1],
+                "name": "K_t on velocity",
+                "line": {"color": "#f97316"},
+            },
+            {
+                "type": "scatter",
+                "x": np.arange(N + 1),
+                "y": xs,
+                "name": "position p_t",
+                "line": {"color": "#16a34a", "width": 3},
+                "xaxis": "x2",
+                "yaxis": "y2",
+            },
+            {
+                "type": "scatter",
+                "x": t,
+                "y": us,
+                "name": "input u_t",
+                "line": {"color": "#6b7280", "width": 1},
+                "xaxis": "x2",
+                "yaxis": "y2",
+            },
+        ],
+        "layout": {
+            "title": {
+                "text": (
+                    f"R = {input_cost:.3g}: K₀ = ({K[0, 0, 0]:.2f}, {K[0, 0, 1]:.2f}), "
+                    f"closed-loop |eigenvalue| {modulus:.3f}, first input {us[0]:.2f}"
+                )
+            },
+            "xaxis": {"domain": [0, 0.45], "range": [0, N], "title": {"text": "time step t"}},
+            "yaxis": {"range": [0, 18], "title": {"text": "gain entry"}},
+            "xaxis2": {"domain": [0.55, 1], "range": [0, N], "title": {"text": "time step t"}},
+            "yaxis2": {"anchor": "x2", "range": [-18, 2], "title": {"text": "position / input"}},
+            "height": 400,
+        },
+    }
+
+
+def input_cost_explorable() -> Explorable:
+    return Explorable(
+        params=[Param("input_cost", "input cost $R$ (log scale)", INPUT_COSTS, initial=0.1)],
+        build=_input_cost_frame,
+    )
+
+
+def figures() -> dict[str, go.Figure | Explorable]:
     K, P = _riccati()
     t = np.arange(N)
     gains = go.Figure()
@@ -69,4 +155,4 @@ def figures() -> dict[str, go.Figure]:
         yaxis_title="position / input",
         height=400,
     )
-    return {"gains": gains, "trajectories": traj}
+    return {"gains": gains, "trajectories": traj, "input-cost": input_cost_explorable()}

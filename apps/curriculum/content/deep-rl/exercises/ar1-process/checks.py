@@ -1,8 +1,8 @@
-from collections.abc import Callable
+import warnings
 
 import numpy as np
 
-from apps.sandbox.grading import Call, CheckFailed, Grader, plots
+from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, plots
 
 RTOL, ATOL = 1e-5, 1e-6
 ACF_ATOL = 1e-5  # mean removal of a series near 1000 costs float32 about 3e-6
@@ -15,23 +15,6 @@ def _simulate(phi: float, sigma: float, x0: float, eps: np.ndarray) -> np.ndarra
         prev = phi * prev + sigma * e
         x[t] = prev
     return x
-
-
-def _acf(x: np.ndarray, max_lag: int, *, centre: bool = True, per_lag: str = "") -> np.ndarray:
-    x = np.asarray(x, dtype=float)
-    n = len(x)
-    d = x - x.mean() if centre else x
-    out = []
-    for k in range(max_lag + 1):
-        a, b = d[: n - k], d[k:]
-        if per_lag == "count":  # mean product over the n - k terms, over the variance
-            out.append((a @ b) / (n - k) / ((d @ d) / n))
-        elif per_lag == "pearson":  # a separate correlation coefficient for every lag
-            a0, b0 = x[: n - k] - x[: n - k].mean(), x[k:] - x[k:].mean()
-            out.append((a0 @ b0) / np.sqrt((a0 @ a0) * (b0 @ b0)))
-        else:
-            out.append((a @ b) / (d @ d))
-    return np.array(out)
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
@@ -105,13 +88,7 @@ def cases(rng: np.random.Generator) -> list[Call]:
     ]
 
 
-def _compare(
-    g: Grader,
-    key: str,
-    part: int | None = None,
-    wrong: tuple[tuple[Callable[[], np.ndarray], str], ...] = (),
-    atol: float = ATOL,
-) -> str | None:
+def _compare(g: Grader, key: str, part: int | None = None, atol: float = ATOL) -> str | None:
     want = np.asarray(g.expected(key, part), dtype=float)
     got = g.array(key, part, shape=want.shape)
     call = g.call(key)
@@ -119,130 +96,33 @@ def _compare(
         return None
     if not np.all(np.isfinite(got)):
         return f"{call.func}() on {call.description} returned NaN or infinite values"
-    for make, diagnosis in wrong:
-        alternative = np.asarray(make(), dtype=float)
-        if alternative.shape == got.shape and np.allclose(got, alternative, rtol=RTOL, atol=atol):
-            return f"{call.func}() on {call.description} is not right: {diagnosis}"
     error = np.abs(got - want)
     index = np.unravel_index(int(np.argmax(error)), error.shape) if got.ndim else ()
     at = f" at index {tuple(int(i) for i in index)}" if got.ndim else ""
     return (
         f"{call.func}() on {call.description} is off{at}: expected "
-        f"{float(want[index]):.6g}, got {float(got[index]):.6g}"
+        f"{float(want[index]):.8g}, got {float(got[index]):.8g}"
     )
 
 
 def _sim_check(g: Grader, key: str) -> str | None:
-    phi, sigma, x0, eps = g.args(key)
+    eps = g.arg(key, 3)
     value = g.output(key)
     size = np.asarray(value).shape if isinstance(value, np.ndarray | list | tuple) else None
     if size == (len(eps) + 1,):
         raise CheckFailed(
             f"simulate_ar1() on {g.call(key).description} returned {len(eps) + 1} values for "
-            f"{len(eps)} noise draws: leave out the start value x_0 and return x_1, ..., x_T"
+            f"{len(eps)} noise draws; expected {len(eps)}, x_1 to x_T"
         )
-    return _compare(
-        g,
-        key,
-        wrong=(
-            (
-                lambda: _simulate(phi, 1.0, x0, eps),
-                "it matches the recursion without sigma: the noise term is sigma * eps_t",
-            ),
-            (
-                lambda: _simulate(phi, sigma, 0.0, eps),
-                "it matches a series started from 0: the recursion starts from x_0 = x0",
-            ),
-            (
-                lambda: _simulate(phi, 0.0, x0, eps),
-                "it matches phi * x_{t-1} without any noise: add sigma * eps_t at every step",
-            ),
-            (
-                lambda: sigma * np.asarray(eps) + phi * x0,
-                "every step uses x0 instead of the previous value x_{t-1}",
-            ),
-        ),
-    )
+    return _compare(g, key)
 
 
 def _acf_check(g: Grader, key: str) -> str | None:
-    x, max_lag = g.args(key)
-    return _compare(
-        g,
-        key,
-        atol=ACF_ATOL,
-        wrong=(
-            (
-                lambda: _acf(x, max_lag, centre=False),
-                "it matches the autocorrelation without subtracting the mean: "
-                "use d = x - x.mean() in both the numerator and the denominator",
-            ),
-            (
-                lambda: _acf(x, max_lag, per_lag="count"),
-                "it divides the lag-k sum by its T - k terms; the estimator divides every lag "
-                "by the same full sum of squares, so rho_hat_k shrinks at large lags",
-            ),
-            (
-                lambda: _acf(x, max_lag, per_lag="pearson"),
-                "it matches a separate correlation coefficient for each lag (np.corrcoef of "
-                "x[:-k] and x[k:]); use one mean of the whole series and the full sum of squares",
-            ),
-        ),
-    )
-
-
-def _variance_check(g: Grader, key: str) -> str | None:
-    phi, sigma, _ = g.args(key)
-    return _compare(
-        g,
-        key,
-        0,
-        wrong=(
-            (
-                lambda: np.asarray(sigma**2 / (1 - phi)),
-                "C_0 = sigma^2 / (1 - phi) is wrong: variances add as "
-                "C_0 = phi^2 C_0 + sigma^2, so C_0 = sigma^2 / (1 - phi^2)",
-            ),
-            (
-                lambda: np.asarray(sigma / (1 - phi**2)),
-                "that is sigma / (1 - phi^2); the noise variance is sigma^2",
-            ),
-            (
-                lambda: np.asarray(sigma**2 / np.sqrt(1 - phi**2)),
-                "that divides by sqrt(1 - phi^2); the stationary variance is sigma^2 / (1 - phi^2)",
-            ),
-        ),
-    )
-
-
-def _rho_check(g: Grader, key: str) -> str | None:
-    phi, _, max_lag = g.args(key)
-    lags = np.arange(max_lag + 1)
-    return _compare(
-        g,
-        key,
-        1,
-        wrong=(
-            (
-                lambda: np.abs(phi) ** lags,
-                "it matches |phi|^k; a negative phi gives autocorrelations of alternating sign, phi^k",
-            ),
-            (lambda: phi * lags, "it matches phi * k; the autocorrelation is the power phi^k"),
-            (
-                lambda: phi ** (lags + 1),
-                "it matches phi^(k+1): the list starts at lag 0, where rho_0 = 1",
-            ),
-        ),
-    )
+    return _compare(g, key, atol=ACF_ATOL)
 
 
 def grade(g: Grader) -> None:
-    g.custom(
-        "simulation matches the recursion",
-        lambda: _sim_check(g, "sim"),
-        points=2,
-        hint="x_t = phi * x_{t-1} + sigma * eps[t-1] in 0-based arrays, starting from x0",
-    )
+    g.custom("simulation matches the recursion", lambda: _sim_check(g, "sim"), points=2)
     g.custom("a random walk (phi = 1)", lambda: _sim_check(g, "sim-walk"), points=1)
     g.custom("phi = 0 gives scaled noise", lambda: _sim_check(g, "sim-zero"), points=1)
     g.custom("a single step", lambda: _sim_check(g, "sim-one"), points=1)
@@ -259,18 +139,139 @@ def grade(g: Grader) -> None:
     )
     g.custom("max_lag = 0 returns [1.0]", lambda: _acf_check(g, "acf-lag0"), points=1)
     g.custom("a long series", lambda: _acf_check(g, "acf-long"), points=1)
-    g.custom("theory: stationary variance", lambda: _variance_check(g, "theory"), points=1)
-    g.custom("theory: autocorrelation phi^k", lambda: _rho_check(g, "theory"), points=1)
+    g.custom("theory: stationary variance", lambda: _compare(g, "theory", 0), points=1)
+    g.custom("theory: autocorrelation phi^k", lambda: _compare(g, "theory", 1), points=1)
     g.custom(
         "theory with negative phi",
-        lambda: _variance_check(g, "theory-negative") or _rho_check(g, "theory-negative"),
+        lambda: _compare(g, "theory-negative", 0) or _compare(g, "theory-negative", 1),
         points=1,
     )
     g.custom(
         "theory with phi = 0",
-        lambda: _variance_check(g, "theory-zero") or _rho_check(g, "theory-zero"),
+        lambda: _compare(g, "theory-zero", 0) or _compare(g, "theory-zero", 1),
         points=1,
     )
+
+
+# --- known mistakes ------------------------------------------------------------------------
+def _acf_from(x, max_lag, lag_value):
+    x = np.asarray(x, dtype=float)
+    return np.array([lag_value(x, len(x), k) for k in range(int(max_lag) + 1)])
+
+
+def _acf_corrcoef(x, max_lag):
+    x = np.asarray(x, dtype=float)
+    T = len(x)
+    out = [1.0]
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)  # one-point slices at the largest lag
+        for k in range(1, int(max_lag) + 1):
+            out.append(np.corrcoef(x[: T - k], x[k:])[0, 1])
+    return np.array(out)
+
+
+def _acf_lag0_slice(x, max_lag):
+    def value(x, T, k):
+        d = x - x.mean()
+        return np.sum(d[:-k] * d[k:]) / np.sum(d * d)
+
+    return _acf_from(x, max_lag, value)
+
+
+def _acf_no_mean(x, max_lag):
+    return _acf_from(x, max_lag, lambda x, T, k: np.sum(x[: T - k] * x[k:]) / np.sum(x * x))
+
+
+def _acf_lag_divisor(x, max_lag):
+    def value(x, T, k):
+        d = x - x.mean()
+        return (np.sum(d[: T - k] * d[k:]) / (T - k)) / (np.sum(d * d) / T)
+
+    return _acf_from(x, max_lag, value)
+
+
+def _theory_sigma(phi, sigma, max_lag):
+    return float(sigma / (1 - phi**2)), float(phi) ** np.arange(int(max_lag) + 1)
+
+
+def _theory_abs(phi, sigma, max_lag):
+    return float(sigma**2 / (1 - phi**2)), np.abs(float(phi)) ** np.arange(int(max_lag) + 1)
+
+
+def _stores_before(phi, sigma, x0, eps):
+    eps = np.asarray(eps, dtype=float)
+    out, x = np.zeros(len(eps)), x0
+    for t, e in enumerate(eps):
+        out[t] = x
+        x = phi * x + sigma * e
+    return out
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "stores-before-step",
+            diagnosis=(
+                "simulate_ar1 stores each value before advancing it, so it returns x_0 .. x_(T-1) "
+                "instead of x_1 .. x_T."
+            ),
+            fix="Advance first (x = phi * x + sigma * e), then store.",
+            wrong={"simulate_ar1": _stores_before},
+        ),
+        Mistake(
+            "acf-lag0-slice",
+            diagnosis=(
+                "Your lag-k product uses d[:-k] * d[k:]: for k = 0, d[:-0] is d[:0], an empty "
+                "slice, so the lag-0 sum is 0 instead of the sum of squares."
+            ),
+            fix="Slice with the length: d[:T - k] * d[k:].",
+            wrong={"sample_autocorrelation": _acf_lag0_slice},
+        ),
+        Mistake(
+            "acf-no-mean",
+            diagnosis=(
+                "You do not subtract the sample mean, so a series with an offset (near 1000) has "
+                "every autocorrelation close to 1."
+            ),
+            fix="Centre first: d = x - x.mean(), in the numerator and the denominator.",
+            wrong={"sample_autocorrelation": _acf_no_mean},
+        ),
+        Mistake(
+            "acf-lag-divisor",
+            diagnosis=(
+                "You divide the lag-k sum by its T - k terms (and the sum of squares by T), so "
+                "lag k is T / (T - k) times too large; the estimator divides every lag by the "
+                "same full sum of squares."
+            ),
+            fix="rho_hat_k = (d[:T - k] @ d[k:]) / (d @ d).",
+            wrong={"sample_autocorrelation": _acf_lag_divisor},
+        ),
+        Mistake(
+            "acf-corrcoef-per-lag",
+            diagnosis=(
+                "You compute a separate correlation coefficient for each lag (np.corrcoef of "
+                "x[:-k] and x[k:]), with its own means and normalisation; the estimator uses one "
+                "mean of the whole series and the full sum of squares."
+            ),
+            fix="d = x - x.mean(); rho_hat_k = (d[:T - k] @ d[k:]) / (d @ d).",
+            wrong={"sample_autocorrelation": _acf_corrcoef},
+        ),
+        Mistake(
+            "c0-sigma-not-squared",
+            diagnosis="Your stationary variance is sigma / (1 - phi^2): the noise variance is sigma^2.",
+            fix="C0 = sigma**2 / (1 - phi**2).",
+            wrong={"ar1_theory": _theory_sigma},
+        ),
+        Mistake(
+            "rho-abs-phi",
+            diagnosis=(
+                "Your autocorrelations are |phi|^k: a negative phi gives autocorrelations of "
+                "alternating sign, phi^k."
+            ),
+            fix="rho = phi ** np.arange(max_lag + 1).",
+            wrong={"ar1_theory": _theory_abs},
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

@@ -1,13 +1,13 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, CheckFailed, Grader, plots
+from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, plots
 
 RTOL, ATOL = 1e-4, 1e-6  # ATOL applies after dividing by the reference's largest entry
 CART_DT = 0.1
 
 
-def _riccati(A, B, Q, R, Qf, N, variant=""):
+def _riccati(A, B, Q, R, Qf, N):
     n, m = B.shape
     P = np.empty((N + 1, n, n))
     K = np.empty((N, m, n))
@@ -15,50 +15,8 @@ def _riccati(A, B, Q, R, Qf, N, variant=""):
     for t in range(N - 1, -1, -1):
         K[t] = np.linalg.solve(R + B.T @ P[t + 1] @ B, B.T @ P[t + 1] @ A)
         closed = A - B @ K[t]
-        if variant == "no-subtraction":
-            P[t] = Q + A.T @ P[t + 1] @ A
-        elif variant == "no-input-cost":
-            P[t] = Q + closed.T @ P[t + 1] @ closed
-        else:
-            P[t] = Q + K[t].T @ R @ K[t] + closed.T @ P[t + 1] @ closed
-    if variant == "reversed":
-        return K[::-1], P[::-1]
-    if variant == "negated":
-        return -K, P
+        P[t] = Q + K[t].T @ R @ K[t] + closed.T @ P[t + 1] @ closed
     return K, P
-
-
-def _rollout(A, B, Q, R, Qf, K, x0, variant=""):
-    x, states, inputs, cost = np.asarray(x0, dtype=float), [], [], 0.0
-    states.append(x)
-    for t in range(K.shape[0]):
-        u = K[t] @ x if variant == "plus" else -K[t] @ x
-        step = x @ Q @ x if variant == "no-input-cost" else x @ Q @ x + u @ R @ u
-        cost += float(step)
-        x = A @ x + B @ u
-        states.append(x)
-        inputs.append(u)
-    if variant == "state-cost-at-N":
-        cost += float(x @ Q @ x + x @ Qf @ x)
-    elif variant != "no-final-cost":
-        cost += float(x @ Qf @ x)
-    return np.array(states), np.array(inputs).reshape(K.shape[0], B.shape[1]), cost
-
-
-GAIN_SLIPS = {
-    "reversed": "your arrays are in reverse time order: store K_t at index t (K[0] is applied "
-    "first) and P_t at index t, with P[N] = Qf",
-    "negated": "your gains have the wrong sign: with u_t = -K_t x_t the gain is "
-    "(R + B^T P B)^-1 B^T P A, without a minus",
-    "no-subtraction": "your P_t drops the minimisation term: P_t = Q + A^T P A - A^T P B (R + B^T P B)^-1 B^T P A",
-    "no-input-cost": "your P_t leaves out K_t^T R K_t, the cost of the input itself",
-}
-ROLL_SLIPS = {
-    "plus": "the feedback input is u_t = -K_t x_t, with a minus sign",
-    "no-input-cost": "the step cost must include the input cost u_t^T R u_t",
-    "no-final-cost": "the total must include the final cost x_N^T Qf x_N",
-    "state-cost-at-N": "the final state pays only x_N^T Qf x_N, not also x_N^T Q x_N",
-}
 
 
 def _spd(rng, n, floor):
@@ -160,10 +118,6 @@ def _gains(g: Grader, key: str) -> str | None:
         return None
     if not all(np.all(np.isfinite(p)) for p in parts):
         return f"{where} returned NaN or infinite values"
-    for variant, diagnosis in GAIN_SLIPS.items():
-        alt = _riccati(*call.args[:5], int(call.args[5]), variant=variant)
-        if all(_scaled_close(p, a) for p, a in zip(parts, alt, strict=True)):
-            return f"{where}: {diagnosis}"
     name, got, want = next(
         (n, p, w)
         for n, p, w in zip(("K", "P"), parts, wants, strict=True)
@@ -184,9 +138,8 @@ def _stabilises(g: Grader) -> str | None:
     radius = float(np.abs(np.linalg.eigvals(A - B @ K[0])).max())
     if not np.isfinite(radius) or radius >= 1.0:
         return (
-            f"with your first gain K[0] the closed loop A - B K[0] has spectral radius {radius:.4g}, "
-            "so the system is not stabilised; far from the end of a long horizon the LQR gain "
-            "always stabilises a controllable system"
+            f"with your first gain K[0] the closed loop A - B K[0] has spectral radius {radius:.6g}, "
+            "so the system is not stabilised"
         )
     return None
 
@@ -199,10 +152,6 @@ def _rollout_check(g: Grader, key: str) -> str | None:
     want = [np.asarray(g.expected(key, i)) for i in range(3)]
     if all(_scaled_close(a, b) for a, b in zip(got, want, strict=True)):
         return None
-    for variant, diagnosis in ROLL_SLIPS.items():
-        alt = _rollout(*call.args, variant=variant)
-        if all(_scaled_close(a, np.asarray(b)) for a, b in zip(got, alt, strict=True)):
-            return f"{where}: {diagnosis}"
     for name, a, b in zip(names, got, want, strict=True):
         if not _scaled_close(a, b):
             if a.ndim == 0:
@@ -240,6 +189,135 @@ def grade(g: Grader) -> None:
     g.custom("rollout under arbitrary gains", lambda: _rollout_check(g, "roll-arbitrary"), points=1)
     g.custom("rollout with zero gains", lambda: _rollout_check(g, "roll-zero"), points=1)
     g.custom("rolled-out cost equals x0^T P_0 x0", lambda: _value_identity(g), points=1)
+
+
+# --- known mistakes ------------------------------------------------------------------------
+def _arrays(*Ms):
+    return (np.asarray(M, dtype=float) for M in Ms)
+
+
+def _gains_with(A, B, Q, R, Qf, N, gain, value, reverse=False):
+    A, B, Q, R, Qf = _arrays(A, B, Q, R, Qf)
+    n, m = B.shape
+    P = np.zeros((N + 1, n, n))
+    K = np.zeros((N, m, n))
+    P[N] = Qf
+    for i, t in enumerate(reversed(range(N))):
+        Kt = gain(A, B, R, P[t + 1])
+        K[i if reverse else t] = Kt
+        P[t] = value(A, B, Q, R, P[t + 1], Kt)
+    return K, P
+
+
+def _solve_gain(A, B, R, Pn):
+    return np.linalg.solve(R + B.T @ Pn @ B, B.T @ Pn @ A)
+
+
+def _full_value(A, B, Q, R, Pn, K):
+    closed = A - B @ K
+    return Q + K.T @ R @ K + closed.T @ Pn @ closed
+
+
+def _gain_without_r(A, B, Q, R, Qf, N):
+    def gain(A, B, R, Pn):
+        return np.linalg.lstsq(B.T @ Pn @ B, B.T @ Pn @ A, rcond=None)[0]
+
+    return _gains_with(A, B, Q, R, Qf, N, gain, _full_value)
+
+
+def _reversed_gains(A, B, Q, R, Qf, N):
+    return _gains_with(A, B, Q, R, Qf, N, _solve_gain, _full_value, reverse=True)
+
+
+def _missing_krk(A, B, Q, R, Qf, N):
+    def value(A, B, Q, R, Pn, K):
+        closed = A - B @ K
+        return Q + closed.T @ Pn @ closed
+
+    return _gains_with(A, B, Q, R, Qf, N, _solve_gain, value)
+
+
+def _rollout_with(A, B, Q, R, Qf, K, x0, sign=-1.0, charge_next=False, final=True):
+    A, B, Q, R, Qf, K = _arrays(A, B, Q, R, Qf, K)
+    x = np.asarray(x0, dtype=float)
+    xs, us, J = [x], [], 0.0
+    for t in range(K.shape[0]):
+        u = sign * (K[t] @ x)
+        if not charge_next:
+            J += x @ Q @ x + u @ R @ u
+        x = A @ x + B @ u
+        if charge_next:
+            J += x @ Q @ x + u @ R @ u
+        xs.append(x)
+        us.append(u)
+    if final:
+        J += x @ Qf @ x
+    return np.array(xs), np.array(us).reshape(K.shape[0], B.shape[1]), float(J)
+
+
+def _cost_on_next_state(A, B, Q, R, Qf, K, x0):
+    return _rollout_with(A, B, Q, R, Qf, K, x0, charge_next=True)
+
+
+def _plus_input(A, B, Q, R, Qf, K, x0):
+    return _rollout_with(A, B, Q, R, Qf, K, x0, sign=1.0)
+
+
+def _no_final_cost(A, B, Q, R, Qf, K, x0):
+    return _rollout_with(A, B, Q, R, Qf, K, x0, final=False)
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "gains-reversed",
+            diagnosis=(
+                "Your gains are stored in the order the backward recursion computes them: K[0] "
+                "holds K_(N-1), the gain of the last step."
+            ),
+            fix="Store K_t at index t (K[t] = ...), so K[0] is the gain applied first.",
+            wrong={"lqr_gains": _reversed_gains},
+        ),
+        Mistake(
+            "gain-without-r",
+            diagnosis=(
+                "Your gain is (B^T P B)^-1 B^T P A: R is missing from the matrix you invert, so "
+                "the price of the input is ignored."
+            ),
+            fix="K_t = np.linalg.solve(R + B.T @ P[t + 1] @ B, B.T @ P[t + 1] @ A).",
+            wrong={"lqr_gains": _gain_without_r},
+        ),
+        Mistake(
+            "riccati-missing-krk",
+            diagnosis=(
+                "Your Riccati step is P_t = Q + (A - B K)^T P (A - B K), without K^T R K: the "
+                "cost of the input the gain applies is left out of the value."
+            ),
+            fix="P_t = Q + K.T @ R @ K + (A - B K).T @ P[t + 1] @ (A - B K).",
+            wrong={"lqr_gains": _missing_krk},
+        ),
+        Mistake(
+            "input-sign",
+            diagnosis="Your rollout applies u_t = K_t x_t: the feedback is u_t = -K_t x_t.",
+            fix="u = -K[t] @ x.",
+            wrong={"lqr_rollout": _plus_input},
+        ),
+        Mistake(
+            "cost-on-next-state",
+            diagnosis=(
+                "You charge the step cost on x_(t+1), after the update, instead of on x_t: "
+                "x_0 is never charged and x_N is charged twice."
+            ),
+            fix="Add x @ Q @ x + u @ R @ u before x = A @ x + B @ u.",
+            wrong={"lqr_rollout": _cost_on_next_state},
+        ),
+        Mistake(
+            "no-terminal-cost",
+            diagnosis="Your total cost leaves out the final term x_N^T Qf x_N.",
+            fix="After the loop add x @ Qf @ x.",
+            wrong={"lqr_rollout": _no_final_cost},
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

@@ -1,7 +1,7 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, plots
+from apps.sandbox.grading import Call, Grader, Mistake, conditioned, plots
 
 
 def _mdp(rng, S, A, concentration=0.5):
@@ -47,58 +47,130 @@ def grade(g: Grader) -> None:
     def bellman(key):
         def run() -> str | None:
             P, R, policy, gamma = g.args(key)
-            V = g.array(key)
+            V = g.array(key, shape=(P.shape[0],))
             P_pi = np.einsum("sa,sat->st", policy, P)
             R_pi = (policy * R).sum(axis=1)
             residual = np.abs(R_pi + gamma * P_pi @ V - V).max()
-            if not residual < 1e-7 * (1 + np.abs(V).max()):
-                message = (
+            # float32 leaves each side off by about 6e-8 of the values' size.
+            if not residual < 1e-5 * (1 + np.abs(V).max()):
+                return (
                     f"on {g.call(key).description} your V does not satisfy V = R_pi + gamma P_pi V: "
-                    f"the two sides differ by up to {residual:.3g}"
+                    f"the two sides differ by up to {residual:.6g}"
                 )
-                transposed = np.abs(R_pi + gamma * P_pi.T @ V - V).max()
-                if transposed < 1e-6 * (1 + np.abs(V).max()):
-                    message += (
-                        "; it solves the equation with P_pi transposed instead. Rows of P_pi are the current "
-                        "state, so do not transpose it"
-                    )
-                uniform = np.abs(R.mean(axis=1) + gamma * P.mean(axis=1) @ V - V).max()
-                if uniform < 1e-6 * (1 + np.abs(V).max()):
-                    message += (
-                        "; it is the value of the uniformly random policy: weight each action by "
-                        "policy[s, a] when averaging"
-                    )
-                return message
             return None
 
         return run
 
     g.custom("satisfies the Bellman equation on a random MDP", bellman("random"), points=3)
-    g.check_close("a deterministic policy", "deterministic", rtol=1e-8, atol=1e-10, points=1)
-    g.check_close(
-        "gamma = 0 gives the expected immediate reward",
-        "myopic",
-        rtol=1e-8,
-        atol=1e-10,
-        points=1,
-        hint="with gamma = 0 the value is just sum_a policy[s, a] R[s, a]",
-    )
-    g.check_close(
-        "gamma = 0.99",
-        "far_sighted",
-        rtol=1e-7,
-        atol=1e-9,
-        points=2,
-        hint="with gamma = 0.99 errors shrink only by 0.99 per sweep; solve (I - gamma P_pi) V = R_pi exactly instead",
-    )
-    g.check_close(
-        "a single state",
-        "single",
-        rtol=1e-8,
-        atol=1e-10,
-        points=1,
-        hint="here V = (0.25 * 1 + 0.75 * 3) / (1 - 0.5) = 5",
-    )
+    g.check_close("a deterministic policy", "deterministic", points=1)
+    g.check_close("gamma = 0 gives the expected immediate reward", "myopic", points=1)
+    # I - 0.99 P_pi has condition number about 1 / (1 - gamma) = 100.
+    g.check_close("gamma = 0.99", "far_sighted", rtol=conditioned(100), points=2)
+    g.check_close("a single state", "single", points=1)
+
+
+# --- known mistakes ------------------------------------------------------------------------
+def _averaged(P, R, policy):
+    P, R, policy = (np.asarray(a, dtype=float) for a in (P, R, policy))
+    return np.einsum("sa,sat->st", policy, P), (policy * R).sum(axis=1)
+
+
+def _few_sweeps(P, R, policy, gamma):
+    P_pi, R_pi = _averaged(P, R, policy)
+    V = np.zeros(P_pi.shape[0])
+    for _ in range(300):
+        V = R_pi + gamma * P_pi @ V
+    return V
+
+
+def _uniform_policy(P, R, policy, gamma):
+    P, R = np.asarray(P, dtype=float), np.asarray(R, dtype=float)
+    return np.linalg.solve(np.eye(P.shape[0]) - gamma * P.mean(axis=1), R.mean(axis=1))
+
+
+def _states_summed(P, R, policy, gamma):
+    P, R, policy = (np.asarray(a, dtype=float) for a in (P, R, policy))
+    S = R.shape[0]
+    mixed = (policy[:, :, None] * P).sum(axis=0)
+    P_pi = mixed[:S] if P.shape[1] >= S else np.tile(mixed, (S // P.shape[1] + 1, 1))[:S]
+    return np.linalg.solve(np.eye(S) - gamma * P_pi, (policy * R).sum(axis=1))
+
+
+def _plus_gamma(P, R, policy, gamma):
+    P_pi, R_pi = _averaged(P, R, policy)
+    return np.linalg.solve(np.eye(len(R_pi)) + gamma * P_pi, R_pi)
+
+
+def _reward_over_states(P, R, policy, gamma):
+    P_pi, _ = _averaged(P, R, policy)
+    R_pi = (np.asarray(policy, dtype=float) * np.asarray(R, dtype=float)).sum(axis=0)
+    return np.linalg.solve(np.eye(P_pi.shape[0]) - gamma * P_pi, R_pi)
+
+
+def _transposed(P, R, policy, gamma):
+    P_pi, R_pi = _averaged(P, R, policy)
+    return np.linalg.solve(np.eye(len(R_pi)) - gamma * P_pi.T, R_pi)
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "too-few-sweeps",
+            diagnosis=(
+                "You iterate V <- R_pi + gamma P_pi V a fixed, too small number of times: the "
+                "error shrinks only by the factor gamma per sweep, so at gamma = 0.99 hundreds of "
+                "sweeps leave it far from V^pi, while the other cases look right."
+            ),
+            fix="Solve the linear system (I - gamma P_pi) V = R_pi with np.linalg.solve.",
+            wrong=_few_sweeps,
+        ),
+        Mistake(
+            "ignores-policy",
+            diagnosis=(
+                "You average the rewards and transitions over the actions with equal weights: "
+                "that is the value of the uniformly random policy, not of the given one."
+            ),
+            fix="Weight action a in state s by policy[s, a]: (policy * R).sum(axis=1) and "
+            'np.einsum("sa,sat->st", policy, P).',
+            wrong=_uniform_policy,
+        ),
+        Mistake(
+            "averaged-over-states",
+            diagnosis=(
+                "Your P_pi sums policy[s, a] P[s, a, s'] over the states s (axis 0) instead of the "
+                "actions a, so its rows mix different states' transitions."
+            ),
+            fix="Sum over the actions: P_pi[s, s'] = sum_a policy[s, a] P[s, a, s'], axis 1.",
+            wrong=_states_summed,
+        ),
+        Mistake(
+            "plus-gamma",
+            diagnosis=(
+                "You solve (I + gamma P_pi) V = R_pi: moving gamma P_pi V to the left of "
+                "V = R_pi + gamma P_pi V gives I - gamma P_pi."
+            ),
+            fix="np.linalg.solve(np.eye(S) - gamma * P_pi, R_pi).",
+            wrong=_plus_gamma,
+        ),
+        Mistake(
+            "reward-over-states",
+            diagnosis=(
+                "Your R_pi sums policy * R over axis 0, the states, giving one number per action; "
+                "it should be one number per state."
+            ),
+            fix="R_pi = (policy * R).sum(axis=1), of shape (S,).",
+            wrong=_reward_over_states,
+        ),
+        Mistake(
+            "transposed-transitions",
+            diagnosis=(
+                "You use P_pi transposed: V(s) averages the values of the states s leads to, so "
+                "row s of P_pi (the current state) multiplies V."
+            ),
+            fix="Solve (I - gamma P_pi) V = R_pi with P_pi as built, rows = current state.",
+            wrong=_transposed,
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

@@ -1,7 +1,7 @@
 import numpy as np
 from plotly.subplots import make_subplots
 
-from apps.sandbox.grading import Call, Grader, plots
+from apps.sandbox.grading import Call, Grader, Mistake, plots
 
 ARROWS = "↑→↓←"
 
@@ -94,7 +94,7 @@ def grade(g: Grader) -> None:
                 tol = 1e-5 * (1 + np.abs(star).max())
                 if not np.all(np.abs(V - star) < tol):
                     s = int(np.nanargmax(np.abs(V - star)))
-                    return f"on {g.call(key).description} V[{s}] should be {star[s]:.6f}, but you returned {V[s]:.6g}"
+                    return f"on {g.call(key).description} V[{s}] should be {star[s]:.8g}, but you returned {V[s]:.8g}"
             return None
 
         return run
@@ -103,19 +103,16 @@ def grade(g: Grader) -> None:
         "optimal values on a random MDP",
         values(("random",)),
         points=2,
-        hint="each sweep is V <- max_a (R + gamma P V); did you multiply the next-state values by gamma?",
     )
     g.custom(
         "optimal values with gamma = 0.99 and in a grid world",
         values(("far_sighted", "grid")),
         points=2,
-        hint="iterate until the largest change is below tol; with gamma = 0.99 that takes well over a thousand sweeps",
     )
     g.custom(
         "gamma = 0 and a single state",
         values(("myopic", "single")),
         points=1,
-        hint="with gamma = 0, V[s] = max_a R[s, a]; for a single state V = max_a R / (1 - gamma)",
     )
 
     def integer_policy() -> str | None:
@@ -137,6 +134,18 @@ def grade(g: Grader) -> None:
 
     g.custom("the policy is one integer action per state", integer_policy, points=1)
 
+    def integer_dtype() -> str | None:
+        for key in KEYS:
+            dtype = np.asarray(g.output(key, 1)).dtype
+            if not np.issubdtype(dtype, np.integer):
+                return (
+                    f"the policy on {g.call(key).description} has dtype {dtype}; "
+                    "expected an integer array"
+                )
+        return None
+
+    g.custom("the policy is an integer array", integer_dtype, points=0.5)
+
     def optimal_policy(keys):
         def run() -> str | None:
             for key in keys:
@@ -153,8 +162,7 @@ def grade(g: Grader) -> None:
                     return (
                         f"on {g.call(key).description} your policy is not optimal: following it from state {s} "
                         f"(action {policy[s]}) is worth {mine[s]:.5f}, but the optimal value is {star[s]:.5f} "
-                        f"(for example with action {best}). The policy must be greedy with respect to the "
-                        "one-step lookahead R + gamma P V, not the immediate reward alone"
+                        f"(for example with action {best})"
                     )
             return None
 
@@ -170,6 +178,107 @@ def grade(g: Grader) -> None:
         optimal_policy(("grid", "single")),
         points=2,
     )
+
+
+# --- known mistakes ------------------------------------------------------------------------
+def _floats(P, R):
+    return np.asarray(P, dtype=float), np.asarray(R, dtype=float)
+
+
+def _ignores_gamma(P, R, gamma, tol=1e-8):
+    P, R = _floats(P, R)
+    V = np.zeros(P.shape[0])
+    with np.errstate(all="ignore"):
+        for _ in range(2000):
+            Q = R + P @ V
+            V_new = Q.max(axis=1)
+            if np.abs(V_new - V).max() < tol:
+                break
+            V = V_new
+    return V_new, Q.argmax(axis=1)
+
+
+def _converged(P, R, gamma, tol, backup):
+    V = np.zeros(P.shape[0])
+    while True:
+        V_new = backup(V).max(axis=1)
+        if np.abs(V_new - V).max() < tol:
+            return V_new
+        V = V_new
+
+
+def _reward_greedy(P, R, gamma, tol=1e-8):
+    P, R = _floats(P, R)
+    return _converged(P, R, gamma, tol, lambda V: R + gamma * P @ V), R.argmax(axis=1)
+
+
+def _discounts_reward(P, R, gamma, tol=1e-8):
+    P, R = _floats(P, R)
+    V = _converged(P, R, gamma, tol, lambda V: gamma * (R + P @ V))
+    return V, (gamma * (R + P @ V)).argmax(axis=1)
+
+
+def _fixed_sweeps(P, R, gamma, tol=1e-8):
+    P, R = _floats(P, R)
+    V = np.zeros(P.shape[0])
+    for _ in range(100):
+        V = (R + gamma * P @ V).max(axis=1)
+    return V, (R + gamma * P @ V).argmax(axis=1)
+
+
+def _float_policy(g: Grader) -> bool:
+    return any(not np.issubdtype(np.asarray(g.output(key, 1)).dtype, np.integer) for key in KEYS)
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "ignores-gamma",
+            diagnosis=(
+                "Your backup is R + P V, without the discount: the iteration then sums rewards "
+                "forever, and the values run away instead of converging."
+            ),
+            fix="Multiply the next-state values by gamma: Q = R + gamma * P @ V.",
+            wrong=_ignores_gamma,
+        ),
+        Mistake(
+            "reward-greedy",
+            diagnosis=(
+                "Your values are right, but the policy maximises the immediate reward R[s, a]: "
+                "the greedy policy maximises the one-step lookahead R + gamma P V."
+            ),
+            fix="policy = (R + gamma * P @ V).argmax(axis=1).",
+            wrong=_reward_greedy,
+        ),
+        Mistake(
+            "discounts-reward",
+            diagnosis=(
+                "You discount the immediate reward too, Q = gamma (R + P V): only the value of the "
+                "next state is discounted."
+            ),
+            fix="Q = R + gamma * P @ V.",
+            wrong=_discounts_reward,
+        ),
+        Mistake(
+            "fixed-sweeps",
+            diagnosis=(
+                "You run a fixed number of sweeps instead of iterating until the largest change "
+                "is below tol: the error shrinks only by gamma per sweep, so 100 sweeps leave it "
+                "far from V* (0.99^100 is about 0.37)."
+            ),
+            fix="Loop until np.abs(V_new - V).max() < tol.",
+            wrong=_fixed_sweeps,
+        ),
+        Mistake(
+            "float-policy",
+            diagnosis=(
+                "Your actions are right but come back as floats (2.0): the policy should be an "
+                "integer array, for example when it is filled into np.zeros(S)."
+            ),
+            fix="Return Q.argmax(axis=1), which is already an integer array.",
+            predicate=_float_policy,
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

@@ -1,7 +1,10 @@
 import numpy as np
 import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, plots
+from apps.sandbox.grading import Call, Grader, Mistake, plots
+
+# Eigenvalues 0.3 +- 1i: modulus 1.044, while the largest real part is 0.3.
+SPIRAL = np.array([[0.3, -1.0], [1.0, 0.3]])
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
@@ -30,6 +33,12 @@ def cases(rng: np.random.Generator) -> list[Call]:
             (np.array([[1.0, shear], [0.0, 1.0]]) * 0.9, np.array([0.9]), 40),
             label=f"the non-symmetric W = 0.9 [[1, {shear:.2f}], [0, 1]] at radius 0.9, T=40",
         ),
+        Call(
+            "spiral",
+            "gradient_norms",
+            (SPIRAL, np.array([0.9, 1.1]), 10),
+            label="W = [[0.3, -1], [1, 0.3]] (eigenvalues 0.3 +- 1i), radii [0.9, 1.1], T=10",
+        ),
         Call("zero_steps", "gradient_norms", (W, np.array([0.5, 2.0]), 0), label="T=0"),
     ]
 
@@ -41,51 +50,143 @@ def grade(g: Grader) -> None:
             got = np.asarray(g.output(key), dtype=float)
             want = (len(radii), T + 1)
             if got.shape != want:
-                extra = (
-                    " (one column per t = 0..T, starting with the identity at t = 0)"
-                    if got.shape == (len(radii), T)
-                    else ""
-                )
-                return f"gradient_norms() on {g.call(key).description} should return shape {want}, not {got.shape}{extra}"
+                return f"gradient_norms() on {g.call(key).description} should return shape {want}, not {got.shape}"
             if not np.allclose(got[:, 0], 1.0):
-                return f"column t = 0 is the norm of W^0 = I, which is 1, but you returned {np.round(got[:, 0], 4)}"
+                return f"column t = 0 is the norm of W^0 = I, which is 1, but you returned {np.round(got[:, 0], 6)}"
         return None
 
     g.custom("one row per radius, columns t = 0..T", shape_and_start, points=2)
-    g.check_close(
-        "random W on both sides of radius 1",
-        "random",
-        rtol=1e-6,
-        atol=1e-12,
-        points=3,
-        hint="rescale W by radii[k] / rho(W), where rho(W) is the spectral radius (largest |eigenvalue|), not the spectral norm",
-    )
-    g.check_close(
-        "orthogonal W decays or grows exactly like rho^t",
-        "orthogonal",
-        rtol=1e-6,
-        atol=1e-12,
-        points=1,
-    )
-    g.check_close(
-        "transient growth of a non-symmetric W",
-        "non_normal",
-        rtol=1e-6,
-        atol=1e-12,
-        points=2,
-        hint="for a non-normal W the norm of W^t is not rho^t: it shows transient growth before decaying, so compute the norm of the actual matrix power",
-    )
+    g.check_close("random W on both sides of radius 1", "random", points=3)
+    g.check_close("orthogonal W decays or grows exactly like rho^t", "orthogonal", points=1)
+    g.check_close("a W with complex eigenvalues", "spiral", points=1)
+    g.check_close("transient growth of a non-symmetric W", "non_normal", points=2)
 
     def explode_vs_vanish() -> str | None:
         got = g.array("random")
         if not (got[0, -1] < got[0, 0] and got[-1, -1] > got[-1, 0]):
             return (
                 f"with radius 0.8 the norm should vanish and with radius 1.2 it should explode over T steps, "
-                f"but your last column is {np.round(got[:, -1], 4)}"
+                f"but your last column is {np.round(got[:, -1], 6)}"
             )
         return None
 
     g.custom("radius below one vanishes, above one explodes", explode_vs_vanish, points=1)
+
+
+# --- known mistakes ------------------------------------------------------------------------
+def _norms(W, radii, T, scale, norm, first=0, count=None):
+    """Norms of (c_k W)^t for t = first .. first + count - 1, c_k = radii[k] / scale(W)."""
+    W, radii = np.asarray(W, dtype=float), np.asarray(radii, dtype=float)
+    count = T + 1 if count is None else count
+    out = np.empty((len(radii), count))
+    for k, target in enumerate(radii):
+        W_k = (target / scale(W)) * W
+        M = np.linalg.matrix_power(W_k, first)
+        for t in range(count):
+            out[k, t] = norm(M)
+            M = W_k @ M
+    return out
+
+
+def _radius(W):
+    return np.abs(np.linalg.eigvals(W)).max()
+
+
+def _spectral(M):
+    return np.linalg.norm(M, 2)
+
+
+def _drops_t0(W, radii, T):
+    return _norms(W, radii, T, _radius, _spectral, first=1, count=T)
+
+
+def _t_columns(W, radii, T):
+    return _norms(W, radii, T, _radius, _spectral, count=T)
+
+
+def _norm_scaling(W, radii, T):
+    return _norms(W, radii, T, _spectral, _spectral)
+
+
+def _real_part(W, radii, T):
+    return _norms(W, radii, T, lambda W: np.linalg.eigvals(W).real.max(), _spectral)
+
+
+def _undivided(W, radii, T):
+    return _norms(W, radii, T, lambda W: 1.0, _spectral)
+
+
+def _frobenius(W, radii, T):
+    return _norms(W, radii, T, _radius, np.linalg.norm)
+
+
+def _rho_power(W, radii, T):
+    return np.asarray(radii, dtype=float)[:, None] ** np.arange(T + 1)[None, :]
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "drops-t0",
+            diagnosis=(
+                "Your columns are t = 1..T: you multiply before recording, so the identity W^0 "
+                "at t = 0 is missing and there are only T columns."
+            ),
+            fix="Record the norm of M before multiplying, for t in range(T + 1).",
+            wrong=_drops_t0,
+        ),
+        Mistake(
+            "t-columns",
+            diagnosis="Your columns are t = 0..T-1: the last power W_k^T is missing.",
+            fix="There are T + 1 entries per row, t = 0, ..., T: loop over range(T + 1).",
+            wrong=_t_columns,
+        ),
+        Mistake(
+            "rho-power",
+            diagnosis=(
+                "You return rho_k^t instead of the norm of the matrix power: that is right only "
+                "for a normal W (an orthogonal one, say); a non-normal W grows for a while first."
+            ),
+            fix="Multiply the matrices and take np.linalg.norm(M, 2) of each power.",
+            wrong=_rho_power,
+        ),
+        Mistake(
+            "scaled-by-norm",
+            diagnosis=(
+                "You rescale W by radii[k] divided by its spectral norm (largest singular value); "
+                "the target is the spectral radius, the largest |eigenvalue|."
+            ),
+            fix="Divide by np.abs(np.linalg.eigvals(W)).max().",
+            wrong=_norm_scaling,
+        ),
+        Mistake(
+            "radius-from-real-part",
+            diagnosis=(
+                "Your spectral radius is the largest real part of the eigenvalues; complex or "
+                "negative eigenvalues count by their modulus."
+            ),
+            fix="rho = np.abs(np.linalg.eigvals(W)).max().",
+            wrong=_real_part,
+        ),
+        Mistake(
+            "not-divided-by-radius",
+            diagnosis=(
+                "You scale W by radii[k] without dividing by rho(W) first, so W_k has spectral "
+                "radius radii[k] * rho(W)."
+            ),
+            fix="W_k = (radii[k] / rho(W)) * W.",
+            wrong=_undivided,
+        ),
+        Mistake(
+            "frobenius-norm",
+            diagnosis=(
+                "You record the Frobenius norm np.linalg.norm(M), which is sqrt(n) for the "
+                "identity; the checks want the spectral norm, the largest singular value."
+            ),
+            fix="np.linalg.norm(M, 2).",
+            wrong=_frobenius,
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:

@@ -1,4 +1,5 @@
 # mistake: sample_autocorrelation uses np.corrcoef(x[:-k], x[k:]) per lag, i.e. a separate mean and a separate normalisation for each lag; use one mean and the full sum of squares.
+# diagnosis: acf-corrcoef-per-lag
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: sample_autocorrelation slices with d[:-k] * d[k:], which for k = 0 is d[:0] (empty) against the whole series; use d[:T - k].
+# diagnosis: acf-lag0-slice
 import numpy as np
 
 

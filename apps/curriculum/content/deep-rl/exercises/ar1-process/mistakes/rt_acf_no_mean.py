@@ -1,4 +1,5 @@
 # mistake: sample_autocorrelation forgets to subtract the sample mean (d = x instead of x - x.mean()), which breaks on series with an offset; centre the series first.
+# diagnosis: acf-no-mean
 import numpy as np
 
 

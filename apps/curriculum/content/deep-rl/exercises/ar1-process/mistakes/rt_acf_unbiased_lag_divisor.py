@@ -1,4 +1,5 @@
 # mistake: sample_autocorrelation divides each lagged sum by T - k and the sum of squares by T (the "unbiased" autocovariance), so lag k is too large by T/(T - k); use the same full sum of squares as the only denominator.
+# diagnosis: acf-lag-divisor
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: ar1_theory returns sigma / (1 - phi**2) for the stationary variance, forgetting to square sigma; C0 = sigma**2 / (1 - phi**2).
+# diagnosis: c0-sigma-not-squared
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: ar1_theory uses |phi|**k, losing the alternating sign of the autocorrelation for negative phi; use phi**k.
+# diagnosis: rho-abs-phi
 import numpy as np
 
 

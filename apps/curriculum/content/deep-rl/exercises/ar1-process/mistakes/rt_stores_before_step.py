@@ -1,4 +1,5 @@
 # mistake: simulate_ar1 stores the value before advancing it (out[t] = x, then x = phi*x + sigma*e), so the output is x_0..x_{T-1} instead of x_1..x_T; advance first, then store.
+# diagnosis: stores-before-step
 import numpy as np
 
 

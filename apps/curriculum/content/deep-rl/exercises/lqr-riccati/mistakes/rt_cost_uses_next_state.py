@@ -1,4 +1,5 @@
 # mistake: the running cost is charged on x_{t+1} (after the step) instead of x_t; charge x_t^T Q x_t + u_t^T R u_t before updating x.
+# diagnosis: cost-on-next-state
 import numpy as np
 
 

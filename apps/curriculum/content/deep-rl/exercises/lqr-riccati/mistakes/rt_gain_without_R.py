@@ -1,4 +1,5 @@
 # mistake: the gain is computed as (B^T P B)^{-1} B^T P A, dropping R from the matrix to invert; use (R + B^T P_{t+1} B)^{-1} B^T P_{t+1} A.
+# diagnosis: gain-without-r
 import numpy as np
 
 

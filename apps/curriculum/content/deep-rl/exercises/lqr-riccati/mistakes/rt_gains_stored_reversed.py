@@ -1,4 +1,5 @@
 # mistake: the gains are stored in the order they are computed (K[0] is the last-step gain K_{N-1}); store K_t at index t.
+# diagnosis: gains-reversed
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the rollout applies u = K x instead of u = -K x, pushing the state the wrong way; the optimal input is -K_t x_t.
+# diagnosis: input-sign
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the rollout cost leaves out the terminal term x_N^T Qf x_N; add it after the loop.
+# diagnosis: no-terminal-cost
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the Riccati step omits K^T R K: P_t = Q + (A - BK)^T P (A - BK); the input cost of the gain must be included.
+# diagnosis: riccati-missing-krk
 import numpy as np
 
 

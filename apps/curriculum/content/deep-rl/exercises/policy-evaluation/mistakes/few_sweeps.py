@@ -1,4 +1,4 @@
-# expect: gamma = 0.99
+# diagnosis: too-few-sweeps
 import numpy as np
 
 

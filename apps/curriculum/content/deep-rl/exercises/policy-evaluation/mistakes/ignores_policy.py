@@ -1,4 +1,4 @@
-# expect: weight each action
+# diagnosis: ignores-policy
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: averages the transitions over the current state (sum over axis 0 of policy[:, :, None] * P) instead of over the actions, so P_pi[s, s'] mixes every state's rows; P_pi[s, s'] = sum_a pi(a|s) P[s, a, s'], i.e. sum over axis 1
+# diagnosis: averaged-over-states
 import numpy as np
 
 

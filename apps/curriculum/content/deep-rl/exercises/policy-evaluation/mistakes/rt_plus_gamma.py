@@ -1,4 +1,5 @@
 # mistake: solves (I + gamma P_pi) v = r_pi instead of (I - gamma P_pi) v = r_pi, a sign slip when moving gamma P_pi v to the left-hand side
+# diagnosis: plus-gamma
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: sums policy * R over axis 0 (the states) instead of axis 1 (the actions), giving one number per action instead of r_pi[s] = sum_a pi(a|s) R[s, a]
+# diagnosis: reward-over-states
 import numpy as np
 
 

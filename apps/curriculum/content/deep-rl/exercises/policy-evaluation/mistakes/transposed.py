@@ -1,4 +1,4 @@
-# expect: do not transpose
+# diagnosis: transposed-transitions
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the predicted variance is a P + sigma_w^2 instead of a^2 P + sigma_w^2; variances scale with the square of the coefficient.
+# diagnosis: a-not-squared
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the filter runs in float32 with P = (1 - K c) P^-, which rounds to exactly 0 for the flat prior (K c = 1e8 / (1e8 + 1)); compute in float64 or use P = P^- sigma_v^2 / (c^2 P^- + sigma_v^2).
+# diagnosis: float32-cancellation
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the gain is P^- / (c^2 P^- + sigma_v^2), missing the factor c in the numerator (wrong for c != 1, and the wrong sign for negative c); K = c P^- / (c^2 P^- + sigma_v^2).
+# diagnosis: gain-without-c
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the innovation is y_t - m_t^- instead of y_t - c m_t^-; the measurement predicts c times the state.
+# diagnosis: innovation-without-c
 import numpy as np
 
 

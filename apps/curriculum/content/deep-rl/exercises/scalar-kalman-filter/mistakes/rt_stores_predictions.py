@@ -1,4 +1,5 @@
 # mistake: the filter stores the predicted mean and variance (m_t^-, P_t^-) instead of the updated ones; store m and p after the update.
+# diagnosis: stores-predictions
 import numpy as np
 
 

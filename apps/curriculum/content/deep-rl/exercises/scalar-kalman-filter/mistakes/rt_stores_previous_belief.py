@@ -1,4 +1,5 @@
 # mistake: the loop records the belief before processing y_t (the previous step's m, P, starting with the prior) instead of after its update; record after the update.
+# diagnosis: stores-previous-belief
 import numpy as np
 
 

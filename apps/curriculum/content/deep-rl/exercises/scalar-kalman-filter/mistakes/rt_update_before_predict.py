@@ -1,4 +1,5 @@
 # mistake: each step updates with y_t before predicting, so y_1 is applied to the prior of x_0 and the stored belief is the prediction for the next step; predict first, then update.
+# diagnosis: update-before-predict
 import numpy as np
 
 

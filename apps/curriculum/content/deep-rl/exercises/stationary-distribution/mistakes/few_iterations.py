@@ -1,4 +1,4 @@
-# expect: mixes slowly
+# diagnosis: too-few-iterations
 import numpy as np
 
 

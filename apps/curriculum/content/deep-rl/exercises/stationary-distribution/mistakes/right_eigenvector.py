@@ -1,4 +1,4 @@
-# expect: left eigenvector
+# diagnosis: right-eigenvector
 import numpy as np
 
 

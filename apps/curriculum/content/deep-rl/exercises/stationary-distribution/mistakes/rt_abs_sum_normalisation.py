@@ -1,4 +1,5 @@
 # mistake: normalises the eigenvector by the sum of its absolute values, which keeps a negated eigenvector negative (entries sum to -1); divide by v.sum() so the sign is fixed too
+# diagnosis: abs-sum-normalisation
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: returns the eigenvector straight from np.linalg.eig without taking its real part, so the result has a complex dtype (with zero imaginary parts); take .real before normalising
+# diagnosis: complex-result
 import numpy as np
 
 

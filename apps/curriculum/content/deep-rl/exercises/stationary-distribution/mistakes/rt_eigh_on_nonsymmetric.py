@@ -1,4 +1,5 @@
 # mistake: calls np.linalg.eigh on P.T, which assumes a symmetric matrix and reads only one triangle, so for a general chain it returns eigenpairs of a different matrix; use np.linalg.eig
+# diagnosis: eigh-on-nonsymmetric
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: sums to
+# diagnosis: unit-length
 import numpy as np
 
 

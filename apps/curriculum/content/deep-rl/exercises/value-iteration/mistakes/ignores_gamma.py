@@ -1,4 +1,4 @@
-# expect: gamma
+# diagnosis: ignores-gamma
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: greedy with respect to
+# diagnosis: reward-greedy
 import numpy as np
 
 

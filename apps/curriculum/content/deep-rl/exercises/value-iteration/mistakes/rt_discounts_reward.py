@@ -1,4 +1,5 @@
 # mistake: discounts the immediate reward as well, Q = gamma * (R + P V), instead of only the next value, Q = R + gamma * P V
+# diagnosis: discounts-reward
 import numpy as np
 
 

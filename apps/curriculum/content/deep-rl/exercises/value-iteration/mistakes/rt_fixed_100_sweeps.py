@@ -1,4 +1,5 @@
 # mistake: runs a fixed 100 sweeps instead of iterating until max |v_{k+1} - v_k| < tol, which is far from converged for gamma = 0.99 (the error shrinks only like 0.99^k); loop until the change is below tol
+# diagnosis: fixed-sweeps
 import numpy as np
 
 

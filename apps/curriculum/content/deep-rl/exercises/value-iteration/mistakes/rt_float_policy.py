@@ -1,4 +1,5 @@
 # mistake: fills the policy into np.zeros(S), a float array, so the actions come back as floats (2.0) instead of integers; return Q.argmax(axis=1), an integer array
+# diagnosis: float-policy
 import numpy as np
 
 

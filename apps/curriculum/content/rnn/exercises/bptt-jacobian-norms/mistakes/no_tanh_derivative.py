@@ -1,4 +1,4 @@
-# expect: tanh derivative
+# diagnosis: no-tanh-derivative
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: scales the columns of W_h by 1 - h^2 (W_h * d) instead of its rows, which computes W_h D_t rather than D_t W_h; use d[:, None] * W_h
+# diagnosis: columns-scaled
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: evaluates the tanh derivative at the previous state, 1 - h_{t-1}^2 (with h_0 taken as 0), instead of at the step's output h_t; D_t = diag(1 - h_t^2) with h_t = hs[t - 1]
+# diagnosis: derivative-at-previous-state
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: records the Frobenius norm np.linalg.norm(M) instead of the spectral norm np.linalg.norm(M, 2), the largest singular value
+# diagnosis: frobenius-norm
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: records the norm of the current step Jacobian J_t = D_t W_h instead of the accumulated product J_t ... J_1; keep a running product M = J_t @ M
+# diagnosis: single-step-jacobian
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: on the left
+# diagnosis: reversed-product
 import numpy as np
 
 

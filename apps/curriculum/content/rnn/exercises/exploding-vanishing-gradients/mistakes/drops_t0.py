@@ -1,4 +1,4 @@
-# expect: t = 0
+# diagnosis: drops-t0
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: spectral radius
+# diagnosis: scaled-by-norm
 import numpy as np
 
 

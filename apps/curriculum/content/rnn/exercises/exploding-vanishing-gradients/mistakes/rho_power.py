@@ -1,4 +1,4 @@
-# expect: transient
+# diagnosis: rho-power
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: loops over range(T) and allocates T columns, so the last power W_k^T is missing; there are T + 1 entries, t = 0, ..., T
+# diagnosis: t-columns
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: records the Frobenius norm np.linalg.norm(M), which is sqrt(n) for the identity, instead of the spectral norm np.linalg.norm(M, 2)
+# diagnosis: frobenius-norm
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: takes the spectral radius as the largest real part of the eigenvalues instead of the largest modulus, which is wrong for complex or negative eigenvalues; use np.abs(np.linalg.eigvals(W)).max()
+# diagnosis: radius-from-real-part
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: scales W by radii[k] instead of radii[k] / rho(W), so W_k has spectral radius radii[k] * rho(W), not radii[k]; divide by the current spectral radius
+# diagnosis: not-divided-by-radius
 import numpy as np
 
 

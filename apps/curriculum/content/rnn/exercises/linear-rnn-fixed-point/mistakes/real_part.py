@@ -1,4 +1,4 @@
-# expect: modulus
+# diagnosis: largest-real-part
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: takes the modulus of the eigenvalue that np.max picks (the largest real part) instead of the largest modulus, so a dominant negative eigenvalue is missed; use np.abs(eigvals).max()
+# diagnosis: modulus-of-largest-real-part
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: finds h* by running the recurrence h <- W h + b many times, which only converges when the fixed point is stable (rho < 1) and blows up for an unstable W; solve (I - W) h* = b directly
+# diagnosis: iterated-to-fixed-point
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: decides stability from the fixed point itself (stable when |h*| is below 1) instead of from the spectral radius of the Jacobian; stable exactly when rho(W) < 1
+# diagnosis: stability-from-h
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: solves (I - W)^T h = b (via b @ inv(I - W), treating h as a row vector), which is the fixed point of h = W^T h + b; solve (I - W) h* = b
+# diagnosis: transposed-system
 import numpy as np
 
 

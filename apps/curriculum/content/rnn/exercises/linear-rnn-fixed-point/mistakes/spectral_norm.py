@@ -1,4 +1,4 @@
-# expect: singular value
+# diagnosis: spectral-norm
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: (I - W)
+# diagnosis: plus-w
 import numpy as np
 
 

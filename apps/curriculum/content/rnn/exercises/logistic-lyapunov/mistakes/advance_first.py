@@ -1,4 +1,4 @@
-# expect: before advancing
+# diagnosis: advance-first
 import numpy as np
 
 

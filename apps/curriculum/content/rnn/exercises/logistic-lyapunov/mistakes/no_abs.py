@@ -1,4 +1,4 @@
-# expect: absolute value
+# diagnosis: no-absolute-value
 import numpy as np
 
 

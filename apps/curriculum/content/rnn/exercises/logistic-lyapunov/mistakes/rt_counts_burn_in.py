@@ -1,4 +1,5 @@
 # mistake: also adds the log-derivative during the burn-in and divides by burn_in + steps, so the transient the burn-in should forget is averaged in; accumulate only over the steps after the burn-in
+# diagnosis: counts-burn-in
 import numpy as np
 
 

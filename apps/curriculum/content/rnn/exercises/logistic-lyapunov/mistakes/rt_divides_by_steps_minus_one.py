@@ -1,4 +1,5 @@
 # mistake: divides the sum of steps terms by steps - 1 (as for an unbiased variance) instead of steps; the average of N terms divides by N
+# diagnosis: divides-by-steps-minus-one
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: uses np.log2, so the exponent is in bits per step; the course measures it in nats with the natural logarithm np.log
+# diagnosis: log2
 import numpy as np
 
 

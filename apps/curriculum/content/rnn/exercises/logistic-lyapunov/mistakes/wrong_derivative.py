@@ -1,4 +1,4 @@
-# expect: derivative
+# diagnosis: wrong-derivative
 import numpy as np
 
 

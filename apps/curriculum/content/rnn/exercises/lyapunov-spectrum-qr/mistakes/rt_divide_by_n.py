@@ -1,4 +1,5 @@
 # mistake: the sum of log|R_ii| is divided by the dimension n instead of the number of Jacobians T; the exponents are per step.
+# diagnosis: divides-by-n
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the frame multiplies on the wrong side, Q @ J instead of J @ Q; the perturbation frame is propagated by J_t Q_{t-1}.
+# diagnosis: frame-on-left
 import numpy as np
 
 

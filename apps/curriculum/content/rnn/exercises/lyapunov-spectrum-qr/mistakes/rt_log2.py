@@ -1,4 +1,5 @@
 # mistake: the exponents use np.log2 (bits per step) instead of the natural log (nats per step); use np.log.
+# diagnosis: log2
 import numpy as np
 
 

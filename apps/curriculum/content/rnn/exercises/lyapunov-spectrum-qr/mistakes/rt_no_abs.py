@@ -1,4 +1,5 @@
 # mistake: the log is taken of the diagonal of R without the absolute value, so negative diagonal entries (a sign convention of the QR routine) give NaN; use log|R_ii|.
+# diagnosis: no-absolute-value
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the exponents are returned in the order of the diagonal of R without sorting them from largest to smallest; sort in decreasing order.
+# diagnosis: not-sorted
 import numpy as np
 
 

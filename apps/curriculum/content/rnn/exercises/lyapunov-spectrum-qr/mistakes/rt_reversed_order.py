@@ -1,4 +1,5 @@
 # mistake: the Jacobians are applied in reverse order (jacobians[::-1]), i.e. the spectrum of J_1 ... J_T instead of J_T ... J_1; iterate in the given order, jacobians[0] first.
+# diagnosis: reversed-order
 import numpy as np
 
 

@@ -1,4 +1,4 @@
-# expect: not including h0
+# diagnosis: includes-h0
 import numpy as np
 
 

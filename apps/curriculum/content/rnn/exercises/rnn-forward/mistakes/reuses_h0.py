@@ -1,4 +1,4 @@
-# expect: previous step
+# diagnosis: reuses-h0
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: adds the bias after the nonlinearity, tanh(W_h h + W_x x) + b, so states can leave (-1, 1); the bias goes inside the tanh
+# diagnosis: bias-outside-tanh
 import numpy as np
 
 

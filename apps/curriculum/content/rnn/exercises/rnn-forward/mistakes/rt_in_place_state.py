@@ -1,4 +1,5 @@
 # mistake: updates the state in place (h[:] = ...) and appends the same array every step, so every stored row ends up equal to the last state; append a new array (h = np.tanh(...)) or a copy
+# diagnosis: same-array-appended
 import numpy as np
 
 

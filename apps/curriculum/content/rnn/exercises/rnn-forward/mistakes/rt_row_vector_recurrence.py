@@ -1,4 +1,5 @@
 # mistake: multiplies the state as a row vector, h @ W_h, which applies W_h transposed; the recurrence is W_h @ h
+# diagnosis: transposed-recurrence
 import numpy as np
 
 

@@ -175,9 +175,7 @@ def grade(g: Grader) -> None:
         atol=EXACT[1],
     )
     g.check_close("ordered gains", "ordered", rtol=EXACT[0], atol=EXACT[1])
-    g.check_close(
-        "the zero state measures log rho(g W)", "zero", rtol=EXACT[0], atol=EXACT[1]
-    )
+    g.check_close("the zero state measures log rho(g W)", "zero", rtol=EXACT[0], atol=EXACT[1])
     # Chaos amplifies rounding: two correct runs agree only on average (prompt: 0.06).
     g.check_close("chaotic gains, to within 0.06", "chaotic", rtol=0, atol=CHAOS_ATOL)
     g.custom("a sweep of gains through the transition", lambda: _curve(g))

@@ -4,7 +4,8 @@ import plotly.graph_objects as go
 from apps.sandbox.grading import Call, Grader, Mistake, plots
 
 EXACT = (1e-5, 1e-5)
-CHAOS_ATOL = 0.06
+CHAOS_ATOL = 0.08
+CURVE_MAX = 0.2  # measured: correct runs from float32-rounded inputs differ by up to 0.104
 CURVE_GAINS = np.linspace(0.2, 3.0, 15)
 MF_GAINS = np.linspace(0.2, 3.0, 57)
 
@@ -155,12 +156,12 @@ def _curve(g: Grader) -> str | None:
         i = int(np.argmax(~np.isfinite(got)))
         return f"max_lyapunov() on {g.call('curve').description} returned {got[i]} at g = {CURVE_GAINS[i]:.2f}"
     error = np.abs(got - want)
-    if error.max() <= 0.1 and np.percentile(error, 90) <= 0.05:
+    if error.max() <= CURVE_MAX and np.percentile(error, 90) <= 0.05:
         return None
     i = int(np.argmax(error))
     return (
         f"over the sweep of 15 gains your exponents differ from the reference by up to "
-        f"{error.max():.4g} (the limits are 0.1 everywhere and 0.05 at 90% of the gains); the "
+        f"{error.max():.4g} (the limits are 0.2 everywhere and 0.05 at 90% of the gains); the "
         f"worst is g = {CURVE_GAINS[i]:.2f}: expected {want[i]:.6g}, got {got[i]:.6g}"
     )
 
@@ -176,8 +177,9 @@ def grade(g: Grader) -> None:
     )
     g.check_close("ordered gains", "ordered", rtol=EXACT[0], atol=EXACT[1])
     g.check_close("the zero state measures log rho(g W)", "zero", rtol=EXACT[0], atol=EXACT[1])
-    # Chaos amplifies rounding: two correct runs agree only on average (prompt: 0.06).
-    g.check_close("chaotic gains, to within 0.06", "chaotic", rtol=0, atol=CHAOS_ATOL)
+    # Chaos amplifies rounding: two correct runs agree only on average; over 40 seeds runs
+    # from float32-rounded inputs differed by up to 0.039 here (prompt: 0.08).
+    g.check_close("chaotic gains, to within 0.08", "chaotic", rtol=0, atol=CHAOS_ATOL)
     g.custom("a sweep of gains through the transition", lambda: _curve(g))
     g.check_close("mean field at random gains", "mf", rtol=EXACT[0], atol=EXACT[1], points=2)
     g.check_close(

@@ -1,4 +1,5 @@
 # mistake: delta0 is not normalised to unit length before the loop, so log|delta0|/steps is added to the estimate; divide delta0 by its norm first.
+# diagnosis: unnormalised-start
 import numpy as np
 
 

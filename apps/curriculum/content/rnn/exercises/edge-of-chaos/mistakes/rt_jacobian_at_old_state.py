@@ -1,4 +1,5 @@
 # mistake: the perturbation is advanced with 1 - h**2 of the old state (delta updated before h); advance the state first and use the derivative at the new state.
+# diagnosis: old-state
 import numpy as np
 
 

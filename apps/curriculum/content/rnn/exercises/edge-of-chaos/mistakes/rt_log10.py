@@ -1,4 +1,5 @@
 # mistake: the growth is measured with np.log10 instead of the natural log, so the exponent is in decades per step, 2.3 times too small; use np.log (nats).
+# diagnosis: log10
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the mean-field chi uses E[1 - tanh^2] instead of E[(1 - tanh^2)^2] (the derivative squared); square the derivative.
+# diagnosis: chi-not-squared
 import numpy as np
 
 

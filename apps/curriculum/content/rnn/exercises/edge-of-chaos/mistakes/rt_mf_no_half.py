@@ -1,4 +1,5 @@
 # mistake: the mean-field exponent returns log(chi) instead of 0.5 * log(chi); chi is a growth of squared lengths, so halve the log.
+# diagnosis: no-half
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: mean_field_exponent starts q at 1 only once, before the loop over gains, so each gain continues from the previous gain's q instead of q = 1; reset q = 1.0 for every gain.
+# diagnosis: q-not-reset
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the Gaussian of variance q is sampled as q * z instead of sqrt(q) * z in the quadrature; scale the nodes by the standard deviation sqrt(q).
+# diagnosis: no-sqrt
 import numpy as np
 
 

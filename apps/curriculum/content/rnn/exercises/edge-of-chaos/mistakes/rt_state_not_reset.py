@@ -1,4 +1,5 @@
 # mistake: the state h is created once before the loop over gains, so each gain starts where the previous one ended instead of from h0; reset h = h0 for every gain.
+# diagnosis: state-not-reset
 import numpy as np
 
 

@@ -149,6 +149,28 @@ def _copies_a_reveal(progress: QuestionProgress) -> bool:
 
 
 @transaction.atomic
+def _answer_recorded(
+    *, user: User, question: Question, attempt: QuestionAttempt, number: int
+) -> None:
+    """What follows any readable answer: instructors' dashboards count answers, right or
+    wrong, and the answer is a learning event (xAPI, and the LMS grade of a module link)."""
+    transaction.on_commit(lambda: cohort_versions_bump(user_id=user.pk))
+    learning_event_record(
+        kind=LearningEventKind.QUESTION_ANSWERED,
+        user=user,
+        lesson=question.lesson,
+        at=attempt.created_at,
+        data={
+            "question": question.name,
+            "points": question.points,
+            "correct": attempt.correct,
+            "answer": attempt.answer[:500],
+            "variant": attempt.variant,
+            "attempt": number,
+        },
+    )
+
+
 def question_answer(*, user: User, question: Question, answer: Any) -> AnswerOutcome:
     """Grade ``answer`` to the learner's current variant and update their standing.
 
@@ -171,22 +193,7 @@ def question_answer(*, user: User, question: Question, answer: Any) -> AnswerOut
         correct=feedback.correct,
     )
     progress.attempts += 1
-    # Instructors' dashboards count answers, right or wrong.
-    transaction.on_commit(lambda: cohort_versions_bump(user_id=user.pk))
-    learning_event_record(
-        kind=LearningEventKind.QUESTION_ANSWERED,
-        user=user,
-        lesson=question.lesson,
-        at=attempt.created_at,
-        data={
-            "question": question.name,
-            "points": question.points,
-            "correct": feedback.correct,
-            "answer": attempt.answer[:500],
-            "variant": attempt.variant,
-            "attempt": progress.attempts,
-        },
-    )
+    _answer_recorded(user=user, question=question, attempt=attempt, number=progress.attempts)
     revealed = None
     if feedback.correct and progress.first_correct_at is None and _copies_a_reveal(progress):
         # The answer was just shown: a fresh variant must be answered before it counts.

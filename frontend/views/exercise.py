@@ -21,7 +21,7 @@ from apps.progress.selectors import (
     exercise_progress_for_user,
 )
 from apps.sandbox.grading.limits import MAX_CODE_BYTES
-from apps.sandbox.models import PENDING_STATUSES
+from apps.sandbox.models import PENDING_STATUSES, Submission
 from apps.sandbox.selectors import (
     submission_history,
     submission_latest,
@@ -30,6 +30,18 @@ from apps.sandbox.selectors import (
 from frontend.views.course import module_standing
 
 HISTORY_SHOWN = 30
+
+
+def _pending(last: Submission | None) -> dict[str, object] | None:
+    """The latest submission while it waits or runs, so a reload resumes its grading state
+    (elapsed seconds counted from when it was sent)."""
+    if last is None or last.status not in PENDING_STATUSES:
+        return None
+    return {
+        "id": last.pk,
+        "status": last.status,
+        "elapsed": max((timezone.now() - last.created_at).total_seconds(), 0.0),
+    }
 
 
 @login_required
@@ -59,15 +71,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "hintsTotal": len(exercise.hints),
         "lessonUrl": lesson_url,
         "lastSubmissionId": (last.pk if last and last.status not in PENDING_STATUSES else None),
-        "pending": (
-            {
-                "id": last.pk,
-                "status": last.status,
-                "elapsed": max((timezone.now() - last.created_at).total_seconds(), 0.0),
-            }
-            if last and last.status in PENDING_STATUSES
-            else None
-        ),
+        "pending": _pending(last),
         "progressUrl": reverse("api-progress-me"),
         "loginUrl": reverse("login"),
         "maxCodeBytes": MAX_CODE_BYTES,

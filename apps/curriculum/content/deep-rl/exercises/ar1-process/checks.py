@@ -1,5 +1,3 @@
-import warnings
-
 import numpy as np
 
 from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, plots
@@ -163,10 +161,12 @@ def _acf_corrcoef(x, max_lag):
     x = np.asarray(x, dtype=float)
     T = len(x)
     out = [1.0]
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore", RuntimeWarning)  # one-point slices at the largest lag
+    with np.errstate(all="ignore"):
         for k in range(1, int(max_lag) + 1):
-            out.append(np.corrcoef(x[: T - k], x[k:])[0, 1])
+            # A one-point slice (the largest lag) has no correlation: NaN, as np.corrcoef gives
+            # with a warning.
+            pair = (x[: T - k], x[k:])
+            out.append(np.corrcoef(*pair)[0, 1] if T - k > 1 else np.nan)
     return np.array(out)
 
 

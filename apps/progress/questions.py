@@ -171,11 +171,13 @@ def _answer_recorded(
     )
 
 
+@transaction.atomic
 def question_answer(*, user: User, question: Question, answer: Any) -> AnswerOutcome:
     """Grade ``answer`` to the learner's current variant and update their standing.
 
-    Locks the learner's progress row for the question, so two answers sent at once are
-    counted one after the other. An unreadable answer changes nothing.
+    Locks the learner's progress row for the question (in a transaction of its own: outside
+    one, PostgreSQL refuses the lock), so two answers sent at once are counted one after the
+    other. An unreadable answer changes nothing.
     """
     progress, _ = QuestionProgress.objects.get_or_create(user=user, question=question)
     progress = QuestionProgress.objects.select_for_update().get(pk=progress.pk)

@@ -24,9 +24,10 @@ import time
 import tokenize
 import traceback
 import types
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -373,14 +374,70 @@ def _draw(exercise: GradableExercise, what: str, draw: Callable[[], None]) -> No
         logger.warning("%s of %s failed:\n%s", what, exercise.slug, traceback.format_exc())
 
 
+# How a grading obtains a trusted function's outcomes: by name ("reference",
+# "mistake:<id>") and a way to compute them.
+Remember = Callable[[str, Callable[[], dict[str, Outcome]]], dict[str, Outcome]]
+
+
+def _compute(_name: str, compute: Callable[[], dict[str, Outcome]]) -> dict[str, Outcome]:
+    return compute()
+
+
+class OutcomeMemo:
+    """The trusted outcomes of one batch of gradings, each computed once.
+
+    A sweep grades many files of one exercise under the same seeds (every mistake file under
+    seeds 1000-1019, every mutant under 11 and 12): a seed fixes the cases, so the reference
+    and each declared mistake give the same outcomes every time. They are kept encoded in the
+    wire format and decoded afresh for each grading, as ``trusted_outcomes`` hands them out:
+    a check that changes an expected array in place cannot reach another grading. Only the
+    ``shared`` (exercise slug, seed) pairs are kept: a reference's 200 seeds are each graded
+    once.
+    """
+
+    def __init__(self, shared: frozenset[tuple[str, int]]) -> None:
+        self._shared = shared
+        self._stored: dict[tuple[str, str, int, str], dict[str, tuple[Outcome, bytes]]] = {}
+
+    def scope(self, exercise: GradableExercise, seed: int) -> Remember:
+        """``remember(name, compute)`` for one grading of ``exercise`` under ``seed``."""
+        if (exercise.slug, seed) not in self._shared:
+            return _compute
+
+        def remember(name: str, compute: Callable[[], dict[str, Outcome]]) -> dict[str, Outcome]:
+            key = (exercise.slug, exercise.content_hash, seed, name)
+            stored = self._stored.get(key)
+            if stored is None:
+                outcomes = compute()
+                # Two threads may compute the same key at once; either result is the same.
+                self._stored[key] = {
+                    call: (replace(o, value=None), wire.encode(o.value))
+                    for call, o in outcomes.items()
+                }
+                return outcomes
+            return {
+                call: replace(o, value=wire.decode(frame)) for call, (o, frame) in stored.items()
+            }
+
+        return remember
+
+
 def _diagnosis(
-    checks: ExerciseChecks, grader: Grader, calls: list[Call], frames: dict[str, bytes] | None
+    checks: ExerciseChecks,
+    grader: Grader,
+    calls: list[Call],
+    frames: dict[str, bytes] | None,
+    remember: Remember,
 ) -> Match | None:
     """Match a failure against the exercise's declared mistakes (mistakes.py)."""
     if not checks.mistakes or grader.all_passed:
         return None
+
+    def predict(mistake: Mistake) -> Callable[[], dict[str, Outcome]]:
+        return lambda: trusted_outcomes(mistake.implementations(calls), calls, frames=frames)
+
     predictions = {
-        mistake.id: trusted_outcomes(mistake.implementations(calls), calls, frames=frames)
+        mistake.id: remember(f"mistake:{mistake.id}", predict(mistake))
         for mistake in checks.mistakes
         if mistake.wrong is not None
     }
@@ -410,13 +467,14 @@ def _checked_result(
     *,
     figures: bool = True,
     frames: dict[str, bytes] | None = None,
+    remember: Remember = _compute,
 ) -> GradeResult:
     _apply_checks(exercise, checks, grader)
     # Every exercise: a function may not change its caller's arguments unless the reference
     # does too (AUTHORING.md, "Arguments changed in place"). Recorded only when one was.
     if not grader.inputs_checked and grader.changed_arguments():
         grader.check_inputs_unchanged()
-    match = _diagnosis(checks, grader, list(grader.calls.values()), frames)
+    match = _diagnosis(checks, grader, list(grader.calls.values()), frames, remember)
     # An exercise that declares its mistakes lets the diagnosis (or, without one, the plain
     # description of what differs) speak: a check's own hint could point elsewhere.
     grader.show_hints = not checks.mistakes
@@ -449,10 +507,12 @@ def grade_code(
     runner: Runner,
     seed: int | None = None,
     figures: bool = True,
+    memo: OutcomeMemo | None = None,
 ) -> GradeResult:
     """Grade ``code``: the same inputs for the reference and the learner, then the checks.
 
-    ``figures=False`` skips drawing (sweeps that only need verdicts and diagnoses).
+    ``figures=False`` skips drawing (sweeps that only need verdicts and diagnoses). ``memo``
+    (with a ``seed``) shares the trusted outcomes with the batch's other gradings.
     """
     started = time.perf_counter()
     try:
@@ -464,7 +524,8 @@ def grade_code(
     rng = np.random.default_rng(new_seed() if seed is None else seed)
     calls: list[Call] = list(checks.cases(rng))
     frames: dict[str, bytes] = {}  # each call's inputs, encoded once
-    expected = reference_outcomes(exercise, calls, frames=frames)
+    remember = memo.scope(exercise, seed) if memo is not None and seed is not None else _compute
+    expected = remember("reference", lambda: reference_outcomes(exercise, calls, frames=frames))
     requests = [call.as_request() for call in calls]
     run = runner.run(text, requests, runner_limits(exercise.limits))
 
@@ -475,7 +536,9 @@ def grade_code(
         grader = Grader(
             calls, expected, learner, review_path=exercise.review_path, parameters=names
         )
-        result = _checked_result(exercise, checks, grader, run, figures=figures, frames=frames)
+        result = _checked_result(
+            exercise, checks, grader, run, figures=figures, frames=frames, remember=remember
+        )
     logger.debug("graded %s in %.1f ms", exercise.slug, (time.perf_counter() - started) * 1000)
     return result
 
@@ -504,8 +567,13 @@ def grade_many(
     Figures are skipped unless asked for: no verdict or diagnosis depends on them.
     """
 
+    graded = Counter((job.exercise.slug, job.seed) for job in jobs)
+    memo = OutcomeMemo(frozenset(pair for pair, count in graded.items() if count > 1))
+
     def one(job: GradeJob) -> GradeResult:
-        return grade_code(job.exercise, job.code, runner=runner, seed=job.seed, figures=figures)
+        return grade_code(
+            job.exercise, job.code, runner=runner, seed=job.seed, figures=figures, memo=memo
+        )
 
     if workers <= 1:
         return [one(job) for job in jobs]

@@ -92,6 +92,54 @@ def test_many_gradings_share_one_warm_runner_and_keep_their_order(softmax) -> No
     assert all(r.figures == () for r in results), "sweeps skip drawing"
 
 
+def test_a_batch_computes_each_trusted_outcome_once_per_seed_and_grades_as_alone(
+    softmax, monkeypatch
+) -> None:
+    from apps.sandbox.grading import engine
+    from apps.sandbox.grading.engine import GradeJob, grade_many
+
+    mistakes = sorted((SOFTMAX_DIR / "mistakes").glob("*.py"))
+    codes = [path.read_text() for path in mistakes] + [SOLUTION]
+    jobs = [GradeJob(softmax, code, seed) for code in codes for seed in (3, 4)]
+    jobs.append(GradeJob(softmax, SOLUTION, 5))  # graded once: nothing to share
+    computed: list[str] = []
+    reference_outcomes = engine.reference_outcomes
+
+    def counted(*args, **kwargs):
+        computed.append("reference")
+        return reference_outcomes(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "reference_outcomes", counted)
+    together = grade_many(jobs, runner=ZygotePoolBackend(), workers=1)
+    # Seeds 3 and 4 each once (a second thread could race to one more), seed 5 once.
+    assert len(computed) == 3
+    alone = [
+        engine.grade_code(job.exercise, job.code, runner=ZygotePoolBackend(), seed=job.seed)
+        for job in jobs
+    ]
+    assert [(r.status, r.score, r.diagnosis, [c.message for c in r.checks]) for r in together] == [
+        (r.status, r.score, r.diagnosis, [c.message for c in r.checks]) for r in alone
+    ]
+
+
+def test_a_shared_outcome_reaches_each_grading_as_a_fresh_copy(softmax) -> None:
+    import numpy as np
+
+    from apps.sandbox.grading.engine import OutcomeMemo
+    from apps.sandbox.grading.grader import Outcome
+
+    remember = OutcomeMemo(frozenset({("softmax", 1)})).scope(softmax, 1)
+    first = remember("reference", lambda: {"a": Outcome(ok=True, value=np.ones(3))})
+    first["a"].value[:] = 7.0  # a check that writes into the expected array
+    again = remember("reference", lambda: pytest.fail("computed twice"))
+    assert again["a"].value.tolist() == [1.0, 1.0, 1.0]
+    alone = OutcomeMemo(frozenset()).scope(softmax, 2)
+    calls = []
+    alone("reference", lambda: calls.append(1) or {})
+    alone("reference", lambda: calls.append(1) or {})
+    assert calls == [1, 1], "a pair graded once is not kept"
+
+
 def test_an_exception_reports_the_learners_line_number(softmax) -> None:
     result = grade(
         softmax, "import numpy as np\n\ndef softmax(z):\n    return z / 0 + undefined_name\n"

@@ -10,7 +10,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -90,6 +90,18 @@ def modules_outline() -> tuple[Module, ...]:
         )
         _outline = _Outline(revision=revision, built_at=time.monotonic(), modules=modules)
     return modules
+
+
+def outline_token(modules: Sequence[Module]) -> str | float | None:
+    """Names the outline ``modules`` came from (``modules_outline``'s rows): its revision, or
+    when it was built if there is none; None if it is no longer this process's outline. It
+    changes whenever the rows may have: a key for something rendered from them includes it."""
+    current = _outline
+    if current is None or len(current.modules) != len(modules):
+        return None
+    if not all(mine is theirs for mine, theirs in zip(current.modules, modules, strict=True)):
+        return None
+    return current.revision or current.built_at
 
 
 def modules_list() -> QuerySet[Module]:

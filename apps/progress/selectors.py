@@ -296,6 +296,46 @@ def _current_mastery(module: Module, earned: float, exercises: list[ExerciseStan
     return max(earned - faded / module.total_points, 0.0)
 
 
+def _module_unlocked(
+    module: Module,
+    prerequisites: list[Module],
+    points: dict[int, ModuleProgress],
+    earned: dict[int, float],
+) -> bool:
+    """Unlocked by an instructor, or by the mastery earned in each live prerequisite."""
+    if module.pk in points and points[module.pk].unlocked_by_id is not None:
+        return True
+    return all(earned.get(p.pk, 0.0) >= MASTERY_THRESHOLD for p in prerequisites)
+
+
+def module_unlocked_for_user(*, user: User, module_id: int) -> bool | None:
+    """Whether a live module is open to the learner, as ``course_map_for_user`` says (None
+    for a module not in the course); one query, for a page that needs no more than that."""
+    outline = {m.pk: m for m in modules_outline()}
+    module = outline.get(module_id)
+    if module is None:
+        return None
+    prerequisites = list(module.prerequisites.all())
+    points = {
+        p.module_id: p
+        for p in ModuleProgress.objects.filter(
+            user=user, module_id__in=[module_id, *(p.pk for p in prerequisites)]
+        ).only("module_id", "points_earned", "unlocked_by_id")
+    }
+    earned = {
+        pk: row.points_earned / outline[pk].total_points
+        for pk, row in points.items()
+        if pk in outline and outline[pk].total_points
+    }
+    return _module_unlocked(module, prerequisites, points, earned)
+
+
+def lesson_read_by_user(*, user: User | AnonymousUser, lesson_id: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    return LessonProgress.objects.filter(user=user, lesson_id=lesson_id).exists()
+
+
 def course_map_for_user(*, user: User | AnonymousUser) -> list[ModuleStanding]:
     """Every live module with the learner's mastery, lock state, lessons and exercises.
 
@@ -319,10 +359,7 @@ def course_map_for_user(*, user: User | AnonymousUser) -> list[ModuleStanding]:
     for module in modules:
         # The outline holds live rows only, already in course order.
         prerequisites = list(module.prerequisites.all())
-        override = module.pk in points and points[module.pk].unlocked_by_id is not None
-        unlocked = override or all(
-            earned.get(p.pk, 0.0) >= MASTERY_THRESHOLD for p in prerequisites
-        )
+        unlocked = _module_unlocked(module, prerequisites, points, earned)
         exercises = [
             _exercise_standing(
                 exercise, rows.exercises.get(exercise.pk), recalls.get(exercise.pk), now

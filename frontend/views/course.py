@@ -28,6 +28,7 @@ from apps.curriculum.selectors import (
     lesson_figures_json,
     lesson_get,
     module_get,
+    outline_token,
     question_get,
     step_neighbours,
 )
@@ -35,7 +36,7 @@ from apps.progress.auth import authenticated_user
 from apps.progress.deadlines import deadlines_for_learner, due_soon_for_learner
 from apps.progress.learning_path import module_path, next_up
 from apps.progress.questions import question_answer, questions_for_learner
-from apps.progress.selectors import ModuleStanding, course_map_for_user
+from apps.progress.selectors import ModuleStanding, course_map_for_user, lesson_read_by_user
 from apps.progress.services import lesson_mark_read
 from frontend.templatetags.dlmath import step_url
 
@@ -46,6 +47,26 @@ def module_standing(
     standings = course_map_for_user(user=request.user)
     by_slug = {s.module.slug: s for s in standings}
     return by_slug.get(module_slug), by_slug
+
+
+def course_map_key(
+    *, user_id: int | None, standings: list[ModuleStanding]
+) -> tuple[object, ...] | None:
+    """Everything the course map's module cards show, for ``{% memo %}``: the course (the
+    outline's revision: titles, order, prerequisites, counts), whose map it is, and each
+    module's standing (lock, mastery, exercises passed, lessons read). None (not memoised)
+    if the outline was rebuilt meanwhile."""
+    token = outline_token([s.module for s in standings])
+    if token is None:
+        return None
+    return (
+        token,
+        user_id,
+        tuple(
+            (s.module.pk, s.unlocked, s.mastered, s.mastery, s.exercises_passed, s.lessons_read)
+            for s in standings
+        ),
+    )
 
 
 def course_map(request: HttpRequest) -> HttpResponse:
@@ -66,6 +87,7 @@ def course_map(request: HttpRequest) -> HttpResponse:
             # Course time: deadlines soon (or missed) and passed exercises due for review.
             "due_soon": due_soon_for_learner(user=authenticated_user(request)) if signed_in else [],
             "reviews_due": sum(s.reviews_due for s in standings),
+            "modules_key": course_map_key(user_id=request.user.pk, standings=standings),
         },
     )
 
@@ -152,8 +174,7 @@ def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> H
     lesson = lesson_get(module_slug=module_slug, lesson_slug=lesson_slug, with_figures=False)
     if lesson is None:
         raise Http404(gettext("No such lesson."))
-    standing, _ = module_standing(request, module_slug)
-    read = bool(standing and any(s.read for s in standing.lessons if s.lesson.pk == lesson.pk))
+    read = lesson_read_by_user(user=request.user, lesson_id=lesson.pk)
     previous, following = step_neighbours(kind="lesson", pk=lesson.pk)
     exercises = list(lesson.exercises.filter(retired=False).order_by("order"))
     return render(

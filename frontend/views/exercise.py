@@ -17,9 +17,7 @@ from apps.curriculum.selectors import exercise_get, step_neighbours
 from apps.progress.auth import authenticated_user
 from apps.progress.deadlines import deadlines_for_learner
 from apps.progress.reviews.selectors import review_item_for_user
-from apps.progress.selectors import (
-    exercise_progress_for_user,
-)
+from apps.progress.selectors import exercise_progress_for_user, module_unlocked_for_user
 from apps.sandbox.grading.limits import MAX_CODE_BYTES
 from apps.sandbox.models import PENDING_STATUSES, Submission
 from apps.sandbox.selectors import (
@@ -27,7 +25,6 @@ from apps.sandbox.selectors import (
     submission_latest,
     submissions_with_attempt_numbers,
 )
-from frontend.views.course import module_standing
 
 HISTORY_SHOWN = 30
 
@@ -55,7 +52,8 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     last = submission_latest(user=user, exercise_slug=slug)
     progress = exercise_progress_for_user(user=user, exercise=exercise)
     revealed = progress.hints_revealed if progress else 0
-    standing, _ = module_standing(request, exercise.module.slug)
+    # None (no notice) for a module no longer in the course.
+    unlocked = module_unlocked_for_user(user=user, module_id=exercise.module_id)
     lesson_url = (
         reverse("curriculum:lesson", args=[exercise.module.slug, exercise.lesson.slug])
         if exercise.lesson
@@ -89,7 +87,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "module": exercise.module,
             "history": history,
             "progress": progress,
-            "standing": standing,
+            "locked": unlocked is False,
             "config": config,
             "restored": last is not None,
             "previous": previous,

@@ -1,0 +1,183 @@
+"""Memoised page fragments ({% memo %}): a learner only ever sees their own standing, as it
+is now, in their language; a change of progress or of the course shows at once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.template import Context, Template
+from django.test import Client
+from django.utils import timezone
+
+from apps.curriculum.models import Exercise, Lesson, Module
+from apps.curriculum.selectors import curriculum_revision_bump, modules_outline
+from apps.progress.models import ModuleProgress
+from apps.progress.selectors import course_map_for_user
+from apps.progress.services import exercise_progress_record_attempt, lesson_mark_read
+from frontend.templatetags.memo import fragments
+from frontend.views.course import course_map_key
+
+pytestmark = pytest.mark.django_db
+
+_submission = iter(range(900_000, 1_000_000))
+
+
+def module_card(html: str, slug: str) -> str:
+    match = re.search(
+        rf'<li class="module-card[^"]*" data-module="{slug}">(.*?)</li>\n', html, re.S
+    )
+    assert match, f"no card for {slug}"
+    return match.group(1)
+
+
+def logged_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def first_exercise(module_slug: str) -> Exercise:
+    return Exercise.objects.filter(retired=False, module__slug=module_slug).order_by("order")[0]
+
+
+def pass_exercise(user: Any, exercise: Exercise) -> None:
+    exercise_progress_record_attempt(
+        user=user,
+        exercise=exercise,
+        submission_id=next(_submission),
+        score=1.0,
+        passed=True,
+        failed_checks=[],
+        at=timezone.now(),
+    )
+
+
+def test_it_shows_each_learner_their_own_module_cards(
+    learner_factory: Callable[..., Any],
+) -> None:
+    alice, bob = learner_factory(), learner_factory()
+    exercise = first_exercise("probability")
+    pass_exercise(alice, exercise)
+    alice_card = module_card(logged_in(alice).get("/learn/").content.decode(), "probability")
+    bob_card = module_card(logged_in(bob).get("/learn/").content.decode(), "probability")
+    assert "1 of " in alice_card
+    assert "0 of " in bob_card
+    # Alice's cards again, after Bob's: still hers.
+    again = module_card(logged_in(alice).get("/learn/").content.decode(), "probability")
+    assert again == alice_card
+
+
+def test_two_learners_with_the_same_standing_never_share_a_key(
+    learner_factory: Callable[..., Any],
+) -> None:
+    alice, bob = learner_factory(), learner_factory()
+    alice_key = course_map_key(user_id=alice.pk, standings=course_map_for_user(user=alice))
+    bob_key = course_map_key(user_id=bob.pk, standings=course_map_for_user(user=bob))
+    assert alice_key is not None
+    assert bob_key is not None
+    assert alice_key[2] == bob_key[2]  # the same standings...
+    assert alice_key != bob_key  # ...but not the same fragment
+
+
+def test_a_passed_exercise_shows_on_the_course_map_at_once(
+    learner_factory: Callable[..., Any],
+) -> None:
+    alice = learner_factory()
+    client = logged_in(alice)
+    before = module_card(client.get("/learn/").content.decode(), "probability")
+    assert re.search(r"\b0 of \d+ exercises passed", before)
+    pass_exercise(alice, first_exercise("probability"))
+    after = module_card(client.get("/learn/").content.decode(), "probability")
+    assert re.search(r"\b1 of \d+ exercises passed", after)
+    assert after != before
+
+
+def test_a_read_lesson_shows_on_the_course_map_and_the_lesson_at_once(
+    learner_factory: Callable[..., Any],
+) -> None:
+    alice = learner_factory()
+    client = logged_in(alice)
+    lesson = Lesson.objects.filter(retired=False, module__slug="probability").order_by("order")[0]
+    url = f"/learn/probability/{lesson.slug}/"
+    assert re.search(r"\b0 of \d+ lessons read", client.get("/learn/").content.decode())
+    unread = client.get(url).content.decode()
+    lesson_mark_read(user=alice, lesson=lesson)
+    assert re.search(r"\b1 of \d+ lessons read", client.get("/learn/").content.decode())
+    assert client.get(url).content.decode() != unread
+
+
+def test_the_module_cards_follow_a_language_switch(learner_factory: Callable[..., Any]) -> None:
+    alice = learner_factory()
+    client = logged_in(alice)
+    english = client.get("/learn/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get("/learn/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    back = client.get("/learn/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Foundations" in english
+    assert "基础" not in english
+    assert "基础" in chinese
+    assert "Foundations" not in chinese
+    assert "Mastered" not in chinese
+    assert "lessons read" not in chinese
+    assert module_card(back, "probability") == module_card(english, "probability")
+
+
+def test_an_instructor_unlock_shows_at_once(
+    learner_factory: Callable[..., Any],
+    instructor_factory: Callable[..., Any],
+) -> None:
+    alice = learner_factory()
+    locked = Module.objects.filter(retired=False, prerequisites__isnull=False).first()
+    assert locked is not None
+    client = logged_in(alice)
+    card = re.search(
+        rf'<li class="module-card([^"]*)" data-module="{locked.slug}">',
+        client.get("/learn/").content.decode(),
+    )
+    assert card
+    assert "is-locked" in card.group(1)
+    exercise = first_exercise(locked.slug)
+    assert "still locked" in client.get(f"/exercises/{exercise.slug}/").content.decode()
+    ModuleProgress.objects.update_or_create(
+        user=alice, module=locked, defaults={"unlocked_by": instructor_factory()}
+    )
+    card = re.search(
+        rf'<li class="module-card([^"]*)" data-module="{locked.slug}">',
+        client.get("/learn/").content.decode(),
+    )
+    assert card
+    assert "is-locked" not in card.group(1)
+    assert "still locked" not in client.get(f"/exercises/{exercise.slug}/").content.decode()
+
+
+def test_a_course_sync_changes_the_key(learner_factory: Callable[..., Any]) -> None:
+    alice = learner_factory()
+    before = course_map_key(user_id=alice.pk, standings=course_map_for_user(user=alice))
+    curriculum_revision_bump()
+    after = course_map_key(user_id=alice.pk, standings=course_map_for_user(user=alice))
+    assert before is not None
+    assert after is not None
+    assert before[0] != after[0]
+
+
+def test_rows_of_an_outline_since_rebuilt_are_not_memoised(
+    learner_factory: Callable[..., Any],
+) -> None:
+    alice = learner_factory()
+    standings = course_map_for_user(user=alice)
+    curriculum_revision_bump()
+    modules_outline()
+    assert course_map_key(user_id=alice.pk, standings=standings) is None
+
+
+def test_memo_renders_once_per_key_and_language_and_never_without_a_key() -> None:
+    fragments.clear()
+    template = Template('{% load memo %}{% memo "test-fragment" key %}{{ shown }}{% endmemo %}')
+    assert template.render(Context({"key": ("a",), "shown": "first"})) == "first"
+    # The same key: the block as first rendered (the key must hold all it shows).
+    assert template.render(Context({"key": ("a",), "shown": "second"})) == "first"
+    assert template.render(Context({"key": ("b",), "shown": "second"})) == "second"
+    assert template.render(Context({"key": None, "shown": "third"})) == "third"
+    assert template.render(Context({"key": None, "shown": "fourth"})) == "fourth"

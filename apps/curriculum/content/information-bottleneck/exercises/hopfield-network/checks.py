@@ -4,9 +4,7 @@ from apps.sandbox.grading import Call, Grader, Mistake, changes_argument, plots
 
 # With TIE_STATE, the fields of neurons 1, 3, 5, 6 and 7 are exactly 0 (neurons 1 and 3 at -1,
 # neurons 5, 6 and 7 at +1), so a zero field pushed to +1, to -1 or to np.sign(0) = 0 shows.
-TIE_PATTERNS = np.array(
-    [[-1, 1, 1, -1, 1, 1, 1, -1], [-1, 1, -1, 1, -1, -1, -1, -1]], dtype=float
-)
+TIE_PATTERNS = np.array([[-1, 1, 1, -1, 1, 1, 1, -1], [-1, 1, -1, 1, -1, -1, -1, -1]], dtype=float)
 TIE_STATE = np.array([-1, -1, -1, -1, -1, 1, 1, 1], dtype=float)
 TIE_ORDER = np.array([1, 3, 5, 6, 7, 0, 1])
 # The lesson's two neurons: synchronous updates from (1, -1) cycle, asynchronous ones settle.
@@ -36,12 +34,18 @@ def cases(rng: np.random.Generator) -> list[Call]:
             "w", "hebbian_weights", (_pm1(rng, (5, 64)),), label="5 random patterns of 64 neurons"
         ),
         Call(
-            "w-one", "hebbian_weights", (_pm1(rng, (1, 16)),), label="a single pattern of 16 neurons"
+            "w-one",
+            "hebbian_weights",
+            (_pm1(rng, (1, 16)),),
+            label="a single pattern of 16 neurons",
         ),
         Call("e", "energy", (W, _pm1(rng, 64)), label="a random state of a 64-neuron network"),
         Call("e-pattern", "energy", (W, patterns[1]), label="a stored pattern"),
         Call(
-            "e-two", "energy", (TWO, np.array([1.0, -1.0])), label="the two-neuron example, s = (1, -1)"
+            "e-two",
+            "energy",
+            (TWO, np.array([1.0, -1.0])),
+            label="the two-neuron example, s = (1, -1)",
         ),
         Call(
             "r",

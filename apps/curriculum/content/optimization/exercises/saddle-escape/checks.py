@@ -9,8 +9,11 @@ HESS5 = "def hess(x):\n    u = R.T @ x\n    return R @ np.diag(D + 3.0 * q * u *
 CURVATURES = np.array([1.0, 2.0, -1.0, 0.5, -0.5])  # two directions of escape
 QUARTIC = (CURVATURES < 0).astype(float)
 # A fixed, dense rotation: the two-dimensional Hessian is diagonal, where np.abs(H) is |H| and
-# eigenvectors read as rows give the same step, so only a rotated Hessian tells them apart.
-FIXED_ROTATION = np.linalg.qr(np.random.default_rng(15).normal(size=(5, 5)))[0]
+# eigenvectors read as rows give the same step, so only a rotated Hessian tells them apart. The
+# wrong methods can blow up (np.abs(H) may be nearly singular), and then rounding decides
+# between an error and a huge value: on this rotation every one of them stays within 4 of the
+# reference for ten steps, and so does every random rotation (of a thousand) for two steps.
+FIXED_ROTATION = np.linalg.qr(np.random.default_rng(365).normal(size=(5, 5)))[0]
 # Four steps with distinct, fixed perturbations (T = 4 rows, d = 2 columns): a noise row used at
 # the wrong step, scaled by lr, or added before the gradient is evaluated shows in every seed.
 FIXED_NOISE = np.array([[0.02, 0.05], [-0.03, 0.01], [0.01, -0.04], [0.04, 0.02]])
@@ -82,14 +85,14 @@ def cases(rng: np.random.Generator) -> list[Call]:
         Call(
             "newton-5d",
             "newton_paths",
-            (grad5, hess5, rotation @ near, 10),
-            label="a rotated 5-dimensional saddle, from a point near it",
+            (grad5, hess5, rotation @ near, 2),
+            label="a randomly rotated 5-dimensional saddle, two steps from a point near it",
         ),
         Call(
             "newton-fixed",
             "newton_paths",
-            (fixed_grad5, fixed_hess5, FIXED_ROTATION @ near, 6),
-            label="a 5-dimensional saddle under a fixed dense rotation, from a point near it",
+            (fixed_grad5, fixed_hess5, FIXED_ROTATION @ near, 10),
+            label="a 5-dimensional saddle under a fixed rotation, ten steps from a point near it",
         ),
         Call(
             "newton-saddle",
@@ -257,9 +260,7 @@ def mistakes() -> list[Mistake]:
                 "Hessian; |H| = Q diag(|lambda|) Q^T takes the absolute values of its "
                 "eigenvalues. The two agree only for a diagonal H."
             ),
-            fix=(
-                "lam, Q = np.linalg.eigh(H), then step = Q @ ((Q.T @ g) / np.abs(lam))."
-            ),
+            fix=("lam, Q = np.linalg.eigh(H), then step = Q @ ((Q.T @ g) / np.abs(lam))."),
             wrong={"newton_paths": _newton("entrywise")},
         ),
         Mistake(

@@ -18,8 +18,10 @@ FIXED_ROTATION = np.linalg.qr(np.random.default_rng(365).normal(size=(5, 5)))[0]
 # the wrong step, scaled by lr, or added before the gradient is evaluated shows in every seed.
 FIXED_NOISE = np.array([[0.02, 0.05], [-0.03, 0.01], [0.01, -0.04], [0.04, 0.02]])
 # The prompt asks for float64 (exercise.yaml): the escape multiplies float32's rounding of the
-# start, about 6e-8, by more than a thousand.
-RTOL, ATOL = 1e-6, 1e-9
+# start, about 6e-8, by 1.1 a step (9e4 over 120 steps). In float64 these paths are well
+# conditioned: a relative change of 1e-13 in x0 moves no iterate by a tenth of this tolerance
+# on any case but the manifold's (where y stays exactly 0 in every float64 computation).
+RTOL, ATOL = 1e-9, 1e-12
 
 
 def _f2(p):

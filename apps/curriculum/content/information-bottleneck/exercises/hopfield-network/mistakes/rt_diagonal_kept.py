@@ -1,4 +1,5 @@
 # mistake: hebbian_weights keeps the diagonal P/N (self-connections); set W_ii = 0.
+# diagnosis: diagonal-kept
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: hebbian_weights divides by the number of patterns P instead of the number of neurons N; W = patterns.T @ patterns / N.
+# diagnosis: divided-by-p
 import numpy as np
 
 

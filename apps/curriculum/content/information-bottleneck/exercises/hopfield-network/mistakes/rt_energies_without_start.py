@@ -1,4 +1,5 @@
 # mistake: the energies list omits the energy of the start state, so it has L entries instead of L + 1; put E(s0) first.
+# diagnosis: energies-without-start
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: energy returns -s^T W s without the factor 1/2; E = -0.5 s^T W s.
+# diagnosis: energy-without-half
 import numpy as np
 
 

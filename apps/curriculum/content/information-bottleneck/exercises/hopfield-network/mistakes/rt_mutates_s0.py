@@ -1,4 +1,5 @@
 # mistake: recall updates the caller's s0 in place (np.asarray does not copy a float array); copy s0 first.
+# diagnosis: changes-s0
 import numpy as np
 
 

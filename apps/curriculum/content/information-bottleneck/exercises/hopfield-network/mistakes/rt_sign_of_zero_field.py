@@ -1,4 +1,5 @@
 # mistake: recall sets s[i] = np.sign(h), which is 0 for a field of exactly 0 instead of leaving the neuron unchanged; only change s[i] when h != 0.
+# diagnosis: zero-field-to-zero
 import numpy as np
 
 

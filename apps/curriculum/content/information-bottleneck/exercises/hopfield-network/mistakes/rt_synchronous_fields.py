@@ -1,4 +1,5 @@
 # mistake: recall computes all fields once from the start state (h = W @ s0) instead of from the current state before each update, so later updates do not see earlier ones; compute h = W[i] @ s inside the loop.
+# diagnosis: synchronous-fields
 import numpy as np
 
 

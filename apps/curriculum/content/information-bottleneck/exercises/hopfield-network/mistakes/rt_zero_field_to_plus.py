@@ -1,4 +1,5 @@
 # mistake: recall sets s_i = +1 when h_i >= 0, so a neuron at -1 with a field of exactly 0 flips; a zero field leaves the neuron unchanged.
+# diagnosis: zero-field-to-plus
 import numpy as np
 
 

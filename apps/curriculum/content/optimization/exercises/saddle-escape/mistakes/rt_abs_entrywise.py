@@ -1,4 +1,5 @@
 # mistake: saddle-free Newton uses np.abs(H) entry by entry instead of |H| = Q diag(|lambda|) Q^T; take the absolute values of the eigenvalues.
+# diagnosis: abs-entrywise
 import numpy as np
 
 

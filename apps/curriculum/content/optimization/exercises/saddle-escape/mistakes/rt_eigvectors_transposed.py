@@ -1,4 +1,5 @@
 # mistake: the saddle-free step applies Q.T diag(1/|lambda|) Q instead of Q diag(1/|lambda|) Q^T (eigenvectors taken as the rows of Q); eigh returns them as columns.
+# diagnosis: eigenvectors-as-rows
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the noise is added before the gradient is evaluated (x + noise[t], then a gradient step at the perturbed point); the gradient is taken at x_t and the noise added after.
+# diagnosis: noise-before-gradient
 import numpy as np
 
 

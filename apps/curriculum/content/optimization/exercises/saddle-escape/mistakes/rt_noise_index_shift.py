@@ -1,4 +1,5 @@
 # mistake: step t uses noise[t - 1] (the loop adds the noise of the previous step, noise[-1] at t = 0); row t of noise belongs to step t.
+# diagnosis: noise-index-shifted
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the perturbation is multiplied by the learning rate, x - lr * (grad + noise[t]); the noise is added after the step, unscaled.
+# diagnosis: noise-times-lr
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: saddle-free Newton starts from where Newton ended instead of from x0 (the point variable is not reset); run both methods from the same x0.
+# diagnosis: saddle-free-not-restarted
 import numpy as np
 
 

@@ -1,7 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, Mistake, plots
+from apps.sandbox.grading import Call, Grader, Mistake, PlainFigure, plots
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
@@ -180,7 +179,7 @@ def mistakes() -> list[Mistake]:
 
 
 def figures(g: Grader) -> None:
-    fig = go.Figure()
+    fig = PlainFigure()
     styles = {"sim": ("simultaneous", "solid"), "eg": ("extragradient", "dot")}
     for short, (label, dash) in styles.items():
         ref = g.expected(f"{short}_figure")

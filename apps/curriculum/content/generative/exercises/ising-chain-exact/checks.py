@@ -1,7 +1,6 @@
 import itertools
 
 import numpy as np
-import plotly.graph_objects as go
 
 from apps.sandbox.grading import Call, Grader, Mistake, conditioned, plots
 
@@ -263,23 +262,19 @@ def figures(g: Grader) -> None:
         x_label="inverse temperature β",
         y_label="m",
     )
-    fig.add_trace(
-        go.Scatter(
-            x=FIG_BETA,
-            y=_mean_field(FIG_BETA, 1.0, FIG_H),
-            name="mean field, z = 2",
-            line={"color": plots.NEUTRAL, "dash": "dot"},
-        )
+    fig.add_scatter(
+        x=FIG_BETA,
+        y=_mean_field(FIG_BETA, 1.0, FIG_H),
+        name="mean field, z = 2",
+        line={"color": plots.NEUTRAL, "dash": "dot"},
     )
     ring = g.try_array("ring-fig")
     if ring is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=FIG_BETA,
-                y=ring,
-                name=f"your ring of {FIG_N} spins",
-                line={"color": "#10b981", "dash": "dash"},
-            )
+        fig.add_scatter(
+            x=FIG_BETA,
+            y=ring,
+            name=f"your ring of {FIG_N} spins",
+            line={"color": "#10b981", "dash": "dash"},
         )
     fig.add_vline(x=0.5, line={"color": plots.NEUTRAL, "dash": "dot"})
     g.figure(fig)

@@ -1,9 +1,8 @@
 import math
 
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, Mistake, plots
+from apps.sandbox.grading import Call, Grader, Mistake, PlainFigure, plots
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
@@ -302,7 +301,7 @@ def figures(g: Grader) -> None:
         - math.lgamma(61)
         - math.lgamma(41)
     )
-    fig = go.Figure()
+    fig = PlainFigure()
     fig.add_scatter(
         x=grid, y=np.exp(log_density), name="Beta(61, 41) density", line={"color": plots.NEUTRAL}
     )

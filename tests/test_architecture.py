@@ -4,6 +4,8 @@ pyproject.toml and run by `make lint`): content is not a package, signals are a 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,7 @@ CONTENT = ROOT / "apps/curriculum/content"
 CONTENT_MAY_IMPORT = (
     "apps.sandbox.grading",
     "numpy",
-    "plotly",
+    "plotly",  # lessons' figures.py only: nothing a grading loads (see below)
     "math",
     "itertools",
     "contextlib",
@@ -69,6 +71,47 @@ def test_the_content_rule_catches_an_app_import(tmp_path: Path) -> None:
     assert [m for m in imported_modules(checks) if not allowed(m, CONTENT_MAY_IMPORT)] == [
         "apps.sandbox.models"
     ]
+
+
+def graded_files() -> list[Path]:
+    """The content every grading loads: checks.py, and a lesson's questions.py (concept checks)."""
+    return [path for path in content_files() if not path.name.endswith(".figures.py")]
+
+
+def test_nothing_a_grading_loads_imports_plotly() -> None:
+    # Every submission loads its checks.py: importing plotly.graph_objects costs ~0.5 s, and a
+    # go.Figure validates every property it is given. Figures on the grading path are plain
+    # Plotly JSON (grading/plain.py: PlainFigure, subplots); lessons' figures.py, built once at
+    # sync time, may use Plotly. (import-linter keeps plotly out of apps.sandbox.)
+    offenders = [
+        f"{path.relative_to(ROOT)} imports {module}"
+        for path in graded_files()
+        for module in imported_modules(path)
+        if allowed(module, ("plotly",))
+    ]
+    assert offenders == []
+
+
+def test_loading_every_exercises_checks_loads_no_plotly() -> None:
+    # What a grading imports, in a fresh interpreter: the engine, then each checks.py as the
+    # engine loads it (an import hidden behind another module shows here, not in the AST).
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from apps.sandbox.grading import engine\n"
+        "plotly = lambda: [m for m in sys.modules if m.split('.')[0] == 'plotly']\n"
+        "print('the grading library' if plotly() else '')\n"
+        "for n, path in enumerate(sorted(Path('apps/curriculum/content').rglob('checks.py'))):\n"
+        "    engine._load_module(path, f'probe_checks_{n}')\n"
+        "    if plotly():\n"
+        "        print(path)\n"
+        "        for name in plotly():\n"
+        "            del sys.modules[name]\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert loaded.split() == []
 
 
 @pytest.mark.parametrize("folder", ["apps", "frontend"])

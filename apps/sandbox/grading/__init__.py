@@ -3,7 +3,8 @@ helpers, the result types and the engine that applies them. No Django imports (l
 runner): the Django side hands it an exercise spec and a runner, and stores what it returns.
 
 checks.py files import from here only:
-``from apps.sandbox.grading import Call, CheckFailed, FnSpec, Grader, Mistake, plots``.
+``from apps.sandbox.grading import Call, CheckFailed, FnSpec, Grader, Mistake, plots``, and
+``PlainFigure`` and ``subplots`` (plain.py) to draw a figure of their own without Plotly.
 """
 
 from apps.sandbox.grading.grader import (
@@ -16,6 +17,7 @@ from apps.sandbox.grading.grader import (
     tolerance,
 )
 from apps.sandbox.grading.mistakes import Mistake, changes_argument
+from apps.sandbox.grading.plain import PlainFigure, subplots
 
 __all__ = [
     "Call",
@@ -24,7 +26,9 @@ __all__ = [
     "Grader",
     "Mistake",
     "Outcome",
+    "PlainFigure",
     "changes_argument",
     "conditioned",
+    "subplots",
     "tolerance",
 ]

@@ -88,12 +88,14 @@ class PlainObject(dict[str, Any]):
 
 def merge(target: dict[str, Any], updates: dict[str, Any]) -> dict[str, Any]:
     """Merge ``updates`` (magic underscores allowed) into ``target`` as Plotly's update does:
-    dicts merge key by key, anything else replaces."""
+    dicts merge key by key, None unsets (``texttemplate=None``), anything else replaces."""
     for raw_key, raw_value in updates.items():
         key, value = _nest(raw_key, raw_value)
         value = _coerced(key, value)
         current = target.get(key)
-        if isinstance(value, dict):
+        if value is None:
+            target.pop(key, None)
+        elif isinstance(value, dict):
             if isinstance(current, dict):
                 merge(current, value)
             else:

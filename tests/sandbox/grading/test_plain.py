@@ -58,6 +58,18 @@ def test_a_plain_figure_is_what_plotly_builds_from_the_same_calls() -> None:
     assert figure_to_dict(_draw_on(PlainFigure())) == figure_to_dict(_draw_on(go.Figure()))
 
 
+def test_none_unsets_a_property_as_in_plotly() -> None:
+    def unset(fig: Any) -> Any:
+        fig.add_heatmap(z=np.eye(2), text=None, texttemplate=None)  # "no text" spelled as None
+        fig.add_scatter(x=X, y=X, name="a")
+        fig.update_layout(height=380, title_text="t")
+        fig.update_layout(height=None)
+        fig.update_traces(name=None)
+        return fig
+
+    assert figure_to_dict(unset(PlainFigure())) == figure_to_dict(unset(go.Figure()))
+
+
 def test_plain_subplots_are_laid_out_as_plotlys() -> None:
     def panels(fig: Any) -> Any:
         fig.add_heatmap(z=np.eye(3), row=1, col=1)

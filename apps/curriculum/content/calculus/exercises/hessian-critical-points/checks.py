@@ -1,8 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from apps.sandbox.grading import Call, FnSpec, Grader, Mistake, plots
+from apps.sandbox.grading import Call, FnSpec, Grader, Mistake, plots, subplots
 
 QUADRATIC = FnSpec(source="def grad(x):\n    return 0.5 * (A + A.T) @ x + b", name="grad")
 ROSENBROCK = FnSpec(
@@ -397,38 +395,32 @@ def figures(g: Grader) -> None:
     yours = g.try_array("coupled")
     grid = np.linspace(-1.0, 1.0, 41)
     d1, d2 = np.meshgrid(grid, grid)
-    fig = make_subplots(
-        rows=1, cols=2, subplot_titles=("your quadratic model", "reference quadratic model")
-    )
+    fig = subplots(2, titles=("your quadratic model", "reference quadratic model"))
     for col, H in ((1, yours), (2, reference)):
         if H is None or not np.all(np.isfinite(H)):
             continue
         q = 0.5 * (H[0, 0] * d1**2 + (H[0, 1] + H[1, 0]) * d1 * d2 + H[1, 1] * d2**2)
-        fig.add_trace(
-            go.Contour(
-                x=grid,
-                y=grid,
-                z=q,
-                colorscale="RdBu",
-                reversescale=True,
-                showscale=False,
-                ncontours=18,
-                contours={"coloring": "heatmap"},
-            ),
+        fig.add_contour(
+            x=grid,
+            y=grid,
+            z=q,
+            colorscale="RdBu",
+            reversescale=True,
+            showscale=False,
+            ncontours=18,
+            contours={"coloring": "heatmap"},
             row=1,
             col=col,
         )
         _, V = np.linalg.eigh(0.5 * (H + H.T))
         for i in range(2):
             v = 0.9 * V[:, i]
-            fig.add_trace(
-                go.Scatter(
-                    x=[-v[0], v[0]],
-                    y=[-v[1], v[1]],
-                    mode="lines",
-                    showlegend=False,
-                    line={"color": "#2563eb" if col == 1 else "#f97316", "width": 3},
-                ),
+            fig.add_scatter(
+                x=[-v[0], v[0]],
+                y=[-v[1], v[1]],
+                mode="lines",
+                showlegend=False,
+                line={"color": "#2563eb" if col == 1 else "#f97316", "width": 3},
                 row=1,
                 col=col,
             )

@@ -1,7 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, plots
+from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, PlainFigure, plots
 
 RTOL, ATOL = 1e-4, 1e-6  # ATOL applies after dividing by the reference's largest entry
 CART_DT = 0.1
@@ -324,7 +323,7 @@ def figures(g: Grader) -> None:
     t = np.arange(80)
     yours = g.try_array("cart", 0)
     want = g.expected("cart", 0)
-    fig = go.Figure()
+    fig = PlainFigure()
     for j, (label, colour) in enumerate([("position", plots.REFERENCE), ("velocity", "#b45309")]):
         fig.add_scatter(
             x=t,

@@ -1,7 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, Mistake, conditioned, plots
+from apps.sandbox.grading import Call, Grader, Mistake, PlainFigure, conditioned, plots
 
 
 def _mdp(rng, S, A, concentration=0.5):
@@ -197,7 +196,7 @@ def figures(g: Grader) -> None:
             if yours is not None:
                 err_yours.append(np.abs(V - yours).max())
         V = R_pi + gamma * P_pi @ V
-    fig = go.Figure()
+    fig = PlainFigure()
     fig.add_scatter(
         x=sweeps,
         y=np.maximum(err_ref, 1e-16),

@@ -1,5 +1,4 @@
 import numpy as np
-import plotly.graph_objects as go
 
 from apps.sandbox.grading import Call, Grader, Mistake, plots
 
@@ -271,14 +270,12 @@ def figures(g: Grader) -> None:
         x_label="time step t",
         y_label="state estimate",
     )
-    fig.add_trace(
-        go.Scatter(
-            x=t,
-            y=y,
-            mode="markers",
-            name="measurements y_t",
-            marker={"color": plots.NEUTRAL, "size": 4},
-        )
+    fig.add_scatter(
+        x=t,
+        y=y,
+        mode="markers",
+        name="measurements y_t",
+        marker={"color": plots.NEUTRAL, "size": 4},
     )
     g.figure(fig)
     g.figure(

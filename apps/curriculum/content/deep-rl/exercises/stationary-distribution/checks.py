@@ -1,7 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, Mistake, conditioned, plots
+from apps.sandbox.grading import Call, Grader, Mistake, PlainFigure, conditioned, plots
 
 
 def _sticky(rng, S, stay):
@@ -229,7 +228,7 @@ def figures(g: Grader) -> None:
         if yours is not None:
             dist_yours.append(0.5 * np.abs(mu - yours).sum())
         mu = mu @ P
-    fig = go.Figure()
+    fig = PlainFigure()
     fig.add_scatter(
         x=steps,
         y=np.maximum(dist_ref, 1e-17),

@@ -1,7 +1,6 @@
 import numpy as np
-from plotly.subplots import make_subplots
 
-from apps.sandbox.grading import Call, Grader, Mistake, plots
+from apps.sandbox.grading import Call, Grader, Mistake, plots, subplots
 
 ARROWS = "↑→↓←"
 
@@ -326,7 +325,7 @@ def figures(g: Grader) -> None:
     rows, cols = 5, 6
     ref_grid = g.expected("grid", 0).reshape(rows, cols)
     ref_pol = np.asarray(g.expected("grid", 1), dtype=int).reshape(rows, cols)
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("yours", "reference"))
+    fig = subplots(2, titles=("yours", "reference"))
     yours = g.try_array("grid", 0)
     your_pol = g.try_array("grid", 1, shape=(Pg.shape[0],))
     panels = [(yours, your_pol, 1), (g.expected("grid", 0), ref_pol, 2)]

@@ -1,9 +1,8 @@
 import itertools
 
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, Mistake, plots
+from apps.sandbox.grading import Call, Grader, Mistake, PlainFigure, plots
 
 
 def _network(rng, widths, gain):
@@ -173,7 +172,7 @@ def mistakes() -> list[Mistake]:
 
 
 def figures(g: Grader) -> None:
-    fig = go.Figure()
+    fig = PlainFigure()
     for key, dash_ref in (("sigmoid", "solid"), ("relu", "dot")):
         ref = np.asarray(g.expected(key))
         layers = np.arange(1, ref.shape[0] + 1)

@@ -1,8 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from apps.sandbox.grading import Call, Grader, Mistake, changes_argument, plots
+from apps.sandbox.grading import Call, Grader, Mistake, changes_argument, plots, subplots
 from apps.sandbox.grading.grader import CheckFailed
 
 PARTS = ("losses", "W1", "b1", "W2", "b2")
@@ -248,7 +246,7 @@ def figures(g: Grader) -> None:
     xs = np.linspace(X[:, 0].min() - 0.3, X[:, 0].max() + 0.3, 40)
     ys = np.linspace(X[:, 1].min() - 0.3, X[:, 1].max() + 0.3, 40)
     grid = np.array([[a, b] for b in ys for a in xs])
-    fig = make_subplots(rows=1, cols=2, subplot_titles=("yours", "reference"))
+    fig = subplots(2, titles=("yours", "reference"))
     for col, key_source in ((1, "yours"), (2, "reference")):
         if key_source == "yours":
             params = [g.try_array("moons", p) for p in range(1, 5)]
@@ -258,33 +256,29 @@ def figures(g: Grader) -> None:
             params = [np.asarray(g.expected("moons", p)) for p in range(1, 5)]
         _, z = _logits(grid, *params)
         prob = 1.0 / (1.0 + np.exp(-np.clip(z, -50, 50)))
-        fig.add_trace(
-            go.Contour(
-                x=xs,
-                y=ys,
-                z=prob.reshape(40, 40),
-                colorscale="RdBu",
-                zmin=0,
-                zmax=1,
-                showscale=False,
-                contours={"start": 0, "end": 1, "size": 0.1},
-                opacity=0.8,
-                name="P(class 1)",
-            ),
+        fig.add_contour(
+            x=xs,
+            y=ys,
+            z=prob.reshape(40, 40),
+            colorscale="RdBu",
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            contours={"start": 0, "end": 1, "size": 0.1},
+            opacity=0.8,
+            name="P(class 1)",
             row=1,
             col=col,
         )
         for label, colour in ((0, "#111827"), (1, "#f9fafb")):
             pts = X[y == label]
-            fig.add_trace(
-                go.Scatter(
-                    x=pts[:, 0],
-                    y=pts[:, 1],
-                    mode="markers",
-                    name=f"class {label}",
-                    showlegend=col == 2,
-                    marker={"size": 5, "color": colour, "line": {"width": 1, "color": "#374151"}},
-                ),
+            fig.add_scatter(
+                x=pts[:, 0],
+                y=pts[:, 1],
+                mode="markers",
+                name=f"class {label}",
+                showlegend=col == 2,
+                marker={"size": 5, "color": colour, "line": {"width": 1, "color": "#374151"}},
                 row=1,
                 col=col,
             )

@@ -1,7 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, Mistake, conditioned, plots
+from apps.sandbox.grading import Call, Grader, Mistake, PlainFigure, conditioned, plots
 
 TEMPERATURES = (0.25, 1.0, 4.0)
 
@@ -205,7 +204,7 @@ def mistakes() -> list[Mistake]:
 def figures(g: Grader) -> None:
     energies = _landscape()
     states = np.arange(energies.size)
-    fig = go.Figure()
+    fig = PlainFigure()
     fig.add_bar(
         x=states, y=energies, name="energy E(x)", marker_color="#d1d5db", yaxis="y2", opacity=0.6
     )

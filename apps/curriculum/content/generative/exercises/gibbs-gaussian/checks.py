@@ -1,7 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, plots
+from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, PlainFigure, plots
 
 LONG = 6000
 BURN_IN = 200
@@ -186,7 +185,7 @@ def mistakes() -> list[Mistake]:
 def figures(g: Grader) -> None:
     mu, sigma, rho = g.arg("long", 0), g.arg("long", 1), g.arg("long", 2)
     yours = g.try_array("long")
-    fig = go.Figure()
+    fig = PlainFigure()
     angle = np.linspace(0, 2 * np.pi, 100)
     cov = np.array(
         [[sigma[0] ** 2, rho * sigma[0] * sigma[1]], [rho * sigma[0] * sigma[1], sigma[1] ** 2]]

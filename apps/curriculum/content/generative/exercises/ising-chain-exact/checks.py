@@ -1,7 +1,6 @@
 import itertools
 
 import numpy as np
-import plotly.graph_objects as go
 
 from apps.sandbox.grading import Call, Grader, Mistake, conditioned, plots
 
@@ -30,7 +29,7 @@ def _chain(beta, J, h, variant=""):
     beta = np.asarray(beta, dtype=float)
     a = np.abs(beta * h)
     with np.errstate(divide="ignore", over="ignore"):
-        log_sinh = a + np.log1p(-np.exp(-2.0 * a)) - np.log(2.0)
+        log_sinh = a + np.log(-np.expm1(-2.0 * a)) - np.log(2.0)
         factor = {"exp-2": 1.0, "exp-8": 4.0}.get(variant, 2.0)
         L = log_sinh + factor * beta * J
         return np.sign(h) / np.sqrt(1.0 + np.exp(-2.0 * L))
@@ -110,6 +109,14 @@ def cases(rng: np.random.Generator) -> list[Call]:
             label="a negative field, h = -0.2",
         ),
         Call("chain-anti", "chain_magnetisation", (betas, -1.0, 0.3), label="J = -1"),
+        # m ~ beta h e^(2 beta J) = 0.11 at beta = 1: 1 - exp(-2 beta h) keeps only two or three
+        # digits of 2 beta h = 2e-14, so log1p(-exp(-2a)) is off by 8e-4 (expm1 is exact).
+        Call(
+            "chain-tiny-field",
+            "chain_magnetisation",
+            (np.array([1.0, 1.1]), 15.0, 1e-14),
+            label="a tiny field h = 1e-14 on a strongly coupled chain, J = 15 (m = 0.11 at beta = 1)",
+        ),
         Call(
             "chain-fig",
             "chain_magnetisation",
@@ -132,6 +139,7 @@ def grade(g: Grader) -> None:
         ("chain-huge", "beta h = 1000 gives 1, not NaN", 1),
         ("chain-negative", "a negative field", 1),
         ("chain-anti", "an antiferromagnetic chain", 1),
+        ("chain-tiny-field", "a tiny field on a strongly coupled chain", 1),
         ("chain-fig", "the chain across temperatures", 1),
     ]:
         g.check_close(name, key, rtol=RTOL, atol=ATOL, points=points)
@@ -232,7 +240,7 @@ def mistakes() -> list[Mistake]:
                 "sinh overflows to inf for beta h > 710, so L is inf even where 2 beta J brings it "
                 "back to a finite value."
             ),
-            fix="log|sinh(a)| = |a| + log1p(-exp(-2|a|)) - log 2.",
+            fix="log|sinh(a)| = |a| + log(-expm1(-2|a|)) - log 2.",
             wrong={"chain_magnetisation": _chain_log_of_sinh},
         ),
         Mistake(
@@ -263,23 +271,19 @@ def figures(g: Grader) -> None:
         x_label="inverse temperature β",
         y_label="m",
     )
-    fig.add_trace(
-        go.Scatter(
-            x=FIG_BETA,
-            y=_mean_field(FIG_BETA, 1.0, FIG_H),
-            name="mean field, z = 2",
-            line={"color": plots.NEUTRAL, "dash": "dot"},
-        )
+    fig.add_scatter(
+        x=FIG_BETA,
+        y=_mean_field(FIG_BETA, 1.0, FIG_H),
+        name="mean field, z = 2",
+        line={"color": plots.NEUTRAL, "dash": "dot"},
     )
     ring = g.try_array("ring-fig")
     if ring is not None:
-        fig.add_trace(
-            go.Scatter(
-                x=FIG_BETA,
-                y=ring,
-                name=f"your ring of {FIG_N} spins",
-                line={"color": "#10b981", "dash": "dash"},
-            )
+        fig.add_scatter(
+            x=FIG_BETA,
+            y=ring,
+            name=f"your ring of {FIG_N} spins",
+            line={"color": "#10b981", "dash": "dash"},
         )
     fig.add_vline(x=0.5, line={"color": plots.NEUTRAL, "dash": "dot"})
     g.figure(fig)

@@ -19,7 +19,7 @@ def ring_magnetisation(N, beta, J, h):
 def _log_abs_sinh(a):
     a = np.abs(a)
     with np.errstate(divide="ignore"):
-        return a + np.log1p(-np.exp(-2.0 * a)) - np.log(2.0)
+        return a + np.log(-np.expm1(-2.0 * a)) - np.log(2.0)
 
 
 def chain_magnetisation(beta, J, h):

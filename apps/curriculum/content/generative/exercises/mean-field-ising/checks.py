@@ -1,5 +1,4 @@
 import numpy as np
-import plotly.graph_objects as go
 
 from apps.sandbox.grading import Call, Grader, Mistake, plots
 
@@ -247,13 +246,11 @@ def figures(g: Grader) -> None:
         x_label="m",
         y_label="f(m)",
     )
-    free.add_trace(
-        go.Scatter(
-            x=[-0.9575, 0.9575],
-            y=list(_reference_free_energy(np.array([-0.9575, 0.9575]), 0.5, 1.0, 4, 0.0)),
-            mode="markers",
-            name="roots of m = tanh(2m)",
-            marker={"color": plots.NEUTRAL, "size": 8},
-        )
+    free.add_scatter(
+        x=[-0.9575, 0.9575],
+        y=list(_reference_free_energy(np.array([-0.9575, 0.9575]), 0.5, 1.0, 4, 0.0)),
+        mode="markers",
+        name="roots of m = tanh(2m)",
+        marker={"color": plots.NEUTRAL, "size": 8},
     )
     g.figure(free)

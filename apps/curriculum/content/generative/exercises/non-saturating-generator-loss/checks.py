@@ -1,7 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, Mistake, plots
+from apps.sandbox.grading import Call, Grader, Mistake, PlainFigure, plots
 
 CURVE = np.linspace(-10.0, 10.0, 81)
 EXTREME = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0])
@@ -145,7 +144,7 @@ def mistakes() -> list[Mistake]:
 
 def figures(g: Grader) -> None:
     n = len(CURVE)
-    fig = go.Figure()
+    fig = PlainFigure()
     for prefix, label, colour in [
         ("mm", "minimax", plots.NEUTRAL),
         ("ns", "non-saturating", plots.REFERENCE),

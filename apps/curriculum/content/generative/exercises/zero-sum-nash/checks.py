@@ -1,7 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, plots
+from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, PlainFigure, plots
 
 # The default relative tolerance, applied to the payoffs' scale: a correct float32 solution is
 # off by about 1e-7 of the largest payoff.
@@ -293,7 +292,7 @@ def figures(g: Grader) -> None:
     p1 = np.linspace(0, 1, 101)
     # The row player's guaranteed payoff min_j (p^T A)_j as a function of p_1.
     cols = np.outer(p1, A[0]) + np.outer(1 - p1, A[1])
-    fig = go.Figure()
+    fig = PlainFigure()
     fig.add_scatter(
         x=p1,
         y=cols[:, 0],

@@ -1,7 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, Mistake, conditioned, plots
+from apps.sandbox.grading import Call, Grader, Mistake, PlainFigure, conditioned, plots
 
 BETAS = (0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 15.0)
 # Every divergence of this problem is at least 0.18 after the first update, so at beta = 5000
@@ -220,7 +219,7 @@ def figures(g: Grader) -> None:
     ref = np.array(
         [[g.expected(f"sweep{i}", 1), g.expected(f"sweep{i}", 2)] for i in range(len(BETAS))]
     )
-    fig = go.Figure()
+    fig = PlainFigure()
     fig.add_scatter(
         x=ref[:, 0],
         y=ref[:, 1],

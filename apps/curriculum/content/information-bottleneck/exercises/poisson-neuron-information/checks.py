@@ -1,9 +1,8 @@
 import math
 
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, Mistake, conditioned, plots
+from apps.sandbox.grading import Call, Grader, Mistake, PlainFigure, conditioned, plots
 
 
 def _tuning(s: np.ndarray, peak: float, centre: float, width: float, base: float) -> np.ndarray:
@@ -228,7 +227,7 @@ def figures(g: Grader) -> None:
     rates = np.asarray(g.arg("channel", 0), dtype=float)
     tau = g.arg("channel", 1)
     idx = np.arange(rates.size)
-    fig = go.Figure()
+    fig = PlainFigure()
     fig.add_scatter(
         x=idx,
         y=rates * tau,

@@ -1,8 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from apps.sandbox.grading import Call, Grader, Mistake, plots
+from apps.sandbox.grading import Call, Grader, Mistake, plots, subplots
 
 LABELS = (
     "positive definite",
@@ -308,25 +306,19 @@ def figures(g: Grader) -> None:
     )
     grid = np.linspace(-1.5, 1.5, 41)
     x1, x2 = np.meshgrid(grid, grid)
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=("a bowl (positive definite)", "a saddle (A = [[1, 4], [0, 1]])"),
-    )
+    fig = subplots(2, titles=("a bowl (positive definite)", "a saddle (A = [[1, 4], [0, 1]])"))
     for col, key in ((1, "bowl"), (2, "shear")):
         A = np.asarray(g.arg(key))
         q = A[0, 0] * x1**2 + (A[0, 1] + A[1, 0]) * x1 * x2 + A[1, 1] * x2**2
-        fig.add_trace(
-            go.Contour(
-                x=grid,
-                y=grid,
-                z=q,
-                colorscale="RdBu",
-                reversescale=True,
-                showscale=False,
-                ncontours=20,
-                contours={"coloring": "heatmap"},
-            ),
+        fig.add_contour(
+            x=grid,
+            y=grid,
+            z=q,
+            colorscale="RdBu",
+            reversescale=True,
+            showscale=False,
+            ncontours=20,
+            contours={"coloring": "heatmap"},
             row=1,
             col=col,
         )

@@ -1,5 +1,4 @@
 import numpy as np
-import plotly.graph_objects as go
 
 from apps.sandbox.grading import Call, Grader, Mistake, conditioned, plots
 
@@ -185,24 +184,20 @@ def figures(g: Grader) -> None:
     if yours is not None and np.all(np.isfinite(yours)):
         t = np.linspace(0, 2 * np.pi, 121)
         image = yours @ np.stack([np.cos(t), np.sin(t)])
-        fig.add_trace(
-            go.Scatter(
-                x=image[0],
-                y=image[1],
-                name="your A^(1/2) · circle",
-                line={"color": plots.LEARNER, "dash": "dash"},
-            )
+        fig.add_scatter(
+            x=image[0],
+            y=image[1],
+            name="your A^(1/2) · circle",
+            line={"color": plots.LEARNER, "dash": "dash"},
         )
     lam, Q = np.linalg.eigh(np.asarray(g.args("plane")[0]))
     for i in range(2):
         v = np.sqrt(lam[i]) * Q[:, i]
-        fig.add_trace(
-            go.Scatter(
-                x=[0, v[0]],
-                y=[0, v[1]],
-                mode="lines+markers",
-                name=f"√λ{i + 1} v{i + 1}",
-                line={"color": plots.NEUTRAL, "width": 2},
-            )
+        fig.add_scatter(
+            x=[0, v[0]],
+            y=[0, v[1]],
+            mode="lines+markers",
+            name=f"√λ{i + 1} v{i + 1}",
+            line={"color": plots.NEUTRAL, "width": 2},
         )
     g.figure(fig)

@@ -1,7 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, Mistake, changes_argument, plots
+from apps.sandbox.grading import Call, Grader, Mistake, PlainFigure, changes_argument, plots
 
 
 def _spd(rng, n, low=0.5, high=3.0):
@@ -177,7 +176,7 @@ def figures(g: Grader) -> None:
     yours = g.try_array("plane")
     t = np.linspace(0, 2 * np.pi, 121)
     circle = np.stack([np.cos(t), np.sin(t)])
-    fig = go.Figure()
+    fig = PlainFigure()
     fig.add_scatter(
         x=(m @ circle)[0],
         y=(m @ circle)[1],

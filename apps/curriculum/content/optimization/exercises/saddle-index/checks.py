@@ -1,7 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, Mistake, plots
+from apps.sandbox.grading import Call, Grader, Mistake, PlainFigure, plots
 
 SHIFTS = np.linspace(-2.5, 2.5, 11)
 
@@ -173,7 +172,7 @@ def mistakes() -> list[Mistake]:
 
 def figures(g: Grader) -> None:
     grid = np.linspace(-2.5, 2.5, 101)
-    fig = go.Figure()
+    fig = PlainFigure()
     fig.add_scatter(
         x=grid,
         y=np.asarray(g.expected("alpha-curve")),

@@ -1,9 +1,8 @@
 import math
 
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, plots
+from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, PlainFigure, plots
 
 SHOW = (0, 1, 3, 10, 40)
 # Fixed flips with heads and tails mixed, so the running estimate changes at every step
@@ -213,7 +212,7 @@ def figures(g: Grader) -> None:
     yours = g.try_array("flips")
     ok = yours is not None and np.all(np.isfinite(yours)) and np.all(yours > 0)
     grid = np.linspace(0.005, 0.995, 150)
-    fig = go.Figure()
+    fig = PlainFigure()
     for i, t in enumerate(SHOW):
         fig.add_scatter(
             x=grid,

@@ -1,9 +1,8 @@
 import math
 
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, Mistake, plots
+from apps.sandbox.grading import Call, Grader, Mistake, PlainFigure, plots
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
@@ -53,6 +52,14 @@ def cases(rng: np.random.Generator) -> list[Call]:
             (700, 500, 0.95),
             label="Beta(700, 500) at level 0.95",
         ),
+        # tails of 5e-5, where the density is small: rounding the level (1.7e-8) or F (6e-8)
+        # to float32 moves the ends by 2e-6 or more
+        Call(
+            "ci-tails",
+            "beta_credible_interval",
+            (61, 41, 0.9999),
+            label="the lesson's Beta(61, 41) at level 0.9999",
+        ),
         Call("ci-zero", "beta_credible_interval", (a, b, 0.0), label=f"Beta({a}, {b}) at level 0"),
         Call("ci-one", "beta_credible_interval", (a, b, 1.0), label=f"Beta({a}, {b}) at level 1"),
         # F rounds to 1 well before t = 1 here, so a bisection for q = 1 stops short
@@ -100,11 +107,11 @@ def grade(g: Grader) -> None:
         points=2,
     )
     g.check_close("a posterior with m = 1199", "ci-large", rtol=0, atol=1e-7)
+    g.check_close("a 99.99% interval, with tails of 5e-5", "ci-tails", rtol=0, atol=1e-7)
+    g.check_close("level 0 gives the median", "ci-zero", rtol=0, atol=1e-7)
+    # The prompt asks for (0, 1) exactly at level 1.
     g.check_close_all(
-        "level 0 gives the median, level 1 the whole of [0, 1]",
-        ("ci-zero", "ci-one", "ci-one-lesson"),
-        rtol=0,
-        atol=1e-7,
+        "level 1 gives the whole of [0, 1]", ("ci-one", "ci-one-lesson"), rtol=0, atol=0
     )
 
 
@@ -302,7 +309,7 @@ def figures(g: Grader) -> None:
         - math.lgamma(61)
         - math.lgamma(41)
     )
-    fig = go.Figure()
+    fig = PlainFigure()
     fig.add_scatter(
         x=grid, y=np.exp(log_density), name="Beta(61, 41) density", line={"color": plots.NEUTRAL}
     )

@@ -1,7 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, Mistake, plots
+from apps.sandbox.grading import Call, Grader, Mistake, PlainFigure, plots
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
@@ -194,7 +193,7 @@ def figures(g: Grader) -> None:
     reference = np.asarray(g.expected("mean"))
     yours = g.try_array("mean")
     lo, hi = np.asarray(g.expected("pipeline"))
-    fig = go.Figure()
+    fig = PlainFigure()
     span = (float(reference.min()), float(reference.max()))
     for values, name, colour in (
         (reference, "reference replicates", plots.REFERENCE),

@@ -53,6 +53,21 @@ def cases(rng: np.random.Generator) -> list[Call]:
         ),
         Call("random-moments", "moments", (p, x), label=f"a random space of {p.size} outcomes"),
         Call("offset", "moments", (q, offset), label="values 10^8 + 0, 1, 2 or 3"),
+        # 10^8 + 1 is 10^8 in float32 (whose spacing there is 8): values kept in float64 stay
+        # apart, and a variable read in float32 loses its values (and its dependence).
+        Call(
+            "offset-values",
+            "distribution",
+            (q, offset),
+            label="values 10^8 + 0, 1, 2 or 3",
+        ),
+        Call(
+            "offset-events",
+            "independent",
+            (DICE, 1e8 + even, (FIRST + SECOND == 8).astype(float)),
+            {"tol": 1e-6},
+            label="'10^8 + (first die even)' and 'sum is 8'",
+        ),
         Call(
             "sum-7",
             "independent",
@@ -126,6 +141,9 @@ def grade(g: Grader) -> None:
         points=2,
     )
     g.check_sums_to_one("the pmf sums to one", "random", 1)
+    # Whole numbers, so a value is right or off by at least 1: float32 rounds 10^8 + 1 to 10^8.
+    g.check_close("values near 10^8 stay apart", "offset-values", 0, rtol=0, atol=0.25)
+    g.check_close("and keep their probabilities", "offset-values", 1)
     g.check_close_all(
         "the mean weighs values by probability",
         ("sum-moments", "max-moments", "random-moments", "offset"),
@@ -157,7 +175,9 @@ def grade(g: Grader) -> None:
 
         return run
 
-    g.custom("the dice events of the lesson", verdict(("sum-7", "sum-8")), points=2)
+    g.custom(
+        "the dice events of the lesson", verdict(("sum-7", "sum-8", "offset-events")), points=2
+    )
     g.custom("uncorrelated is not independent", verdict(("square",)), points=1)
     g.custom(
         "a product space, and a constant variable",

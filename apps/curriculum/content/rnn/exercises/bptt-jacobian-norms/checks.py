@@ -1,7 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, Mistake, plots
+from apps.sandbox.grading import Call, Grader, Mistake, PlainFigure, plots
 
 GAINS = (0.7, 1.5, 4.0)
 
@@ -162,7 +161,7 @@ def mistakes() -> list[Mistake]:
 
 
 def figures(g: Grader) -> None:
-    fig = go.Figure()
+    fig = PlainFigure()
     palette = ["#1e3a8a", "#6b7280", "#b91c1c"]
     for colour, gain, key in zip(palette, GAINS, KEYS, strict=True):
         ref = g.expected(key)

@@ -1,7 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, Mistake, plots
+from apps.sandbox.grading import Call, Grader, Mistake, PlainFigure, plots
 
 EXACT = (1e-5, 1e-5)
 CHAOS_ATOL = 0.08
@@ -301,7 +300,7 @@ def mistakes() -> list[Mistake]:
 
 
 def figures(g: Grader) -> None:
-    fig = go.Figure()
+    fig = PlainFigure()
     fig.add_scatter(
         x=MF_GAINS,
         y=g.expected("mf-curve"),

@@ -1,7 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, Mistake, plots
+from apps.sandbox.grading import Call, Grader, Mistake, PlainFigure, plots
 
 # Eigenvalues 0.3 +- 1i: modulus 1.044, while the largest real part is 0.3.
 SPIRAL = np.array([[0.3, -1.0], [1.0, 0.3]])
@@ -195,7 +194,7 @@ def figures(g: Grader) -> None:
     radii = g.arg("random", 1)
     steps = np.arange(ref.shape[1])
     palette = ["#1e3a8a", "#2563eb", "#6b7280", "#ea580c", "#b91c1c"]
-    fig = go.Figure()
+    fig = PlainFigure()
     for k, rho in enumerate(radii):
         fig.add_scatter(
             x=steps,

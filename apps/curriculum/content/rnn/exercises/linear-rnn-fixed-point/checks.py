@@ -1,7 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, Grader, Mistake, plots
+from apps.sandbox.grading import Call, Grader, Mistake, PlainFigure, plots
 
 
 def _rotation(rng, radius):
@@ -267,7 +266,7 @@ def figures(g: Grader) -> None:
         W = g.arg(key, 0)
         eig = np.linalg.eigvals(W)
         t = np.linspace(0, 2 * np.pi, 121)
-        fig = go.Figure()
+        fig = PlainFigure()
         fig.add_scatter(
             x=np.cos(t),
             y=np.sin(t),

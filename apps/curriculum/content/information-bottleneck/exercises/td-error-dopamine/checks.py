@@ -84,6 +84,12 @@ def cases(rng: np.random.Generator) -> list[Call]:
             label="a reward delivered at the cue itself, 10 trials",
         ),
         Call(
+            "last-step",
+            "td_dopamine",
+            (_rewards(7, 15, 6, 1.5), 2, 0.8, 0.4, np.zeros(7)),
+            label="a reward at the last step n - 1 (n = 7, cue 2), 15 trials",
+        ),
+        Call(
             "figure",
             "td_dopamine",
             (fig_rewards, FIG_CUE, 0.95, 0.3, np.zeros(FIG_N)),
@@ -101,6 +107,7 @@ CASES = [
     ("cue0", "a cue at step 0", 1),
     ("learned", "starting from learned values", 1),
     ("at-cue", "a reward at the cue", 1),
+    ("last-step", "a reward at the last step", 1),
     ("figure", "the run of the figure", 1),
 ]
 

@@ -4,7 +4,8 @@ from apps.sandbox.grading import Call, Grader, Mistake, changes_argument, plots
 
 LONG_STEPS, LONG_ALPHA, LONG_GAMMA = 20_000, 0.05, 0.8
 # After LONG_STEPS updates max_a Q(s, a) of a correct table is within NEAR_OPTIMAL of the optimal
-# values of the model estimated from the same stream (largest error over 1000 seeds: 0.2).
+# values of the model estimated from the same stream: over 400 seeds the largest error was 0.19,
+# the median 0.04, so no correct table fails by luck.
 NEAR_OPTIMAL = 0.5
 # A table of negative values, two states and three actions (A > S): the best next action is
 # still the largest, here the least negative, entry of the row.

@@ -1,4 +1,5 @@
-# expect: in order
+# mistake: computes every target and old value from Q0 instead of the table left by the previous rows; apply the rows in order to one copy
+# diagnosis: targets-from-q0
 import numpy as np
 
 

@@ -1,4 +1,5 @@
-# expect: next state
+# mistake: bootstraps from the current state, r + gamma max_a Q(s, a), instead of the next state s'
+# diagnosis: current-state-target
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: bootstraps from the mean of the next state's action values instead of their maximum; the target is r + gamma * max_a' Q(s', a')
+# diagnosis: mean-next-value
 import numpy as np
 
 

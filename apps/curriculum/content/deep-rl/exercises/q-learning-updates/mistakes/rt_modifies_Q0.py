@@ -1,4 +1,5 @@
 # mistake: updates Q0 itself (Q = np.asarray(Q0) makes no copy), so the result is right but the caller's initial table is overwritten; start from a copy, np.array(Q0, dtype=float)
+# diagnosis: modifies-q0
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: declares the parameters in the order (Q0, transitions, gamma, alpha), so the step size and the discount are swapped when called as the signature says; keep the order (Q0, transitions, alpha, gamma)
+# diagnosis: alpha-gamma-swapped
 import numpy as np
 
 

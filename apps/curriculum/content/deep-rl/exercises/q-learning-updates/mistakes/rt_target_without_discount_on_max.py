@@ -1,4 +1,5 @@
 # mistake: discounts the whole target, gamma * (r + max_a' Q(s', a')), instead of only the bootstrapped value, r + gamma * max_a' Q(s', a')
+# diagnosis: discounted-reward
 import numpy as np
 
 

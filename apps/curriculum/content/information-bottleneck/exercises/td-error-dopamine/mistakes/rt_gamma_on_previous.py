@@ -1,4 +1,5 @@
 # mistake: the discount multiplies the previous value (r_t + V_t - gamma V_{t-1}) instead of the current one; delta_t = r_t + gamma V_t - V_{t-1}.
+# diagnosis: gamma-on-previous
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: every state before an error learns, including the steps before the cue; only states t - 1 >= cue are updated.
+# diagnosis: learns-before-cue
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the values are updated in the caller's values0 array (np.asarray does not copy); copy values0 first.
+# diagnosis: modifies-values0
 import numpy as np
 
 

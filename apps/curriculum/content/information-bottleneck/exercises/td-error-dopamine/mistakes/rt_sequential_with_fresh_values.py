@@ -1,4 +1,5 @@
 # mistake: the loop updates V[t - 1] first and records delta_t afterwards, so the recorded error uses the already-updated previous value (the update itself is right); record delta_t from the values before the update.
+# diagnosis: errors-after-update
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the errors are indexed as delta_t = r_{t+1} + gamma V_{t+1} - V_t (the Sutton-Barto convention), one step earlier than the prompt's delta_t = r_t + gamma V_t - V_{t-1}; use the prompt's indexing with V_{-1} = 0.
+# diagnosis: sutton-index
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the error delta_t updates V[t] (the current state) instead of V[t - 1] (the state before it); the state before the error learns.
+# diagnosis: updates-current-state
 import numpy as np
 
 

@@ -14,6 +14,8 @@ def _radius(x, y, lam):
 
 
 N_ZERO = 12
+N_NEAR = 30
+SMALL_LAM = 1e-3
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
@@ -32,6 +34,11 @@ def cases(rng: np.random.Generator) -> list[Call]:
     zero_x = rng.normal(size=(N_ZERO, 4))
     zero_x[:, 2] = 0.0
     zero_y = rng.normal(size=N_ZERO)
+    # Two columns that differ by 1e-4: X has condition number about 10^4, X^T X about 10^8,
+    # beyond float32 (the prompt asks for float64).
+    near = rng.normal(size=(N_NEAR, 3))
+    near_x = np.column_stack([near, near[:, 0] + 1e-4 * rng.normal(size=N_NEAR)])
+    near_y = near @ np.array([1.0, 0.5, -1.0]) + 0.1 * rng.normal(size=N_NEAR)
     fraction = float(rng.uniform(0.2, 0.8))
     return [
         Call(
@@ -55,6 +62,12 @@ def cases(rng: np.random.Generator) -> list[Call]:
         ),
         Call("ridge-dup", "ridge", (dup_x, dup_y, 0.0), label="lam = 0 with two identical columns"),
         Call(
+            "ridge-near",
+            "ridge",
+            (near_x, near_y, 0.0),
+            label="lam = 0 with two columns that differ by about 1e-4",
+        ),
+        Call(
             "ridge-zero-feature",
             "ridge",
             (zero_x, zero_y, 0.0),
@@ -67,6 +80,12 @@ def cases(rng: np.random.Generator) -> list[Call]:
             label="lam = 0.3 with 9 features and 5 samples",
         ),
         Call("radius", "ridge_radius", (x, y, lam), label=f"the random problem at lam = {lam:.4g}"),
+        Call(
+            "radius-near",
+            "ridge_radius",
+            (near_x, near_y, SMALL_LAM),
+            label=f"two columns that differ by about 1e-4, lam = {SMALL_LAM:g}",
+        ),
         Call(
             "radius-lesson",
             "ridge_radius",
@@ -84,6 +103,18 @@ def cases(rng: np.random.Generator) -> list[Call]:
             "lambda_for_radius",
             (lesson_x, lesson_y, 1.0),
             label="the lesson's example, t = 1",
+        ),
+        Call(
+            "lam-small",
+            "lambda_for_radius",
+            (x, y, _radius(x, y, SMALL_LAM)),
+            label=f"the random problem, t = r({SMALL_LAM:g}) just below r(0)",
+        ),
+        Call(
+            "lam-near",
+            "lambda_for_radius",
+            (near_x, near_y, 0.5 * _radius(near_x, near_y, 0.0)),
+            label="two columns that differ by about 1e-4, t = r(0) / 2",
         ),
         Call(
             "lam-inactive",
@@ -121,10 +152,12 @@ def grade(g: Grader) -> None:
     )
     g.check_close_all(
         "lam = 0 gives the minimum-norm least-squares solution",
-        ("ridge-zero", "ridge-wide", "ridge-dup", "ridge-zero-feature"),
+        ("ridge-zero", "ridge-wide", "ridge-dup", "ridge-near", "ridge-zero-feature"),
         points=2,
     )
-    g.check_close_all("the radius is the norm of the ridge solution", ("radius", "radius-lesson"))
+    g.check_close_all(
+        "the radius is the norm of the ridge solution", ("radius", "radius-near", "radius-lesson")
+    )
 
     def root(keys):
         def run():
@@ -157,14 +190,16 @@ def grade(g: Grader) -> None:
 
     g.custom(
         "inverts the radius on a random problem and on the lesson's example",
-        root(("lam-random", "lam-lesson")),
+        root(("lam-random", "lam-small", "lam-lesson")),
         points=2,
     )
     g.custom(
         "lam = 0 when the constraint is inactive", root(("lam-inactive", "lam-boundary")), points=1
     )
     g.custom("a tiny radius needs a large lam", root(("lam-tiny",)), points=1)
-    g.custom("singular problems", root(("lam-wide", "lam-dup")), points=1)
+    g.custom(
+        "singular and nearly singular problems", root(("lam-wide", "lam-dup", "lam-near")), points=1
+    )
 
 
 def _functions(ridge):

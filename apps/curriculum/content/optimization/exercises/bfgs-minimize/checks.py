@@ -1,6 +1,14 @@
 import numpy as np
 
-from apps.sandbox.grading import Call, FnSpec, Grader, Mistake, plots, tolerance
+from apps.sandbox.grading import (
+    Call,
+    FnSpec,
+    Grader,
+    Mistake,
+    changes_argument,
+    plots,
+    tolerance,
+)
 
 QUAD_F = "def f(x):\n    return 0.5 * x @ A @ x - b @ x\n"
 QUAD_G = "def grad(x):\n    return A @ x - b\n"
@@ -440,6 +448,15 @@ def mistakes() -> list[Mistake]:
             ),
             fix="Keep M unchanged when y @ s <= 1e-10 * np.linalg.norm(s) * np.linalg.norm(y).",
             wrong=_variant(skip=False),
+        ),
+        Mistake(
+            "modifies-x0",
+            diagnosis=(
+                "Your iterates are right, but you move x0 itself (x = x0, then x += ...): the "
+                "caller's x0 ends at your last iterate."
+            ),
+            fix="Start from a copy: x = np.array(x0, dtype=float).",
+            predicate=changes_argument("x0"),
         ),
     ]
 

@@ -181,15 +181,15 @@ def grade(g: Grader) -> None:
                 ):
                     continue
                 return (
-                    f"on {where} the reference's lam = {expected:.10g} gives the radius "
-                    f"{_radius(x, y, expected):.10g}; your lam = {got:.10g} gives {reached:.10g}"
+                    f"on {where} (t = {t:.10g}) the reference's lam = {expected:.10g} gives the "
+                    f"radius {_radius(x, y, expected):.10g}; your lam = {got:.10g} gives {reached:.10g}"
                 )
             return None
 
         return run
 
     g.custom(
-        "inverts the radius on a random problem and on the lesson's example",
+        "inverts the radius on a random problem (lam near 1 and lam = 1e-3) and the lesson's",
         root(("lam-random", "lam-small", "lam-lesson")),
         points=2,
     )

@@ -189,7 +189,7 @@ def grade(g: Grader) -> None:
         return run
 
     g.custom(
-        "inverts the radius on a random problem (lam near 1 and lam = 1e-3) and the lesson's",
+        "inverts the radius on a random problem (two radii) and on the lesson's example",
         root(("lam-random", "lam-small", "lam-lesson")),
         points=2,
     )

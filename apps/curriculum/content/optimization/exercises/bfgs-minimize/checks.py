@@ -1,6 +1,14 @@
 import numpy as np
 
-from apps.sandbox.grading import Call, FnSpec, Grader, plots
+from apps.sandbox.grading import (
+    Call,
+    FnSpec,
+    Grader,
+    Mistake,
+    changes_argument,
+    plots,
+    tolerance,
+)
 
 QUAD_F = "def f(x):\n    return 0.5 * x @ A @ x - b @ x\n"
 QUAD_G = "def grad(x):\n    return A @ x - b\n"
@@ -19,6 +27,14 @@ WELL_F = "def f(x):\n    return 0.25 * x[0] ** 4 - 0.5 * x[0] ** 2 + 0.5 * x[1] 
 WELL_G = "def grad(x):\n    return np.array([x[0] ** 3 - x[0], x[1]])\n"
 EXP_F = "def f(x):\n    return np.exp(x[0]) - 2.0 * x[0]\n"
 EXP_G = "def grad(x):\n    return np.array([np.exp(x[0]) - 2.0])\n"
+HUBER_F = (
+    "def f(x):\n"
+    "    a = np.abs(x)\n"
+    "    return float(np.sum(np.where(a <= 1.0, 0.5 * x * x, a - 0.5)))\n"
+)
+HUBER_G = "def grad(x):\n    return np.clip(x, -1.0, 1.0)\n"
+CURVE_F = "def f(x):\n    return 0.5 * c * x[0] ** 2\n"
+CURVE_G = "def grad(x):\n    return np.array([c * x[0]])\n"
 
 # Armijo tests and skip tests closer than this (relative) to a tie may go either way with rounding.
 TIE = 1e-7
@@ -30,9 +46,9 @@ def _rotated(rng, eigenvalues):
     return (a + a.T) / 2
 
 
-def _trusted(f, grad, x0, steps, c1):
-    """The method again, recording where each step's decisions were clear-cut; and plain
-    gradient descent with the same line search, to recognise a learner who never updates M."""
+def _trusted(f, grad, x0, steps, c1, *, ties=True):
+    """The method again, recording where each step's decisions were clear-cut (with
+    ``ties=False`` every decision counts as clear: a case built in exact dyadic arithmetic)."""
     x, g, n = np.array(x0, dtype=float), np.asarray(grad(x0), dtype=float), len(x0)
     m = np.eye(n)
     path, clear = [x.copy()], []
@@ -48,7 +64,7 @@ def _trusted(f, grad, x0, steps, c1):
                 break
             alpha *= 0.5
         if not ok:
-            clear.append(sharp)
+            clear.append(sharp or not ties)
             path.append(x.copy())
             continue
         x_new = x + alpha * p
@@ -61,23 +77,50 @@ def _trusted(f, grad, x0, steps, c1):
             a = np.eye(n) - rho * np.outer(y, s)
             m = a.T @ m @ a + rho * np.outer(s, s)
         x, g = x_new, g_new
-        clear.append(bool(sharp))
+        clear.append(bool(sharp) or not ties)
         path.append(x.copy())
     return np.array(path), clear
 
 
-def _gd_backtracking(f, grad, x0, steps, c1):
-    x, path = np.array(x0, dtype=float), [np.array(x0, dtype=float)]
-    for _ in range(steps):
+def _variant(*, search="armijo", swapped=False, skip=True, fresh=True, record=True):
+    """The method with one mistake, as a learner writes it (mistakes())."""
+
+    def bfgs(f, grad, x0, steps, c1=1e-4):
+        x = np.array(x0, dtype=float)
+        n = x.size
+        m = np.eye(n)
         g = np.asarray(grad(x), dtype=float)
-        alpha = 1.0
-        for _ in range(41):
-            if f(x - alpha * g) <= f(x) - c1 * alpha * (g @ g):
-                break
-            alpha *= 0.5
-        x = x - alpha * g
-        path.append(x.copy())
-    return np.array(path)
+        out = [x.copy()]
+        for _ in range(steps):
+            p = -m @ g
+            fx, slope = f(x), g @ p
+            alpha = 1.0
+            if search != "none":
+                sign = -1.0 if search == "flipped" else 1.0
+                for _ in range(41):
+                    if f(x + alpha * p) <= fx + sign * c1 * alpha * slope:
+                        break
+                    alpha /= 2
+                else:
+                    if record:
+                        out.append(x.copy())
+                    continue
+            x_new = x + alpha * p
+            g_new = np.asarray(grad(x_new), dtype=float) if fresh else g
+            s, y = x_new - x, g_new - g
+            ys = y @ s
+            if not skip or ys > 1e-10 * np.linalg.norm(s) * np.linalg.norm(y):
+                with np.errstate(all="ignore"):
+                    rho = 1.0 / ys
+                    left = np.eye(n) - rho * np.outer(s, y)
+                    if swapped:
+                        left = left.T
+                    m = left @ m @ left.T + rho * np.outer(s, s)
+            x, g = x_new, g_new
+            out.append(x.copy())
+        return np.array(out)
+
+    return bfgs
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
@@ -94,10 +137,9 @@ def cases(rng: np.random.Generator) -> list[Call]:
     diag = np.diag([1.0, 4.0, 9.0])
     near = np.array([-1.2, 1.0]) + rng.uniform(-0.2, 0.2, size=2)
 
-    def call(key, f, grad, env, x0, steps, label):
-        return Call(
-            key, "bfgs", (FnSpec(f, "f", env), FnSpec(grad, "grad", env), x0, steps), label=label
-        )
+    def call(key, f, grad, env, x0, steps, label, *more):
+        specs = (FnSpec(f, "f", env), FnSpec(grad, "grad", env))
+        return Call(key, "bfgs", (*specs, x0, steps, *more), label=label)
 
     return [
         call(
@@ -145,6 +187,16 @@ def cases(rng: np.random.Generator) -> list[Call]:
             20,
             "the double well x^4/4 - x^2/2 + y^2/2 from (0.1, 1), where y.s < 0 at first",
         ),
+        call(
+            "huber",
+            HUBER_F,
+            HUBER_G,
+            {},
+            np.array([10.0, -6.0]),
+            16,
+            "the Huber loss from (10, -6), where the gradient does not change (y = 0) while "
+            "both coordinates are on its linear parts",
+        ),
         call("exp", EXP_F, EXP_G, {}, np.array([0.0]), 8, "f(x) = exp(x) - 2x from x = 0"),
         call(
             "steep",
@@ -154,6 +206,37 @@ def cases(rng: np.random.Generator) -> list[Call]:
             rng.normal(size=2),
             15,
             "a quadratic scaled by 10^6",
+        ),
+        call(
+            "steep-40",
+            CURVE_F,
+            CURVE_G,
+            {"c": 2.0**40},
+            np.array([1.0]),
+            3,
+            "f(x) = 2^40 x^2 / 2 from x = 1, where the 41st trial step 2^-40 is the first to "
+            "pass the Armijo test",
+        ),
+        call(
+            "steep-41",
+            CURVE_F,
+            CURVE_G,
+            {"c": 2.0**41},
+            np.array([1.0]),
+            3,
+            "f(x) = 2^41 x^2 / 2 from x = 1, where none of the 41 trial steps passes the "
+            "Armijo test",
+        ),
+        call(
+            "armijo-equal",
+            CURVE_F,
+            CURVE_G,
+            {"c": 1.0},
+            np.array([1.0]),
+            2,
+            "f(x) = x^2 / 2 from x = 1 with c1 = 1/2, where the full step meets the Armijo "
+            "condition with equality",
+            0.5,
         ),
         call(
             "at-min",
@@ -173,61 +256,52 @@ def _show(x: np.ndarray) -> str:
 
 
 def _functions(g: Grader, key: str):
-    f_spec, grad_spec, x0, steps = g.args(key)
-    return f_spec.build(), grad_spec.build(), np.asarray(x0, dtype=float), int(steps)
+    f_spec, grad_spec, x0, steps, *more = g.args(key)
+    c1 = float(more[0]) if more else 1e-4
+    return f_spec.build(), grad_spec.build(), np.asarray(x0, dtype=float), int(steps), c1
 
 
 def grade(g: Grader) -> None:
     def shape():
-        _, _, x0, _ = _functions(g, "quad")
+        x0 = _functions(g, "quad")[2]
         got = g.array("quad")
         if not np.allclose(got[0], x0):
-            return f"row 0 must be x0 = {np.round(x0, 4)}, but is {np.round(got[0], 4)}"
+            return f"row 0 should be x0 = {_show(x0)}, but is {_show(got[0])}"
         return None
 
     g.custom("returns steps + 1 iterates, starting at x0", shape)
 
-    def follows(keys):
+    def follows(keys, *, ties=True):
+        """The learner's iterates are the reference's (default tolerance) for as long as the
+        reference's line-search and skip decisions are clear-cut."""
+
         def run():
             for key in keys:
-                f, grad, x0, steps = _functions(g, key)
+                f, grad, x0, steps, c1 = _functions(g, key)
                 expected = np.asarray(g.expected(key))
                 got = g.array(key)
-                if not np.all(np.isfinite(got)):
-                    bad = int(np.argwhere(~np.isfinite(got))[0][0])
-                    return f"on {g.call(key).description} your iterate {bad} is not finite"
-                _, clear = _trusted(f, grad, x0, steps, 1e-4)
-                last = next(
-                    (t for t, ok in enumerate(clear) if not ok), steps
-                )  # rows 0..last compared
-                rows = slice(0, last + 1)
-                if np.allclose(got[rows], expected[rows], rtol=1e-4, atol=1e-6):
-                    continue
-                first = int(
-                    np.argmax(~np.all(np.isclose(got, expected, rtol=1e-4, atol=1e-6), axis=1))
-                )
                 where = g.call(key).description
-                g0 = np.asarray(grad(x0), dtype=float)
-                if first == 1 and np.allclose(got[1], x0 - g0):
+                _, clear = _trusted(f, grad, x0, steps, c1, ties=ties)
+                last = next((t for t, ok in enumerate(clear) if not ok), steps)
+                rtol, atol = tolerance(expected)
+                rows = slice(0, last + 1)
+                if np.allclose(got[rows], expected[rows], rtol=rtol, atol=atol):
+                    continue
+                close = np.isclose(got[rows], expected[rows], rtol=rtol, atol=atol)
+                first = int(np.argmax(~np.all(close, axis=1)))
+                if not np.all(np.isfinite(got[first])):
                     return (
-                        f"on {where} your first step is the full step x0 - grad(x0); the reference halved "
-                        "it until the Armijo condition held: f must drop by at least c1 alpha |g.p|"
+                        f"on {where} your iterate {first} is {_show(got[first])}, not finite; the "
+                        f"reference's is {_show(expected[first])}"
                     )
-                gd = _gd_backtracking(f, grad, x0, min(steps, first + 2), 1e-4)
-                if first >= 2 and np.allclose(got[: gd.shape[0]], gd, rtol=1e-6, atol=1e-8):
-                    return (
-                        f"on {where} your iterates are plain gradient descent with backtracking: "
-                        "M never changes; update it with s and y after every accepted step"
-                    )
-                hint = (
-                    "the line search or the direction differs"
-                    if first == 1
-                    else "the first step agrees, so check the update of M (it must satisfy M y = s, "
-                    "and be skipped when y.s <= 1e-10 |s| |y|) and that y uses the gradient at the new point"
+                agree = (
+                    f"your iterates agree with the reference's up to step {first - 1}; "
+                    if first
+                    else ""
                 )
                 return (
-                    f"on {where} your iterates agree up to step {first - 1}; at step {first} the reference is at "
-                    f"{_show(expected[first])}, you are at {_show(got[first])}: {hint}"
+                    f"on {where} {agree}at step {first} the reference is at "
+                    f"{_show(expected[first])}, you are at {_show(got[first])}"
                 )
             return None
 
@@ -239,8 +313,8 @@ def grade(g: Grader) -> None:
         points=3,
     )
     g.custom(
-        "skips the update where the curvature condition fails",
-        follows(("well",)),
+        "skips the update where y.s is not positive (negative curvature, y = 0)",
+        follows(("well", "huber")),
         points=3,
     )
     g.custom(
@@ -248,11 +322,19 @@ def grade(g: Grader) -> None:
         follows(("rosen", "rosen-near")),
         points=2,
     )
-    g.custom("backtracks far enough on a steep quadratic", follows(("steep",)))
+    g.custom(
+        "backtracks as far as 2^-40 and no further",
+        follows(("steep", "steep-40", "steep-41")),
+        points=2,
+    )
+    g.custom(
+        "accepts a step that meets the Armijo condition with equality",
+        follows(("armijo-equal",), ties=False),
+    )
 
     def descent():
-        for key in ("quad", "rosen", "rosen-near", "logistic", "well", "exp", "steep"):
-            f, _, _, _ = _functions(g, key)
+        for key in DESCENT:
+            f = _functions(g, key)[0]
             got = g.array(key)
             values = np.array([f(x) for x in got])
             rise = np.diff(values)
@@ -260,40 +342,123 @@ def grade(g: Grader) -> None:
             if np.any(rise > allowed):
                 t = int(np.argmax(rise > allowed)) + 1
                 return (
-                    f"on {g.call(key).description} f rose at step {t}, from {values[t - 1]:.6g} to "
-                    f"{values[t]:.6g}; the Armijo condition never accepts a step that increases f"
+                    f"on {g.call(key).description} f rises at step {t}, from "
+                    f"{values[t - 1]:.10g} to {values[t]:.10g}"
                 )
         return None
 
     g.custom("never increases f", descent, points=2)
 
     def converges():
-        for key in ("quad", "rosen", "rosen-near", "logistic", "well"):
+        for key in ("quad", "rosen", "rosen-near", "logistic", "well", "huber"):
             expected = np.asarray(g.expected(key))[-1]
             got = g.array(key)[-1]
-            if np.linalg.norm(got - expected) > 1e-6 * (1 + np.linalg.norm(expected)):
+            if not np.linalg.norm(got - expected) <= 1e-6 * (1 + np.linalg.norm(expected)):
                 return (
-                    f"on {g.call(key).description} the reference ends at {np.round(expected, 6)}, "
-                    f"you end at {np.round(got, 6)}"
+                    f"on {g.call(key).description} the reference ends at {_show(expected)}, "
+                    f"you end at {_show(got)}"
                 )
         return None
 
     g.custom("reaches the minimiser", converges, points=2)
 
     def stays():
-        _, _, x0, _ = _functions(g, "at-min")
+        x0 = _functions(g, "at-min")[2]
         got = g.array("at-min")
-        if not np.all(np.isfinite(got)):
+        moved = ~np.all(np.isclose(got, x0, rtol=0, atol=1e-12), axis=1)
+        if np.any(moved):
+            t = int(np.argmax(moved))
             return (
-                "from a minimiser the gradient is zero, so s = y = 0 and y.s = 0: skip the update "
-                "instead of dividing by zero"
+                f"from the minimiser x0 = {_show(x0)} every iterate should be x0, but your "
+                f"iterate {t} is {_show(got[t])}"
             )
-        if not np.allclose(got, x0, rtol=0, atol=1e-12):
-            return f"from a minimiser every iterate should stay at {x0}, but you moved to {np.round(got[-1], 6)}"
         return None
 
     g.custom("a start at the minimiser stays there", stays)
-    g.check_close("steps = 0 gives x0 alone", "zero", rtol=1e-12)
+    g.check_close("steps = 0 gives x0 alone", "zero")
+
+
+DESCENT = ("quad", "rosen", "rosen-near", "logistic", "well", "huber", "exp", "steep", "steep-40")
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "failed-search-not-recorded",
+            diagnosis=(
+                "When none of the 41 trial steps passes the Armijo test, your loop goes on to the "
+                "next step without appending x, so your result has fewer than steps + 1 rows."
+            ),
+            fix=(
+                "When the line search fails, append the unchanged x (and keep M) before moving "
+                "on: every step adds one row."
+            ),
+            wrong=_variant(record=False),
+        ),
+        Mistake(
+            "no-line-search",
+            diagnosis=(
+                "You always take the full step alpha = 1 along p: there is no backtracking, so "
+                "a step that overshoots (on the steep quadratic, on Rosenbrock) is accepted and "
+                "f can rise."
+            ),
+            fix=(
+                "Try alpha = 1, 1/2, 1/4, ..., 2^-40 and take the first with "
+                "f(x + alpha p) <= f(x) + c1 alpha g.p."
+            ),
+            wrong=_variant(search="none"),
+        ),
+        Mistake(
+            "armijo-sign",
+            diagnosis=(
+                "Your Armijo test reads f(x + alpha p) <= f(x) - c1 alpha g.p: since g.p < 0 "
+                "its right side lies above f(x), so it accepts steps that do not decrease f "
+                "(on 2^40 x^2 / 2 it takes alpha = 2^-39, which jumps from x = 1 to x = -1)."
+            ),
+            fix="The right side is f(x) + c1 * alpha * (g @ p), below f(x) for a descent direction.",
+            wrong=_variant(search="flipped"),
+        ),
+        Mistake(
+            "stale-gradient",
+            diagnosis=(
+                "After a step you never evaluate the gradient at the new point (g_new = g): y is "
+                "always 0, so M stays I and every step moves along the first gradient -g_0."
+            ),
+            fix="Compute g_new = grad(x_new) after each accepted step and use it for y and the next p.",
+            wrong=_variant(fresh=False),
+        ),
+        Mistake(
+            "factors-swapped",
+            diagnosis=(
+                "The two factors around M in your update are swapped: you compute "
+                "(I - rho y s^T) M (I - rho s y^T), so the new M does not map y to s."
+            ),
+            fix=(
+                "M_new = (I - rho s y^T) M (I - rho y s^T) + rho s s^T: the factor on the left "
+                "of M is I - rho s y^T."
+            ),
+            wrong=_variant(swapped=True),
+        ),
+        Mistake(
+            "no-curvature-skip",
+            diagnosis=(
+                "You update M even when y.s <= 1e-10 |s| |y|: along negative curvature (the "
+                "double well) M stops being positive definite, and where y = 0 (the Huber "
+                "loss) rho = 1 / 0 turns M into NaN."
+            ),
+            fix="Keep M unchanged when y @ s <= 1e-10 * np.linalg.norm(s) * np.linalg.norm(y).",
+            wrong=_variant(skip=False),
+        ),
+        Mistake(
+            "modifies-x0",
+            diagnosis=(
+                "Your iterates are right, but you move x0 itself (x = x0, then x += ...): the "
+                "caller's x0 ends at your last iterate."
+            ),
+            fix="Start from a copy: x = np.array(x0, dtype=float).",
+            predicate=changes_argument("x0"),
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:
@@ -310,7 +475,7 @@ def figures(g: Grader) -> None:
             xs, ys, z, paths, title="BFGS on the Rosenbrock function from (-1.2, 1)"
         )
     )
-    _, grad, _, _ = _functions(g, "rosen")
+    grad = _functions(g, "rosen")[1]
 
     def norms(path):
         if path is None or not np.all(np.isfinite(path)):

@@ -1,7 +1,6 @@
 import numpy as np
-import plotly.graph_objects as go
 
-from apps.sandbox.grading import Call, CheckFailed, Grader, plots
+from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, plots
 
 
 def _ridge(x, y, lam):
@@ -12,6 +11,11 @@ def _ridge(x, y, lam):
 
 def _radius(x, y, lam):
     return float(np.linalg.norm(_ridge(x, y, lam)))
+
+
+N_ZERO = 12
+N_NEAR = 30
+SMALL_LAM = 1e-3
 
 
 def cases(rng: np.random.Generator) -> list[Call]:
@@ -26,6 +30,15 @@ def cases(rng: np.random.Generator) -> list[Call]:
     dup = rng.normal(size=(25, 3))
     dup_x = np.column_stack([dup, dup[:, 1]])
     dup_y = dup @ np.array([1.0, -2.0, 0.5]) + 0.1 * rng.normal(size=25)
+    # A feature that is zero on every sample: X^T X has an exactly zero row and column.
+    zero_x = rng.normal(size=(N_ZERO, 4))
+    zero_x[:, 2] = 0.0
+    zero_y = rng.normal(size=N_ZERO)
+    # Two columns that differ by 1e-4: X has condition number about 10^4, X^T X about 10^8,
+    # beyond float32 (the prompt asks for float64).
+    near = rng.normal(size=(N_NEAR, 3))
+    near_x = np.column_stack([near, near[:, 0] + 1e-4 * rng.normal(size=N_NEAR)])
+    near_y = near @ np.array([1.0, 0.5, -1.0]) + 0.1 * rng.normal(size=N_NEAR)
     fraction = float(rng.uniform(0.2, 0.8))
     return [
         Call(
@@ -49,12 +62,30 @@ def cases(rng: np.random.Generator) -> list[Call]:
         ),
         Call("ridge-dup", "ridge", (dup_x, dup_y, 0.0), label="lam = 0 with two identical columns"),
         Call(
+            "ridge-near",
+            "ridge",
+            (near_x, near_y, 0.0),
+            label="lam = 0 with two columns that differ by about 1e-4",
+        ),
+        Call(
+            "ridge-zero-feature",
+            "ridge",
+            (zero_x, zero_y, 0.0),
+            label=f"lam = 0 with a feature that is 0 on all {N_ZERO} samples",
+        ),
+        Call(
             "ridge-wide-lam",
             "ridge",
             (wide_x, wide_y, 0.3),
             label="lam = 0.3 with 9 features and 5 samples",
         ),
         Call("radius", "ridge_radius", (x, y, lam), label=f"the random problem at lam = {lam:.4g}"),
+        Call(
+            "radius-near",
+            "ridge_radius",
+            (near_x, near_y, SMALL_LAM),
+            label=f"two columns that differ by about 1e-4, lam = {SMALL_LAM:g}",
+        ),
         Call(
             "radius-lesson",
             "ridge_radius",
@@ -72,6 +103,18 @@ def cases(rng: np.random.Generator) -> list[Call]:
             "lambda_for_radius",
             (lesson_x, lesson_y, 1.0),
             label="the lesson's example, t = 1",
+        ),
+        Call(
+            "lam-small",
+            "lambda_for_radius",
+            (x, y, _radius(x, y, SMALL_LAM)),
+            label=f"the random problem, t = r({SMALL_LAM:g}) just below r(0)",
+        ),
+        Call(
+            "lam-near",
+            "lambda_for_radius",
+            (near_x, near_y, 0.5 * _radius(near_x, near_y, 0.0)),
+            label="two columns that differ by about 1e-4, t = r(0) / 2",
         ),
         Call(
             "lam-inactive",
@@ -102,66 +145,19 @@ def cases(rng: np.random.Generator) -> list[Call]:
 
 
 def grade(g: Grader) -> None:
-    def solution(keys):
-        def run():
-            for key in keys:
-                x, y, lam = g.args(key)
-                expected = np.asarray(g.expected(key))
-                got = g.array(key)
-                if np.allclose(got, expected, rtol=1e-6, atol=1e-9 * (1 + np.abs(expected).max())):
-                    continue
-                where = g.call(key).description
-                if lam > 0:
-                    scalar_added = np.linalg.lstsq(x.T @ x + lam, x.T @ y, rcond=None)[0]
-                    if np.allclose(got, scalar_added, rtol=1e-6):
-                        return f"on {where} you added lam to every entry of X^T X; add it to the diagonal only, lam * np.eye(d)"
-                    for factor, words in ((2.0, "2 lam"), (0.5, "lam / 2")):
-                        if np.allclose(got, _ridge(x, y, factor * lam), rtol=1e-6):
-                            return (
-                                f"on {where} you solved with {words} on the diagonal; the objective "
-                                "|Xw - y|^2 + lam |w|^2 has gradient 2 X^T (Xw - y) + 2 lam w, so the system is "
-                                "(X^T X + lam I) w = X^T y"
-                            )
-                    if np.allclose(got, _ridge(x, y, 0.0), rtol=1e-6):
-                        return f"on {where} you returned the unregularised solution: lam = {lam:g} is missing"
-                else:
-                    if not np.all(np.isfinite(got)):
-                        return f"on {where} X^T X is singular; use np.linalg.lstsq (or the pseudo-inverse) at lam = 0"
-                    if np.allclose(x @ got, x @ expected, rtol=1e-6, atol=1e-9):
-                        return (
-                            f"on {where} your w fits the data as well as the reference but has norm "
-                            f"{np.linalg.norm(got):.6g} instead of {np.linalg.norm(expected):.6g}: at lam = 0 take the "
-                            "minimum-norm solution, the limit of ridge as lam -> 0"
-                        )
-                worst = int(np.argmax(np.abs(got - expected)))
-                return (
-                    f"on {where}, w_{worst} = {expected[worst]:.6g}, you returned {got[worst]:.6g}"
-                )
-            return None
-
-        return run
-
-    g.custom(
-        "(X^T X + lam I) w = X^T y", solution(("ridge", "ridge-lesson", "ridge-wide-lam")), points=2
+    # Default tolerances (NOTATION.md): the problems are well conditioned in float64 (the prompt
+    # asks for it: X^T X squares X's condition number).
+    g.check_close_all(
+        "(X^T X + lam I) w = X^T y", ("ridge", "ridge-lesson", "ridge-wide-lam"), points=2
     )
-    g.custom(
+    g.check_close_all(
         "lam = 0 gives the minimum-norm least-squares solution",
-        solution(("ridge-zero", "ridge-wide", "ridge-dup")),
+        ("ridge-zero", "ridge-wide", "ridge-dup", "ridge-near", "ridge-zero-feature"),
         points=2,
     )
-
-    def radius():
-        for key in ("radius", "radius-lesson"):
-            got = g.scalar(key)
-            expected = float(g.expected(key))
-            if not np.isclose(got, expected, rtol=1e-6):
-                where = g.call(key).description
-                if np.isclose(got, expected**2, rtol=1e-6):
-                    return f"on {where} you returned |w|^2 = {got:.6g}; the radius is |w| = {expected:.6g}"
-                return f"on {where} the radius is {expected:.6g}, got {got:.6g}"
-        return None
-
-    g.custom("the radius is the norm of the ridge solution", radius)
+    g.check_close_all(
+        "the radius is the norm of the ridge solution", ("radius", "radius-near", "radius-lesson")
+    )
 
     def root(keys):
         def run():
@@ -171,55 +167,200 @@ def grade(g: Grader) -> None:
                 got = g.scalar(key)
                 where = g.call(key).description
                 if not np.isfinite(got) or got < 0:
-                    raise CheckFailed(
-                        f"on {where} lam must be a number >= 0, but you returned {got}"
-                    )
+                    raise CheckFailed(f"on {where} lam should be a number >= 0, but is {got}")
                 if expected == 0.0:
-                    if got != 0.0:
+                    if abs(got) > 1e-8:
                         return (
-                            f"on {where} the unregularised solution already has norm {_radius(x, y, 0.0):.6g} <= t, "
-                            f"so the constraint is inactive and lam = 0 (complementary slackness); you returned {got:.6g}"
+                            f"on {where} r(0) = {_radius(x, y, 0.0):.10g} <= t = {t:.10g}, so "
+                            f"lam = 0; you returned {got:.10g}"
                         )
                     continue
                 reached = _radius(x, y, got)
-                if np.isclose(reached, t, rtol=1e-7) and np.isclose(got, expected, rtol=1e-5):
+                if np.isclose(reached, t, rtol=1e-7, atol=0) and np.isclose(
+                    got, expected, rtol=1e-5, atol=0
+                ):
                     continue
-                if np.isclose(_radius(x, y, expected), t, rtol=1e-7) and got > 0:
-                    direction = "too small" if reached > t else "too large"
-                    extra = ""
-                    if abs(got - expected) <= 1e-3 * expected:
-                        extra = "; you are close: keep bisecting until the bracket is about 1e-12 of lam wide"
-                    elif key == "lam-tiny" and got < expected:
-                        extra = (
-                            "; the root lies far beyond a fixed bracket: double the upper end until its radius "
-                            "drops below t"
-                        )
-                    return (
-                        f"on {where} your lam = {got:.8g} gives the radius {reached:.8g}, not t = {t:.8g}: lam is "
-                        f"{direction} (the reference finds {expected:.8g}){extra}"
-                    )
-                return f"on {where} lam = {expected:.8g}, you returned {got:.8g}"
+                return (
+                    f"on {where} (t = {t:.10g}) the reference's lam = {expected:.10g} gives the "
+                    f"radius {_radius(x, y, expected):.10g}; your lam = {got:.10g} gives {reached:.10g}"
+                )
             return None
 
         return run
 
     g.custom(
-        "inverts the radius on a random problem and on the lesson's example",
-        root(("lam-random", "lam-lesson")),
+        "inverts the radius on a random problem (two radii) and on the lesson's example",
+        root(("lam-random", "lam-small", "lam-lesson")),
         points=2,
     )
     g.custom(
         "lam = 0 when the constraint is inactive", root(("lam-inactive", "lam-boundary")), points=1
     )
-    g.custom("a tiny radius needs a large, unbracketed lam", root(("lam-tiny",)), points=1)
-    g.custom("singular problems", root(("lam-wide", "lam-dup")), points=1)
+    g.custom("a tiny radius needs a large lam", root(("lam-tiny",)), points=1)
+    g.custom(
+        "singular and nearly singular problems", root(("lam-wide", "lam-dup", "lam-near")), points=1
+    )
+
+
+def _functions(ridge):
+    """ridge_radius and lambda_for_radius built on ``ridge`` as a learner writes them, with
+    the bracket and the bisection of _bisect."""
+
+    def ridge_radius(X, y, lam):
+        return float(np.linalg.norm(ridge(X, y, lam)))
+
+    def lambda_for_radius(X, y, t):
+        return _bisect(ridge_radius, X, y, t)
+
+    return {"ridge": ridge, "ridge_radius": ridge_radius, "lambda_for_radius": lambda_for_radius}
+
+
+def _bisect(radius, X, y, t, *, inactive=True, bracket=True, reversed_=False):
+    r0 = radius(X, y, 0.0)
+    if t >= r0:
+        if inactive:
+            return 0.0
+        return None
+    lo, hi = 0.0, 1.0
+    if bracket:
+        while radius(X, y, hi) > t:
+            lo, hi = hi, 2.0 * hi
+    else:
+        hi = 1e3
+    for _ in range(300):
+        mid = 0.5 * (lo + hi)
+        if (radius(X, y, mid) > t) != reversed_:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo <= 1e-13 * hi:
+            break
+    return 0.5 * (lo + hi)
+
+
+def _ridge_with(*, zero="lstsq", every_entry=False, normalised=False):
+    """ridge with one mistake, as a learner writes it (mistakes())."""
+
+    def ridge(X, y, lam):
+        X = np.asarray(X, dtype=float)
+        y = np.asarray(y, dtype=float)
+        if lam == 0 and zero == "lstsq":
+            return np.linalg.lstsq(X, y, rcond=None)[0]
+        n, d = X.shape
+        if every_entry:
+            return np.linalg.solve(X.T @ X + lam, X.T @ y)
+        if normalised:
+            return np.linalg.solve(X.T @ X / n + lam * np.eye(d), X.T @ y / n)
+        return np.linalg.solve(X.T @ X + lam * np.eye(d), X.T @ y)
+
+    return ridge
+
+
+def _lambda_with(**flaws):
+    radius = _functions(_ridge_with())["ridge_radius"]
+
+    def lambda_for_radius(X, y, t):
+        return _bisect(radius, X, y, t, **flaws)
+
+    return {"lambda_for_radius": lambda_for_radius}
+
+
+def _radius_squared():
+    ridge = _ridge_with()
+
+    def ridge_radius(X, y, lam):
+        return float(np.linalg.norm(ridge(X, y, lam)) ** 2)
+
+    def lambda_for_radius(X, y, t):
+        return _bisect(ridge_radius, X, y, t)
+
+    return {"ridge_radius": ridge_radius, "lambda_for_radius": lambda_for_radius}
+
+
+def mistakes() -> list[Mistake]:
+    return [
+        Mistake(
+            "radius-squared",
+            diagnosis=(
+                "Your ridge_radius returns the squared norm |w|^2; the radius of the ball is the "
+                "norm |w|, so lambda_for_radius then solves |w(lam)|^2 = t as well."
+            ),
+            fix="Return np.linalg.norm(ridge(X, y, lam)) itself, not its square.",
+            wrong=_radius_squared(),
+        ),
+        Mistake(
+            "lam-on-every-entry",
+            diagnosis=(
+                "In ridge you add lam to every entry of X^T X (X.T @ X + lam); the penalty "
+                "lam |w|^2 adds lam to the diagonal only."
+            ),
+            fix="Solve (X.T @ X + lam * np.eye(d)) w = X.T @ y.",
+            wrong=_functions(_ridge_with(every_entry=True)),
+        ),
+        Mistake(
+            "normalised-objective",
+            diagnosis=(
+                "Your ridge solves (X^T X / N + lam I) w = X^T y / N, the minimiser of "
+                "|Xw - y|^2 / N + lam |w|^2: your lam acts N times as strongly as the prompt's."
+            ),
+            fix=(
+                "The objective here is |Xw - y|^2 + lam |w|^2 with no 1/N: solve "
+                "(X.T @ X + lam * np.eye(d)) w = X.T @ y."
+            ),
+            wrong=_functions(_ridge_with(normalised=True)),
+        ),
+        Mistake(
+            "lam0-plain-solve",
+            diagnosis=(
+                "At lam = 0 your ridge solves the normal equations X^T X w = X^T y with "
+                "np.linalg.solve: when X^T X is singular (a feature that is 0 on every sample, "
+                "two identical columns, more features than samples) it raises LinAlgError or "
+                "returns a solution that is not the minimum-norm one."
+            ),
+            fix=(
+                "At lam = 0 return the minimum-norm least-squares solution, "
+                "np.linalg.lstsq(X, y, rcond=None)[0] (or np.linalg.pinv(X) @ y)."
+            ),
+            wrong=_functions(_ridge_with(zero="solve")),
+        ),
+        Mistake(
+            "inactive-not-zero",
+            diagnosis=(
+                "When t >= r(0) (the constraint is inactive) your lambda_for_radius returns "
+                "None instead of 0.0."
+            ),
+            fix="Start with: if t >= ridge_radius(X, y, 0.0): return 0.0.",
+            wrong=_lambda_with(inactive=False),
+        ),
+        Mistake(
+            "fixed-bracket",
+            diagnosis=(
+                "Your bisection runs on the fixed bracket [0, 1e3]: for a radius whose lam "
+                "lies beyond 1e3 (t = r(0) / 1000) it ends at the bracket's upper end."
+            ),
+            fix=(
+                "Grow the bracket first: start with hi = 1.0 and double it while "
+                "ridge_radius(X, y, hi) > t."
+            ),
+            wrong=_lambda_with(bracket=False),
+        ),
+        Mistake(
+            "bisection-reversed",
+            diagnosis=(
+                "Your bisection moves the wrong end: when r(mid) > t you set hi = mid, but r "
+                "decreases as lam grows, so the root lies above mid."
+            ),
+            fix="When ridge_radius(X, y, mid) > t set lo = mid, else hi = mid.",
+            wrong=_lambda_with(reversed_=True),
+        ),
+    ]
 
 
 def figures(g: Grader) -> None:
     x, y, t = g.args("lam-random")
     expected = float(g.expected("lam-random"))
     lams = np.logspace(np.log10(expected) - 3, np.log10(expected) + 3, 121)
-    fig = go.Figure()
+    fig = plots.PlainFigure()
     fig.add_scatter(
         x=lams,
         y=[_radius(x, y, lam) for lam in lams],

@@ -20,9 +20,13 @@ def lambda_for_radius(X, y, t):
     """The ridge coefficient whose solution has norm t (0 if the constraint is inactive)."""
     if t >= ridge_radius(X, y, 0.0):
         return 0.0
-    lo, hi = 0.0, 1.0
+    # A bracket [hi / 2, hi] with r(hi / 2) > t >= r(hi), whatever the scale of lam.
+    hi = 1.0
     while ridge_radius(X, y, hi) > t:
-        lo, hi = hi, 2.0 * hi
+        hi = 2.0 * hi
+    while ridge_radius(X, y, 0.5 * hi) <= t:
+        hi = 0.5 * hi
+    lo = 0.5 * hi
     for _ in range(200):
         mid = 0.5 * (lo + hi)
         if ridge_radius(X, y, mid) > t:

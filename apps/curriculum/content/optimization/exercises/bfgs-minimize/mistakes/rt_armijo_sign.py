@@ -1,4 +1,5 @@
 # mistake: the Armijo test is written f(x + a p) <= f(x) - c1 a g.p; since g.p < 0 this accepts steps that increase f; the right side is f(x) + c1 a g.p.
+# diagnosis: armijo-sign
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: when no step length passes the Armijo test the loop continues without appending x, so the result has fewer than steps + 1 rows; append the unchanged x in that case.
+# diagnosis: failed-search-not-recorded
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: the update is applied without checking the curvature condition y.s > 1e-10 |s||y|, so a zero step divides by zero and a negative-curvature step makes M indefinite; skip the update when the condition fails.
+# diagnosis: no-curvature-skip
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: every step takes alpha = 1 without the Armijo backtracking, so f can increase (Rosenbrock, scaled quadratic); try alpha = 1, 1/2, ... and accept the first that satisfies the Armijo condition.
+# diagnosis: no-line-search
 import numpy as np
 
 

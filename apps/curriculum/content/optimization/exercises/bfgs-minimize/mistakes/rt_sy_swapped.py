@@ -1,4 +1,5 @@
 # mistake: the inverse update is written with the outer products swapped, (I - rho y s^T) M (I - rho s y^T), which breaks the secant condition M y = s; the left factor is I - rho s y^T.
+# diagnosis: factors-swapped
 import numpy as np
 
 

@@ -1,4 +1,5 @@
-# mistake: after the step the gradient is not recomputed at the new point (g_new = g), so y = 0 always, the update is always skipped and the method is just gradient descent with backtracking; compute g_new = grad(x_new).
+# mistake: after the step the gradient is not recomputed at the new point (g_new = g), so y = 0 always, the update is always skipped and every step moves along the first gradient -g_0 with backtracking; compute g_new = grad(x_new).
+# diagnosis: stale-gradient
 import numpy as np
 
 

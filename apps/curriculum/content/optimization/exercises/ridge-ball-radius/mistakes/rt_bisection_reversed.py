@@ -1,4 +1,5 @@
 # mistake: the bisection moves the wrong end: when r(mid) > t it sets hi = mid, although r decreases in lambda so the root is above mid; set lo = mid then.
+# diagnosis: bisection-reversed
 import numpy as np
 
 

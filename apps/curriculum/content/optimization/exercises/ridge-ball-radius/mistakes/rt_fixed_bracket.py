@@ -1,4 +1,5 @@
 # mistake: the bisection runs on a fixed bracket [0, 1e3], so a radius whose lambda lies beyond 1e3 returns the end of the bracket; grow the upper end (double it) until r(hi) < t.
+# diagnosis: fixed-bracket
 import numpy as np
 
 

@@ -1,4 +1,5 @@
-# mistake: lambda_for_radius bisects even when t >= r(0) instead of returning 0.0 for an inactive constraint; return 0.0 when t >= r(0).
+# mistake: lambda_for_radius only handles an active constraint: when t >= r(0) it falls off the end and returns None instead of 0.0; return 0.0 when t >= r(0).
+# diagnosis: inactive-not-zero
 import numpy as np
 
 
@@ -17,16 +18,17 @@ def ridge_radius(X, y, lam):
 
 def lambda_for_radius(X, y, t):
     r0 = ridge_radius(X, y, 0.0)
-    lo, hi = 0.0, 1.0
-    while ridge_radius(X, y, hi) > t:
-        lo = hi
-        hi *= 2.0
-    for _ in range(300):
-        mid = 0.5 * (lo + hi)
-        if ridge_radius(X, y, mid) > t:
-            lo = mid
-        else:
-            hi = mid
-        if hi - lo <= 1e-13 * hi:
-            break
-    return 0.5 * (lo + hi)
+    if t < r0:
+        lo, hi = 0.0, 1.0
+        while ridge_radius(X, y, hi) > t:
+            lo = hi
+            hi *= 2.0
+        for _ in range(300):
+            mid = 0.5 * (lo + hi)
+            if ridge_radius(X, y, mid) > t:
+                lo = mid
+            else:
+                hi = mid
+            if hi - lo <= 1e-13 * hi:
+                break
+        return 0.5 * (lo + hi)

@@ -1,4 +1,5 @@
 # mistake: ridge at lam = 0 solves the normal equations with np.linalg.solve, which fails (or is meaningless) when X^T X is singular; use the minimum-norm least-squares solution (np.linalg.lstsq or pinv).
+# diagnosis: lam0-plain-solve
 import numpy as np
 
 

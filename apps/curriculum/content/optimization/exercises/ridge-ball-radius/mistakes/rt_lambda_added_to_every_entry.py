@@ -1,4 +1,5 @@
 # mistake: ridge adds lam to every entry of X^T X (X.T @ X + lam) instead of to its diagonal; use lam * np.eye(d).
+# diagnosis: lam-on-every-entry
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # mistake: ridge solves (X^T X / N + lam I) w = X^T y / N (the 1/N-normalised objective of other libraries), i.e. lam is N times too strong; the objective here is |Xw - y|^2 + lam |w|^2 with no 1/N.
+# diagnosis: normalised-objective
 import numpy as np
 
 

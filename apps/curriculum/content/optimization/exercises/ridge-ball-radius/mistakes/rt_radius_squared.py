@@ -1,4 +1,5 @@
 # mistake: ridge_radius returns the squared norm |w|^2 instead of the norm |w|; the radius is the Euclidean norm.
+# diagnosis: radius-squared
 import numpy as np
 
 

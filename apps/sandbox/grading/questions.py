@@ -9,7 +9,11 @@ name -> a function that takes a NumPy Generator (seeded per learner) and returns
     Choice(prompt, options, answer, wrong=[...], explanation="")   # answer: an option index
 
 ``wrong`` lists known wrong answers (``Wrong(value, message)``), each matched with the same
-tolerance and answered with its own message. The Markdown refers to a question by name on a
+tolerance and answered with its own message. A question drops, as it is built, a known wrong
+answer that no learner could reach: one within its tolerance of the answer or of an earlier
+kept one (random numbers make two mistakes coincide now and then), or one that is not finite;
+so a builder lists every mistake it anticipates and never filters them itself.
+:func:`distinct_wrongs` filters with a looser tolerance, for mistakes that must differ clearly. The Markdown refers to a question by name on a
 line of its own: ``{{ question: name }}``.
 
 Learners type numbers as short arithmetic (``2/3``, ``sqrt(2)/2``, ``e^-1``, ``pi/4``):
@@ -63,6 +67,9 @@ class Number:
     explanation: str = ""
     kind: Kind = field(default="number", init=False)
 
+    def __post_init__(self) -> None:
+        _keep_reachable_wrongs(self)
+
 
 @dataclass(frozen=True)
 class Vector:
@@ -75,6 +82,9 @@ class Vector:
     ordered: bool = True
     kind: Kind = field(default="vector", init=False)
 
+    def __post_init__(self) -> None:
+        _keep_reachable_wrongs(self)
+
 
 @dataclass(frozen=True)
 class Matrix:
@@ -86,6 +96,9 @@ class Matrix:
     explanation: str = ""
     kind: Kind = field(default="matrix", init=False)
 
+    def __post_init__(self) -> None:
+        _keep_reachable_wrongs(self)
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -95,6 +108,16 @@ class Choice:
     wrong: Sequence[Wrong] = ()  # Wrong(option index, message)
     explanation: str = ""
     kind: Kind = field(default="choice", init=False)
+
+    def __post_init__(self) -> None:
+        # An option that is the answer, or was named before, never reaches its message.
+        seen = {self.answer}
+        kept = []
+        for wrong in self.wrong:
+            if int(wrong.value) not in seen:
+                seen.add(int(wrong.value))
+                kept.append(wrong)
+        object.__setattr__(self, "wrong", tuple(kept))
 
 
 Question = Number | Vector | Matrix | Choice
@@ -268,13 +291,68 @@ def parse_matrix(text: str) -> list[list[float]]:
 # ----- grading ------------------------------------------------------------------------------
 
 
-def _close(value: np.ndarray[Any, Any], target: np.ndarray[Any, Any], q: Question) -> bool:
-    assert not isinstance(q, Choice)
+def _within(
+    value: np.ndarray[Any, Any], target: np.ndarray[Any, Any], tolerance: float, abs_tolerance: float
+) -> bool:
     if value.shape != target.shape:
         return False
     return bool(
-        np.all(np.abs(value - target) <= np.maximum(q.abs_tolerance, q.tolerance * np.abs(target)))
+        np.all(np.abs(value - target) <= np.maximum(abs_tolerance, tolerance * np.abs(target)))
     )
+
+
+def _close(value: np.ndarray[Any, Any], target: np.ndarray[Any, Any], q: Question) -> bool:
+    assert not isinstance(q, Choice)
+    return _within(value, target, q.tolerance, q.abs_tolerance)
+
+
+def distinct_wrongs(
+    answer: Any,
+    wrong: Sequence[Wrong],
+    *,
+    tolerance: float,
+    abs_tolerance: float,
+    ordered: bool = True,
+) -> tuple[Wrong, ...]:
+    """The known wrong answers that differ from ``answer`` and from every earlier kept one by
+    more than ``tolerance`` (relative to the other value) or ``abs_tolerance``, whichever is
+    larger, in every entry; a non-finite one is dropped too (no learner can type it).
+
+    Every question does this with its own tolerance as it is built; call it for a looser one,
+    when a mistake barely outside the question's tolerance would be mistaken for a slip.
+    ``ordered=False`` compares values as sets, as an unordered Vector grades them.
+    """
+
+    def array(value: Any) -> np.ndarray[Any, Any]:
+        values = np.asarray(value, dtype=float)
+        return values if ordered else np.sort(values)
+
+    taken = [array(answer)]
+    kept = []
+    for mistake in wrong:
+        value = array(mistake.value)
+        if not np.all(np.isfinite(value)):
+            continue
+        if not any(_within(value, other, tolerance, abs_tolerance) for other in taken):
+            kept.append(mistake)
+            taken.append(value)
+    return tuple(kept)
+
+
+def _keep_reachable_wrongs(q: Number | Vector | Matrix) -> None:
+    """Drop (from a question being built) the known wrong answers no learner can reach."""
+    try:
+        answer = np.asarray(q.answer, dtype=float)
+    except (TypeError, ValueError):
+        return  # question_problems reports a non-numeric answer
+    kept = distinct_wrongs(
+        answer,
+        q.wrong,
+        tolerance=q.tolerance,
+        abs_tolerance=q.abs_tolerance,
+        ordered=not isinstance(q, Vector) or q.ordered,
+    )
+    object.__setattr__(q, "wrong", kept)
 
 
 def _as_array(value: Any, q: Question) -> np.ndarray[Any, Any]:

@@ -12,9 +12,9 @@ name -> a function that takes a NumPy Generator (seeded per learner) and returns
 tolerance and answered with its own message. A question drops, as it is built, a known wrong
 answer that no learner could reach: one within its tolerance of the answer or of an earlier
 kept one (random numbers make two mistakes coincide now and then), or one that is not finite;
-so a builder lists every mistake it anticipates and never filters them itself.
-:func:`distinct_wrongs` filters with a looser tolerance, for mistakes that must differ clearly. The Markdown refers to a question by name on a
-line of its own: ``{{ question: name }}``.
+so a builder lists every mistake it anticipates and need not filter them itself
+(:func:`distinct_wrongs` filters with a wider margin). The Markdown refers to a question by
+name on a line of its own: ``{{ question: name }}``.
 
 Learners type numbers as short arithmetic (``2/3``, ``sqrt(2)/2``, ``e^-1``, ``pi/4``):
 :func:`parse_number` evaluates a whitelist of syntax on floats, within caps, and never calls
@@ -292,7 +292,10 @@ def parse_matrix(text: str) -> list[list[float]]:
 
 
 def _within(
-    value: np.ndarray[Any, Any], target: np.ndarray[Any, Any], tolerance: float, abs_tolerance: float
+    value: np.ndarray[Any, Any],
+    target: np.ndarray[Any, Any],
+    tolerance: float,
+    abs_tolerance: float,
 ) -> bool:
     if value.shape != target.shape:
         return False
@@ -314,14 +317,35 @@ def distinct_wrongs(
     abs_tolerance: float,
     ordered: bool = True,
 ) -> tuple[Wrong, ...]:
-    """The known wrong answers that differ from ``answer`` and from every earlier kept one by
-    more than ``tolerance`` (relative to the other value) or ``abs_tolerance``, whichever is
-    larger, in every entry; a non-finite one is dropped too (no learner can type it).
+    """The known wrong answers that differ clearly from ``answer`` and from every earlier kept
+    one: by more than ``abs_tolerance + tolerance * |other|`` in some entry (numpy.allclose's
+    test). A non-finite one is dropped too: no learner can type it.
 
-    Every question does this with its own tolerance as it is built; call it for a looser one,
-    when a mistake barely outside the question's tolerance would be mistaken for a slip.
-    ``ordered=False`` compares values as sets, as an unordered Vector grades them.
+    Every question already drops the wrong answers within its own tolerance as it is built;
+    call this for a wider margin, when a learner's rounding could confuse two mistakes (or a
+    mistake and the answer) that the tolerance still tells apart. ``ordered=False`` compares
+    values as sets.
     """
+    return _kept_wrongs(
+        answer,
+        wrong,
+        lambda value, other: (
+            value.shape == other.shape
+            and bool(np.all(np.abs(value - other) <= abs_tolerance + tolerance * np.abs(other)))
+        ),
+        ordered=ordered,
+    )
+
+
+def _kept_wrongs(
+    answer: Any,
+    wrong: Sequence[Wrong],
+    same: Callable[[np.ndarray[Any, Any], np.ndarray[Any, Any]], bool],
+    *,
+    ordered: bool,
+) -> tuple[Wrong, ...]:
+    """``wrong`` without the non-finite values and those ``same`` as the answer or as a value
+    kept before them (an earlier one is matched first, so the later message would never show)."""
 
     def array(value: Any) -> np.ndarray[Any, Any]:
         values = np.asarray(value, dtype=float)
@@ -331,25 +355,23 @@ def distinct_wrongs(
     kept = []
     for mistake in wrong:
         value = array(mistake.value)
-        if not np.all(np.isfinite(value)):
-            continue
-        if not any(_within(value, other, tolerance, abs_tolerance) for other in taken):
+        if np.all(np.isfinite(value)) and not any(same(value, other) for other in taken):
             kept.append(mistake)
             taken.append(value)
     return tuple(kept)
 
 
 def _keep_reachable_wrongs(q: Number | Vector | Matrix) -> None:
-    """Drop (from a question being built) the known wrong answers no learner can reach."""
+    """Drop, from a question being built, the known wrong answers no learner can reach: a
+    value graded as the answer, or as an earlier wrong answer, under the question's tolerance."""
     try:
         answer = np.asarray(q.answer, dtype=float)
     except (TypeError, ValueError):
         return  # question_problems reports a non-numeric answer
-    kept = distinct_wrongs(
+    kept = _kept_wrongs(
         answer,
         q.wrong,
-        tolerance=q.tolerance,
-        abs_tolerance=q.abs_tolerance,
+        lambda value, other: _within(value, other, q.tolerance, q.abs_tolerance),
         ordered=not isinstance(q, Vector) or q.ordered,
     )
     object.__setattr__(q, "wrong", kept)
@@ -507,8 +529,6 @@ def _choice_problems(q: Choice) -> list[str]:
         problems.append("a choice needs 2 to 8 options")
     if not 0 <= q.answer < len(q.options):
         problems.append(f"answer {q.answer} is not an option index")
-    if any(int(w.value) == q.answer for w in q.wrong):
-        problems.append("a known wrong answer is the answer")
     return problems
 
 
@@ -517,13 +537,8 @@ def _numeric_problems(q: Number | Vector | Matrix) -> list[str]:
         target = np.asarray(q.answer, dtype=float)
     except (TypeError, ValueError):
         return [f"the answer {q.answer!r} is not numeric"]
-    problems = [] if np.all(np.isfinite(target)) else ["the answer is not finite"]
-    problems += [
-        f"known wrong answer {wrong.value!r} is within tolerance of the answer"
-        for wrong in q.wrong
-        if _close(_as_array(wrong.value, q), _as_array(q.answer, q), q)
-    ]
-    return problems
+    # A known wrong answer within tolerance of the answer was dropped as q was built.
+    return [] if np.all(np.isfinite(target)) else ["the answer is not finite"]
 
 
 def question_problems(q: Any) -> list[str]:

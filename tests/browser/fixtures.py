@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from tests.browser.harness import block_other_hosts
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the
 # test body are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -80,11 +82,13 @@ def site(live_server: Any, transactional_db: Any) -> str:
 
 
 class Tab:
-    """A page plus what it logged: console errors and uncaught exceptions fail the test."""
+    """A page plus what it logged: console errors and uncaught exceptions fail the test.
+    ``outside`` lists the requests to another host, which its context aborts."""
 
-    def __init__(self, page: Any, base_url: str) -> None:
+    def __init__(self, page: Any, base_url: str, outside: list[str]) -> None:
         self.page = page
         self.base_url = base_url
+        self.outside = outside
         self.errors: list[str] = []
         page.on(
             "console",
@@ -114,7 +118,9 @@ def new_tab(browser: Any, site: str) -> Iterator[Callable[..., Tab]]:
         )
         context.set_default_timeout(30_000)
         contexts.append(context)
-        return Tab(context.new_page(), site)
+        outside: list[str] = []
+        block_other_hosts(context, site, outside)
+        return Tab(context.new_page(), site, outside)
 
     yield open_tab
     for context in contexts:
@@ -147,3 +153,23 @@ def log_in() -> Callable[[Tab, str, str], None]:
         tab.page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     return submit_login_form
+
+
+@pytest.fixture
+def signed_in_tab(
+    new_tab: Callable[..., Tab], make_account: Callable[..., Any], log_in: Any
+) -> Callable[..., Tab]:
+    """A new account and a tab logged in as it through the login form; ``role`` and the
+    context options (``viewport``, ``permissions``...) are passed on."""
+
+    def open_signed_in(
+        username: str, password: str, *, role: str | None = None, **options: Any
+    ) -> Tab:
+        from apps.progress.models import Role
+
+        make_account(username, password, role=role or Role.LEARNER)
+        tab = new_tab(**options)
+        log_in(tab, username, password)
+        return tab
+
+    return open_signed_in

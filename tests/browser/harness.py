@@ -51,6 +51,17 @@ def _is_outside(url: str, base_url: str) -> bool:
     return urlsplit(url).netloc != urlsplit(base_url).netloc
 
 
+def block_other_hosts(context: Any, base_url: str, outside: list[str]) -> None:
+    """Abort every request of ``context`` to a host other than ``base_url``'s, recording its
+    URL in ``outside`` (the page must not depend on, or leak to, another site)."""
+
+    def block(route: Any) -> None:
+        outside.append(route.request.url)
+        route.abort("blockedbyclient")
+
+    context.route(lambda url: _is_outside(url, base_url), block)
+
+
 def session_cookie(user: Any, base_url: str) -> dict[str, Any]:
     """A signed-in session for ``user`` as a cookie (no login form, no login throttle)."""
     client = Client()
@@ -68,12 +79,7 @@ def open_context(
     context = browser.new_context(viewport=viewport, accept_downloads=True)
     context.set_default_timeout(30_000)
     watch = Watch(base_url)
-
-    def block(route: Any) -> None:
-        watch.outside.append(route.request.url)
-        route.abort("blockedbyclient")
-
-    context.route(lambda url: _is_outside(url, base_url), block)
+    block_other_hosts(context, base_url, watch.outside)
     if axe:
         context.add_init_script(path=str(AXE))
     if user is not None:

@@ -21,6 +21,7 @@ from apps.sandbox.grading.questions import (
     Number,
     Vector,
     Wrong,
+    distinct_wrongs,
     grade,
     parse_matrix,
     parse_number,
@@ -155,12 +156,100 @@ def test_revealing_shows_the_answer_and_promises_new_numbers() -> None:
     assert "new numbers" in text
 
 
-def test_a_question_whose_known_mistake_is_the_answer_is_unsound() -> None:
-    q = Number(prompt="?", answer=1.0, wrong=[Wrong(1.0000001, "oops")])
-    assert any("within tolerance" in problem for problem in question_problems(q))
+def test_a_question_that_is_not_a_question_is_unsound() -> None:
     assert question_problems("not a question") == [
         "returned str, not Number, Vector, Matrix or Choice"
     ]
+    assert question_problems(Number(prompt="?", answer=math.inf)) == ["the answer is not finite"]
+
+
+def _messages(q: Number | Vector | Matrix | Choice) -> list[str]:
+    return [wrong.message for wrong in q.wrong]
+
+
+def test_a_number_drops_the_known_mistakes_that_coincide_and_keeps_distinct_ones() -> None:
+    q = Number(
+        prompt="?",
+        answer=1.0,
+        wrong=[
+            Wrong(1.0000001, "Graded correct: never shown."),
+            Wrong(2.0, "Doubled."),
+            Wrong(2.0015, "Within 1e-3 of doubled: never shown."),
+            Wrong(math.inf, "Cannot be typed."),
+            Wrong(2.01, "Doubled, plus a hundredth."),
+        ],
+    )
+    assert _messages(q) == ["Doubled.", "Doubled, plus a hundredth."]
+    assert grade(q, "2.0015").message == "Doubled."
+    assert grade(q, "2.01").message == "Doubled, plus a hundredth."
+    assert question_problems(q) == []
+
+
+def test_a_vector_and_a_matrix_drop_coinciding_mistakes_with_their_own_tolerance() -> None:
+    vector = Vector(
+        prompt="?",
+        answer=[1.0, 2.0],
+        tolerance=0.0,
+        abs_tolerance=0.1,
+        wrong=[
+            Wrong([1.05, 2.0], "Within 0.1: graded correct."),
+            Wrong([2.0, 1.0], "Reversed."),
+            Wrong([2.0, 1.0, 0.0], "Three numbers: a different shape, kept."),
+            Wrong([2.0, 1.2], "More than 0.1 from reversed."),
+            Wrong([2.09, 1.2], "Within 0.1 of the one before."),
+        ],
+    )
+    assert _messages(vector) == [
+        "Reversed.",
+        "Three numbers: a different shape, kept.",
+        "More than 0.1 from reversed.",
+    ]
+    unordered = Vector(
+        prompt="?",
+        answer=[2.0, 3.0],
+        ordered=False,
+        wrong=[Wrong([3.0, 2.0], "The answer as a set."), Wrong([3.0, 4.0], "Doubled one.")],
+    )
+    assert _messages(unordered) == ["Doubled one."]
+    matrix = Matrix(
+        prompt="?",
+        answer=[[1.0, 2.0], [2.0, 1.0]],
+        wrong=[
+            Wrong([[1.0, 2.0], [2.0, 1.0]], "Transposed: symmetric, so the answer."),
+            Wrong([[2.0, 1.0], [1.0, 2.0]], "Swapped."),
+            Wrong([[2.0, 1.0], [1.0, 2.0001]], "Swapped again, within tolerance."),
+        ],
+    )
+    assert _messages(matrix) == ["Swapped."]
+
+
+def test_a_choice_drops_a_mistake_naming_the_answer_or_an_option_named_before() -> None:
+    q = Choice(
+        prompt="?",
+        options=["a", "b", "c", "d"],
+        answer=1,
+        wrong=[Wrong(1, "The answer."), Wrong(0, "Not a."), Wrong(0, "Again a."), Wrong(3, "D.")],
+    )
+    assert _messages(q) == ["Not a.", "D."]
+    assert question_problems(q) == []
+
+
+def test_distinct_wrongs_keeps_only_mistakes_clearly_apart_by_a_wider_margin() -> None:
+    wrong = [
+        Wrong(1.004, "Rounded answer."),
+        Wrong(2.0, "Doubled."),
+        Wrong(2.008, "Close to doubled."),
+        Wrong(math.nan, "Not a number."),
+        Wrong(3.0, "Tripled."),
+    ]
+    kept = distinct_wrongs(1.0, wrong, tolerance=5e-3, abs_tolerance=0.0)
+    assert _messages(Number(prompt="?", answer=1.0, wrong=kept)) == ["Doubled.", "Tripled."]
+    assert [
+        w.message
+        for w in distinct_wrongs(
+            [2.0, 1.0], [Wrong([1.0, 2.0], "Set.")], tolerance=0, abs_tolerance=0, ordered=False
+        )
+    ] == []
 
 
 def test_a_question_line_becomes_a_placeholder_and_a_lost_one_is_reported() -> None:

@@ -6,8 +6,8 @@ finding removes the marker (a strict xfail that starts passing fails the run, as
 Unmarked tests pin flows that work and matter.
 
 Two kinds: Django-client tests (fast; they read the HTML a screen reader gets) and browser
-tests (``pytest.mark.browser``, Chromium through the fixtures of tests/browser/fixtures.py).
-Browser tests block every request to another host and fail on one.
+tests (``pytest.mark.browser``, Chromium through the fixtures of tests/browser/fixtures.py,
+whose tabs block every request to another host; the new learner's journey fails on one).
 """
 
 from __future__ import annotations
@@ -422,20 +422,6 @@ def test_module_next_up_comes_before_the_lesson_list(db: Any) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _watch_outside(tab: Any) -> list[str]:
-    outside: list[str] = []
-
-    def block(route: Any) -> None:
-        outside.append(route.request.url)
-        route.abort()
-
-    tab.page.context.route(
-        lambda url: not url.startswith(tab.base_url) and not url.startswith(("data:", "blob:")),
-        block,
-    )
-    return outside
-
-
 def _put_code(page: Any, code: str) -> None:
     page.click(".cm-content")
     page.keyboard.press("Control+A")
@@ -453,7 +439,6 @@ def _wait_graded(page: Any, timeout: float = 60_000) -> str:
 @pytest.mark.browser
 def test_new_learner_signs_up_reads_and_solves_the_first_exercise(new_tab: Any) -> None:
     tab = new_tab()
-    outside = _watch_outside(tab)
     page = tab.page
     tab.goto("/learn/")
     page.keyboard.press("Tab")
@@ -502,15 +487,13 @@ def test_new_learner_signs_up_reads_and_solves_the_first_exercise(new_tab: Any) 
     page.wait_for_function(
         "() => /best score 100% in 2 attempts/i.test(document.querySelector('main').innerText)"
     )
-    assert not outside, outside
+    assert not tab.outside, tab.outside
     assert not tab.errors, tab.errors
 
 
 @pytest.mark.browser
-def test_focus_is_not_lost_when_grading_ends(new_tab: Any, make_account: Any, log_in: Any) -> None:
-    make_account("ada", PASSWORD)
-    tab = new_tab()
-    log_in(tab, "ada", PASSWORD)
+def test_focus_is_not_lost_when_grading_ends(signed_in_tab: Any) -> None:
+    tab = signed_in_tab("ada", PASSWORD)
     page = tab.page
     tab.goto("/exercises/dense-layer-on-images/")
     page.wait_for_selector(".cm-content")
@@ -522,10 +505,8 @@ def test_focus_is_not_lost_when_grading_ends(new_tab: Any, make_account: Any, lo
 
 
 @pytest.mark.browser
-def test_unsubmitted_code_survives_a_reload(new_tab: Any, make_account: Any, log_in: Any) -> None:
-    make_account("ada", PASSWORD)
-    tab = new_tab()
-    log_in(tab, "ada", PASSWORD)
+def test_unsubmitted_code_survives_a_reload(signed_in_tab: Any) -> None:
+    tab = signed_in_tab("ada", PASSWORD)
     page = tab.page
     tab.goto("/exercises/power-iteration/")
     page.wait_for_selector(".cm-content")
@@ -539,12 +520,8 @@ def test_unsubmitted_code_survives_a_reload(new_tab: Any, make_account: Any, log
 
 
 @pytest.mark.browser
-def test_submit_after_logging_out_elsewhere_says_to_log_in(
-    new_tab: Any, make_account: Any, log_in: Any
-) -> None:
-    make_account("ada", PASSWORD)
-    tab = new_tab()
-    log_in(tab, "ada", PASSWORD)
+def test_submit_after_logging_out_elsewhere_says_to_log_in(signed_in_tab: Any) -> None:
+    tab = signed_in_tab("ada", PASSWORD)
     page = tab.page
     tab.goto("/exercises/power-iteration/")
     page.wait_for_selector(".cm-content")
@@ -573,10 +550,8 @@ def test_submit_after_logging_out_elsewhere_says_to_log_in(
 
 
 @pytest.mark.browser
-def test_slow_grading_shows_elapsed_seconds(new_tab: Any, make_account: Any, log_in: Any) -> None:
-    make_account("ada", PASSWORD)
-    tab = new_tab()
-    log_in(tab, "ada", PASSWORD)
+def test_slow_grading_shows_elapsed_seconds(signed_in_tab: Any) -> None:
+    tab = signed_in_tab("ada", PASSWORD)
     page = tab.page
     tab.goto("/exercises/dense-layer-on-images/")
     page.wait_for_selector(".cm-content")
@@ -650,12 +625,8 @@ def test_api_docs_have_a_way_back_and_no_serious_axe_violation(browser: Any, sit
 
 
 @pytest.mark.browser
-def test_elapsed_seconds_continue_after_a_reload(
-    new_tab: Any, make_account: Any, log_in: Any
-) -> None:
-    make_account("ada", PASSWORD)
-    tab = new_tab()
-    log_in(tab, "ada", PASSWORD)
+def test_elapsed_seconds_continue_after_a_reload(signed_in_tab: Any) -> None:
+    tab = signed_in_tab("ada", PASSWORD)
     page = tab.page
     tab.goto("/exercises/dense-layer-on-images/")
     page.wait_for_selector(".cm-content")
@@ -672,12 +643,8 @@ def test_elapsed_seconds_continue_after_a_reload(
 
 
 @pytest.mark.browser
-def test_a_draft_is_restored_with_a_note_and_dropped_once_submitted(
-    new_tab: Any, make_account: Any, log_in: Any
-) -> None:
-    make_account("ada", PASSWORD)
-    tab = new_tab()
-    log_in(tab, "ada", PASSWORD)
+def test_a_draft_is_restored_with_a_note_and_dropped_once_submitted(signed_in_tab: Any) -> None:
+    tab = signed_in_tab("ada", PASSWORD)
     page = tab.page
     tab.goto("/exercises/dense-layer-on-images/")
     page.wait_for_selector(".cm-content")
@@ -698,12 +665,8 @@ def test_a_draft_is_restored_with_a_note_and_dropped_once_submitted(
 
 
 @pytest.mark.browser
-def test_code_over_the_limit_is_refused_before_sending(
-    new_tab: Any, make_account: Any, log_in: Any
-) -> None:
-    make_account("ada", PASSWORD)
-    tab = new_tab()
-    log_in(tab, "ada", PASSWORD)
+def test_code_over_the_limit_is_refused_before_sending(signed_in_tab: Any) -> None:
+    tab = signed_in_tab("ada", PASSWORD)
     page = tab.page
     tab.goto("/exercises/dense-layer-on-images/")
     page.wait_for_selector(".cm-content")
@@ -720,13 +683,13 @@ def test_code_over_the_limit_is_refused_before_sending(
 
 
 @pytest.mark.browser
-def test_instructor_copies_the_join_link_and_confirms_a_new_code(
-    new_tab: Any, make_account: Any, log_in: Any
-) -> None:
-    make_account("teacher", PASSWORD, role=Role.INSTRUCTOR)
-    make_account("ada", PASSWORD)
-    tab = new_tab(permissions=["clipboard-read", "clipboard-write"])
-    log_in(tab, "teacher", PASSWORD)
+def test_instructor_copies_the_join_link_and_confirms_a_new_code(signed_in_tab: Any) -> None:
+    tab = signed_in_tab(
+        "teacher",
+        PASSWORD,
+        role=Role.INSTRUCTOR,
+        permissions=["clipboard-read", "clipboard-write"],
+    )
     page = tab.page
     tab.goto("/dashboard/")
     page.fill("#id_new-name", "Autumn")
@@ -753,8 +716,7 @@ def test_instructor_copies_the_join_link_and_confirms_a_new_code(
     new_link = page.input_value("#join-link")
 
     # The link fills the code in for a learner; joining is one click.
-    learner = new_tab()
-    log_in(learner, "ada", PASSWORD)
+    learner = signed_in_tab("ada", PASSWORD)
     learner.page.goto(new_link)
     learner.page.click("main form button[type=submit]")
     learner.page.wait_for_url("**/progress/")
@@ -763,12 +725,8 @@ def test_instructor_copies_the_join_link_and_confirms_a_new_code(
 
 
 @pytest.mark.browser
-def test_reloading_after_a_rejected_rename_does_not_post_again(
-    new_tab: Any, make_account: Any, log_in: Any
-) -> None:
-    make_account("teacher", PASSWORD, role=Role.INSTRUCTOR)
-    tab = new_tab()
-    log_in(tab, "teacher", PASSWORD)
+def test_reloading_after_a_rejected_rename_does_not_post_again(signed_in_tab: Any) -> None:
+    tab = signed_in_tab("teacher", PASSWORD, role=Role.INSTRUCTOR)
     page = tab.page
     tab.goto("/dashboard/")
     page.fill("#id_new-name", "Autumn")

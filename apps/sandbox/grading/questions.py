@@ -9,8 +9,12 @@ name -> a function that takes a NumPy Generator (seeded per learner) and returns
     Choice(prompt, options, answer, wrong=[...], explanation="")   # answer: an option index
 
 ``wrong`` lists known wrong answers (``Wrong(value, message)``), each matched with the same
-tolerance and answered with its own message. The Markdown refers to a question by name on a
-line of its own: ``{{ question: name }}``.
+tolerance and answered with its own message. A question drops, as it is built, a known wrong
+answer that no learner could reach: one within its tolerance of the answer or of an earlier
+kept one (random numbers make two mistakes coincide now and then), or one that is not finite;
+so a builder lists every mistake it anticipates and need not filter them itself
+(:func:`distinct_wrongs` filters with a wider margin). The Markdown refers to a question by
+name on a line of its own: ``{{ question: name }}``.
 
 Learners type numbers as short arithmetic (``2/3``, ``sqrt(2)/2``, ``e^-1``, ``pi/4``):
 :func:`parse_number` evaluates a whitelist of syntax on floats, within caps, and never calls
@@ -63,6 +67,9 @@ class Number:
     explanation: str = ""
     kind: Kind = field(default="number", init=False)
 
+    def __post_init__(self) -> None:
+        _keep_reachable_wrongs(self)
+
 
 @dataclass(frozen=True)
 class Vector:
@@ -75,6 +82,9 @@ class Vector:
     ordered: bool = True
     kind: Kind = field(default="vector", init=False)
 
+    def __post_init__(self) -> None:
+        _keep_reachable_wrongs(self)
+
 
 @dataclass(frozen=True)
 class Matrix:
@@ -86,6 +96,9 @@ class Matrix:
     explanation: str = ""
     kind: Kind = field(default="matrix", init=False)
 
+    def __post_init__(self) -> None:
+        _keep_reachable_wrongs(self)
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -95,6 +108,16 @@ class Choice:
     wrong: Sequence[Wrong] = ()  # Wrong(option index, message)
     explanation: str = ""
     kind: Kind = field(default="choice", init=False)
+
+    def __post_init__(self) -> None:
+        # An option that is the answer, or was named before, never reaches its message.
+        seen = {self.answer}
+        kept = []
+        for wrong in self.wrong:
+            if int(wrong.value) not in seen:
+                seen.add(int(wrong.value))
+                kept.append(wrong)
+        object.__setattr__(self, "wrong", tuple(kept))
 
 
 Question = Number | Vector | Matrix | Choice
@@ -268,13 +291,90 @@ def parse_matrix(text: str) -> list[list[float]]:
 # ----- grading ------------------------------------------------------------------------------
 
 
-def _close(value: np.ndarray[Any, Any], target: np.ndarray[Any, Any], q: Question) -> bool:
-    assert not isinstance(q, Choice)
+def _within(
+    value: np.ndarray[Any, Any],
+    target: np.ndarray[Any, Any],
+    tolerance: float,
+    abs_tolerance: float,
+) -> bool:
     if value.shape != target.shape:
         return False
     return bool(
-        np.all(np.abs(value - target) <= np.maximum(q.abs_tolerance, q.tolerance * np.abs(target)))
+        np.all(np.abs(value - target) <= np.maximum(abs_tolerance, tolerance * np.abs(target)))
     )
+
+
+def _close(value: np.ndarray[Any, Any], target: np.ndarray[Any, Any], q: Question) -> bool:
+    assert not isinstance(q, Choice)
+    return _within(value, target, q.tolerance, q.abs_tolerance)
+
+
+def distinct_wrongs(
+    answer: Any,
+    wrong: Sequence[Wrong],
+    *,
+    tolerance: float,
+    abs_tolerance: float,
+    ordered: bool = True,
+) -> tuple[Wrong, ...]:
+    """The known wrong answers that differ clearly from ``answer`` and from every earlier kept
+    one: by more than ``abs_tolerance + tolerance * |other|`` in some entry (numpy.allclose's
+    test). A non-finite one is dropped too: no learner can type it.
+
+    Every question already drops the wrong answers within its own tolerance as it is built;
+    call this for a wider margin, when a learner's rounding could confuse two mistakes (or a
+    mistake and the answer) that the tolerance still tells apart. ``ordered=False`` compares
+    values as sets.
+    """
+    return _kept_wrongs(
+        answer,
+        wrong,
+        lambda value, other: (
+            value.shape == other.shape
+            and bool(np.all(np.abs(value - other) <= abs_tolerance + tolerance * np.abs(other)))
+        ),
+        ordered=ordered,
+    )
+
+
+def _kept_wrongs(
+    answer: Any,
+    wrong: Sequence[Wrong],
+    same: Callable[[np.ndarray[Any, Any], np.ndarray[Any, Any]], bool],
+    *,
+    ordered: bool,
+) -> tuple[Wrong, ...]:
+    """``wrong`` without the non-finite values and those ``same`` as the answer or as a value
+    kept before them (an earlier one is matched first, so the later message would never show)."""
+
+    def array(value: Any) -> np.ndarray[Any, Any]:
+        values = np.asarray(value, dtype=float)
+        return values if ordered else np.sort(values)
+
+    taken = [array(answer)]
+    kept = []
+    for mistake in wrong:
+        value = array(mistake.value)
+        if np.all(np.isfinite(value)) and not any(same(value, other) for other in taken):
+            kept.append(mistake)
+            taken.append(value)
+    return tuple(kept)
+
+
+def _keep_reachable_wrongs(q: Number | Vector | Matrix) -> None:
+    """Drop, from a question being built, the known wrong answers no learner can reach: a
+    value graded as the answer, or as an earlier wrong answer, under the question's tolerance."""
+    try:
+        answer = np.asarray(q.answer, dtype=float)
+    except (TypeError, ValueError):
+        return  # question_problems reports a non-numeric answer
+    kept = _kept_wrongs(
+        answer,
+        q.wrong,
+        lambda value, other: _within(value, other, q.tolerance, q.abs_tolerance),
+        ordered=not isinstance(q, Vector) or q.ordered,
+    )
+    object.__setattr__(q, "wrong", kept)
 
 
 def _as_array(value: Any, q: Question) -> np.ndarray[Any, Any]:
@@ -429,8 +529,6 @@ def _choice_problems(q: Choice) -> list[str]:
         problems.append("a choice needs 2 to 8 options")
     if not 0 <= q.answer < len(q.options):
         problems.append(f"answer {q.answer} is not an option index")
-    if any(int(w.value) == q.answer for w in q.wrong):
-        problems.append("a known wrong answer is the answer")
     return problems
 
 
@@ -439,13 +537,8 @@ def _numeric_problems(q: Number | Vector | Matrix) -> list[str]:
         target = np.asarray(q.answer, dtype=float)
     except (TypeError, ValueError):
         return [f"the answer {q.answer!r} is not numeric"]
-    problems = [] if np.all(np.isfinite(target)) else ["the answer is not finite"]
-    problems += [
-        f"known wrong answer {wrong.value!r} is within tolerance of the answer"
-        for wrong in q.wrong
-        if _close(_as_array(wrong.value, q), _as_array(q.answer, q), q)
-    ]
-    return problems
+    # A known wrong answer within tolerance of the answer was dropped as q was built.
+    return [] if np.all(np.isfinite(target)) else ["the answer is not finite"]
 
 
 def question_problems(q: Any) -> list[str]:

@@ -3,21 +3,7 @@ truncation error scales with the step."""
 
 import numpy as np
 
-from apps.sandbox.grading.questions import Choice, Number, Vector, Wrong
-
-
-def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
-    """The candidates that differ from the answer and from each other."""
-    taken = [np.asarray(answer, dtype=float).ravel()]
-    kept = []
-    for wrong in candidates:
-        value = np.asarray(wrong.value, dtype=float).ravel()
-        if all(
-            value.shape != t.shape or not np.allclose(value, t, rtol=5e-3, atol=5e-3) for t in taken
-        ):
-            kept.append(wrong)
-            taken.append(value)
-    return kept
+from apps.sandbox.grading.questions import Choice, Number, Vector, Wrong, distinct_wrongs
 
 
 def gradient_by_hand(rng: np.random.Generator) -> Vector:
@@ -49,7 +35,7 @@ def gradient_by_hand(rng: np.random.Generator) -> Vector:
         ),
         answer=answer.tolist(),
         abs_tolerance=1e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=candidates,
         explanation=(
             f"$\\partial f/\\partial x_1 = 2({a})x_1 + ({b})x_2 = {answer[0]:g}$ and "
             f"$\\partial f/\\partial x_2 = ({b})x_1 + 2({c})x_2 = {answer[1]:g}$."
@@ -85,7 +71,7 @@ def central_difference_by_hand(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=1e-4,
         abs_tolerance=1e-6,
-        wrong=_wrongs(answer, candidates),
+        wrong=distinct_wrongs(answer, candidates, tolerance=0.005, abs_tolerance=0.005),
         explanation=(
             f"$(x + h)^3 - (x - h)^3 = 6x^2h + 2h^3$, so the estimate is $3x^2 + h^2 = {3 * x**2} + "
             f"{h**2:g} = {answer:g}$: the error $h^2$ is the $\\tfrac{{h^2}}{{6}}f'''$ term, with $f''' = 6$."
@@ -121,7 +107,7 @@ def error_scaling(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         abs_tolerance=1e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=candidates,
         explanation=(
             "The forward difference's truncation error is $\\tfrac{\\epsilon}{2}|f''|$, linear in $\\epsilon$."
             if forward

@@ -6,20 +6,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Choice, Matrix, Number, Wrong
 
 
-def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
-    """The candidates that differ from the answer and from each other."""
-    taken = [np.asarray(answer, dtype=float)]
-    kept = []
-    for wrong in candidates:
-        value = np.asarray(wrong.value, dtype=float)
-        if all(
-            value.shape != t.shape or not np.allclose(value, t, rtol=5e-3, atol=5e-3) for t in taken
-        ):
-            kept.append(wrong)
-            taken.append(value)
-    return kept
-
-
 def _tex(M: np.ndarray) -> str:
     rows = " \\\\ ".join(" & ".join(f"{v:g}" for v in row) for row in M)
     return f"\\begin{{pmatrix}} {rows} \\end{{pmatrix}}"
@@ -57,7 +43,7 @@ def hessian_by_hand(rng: np.random.Generator) -> Matrix:
         ),
         answer=answer.tolist(),
         abs_tolerance=1e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=candidates,
         explanation=(
             f"$f_{{xx}} = 6({a})x + 2({d})y$, $f_{{xy}} = ({b}) + 2({d})x$, $f_{{yy}} = 2({c})$; at the "
             f"point, $H_f = {_tex(answer)}$."
@@ -147,7 +133,7 @@ def condition_and_step(rng: np.random.Generator) -> Number:
         prompt=f"At a minimum the Hessian of a loss is $H = {_tex(H)}$. What is {what}?",
         answer=answer,
         tolerance=2e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=candidates,
         explanation=explanation,
     )
 

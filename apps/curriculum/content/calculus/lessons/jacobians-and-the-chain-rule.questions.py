@@ -3,21 +3,7 @@ layer from its backward signal, and the gradient of the logistic loss."""
 
 import numpy as np
 
-from apps.sandbox.grading.questions import Matrix, Number, Vector, Wrong
-
-
-def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
-    """The candidates that differ from the answer and from each other."""
-    taken = [np.asarray(answer, dtype=float)]
-    kept = []
-    for wrong in candidates:
-        value = np.asarray(wrong.value, dtype=float)
-        if all(
-            value.shape != t.shape or not np.allclose(value, t, rtol=5e-3, atol=5e-3) for t in taken
-        ):
-            kept.append(wrong)
-            taken.append(value)
-    return kept
+from apps.sandbox.grading.questions import Matrix, Number, Vector, Wrong, distinct_wrongs
 
 
 def _tex(M: np.ndarray) -> str:
@@ -64,7 +50,7 @@ def relu_layer_jacobian(rng: np.random.Generator) -> Matrix:
         ),
         answer=answer.tolist(),
         abs_tolerance=1e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=candidates,
         explanation=(
             f"$\\mathbf{{z}} = W\\mathbf{{x}} = {_vec(z)}$, so the slopes are ${_vec(slope)}$ and "
             f"$J = \\mathrm{{diag}}{_vec(slope)}\\,W = {_tex(answer)}$."
@@ -97,7 +83,7 @@ def weight_gradient(rng: np.random.Generator) -> Matrix:
         ),
         answer=answer.tolist(),
         abs_tolerance=1e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=candidates,
         explanation=f"$\\nabla_W L = \\mathbf{{g}}\\mathbf{{x}}^\\top = {_tex(answer)}$: entry $(i, j)$ is $g_i x_j$.",
     )
 
@@ -138,7 +124,7 @@ def logistic_gradient(rng: np.random.Generator) -> Vector:
         answer=answer.tolist(),
         tolerance=2e-3,
         abs_tolerance=2e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=distinct_wrongs(answer, candidates, tolerance=0.005, abs_tolerance=0.005),
         explanation=(
             f"$z = \\mathbf{{x}}^\\top\\mathbf{{w}} = {z:g}$, $\\sigma(z) \\approx {sigma:.4f}$, and "
             f"$\\nabla_{{\\mathbf{{w}}}}\\ell = (\\sigma(z) - y)\\,\\mathbf{{x}} \\approx {_vec(np.round(answer, 4))}$."
@@ -173,7 +159,7 @@ def cheap_order(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=2e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=candidates,
         explanation=(
             f"Left to right: {layers} row-times-matrix products, ${layers}n^2$. Right to left: "
             f"${layers - 1}$ matrix products, ${layers - 1}n^3$, then the row, $n^2$. "

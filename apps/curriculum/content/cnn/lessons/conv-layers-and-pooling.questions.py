@@ -6,21 +6,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Matrix, Number, Wrong
 
 
-def _distinct(answer: object, wrongs: list[Wrong], tol: float, atol: float) -> list[Wrong]:
-    """The wrong answers that differ clearly from the answer and from each other (two equal
-    mistakes would hide one message)."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        others = [np.asarray(answer, dtype=float)] + [np.asarray(k.value, float) for k in kept]
-        if all(
-            np.any(np.abs(value - o) > 3 * np.maximum(atol, tol * np.maximum(abs(value), abs(o))))
-            for o in others
-        ):
-            kept.append(wrong)
-    return kept
-
-
 def _matrix(a: np.ndarray) -> str:
     rows = " \\\\ ".join(" & ".join(f"{v:g}" for v in row) for row in a)
     return f"\\begin{{pmatrix}} {rows} \\end{{pmatrix}}"
@@ -65,7 +50,7 @@ def output_size(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=0.0,
         abs_tolerance=0.1,
-        wrong=_distinct(answer, wrong, 0.0, 0.1),
+        wrong=wrong,
         explanation=f"$\\lfloor ({h} + 2\\cdot{p} - {k})/{t} \\rfloor + 1 = \\lfloor {(h + 2 * p - k) / t:g} \\rfloor + 1 = {answer}$.",
     )
 
@@ -100,7 +85,7 @@ def layer_parameters(rng: np.random.Generator) -> Number:
         tolerance=0.0,
         abs_tolerance=0.1,
         # a count past a million would be shown rounded to six digits: keep those out
-        wrong=_distinct(answer, [w for w in wrong if w.value < 1e6], 0.0, 0.1),
+        wrong=[w for w in wrong if w.value < 1e6],
         explanation=f"$C_{{\\text{{out}}}} C_{{\\text{{in}}}} k^2 + C_{{\\text{{out}}}} = {c_out}\\cdot{c_in}\\cdot{k * k} + {c_out} = {answer}$, whatever the image size.",
     )
 
@@ -132,7 +117,7 @@ def max_pool_by_hand(rng: np.random.Generator) -> Matrix:
             "(Type the rows of the result separated by a semicolon.)"
         ),
         answer=answer.tolist(),
-        wrong=_distinct(answer, wrong, 1e-3, 1e-6),
+        wrong=wrong,
         explanation=f"Each $2 \\times 2$ block gives its largest entry: $Y = {_matrix(answer)}$.",
     )
 
@@ -160,7 +145,7 @@ def receptive_field(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=0.0,
         abs_tolerance=0.1,
-        wrong=_distinct(answer, wrong, 0.0, 0.1),
+        wrong=wrong,
         explanation=f"Each layer widens the field by $k - 1 = {k - 1}$: ${layers}\\cdot{k - 1} + 1 = {answer}$.",
     )
 

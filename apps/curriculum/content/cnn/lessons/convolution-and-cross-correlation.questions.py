@@ -6,21 +6,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Matrix, Number, Vector, Wrong
 
 
-def _distinct(answer: object, wrongs: list[Wrong], tol: float, atol: float) -> list[Wrong]:
-    """The wrong answers that differ clearly from the answer and from each other (two equal
-    mistakes would hide one message)."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        others = [np.asarray(answer, dtype=float)] + [np.asarray(k.value, float) for k in kept]
-        if all(
-            np.any(np.abs(value - o) > 3 * np.maximum(atol, tol * np.maximum(abs(value), abs(o))))
-            for o in others
-        ):
-            kept.append(wrong)
-    return kept
-
-
 def _matrix(a: np.ndarray) -> str:
     rows = " \\\\ ".join(" & ".join(f"{v:g}" for v in row) for row in a)
     return f"\\begin{{pmatrix}} {rows} \\end{{pmatrix}}"
@@ -61,7 +46,7 @@ def valid_shape(rng: np.random.Generator) -> Vector:
         answer=answer,
         tolerance=0.0,
         abs_tolerance=0.1,
-        wrong=_distinct(answer, wrong, 0.0, 0.1),
+        wrong=wrong,
         explanation=f"$({h} - {kh} + 1) \\times ({w} - {kw} + 1) = {answer[0]} \\times {answer[1]}$.",
     )
 
@@ -90,7 +75,7 @@ def correlate_by_hand(rng: np.random.Generator) -> Matrix:
             f"$K = {_matrix(k)}$. (Type the rows separated by a semicolon.)"
         ),
         answer=answer.tolist(),
-        wrong=_distinct(answer, wrong, 1e-3, 1e-6),
+        wrong=wrong,
         explanation=(
             f"$Y_{{ij}} = \\sum_{{u,v}} X_{{i+u,\\,j+v}} K_{{uv}}$, the inner product of $K$ with the patch whose "
             f"top-left corner is $(i, j)$: $Y = {_matrix(answer)}$."
@@ -123,7 +108,7 @@ def sobel_on_a_ramp(rng: np.random.Generator) -> Number:
             "take at every position?"
         ),
         answer=answer,
-        wrong=_distinct(answer, wrong, 1e-3, 1e-6),
+        wrong=wrong,
         explanation=(
             f"Each row contributes its weight times $X_{{i,j+2}} - X_{{ij}} = 2 \\cdot {slope}$; the weights $1 + 2 + 1 = 4$ give "
             f"$8 \\cdot {slope} = {answer:g}$, and the offset {offset} cancels since $S_x$ sums to 0."

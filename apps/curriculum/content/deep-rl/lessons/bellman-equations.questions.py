@@ -3,19 +3,7 @@ iteration needs, and the optimal value of a grid-world cell."""
 
 import numpy as np
 
-from apps.sandbox.grading.questions import Number, Wrong
-
-
-def _distinct(answer: float, candidates: list[tuple[float, str]]) -> list[Wrong]:
-    """The known mistakes that differ from the answer and from each other (by over 1%)."""
-    kept: list[Wrong] = []
-    for value, message in candidates:
-        if all(
-            abs(value - other) > 1e-2 * max(abs(answer), 1e-3)
-            for other in [answer, *(w.value for w in kept)]
-        ):
-            kept.append(Wrong(value, message))
-    return kept
+from apps.sandbox.grading.questions import Number, Wrong, distinct_wrongs
 
 
 def two_state_value(rng: np.random.Generator) -> Number:
@@ -94,22 +82,24 @@ def grid_cell_value(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=1e-3,
-        wrong=_distinct(
+        wrong=distinct_wrongs(
             answer,
             [
-                (
+                Wrong(
                     float(-d),
                     f"That is the undiscounted cost of ${d}$ moves; the $t$-th move costs $\\gamma^t$.",
                 ),
-                (
+                Wrong(
                     -(1 - gamma ** (d + 1)) / (1 - gamma),
                     f"One move too many: ${d}$ moves are discounted by $\\gamma^0, \\dots, \\gamma^{{{d - 1}}}$.",
                 ),
-                (
+                Wrong(
                     -1 / (1 - gamma),
                     "That is the cost of never arriving; at the goal the costs stop.",
                 ),
             ],
+            tolerance=0,
+            abs_tolerance=1e-2 * max(abs(answer), 1e-3),
         ),
         explanation=(
             f"$V^* = -\\sum_{{t=0}}^{{{d - 1}}} \\gamma^t = -(1 - \\gamma^{{{d}}})/(1 - \\gamma) \\approx {answer:.3f}$."

@@ -6,18 +6,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Number, Wrong
 
 
-def _distinct(answer: float, candidates: list[tuple[float, str]]) -> list[Wrong]:
-    """The known mistakes that differ from the answer and from each other (by over 1%)."""
-    kept: list[Wrong] = []
-    for value, message in candidates:
-        if all(
-            abs(value - other) > 1e-2 * max(abs(answer), 1e-3)
-            for other in [answer, *(w.value for w in kept)]
-        ):
-            kept.append(Wrong(value, message))
-    return kept
-
-
 def stationary_variance(rng: np.random.Generator) -> Number:
     phi = float(rng.choice([-0.8, -0.6, -0.5, 0.5, 0.6, 0.8, 0.9]))
     sigma = float(rng.choice([0.5, 2.0, 3.0]))
@@ -29,27 +17,24 @@ def stationary_variance(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=1e-3,
-        wrong=_distinct(
-            answer,
-            [
-                (
-                    sigma / (1 - phi**2),
-                    "$\\sigma$ is the noise's standard deviation: the variance it adds each step is $\\sigma^2$.",
-                ),
-                (
-                    sigma**2 / (1 - phi),
-                    "Variances scale with the square of the coefficient: $\\mathrm{Var}[\\phi x] = \\phi^2 \\mathrm{Var}[x]$.",
-                ),
-                (
-                    sigma**2 / (1 - abs(phi)),
-                    "Variances scale with the square of the coefficient: $C_0 = \\phi^2 C_0 + \\sigma^2$.",
-                ),
-                (
-                    sigma**2,
-                    "That is the variance of one step's noise; the process accumulates it: $C_0 = \\phi^2 C_0 + \\sigma^2$.",
-                ),
-            ],
-        ),
+        wrong=[
+            Wrong(
+                sigma / (1 - phi**2),
+                "$\\sigma$ is the noise's standard deviation: the variance it adds each step is $\\sigma^2$.",
+            ),
+            Wrong(
+                sigma**2 / (1 - phi),
+                "Variances scale with the square of the coefficient: $\\mathrm{Var}[\\phi x] = \\phi^2 \\mathrm{Var}[x]$.",
+            ),
+            Wrong(
+                sigma**2 / (1 - abs(phi)),
+                "Variances scale with the square of the coefficient: $C_0 = \\phi^2 C_0 + \\sigma^2$.",
+            ),
+            Wrong(
+                sigma**2,
+                "That is the variance of one step's noise; the process accumulates it: $C_0 = \\phi^2 C_0 + \\sigma^2$.",
+            ),
+        ],
         explanation=f"$C_0 = \\phi^2 C_0 + \\sigma^2$, so $C_0 = {sigma**2:g}/(1 - {phi**2:g}) \\approx {answer:.3f}$.",
     )
 

@@ -3,22 +3,7 @@ weights of one query, how many weights a causal mask keeps, and the shape of a s
 
 import numpy as np
 
-from apps.sandbox.grading.questions import Number, Vector, Wrong
-
-
-def _distinct(answer: object, wrongs: list[Wrong], tol: float, atol: float) -> list[Wrong]:
-    """The wrong answers that differ clearly from the answer and from each other (two equal
-    mistakes would hide one message)."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        others = [np.asarray(answer, dtype=float)] + [np.asarray(k.value, float) for k in kept]
-        if all(
-            np.any(np.abs(value - o) > 3 * np.maximum(atol, tol * np.maximum(abs(value), abs(o))))
-            for o in others
-        ):
-            kept.append(wrong)
-    return kept
+from apps.sandbox.grading.questions import Number, Vector, Wrong, distinct_wrongs
 
 
 def _vec(v: np.ndarray) -> str:
@@ -44,7 +29,7 @@ def raw_score_spread(rng: np.random.Generator) -> Number:
             "standard deviation of a raw score $\\mathbf{q}^\\top\\mathbf{k}$, before any scaling?"
         ),
         answer=answer,
-        wrong=_distinct(answer, wrong, 1e-3, 1e-6),
+        wrong=wrong,
         explanation=f"The {d_k} products $q_m k_m$ each have variance 1 and add up: variance {d_k}, standard deviation $\\sqrt{{{d_k}}} = {answer:g}$.",
     )
 
@@ -86,7 +71,7 @@ def attention_weights(rng: np.random.Generator) -> Vector:
         answer=p.tolist(),
         tolerance=5e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(p, wrong, 5e-3, 1e-3),
+        wrong=distinct_wrongs(p, wrong, tolerance=0.01, abs_tolerance=0.003),
         explanation=(
             f"The scores are $\\mathbf{{q}}^\\top\\mathbf{{k}}_j/\\sqrt 4 = {_vec(scores)}$; their softmax is "
             f"$({p[0]:.3f}, {p[1]:.3f})$."
@@ -116,7 +101,7 @@ def causal_weights(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=0.0,
         abs_tolerance=0.1,
-        wrong=_distinct(answer, wrong, 0.0, 0.1),
+        wrong=wrong,
         explanation=f"Row $i$ keeps keys $1, \\dots, i$: $1 + 2 + \\dots + {n} = {n}\\cdot{n + 1}/2 = {answer:g}$.",
     )
 
@@ -145,7 +130,7 @@ def head_stack_shape(rng: np.random.Generator) -> Vector:
         answer=answer,
         tolerance=0.0,
         abs_tolerance=0.1,
-        wrong=_distinct(answer, wrong, 0.0, 0.1),
+        wrong=wrong,
         explanation=f"$d_k = {d_model}/{h} = {d_k}$; the reshape gives $({n}, {h}, {d_k})$ and the transpose $({h}, {n}, {d_k})$.",
     )
 

@@ -3,22 +3,7 @@ output, one step of the chain rule through tanh, and reading a gradient check's 
 
 import numpy as np
 
-from apps.sandbox.grading.questions import Choice, Matrix, Number, Vector, Wrong
-
-
-def _distinct(answer: object, wrongs: list[Wrong], tol: float, atol: float) -> list[Wrong]:
-    """The wrong answers that differ clearly from the answer and from each other (two equal
-    mistakes would hide one message)."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        others = [np.asarray(answer, dtype=float)] + [np.asarray(k.value, float) for k in kept]
-        if all(
-            np.any(np.abs(value - o) > 3 * np.maximum(atol, tol * np.maximum(abs(value), abs(o))))
-            for o in others
-        ):
-            kept.append(wrong)
-    return kept
+from apps.sandbox.grading.questions import Choice, Matrix, Number, Vector, Wrong, distinct_wrongs
 
 
 def _matrix(a: np.ndarray) -> str:
@@ -50,7 +35,7 @@ def weight_gradient(rng: np.random.Generator) -> Matrix:
             "What is $\\partial L/\\partial W$? (Type the rows separated by a semicolon.)"
         ),
         answer=answer.tolist(),
-        wrong=_distinct(answer, wrong, 1e-3, 1e-6),
+        wrong=wrong,
         explanation=f"$\\partial L/\\partial W = G^\\top H = {_matrix(answer)}$, a sum over the samples of outer products.",
     )
 
@@ -84,7 +69,7 @@ def output_error(rng: np.random.Generator) -> Vector:
             "(Four numbers, separated by commas.)"
         ),
         answer=answer.tolist(),
-        wrong=_distinct(answer, wrong, 1e-3, 1e-6),
+        wrong=wrong,
         explanation=f"$G^{{(L)}} = (\\hat Y - Y)/N = ({', '.join(f'{v:g}' for v in answer)})$.",
     )
 
@@ -125,7 +110,7 @@ def chain_through_tanh(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=2e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 2e-3, 1e-3),
+        wrong=distinct_wrongs(answer, wrong, tolerance=0.006, abs_tolerance=0.003),
         explanation=(
             f"$h = \\tanh({z:g}) \\approx {h:.4f}$, $\\hat y \\approx {y_hat:.4f}$; then "
             f"$(\\hat y - y)\\, w_2\\, (1 - h^2)\\, x \\approx {answer:.4f}$."

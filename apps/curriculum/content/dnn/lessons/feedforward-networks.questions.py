@@ -6,21 +6,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Matrix, Number, Vector, Wrong
 
 
-def _distinct(answer: object, wrongs: list[Wrong], tol: float, atol: float) -> list[Wrong]:
-    """The wrong answers that differ clearly from the answer and from each other (two equal
-    mistakes would hide one message)."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        others = [np.asarray(answer, dtype=float)] + [np.asarray(k.value, float) for k in kept]
-        if all(
-            np.any(np.abs(value - o) > 3 * np.maximum(atol, tol * np.maximum(abs(value), abs(o))))
-            for o in others
-        ):
-            kept.append(wrong)
-    return kept
-
-
 def _matrix(a: np.ndarray) -> str:
     rows = " \\\\ ".join(" & ".join(f"{v:g}" for v in row) for row in a)
     return f"\\begin{{pmatrix}} {rows} \\end{{pmatrix}}"
@@ -61,7 +46,7 @@ def forward_by_hand(rng: np.random.Generator) -> Number:
             f"What is $\\hat y$ for $\\mathbf{{x}} = ({x[0]:g}, {x[1]:g})^\\top$?"
         ),
         answer=out,
-        wrong=_distinct(out, wrong, 1e-3, 1e-6),
+        wrong=wrong,
         explanation=(
             f"$\\mathbf{{z}}^{{(1)}} = W^{{(1)}}\\mathbf{{x}} + \\mathbf{{b}}^{{(1)}} = ({z[0]:g}, {z[1]:g})$, "
             f"ReLU gives $({h[0]:g}, {h[1]:g})$, and $\\hat y = {w2[0]:g}\\cdot{h[0]:g} + {w2[1]:g}\\cdot{h[1]:g} + {b2:g} = {out:g}$."
@@ -123,7 +108,7 @@ def collapsed_layers(rng: np.random.Generator) -> Matrix:
             "$W\\mathbf{x} = W^{(2)}(W^{(1)}\\mathbf{x})$. What is $W$? (Type the rows separated by a semicolon.)"
         ),
         answer=answer.tolist(),
-        wrong=_distinct(answer, wrong, 1e-3, 1e-6),
+        wrong=wrong,
         explanation=f"$W = W^{{(2)}}W^{{(1)}} = {_matrix(answer)}$: any depth of linear layers is one linear map.",
     )
 
@@ -154,7 +139,7 @@ def parameter_count(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=0.0,
         abs_tolerance=0.1,
-        wrong=_distinct(answer, wrong, 0.0, 0.1),
+        wrong=wrong,
         explanation=(
             f"$\\sum_\\ell d_\\ell(d_{{\\ell-1}} + 1) = {weights} + {biases} = {answer}$."
         ),

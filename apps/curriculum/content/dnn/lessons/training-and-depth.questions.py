@@ -6,21 +6,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Number, Vector, Wrong
 
 
-def _distinct(answer: object, wrongs: list[Wrong], tol: float, atol: float) -> list[Wrong]:
-    """The wrong answers that differ clearly from the answer and from each other (two equal
-    mistakes would hide one message)."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        others = [np.asarray(answer, dtype=float)] + [np.asarray(k.value, float) for k in kept]
-        if all(
-            np.any(np.abs(value - o) > 3 * np.maximum(atol, tol * np.maximum(abs(value), abs(o))))
-            for o in others
-        ):
-            kept.append(wrong)
-    return kept
-
-
 def loss_at_zero_weights(rng: np.random.Generator) -> Number:
     k = int(rng.choice([3, 4, 5, 10, 100, 1000]))
     answer = float(np.log(k))
@@ -44,7 +29,7 @@ def loss_at_zero_weights(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=1e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 1e-3, 1e-3),
+        wrong=wrong,
         explanation=f"Every class gets probability $1/{k}$, so the loss is $-\\log(1/{k}) = \\log {k} \\approx {answer:.3f}$ nats.",
     )
 
@@ -77,7 +62,7 @@ def gradient_row(rng: np.random.Generator) -> Vector:
         answer=answer.tolist(),
         tolerance=5e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 5e-3, 1e-3),
+        wrong=wrong,
         explanation=(
             f"The softmax is $({', '.join(f'{v:.3f}' for v in p)})$; subtract 1 at class {label} and divide by {n}: "
             f"$({', '.join(f'{v:.3f}' for v in answer)})$, which sums to 0."
@@ -111,7 +96,7 @@ def sigmoid_shrinkage(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=1e-3,
         abs_tolerance=1e-15,
-        wrong=_distinct(answer, wrong, 1e-3, 1e-15),
+        wrong=wrong,
         explanation=f"$\\sigma' \\le \\tfrac14$, once per layer crossed: $(1/4)^{{{layers - 1}}} \\approx {answer:.4g}$.",
     )
 
@@ -142,7 +127,7 @@ def he_variance(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=1e-3,
         abs_tolerance=1e-9,
-        wrong=_distinct(answer, wrong, 1e-3, 1e-9),
+        wrong=wrong,
         explanation=f"Keeping $\\mathrm{{Var}}[z]$ constant needs $d\\,v/2 = 1$: $v = 2/{fan_in} = {answer:.4g}$.",
     )
 

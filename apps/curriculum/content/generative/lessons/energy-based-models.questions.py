@@ -6,20 +6,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Number, Vector, Wrong
 
 
-def _distinct(answer, wrongs: list[Wrong], tol: float, atol: float = 3e-3) -> list[Wrong]:
-    """The known mistakes that differ from the answer and from each other (else one would
-    shadow the other's message): by more than ``tol`` relative and ``atol`` absolute."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        if all(
-            not np.allclose(value, np.asarray(other, dtype=float), rtol=tol, atol=atol)
-            for other in [answer, *(k.value for k in kept)]
-        ):
-            kept.append(wrong)
-    return kept
-
-
 def _normalise(weights: np.ndarray) -> np.ndarray:
     return weights / weights.sum()
 
@@ -52,7 +38,7 @@ def boltzmann_by_hand(rng: np.random.Generator) -> Vector:
         answer=p.tolist(),
         tolerance=5e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(p, wrong, 1.5e-2),
+        wrong=wrong,
         explanation=(
             f"The weights $e^{{-E_k/T}}$ are proportional to "
             f"$({', '.join(f'{w:.3f}' for w in np.exp(-(energies - energies.min()) / temp))})$; "
@@ -92,7 +78,7 @@ def probability_ratio(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=2e-3,
-        wrong=_distinct(answer, wrong, 6e-3),
+        wrong=wrong,
         explanation=(
             f"$Z$ cancels and so does any constant added to both energies: "
             f"$p_1/p_2 = e^{{(E_2 - E_1)/T}} = e^{{{gap}/{temp:g}}} \\approx {answer:.4g}$."

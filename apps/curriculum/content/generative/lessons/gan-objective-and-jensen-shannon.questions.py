@@ -3,22 +3,7 @@ divergence, and how much stronger the non-saturating gradient is."""
 
 import numpy as np
 
-from apps.sandbox.grading.questions import Number, Vector, Wrong
-
-
-def _distinct(answer, wrongs: list[Wrong], tol: float, atol: float = 3e-3) -> list[Wrong]:
-    """The known mistakes that differ from the answer and from each other (else one would
-    shadow the other's message): by more than ``tol`` relative and ``atol`` absolute."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        if all(
-            not np.allclose(value, np.asarray(other, dtype=float), rtol=tol, atol=atol)
-            for other in [answer, *(k.value for k in kept)]
-        ):
-            kept.append(wrong)
-    return kept
-
+from apps.sandbox.grading.questions import Number, Vector, Wrong, distinct_wrongs
 
 COMPOSITIONS = [
     c for c in ((a, b, 10 - a - b) for a in range(1, 9) for b in range(1, 9)) if c[2] >= 1
@@ -63,7 +48,7 @@ def optimal_discriminator(rng: np.random.Generator) -> Vector:
         answer=answer.tolist(),
         tolerance=5e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 1.5e-2),
+        wrong=wrong,
         explanation=(
             "Pointwise, $a\\log y + b\\log(1 - y)$ is largest at $y = a/(a + b)$: "
             f"$D^* = {_vec(np.round(answer, 3))}$."
@@ -96,7 +81,7 @@ def value_at_optimum(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=2e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 8e-3),
+        wrong=distinct_wrongs(answer, wrong, tolerance=0.008, abs_tolerance=0.003),
         explanation=(
             f"Outcome 2 is shared and contributes nothing to JS; outcomes 1 and 3 each give "
             f"${a:g}\\log 2$ to one KL, so $\\mathrm{{JS}} = {a:g}\\log 2$ and "
@@ -126,7 +111,7 @@ def gradient_ratio(rng: np.random.Generator) -> Number:
             "logit than that of the minimax loss $\\log(1 - D)$, in absolute value?"
         ),
         answer=answer,
-        wrong=_distinct(answer, wrong, 1e-2),
+        wrong=wrong,
         explanation=f"$|dL_{{\\text{{ns}}}}/d\\ell| / |dL_{{\\text{{mm}}}}/d\\ell| = (1 - D)/D = {1 - d:g}/{d:g} = {answer:g}$.",
     )
 

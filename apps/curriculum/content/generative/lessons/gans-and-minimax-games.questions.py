@@ -6,20 +6,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Number, Vector, Wrong
 
 
-def _distinct(answer, wrongs: list[Wrong], tol: float, atol: float = 3e-3) -> list[Wrong]:
-    """The known mistakes that differ from the answer and from each other (else one would
-    shadow the other's message): by more than ``tol`` relative and ``atol`` absolute."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        if all(
-            not np.allclose(value, np.asarray(other, dtype=float), rtol=tol, atol=atol)
-            for other in [answer, *(k.value for k in kept)]
-        ):
-            kept.append(wrong)
-    return kept
-
-
 def _game(rng: np.random.Generator) -> tuple[int, int, int, int]:
     """a, d > 0 > b, c with b != c: no saddle point, and p1 != q1."""
     a, d = (int(v) for v in rng.integers(1, 5, size=2))
@@ -58,7 +44,7 @@ def mixed_equilibrium(rng: np.random.Generator) -> Vector:
         answer=answer,
         tolerance=5e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 1.5e-2),
+        wrong=wrong,
         explanation=(
             f"No saddle point; with $s = a - b - c + d = {s}$, $p_1 = (d - c)/s = {d - c}/{s}$ and "
             f"$q_1 = (d - b)/s = {d - b}/{s}$."
@@ -88,7 +74,7 @@ def game_value(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=2e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 8e-3),
+        wrong=wrong,
         explanation=f"$v = (ad - bc)/(a - b - c + d) = ({a * d} - ({b * c}))/{s} = {answer:.3f}$.",
     )
 
@@ -120,7 +106,7 @@ def extragradient_distance(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=3e-3,
-        wrong=_distinct(answer, wrong, 1e-2),
+        wrong=wrong,
         explanation=(
             f"The update is a rotation scaled by $\\sqrt{{1 - \\eta^2 + \\eta^4}} = {np.sqrt(factor):.4f}$; "
             f"after {steps} steps the distance is ${np.sqrt(factor):.4f}^{{{steps}}} \\approx {answer:.4g}$."

@@ -3,21 +3,7 @@ updating both coordinates from the old state samples instead."""
 
 import numpy as np
 
-from apps.sandbox.grading.questions import Choice, Number, Vector, Wrong
-
-
-def _distinct(answer, wrongs: list[Wrong], tol: float, atol: float = 3e-3) -> list[Wrong]:
-    """The known mistakes that differ from the answer and from each other (else one would
-    shadow the other's message): by more than ``tol`` relative and ``atol`` absolute."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        if all(
-            not np.allclose(value, np.asarray(other, dtype=float), rtol=tol, atol=atol)
-            for other in [answer, *(k.value for k in kept)]
-        ):
-            kept.append(wrong)
-    return kept
+from apps.sandbox.grading.questions import Choice, Number, Vector, Wrong, distinct_wrongs
 
 
 def one_sweep(rng: np.random.Generator) -> Vector:
@@ -58,7 +44,7 @@ def one_sweep(rng: np.random.Generator) -> Vector:
         answer=answer,
         tolerance=5e-3,
         abs_tolerance=3e-3,
-        wrong=_distinct(answer, wrong, 2e-2),
+        wrong=distinct_wrongs(answer, wrong, tolerance=0.02, abs_tolerance=0.003),
         explanation=(
             f"$x_1 = \\rho\\frac{{\\sigma_1}}{{\\sigma_2}}x_2 + \\sigma_1\\sqrt{{1-\\rho^2}}\\,\\varepsilon_1 = {answer[0]:.3f}$, "
             f"then with this new $x_1$, $x_2 = \\rho\\frac{{\\sigma_2}}{{\\sigma_1}}x_1 + \\sigma_2\\sqrt{{1-\\rho^2}}\\,\\varepsilon_2 = {answer[1]:.3f}$."
@@ -93,7 +79,7 @@ def lag_correlation(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=3e-3,
         abs_tolerance=1e-4,
-        wrong=_distinct(answer, wrong, 1e-2),
+        wrong=wrong,
         explanation=(
             f"After a sweep $x_1^{{(t+1)}} = \\rho^2 x_1^{{(t)}} + \\text{{noise}}$, so the lag-{k} "
             f"correlation is $\\rho^{{2 \\cdot {k}}} = {answer:.4g}$."

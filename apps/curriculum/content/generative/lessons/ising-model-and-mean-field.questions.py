@@ -7,21 +7,6 @@ import numpy as np
 
 from apps.sandbox.grading.questions import Choice, Number, Wrong
 
-
-def _distinct(answer, wrongs: list[Wrong], tol: float, atol: float = 3e-3) -> list[Wrong]:
-    """The known mistakes that differ from the answer and from each other (else one would
-    shadow the other's message): by more than ``tol`` relative and ``atol`` absolute."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        if all(
-            not np.allclose(value, np.asarray(other, dtype=float), rtol=tol, atol=atol)
-            for other in [answer, *(k.value for k in kept)]
-        ):
-            kept.append(wrong)
-    return kept
-
-
 LATTICES = [
     ("a chain", 2),
     ("a honeycomb lattice", 3),
@@ -57,7 +42,7 @@ def critical_temperature(rng: np.random.Generator) -> Number:
             "the onset of spontaneous magnetisation?"
         ),
         answer=answer,
-        wrong=_distinct(answer, wrong, 1e-2),
+        wrong=wrong,
         explanation=f"Extra solutions of $m = \\tanh(\\beta J z\\, m)$ appear when the slope $\\beta J z$ passes $1$: $T_c = Jz = {answer:g}$.",
     )
 
@@ -118,7 +103,7 @@ def chain_magnetisation(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=2e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 8e-3),
+        wrong=wrong,
         explanation=(
             f"$m = \\sinh(\\beta h)/\\sqrt{{\\sinh^2(\\beta h) + e^{{-4\\beta J}}}} = "
             f"{math.sinh(bh):.4f}/\\sqrt{{{math.sinh(bh) ** 2:.5f} + {math.exp(-4 * bj):.5f}}} \\approx {answer:.3f}$."

@@ -3,21 +3,7 @@ hand, and which gradient term needs the model's samples."""
 
 import numpy as np
 
-from apps.sandbox.grading.questions import Choice, Number, Vector, Wrong
-
-
-def _distinct(answer, wrongs: list[Wrong], tol: float, atol: float = 3e-3) -> list[Wrong]:
-    """The known mistakes that differ from the answer and from each other (else one would
-    shadow the other's message): by more than ``tol`` relative and ``atol`` absolute."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        if all(
-            not np.allclose(value, np.asarray(other, dtype=float), rtol=tol, atol=atol)
-            for other in [answer, *(k.value for k in kept)]
-        ):
-            kept.append(wrong)
-    return kept
+from apps.sandbox.grading.questions import Choice, Number, Vector, Wrong, distinct_wrongs
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -73,7 +59,7 @@ def hidden_probabilities(rng: np.random.Generator) -> Vector:
         answer=answer.tolist(),
         tolerance=5e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 1.5e-2),
+        wrong=distinct_wrongs(answer, wrong, tolerance=0.015, abs_tolerance=0.003),
         explanation=(
             f"The inputs are $\\mathbf{{c}} + W^\\top\\mathbf{{v}} = {_vec(c + W.T @ v)}$ and their "
             f"sigmoids $({', '.join(f'{p:.3f}' for p in answer)})$."
@@ -112,7 +98,7 @@ def free_energy(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=1e-3,
         abs_tolerance=2e-3,
-        wrong=_distinct(answer, wrong, 1e-2),
+        wrong=distinct_wrongs(answer, wrong, tolerance=0.01, abs_tolerance=0.003),
         explanation=(
             f"$x = \\mathbf{{c}} + W^\\top\\mathbf{{v}} = {_vec(x)}$, so "
             f"$F = -({b @ v:g}) - ({softplus[0]:.3f} + {softplus[1]:.3f}) = {answer:.3f}$."

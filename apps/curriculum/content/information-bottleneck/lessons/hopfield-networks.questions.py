@@ -6,20 +6,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Choice, Number, Wrong
 
 
-def _distinct(answer, wrongs: list[Wrong], tol: float, atol: float = 3e-3) -> list[Wrong]:
-    """The known mistakes that differ from the answer and from each other (else one would
-    shadow the other's message): by more than ``tol`` relative and ``atol`` absolute."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        if all(
-            not np.allclose(value, np.asarray(other, dtype=float), rtol=tol, atol=atol)
-            for other in [answer, *(k.value for k in kept)]
-        ):
-            kept.append(wrong)
-    return kept
-
-
 def _vec(x: np.ndarray) -> str:
     return "(" + ", ".join(f"{int(v)}" for v in x) + ")"
 
@@ -55,7 +41,7 @@ def local_field(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 1e-2),
+        wrong=wrong,
         explanation=(
             f"$h_{{{k + 1}}} = \\sum_{{j \\ne {k + 1}}} W_{{{k + 1}j}} s_j$ with row "
             f"$({', '.join(f'{w:g}' for w in W[k])})$ of $W$: ${answer:g}$."
@@ -86,7 +72,7 @@ def energy_drop(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 1e-2),
+        wrong=wrong,
         explanation=f"$\\Delta E = -(s_k' - s_k)\\,h_k = -({2 * sign:+g})({sign * h:+g}) = {answer:g}$.",
     )
 

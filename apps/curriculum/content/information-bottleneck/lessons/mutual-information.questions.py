@@ -3,21 +3,7 @@ of the plug-in estimator, and a composed channel."""
 
 import numpy as np
 
-from apps.sandbox.grading.questions import Matrix, Number, Wrong
-
-
-def _distinct(answer, wrongs: list[Wrong], tol: float, atol: float = 3e-3) -> list[Wrong]:
-    """The known mistakes that differ from the answer and from each other (else one would
-    shadow the other's message): by more than ``tol`` relative and ``atol`` absolute."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        if all(
-            not np.allclose(value, np.asarray(other, dtype=float), rtol=tol, atol=atol)
-            for other in [answer, *(k.value for k in kept)]
-        ):
-            kept.append(wrong)
-    return kept
+from apps.sandbox.grading.questions import Matrix, Number, Wrong, distinct_wrongs
 
 
 def _binary_entropy(e: float) -> float:
@@ -50,7 +36,7 @@ def noisy_bit(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=5e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 1.5e-2),
+        wrong=distinct_wrongs(answer, wrong, tolerance=0.015, abs_tolerance=0.003),
         explanation=(
             f"$I = H(X) - H(X\\mid Y) = \\log 2 - H_b({e:g}) = 0.693 - {_binary_entropy(e):.3f} = {answer:.3f}$ nats."
         ),
@@ -80,7 +66,7 @@ def plugin_bias(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=5e-3,
-        wrong=_distinct(answer, wrong, 1.5e-2, atol=1e-5),
+        wrong=distinct_wrongs(answer, wrong, tolerance=0.015, abs_tolerance=1e-05),
         explanation=(
             f"The true value is $0$; the estimate is biased up by about "
             f"$({nx} - 1)({ny} - 1)/(2 \\cdot {n}) = {answer:.4g}$ nats."
@@ -124,7 +110,7 @@ def composed_channel(rng: np.random.Generator) -> Matrix:
         answer=answer.tolist(),
         tolerance=1e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 4e-3),
+        wrong=wrong,
         explanation=f"$p(z\\mid x) = \\sum_y p(y\\mid x)\\,p(z\\mid y)$, the product $AB = {_tex(np.round(answer, 3))}$.",
     )
 

@@ -8,20 +8,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Number, Wrong
 
 
-def _distinct(answer, wrongs: list[Wrong], tol: float, atol: float = 3e-3) -> list[Wrong]:
-    """The known mistakes that differ from the answer and from each other (else one would
-    shadow the other's message): by more than ``tol`` relative and ``atol`` absolute."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        if all(
-            not np.allclose(value, np.asarray(other, dtype=float), rtol=tol, atol=atol)
-            for other in [answer, *(k.value for k in kept)]
-        ):
-            kept.append(wrong)
-    return kept
-
-
 def poisson_count(rng: np.random.Generator) -> Number:
     rate = int(rng.choice([10, 20, 30, 40, 60]))
     window = float(rng.choice([0.05, 0.1, 0.2]))
@@ -50,7 +36,7 @@ def poisson_count(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=3e-3,
-        wrong=_distinct(answer, wrong, 1e-2, atol=1e-6),
+        wrong=wrong,
         explanation=(
             f"$\\lambda = {rate} \\times {window:g} = {lam:g}$ and "
             f"$P({n}) = e^{{-{lam:g}}}\\,{lam:g}^{n}/{n}! \\approx {answer:.4g}$."
@@ -82,7 +68,7 @@ def silent_window(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=3e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 1e-2),
+        wrong=wrong,
         explanation=(
             f"$P(s_1 \\mid 0) = e^{{-{lam1}}}/(e^{{-{lam1}}} + e^{{-{lam2}}}) = {l1:.4f}/({l1:.4f} + {l2:.4f}) \\approx {answer:.3f}$."
         ),
@@ -113,7 +99,7 @@ def equalised_response(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=3e-3,
-        wrong=_distinct(answer, wrong, 1e-2),
+        wrong=wrong,
         explanation=(
             f"$g(s) = r_{{\\max}}F(s) = {r_max}\\,(1 - e^{{-{s:g}/{mean:g}}}) \\approx {answer:.4g}$ spikes/s."
         ),

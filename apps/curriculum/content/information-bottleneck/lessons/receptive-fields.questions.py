@@ -5,21 +5,7 @@ import math
 
 import numpy as np
 
-from apps.sandbox.grading.questions import Choice, Number, Vector, Wrong
-
-
-def _distinct(answer, wrongs: list[Wrong], tol: float, atol: float = 3e-3) -> list[Wrong]:
-    """The known mistakes that differ from the answer and from each other (else one would
-    shadow the other's message): by more than ``tol`` relative and ``atol`` absolute."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        if all(
-            not np.allclose(value, np.asarray(other, dtype=float), rtol=tol, atol=atol)
-            for other in [answer, *(k.value for k in kept)]
-        ):
-            kept.append(wrong)
-    return kept
+from apps.sandbox.grading.questions import Choice, Number, Vector, Wrong, distinct_wrongs
 
 
 def _gabor(x: float, y: float, theta: float, sigma: float, gamma: float, lam: float) -> float:
@@ -71,7 +57,7 @@ def gabor_value(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=3e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 1e-2),
+        wrong=distinct_wrongs(answer, wrong, tolerance=0.01, abs_tolerance=0.003),
         explanation=(
             f"$x' = {x * math.cos(theta) + y * math.sin(theta):.0f}$, $y' = {-x * math.sin(theta) + y * math.cos(theta):.0f}$; "
             f"the window gives $e^{{-(x'^2 + \\gamma^2 y'^2)/(2\\sigma^2)}}$ and the wave $\\cos(2\\pi x'/\\lambda)$, "
@@ -111,7 +97,7 @@ def correlated_sta(rng: np.random.Generator) -> Vector:
         answer=answer.tolist(),
         tolerance=2e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 8e-3),
+        wrong=wrong,
         explanation=(
             f"With $\\mathbf{{x}} = C^{{1/2}}\\mathbf{{y}}$, the STA points along $C\\mathbf{{k}} = "
             f"({answer[0]:g}, {answer[1]:g})$."

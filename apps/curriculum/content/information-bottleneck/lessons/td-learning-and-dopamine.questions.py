@@ -6,20 +6,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Choice, Number, Vector, Wrong
 
 
-def _distinct(answer, wrongs: list[Wrong], tol: float, atol: float = 3e-3) -> list[Wrong]:
-    """The known mistakes that differ from the answer and from each other (else one would
-    shadow the other's message): by more than ``tol`` relative and ``atol`` absolute."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        if all(
-            not np.allclose(value, np.asarray(other, dtype=float), rtol=tol, atol=atol)
-            for other in [answer, *(k.value for k in kept)]
-        ):
-            kept.append(wrong)
-    return kept
-
-
 def second_trial(rng: np.random.Generator) -> Vector:
     alpha = float(rng.choice([0.2, 0.4, 0.5, 0.8]))
     gamma = float(rng.choice([0.5, 0.8, 0.9]))
@@ -49,7 +35,7 @@ def second_trial(rng: np.random.Generator) -> Vector:
         answer=answer,
         tolerance=2e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 8e-3),
+        wrong=wrong,
         explanation=(
             f"Trial 1 leaves $V_{{k-1}} = \\alpha R = {v_before:g}$. Trial 2: "
             f"$\\delta_{{k-1}} = \\gamma V_{{k-1}} - 0 = {answer[0]:g}$ and $\\delta_k = R - V_{{k-1}} = {answer[1]:g}$."
@@ -84,7 +70,7 @@ def cue_burst(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=3e-3,
-        wrong=_distinct(answer, wrong, 1e-2),
+        wrong=wrong,
         explanation=f"$V_c = \\gamma^{{k-1-c}}R$, so $\\delta_c = \\gamma V_c - 0 = \\gamma^{{{delay}}}\\cdot {reward:g} \\approx {answer:.4g}$.",
     )
 
@@ -115,7 +101,7 @@ def probable_reward(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=2e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 8e-3),
+        wrong=wrong,
         explanation=f"The learned value before the reward is $pR = {p * reward:g}$, so $\\delta = R - pR = {answer:g}$.",
     )
 

@@ -6,20 +6,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Number, Vector, Wrong
 
 
-def _distinct(answer, wrongs: list[Wrong], tol: float, atol: float = 3e-3) -> list[Wrong]:
-    """The known mistakes that differ from the answer and from each other (else one would
-    shadow the other's message): by more than ``tol`` relative and ``atol`` absolute."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        if all(
-            not np.allclose(value, np.asarray(other, dtype=float), rtol=tol, atol=atol)
-            for other in [answer, *(k.value for k in kept)]
-        ):
-            kept.append(wrong)
-    return kept
-
-
 def _vec(x) -> str:
     return "(" + ", ".join(f"{v:g}" for v in x) + ")"
 
@@ -58,7 +44,7 @@ def encoder_update(rng: np.random.Generator) -> Vector:
         answer=answer.tolist(),
         tolerance=5e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 1.5e-2),
+        wrong=wrong,
         explanation=(
             f"The weights $q(t)\\,e^{{-\\beta D}}$ are $({', '.join(f'{w:.4f}' for w in qt * np.exp(-beta * kl))})$; "
             f"normalised, $({', '.join(f'{v:.3f}' for v in answer)})$."
@@ -91,7 +77,7 @@ def merged_decoder(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=2e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 8e-3),
+        wrong=wrong,
         explanation=(
             f"$q(y{{=}}1\\mid t) = ({px[0]:g} \\cdot {py1[0]:g} + {px[1]:g} \\cdot {py1[1]:g})/{px.sum():g} = {answer:.3f}$."
         ),
@@ -125,7 +111,7 @@ def clustering_information(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=2e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 8e-3),
+        wrong=wrong,
         explanation=(
             f"$T$ is a function of $X$, so $H(T\\mid X) = 0$ and $I(X;T) = H(T) = \\log {k} \\approx {answer:.3f}$ "
             "nats ($T$ is uniform over the clusters)."

@@ -8,18 +8,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Choice, Number, Vector, Wrong
 
 
-def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
-    """The candidates that differ from the answer and from each other."""
-    taken = [np.sort(np.asarray(answer, dtype=float).ravel())]
-    kept = []
-    for wrong in candidates:
-        value = np.sort(np.asarray(wrong.value, dtype=float).ravel())
-        if all(value.shape != t.shape or not np.allclose(value, t, atol=2e-3) for t in taken):
-            kept.append(wrong)
-            taken.append(value)
-    return kept
-
-
 def _tex(M: np.ndarray) -> str:
     rows = " \\\\ ".join(" & ".join(f"{v:g}" for v in row) for row in M)
     return f"\\begin{{pmatrix}} {rows} \\end{{pmatrix}}"
@@ -40,23 +28,20 @@ def _symmetric_with_integer_eigenvalues(rng: np.random.Generator) -> tuple[np.nd
 def eigenvalues_by_hand(rng: np.random.Generator) -> Vector:
     A, lam = _symmetric_with_integer_eigenvalues(rng)
     trace, det = A[0, 0] + A[1, 1], A[0, 0] * A[1, 1] - A[0, 1] ** 2
-    wrong = _wrongs(
-        lam,
-        [
-            Wrong(
-                np.diag(A),
-                "Those are the diagonal entries: they are the eigenvalues only when the off-diagonal entries vanish. Solve $\\det(A - \\lambda I) = 0$.",
-            ),
-            Wrong(
-                [A[0, 0] + A[0, 1], A[1, 1] - A[1, 0]],
-                "Row sums and differences give the eigenvalues of $\\begin{pmatrix} p & q \\\\ q & p\\end{pmatrix}$ only, where the diagonal entries are equal.",
-            ),
-            Wrong(
-                -lam,
-                "Mind the signs: the characteristic polynomial is $\\lambda^2 - (\\mathrm{tr}\\,A)\\lambda + \\det A$.",
-            ),
-        ],
-    )
+    wrong = [
+        Wrong(
+            np.diag(A),
+            "Those are the diagonal entries: they are the eigenvalues only when the off-diagonal entries vanish. Solve $\\det(A - \\lambda I) = 0$.",
+        ),
+        Wrong(
+            [A[0, 0] + A[0, 1], A[1, 1] - A[1, 0]],
+            "Row sums and differences give the eigenvalues of $\\begin{pmatrix} p & q \\\\ q & p\\end{pmatrix}$ only, where the diagonal entries are equal.",
+        ),
+        Wrong(
+            -lam,
+            "Mind the signs: the characteristic polynomial is $\\lambda^2 - (\\mathrm{tr}\\,A)\\lambda + \\det A$.",
+        ),
+    ]
     return Vector(
         prompt=(
             f"What are the eigenvalues of the symmetric matrix $A = {_tex(A)}$? "
@@ -99,7 +84,7 @@ def power_iteration_rate(rng: np.random.Generator) -> Number:
                 "The smallest eigenvalue's component dies fastest; the slowest to vanish, which sets the pace, belongs to the second largest.",
             )
         )
-    wrong = _wrongs(ratio, candidates)
+    wrong = candidates
     spectrum = ", ".join(str(v) for v in sorted({l1, l2, l3}, key=abs, reverse=True))
     return Number(
         prompt=(

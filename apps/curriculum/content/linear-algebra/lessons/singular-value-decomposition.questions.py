@@ -3,21 +3,7 @@ of a truncation, and what a rank-k factorisation costs to store."""
 
 import numpy as np
 
-from apps.sandbox.grading.questions import Number, Vector, Wrong
-
-
-def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
-    """The candidates that differ from the answer and from each other."""
-    taken = [np.asarray(answer, dtype=float).ravel()]
-    kept = []
-    for wrong in candidates:
-        value = np.asarray(wrong.value, dtype=float).ravel()
-        if np.all(np.isfinite(value)) and all(
-            value.shape != t.shape or not np.allclose(value, t, rtol=5e-3, atol=5e-3) for t in taken
-        ):
-            kept.append(wrong)
-            taken.append(value)
-    return kept
+from apps.sandbox.grading.questions import Number, Vector, Wrong, distinct_wrongs
 
 
 def _tex(M: np.ndarray) -> str:
@@ -58,7 +44,7 @@ def singular_values(rng: np.random.Generator) -> Vector:
         answer=s.tolist(),
         tolerance=2e-3,
         abs_tolerance=2e-3,
-        wrong=_wrongs(s, candidates),
+        wrong=candidates,
         explanation=(
             f"$M^\\top M = {_tex(gram)}$ has eigenvalues ${s[0] ** 2:.3f}$ and ${s[1] ** 2:.3f}$; "
             f"their square roots are ${s[0]:.3f}$ and ${s[1]:.3f}$."
@@ -100,7 +86,7 @@ def truncation_error(rng: np.random.Generator) -> Number:
             f"$\\|M - M_{k}\\|_F$ of its best rank-{k} approximation? (Three decimals.)"
         ),
         answer=answer,
-        wrong=_wrongs(answer, candidates),
+        wrong=distinct_wrongs(answer, candidates, tolerance=0.005, abs_tolerance=0.005),
         explanation=(
             f"By Eckart–Young the error is made of the discarded values: "
             f"$\\sqrt{{{' + '.join(f'{v:g}^2' for v in tail)}}} \\approx {answer:.3f}$."
@@ -135,7 +121,7 @@ def storage(rng: np.random.Generator) -> Number:
         answer=answer,
         abs_tolerance=0.5,
         tolerance=1e-9,
-        wrong=_wrongs(answer, candidates),
+        wrong=distinct_wrongs(answer, candidates, tolerance=0.005, abs_tolerance=0.005),
         explanation=f"$k(m + n + 1) = {k}\\cdot({m} + {n} + 1) = {answer}$, against ${m * n}$ for the full matrix.",
     )
 

@@ -6,23 +6,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Matrix, Number, Vector, Wrong
 
 
-def _differs(value: object, taken: list[np.ndarray]) -> bool:
-    v = np.asarray(value, dtype=float)
-    return all(v.shape != t.shape or not np.allclose(v, t, rtol=2e-3, atol=2e-3) for t in taken)
-
-
-def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
-    """The candidates that differ from the answer and from each other (a coincidence would
-    show the first message for the second mistake)."""
-    taken = [np.asarray(answer, dtype=float)]
-    kept = []
-    for wrong in candidates:
-        if _differs(wrong.value, taken):
-            kept.append(wrong)
-            taken.append(np.asarray(wrong.value, dtype=float))
-    return kept
-
-
 def _tex(M: np.ndarray) -> str:
     rows = " \\\\ ".join(" & ".join(f"{v:g}" for v in row) for row in np.atleast_2d(M))
     return f"\\begin{{pmatrix}} {rows} \\end{{pmatrix}}"
@@ -36,23 +19,20 @@ def flatten_position(rng: np.random.Generator) -> Number:
     h, w = (int(v) for v in rng.choice([3, 4, 5, 6, 7, 8], size=2, replace=False))
     r, c = int(rng.integers(1, h)), int(rng.integers(1, w))
     answer = r * w + c
-    wrong = _wrongs(
-        answer,
-        [
-            Wrong(
-                c * h + r,
-                "That is the column-major (Fortran) position: it reads the image column by column. NumPy's `reshape` reads row by row.",
-            ),
-            Wrong(
-                r * h + c,
-                "A row holds $w$ pixels (the width), not $h$: skip $r$ full rows of length $w$.",
-            ),
-            Wrong(
-                (r + 1) * w + (c + 1),
-                "Counting from one? Rows, columns and positions are counted from zero here.",
-            ),
-        ],
-    )
+    wrong = [
+        Wrong(
+            c * h + r,
+            "That is the column-major (Fortran) position: it reads the image column by column. NumPy's `reshape` reads row by row.",
+        ),
+        Wrong(
+            r * h + c,
+            "A row holds $w$ pixels (the width), not $h$: skip $r$ full rows of length $w$.",
+        ),
+        Wrong(
+            (r + 1) * w + (c + 1),
+            "Counting from one? Rows, columns and positions are counted from zero here.",
+        ),
+    ]
     return Number(
         prompt=(
             f"A grayscale image has height $h = {h}$ and width $w = {w}$. It is flattened in "
@@ -76,26 +56,21 @@ def layer_by_hand(rng: np.random.Generator) -> Vector:
         if (z < 0).any() and (z > 0).any() and np.any(b != 0) and not np.allclose(W, W.T):
             break
     answer = np.maximum(z, 0)
-    wrong = _wrongs(
-        answer,
-        [
-            Wrong(
-                z,
-                "That is the pre-activation $W\\mathbf{x} + \\mathbf{b}$: the ReLU still has to clip the negative entries to 0.",
-            ),
-            Wrong(
-                np.maximum(W @ x, 0), "The bias $\\mathbf{b}$ is missing: add it before the ReLU."
-            ),
-            Wrong(
-                np.maximum(W.T @ x + b, 0),
-                "That uses the columns of $W$ as the units' weights ($W^\\top\\mathbf{x}$): entry $i$ is row $i$ of $W$ times $\\mathbf{x}$.",
-            ),
-            Wrong(
-                np.maximum(W @ x, 0) + b,
-                "The bias goes inside the ReLU: $\\mathrm{ReLU}(W\\mathbf{x} + \\mathbf{b})$, not $\\mathrm{ReLU}(W\\mathbf{x}) + \\mathbf{b}$.",
-            ),
-        ],
-    )
+    wrong = [
+        Wrong(
+            z,
+            "That is the pre-activation $W\\mathbf{x} + \\mathbf{b}$: the ReLU still has to clip the negative entries to 0.",
+        ),
+        Wrong(np.maximum(W @ x, 0), "The bias $\\mathbf{b}$ is missing: add it before the ReLU."),
+        Wrong(
+            np.maximum(W.T @ x + b, 0),
+            "That uses the columns of $W$ as the units' weights ($W^\\top\\mathbf{x}$): entry $i$ is row $i$ of $W$ times $\\mathbf{x}$.",
+        ),
+        Wrong(
+            np.maximum(W @ x, 0) + b,
+            "The bias goes inside the ReLU: $\\mathrm{ReLU}(W\\mathbf{x} + \\mathbf{b})$, not $\\mathrm{ReLU}(W\\mathbf{x}) + \\mathbf{b}$.",
+        ),
+    ]
     return Vector(
         prompt=(
             f"Compute the layer $\\mathbf{{h}} = \\mathrm{{ReLU}}(W\\mathbf{{x}} + \\mathbf{{b}})$ for "
@@ -117,23 +92,20 @@ def composition(rng: np.random.Generator) -> Matrix:
         if not np.allclose(A @ B, B @ A) and np.count_nonzero(A @ B) >= 3:
             break
     answer = A @ B
-    wrong = _wrongs(
-        answer,
-        [
-            Wrong(
-                B @ A,
-                "That is $BA$: apply $A$ first, then $B$. The map applied first stands on the right.",
-            ),
-            Wrong(
-                A * B,
-                "That multiplies entry by entry; composing maps is the matrix product, rows of $A$ times columns of $B$.",
-            ),
-            Wrong(
-                (A @ B).T,
-                "That is the transpose of the product: entry $(i, j)$ is row $i$ of $A$ times column $j$ of $B$.",
-            ),
-        ],
-    )
+    wrong = [
+        Wrong(
+            B @ A,
+            "That is $BA$: apply $A$ first, then $B$. The map applied first stands on the right.",
+        ),
+        Wrong(
+            A * B,
+            "That multiplies entry by entry; composing maps is the matrix product, rows of $A$ times columns of $B$.",
+        ),
+        Wrong(
+            (A @ B).T,
+            "That is the transpose of the product: entry $(i, j)$ is row $i$ of $A$ times column $j$ of $B$.",
+        ),
+    ]
     return Matrix(
         prompt=(
             f"Let $A = {_tex(A)}$ and $B = {_tex(B)}$. Which matrix applies $B$ first and then "
@@ -152,27 +124,24 @@ def area_factor(rng: np.random.Generator) -> Number:
         if det != 0 and A[0, 1] * A[1, 0] != 0:
             break
     answer = abs(det)
-    wrong = _wrongs(
-        answer,
-        [
-            Wrong(
-                det,
-                "That is the determinant with its sign; a negative determinant means the map flips orientation, but areas are never negative.",
-            ),
-            Wrong(
-                abs(A[0, 0] * A[1, 1]),
-                "The product of the diagonal alone is the determinant of a triangular matrix only: subtract the product of the off-diagonal entries.",
-            ),
-            Wrong(
-                abs(A[0, 0] * A[1, 1] + A[0, 1] * A[1, 0]),
-                "Mind the sign in $\\det A = a_{11}a_{22} - a_{12}a_{21}$.",
-            ),
-            Wrong(
-                abs(det) * np.pi,
-                "That is the area of the ellipse $A$ makes of the unit circle; the question asks for the factor, by which every area is multiplied.",
-            ),
-        ],
-    )
+    wrong = [
+        Wrong(
+            det,
+            "That is the determinant with its sign; a negative determinant means the map flips orientation, but areas are never negative.",
+        ),
+        Wrong(
+            abs(A[0, 0] * A[1, 1]),
+            "The product of the diagonal alone is the determinant of a triangular matrix only: subtract the product of the off-diagonal entries.",
+        ),
+        Wrong(
+            abs(A[0, 0] * A[1, 1] + A[0, 1] * A[1, 0]),
+            "Mind the sign in $\\det A = a_{11}a_{22} - a_{12}a_{21}$.",
+        ),
+        Wrong(
+            abs(det) * np.pi,
+            "That is the area of the ellipse $A$ makes of the unit circle; the question asks for the factor, by which every area is multiplied.",
+        ),
+    ]
     return Number(
         prompt=(
             f"By what factor does $A = {_tex(A)}$ multiply areas in the plane? (The area of the "

@@ -8,21 +8,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Choice, Number, Wrong
 
 
-def _distinct(answer: object, wrongs: list[Wrong], tol: float, atol: float) -> list[Wrong]:
-    """The wrong answers that differ clearly from the answer and from each other (two equal
-    mistakes would hide one message)."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        others = [np.asarray(answer, dtype=float)] + [np.asarray(k.value, float) for k in kept]
-        if all(
-            np.any(np.abs(value - o) > 3 * np.maximum(atol, tol * np.maximum(abs(value), abs(o))))
-            for o in others
-        ):
-            kept.append(wrong)
-    return kept
-
-
 def shell_fraction(rng: np.random.Generator) -> Number:
     d = int(rng.choice([10, 20, 30, 50, 100]))
     eps = float(rng.choice([0.01, 0.02, 0.05]))
@@ -53,7 +38,7 @@ def shell_fraction(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=2e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 2e-3, 1e-3),
+        wrong=wrong,
         explanation=(
             f"The inner ball of radius $1 - \\epsilon$ holds $(1 - \\epsilon)^d = {(1 - eps) ** d:.4f}$ "
             f"of the volume, so the shell holds $1 - (1 - \\epsilon)^{{{d}}} = {answer:.4f}$."
@@ -88,7 +73,7 @@ def mean_squared_distance(rng: np.random.Generator) -> Number:
             "expected *squared* distance $\\mathbb{E}[\\|\\mathbf{x} - \\mathbf{q}\\|^2]$ between them?"
         ),
         answer=answer,
-        wrong=_distinct(answer, wrong, 1e-3, 1e-6),
+        wrong=wrong,
         explanation=(
             f"Each coordinate contributes $\\mathbb{{E}}[(x - q)^2] = 1/3 - 2 \\cdot 1/4 + 1/3 = 1/6$, "
             f"so $d/6 = {d}/6 = {answer:g}$."

@@ -6,21 +6,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Choice, Number, Vector, Wrong
 
 
-def _distinct(answer: object, wrongs: list[Wrong], tol: float, atol: float) -> list[Wrong]:
-    """The wrong answers that differ clearly from the answer and from each other (two equal
-    mistakes would hide one message)."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        others = [np.asarray(answer, dtype=float)] + [np.asarray(k.value, float) for k in kept]
-        if all(
-            np.any(np.abs(value - o) > 3 * np.maximum(atol, tol * np.maximum(abs(value), abs(o))))
-            for o in others
-        ):
-            kept.append(wrong)
-    return kept
-
-
 def _vec(v: np.ndarray) -> str:
     return "(" + ", ".join(f"{x:g}" for x in v) + ")"
 
@@ -62,7 +47,7 @@ def newton_on_a_quadratic(rng: np.random.Generator) -> Vector:
             "What is $\\mathbf{x}_1$? (Two numbers, separated by a comma.)"
         ),
         answer=target.tolist(),
-        wrong=_distinct(target, wrong, 1e-3, 1e-6),
+        wrong=wrong,
         explanation=(
             f"The gradient at $\\mathbf{{x}}_0$ is ${_vec(grad)}$; dividing by the curvatures "
             f"${a[0]:g}, {a[1]:g}$ and subtracting lands on the minimiser "
@@ -154,7 +139,7 @@ def lagrange_multiplier(rng: np.random.Generator) -> Number:
         answer=lam,
         tolerance=1e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(lam, wrong, 1e-3, 1e-3),
+        wrong=wrong,
         explanation=(
             f"$2\\cdot{a}\\,x_1 = 2\\cdot{b}\\,x_2 = -\\lambda$ and $x_1 + x_2 = {c}$ give "
             f"$\\mathbf{{x}} = ({x1:.3f}, {x2:.3f})$ and $\\lambda = -2\\cdot{a}\\cdot{b}\\cdot{c}/({a}+{b}) = {lam:.3f}$."

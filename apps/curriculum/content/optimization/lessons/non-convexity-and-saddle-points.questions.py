@@ -6,21 +6,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Number, Wrong
 
 
-def _distinct(answer: object, wrongs: list[Wrong], tol: float, atol: float) -> list[Wrong]:
-    """The wrong answers that differ clearly from the answer and from each other (two equal
-    mistakes would hide one message)."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        others = [np.asarray(answer, dtype=float)] + [np.asarray(k.value, float) for k in kept]
-        if all(
-            np.any(np.abs(value - o) > 3 * np.maximum(atol, tol * np.maximum(abs(value), abs(o))))
-            for o in others
-        ):
-            kept.append(wrong)
-    return kept
-
-
 def minimum_by_coin_flips(rng: np.random.Generator) -> Number:
     n = int(rng.integers(3, 9))
     answer = 0.5**n
@@ -51,7 +36,7 @@ def minimum_by_coin_flips(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=1e-3,
         abs_tolerance=1e-7,
-        wrong=_distinct(answer, wrong, 1e-3, 1e-7),
+        wrong=wrong,
         explanation=f"All {n} signs positive: $(1/2)^{{{n}}} = 1/{2**n} \\approx {answer:.4g}$.",
     )
 
@@ -94,7 +79,7 @@ def escape_steps(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=1e-2,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 1e-2, 1e-3),
+        wrong=wrong,
         explanation=(
             f"The component is multiplied by $1 + \\eta|\\lambda| = {1 + eta * curvature:g}$ per step: "
             f"$t = \\ln({reach:g}/\\delta)/\\ln({1 + eta * curvature:g}) \\approx {answer:.1f}$."
@@ -129,7 +114,7 @@ def newton_near_the_saddle(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=2e-3,
         abs_tolerance=5e-4,
-        wrong=_distinct(answer, wrong, 2e-3, 5e-4),
+        wrong=wrong,
         explanation=(
             f"$f_y = y^3 - y = {grad:.4f}$ and $f_{{yy}} = 3y^2 - 1 = {curv:.2f}$, so "
             f"$y - f_y/f_{{yy}} = 2y^3/(3y^2 - 1) = {answer:.4f}$"

@@ -6,21 +6,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Number, Vector, Wrong
 
 
-def _distinct(answer: object, wrongs: list[Wrong], tol: float, atol: float) -> list[Wrong]:
-    """The wrong answers that differ clearly from the answer and from each other (two equal
-    mistakes would hide one message)."""
-    kept: list[Wrong] = []
-    for wrong in wrongs:
-        value = np.asarray(wrong.value, dtype=float)
-        others = [np.asarray(answer, dtype=float)] + [np.asarray(k.value, float) for k in kept]
-        if all(
-            np.any(np.abs(value - o) > 3 * np.maximum(atol, tol * np.maximum(abs(value), abs(o))))
-            for o in others
-        ):
-            kept.append(wrong)
-    return kept
-
-
 def _vec(v: np.ndarray) -> str:
     return "(" + ", ".join(f"{x:g}" for x in v) + ")"
 
@@ -61,7 +46,7 @@ def soft_threshold(rng: np.random.Generator) -> Vector:
             f"$\\mathbf{{z}} = {_vec(z)}$."
         ),
         answer=answer.tolist(),
-        wrong=_distinct(answer, wrong, 1e-3, 1e-6),
+        wrong=wrong,
         explanation=(
             f"$S_\\lambda(z) = \\mathrm{{sign}}(z)\\max(|z| - {lam:g}, 0)$: entries with "
             f"$|z| \\le {lam:g}$ become 0, the others move {lam:g} towards zero: {_vec(answer)}."
@@ -100,7 +85,7 @@ def ridge_shrinkage(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=1e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(answer, wrong, 1e-3, 1e-3),
+        wrong=wrong,
         explanation=f"$w - z + \\lambda w = 0$ gives $w = z/(1 + \\lambda) = {z:g}/{1 + lam:g} = {answer:.3f}$.",
     )
 
@@ -140,7 +125,7 @@ def matching_radius(rng: np.random.Generator) -> Number:
         answer=t,
         tolerance=1e-3,
         abs_tolerance=1e-3,
-        wrong=_distinct(t, wrong, 1e-3, 1e-3),
+        wrong=wrong,
         explanation=(
             f"$\\mathbf{{w}}(\\lambda) = (s_i y_i/(s_i^2 + \\lambda))_i = {_vec(np.round(w, 4))}$, "
             f"whose norm is $t = {t:.3f}$."

@@ -3,21 +3,7 @@ maximum-likelihood estimate, and the probability of heads on the next flip."""
 
 import numpy as np
 
-from apps.sandbox.grading.questions import Number, Vector, Wrong
-
-
-def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
-    """The candidates that differ from the answer and from each other."""
-    taken = [np.asarray(answer, dtype=float)]
-    kept = []
-    for wrong in candidates:
-        value = np.asarray(wrong.value, dtype=float)
-        if np.all(np.isfinite(value)) and all(
-            value.shape != t.shape or not np.allclose(value, t, rtol=5e-3, atol=5e-3) for t in taken
-        ):
-            kept.append(wrong)
-            taken.append(value)
-    return kept
+from apps.sandbox.grading.questions import Number, Vector, Wrong, distinct_wrongs
 
 
 def _flips(rng: np.random.Generator) -> tuple[int, int, int, int]:
@@ -50,7 +36,7 @@ def posterior_parameters(rng: np.random.Generator) -> Vector:
         ),
         answer=answer,
         abs_tolerance=1e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=candidates,
         explanation=f"$(a + k,\\ b + t - k) = ({a} + {k},\\ {b} + {t - k}) = ({answer[0]}, {answer[1]})$.",
     )
 
@@ -80,7 +66,7 @@ def posterior_mean(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=2e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=distinct_wrongs(answer, candidates, tolerance=0.005, abs_tolerance=0.005),
         explanation=(
             f"The posterior is $\\mathrm{{Beta}}({a + k}, {b + t - k})$, with mean "
             f"${a + k}/{a + b + t} \\approx {answer:.3f}$, between the prior mean ${a}/{a + b}$ and "
@@ -108,7 +94,7 @@ def data_weight(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=2e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=candidates,
         explanation=f"The weight on the data is $t/(a + b + t) = {t}/{a + b + t} \\approx {answer:.3f}$.",
     )
 

@@ -3,22 +3,7 @@ right direction, and the conditional entropy of a noisy copy."""
 
 import numpy as np
 
-from apps.sandbox.grading.questions import Number, Wrong
-
-
-def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
-    """The candidates that differ from the answer and from each other."""
-    taken = [np.asarray(answer, dtype=float)]
-    kept = []
-    for wrong in candidates:
-        value = np.asarray(wrong.value, dtype=float)
-        if np.all(np.isfinite(value)) and all(
-            value.shape != t.shape or not np.allclose(value, t, rtol=5e-3, atol=5e-3) for t in taken
-        ):
-            kept.append(wrong)
-            taken.append(value)
-    return kept
-
+from apps.sandbox.grading.questions import Number, Wrong, distinct_wrongs
 
 _DYADIC = [
     (0.5, 0.25, 0.25),
@@ -61,7 +46,7 @@ def entropy_by_hand(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=2e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=candidates,
         explanation=(
             f"$-\\sum_k p_k \\log p_k$ over the nonzero $p_k$ (a zero term counts 0) is "
             f"${answer / np.log(2):g}\\log 2 \\approx {answer:.3f}$ nats."
@@ -107,7 +92,7 @@ def kl_direction(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=3e-3,
         abs_tolerance=1e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=distinct_wrongs(answer, candidates, tolerance=0.005, abs_tolerance=0.005),
         explanation=f"$\\sum_k p_k \\log(p_k/q_k) \\approx {answer:.4f}$ nats (the other direction gives ${reverse:.4f}$).",
     )
 
@@ -138,7 +123,7 @@ def noisy_copy(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=2e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=candidates,
         explanation=(
             f"Given either value of $X$, $Y$ has probabilities $({1 - eps:g}, {eps:g})$, whose entropy is "
             f"$-({1 - eps:g}\\log {1 - eps:g} + {eps:g}\\log {eps:g}) \\approx {h:.3f}$ nats."

@@ -3,21 +3,7 @@ power-law exponent from a sum of logarithms, and which moments a power law has."
 
 import numpy as np
 
-from apps.sandbox.grading.questions import Number, Wrong
-
-
-def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
-    """The candidates that differ from the answer and from each other."""
-    taken = [np.asarray(answer, dtype=float)]
-    kept = []
-    for wrong in candidates:
-        value = np.asarray(wrong.value, dtype=float)
-        if np.all(np.isfinite(value)) and all(
-            value.shape != t.shape or not np.allclose(value, t, rtol=5e-3, atol=5e-3) for t in taken
-        ):
-            kept.append(wrong)
-            taken.append(value)
-    return kept
+from apps.sandbox.grading.questions import Number, Wrong, distinct_wrongs
 
 
 def gaussian_sigma(rng: np.random.Generator) -> Number:
@@ -46,7 +32,7 @@ def gaussian_sigma(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=2e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=distinct_wrongs(answer, candidates, tolerance=0.005, abs_tolerance=0.005),
         explanation=(
             f"$\\hat\\mu = {mean:g}$; the squared deviations sum to ${((x - mean) ** 2).sum():g}$, so "
             f"$\\hat\\sigma = \\sqrt{{{((x - mean) ** 2).sum():g}/4}} \\approx {answer:.3f}$."
@@ -94,7 +80,7 @@ def power_law_exponent(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=1e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=distinct_wrongs(answer, candidates, tolerance=0.005, abs_tolerance=0.005),
         explanation=(
             f"Each $x_i/x_{{\\min}}$ is a power of 2, so $\\sum_i \\log(x_i/x_{{\\min}}) = {int(k.sum())}\\log 2 "
             f"\\approx {total:.4f}$ and $\\hat\\alpha = 1 + {n}/{total:.4f} \\approx {answer:.3f}$."
@@ -126,7 +112,7 @@ def finite_moments(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         abs_tolerance=1e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=candidates,
         explanation=(
             f"$\\mathbb{{E}}[X^m] \\propto \\int^\\infty x^{{m - {alpha:g}}}\\,dx$ converges only when "
             f"$m - {alpha:g} < -1$, that is $m < {alpha - 1:g}$: the largest whole $m$ is ${answer:g}$."

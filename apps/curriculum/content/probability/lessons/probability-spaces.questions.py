@@ -3,21 +3,7 @@ variable built on the uniform space."""
 
 import numpy as np
 
-from apps.sandbox.grading.questions import Number, Wrong
-
-
-def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
-    """The candidates that differ from the answer and from each other."""
-    taken = [np.asarray(answer, dtype=float)]
-    kept = []
-    for wrong in candidates:
-        value = np.asarray(wrong.value, dtype=float)
-        if np.all(np.isfinite(value)) and all(
-            value.shape != t.shape or not np.allclose(value, t, rtol=5e-3, atol=5e-3) for t in taken
-        ):
-            kept.append(wrong)
-            taken.append(value)
-    return kept
+from apps.sandbox.grading.questions import Number, Wrong, distinct_wrongs
 
 
 def dice_sum(rng: np.random.Generator) -> Number:
@@ -43,7 +29,7 @@ def dice_sum(rng: np.random.Generator) -> Number:
         prompt=f"Two fair dice are rolled. What is the probability that their sum is ${s}$?",
         answer=answer,
         tolerance=2e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=distinct_wrongs(answer, candidates, tolerance=0.005, abs_tolerance=0.005),
         explanation=f"${ways}$ of the $36$ ordered pairs sum to ${s}$: $p_S({s}) = {ways}/36 \\approx {answer:.4f}$.",
     )
 
@@ -77,7 +63,7 @@ def union_rule(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=1e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=distinct_wrongs(answer, candidates, tolerance=0.005, abs_tolerance=0.005),
         explanation=f"$P(A \\cup B) = P(A) + P(B) - P(A \\cap B) = {pa:g} + {pb:g} - {pab:g} = {answer:g}$.",
     )
 
@@ -108,7 +94,7 @@ def exponential_tail(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=1e-3,
         abs_tolerance=1e-4,
-        wrong=_wrongs(answer, candidates),
+        wrong=candidates,
         explanation=(
             f"$X > x$ exactly when $\\omega > 1 - e^{{-\\lambda x}}$, an interval of length "
             f"$e^{{-\\lambda x}} = e^{{-{lam * x:g}}} \\approx {answer:.4f}$."
@@ -136,7 +122,7 @@ def exponential_mean(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=1e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=candidates,
         explanation=f"$\\mathbb{{E}}[X] = \\int_0^1 -\\tfrac{{1}}{{\\lambda}}\\log(1 - \\omega)\\,d\\omega = 1/\\lambda = {answer:g}$.",
     )
 

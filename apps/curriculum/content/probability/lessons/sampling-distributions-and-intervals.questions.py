@@ -3,21 +3,7 @@ Gaussian posterior's spread, and the two promises of an interval."""
 
 import numpy as np
 
-from apps.sandbox.grading.questions import Choice, Number, Wrong
-
-
-def _wrongs(answer: object, candidates: list[Wrong]) -> list[Wrong]:
-    """The candidates that differ from the answer and from each other."""
-    taken = [np.asarray(answer, dtype=float)]
-    kept = []
-    for wrong in candidates:
-        value = np.asarray(wrong.value, dtype=float)
-        if np.all(np.isfinite(value)) and all(
-            value.shape != t.shape or not np.allclose(value, t, rtol=5e-3, atol=5e-3) for t in taken
-        ):
-            kept.append(wrong)
-            taken.append(value)
-    return kept
+from apps.sandbox.grading.questions import Choice, Number, Wrong, distinct_wrongs
 
 
 def standard_error(rng: np.random.Generator) -> Number:
@@ -51,7 +37,7 @@ def standard_error(rng: np.random.Generator) -> Number:
         answer=answer,
         tolerance=1e-3,
         abs_tolerance=1e-7,
-        wrong=_wrongs(answer, candidates),
+        wrong=distinct_wrongs(answer, candidates, tolerance=0.005, abs_tolerance=0.005),
         explanation=(
             f"$\\hat\\theta = {p:g}$ and $\\widehat{{\\mathrm{{se}}}} = \\sqrt{{\\hat\\theta(1 - \\hat\\theta)/n}} "
             f"= \\sqrt{{{p:g}\\cdot{1 - p:g}/{n}}} \\approx {answer:.4g}$."
@@ -79,7 +65,7 @@ def data_for_narrower_bar(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         abs_tolerance=1e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=candidates,
         explanation=f"$\\mathrm{{se}} = \\sigma/\\sqrt n$, so dividing it by ${factor}$ multiplies $n$ by ${factor}^2 = {factor**2}$.",
     )
 
@@ -116,7 +102,7 @@ def gaussian_posterior_sd(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=2e-3,
-        wrong=_wrongs(answer, candidates),
+        wrong=distinct_wrongs(answer, candidates, tolerance=0.005, abs_tolerance=0.005),
         explanation=(
             f"$1/s_n^2 = 1/{s0:g}^2 + {n}/{sigma:g}^2 = {precision:.4g}$, so "
             f"$s_n = {precision:.4g}^{{-1/2}} \\approx {answer:.3f}$."

@@ -7,18 +7,6 @@ import numpy as np
 from apps.sandbox.grading.questions import Choice, Number, Wrong
 
 
-def _distinct(answer: float, candidates: list[tuple[float, str]]) -> list[Wrong]:
-    """The known mistakes that differ from the answer and from each other (by over 1%)."""
-    kept: list[Wrong] = []
-    for value, message in candidates:
-        if all(
-            abs(value - other) > 1e-2 * max(abs(answer), 1e-3)
-            for other in [answer, *(w.value for w in kept)]
-        ):
-            kept.append(Wrong(value, message))
-    return kept
-
-
 def weight_ratio(rng: np.random.Generator) -> Number:
     low, high = [(0.8, 1.2), (0.9, 1.1), (0.95, 1.05), (0.9, 1.2), (0.5, 1.0)][int(rng.integers(5))]
     T = int(rng.choice([10, 20, 30, 40]))
@@ -61,23 +49,20 @@ def transient_growth(rng: np.random.Generator) -> Number:
         ),
         answer=answer,
         tolerance=2e-3,
-        wrong=_distinct(
-            answer,
-            [
-                (
-                    c**t * m,
-                    f"Each multiplication by $\\begin{{pmatrix}} 1 & {m} \\\\ 0 & 1 \\end{{pmatrix}}$ adds another ${m}$ to the corner: after $t$ steps it is ${m}t$.",
-                ),
-                (
-                    c**t * m**t,
-                    "Matrix powers are not entrywise powers: the corner of the shear grows like $mt$, not $m^t$.",
-                ),
-                (
-                    float(m * t),
-                    f"Keep the factor ${c:g}^{{{t}}}$: $W^t = {c:g}^t \\begin{{pmatrix}} 1 & {m}t \\\\ 0 & 1 \\end{{pmatrix}}$.",
-                ),
-            ],
-        ),
+        wrong=[
+            Wrong(
+                c**t * m,
+                f"Each multiplication by $\\begin{{pmatrix}} 1 & {m} \\\\ 0 & 1 \\end{{pmatrix}}$ adds another ${m}$ to the corner: after $t$ steps it is ${m}t$.",
+            ),
+            Wrong(
+                c**t * m**t,
+                "Matrix powers are not entrywise powers: the corner of the shear grows like $mt$, not $m^t$.",
+            ),
+            Wrong(
+                float(m * t),
+                f"Keep the factor ${c:g}^{{{t}}}$: $W^t = {c:g}^t \\begin{{pmatrix}} 1 & {m}t \\\\ 0 & 1 \\end{{pmatrix}}$.",
+            ),
+        ],
         explanation=(
             f"$W^t = {c:g}^t \\begin{{pmatrix}} 1 & {m}t \\\\ 0 & 1 \\end{{pmatrix}}$, so the corner is "
             f"${c:g}^{{{t}}} \\cdot {m} \\cdot {t} \\approx {answer:.4g}$: larger than the eigenvalues suggest."

@@ -355,6 +355,15 @@ def _without_tau(W_h, b, h_star, dt, tau):
     return _stability(W_h, b, h_star, dt, tau, step_tau=False)
 
 
+def _no_tanh_derivative(W_h, b, h_star, dt, tau):
+    return _stability(W_h, b, h_star, dt, tau, jacobian=lambda W, b, h: W)
+
+
+def _strict_test(W_h, b, h_star, dt, tau):
+    mu, nu, dt_max = _stability(W_h, b, h_star, dt, tau, clamp=False)
+    return mu, nu, 0.0 if np.any(mu.real > 0) else dt_max
+
+
 def _dt_max_in_alpha(W_h, b, h_star, dt, tau):
     mu, nu, dt_max = _stability(W_h, b, h_star, dt, tau)
     return mu, nu, dt_max / tau
@@ -428,6 +437,15 @@ def mistakes() -> list[Mistake]:
             wrong={"euler_stability": _no_leak},
         ),
         Mistake(
+            "jacobian-without-tanh-derivative",
+            diagnosis=(
+                "Your A is W_h - I: the factor tanh'(W_h h* + b) = 1 - h*^2 of each row is "
+                "missing (it is 1 only where h*_i = 0), so A is the Jacobian of a linear network."
+            ),
+            fix="A = -np.eye(n) + (1 - h_star**2)[:, None] * W_h.",
+            wrong={"euler_stability": _no_tanh_derivative},
+        ),
+        Mistake(
             "tanh-derivative-at-state",
             diagnosis=(
                 "Your D is 1 - tanh(h_star)^2: tanh' is taken at the pre-activation "
@@ -482,6 +500,16 @@ def mistakes() -> list[Mistake]:
             ),
             fix="dt_max = tau * min(-2 * mu.real / abs(mu)**2).",
             wrong={"euler_stability": _real_part_only},
+        ),
+        Mistake(
+            "zero-eigenvalue-not-zero",
+            diagnosis=(
+                "You return 0 only when some Re mu > 0: for mu = 0 the formula divides 0 by 0 "
+                "and gives NaN, and with Re mu = 0 no positive step is stable either "
+                "(|1 + alpha mu| >= 1)."
+            ),
+            fix="Test np.any(mu.real >= 0) (not > 0) before the formula and return 0.0.",
+            wrong={"euler_stability": _strict_test},
         ),
         Mistake(
             "unstable-not-zero",

@@ -557,8 +557,7 @@ def figures(g: Grader) -> None:
         t_fine,
         None,
         distance(exact),
-        title="distance from the fixed point: the differential equation and Euler steps "
-        "just below and just above dt_max",
+        title="distance from h*: the differential equation, and Euler just below and above dt_max",
         x_label="time t",
         y_label="|h - h*|",
         log_y=True,

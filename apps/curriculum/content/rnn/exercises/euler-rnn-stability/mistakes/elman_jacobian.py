@@ -1,0 +1,21 @@
+# diagnosis: jacobian-without-leak
+import numpy as np
+
+
+def euler_rnn(W_h, b, h0, dt, tau, steps):
+    alpha = dt / tau
+    h = np.array(h0, dtype=float)
+    states = [h]
+    for _ in range(steps):
+        h = (1 - alpha) * h + alpha * np.tanh(W_h @ h + b)
+        states.append(h)
+    return np.array(states)
+
+
+def euler_stability(W_h, b, h_star, dt, tau):
+    D = np.diag(1 - np.tanh(W_h @ h_star + b) ** 2)
+    mu = np.sort_complex(np.linalg.eigvals(D @ W_h))
+    nu = np.sort_complex(1 + dt / tau * mu)
+    if np.any(mu.real >= 0):
+        return mu, nu, 0.0
+    return mu, nu, tau * np.min(-2 * mu.real / np.abs(mu) ** 2)

@@ -136,7 +136,13 @@ def _training_frame(lr: float, k: int) -> dict:
             },
             "xaxis": {"title": {"text": "epoch"}, "range": [0, EPOCHS]},
             "yaxis": {"title": {"text": "average log-likelihood (nats)"}, "range": [-4.3, -1.1]},
-            "legend": {"x": 0.98, "xanchor": "right", "y": 0.05, "yanchor": "bottom"},
+            "legend": {
+                "orientation": "v",
+                "x": 0.98,
+                "xanchor": "right",
+                "y": 0.05,
+                "yanchor": "bottom",
+            },
             "height": 420,
         },
     }

@@ -88,7 +88,8 @@ def _autocorrelation_frame(phi: float) -> dict:
                 "domain": [0, 0.36],
                 "anchor": "x2",
             },
-            "height": 600,
+            "legend": {"orientation": "h", "y": -0.14},
+            "height": 640,
         },
     }
 
@@ -196,7 +197,8 @@ def _kalman_frame(var_w: float, var_v: float) -> dict:
                 "domain": [0, 0.28],
                 "anchor": "x2",
             },
-            "height": 600,
+            "legend": {"orientation": "h", "y": -0.14},
+            "height": 640,
         },
     }
 

@@ -1,6 +1,7 @@
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
+
+from apps.sandbox.grading.explorables import Explorable, Param
 
 
 def _softmax_rows(s: np.ndarray) -> np.ndarray:
@@ -9,7 +10,7 @@ def _softmax_rows(s: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def figures() -> dict[str, go.Figure]:
+def figures() -> dict[str, go.Figure | Explorable]:
     rng = np.random.default_rng(2)
 
     # How peaked the weights of one query over 16 keys are, as the dimension grows.
@@ -46,30 +47,123 @@ def figures() -> dict[str, go.Figure]:
         height=380,
     )
 
-    # The weights of one random head under no mask, a causal mask, and causal + padding.
-    n, d = 8, 4
-    q, k = rng.normal(size=(n, d)), rng.normal(size=(n, d))
-    scores = q @ k.T / np.sqrt(d)
-    causal = np.tril(np.ones((n, n), dtype=bool))
-    padded = causal & (np.arange(n) < 6)[None, :]
-    panels = {
-        "no mask": np.ones((n, n), dtype=bool),
-        "causal": causal,
-        "causal + 2 padded keys": padded,
+    return {
+        "scaling": scaling,
+        "scaling_weights": scaling_explorable(),
+        "masks": masks_explorable(),
     }
-    masks = make_subplots(rows=1, cols=3, subplot_titles=list(panels))
-    for col, mask in enumerate(panels.values(), start=1):
-        weights = _softmax_rows(np.where(mask, scores, -np.inf))
-        masks.add_trace(
-            go.Heatmap(z=weights, colorscale="Blues", zmin=0, zmax=1, showscale=col == 3),
-            row=1,
-            col=col,
-        )
-        masks.update_xaxes(title_text="key j", row=1, col=col)
-    masks.update_yaxes(autorange="reversed", title_text="query i", row=1, col=1)
-    masks.update_yaxes(autorange="reversed")
-    masks.update_layout(
-        title={"text": "attention weights P (rows sum to 1): masked entries are exactly 0"},
-        height=360,
+
+
+# ----- explorable: the weights of one query as d_k grows, with and without the scaling -------
+# One query and 16 keys with 512 unit-variance entries; d_k = d uses their first d entries, so
+# moving the slider adds dimensions to the same vectors. The line averages 500 such queries.
+DIMS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+SCALINGS = ["scaled by 1/√d_k", "unscaled"]
+N_KEYS = 16
+_rng = np.random.default_rng(0)
+ONE_QUERY, ONE_KEYS = _rng.normal(size=DIMS[-1]), _rng.normal(size=(N_KEYS, DIMS[-1]))
+MANY_QUERIES = np.random.default_rng(1).normal(size=(500, 1, DIMS[-1]))
+MANY_KEYS = np.random.default_rng(2).normal(size=(500, N_KEYS, DIMS[-1]))
+
+
+def _scale(d: int, scaling: str) -> float:
+    return 1 / np.sqrt(d) if scaling == SCALINGS[0] else 1.0
+
+
+def _scaling_frame(d: int, scaling: str) -> dict:
+    scale = _scale(d, scaling)
+    weights = np.sort(_softmax_rows(scale * (ONE_KEYS[:, :d] @ ONE_QUERY[:d])))[::-1]
+    many = (MANY_QUERIES[..., :d] @ np.swapaxes(MANY_KEYS[..., :d], 1, 2))[:, 0, :]
+    average = np.sort(_softmax_rows(scale * many), axis=1)[:, ::-1].mean(axis=0)
+    ranks = np.arange(1, N_KEYS + 1)
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "x": ranks,
+                "y": weights,
+                "name": "one query: its 16 weights, largest first",
+                "marker": {"color": "#2563eb"},
+            },
+            {
+                "type": "scatter",
+                "x": ranks,
+                "y": average,
+                "mode": "lines+markers",
+                "name": "average over 500 queries",
+                "line": {"color": "#f97316", "width": 2},
+            },
+        ],
+        "layout": {
+            "title": {
+                "text": f"d_k = {d}, {scaling}: largest weight of this query {weights[0]:.2f}"
+            },
+            "xaxis": {"title": {"text": "rank of the key (1 = largest weight)"}, "dtick": 1},
+            "yaxis": {"title": {"text": "attention weight P_1j"}, "range": [0, 1]},
+            "height": 400,
+        },
+    }
+
+
+def scaling_explorable() -> Explorable:
+    return Explorable(
+        params=[
+            Param("d", "key dimension $d_k$", DIMS, initial=64),
+            Param("scaling", "scores", SCALINGS),
+        ],
+        build=_scaling_frame,
     )
-    return {"scaling": scaling, "masks": masks}
+
+
+# ----- explorable: causal and padding masks on the weights of one head -----------------------
+N_TOKENS = 8
+CAUSAL = ["no causal mask", "causal mask"]
+PADDED = [0, 1, 2, 3]
+_head = np.random.default_rng(5)
+HEAD_SCORES = _head.normal(size=(N_TOKENS, 4)) @ _head.normal(size=(N_TOKENS, 4)).T / np.sqrt(4)
+
+
+def _masks_frame(causal: str, padded: int) -> dict:
+    allowed = np.ones((N_TOKENS, N_TOKENS), dtype=bool)
+    if causal == CAUSAL[1]:
+        allowed &= np.tril(allowed)
+    allowed &= (np.arange(N_TOKENS) < N_TOKENS - padded)[None, :]
+    weights = _softmax_rows(np.where(allowed, HEAD_SCORES, -np.inf))
+    tokens = np.arange(1, N_TOKENS + 1)
+    return {
+        "data": [
+            {
+                "type": "heatmap",
+                "x": tokens,
+                "y": tokens,
+                "z": weights,
+                "zmin": 0,
+                "zmax": 1,
+                "colorscale": [[0, "#f8fafc"], [1, "#1d4ed8"]],
+                "text": np.round(weights, 2),
+                "texttemplate": "%{text}",
+                "hovertemplate": "query %{y}, key %{x}: P = %{z:.3f}<extra></extra>",
+            },
+        ],
+        "layout": {
+            "title": {
+                "text": (
+                    f"{causal}, {padded} padded key{'' if padded == 1 else 's'}:"
+                    f" {int((~allowed).sum())} masked weights, each exactly 0; every row sums to 1"
+                )
+            },
+            "xaxis": {"title": {"text": "key j"}, "dtick": 1},
+            "yaxis": {"title": {"text": "query i"}, "dtick": 1, "autorange": "reversed"},
+            "height": 440,
+        },
+    }
+
+
+def masks_explorable() -> Explorable:
+    return Explorable(
+        params=[
+            Param("causal", "causal mask", CAUSAL, initial=CAUSAL[1]),
+            Param("padded", "padded keys at the end", PADDED, initial=2),
+        ],
+        build=_masks_frame,
+    )

@@ -1,7 +1,10 @@
 import itertools
+from functools import cache
 
 import numpy as np
 import plotly.graph_objects as go
+
+from apps.sandbox.grading.explorables import Explorable, Param
 
 DATA = np.array(
     [[1, 1, 1, 0, 0, 0]] * 3 + [[0, 0, 0, 1, 1, 1]] * 3 + [[1, 1, 0, 0, 0, 0], [0, 0, 0, 0, 1, 1]],
@@ -9,6 +12,8 @@ DATA = np.array(
 )
 ALL_V = np.array(list(itertools.product([0, 1], repeat=6)), dtype=float)
 EPOCHS, LR, HIDDEN = 1500, 0.1, 3
+LEARNING_RATES = [0.02, 0.05, 0.1, 0.2, 0.5]
+GIBBS_STEPS = [1, 2, 5, 10, 20]
 
 
 def _sigmoid(x):
@@ -29,64 +34,132 @@ def _log_likelihood(W, b, c):
     return float(np.mean(-_free_energy(DATA, W, b, c)) - np.logaddexp.reduce(neg))
 
 
-def _cd1(W, b, c, rng):
+def _cdk(W, b, c, rng, lr, k):
+    """One CD-k step: a Gibbs chain started at the data, k hidden-visible round trips."""
     p0 = _sigmoid(DATA @ W + c)
-    h0 = (rng.random(p0.shape) < p0).astype(float)
-    v1 = (rng.random(DATA.shape) < _sigmoid(h0 @ W.T + b)).astype(float)
-    p1 = _sigmoid(v1 @ W + c)
+    pk = p0
+    for _ in range(k):
+        h = (rng.random(pk.shape) < pk).astype(float)
+        vk = (rng.random(DATA.shape) < _sigmoid(h @ W.T + b)).astype(float)
+        pk = _sigmoid(vk @ W + c)
     n = len(DATA)
     return (
-        W + LR * (DATA.T @ p0 - v1.T @ p1) / n,
-        b + LR * (DATA - v1).mean(axis=0),
-        c + LR * (p0 - p1).mean(axis=0),
+        W + lr * (DATA.T @ p0 - vk.T @ pk) / n,
+        b + lr * (DATA - vk).mean(axis=0),
+        c + lr * (p0 - pk).mean(axis=0),
     )
 
 
-def _exact(W, b, c):
+def _exact(W, b, c, lr):
     p = _model_probabilities(W, b, c)
     ph_model, ph_data = _sigmoid(ALL_V @ W + c), _sigmoid(DATA @ W + c)
     n = len(DATA)
     return (
-        W + LR * (DATA.T @ ph_data / n - (ALL_V * p[:, None]).T @ ph_model),
-        b + LR * (DATA.mean(axis=0) - p @ ALL_V),
-        c + LR * (ph_data.mean(axis=0) - p @ ph_model),
+        W + lr * (DATA.T @ ph_data / n - (ALL_V * p[:, None]).T @ ph_model),
+        b + lr * (DATA.mean(axis=0) - p @ ALL_V),
+        c + lr * (ph_data.mean(axis=0) - p @ ph_model),
     )
 
 
-def _train():
+def _start():
     rng = np.random.default_rng(0)
-    start = (0.01 * rng.normal(size=(6, HIDDEN)), np.zeros(6), np.zeros(HIDDEN))
-    cd, exact = start, start
-    epochs, cd_ll, exact_ll = [], [], []
+    return rng, (0.01 * rng.normal(size=(6, HIDDEN)), np.zeros(6), np.zeros(HIDDEN))
+
+
+@cache
+def _train_cd(lr: float, k: int):
+    """Epochs, exact log-likelihood every 10 epochs, and final parameters of CD-k training."""
+    rng, params = _start()
+    epochs, ll = [], []
     for epoch in range(EPOCHS + 1):
         if epoch % 10 == 0:
             epochs.append(epoch)
-            cd_ll.append(_log_likelihood(*cd))
-            exact_ll.append(_log_likelihood(*exact))
-        cd = _cd1(*cd, rng)
-        exact = _exact(*exact)
-    return np.array(epochs), np.array(cd_ll), np.array(exact_ll), cd
+            ll.append(_log_likelihood(*params))
+        params = _cdk(*params, rng, lr, k)
+    return np.array(epochs), np.array(ll), params
 
 
-def figures() -> dict[str, go.Figure]:
-    epochs, cd_ll, exact_ll, params = _train()
+@cache
+def _train_exact(lr: float):
+    _, params = _start()
+    ll = []
+    for epoch in range(EPOCHS + 1):
+        if epoch % 10 == 0:
+            ll.append(_log_likelihood(*params))
+        params = _exact(*params, lr)
+    return np.array(ll)
+
+
+def _best_log_likelihood() -> float:
     _, counts = np.unique(DATA, axis=0, return_counts=True)
     empirical = counts / counts.sum()
-    best = float(np.sum(empirical * np.log(empirical)))
-    training = go.Figure()
-    training.add_scatter(
-        x=epochs, y=exact_ll, name="exact gradient", line={"color": "#f97316", "width": 3}
-    )
-    training.add_scatter(x=epochs, y=cd_ll, name="CD-1", line={"color": "#2563eb"})
-    training.add_hline(y=best, line={"color": "#6b7280", "dash": "dot"})
-    training.update_layout(
-        title={
-            "text": f"average log-likelihood of the data while training (best possible {best:.3f})"
+    return float(np.sum(empirical * np.log(empirical)))
+
+
+def _training_frame(lr: float, k: int) -> dict:
+    epochs, cd_ll, _ = _train_cd(lr, k)
+    exact_ll = _train_exact(lr)
+    best = _best_log_likelihood()
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "x": [0, EPOCHS],
+                "y": [best, best],
+                "mode": "lines",
+                "name": f"best possible, {best:.3f}",
+                "line": {"color": "#6b7280", "dash": "dot"},
+            },
+            {
+                "type": "scatter",
+                "x": epochs,
+                "y": exact_ll,
+                "mode": "lines",
+                "name": "exact gradient",
+                "line": {"color": "#f97316", "width": 3},
+            },
+            {
+                "type": "scatter",
+                "x": epochs,
+                "y": cd_ll,
+                "mode": "lines",
+                "name": f"CD-{k}",
+                "line": {"color": "#2563eb"},
+            },
+        ],
+        "layout": {
+            "title": {
+                "text": (
+                    f"η = {lr:g}, CD-{k}: after {EPOCHS} epochs CD {cd_ll[-1]:.3f},"
+                    f" exact {exact_ll[-1]:.3f} nats"
+                )
+            },
+            "xaxis": {"title": {"text": "epoch"}, "range": [0, EPOCHS]},
+            "yaxis": {"title": {"text": "average log-likelihood (nats)"}, "range": [-4.3, -1.1]},
+            "legend": {
+                "orientation": "v",
+                "x": 0.98,
+                "xanchor": "right",
+                "y": 0.05,
+                "yanchor": "bottom",
+            },
+            "height": 420,
         },
-        xaxis_title="epoch",
-        yaxis_title="log-likelihood (nats)",
-        height=400,
+    }
+
+
+def training_explorable() -> Explorable:
+    return Explorable(
+        params=[
+            Param("lr", "learning rate $\\eta$", LEARNING_RATES, initial=LR),
+            Param("k", "Gibbs steps $k$ in CD-$k$", GIBBS_STEPS, initial=1),
+        ],
+        build=_training_frame,
     )
+
+
+def figures() -> dict[str, go.Figure | Explorable]:
+    params = _train_cd(LR, 1)[2]
     probs = _model_probabilities(*params)
     labels = ["".join(str(int(x)) for x in row) for row in ALL_V]
     data_p = np.zeros(len(ALL_V))
@@ -105,4 +178,4 @@ def figures() -> dict[str, go.Figure]:
         yaxis_title="probability",
         height=400,
     )
-    return {"training": training, "model-distribution": dist}
+    return {"training": training_explorable(), "model-distribution": dist}

@@ -1,6 +1,7 @@
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
+
+from apps.sandbox.grading.explorables import Explorable, Param
 
 
 def _f(x: np.ndarray) -> float:
@@ -52,67 +53,124 @@ def _bfgs(x0: np.ndarray, steps: int) -> np.ndarray:
 def _newton(x0: np.ndarray, steps: int) -> np.ndarray:
     x, path = x0.copy(), [x0.copy()]
     for _ in range(steps):
-        x = x - np.linalg.solve(_hess(x), _grad(x))
+        try:
+            x = x - np.linalg.solve(_hess(x), _grad(x))
+        except np.linalg.LinAlgError:  # a singular Hessian: Newton's step is undefined
+            break
+        if np.abs(x).max() > 1e3:
+            break
         path.append(x.copy())
     return np.array(path)
 
 
-def figures() -> dict[str, go.Figure]:
-    x0 = np.array([-1.2, 1.0])
-    runs = {
-        "gradient descent + backtracking": (_gradient_descent(x0, 1000), "#2563eb"),
-        "BFGS + backtracking": (_bfgs(x0, 40), "#f97316"),
-        "Newton (exact Hessian)": (_newton(x0, 8), "#10b981"),
+# ----- explorable: the starting point ------------------------------------------------------
+STARTS_X = [-1.5, -1.2, -0.8, -0.4, 0.0, 0.4, 0.8, 1.2]
+STARTS_Y = [-0.5, 0.0, 0.5, 1.0, 1.5]
+MINIMUM = np.array([1.0, 1.0])
+TOLERANCE = 1e-5
+SHOWN_STEPS = 60
+METHODS = (
+    ("gradient descent + backtracking", "#2563eb"),
+    ("BFGS + backtracking", "#f97316"),
+    ("Newton (exact Hessian)", "#10b981"),
+)
+CONTOUR_X, CONTOUR_Y = np.linspace(-2.0, 2.0, 60), np.linspace(-1.0, 3.0, 60)
+
+
+def _steps_to_minimum(path: np.ndarray) -> str:
+    """The first step within TOLERANCE of (1, 1), or how far the last step still is."""
+    errors = np.linalg.norm(path - MINIMUM, axis=1)
+    close = np.flatnonzero(errors < TOLERANCE)
+    if close.size:
+        return str(int(close[0]))
+    return f"> {len(path) - 1} ({errors[-1]:.2g} away)"
+
+
+def _rosenbrock_frame(x0: float, y0: float) -> dict:
+    start = np.array([x0, y0])
+    paths = [_gradient_descent(start, 1000), _bfgs(start, 100), _newton(start, 30)]
+    gx, gy = np.meshgrid(CONTOUR_X, CONTOUR_Y)
+    data: list[dict] = [
+        {
+            "type": "contour",
+            "x": CONTOUR_X,
+            "y": CONTOUR_Y,
+            "z": np.log1p((1 - gx) ** 2 + 100 * (gy - gx**2) ** 2),
+            "colorscale": "Greys",
+            "showscale": False,
+            "ncontours": 20,
+            "contours": {"coloring": "lines"},
+            "showlegend": False,
+            "hoverinfo": "skip",
+        }
+    ]
+    for (name, colour), path in zip(METHODS, paths, strict=True):
+        shown = path[: SHOWN_STEPS + 1]
+        data.append(
+            {
+                "type": "scatter",
+                "x": shown[:, 0],
+                "y": shown[:, 1],
+                "mode": "lines+markers",
+                "marker": {"size": 4},
+                "line": {"color": colour},
+                "name": name,
+            }
+        )
+        norms = [float(np.linalg.norm(_grad(p))) for p in shown]
+        data.append(
+            {
+                "type": "scatter",
+                "x": np.arange(len(norms)),
+                "y": np.maximum(norms, 1e-16),
+                "mode": "lines",
+                "line": {"color": colour},
+                "name": name,
+                "showlegend": False,
+                "xaxis": "x2",
+                "yaxis": "y2",
+            }
+        )
+    counts = [_steps_to_minimum(path) for path in paths]
+    return {
+        "data": data,
+        "layout": {
+            "title": {
+                "text": (
+                    f"start ({x0:g}, {y0:g}), steps to within 10⁻⁵ of (1, 1):"
+                    f" GD {counts[0]}, BFGS {counts[1]}, Newton {counts[2]}"
+                )
+            },
+            "xaxis": {"title": {"text": "x"}, "range": [-2, 2], "domain": [0, 0.48]},
+            "yaxis": {"title": {"text": "y"}, "range": [-1, 3]},
+            "xaxis2": {
+                "title": {"text": f"step t (first {SHOWN_STEPS})"},
+                "range": [0, SHOWN_STEPS],
+                "domain": [0.58, 1],
+                "anchor": "y2",
+            },
+            "yaxis2": {
+                "title": {"text": "gradient norm ‖∇f‖ (log scale)"},
+                "type": "log",
+                "range": [-16, 4],
+                "exponentformat": "power",
+                "anchor": "x2",
+            },
+            "legend": {"orientation": "h", "y": -0.2},
+            "height": 480,
+        },
     }
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        subplot_titles=("paths on log(1 + f)", "gradient norm by step"),
-        column_widths=[0.5, 0.5],
+
+
+def rosenbrock_explorable() -> Explorable:
+    return Explorable(
+        params=[
+            Param("x0", "start $x_0$", STARTS_X, initial=-1.2),
+            Param("y0", "start $y_0$", STARTS_Y, initial=1.0),
+        ],
+        build=_rosenbrock_frame,
     )
-    xs, ys = np.linspace(-1.6, 1.4, 70), np.linspace(-0.6, 1.6, 70)
-    gx, gy = np.meshgrid(xs, ys)
-    fig.add_trace(
-        go.Contour(
-            x=xs,
-            y=ys,
-            z=np.log1p((1 - gx) ** 2 + 100 * (gy - gx**2) ** 2),
-            colorscale="Greys",
-            showscale=False,
-            ncontours=20,
-            contours={"coloring": "lines"},
-            showlegend=False,
-        ),
-        row=1,
-        col=1,
-    )
-    for name, (path, colour) in runs.items():
-        shown = path[:: max(1, len(path) // 60)]
-        fig.add_scatter(
-            x=shown[:, 0],
-            y=shown[:, 1],
-            mode="lines+markers",
-            marker={"size": 3},
-            name=name,
-            line={"color": colour},
-            row=1,
-            col=1,
-        )
-        norms = np.maximum([np.linalg.norm(_grad(p)) for p in path[:60]], 1e-16)
-        fig.add_scatter(
-            x=np.arange(norms.size),
-            y=norms,
-            mode="lines",
-            name=name,
-            line={"color": colour},
-            showlegend=False,
-            row=1,
-            col=2,
-        )
-    fig.update_yaxes(type="log", row=1, col=2)
-    fig.update_xaxes(title_text="step t", row=1, col=2)
-    fig.update_layout(
-        title={"text": "the Rosenbrock function from (−1.2, 1): first 60 steps of each method"},
-        height=420,
-    )
-    return {"rosenbrock": fig}
+
+
+def figures() -> dict[str, go.Figure | Explorable]:
+    return {"rosenbrock": rosenbrock_explorable()}

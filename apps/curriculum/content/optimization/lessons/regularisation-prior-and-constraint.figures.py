@@ -1,6 +1,10 @@
+from functools import cache
+
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
+
+from apps.sandbox.grading.explorables import Explorable, Param
 
 BLUE, ORANGE, GREEN, GREY = "#2563eb", "#f97316", "#10b981", "#6b7280"
 
@@ -18,7 +22,7 @@ def _soft(z: np.ndarray, t: float) -> np.ndarray:
     return np.sign(z) * np.maximum(np.abs(z) - t, 0.0)
 
 
-def figures() -> dict[str, go.Figure]:
+def figures() -> dict[str, go.Figure | Explorable]:
     # Priors as penalties, and what each does to one coefficient.
     w = np.linspace(-3, 3, 301)
     pen = make_subplots(
@@ -120,14 +124,24 @@ def figures() -> dict[str, go.Figure]:
         height=420,
     )
 
-    # Regularisation paths: ridge shrinks every coefficient, the lasso zeroes them one by one.
+    return {"penalties": pen, "balls": balls, "paths": paths_explorable()}
+
+
+# ----- explorable: lambda along the regularisation paths -------------------------------------
+PALETTE = [BLUE, ORANGE, GREEN, GREY, "#a855f7"]
+
+
+@cache
+def _regularisation_paths() -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """Lambdas from just above lambda_max down to lambda_max / 1000, lambda_max, and the lasso
+    (ISTA, warm-started along the path) and ridge solutions at each, one row per lambda."""
     rng = np.random.default_rng(4)
     n, dim = 60, 5
     x = rng.normal(size=(n, dim)) @ np.diag([1.0, 0.8, 1.2, 0.6, 1.0])
     target = x @ np.array([1.5, -1.0, 0.6, 0.0, 0.3]) + 0.5 * rng.normal(size=n)
     gram, corr = x.T @ x / n, x.T @ target / n
     step = 1.0 / np.linalg.eigvalsh(gram).max()
-    lam_max = np.abs(corr).max()
+    lam_max = float(np.abs(corr).max())
     lams = lam_max * np.logspace(0.05, -3, 40)
     lasso, w_now = [], np.zeros(dim)
     for lam in lams:  # warm starts along the path
@@ -135,31 +149,95 @@ def figures() -> dict[str, go.Figure]:
             w_now = _soft(w_now - step * (gram @ w_now - corr), step * lam)
         lasso.append(w_now.copy())
     ridge = [np.linalg.solve(gram + lam * np.eye(dim), corr) for lam in lams]
-    paths = make_subplots(rows=1, cols=2, subplot_titles=("lasso (L1)", "ridge (L2)"))
-    palette = [BLUE, ORANGE, GREEN, GREY, "#a855f7"]
-    for j in range(dim):
-        paths.add_scatter(
-            x=lams,
-            y=np.array(lasso)[:, j],
-            name=f"w{j + 1}",
-            line={"color": palette[j]},
-            row=1,
-            col=1,
+    return lams, lam_max, np.array(lasso), np.array(ridge)
+
+
+def _paths_frame(lam: float) -> dict:
+    lams, lam_max, lasso, ridge = _regularisation_paths()
+    at = int(np.argmin(np.abs(lams - lam)))
+    data: list[dict] = []
+    for panel, (axes, path) in enumerate(((("x", "y"), lasso), (("x2", "y2"), ridge))):
+        for j in range(path.shape[1]):
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": lams,
+                    "y": path[:, j],
+                    "mode": "lines",
+                    "name": f"w{j + 1}",
+                    "legendgroup": f"w{j + 1}",
+                    "showlegend": panel == 0,
+                    "line": {"color": PALETTE[j], "width": 1.5},
+                    "xaxis": axes[0],
+                    "yaxis": axes[1],
+                    "hoverinfo": "skip",
+                }
+            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": [lams[at]] * path.shape[1],
+                "y": path[at],
+                "mode": "markers",
+                "marker": {"color": PALETTE, "size": 10, "line": {"color": "white", "width": 1}},
+                "name": f"at λ = {lams[at]:.3g}",
+                "showlegend": False,
+                "xaxis": axes[0],
+                "yaxis": axes[1],
+            }
         )
-        paths.add_scatter(
-            x=lams,
-            y=np.array(ridge)[:, j],
-            name=f"w{j + 1}",
-            line={"color": palette[j]},
-            showlegend=False,
-            row=1,
-            col=2,
-        )
-    paths.update_xaxes(type="log", title_text="λ (log scale)", autorange="reversed")
-    paths.update_layout(
-        title={
-            "text": "regularisation paths from λ_max down: the lasso adds coefficients one at a time"
+    zeros = int((lasso[at] == 0).sum())
+    smallest = int(np.argmin(np.abs(ridge[at])))
+    axis = {"type": "log", "autorange": "reversed", "title": {"text": "λ (log scale)"}}
+    return {
+        "data": data,
+        "layout": {
+            "title": {
+                "text": (
+                    f"λ = {lams[at]:.3g} (λ/λ_max = {lams[at] / lam_max:.2g}): lasso {zeros} of 5"
+                    f" exactly 0; ridge smallest |w{smallest + 1}| = {abs(ridge[at][smallest]):.2g}"
+                )
+            },
+            "xaxis": {**axis, "domain": [0, 0.46]},
+            "yaxis": {"title": {"text": "coefficient w_j"}, "range": [-1.2, 1.7]},
+            "xaxis2": {**axis, "domain": [0.54, 1], "anchor": "y2"},
+            "yaxis2": {"range": [-1.2, 1.7], "anchor": "x2"},
+            "annotations": [
+                {
+                    "text": "lasso (L1)",
+                    "x": 0.23,
+                    "y": 1.0,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "showarrow": False,
+                    "yanchor": "bottom",
+                },
+                {
+                    "text": "ridge (L2)",
+                    "x": 0.77,
+                    "y": 1.0,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "showarrow": False,
+                    "yanchor": "bottom",
+                },
+            ],
+            "legend": {"orientation": "h", "y": -0.25},
+            "height": 440,
         },
-        height=400,
+    }
+
+
+def paths_explorable() -> Explorable:
+    lams = _regularisation_paths()[0]
+    return Explorable(
+        params=[
+            Param(
+                "lam",
+                "regularisation strength $\\lambda$",
+                [float(v) for v in lams],
+                initial=float(lams[4]),
+            )
+        ],
+        build=_paths_frame,
     )
-    return {"penalties": pen, "balls": balls, "paths": paths}

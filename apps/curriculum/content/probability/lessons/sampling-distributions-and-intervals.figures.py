@@ -1,8 +1,11 @@
 import math
+from functools import cache
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
+
+from apps.sandbox.grading.explorables import Explorable, Param
 
 Z95 = 1.959963984540054
 
@@ -33,7 +36,7 @@ def _phi(x: np.ndarray) -> np.ndarray:
     return 0.5 * (1.0 + np.vectorize(math.erf)(np.asarray(x) / math.sqrt(2.0)))
 
 
-def figures() -> dict[str, go.Figure]:
+def figures() -> dict[str, go.Figure | Explorable]:
     rng = np.random.default_rng(3)
 
     # Sampling distribution of a mean (fresh data sets) against one data set's bootstrap.
@@ -150,4 +153,191 @@ def figures() -> dict[str, go.Figure]:
     cov_fig.update_layout(
         title={"text": "how often a 95% interval contains the true parameter"}, height=420
     )
-    return {"bootstrap": boot_fig, "coverage": cov_fig}
+    return {
+        "bootstrap": boot_fig,
+        "coverage": cov_fig,
+        "coverage_explorer": coverage_explorable(),
+    }
+
+
+# ----- explorable: n and the true theta for the coin's two intervals --------------------------
+FLIP_COUNTS = [5, 10, 20, 50, 100, 200]
+TRUE_THETAS = [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5]
+THETA_GRID = np.linspace(0.01, 0.99, 197)
+SHOWN_PROBABILITY = 1e-4  # counts k rarer than this under theta are not drawn
+
+
+@cache
+def _intervals(flips: int) -> tuple[np.ndarray, np.ndarray]:
+    """The Wald and the uniform-prior credible interval for every count k = 0..flips (rows)."""
+    p_hat = np.arange(flips + 1) / flips
+    half = Z95 * np.sqrt(p_hat * (1 - p_hat) / flips)
+    wald = np.stack([p_hat - half, p_hat + half], axis=1)
+    cred = np.array(
+        [
+            [
+                _beta_quantile(0.025, 1 + k, 1 + flips - k),
+                _beta_quantile(0.975, 1 + k, 1 + flips - k),
+            ]
+            for k in range(flips + 1)
+        ]
+    )
+    return wald, cred
+
+
+def _binomial_pmf(flips: int, thetas: np.ndarray) -> np.ndarray:
+    """P(K = k) for each theta (rows) and k = 0..flips (columns)."""
+    k = np.arange(flips + 1)
+    log_comb = np.array(
+        [math.lgamma(flips + 1) - math.lgamma(j + 1) - math.lgamma(flips - j + 1) for j in k]
+    )
+    thetas = np.asarray(thetas, dtype=float)[:, None]
+    return np.exp(log_comb + k * np.log(thetas) + (flips - k) * np.log1p(-thetas))
+
+
+def _coverage(bounds: np.ndarray, pmf: np.ndarray, thetas: np.ndarray) -> np.ndarray:
+    inside = (bounds[None, :, 0] <= thetas[:, None]) & (thetas[:, None] <= bounds[None, :, 1])
+    return (pmf * inside).sum(axis=1)
+
+
+def _segments(x: np.ndarray, bounds: np.ndarray) -> tuple[list, list]:
+    """One vertical segment per row of bounds, as a single line trace broken by gaps."""
+    xs: list = []
+    ys: list = []
+    for position, (lo, hi) in zip(x, bounds, strict=True):
+        xs += [position, position, None]
+        ys += [lo, hi, None]
+    return xs, ys
+
+
+def _coverage_frame(flips: int, theta: float) -> dict:
+    wald, cred = _intervals(flips)
+    curve_pmf = _binomial_pmf(flips, THETA_GRID)
+    pmf = _binomial_pmf(flips, np.array([theta]))[0]
+    cover_wald = float(_coverage(wald, pmf[None, :], np.array([theta]))[0])
+    cover_cred = float(_coverage(cred, pmf[None, :], np.array([theta]))[0])
+    shown = np.flatnonzero(pmf > SHOWN_PROBABILITY)
+    p_hat = shown / flips
+    offset = 0.15 / flips  # the two intervals of one count side by side
+    wald_x, wald_y = _segments(p_hat - offset, wald[shown])
+    cred_x, cred_y = _segments(p_hat + offset, cred[shown])
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "x": THETA_GRID,
+                "y": _coverage(wald, curve_pmf, THETA_GRID),
+                "mode": "lines",
+                "name": "Wald interval",
+                "legendgroup": "wald",
+                "line": {"color": "#2563eb"},
+            },
+            {
+                "type": "scatter",
+                "x": THETA_GRID,
+                "y": _coverage(cred, curve_pmf, THETA_GRID),
+                "mode": "lines",
+                "name": "credible interval, uniform prior",
+                "legendgroup": "cred",
+                "line": {"color": "#f97316"},
+            },
+            {
+                "type": "scatter",
+                "x": [theta, theta],
+                "y": [cover_wald, cover_cred],
+                "mode": "markers",
+                "marker": {"color": ["#2563eb", "#f97316"], "size": 11},
+                "name": "coverage at this θ",
+                "showlegend": False,
+            },
+            {
+                "type": "scatter",
+                "x": [0, 1, None, theta, theta],
+                "y": [0.95, 0.95, None, 0, 1.02],
+                "mode": "lines",
+                "line": {"color": "#9ca3af", "dash": "dot", "width": 1},
+                "name": "95% and this θ",
+                "showlegend": False,
+                "hoverinfo": "skip",
+            },
+            {
+                "type": "bar",
+                "x": p_hat,
+                "y": pmf[shown],
+                "width": 0.6 / flips,
+                "marker": {"color": "#d1d5db"},
+                "name": "P(K = k) at this θ (grey bars)",
+                "xaxis": "x2",
+                "yaxis": "y2",
+            },
+            {
+                "type": "scatter",
+                "x": wald_x,
+                "y": wald_y,
+                "mode": "lines+markers",
+                "marker": {"size": 4},
+                "line": {"color": "#2563eb", "width": 2},
+                "name": "Wald interval",
+                "legendgroup": "wald",
+                "showlegend": False,
+                "xaxis": "x2",
+                "yaxis": "y2",
+            },
+            {
+                "type": "scatter",
+                "x": cred_x,
+                "y": cred_y,
+                "mode": "lines+markers",
+                "marker": {"size": 4},
+                "line": {"color": "#f97316", "width": 2},
+                "name": "credible interval",
+                "legendgroup": "cred",
+                "showlegend": False,
+                "xaxis": "x2",
+                "yaxis": "y2",
+            },
+            {
+                "type": "scatter",
+                "x": [0, 1],
+                "y": [theta, theta],
+                "mode": "lines",
+                "line": {"color": "#111827", "dash": "dash", "width": 1},
+                "name": "true θ",
+                "xaxis": "x2",
+                "yaxis": "y2",
+            },
+        ],
+        "layout": {
+            "title": {
+                "text": (
+                    f"n = {flips}, θ = {theta:g}: coverage Wald {cover_wald:.2f}, credible"
+                    f" {cover_cred:.2f}; P(k = 0) = {pmf[0]:.2f}"
+                )
+            },
+            "xaxis": {"title": {"text": "true θ"}, "range": [0, 1], "domain": [0, 0.42]},
+            "yaxis": {"title": {"text": "coverage over repeated data sets"}, "range": [0, 1.02]},
+            "xaxis2": {
+                "title": {"text": "observed share of heads k/n"},
+                "range": [-0.02, 1],
+                "domain": [0.52, 1],
+                "anchor": "y2",
+            },
+            "yaxis2": {
+                "title": {"text": "interval for θ; bars: P(K = k)"},
+                "range": [-0.1, 1],
+                "anchor": "x2",
+            },
+            "legend": {"orientation": "h", "y": -0.22},
+            "height": 460,
+        },
+    }
+
+
+def coverage_explorable() -> Explorable:
+    return Explorable(
+        params=[
+            Param("flips", "flips $n$", FLIP_COUNTS, initial=20),
+            Param("theta", "true $\\theta$", TRUE_THETAS, initial=0.05),
+        ],
+        build=_coverage_frame,
+    )

@@ -80,6 +80,10 @@ def mount(source: str | None, target: str, fstype: str | None, flags: int, data:
     )
 
 
+def setns(fd: int, nstype: int) -> None:
+    _check(_libc.setns(ctypes.c_int(fd), ctypes.c_int(nstype)), "setns")
+
+
 def umount2(target: str, flags: int) -> None:
     _check(_libc.umount2(target.encode(), ctypes.c_int(flags)), f"umount {target}")
 

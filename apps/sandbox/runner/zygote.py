@@ -72,6 +72,20 @@ def _virtual_memory_bytes() -> int:
         return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
+def _own_pid_namespace() -> int | None:
+    """A descriptor on this process's PID namespace (needs /proc: call before the pivot), if
+    it can return there and unshare a fresh one for its next child; else None (stage A
+    forks the run's PID 1 instead, see confine.py)."""
+    fd = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        sc.unshare(sc.CLONE_NEWPID)
+        sc.setns(fd, sc.CLONE_NEWPID)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
 def _isolate(slot: int, uid: int, gid: int, mode: str) -> tuple[Confinement, list[str]]:
     """Set up everything shared by this zygote's runs; returns it and the layers for the pool."""
     layers = []
@@ -90,6 +104,7 @@ def _isolate(slot: int, uid: int, gid: int, mode: str) -> tuple[Confinement, lis
         layers.append("user namespace")
     if slot_cgroups is None:
         layers.append("single-process budget (fork refused; rlimits CPU and address space)")
+    pid_namespace = _own_pid_namespace() if mode == "root" else None
     socket.sethostname(HOSTNAME)
     layers += ["network namespace (empty)", f"hostname {HOSTNAME!r}"]
     rootfs.enter_sandbox_root(rootfs.build_mountpoint(), uid, gid)
@@ -101,6 +116,7 @@ def _isolate(slot: int, uid: int, gid: int, mode: str) -> tuple[Confinement, lis
         seccomp_program=seccomp.build_filter(allow_fork=slot_cgroups is not None),
         cgroups=slot_cgroups,
         base_vm=base_vm,
+        pid_namespace=pid_namespace,
     )
     layers += [
         "mount/ipc/uts/pid namespaces per run",

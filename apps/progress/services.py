@@ -147,7 +147,7 @@ def _submission_mark_counted(*, submission_id: int, user: User) -> bool:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [submission_id, user.pk])
-        return cursor.rowcount == 1
+        return bool(cursor.rowcount == 1)
 
 
 def attempt_graded_data(
@@ -220,7 +220,7 @@ def _module_points_refresh(*, user: User, module_id: int) -> None:
         ModuleProgress.objects.update_or_create(user=user, module_id=module_id, defaults=points)
 
 
-def _activity_count(*, user: User, day: object) -> None:
+def _activity_count(*, user: User, day: date) -> None:
     # One UPDATE once the day's row exists (every submission but the day's first).
     days = ActivityDay.objects.filter(user=user, day=day)
     if not days.update(submissions=F("submissions") + 1):

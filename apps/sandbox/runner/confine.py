@@ -107,7 +107,7 @@ class Confinement:
     uid: int
     gid: int
     drop_uid: bool
-    seccomp_program: bytes
+    seccomp_program: sc.SeccompProgram
     cgroups: SlotCgroups | None
     base_vm: int
     pid_namespace: int | None = None
@@ -209,7 +209,7 @@ def _confine(conf: Confinement, fds: RunFds, run: RunLimits, setup: list[int]) -
     else:
         sc.drop_capabilities()
     sc.prctl(sc.PR_SET_NO_NEW_PRIVS, 1)
-    sc.install_seccomp(conf.seccomp_program)
+    conf.seccomp_program.install()
     os.chdir("/tmp")
     _rebind_std_streams()
     _forget_the_command_line()

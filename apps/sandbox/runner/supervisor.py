@@ -1,7 +1,9 @@
 """Per-run supervision inside the zygote: fork the run, hold its budgets, report numbers.
 
 The zygote receives from the pool only a run's limits and the run's pipe ends (descriptors).
-It forks stage A with them, closes its own copies at once and never reads or writes them, so
+It forks the run with them (as root straight into a fresh PID namespace, so the child is
+stage A and B in one process; in a user namespace stage A, which forks B: see confine.py),
+closes its own copies at once and never reads or writes them, so
 no request, result or output of any run ever exists in its memory, where a later run (a fork
 of it) could find it by walking frames, scanning the heap or any other memory read.
 

@@ -17,7 +17,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -49,7 +49,9 @@ def profile_ensure(*, user: User, role: str = Role.LEARNER) -> Profile:
     return profile
 
 
-@transaction.atomic
+# No savepoint of its own: inside the grading task's transaction (which has one) a failure
+# here rolls back with the grade it counts, and a savepoint would cost two round trips.
+@transaction.atomic(savepoint=False)
 def exercise_progress_record_attempt(
     *,
     user: User,
@@ -71,8 +73,10 @@ def exercise_progress_record_attempt(
     nothing: the ``CountedSubmission`` marker is written in this same transaction, and so
     are its ``attempt_graded`` learning event and, on the first pass, ``exercise_passed``.
     """
-    progress, _ = ExerciseProgress.objects.get_or_create(user=user, exercise=exercise)
-    progress = ExerciseProgress.objects.select_for_update().get(pk=progress.pk)
+    progress, _ = ExerciseProgress.objects.select_for_update().get_or_create(
+        user=user, exercise=exercise
+    )
+    progress.user, progress.exercise = user, exercise  # the rows in hand: no query to load them
     if not _submission_mark_counted(submission_id=submission_id, user=user):
         return progress
     progress.attempts += 1
@@ -130,12 +134,20 @@ def _submission_mark_counted(*, submission_id: int, user: User) -> bool:
     """Mark a submission counted; False if it already was (nothing more to count).
 
     The caller holds the progress row's lock, so two deliveries of one submission can't
-    both get True.
+    both get True. One round trip: the insert is skipped when the marker exists (PostgreSQL
+    and SQLite both read ``ON CONFLICT DO NOTHING``; the row count says which happened).
     """
-    if CountedSubmission.objects.filter(submission_id=submission_id).exists():
-        return False
-    CountedSubmission.objects.create(submission_id=submission_id, user=user)
-    return True
+    meta = CountedSubmission._meta
+    table = connection.ops.quote_name(meta.db_table)
+    key = connection.ops.quote_name(meta.get_field("submission_id").column)
+    user_column = connection.ops.quote_name(meta.get_field("user").column)
+    # Identifiers come from the model (quoted), values are parameters.
+    sql = (
+        f"INSERT INTO {table} ({key}, {user_column}) VALUES (%s, %s) ON CONFLICT ({key}) DO NOTHING"  # noqa: S608
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [submission_id, user.pk])
+        return bool(cursor.rowcount == 1)
 
 
 def attempt_graded_data(
@@ -202,14 +214,21 @@ def _module_points_refresh(*, user: User, module_id: int) -> None:
         ).aggregate(total=Sum("question__points"))["total"]
         or 0
     )
-    ModuleProgress.objects.update_or_create(
-        user=user, module_id=module_id, defaults={"points_earned": float(earned)}
-    )
+    points = {"points_earned": float(earned)}
+    # The row exists after the first improvement: one UPDATE, no savepoint, no read.
+    if not ModuleProgress.objects.filter(user=user, module_id=module_id).update(**points):
+        ModuleProgress.objects.update_or_create(user=user, module_id=module_id, defaults=points)
 
 
-def _activity_count(*, user: User, day: object) -> None:
-    row, _ = ActivityDay.objects.get_or_create(user=user, day=day)
-    ActivityDay.objects.filter(pk=row.pk).update(submissions=F("submissions") + 1)
+def _activity_count(*, user: User, day: date) -> None:
+    # One UPDATE once the day's row exists (every submission but the day's first).
+    days = ActivityDay.objects.filter(user=user, day=day)
+    if not days.update(submissions=F("submissions") + 1):
+        row, created = ActivityDay.objects.get_or_create(
+            user=user, day=day, defaults={"submissions": 1}
+        )
+        if not created:  # another process created it meanwhile
+            ActivityDay.objects.filter(pk=row.pk).update(submissions=F("submissions") + 1)
 
 
 def lesson_mark_read(*, user: User, lesson: Lesson) -> LessonProgress:

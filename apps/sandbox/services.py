@@ -143,8 +143,10 @@ def _claim(submission_id: int, *, redelivered: bool) -> Submission | None:
     """
     with transaction.atomic():
         submission = (
-            Submission.objects.select_for_update()
-            .select_related("exercise")
+            # Only the submission's row is locked (not the exercise's or the user's, which
+            # are joined here so grading and counting need no query of their own).
+            Submission.objects.select_for_update(of=("self",))
+            .select_related("exercise", "user")
             .filter(pk=submission_id)
             .first()
         )
@@ -250,35 +252,48 @@ def submission_store_result(*, submission: Submission, result: GradeResult) -> S
     propagates, for the task's retry and the requeue sweep.
     """
     with transaction.atomic():
-        if not _still_pending(submission):
-            submission.refresh_from_db()
-            return submission
         try:
-            with transaction.atomic():  # a savepoint: a refused write leaves the row locked
-                _store_grade(submission, result)
+            # A savepoint: a refused write rolls back to it (and loses the row lock it took,
+            # so the fallback below locks the row again before writing the error).
+            with transaction.atomic():
+                stored = _store_grade(submission, result)
         except (OperationalError, InterfaceError):
             raise
         except (DatabaseError, ValueError, TypeError):
             logger.exception("the grade of submission %s could not be stored", submission.pk)
+            if not _still_pending(submission):
+                stored = False
+            else:
+                submission.refresh_from_db()
+                message = (
+                    "your code ran, but its result could not be saved (a fault on our side, "
+                    "now logged); it does not count as an attempt, so submit it again"
+                )
+                _store_error(
+                    submission, check="result saved", message=message, error_type="ResultNotSaved"
+                )
+                return submission
+        if not stored:
             submission.refresh_from_db()
-            message = (
-                "your code ran, but its result could not be saved (a fault on our side, now "
-                "logged); it does not count as an attempt, so submit it again"
-            )
-            _store_error(
-                submission, check="result saved", message=message, error_type="ResultNotSaved"
-            )
     return submission
 
 
-def _store_grade(submission: Submission, result: GradeResult) -> None:
-    """Store a grade and count it: in progress, or in the review schedule for a review."""
+def _store_grade(submission: Submission, result: GradeResult) -> bool:
+    """Store a grade and count it: in progress, or in the review schedule for a review.
+
+    False, and nothing written, if another run of the submission stored its verdict first:
+    the write is conditional on the row still being pending, so it takes the row's lock and
+    checks it in one statement (a concurrent store makes it wait, then match no row).
+    """
     columns = result_columns(result)
     for name, value in columns.items():
         setattr(submission, name, value)
     submission.check_version = submission.exercise.check_version
     submission.finished_at = timezone.now()
-    submission.save(update_fields=[*columns, "check_version", "finished_at"])
+    fields = [*columns, "check_version", "finished_at"]
+    pending = Submission.objects.filter(pk=submission.pk, status__in=PENDING_STATUSES)
+    if not pending.update(**{name: getattr(submission, name) for name in fields}):
+        return False
     if submission.purpose == SubmissionPurpose.REVIEW:
         review_record_attempt(
             user=submission.user,
@@ -295,7 +310,7 @@ def _store_grade(submission: Submission, result: GradeResult) -> None:
                 checks=submission.checks,
             ),
         )
-        return
+        return True
     exercise_progress_record_attempt(
         user=submission.user,
         exercise=submission.exercise,
@@ -309,3 +324,4 @@ def _store_grade(submission: Submission, result: GradeResult) -> None:
         duration_ms=submission.duration_ms,
         status=submission.status,
     )
+    return True

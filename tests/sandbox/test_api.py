@@ -261,27 +261,29 @@ def test_a_grade_with_unstorable_text_is_stored_escaped_and_served(
 def test_a_grade_that_cannot_be_stored_finishes_the_submission_as_an_error(
     submit, alice, api_client, monkeypatch, fault
 ) -> None:
-    from django.db import DataError
+    from contextlib import nullcontext
+
+    from django.db import DataError, connection
 
     from apps.progress.models import ExerciseProgress
     from apps.sandbox import services
-    from apps.sandbox.models import Submission
 
+    def refuse(execute, sql, params, many, context):
+        # The database refuses the grade's row (as PostgreSQL refuses a NUL in JSON).
+        if sql.startswith('UPDATE "sandbox_submission"') and '"figures"' in sql:
+            raise DataError("unsupported Unicode escape sequence")
+        return execute(sql, params, many, context)
+
+    refusing = nullcontext()
     if fault == "database error":
-        save = Submission.save
-
-        def refuse(self, *args, **kwargs):
-            if "figures" in (kwargs.get("update_fields") or ()):
-                raise DataError("unsupported Unicode escape sequence")
-            return save(self, *args, **kwargs)
-
-        monkeypatch.setattr(Submission, "save", refuse)
+        refusing = connection.execute_wrapper(refuse)
     else:
         columns = services.result_columns
         monkeypatch.setattr(
             services, "result_columns", lambda result: {**columns(result), "figures": [object()]}
         )
-    response = submit(alice, SOLUTION)
+    with refusing:
+        response = submit(alice, SOLUTION)
     assert response.status_code == 202, "the code was submitted: never a 503 'not submitted'"
     detail = api_client.get(f"/api/v1/submissions/{response.json()['id']}/")
     assert detail.status_code == 200

@@ -255,6 +255,8 @@ def argument_names(
     function: Callable[..., Any] | Sequence[str], where: Sequence[int | str]
 ) -> tuple[str, ...]:
     """Changed arguments (positions or keywords) by the names ``function`` gives them."""
+    if not where:
+        return ()  # the usual case: no signature to read
     names = list(function) if isinstance(function, Sequence) else parameter_names(function)
     return tuple(
         where_

@@ -1,8 +1,14 @@
 """Stages A and B of one run: the confinement built between the zygote's fork and learner code.
 
-Stage A (forked from the zygote, still trusted) starts a session, unshares mount, IPC, UTS and
-PID namespaces (the UTS namespace is a copy of the zygote's, whose hostname is "sandbox"),
-mounts a private /tmp, joins the slot's cgroups and forks B, telling the zygote B's pid.
+Stage A (forked from the zygote, still trusted) starts a session, unshares mount, IPC and UTS
+namespaces (the UTS namespace is a copy of the zygote's, whose hostname is "sandbox"), mounts
+a private /tmp and joins the slot's cgroups. The run must be PID 1 of a PID namespace of its
+own, so killing it kills everything it started; how it gets there depends on the mode:
+- as root, the zygote itself unshares a fresh PID namespace for its next child just before
+  the fork (returning to its own first, see Supervisor.run), so the forked process is
+  already PID 1 and goes on as stage B in the same process (``stage_ab``): one fork per run;
+- in a user namespace the zygote may not return to the host's PID namespace, so stage A
+  unshares the PID namespace too and forks B, telling the zygote B's pid (``stage_a``).
 
 Stage B is PID 1 of the new PID namespace, so killing it kills everything the run started.
 It puts its pipe ends on fixed descriptors, closes every other one, sets rlimits, drops to the
@@ -94,14 +100,17 @@ class RunLimits:
 @dataclass(frozen=True)
 class Confinement:
     """What every run of one zygote gets. Without cgroups, ``base_vm`` (the zygote's own
-    address space) plus the memory limit becomes the run's RLIMIT_AS."""
+    address space) plus the memory limit becomes the run's RLIMIT_AS. ``pid_namespace``
+    (root mode only) is a descriptor on the zygote's own PID namespace, which it returns to
+    before unsharing each run's (see the module docstring); None: stage A forks B."""
 
     uid: int
     gid: int
     drop_uid: bool
-    seccomp_program: bytes
+    seccomp_program: sc.SeccompProgram
     cgroups: SlotCgroups | None
     base_vm: int
+    pid_namespace: int | None = None
 
 
 def _report_failure(fd: int, exc: BaseException) -> NoReturn:
@@ -112,17 +121,22 @@ def _report_failure(fd: int, exc: BaseException) -> NoReturn:
         os._exit(1)
 
 
+def _enter_run_namespaces(conf: Confinement, new_pid: int) -> None:
+    """Stage A's work: a session, the run's namespaces, its /tmp and its cgroups."""
+    os.setsid()
+    sc.unshare(sc.CLONE_NEWNS | sc.CLONE_NEWIPC | sc.CLONE_NEWUTS | new_pid)
+    options = f"size={limits.TMPFS_BYTES},nr_inodes={limits.TMPFS_INODES},mode=0700"
+    options += f",uid={conf.uid},gid={conf.gid}"
+    sc.mount("tmpfs", "/tmp", "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, options)
+    rootfs.rebind_python_under_tmp()
+    if conf.cgroups is not None:
+        conf.cgroups.join()
+
+
 def stage_a(conf: Confinement, fds: RunFds, pid_pipe: int, run: RunLimits) -> NoReturn:
-    """Build the run's namespaces and fork B; never returns."""
+    """User-namespace mode: build the run's namespaces and fork B; never returns."""
     try:
-        os.setsid()
-        sc.unshare(sc.CLONE_NEWNS | sc.CLONE_NEWIPC | sc.CLONE_NEWUTS | sc.CLONE_NEWPID)
-        options = f"size={limits.TMPFS_BYTES},nr_inodes={limits.TMPFS_INODES},mode=0700"
-        options += f",uid={conf.uid},gid={conf.gid}"
-        sc.mount("tmpfs", "/tmp", "tmpfs", sc.MS_NOSUID | sc.MS_NODEV, options)
-        rootfs.rebind_python_under_tmp()
-        if conf.cgroups is not None:
-            conf.cgroups.join()
+        _enter_run_namespaces(conf, sc.CLONE_NEWPID)
         stage_b_pid = os.fork()
         if stage_b_pid == 0:
             os.close(pid_pipe)
@@ -131,6 +145,18 @@ def stage_a(conf: Confinement, fds: RunFds, pid_pipe: int, run: RunLimits) -> No
         os._exit(0)
     except BaseException as exc:
         _report_failure(fds.setup, exc)
+
+
+def stage_ab(conf: Confinement, fds: RunFds, run: RunLimits) -> NoReturn:
+    """Root mode: forked straight into the run's fresh PID namespace (this process is its
+    PID 1), build stage A's other namespaces here, then go on as stage B; never returns."""
+    try:
+        if os.getpid() != 1:
+            raise RuntimeError("the run is not PID 1 of its own PID namespace")
+        _enter_run_namespaces(conf, 0)
+    except BaseException as exc:
+        _report_failure(fds.setup, exc)
+    stage_b(conf, fds, run)
 
 
 def stage_b(conf: Confinement, fds: RunFds, run: RunLimits) -> NoReturn:
@@ -183,7 +209,7 @@ def _confine(conf: Confinement, fds: RunFds, run: RunLimits, setup: list[int]) -
     else:
         sc.drop_capabilities()
     sc.prctl(sc.PR_SET_NO_NEW_PRIVS, 1)
-    sc.install_seccomp(conf.seccomp_program)
+    conf.seccomp_program.install()
     os.chdir("/tmp")
     _rebind_std_streams()
     _forget_the_command_line()

@@ -1,7 +1,9 @@
 """Per-run supervision inside the zygote: fork the run, hold its budgets, report numbers.
 
 The zygote receives from the pool only a run's limits and the run's pipe ends (descriptors).
-It forks stage A with them, closes its own copies at once and never reads or writes them, so
+It forks the run with them (as root straight into a fresh PID namespace, so the child is
+stage A and B in one process; in a user namespace stage A, which forks B: see confine.py),
+closes its own copies at once and never reads or writes them, so
 no request, result or output of any run ever exists in its memory, where a later run (a fork
 of it) could find it by walking frames, scanning the heap or any other memory read.
 
@@ -30,6 +32,7 @@ import time
 from typing import Any
 
 from . import confine
+from . import syscalls as sc
 from .confine import Confinement, RunFds, RunLimits
 from .limits import CPU_POLL_MIN_SECONDS, CPU_QUOTA_CORES, OOM_POLL_SECONDS
 
@@ -60,8 +63,10 @@ class Supervisor:
         """Fork the run with ``fds`` (closed here at once) and supervise it to the end."""
         if self.cgroups is not None:
             self.cgroups.prepare(limits.memory_mb)
-        pid_read, pid_write = os.pipe()
         started = time.monotonic()
+        if self.conf.pid_namespace is not None:
+            return self._run_as_pid1(limits, fds, started)
+        pid_read, pid_write = os.pipe()
         try:
             stage_a = os.fork()
             if stage_a == 0:
@@ -77,6 +82,24 @@ class Supervisor:
         if stage_b is None:
             return {"status": "finished", "stage_a_failed": True, "budget": self.budget}
         return self._watch(stage_b, limits, started)
+
+    def _run_as_pid1(self, limits: RunLimits, fds: RunFds, started: float) -> dict[str, Any]:
+        """Root mode: one fork, straight into a PID namespace of the run's own.
+
+        unshare(CLONE_NEWPID) only moves where this process's *next child* goes, and only
+        from its own namespace: so return there first (the previous run's namespace is left
+        behind, empty), then unshare a fresh one. The zygote itself never changes namespace.
+        """
+        assert self.conf.pid_namespace is not None
+        try:
+            sc.setns(self.conf.pid_namespace, sc.CLONE_NEWPID)
+            sc.unshare(sc.CLONE_NEWPID)
+            run = os.fork()
+            if run == 0:
+                confine.stage_ab(self.conf, fds, limits)
+        finally:
+            fds.close()
+        return self._watch(run, limits, started)
 
     @staticmethod
     def _stage_b_pid(stage_a: int, pid_read: int) -> int | None:

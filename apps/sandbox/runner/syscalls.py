@@ -80,6 +80,10 @@ def mount(source: str | None, target: str, fstype: str | None, flags: int, data:
     )
 
 
+def setns(fd: int, nstype: int) -> None:
+    _check(_libc.setns(ctypes.c_int(fd), ctypes.c_int(nstype)), "setns")
+
+
 def umount2(target: str, flags: int) -> None:
     _check(_libc.umount2(target.encode(), ctypes.c_int(flags)), f"umount {target}")
 
@@ -101,24 +105,37 @@ def prctl(option: int, arg2: int = 0, arg3: int = 0, arg4: int = 0, arg5: int = 
     )
 
 
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+class SeccompProgram:
+    """A classic-BPF seccomp filter (packed ``sock_filter`` records) laid out for prctl once,
+    in the zygote, so a run only makes the call (building the ctypes objects per run cost
+    about as much as the kernel's own check of the filter)."""
+
+    def __init__(self, program: bytes) -> None:
+        self.program = program
+        self._buffer = ctypes.create_string_buffer(program, len(program))
+        self._fprog = _SockFprog(len(program) // 8, ctypes.cast(self._buffer, ctypes.c_void_p))
+
+    def install(self) -> None:
+        """Load the filter on the calling thread (no_new_privs or CAP_SYS_ADMIN first)."""
+        _check(
+            _libc.prctl(
+                ctypes.c_int(PR_SET_SECCOMP),
+                ctypes.c_ulong(SECCOMP_MODE_FILTER),
+                ctypes.byref(self._fprog),
+                ctypes.c_ulong(0),
+                ctypes.c_ulong(0),
+            ),
+            "prctl(PR_SET_SECCOMP)",
+        )
+
+
 def install_seccomp(program: bytes) -> None:
     """Load a classic-BPF seccomp filter (``program`` is packed ``sock_filter`` records)."""
-
-    class SockFprog(ctypes.Structure):
-        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
-
-    buffer = ctypes.create_string_buffer(program, len(program))
-    fprog = SockFprog(len(program) // 8, ctypes.cast(buffer, ctypes.c_void_p))
-    _check(
-        _libc.prctl(
-            ctypes.c_int(PR_SET_SECCOMP),
-            ctypes.c_ulong(SECCOMP_MODE_FILTER),
-            ctypes.byref(fprog),
-            ctypes.c_ulong(0),
-            ctypes.c_ulong(0),
-        ),
-        "prctl(PR_SET_SECCOMP)",
-    )
+    SeccompProgram(program).install()
 
 
 def close_fds_from(lowest: int) -> None:

@@ -7,11 +7,11 @@ def minimax(children, player, payoff):
     payoff = np.asarray(payoff, dtype=float)
     S = len(children)
     V = np.empty(S)
-    for s in range(S - 1, -1, -1):
+    for s in reversed(range(S)):
         kids = list(children[s])
         if not kids:
             V[s] = payoff[s]
-        elif player[s] > 0:
+        elif player[s] == 1:
             V[s] = V[kids].max()
         else:
             V[s] = V[kids].min()
@@ -19,7 +19,7 @@ def minimax(children, player, payoff):
     while children[line[-1]]:
         s = line[-1]
         kids = list(children[s])
-        best = np.argmax(V[kids]) if player[s] > 0 else np.argmin(V[kids])
+        best = np.argmax(V[kids]) if player[s] == 1 else np.argmin(V[kids])
         line.append(int(kids[best]))
     return V, np.array(line)
 
@@ -37,7 +37,7 @@ def depth_limited_values(children, player, payoff, estimate, depth):
             kids = list(children[s])
             if not kids:
                 table[k + 1, s] = payoff[s]
-            elif player[s] > 0:
+            elif player[s] == 1:
                 table[k + 1, s] = table[k, kids].max()
             else:
                 table[k + 1, s] = table[k, kids].min()

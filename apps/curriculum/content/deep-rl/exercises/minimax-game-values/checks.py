@@ -1,6 +1,6 @@
 import numpy as np
 
-from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, plots
+from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, changes_argument, plots
 from apps.sandbox.grading.plain import PlainFigure, subplots
 
 NAN = float("nan")
@@ -200,7 +200,8 @@ def _line_problem(g: Grader, key: str) -> str | None:
         mover = "Max" if player[s] == 1 else "Min"
         best_at = int(np.argmax(V[kids]) if player[s] == 1 else np.argmin(V[kids]))
         best = V[kids][best_at]
-        if abs(V[nxt] - best) > 1e-9 * (1 + abs(best)):
+        # The tolerance policy's: a float32 learner may see two nearly equal moves as a tie.
+        if abs(V[nxt] - best) > max(1e-5 * abs(best), 1e-6 * np.abs(V).max(), 1e-8):
             return (
                 f"the line {where} moves from node {s} to node {nxt}, worth V = {V[nxt]:.6g}, "
                 f"but {mover} moves at node {s} and the move to node {kids[best_at]} is worth "
@@ -485,6 +486,16 @@ def mistakes() -> list[Mistake]:
             ),
             fix="Return depth + 1 rows, starting with V_0.",
             wrong={"depth_limited_values": _no_row_zero},
+        ),
+        Mistake(
+            "payoff-overwritten",
+            diagnosis=(
+                "Your values are right, but minimax writes them into the caller's payoff array "
+                "(np.asarray(payoff) is the same array, not a copy): after the call its NaNs at "
+                "non-terminal nodes are gone."
+            ),
+            fix="Build V in a new array: V = np.array(payoff, dtype=float) or np.empty(S).",
+            predicate=changes_argument("payoff"),
         ),
     ]
 

@@ -4,6 +4,7 @@ from apps.sandbox.grading import Call, CheckFailed, Grader, Mistake, changes_arg
 from apps.sandbox.grading.plain import PlainFigure, subplots
 
 NAN = float("nan")
+SYMBOLS = {1: "triangle-up", -1: "triangle-down", 0: "circle"}
 
 
 # --- games ---------------------------------------------------------------------------------
@@ -509,12 +510,15 @@ def _levels(children):
     return level
 
 
-def _tree(fig: PlainFigure, children, V, line, col, lo, hi):
+def _tree(fig: PlainFigure, game, V, lines, scale, col=None):
+    """The game drawn by move number, nodes coloured by V, and lines of play on top."""
+    children, player = game
     level = _levels(children)
     x = np.zeros(len(children))
     for d in range(level.max() + 1):
         nodes = np.flatnonzero(level == d)
         x[nodes] = np.arange(len(nodes)) - (len(nodes) - 1) / 2
+    at = {"row": None if col is None else 1, "col": col}
     ex, ey = [], []
     for s, kids in enumerate(children):
         for c in kids:
@@ -527,19 +531,18 @@ def _tree(fig: PlainFigure, children, V, line, col, lo, hi):
         line={"color": "#d1d5db", "width": 1},
         showlegend=False,
         hoverinfo="skip",
-        row=1,
-        col=col,
+        **at,
     )
-    if line is not None:
+    for line, colour, name, dash in lines:
         fig.add_scatter(
             x=x[line],
             y=level[line],
             mode="lines",
-            line={"color": plots.LEARNER if col == 1 else plots.REFERENCE, "width": 4},
-            name="your line" if col == 1 else "reference line",
-            row=1,
-            col=col,
+            line={"color": colour, "width": 4, "dash": dash},
+            name=name,
+            **at,
         )
+    lo, hi = scale
     fig.add_scatter(
         x=x,
         y=level,
@@ -548,26 +551,75 @@ def _tree(fig: PlainFigure, children, V, line, col, lo, hi):
         text=[f"node {s}: V = {v:.4g}" for s, v in enumerate(V)],
         hoverinfo="text",
         marker={
-            "size": 13,
-            "color": np.nan_to_num(V, nan=lo),
+            "size": 14,
+            "symbol": [SYMBOLS[int(p)] for p in player],
+            "color": np.clip(np.nan_to_num(V, nan=lo), lo, hi),
             "colorscale": "RdBu",
             "cmin": lo,
             "cmax": hi,
-            "showscale": col == 2,
+            "showscale": col != 1,
             "line": {"color": "#374151", "width": 1},
         },
-        row=1,
-        col=col,
+        **at,
     )
+
+
+def _scale(V):
+    hi = max(float(np.nanmax(np.abs(V))), 1e-9)
+    return -hi, hi
+
+
+def _your_line(g: Grader, key: str):
+    """The learner's line when it can be drawn (node indices inside the game), else None."""
+    try:
+        raw = np.asarray(g.output(key, 1), dtype=float)
+    except (CheckFailed, TypeError, ValueError):
+        return None
+    size = len(g.arg(key, 0))
+    if raw.ndim != 1 or not np.all(np.isfinite(raw)) or np.any((raw < 0) | (raw >= size)):
+        return None
+    return raw.astype(int)
+
+
+def _finish_tree(fig: PlainFigure, title: str, height: int) -> None:
+    fig.update_yaxes(autorange="reversed", title_text="move number", zeroline=False)
+    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False)
+    fig.update_layout(
+        title={
+            "text": f"{title}<br><sup>▲ Max moves, ▼ Min moves, ● game over; "
+            "blue: good for Max, red: good for Min</sup>"
+        },
+        height=height,
+        margin={"t": 110},
+    )
+
+
+def failure_figures(g: Grader, key: str) -> None:
+    """When only the line of a minimax case is wrong, draw it on the game beside the reference's;
+    otherwise (wrong values, a depth table) the engine draws yours against the reference."""
+    if g.call(key).func != "minimax":
+        return
+    V = np.asarray(g.expected(key, 0))
+    mine = g.try_array(key, 0)
+    line = _your_line(g, key)
+    if mine is None or line is None or not np.allclose(mine, V, rtol=1e-5, atol=1e-6):
+        return
+    fig = PlainFigure()
+    lines = [
+        (np.asarray(g.expected(key, 1)), plots.REFERENCE, "a best line (reference)", "solid"),
+        (line, plots.LEARNER, "your line", "dash"),
+    ]
+    _tree(fig, (g.arg(key, 0), g.arg(key, 1)), V, lines, _scale(V))
+    _finish_tree(fig, f"your line on {g.call(key).description}, nodes coloured by V", 440)
+    g.figure(fig)
 
 
 def figures(g: Grader) -> None:
     table = g.expected("d-beyond")
     depth = table.shape[0] - 1
-    ks = np.arange(depth + 1)
     yours = g.try_array("d-beyond")
     fig = plots.compare_lines(
-        ks,
+        np.arange(depth + 1),
         None if yours is None else yours[:, 0],
         table[:, 0],
         title="the root's depth-k value V_k(0): a lookahead of k moves from the value network",
@@ -586,30 +638,15 @@ def figures(g: Grader) -> None:
     )
     g.figure(fig)
 
-    children = g.arg("random", 0)
+    game = (g.arg("random", 0), g.arg("random", 1))
     V = np.asarray(g.expected("random", 0))
-    lo, hi = float(np.nanmin(V)), float(np.nanmax(V))
-    hi = max(hi, -lo)
-    lo = -hi
     tree = subplots(2, titles=["yours", "reference"])
     mine = g.try_array("random", 0)
-    line = None
-    try:
-        raw = np.asarray(g.output("random", 1), dtype=float)
-        if raw.ndim == 1 and np.all(np.isfinite(raw)) and np.all((raw >= 0) & (raw < len(V))):
-            line = raw.astype(int)
-    except (CheckFailed, TypeError, ValueError):
-        line = None
+    line = _your_line(g, "random")
     if mine is not None:
-        _tree(tree, children, mine, line, 1, lo, hi)
-    _tree(tree, children, V, np.asarray(g.expected("random", 1)), 2, lo, hi)
-    tree.update_yaxes(autorange="reversed", title_text="move number")
-    tree.update_xaxes(showticklabels=False)
-    tree.update_layout(
-        title={
-            "text": "minimax values of the random game (red: Max loses, blue: Max wins) "
-            "and the line of best play"
-        },
-        height=420,
-    )
+        lines = [] if line is None else [(line, plots.LEARNER, "your line", "solid")]
+        _tree(tree, game, mine, lines, _scale(V), col=1)
+    best = [(np.asarray(g.expected("random", 1)), plots.REFERENCE, "reference line", "solid")]
+    _tree(tree, game, V, best, _scale(V), col=2)
+    _finish_tree(tree, "minimax values of the random game and the line of best play", 460)
     g.figure(tree)

@@ -334,19 +334,17 @@ def _forward(children, player, payoff):
 
 
 def _right_values(children, player, payoff):
-    return _minimax_with(
-        children, player, payoff, lambda p, v: v.max() if p == 1 else v.min()
-    ), np.asarray(player)
+    return _minimax_with(children, player, payoff, lambda p, v: v.max() if p == 1 else v.min())
 
 
 def _line_always_argmax(children, player, payoff):
-    V, _ = _right_values(children, player, payoff)
+    V = _right_values(children, player, payoff)
     return V, _follow(children, lambda s, kids: np.argmax(V[kids]))
 
 
 def _line_without_root(children, player, payoff):
-    V, player = _right_values(children, player, payoff)
-    return V, _best_line(children, player, V)[1:]
+    V = _right_values(children, player, payoff)
+    return V, _best_line(children, np.asarray(player), V)[1:]
 
 
 def _table(children, player, payoff, estimate, depth, row0_terminal, later_terminal, inplace):

@@ -1,0 +1,31 @@
+# diagnosis: always-max
+import numpy as np
+
+
+def minimax(children, player, payoff):
+    # the Bellman optimality backup, as in value iteration
+    S = len(children)
+    V = np.array(payoff, dtype=float)
+    for s in reversed(range(S)):
+        if children[s]:
+            V[s] = np.max(V[children[s]])
+    line = [0]
+    while children[line[-1]]:
+        kids = children[line[-1]]
+        line.append(kids[np.argmax(V[kids])])
+    return V, np.array(line)
+
+
+def depth_limited_values(children, player, payoff, estimate, depth):
+    terminal = np.array([not kids for kids in children])
+    table = np.empty((depth + 1, len(children)))
+    table[0] = np.where(terminal, payoff, estimate)
+    for k in range(depth):
+        for s, kids in enumerate(children):
+            if not kids:
+                table[k + 1, s] = payoff[s]
+            elif player[s] == 1:
+                table[k + 1, s] = table[k, kids].max()
+            else:
+                table[k + 1, s] = table[k, kids].min()
+    return table

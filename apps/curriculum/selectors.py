@@ -10,7 +10,9 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -45,12 +47,45 @@ class _Outline:
 _outline: _Outline | None = None
 _outline_lock = threading.Lock()
 
+# The revision as read in the current request ({} until read; None outside a request, where
+# every call reads the cache). A page asks for it from several places (the outline, the
+# dashboard's key): one cache read serves them all, and they agree.
+_request_revision: ContextVar[dict[str, str | None] | None] = ContextVar(
+    "curriculum_request_revision", default=None
+)
+
+
+def curriculum_revision() -> str | None:
+    """The course's revision in the shared cache (None if there is none): changed by every
+    sync. Read once per request (apps.curriculum.middleware)."""
+    memo = _request_revision.get()
+    if memo is None:
+        revision: str | None = cache.get(REVISION_KEY)
+        return revision
+    if "revision" not in memo:
+        memo["revision"] = cache.get(REVISION_KEY)
+    return memo["revision"]
+
+
+@contextmanager
+def curriculum_revision_read_once() -> Iterator[None]:
+    """Within the block (a request: ``curriculum_revision_middleware``), ``curriculum_revision``
+    reads the cache once."""
+    token = _request_revision.set({})
+    try:
+        yield
+    finally:
+        _request_revision.reset(token)
+
 
 def curriculum_revision_bump() -> None:
     """Tell every process the course changed (called by the sync)."""
     global _outline
     cache.set(REVISION_KEY, uuid.uuid4().hex, timeout=None)
     _outline = None
+    memo = _request_revision.get()
+    if memo is not None:  # a sync or an admin edit inside a request: read it again
+        memo.pop("revision", None)
 
 
 def modules_outline() -> tuple[Module, ...]:
@@ -60,7 +95,7 @@ def modules_outline() -> tuple[Module, ...]:
     is built once per process and revision. Treat the rows as read-only: they are shared.
     """
     global _outline
-    revision = cache.get(REVISION_KEY)
+    revision = curriculum_revision()
     current = _outline
     if (
         current is not None
@@ -160,6 +195,32 @@ def exercise_get(*, slug: str) -> Exercise | None:
     )
 
 
+# (outline token, {slug: row}): the exercise page's rows, valid for one outline.
+_page_exercises: tuple[str | float, dict[str, Exercise | None]] | None = None
+_page_exercises_lock = threading.Lock()
+MAX_PAGE_EXERCISES = 512
+
+
+def exercise_get_for_page(*, slug: str) -> Exercise | None:
+    """``exercise_get``, kept in this process for as long as the course outline is: the row
+    (prompt, hints, starter code, module, lesson) changes only by a sync or in the admin, and
+    both change the outline's revision. Read-only: the row is shared between requests."""
+    global _page_exercises
+    token = outline_token(modules_outline())
+    if token is None:
+        return exercise_get(slug=slug)
+    with _page_exercises_lock:
+        cached = _page_exercises
+        if cached is None or cached[0] != token or len(cached[1]) >= MAX_PAGE_EXERCISES:
+            cached = _page_exercises = (token, {})
+        if slug in cached[1]:
+            return cached[1][slug]
+    exercise = exercise_get(slug=slug)
+    with _page_exercises_lock:
+        cached[1][slug] = exercise
+    return exercise
+
+
 @dataclass(frozen=True)
 class Step:
     """One stop on the course in teaching order: a lesson, or an exercise (after its lesson).
@@ -197,9 +258,22 @@ def module_steps(module: Module) -> list[Step]:
     return steps
 
 
+# (outline token, its steps): every lesson and exercise page asks for its neighbours.
+_course_steps: tuple[str | float, list[Step]] | None = None
+
+
 def course_steps() -> list[Step]:
     """The whole course in teaching order (modules in course order)."""
-    return [step for module in modules_outline() for step in module_steps(module)]
+    global _course_steps
+    modules = modules_outline()
+    token = outline_token(modules)
+    cached = _course_steps
+    if token is not None and cached is not None and cached[0] == token:
+        return list(cached[1])
+    steps = [step for module in modules for step in module_steps(module)]
+    if token is not None:
+        _course_steps = (token, steps)
+    return list(steps)
 
 
 def step_neighbours(

@@ -16,7 +16,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q, Que
 from django.utils import timezone
 
 from apps.curriculum.models import Exercise, Lesson, Module
-from apps.curriculum.selectors import REVISION_KEY, modules_outline
+from apps.curriculum.selectors import curriculum_revision, modules_outline
 from apps.progress.models import (
     ActivityDay,
     CheckFailureCount,
@@ -63,7 +63,7 @@ def cohort_dashboard_cache_key(*, cohort_id: int) -> str:
         version = secrets.randbits(48)
         if not cache.add(key, version, timeout=None):
             version = cache.get(key, version)
-    revision = cache.get(REVISION_KEY, "")
+    revision = curriculum_revision() or ""
     return f"cohort-dashboard:{cohort_id}:{version}:{revision}"
 
 

@@ -57,7 +57,9 @@ def task_key(exercise: Exercise) -> tuple[object, ...] | None:
 def history_key(*, user_id: int, history: list[Submission]) -> tuple[object, ...]:
     """Everything the history table shows, row by row (a regrade changes a score, grading a
     status), with the time zone its times are written in."""
-    rows = tuple((s.pk, s.status, s.score, s.attempt_number, s.created_at) for s in history)
+    rows = tuple(
+        (s.pk, s.status, s.score, getattr(s, "attempt_number", None), s.created_at) for s in history
+    )
     return (user_id, timezone.get_current_timezone_name(), rows)
 
 

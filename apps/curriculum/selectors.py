@@ -10,12 +10,12 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 import numpy as np
 from django.conf import settings
@@ -195,30 +195,63 @@ def exercise_get(*, slug: str) -> Exercise | None:
     )
 
 
-# (outline token, {slug: row}): the exercise page's rows, valid for one outline.
-_page_exercises: tuple[str | float, dict[str, Exercise | None]] | None = None
-_page_exercises_lock = threading.Lock()
-MAX_PAGE_EXERCISES = 512
+K = TypeVar("K")
+R = TypeVar("R")
+
+
+class OutlineRows(Generic[K, R]):
+    """Rows a page reads by slug, kept in this process for as long as the course outline is.
+
+    Lessons and exercises (prompt, body, hints, starter code) change only by a sync or in the
+    admin, and both change the outline's revision (``outline_token``), which starts a fresh
+    map. Read-only: a row is shared between requests and threads.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._token: str | float | None = None
+        self._rows: dict[K, R | None] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: K, load: Callable[[], R | None]) -> R | None:
+        token = outline_token(modules_outline())
+        if token is None:  # an outline being replaced: read through
+            return load()
+        with self._lock:
+            if self._token != token or len(self._rows) >= self.size:
+                self._token, self._rows = token, {}
+            rows = self._rows
+            if key in rows:
+                return rows[key]
+        row = load()
+        with self._lock:
+            rows[key] = row
+        return row
+
+
+_page_exercises: OutlineRows[str, Exercise] = OutlineRows(512)
+_page_lessons: OutlineRows[tuple[str, str], Lesson] = OutlineRows(512)
 
 
 def exercise_get_for_page(*, slug: str) -> Exercise | None:
-    """``exercise_get``, kept in this process for as long as the course outline is: the row
-    (prompt, hints, starter code, module, lesson) changes only by a sync or in the admin, and
-    both change the outline's revision. Read-only: the row is shared between requests."""
-    global _page_exercises
-    token = outline_token(modules_outline())
-    if token is None:
-        return exercise_get(slug=slug)
-    with _page_exercises_lock:
-        cached = _page_exercises
-        if cached is None or cached[0] != token or len(cached[1]) >= MAX_PAGE_EXERCISES:
-            cached = _page_exercises = (token, {})
-        if slug in cached[1]:
-            return cached[1][slug]
-    exercise = exercise_get(slug=slug)
-    with _page_exercises_lock:
-        cached[1][slug] = exercise
-    return exercise
+    """``exercise_get`` with module and lesson, kept per outline (``OutlineRows``)."""
+    return _page_exercises.get(slug, lambda: exercise_get(slug=slug))
+
+
+def lesson_get_for_page(*, module_slug: str, lesson_slug: str) -> Lesson | None:
+    """``lesson_get`` without figures, with its module, kept per outline (``OutlineRows``)."""
+    return _page_lessons.get(
+        (module_slug, lesson_slug),
+        lambda: lesson_get(module_slug=module_slug, lesson_slug=lesson_slug, with_figures=False),
+    )
+
+
+def lesson_exercises(*, lesson: Lesson) -> list[Exercise]:
+    """The live exercises that practise a lesson, in order: outline rows (slug, title)."""
+    for module in modules_outline():
+        if module.pk == lesson.module_id:
+            return [e for e in module.exercises.all() if e.lesson_id == lesson.pk]
+    return []
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 from apps.curriculum import selectors
-from apps.curriculum.admin import ExerciseAdmin
+from apps.curriculum.admin import ExerciseAdmin, LessonAdmin
 from apps.curriculum.models import Exercise, Lesson, Module
 from apps.curriculum.selectors import curriculum_revision_bump, modules_outline
 from apps.progress.models import ModuleProgress
@@ -276,3 +276,17 @@ def test_a_page_reads_the_course_revision_once(
     reads.clear()
     client.get("/learn/probability/softmax-and-cross-entropy/")
     assert reads.count(selectors.REVISION_KEY) == 1
+
+
+def test_a_lesson_edited_in_the_admin_shows_at_once(
+    learner_factory: Callable[..., Any],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    client = logged_in(learner_factory())
+    url = "/learn/probability/softmax-and-cross-entropy/"
+    assert "Freshly edited summary" not in client.get(url).content.decode()
+    lesson = Lesson.objects.get(slug="softmax-and-cross-entropy")
+    lesson.summary = "Freshly edited summary."
+    with django_capture_on_commit_callbacks(execute=True):
+        LessonAdmin(Lesson, site).save_model(RequestFactory().post("/"), lesson, None, True)  # type: ignore[arg-type]
+    assert "Freshly edited summary" in client.get(url).content.decode()

@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dlmath.security.ContentSecurityPolicyMiddleware",
+    # The course's revision read once per request, however many parts of a page ask.
+    "apps.curriculum.middleware.curriculum_revision_middleware",
 ]
 
 ROOT_URLCONF = "dlmath.urls"

@@ -10,10 +10,12 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 import numpy as np
 from django.conf import settings
@@ -45,12 +47,45 @@ class _Outline:
 _outline: _Outline | None = None
 _outline_lock = threading.Lock()
 
+# The revision as read in the current request ({} until read; None outside a request, where
+# every call reads the cache). A page asks for it from several places (the outline, the
+# dashboard's key): one cache read serves them all, and they agree.
+_request_revision: ContextVar[dict[str, str | None] | None] = ContextVar(
+    "curriculum_request_revision", default=None
+)
+
+
+def curriculum_revision() -> str | None:
+    """The course's revision in the shared cache (None if there is none): changed by every
+    sync. Read once per request (apps.curriculum.middleware)."""
+    memo = _request_revision.get()
+    if memo is None:
+        revision: str | None = cache.get(REVISION_KEY)
+        return revision
+    if "revision" not in memo:
+        memo["revision"] = cache.get(REVISION_KEY)
+    return memo["revision"]
+
+
+@contextmanager
+def curriculum_revision_read_once() -> Iterator[None]:
+    """Within the block (a request: ``curriculum_revision_middleware``), ``curriculum_revision``
+    reads the cache once."""
+    token = _request_revision.set({})
+    try:
+        yield
+    finally:
+        _request_revision.reset(token)
+
 
 def curriculum_revision_bump() -> None:
     """Tell every process the course changed (called by the sync)."""
     global _outline
     cache.set(REVISION_KEY, uuid.uuid4().hex, timeout=None)
     _outline = None
+    memo = _request_revision.get()
+    if memo is not None:  # a sync or an admin edit inside a request: read it again
+        memo.pop("revision", None)
 
 
 def modules_outline() -> tuple[Module, ...]:
@@ -60,7 +95,7 @@ def modules_outline() -> tuple[Module, ...]:
     is built once per process and revision. Treat the rows as read-only: they are shared.
     """
     global _outline
-    revision = cache.get(REVISION_KEY)
+    revision = curriculum_revision()
     current = _outline
     if (
         current is not None
@@ -160,6 +195,65 @@ def exercise_get(*, slug: str) -> Exercise | None:
     )
 
 
+K = TypeVar("K")
+R = TypeVar("R")
+
+
+class OutlineRows(Generic[K, R]):
+    """Rows a page reads by slug, kept in this process for as long as the course outline is.
+
+    Lessons and exercises (prompt, body, hints, starter code) change only by a sync or in the
+    admin, and both change the outline's revision (``outline_token``), which starts a fresh
+    map. Read-only: a row is shared between requests and threads.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._token: str | float | None = None
+        self._rows: dict[K, R | None] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: K, load: Callable[[], R | None]) -> R | None:
+        token = outline_token(modules_outline())
+        if token is None:  # an outline being replaced: read through
+            return load()
+        with self._lock:
+            if self._token != token or len(self._rows) >= self.size:
+                self._token, self._rows = token, {}
+            rows = self._rows
+            if key in rows:
+                return rows[key]
+        row = load()
+        with self._lock:
+            rows[key] = row
+        return row
+
+
+_page_exercises: OutlineRows[str, Exercise] = OutlineRows(512)
+_page_lessons: OutlineRows[tuple[str, str], Lesson] = OutlineRows(512)
+
+
+def exercise_get_for_page(*, slug: str) -> Exercise | None:
+    """``exercise_get`` with module and lesson, kept per outline (``OutlineRows``)."""
+    return _page_exercises.get(slug, lambda: exercise_get(slug=slug))
+
+
+def lesson_get_for_page(*, module_slug: str, lesson_slug: str) -> Lesson | None:
+    """``lesson_get`` without figures, with its module, kept per outline (``OutlineRows``)."""
+    return _page_lessons.get(
+        (module_slug, lesson_slug),
+        lambda: lesson_get(module_slug=module_slug, lesson_slug=lesson_slug, with_figures=False),
+    )
+
+
+def lesson_exercises(*, lesson: Lesson) -> list[Exercise]:
+    """The live exercises that practise a lesson, in order: outline rows (slug, title)."""
+    for module in modules_outline():
+        if module.pk == lesson.module_id:
+            return [e for e in module.exercises.all() if e.lesson_id == lesson.pk]
+    return []
+
+
 @dataclass(frozen=True)
 class Step:
     """One stop on the course in teaching order: a lesson, or an exercise (after its lesson).
@@ -197,9 +291,22 @@ def module_steps(module: Module) -> list[Step]:
     return steps
 
 
+# (outline token, its steps): every lesson and exercise page asks for its neighbours.
+_course_steps: tuple[str | float, list[Step]] | None = None
+
+
 def course_steps() -> list[Step]:
     """The whole course in teaching order (modules in course order)."""
-    return [step for module in modules_outline() for step in module_steps(module)]
+    global _course_steps
+    modules = modules_outline()
+    token = outline_token(modules)
+    cached = _course_steps
+    if token is not None and cached is not None and cached[0] == token:
+        return list(cached[1])
+    steps = [step for module in modules for step in module_steps(module)]
+    if token is not None:
+        _course_steps = (token, steps)
+    return list(steps)
 
 
 def step_neighbours(

@@ -16,7 +16,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Q, Que
 from django.utils import timezone
 
 from apps.curriculum.models import Exercise, Lesson, Module
-from apps.curriculum.selectors import REVISION_KEY, modules_outline
+from apps.curriculum.selectors import REVISION_KEY, curriculum_revision, modules_outline
 from apps.progress.models import (
     ActivityDay,
     CheckFailureCount,
@@ -53,6 +53,10 @@ def cohort_version_key(cohort_id: int) -> str:
     return f"cohort-version:{cohort_id}"
 
 
+def _cohort_dashboard_key(cohort_id: int, version: object, revision: str | None) -> str:
+    return f"cohort-dashboard:{cohort_id}:{version}:{revision or ''}"
+
+
 def cohort_dashboard_cache_key(*, cohort_id: int) -> str:
     """Changes whenever a member's progress, the membership or the course changes."""
     key = cohort_version_key(cohort_id)
@@ -63,8 +67,17 @@ def cohort_dashboard_cache_key(*, cohort_id: int) -> str:
         version = secrets.randbits(48)
         if not cache.add(key, version, timeout=None):
             version = cache.get(key, version)
-    revision = cache.get(REVISION_KEY, "")
-    return f"cohort-dashboard:{cohort_id}:{version}:{revision}"
+    return _cohort_dashboard_key(cohort_id, version, curriculum_revision())
+
+
+def cohort_dashboard_cache_keys(*, cohort_id: int, also: str) -> tuple[str, object]:
+    """``cohort_dashboard_cache_key`` and the value of one more cache key read with it (a
+    panel's version: None if unset), in one round trip to the cache."""
+    key = cohort_version_key(cohort_id)
+    found = cache.get_many([key, REVISION_KEY, also])
+    if found.get(key) is None:  # lost or never set: start one as cohort_dashboard_cache_key does
+        return cohort_dashboard_cache_key(cohort_id=cohort_id), found.get(also)
+    return _cohort_dashboard_key(cohort_id, found[key], found.get(REVISION_KEY)), found.get(also)
 
 
 def cohorts_for_instructor(*, instructor: User) -> QuerySet[Cohort]:

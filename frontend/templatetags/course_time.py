@@ -54,15 +54,25 @@ def _seconds_to_keep(due: list[datetime]) -> int:
     return int(max(1, min([PANEL_SECONDS, *coming])))
 
 
+def course_time_panel_key(*, body_key: str, deadlines_version: object) -> str:
+    """The panel's cache key: the cohort body's (with its language) and the deadlines version."""
+    return f"course-time:{body_key}:{deadlines_version or 0}:{get_language()}"
+
+
 @register.simple_tag
-def course_time_panel(cohort: Cohort) -> SafeString:
+def course_time_panel(cohort: Cohort, cached: tuple[str, str | None] | None = None) -> SafeString:
+    """``cached``: (the panel's key, its HTML if the cache had it) when the view read them
+    with the body; else both are read here."""
     if not settings.SHARED_CACHE:
         return mark_safe(_render(cohort)[0])  # noqa: S308 (our own autoescaped template)
-    version = cache.get(deadlines_version_key(cohort.pk), 0)
-    key = (
-        f"course-time:{cohort_dashboard_cache_key(cohort_id=cohort.pk)}:{version}:{get_language()}"
-    )
-    html: str | None = cache.get(key)
+    if cached is None:
+        key = course_time_panel_key(
+            body_key=cohort_dashboard_cache_key(cohort_id=cohort.pk),
+            deadlines_version=cache.get(deadlines_version_key(cohort.pk)),
+        )
+        html: str | None = cache.get(key)
+    else:
+        key, html = cached
     if html is None:
         html, due = _render(cohort)
         cache.set(key, html, timeout=_seconds_to_keep(due))

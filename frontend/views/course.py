@@ -25,8 +25,10 @@ from django.views.decorators.http import require_POST
 from apps.curriculum.models import Lesson, ModuleKind
 from apps.curriculum.rendering import QUESTION_ELEMENT_RE
 from apps.curriculum.selectors import (
+    lesson_exercises,
     lesson_figures_json,
     lesson_get,
+    lesson_get_for_page,
     module_get,
     outline_token,
     question_get,
@@ -171,12 +173,12 @@ def lesson_body(request: HttpRequest, lesson: Lesson) -> SafeString:
 
 
 def lesson_detail(request: HttpRequest, module_slug: str, lesson_slug: str) -> HttpResponse:
-    lesson = lesson_get(module_slug=module_slug, lesson_slug=lesson_slug, with_figures=False)
+    lesson = lesson_get_for_page(module_slug=module_slug, lesson_slug=lesson_slug)
     if lesson is None:
         raise Http404(gettext("No such lesson."))
     read = lesson_read_by_user(user=request.user, lesson_id=lesson.pk)
     previous, following = step_neighbours(kind="lesson", pk=lesson.pk)
-    exercises = list(lesson.exercises.filter(retired=False).order_by("order"))
+    exercises = lesson_exercises(lesson=lesson)
     return render(
         request,
         "course/lesson_detail.html",

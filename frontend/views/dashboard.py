@@ -23,10 +23,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.curriculum.models import Exercise
 from apps.progress.auth import authenticated_user
+from apps.progress.deadlines import deadlines_version_key
 from apps.progress.models import Cohort
 from apps.progress.selectors import (
     CohortProgress,
-    cohort_dashboard_cache_key,
+    cohort_dashboard_cache_keys,
     cohort_for_instructor,
     cohort_has_learner,
     cohort_progress,
@@ -50,6 +51,7 @@ from apps.sandbox.selectors import (
     submissions_with_attempt_numbers,
 )
 from frontend.forms import CohortNameForm
+from frontend.templatetags.course_time import course_time_panel_key
 
 # Versioned keys make stale entries unreachable; the timeout only bounds memory.
 COHORT_BODY_SECONDS = 600
@@ -118,8 +120,14 @@ def _cohort_page(
     # per cohort version and share the HTML between the cohort's instructors.
     # (Only with a cache all processes share: a per-process one would miss another's bump.)
     # The body is translated: one copy per language.
-    key = f"{cohort_dashboard_cache_key(cohort_id=cohort.pk)}:{get_language()}"
-    cached = cache.get(key) if settings.SHARED_CACHE else None
+    # The versions in one cache read, then the body and the deadlines panel in another.
+    body_key, deadlines_version = cohort_dashboard_cache_keys(
+        cohort_id=cohort.pk, also=deadlines_version_key(cohort.pk)
+    )
+    key = f"{body_key}:{get_language()}"
+    panel_key = course_time_panel_key(body_key=body_key, deadlines_version=deadlines_version)
+    found = cache.get_many([key, panel_key]) if settings.SHARED_CACHE else {}
+    cached = found.get(key)
     if cached is None:
         cached = _cohort_body(cohort)
         if settings.SHARED_CACHE:
@@ -137,6 +145,7 @@ def _cohort_page(
             "csv_url": reverse("api-cohort-progress-csv", args=[cohort.pk]),
             "summary_csv_url": reverse("api-cohort-exercise-summary-csv", args=[cohort.pk]),
             "replace_url": replace_url,
+            "course_time": (panel_key, found.get(panel_key)),
         },
         status=status,
     )

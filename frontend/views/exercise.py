@@ -13,7 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from apps.curriculum.selectors import exercise_get, step_neighbours
+from apps.curriculum.models import Exercise
+from apps.curriculum.selectors import (
+    exercise_get_for_page,
+    modules_outline,
+    outline_token,
+    step_neighbours,
+)
 from apps.progress.auth import authenticated_user
 from apps.progress.deadlines import deadlines_for_learner
 from apps.progress.reviews.selectors import review_item_for_user
@@ -41,9 +47,25 @@ def _pending(last: Submission | None) -> dict[str, object] | None:
     }
 
 
+def task_key(exercise: Exercise) -> tuple[object, ...] | None:
+    """What the task panel shows (prompt, signatures, lesson link): the exercise's row, which
+    changes only with the course outline. None (no memo) for an outline being replaced."""
+    token = outline_token(modules_outline())
+    return None if token is None else (exercise.pk, token)
+
+
+def history_key(*, user_id: int, history: list[Submission]) -> tuple[object, ...]:
+    """Everything the history table shows, row by row (a regrade changes a score, grading a
+    status), with the time zone its times are written in."""
+    rows = tuple(
+        (s.pk, s.status, s.score, getattr(s, "attempt_number", None), s.created_at) for s in history
+    )
+    return (user_id, timezone.get_current_timezone_name(), rows)
+
+
 @login_required
 def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    exercise = exercise_get(slug=slug)
+    exercise = exercise_get_for_page(slug=slug)
     if exercise is None:
         raise Http404(gettext("No such exercise."))
     user = authenticated_user(request)
@@ -94,5 +116,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "next": following,
             "deadline": deadline,
             "review": review,
+            "task_key": task_key(exercise),
+            "history_key": history_key(user_id=user.pk, history=history),
         },
     )

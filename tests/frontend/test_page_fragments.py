@@ -8,15 +8,19 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.contrib.admin import site
 from django.template import Context, Template
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from apps.curriculum import selectors
+from apps.curriculum.admin import ExerciseAdmin, LessonAdmin
 from apps.curriculum.models import Exercise, Lesson, Module
 from apps.curriculum.selectors import curriculum_revision_bump, modules_outline
 from apps.progress.models import ModuleProgress
 from apps.progress.selectors import course_map_for_user
 from apps.progress.services import exercise_progress_record_attempt, lesson_mark_read
+from apps.sandbox.models import Submission
 from frontend.templatetags.memo import fragments
 from frontend.views.course import course_map_key
 
@@ -181,3 +185,108 @@ def test_memo_renders_once_per_key_and_language_and_never_without_a_key() -> Non
     assert template.render(Context({"key": ("b",), "shown": "second"})) == "second"
     assert template.render(Context({"key": None, "shown": "third"})) == "third"
     assert template.render(Context({"key": None, "shown": "fourth"})) == "fourth"
+
+
+def history_section(html: str) -> str:
+    match = re.search(r'<section aria-labelledby="history-heading".*?</section>', html, re.S)
+    assert match, "no history section"
+    return match.group(0)
+
+
+def test_each_learner_sees_only_their_own_attempts(
+    learner_factory: Callable[..., Any], submission_factory: Callable[..., Any]
+) -> None:
+    alice, bob = learner_factory(), learner_factory()
+    submission_factory(alice, score=0.5)
+    submission_factory(bob, score=0.25)
+    alice_history = history_section(logged_in(alice).get("/exercises/softmax/").content.decode())
+    bob_history = history_section(logged_in(bob).get("/exercises/softmax/").content.decode())
+    assert "50%" in alice_history
+    assert "25%" not in alice_history
+    assert "25%" in bob_history
+    assert "50%" not in bob_history
+    again = history_section(logged_in(alice).get("/exercises/softmax/").content.decode())
+    assert again == alice_history
+
+
+def test_a_regrade_shows_in_the_attempts_at_once(
+    learner_factory: Callable[..., Any], submission_factory: Callable[..., Any]
+) -> None:
+    alice = learner_factory()
+    submission = submission_factory(alice, score=0.5)
+    client = logged_in(alice)
+    assert "50%" in history_section(client.get("/exercises/softmax/").content.decode())
+    Submission.objects.filter(pk=submission.pk).update(score=1.0, status="passed")
+    after = history_section(client.get("/exercises/softmax/").content.decode())
+    assert "100%" in after
+    assert "status-passed" in after
+
+
+def test_a_new_attempt_shows_at_once(
+    learner_factory: Callable[..., Any], submission_factory: Callable[..., Any]
+) -> None:
+    alice = learner_factory()
+    client = logged_in(alice)
+    assert "No attempts yet." in client.get("/exercises/softmax/").content.decode()
+    submission_factory(alice, score=0.5)
+    history = history_section(client.get("/exercises/softmax/").content.decode())
+    assert 'data-attempt-number="1"' in history
+    assert "#1" in history
+
+
+def test_an_exercise_edited_in_the_admin_shows_at_once(
+    learner_factory: Callable[..., Any],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    client = logged_in(learner_factory())
+    assert "Freshly edited prompt" not in client.get("/exercises/softmax/").content.decode()
+    exercise = Exercise.objects.get(slug="softmax")
+    exercise.prompt_html = "<p>Freshly edited prompt.</p>"
+    admin = ExerciseAdmin(Exercise, site)
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.save_model(RequestFactory().post("/"), exercise, None, True)  # type: ignore[arg-type]
+    assert "Freshly edited prompt" in client.get("/exercises/softmax/").content.decode()
+
+
+def test_the_task_panel_follows_a_language_switch(learner_factory: Callable[..., Any]) -> None:
+    client = logged_in(learner_factory())
+    english = client.get("/exercises/softmax/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get("/exercises/softmax/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "<h3>Write</h3>" in english
+    assert "<h3>Write</h3>" not in chinese
+    assert "No attempts yet." in english
+    assert "No attempts yet." not in chinese
+
+
+def test_a_page_reads_the_course_revision_once(
+    learner_factory: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = logged_in(learner_factory())
+    client.get("/exercises/softmax/")
+    reads: list[str] = []
+    real_get = selectors.cache.get
+
+    def counting_get(key: str, *args: Any, **kwargs: Any) -> Any:
+        reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(selectors.cache, "get", counting_get)
+    client.get("/exercises/softmax/")
+    assert reads.count(selectors.REVISION_KEY) == 1
+    reads.clear()
+    client.get("/learn/probability/softmax-and-cross-entropy/")
+    assert reads.count(selectors.REVISION_KEY) == 1
+
+
+def test_a_lesson_edited_in_the_admin_shows_at_once(
+    learner_factory: Callable[..., Any],
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    client = logged_in(learner_factory())
+    url = "/learn/probability/softmax-and-cross-entropy/"
+    assert "Freshly edited summary" not in client.get(url).content.decode()
+    lesson = Lesson.objects.get(slug="softmax-and-cross-entropy")
+    lesson.summary = "Freshly edited summary."
+    with django_capture_on_commit_callbacks(execute=True):
+        LessonAdmin(Lesson, site).save_model(RequestFactory().post("/"), lesson, None, True)  # type: ignore[arg-type]
+    assert "Freshly edited summary" in client.get(url).content.decode()

@@ -533,7 +533,9 @@ def test_submit_after_logging_out_elsewhere_says_to_log_in(signed_in_tab: Any) -
     page.click("#submit-button")
     page.wait_for_function(
         "() => (document.querySelector('#grading-status')?.innerText || '').length > 0 "
-        "&& !document.querySelector('#submit-button').disabled"
+        # The page marks the button busy with aria-disabled (it stays focusable): the
+        # refusal has arrived when that is gone again.
+        "&& !document.querySelector('#submit-button').hasAttribute('aria-disabled')"
     )
     status = page.inner_text("#grading-status")
     assert "log in" in status.lower(), status
@@ -736,9 +738,10 @@ def test_reloading_after_a_rejected_rename_does_not_post_again(signed_in_tab: An
     page.fill(".rename-form input[name=name]", "   ")
     page.click(".rename-form button[type=submit]")
     page.wait_for_selector(".rename-form .errors")
-    # The field with its error has focus, and the address is the cohort's own again.
+    # The field with its error has focus, and the address is the cohort's own again (the
+    # page's script replaces it once it runs: wait for it, up to the usual timeout).
+    page.wait_for_url(cohort_path)
     assert page.evaluate("document.activeElement.name") == "name"
-    assert page.url == cohort_path
     posts: list[str] = []
     page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
     page.reload()

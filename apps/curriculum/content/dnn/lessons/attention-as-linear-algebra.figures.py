@@ -57,7 +57,8 @@ def figures() -> dict[str, go.Figure | Explorable]:
 # ----- explorable: the weights of one query as d_k grows, with and without the scaling -------
 # One query and 16 keys with 512 unit-variance entries; d_k = d uses their first d entries, so
 # moving the slider adds dimensions to the same vectors. The line averages 500 such queries.
-DIMS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512]
+# From d_k = 2: at d_k = 1 the scaling divides by 1, and the two frames would be one.
+DIMS = [2, 4, 8, 16, 32, 64, 128, 256, 512]
 SCALINGS = ["scaled by 1/√d_k", "unscaled"]
 N_KEYS = 16
 _rng = np.random.default_rng(0)

@@ -218,11 +218,13 @@ class OutlineRows(Generic[K, R]):
         if token is None:  # an outline being replaced: read through
             return load()
         with self._lock:
-            if self._token != token or len(self._rows) >= self.size:
+            if self._token != token:
                 self._token, self._rows = token, {}
+            if key in self._rows:
+                return self._rows[key]
+            if len(self._rows) >= self.size:  # full: start again rather than grow
+                self._rows = {}
             rows = self._rows
-            if key in rows:
-                return rows[key]
         row = load()
         with self._lock:
             rows[key] = row
@@ -291,22 +293,16 @@ def module_steps(module: Module) -> list[Step]:
     return steps
 
 
-# (outline token, its steps): every lesson and exercise page asks for its neighbours.
-_course_steps: tuple[str | float, list[Step]] | None = None
+# Every lesson and exercise page asks for its neighbours: the steps kept per outline.
+_course_steps: OutlineRows[None, list[Step]] = OutlineRows(1)
 
 
 def course_steps() -> list[Step]:
     """The whole course in teaching order (modules in course order)."""
-    global _course_steps
-    modules = modules_outline()
-    token = outline_token(modules)
-    cached = _course_steps
-    if token is not None and cached is not None and cached[0] == token:
-        return list(cached[1])
-    steps = [step for module in modules for step in module_steps(module)]
-    if token is not None:
-        _course_steps = (token, steps)
-    return list(steps)
+    steps = _course_steps.get(
+        None, lambda: [step for module in modules_outline() for step in module_steps(module)]
+    )
+    return list(steps or [])
 
 
 def step_neighbours(

@@ -284,14 +284,21 @@ def reference_outcomes(
     return outcomes
 
 
+@cache
+def _solution_parameters(path: str, content_hash: str, name: str) -> tuple[str, ...] | None:
+    """``parameter_names`` of one function of a reference solution (None if it has none):
+    read once per solution, not on every grading."""
+    function = getattr(_solution_for(path, content_hash), name, None)
+    return None if function is None else tuple(parameter_names(function))
+
+
 def reference_parameters(exercise: GradableExercise, calls: Sequence[Call]) -> dict[str, list[str]]:
     """Each called function's positional parameter names, as the reference solution has them."""
-    solution = _solution_for(str(exercise.solution_path), exercise.content_hash)
-    return {
-        name: parameter_names(getattr(solution, name))
-        for name in {call.func for call in calls}
-        if hasattr(solution, name)
+    path, content_hash = str(exercise.solution_path), exercise.content_hash
+    found = {
+        name: _solution_parameters(path, content_hash, name) for name in {c.func for c in calls}
     }
+    return {name: list(names) for name, names in found.items() if names is not None}
 
 
 def _error_info(error: LearnerError) -> ErrorInfo:

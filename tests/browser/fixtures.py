@@ -8,12 +8,16 @@ Skipped, with the reason, when /usr/bin/chromium or the built bundles are missin
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connection
+from django.test.testcases import LiveServerThread
 
 from tests.browser.harness import block_other_hosts
 
@@ -55,6 +59,43 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+class _LiveServer(ThreadedWSGIServer):
+    """The live server, one request at a time when the test database is in-memory SQLite.
+
+    Django hands the live server's threads the test's own SQLite connection (an in-memory
+    database exists only inside it), so two requests served at once share one connection:
+    a page's own background POST and the test's click raced to "cannot release savepoint -
+    SQL statements in progress". Connections are still accepted and kept alive by a thread
+    each; only the application runs one request at a time, its body read out under the
+    lock. On a server database (PostgreSQL) every thread has its own connection and
+    requests run concurrently, as in production.
+    """
+
+    _lock = threading.Lock()
+
+    def set_app(self, application: Callable[..., Any]) -> None:
+        if connection.vendor == "sqlite" and connection.is_in_memory_db():
+            application = _one_at_a_time(application, self._lock)
+        super().set_app(application)
+
+
+def _one_at_a_time(application: Callable[..., Any], lock: threading.Lock) -> Callable[..., Any]:
+    def serialised(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        with lock:
+            result = application(environ, start_response)
+            try:
+                return list(result)
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+
+    return serialised
+
+
+LiveServerThread.server_class = _LiveServer
 
 
 @pytest.fixture(scope="session")

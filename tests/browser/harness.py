@@ -275,3 +275,58 @@ def interactive_problems(page: Any, timeout_ms: int = 30_000) -> list[str]:
             timeout=timeout_ms,
         )
     return list(page.evaluate(INTERACTIVE_JS))
+
+
+# Every explorable, driven as a reader would: each slider moved to another position must change
+# what the plot shows (its traces' data, title or annotations) and the value printed beside
+# it, and moving it back must change the figure again.
+EXPLORABLE_MOVES_JS = """async () => {
+  const problems = [];
+  const figures = JSON.parse(document.getElementById('lesson-figures').textContent || '{}');
+  const plain = (v) => (ArrayBuffer.isView(v) ? Array.from(v) : v);
+  const shown = (plot) => JSON.stringify([
+    (plot.data || []).map((t) => [plain(t.x), plain(t.y), plain(t.z), t.text]),
+    plot.layout && plot.layout.title && plot.layout.title.text,
+    ((plot.layout && plot.layout.annotations) || []).map((a) => a.text),
+  ]);
+  const settle = async (plot, differentFrom, sameAs) => {
+    for (let i = 0; i < 100; i += 1) {
+      const now = shown(plot);
+      if (sameAs !== undefined ? now === sameAs : now !== differentFrom) return now;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return shown(plot);
+  };
+  for (const [name, figure] of Object.entries(figures)) {
+    if (!figure.explorable) continue;
+    const el = document.querySelector(`figure.lesson-figure[data-figure="${name}"]`);
+    const plot = el && el.querySelector('.js-plotly-plot');
+    const inputs = el ? [...el.querySelectorAll('.explorable-controls input[type=range]')] : [];
+    if (!plot || !inputs.length) continue;  // reported by interactive_problems
+    for (const [k, input] of inputs.entries()) {
+      const param = figure.explorable.params[k];
+      const start = Number(input.value);
+      const target = start === Number(input.max) ? 0 : Number(input.max);
+      const before = shown(plot);
+      input.value = String(target);
+      input.dispatchEvent(new Event('input'));
+      const after = await settle(plot, before);
+      if (after === before) problems.push(`explorable ${name}: moving ${param.name} to ${param.values[target]} changed nothing`);
+      const output = input.parentElement.querySelector('output');
+      if (!output || output.textContent !== String(param.values[target])) {
+        problems.push(`explorable ${name}: ${param.name} shows ${output && output.textContent}, not ${param.values[target]}`);
+      }
+      input.value = String(start);
+      input.dispatchEvent(new Event('input'));
+      // Back where it started: the figure changes again (the first drawing and the start's
+      // frame may differ in form, e.g. traces a frame leaves as they were, so not compared).
+      if (await settle(plot, after) === after) problems.push(`explorable ${name}: moving ${param.name} back changed nothing`);
+    }
+  }
+  return problems;
+}"""
+
+
+def explorable_problems(page: Any) -> list[str]:
+    """Each explorable's sliders moved and moved back: what did not change the figure."""
+    return list(page.evaluate(EXPLORABLE_MOVES_JS))

@@ -1,6 +1,6 @@
 """Every lesson and every exercise page of the course, in one browser, with the network cut
 off at the site's edge: no raw placeholder, every figure drawn, no KaTeX error, no console
-error, no request to another host (issue 16).
+error, no request to another host (issue 16); every explorable's sliders moved and moved back.
 
 The pages come from the synced curriculum, not a sample. One context per viewport is reused
 for all of them; the run prints its timing.
@@ -20,6 +20,7 @@ from apps.progress.services import profile_ensure
 from tests.browser.harness import (
     DESKTOP,
     PHONE,
+    explorable_problems,
     figure_layout_problems,
     horizontal_overflow,
     interactive_problems,
@@ -50,6 +51,7 @@ def check_lesson(page: Any) -> list[str]:
         + page_text_problems(page)
         + figure_layout_problems(page)
         + interactive_problems(page)
+        + explorable_problems(page)
     )
 
 

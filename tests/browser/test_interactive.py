@@ -15,7 +15,7 @@ from apps.curriculum.selectors import question_variant
 from apps.progress.models import QuestionProgress, Role
 from apps.progress.services import profile_ensure
 from apps.sandbox.grading.questions import format_answer
-from tests.browser.harness import DESKTOP, open_context, wait_for_figures
+from tests.browser.harness import DESKTOP, explorable_problems, open_context, wait_for_figures
 
 pytestmark = pytest.mark.browser
 
@@ -169,6 +169,28 @@ def test_an_animated_explorable_plays_through_its_frames(browser: Any, site: str
         page.wait_for_selector(".try-cell[data-ready]")
         assert page.is_disabled(".try-cell button[data-run]")
         assert "Log in to run code." in page.inner_text(".try-cell .toolbar")
+        assert watch.take() == []
+    finally:
+        context.close()
+
+
+def test_the_every_page_explorable_check_finds_a_dead_slider(browser: Any, site: str) -> None:
+    """The check test_every_page runs on every explorable passes on a working one and names a
+    slider that no longer moves the figure (its listener removed, as a broken bundle would)."""
+    context, watch = open_context(browser, site, viewport=DESKTOP, axe=False)
+    page = context.new_page()
+    try:
+        page.goto(site + LESSON, wait_until="load")
+        assert wait_for_figures(page) == []
+        page.wait_for_selector('figure[data-figure="momentum"] .explorable-controls')
+        assert explorable_problems(page) == []
+        page.evaluate(
+            """() => { const input = document.querySelector('figure[data-figure="momentum"] input[data-param="beta"]');
+                       input.replaceWith(input.cloneNode(true)); }"""
+        )
+        problems = explorable_problems(page)
+        assert any(p.startswith("explorable momentum: moving beta to") for p in problems), problems
+        assert not any("moving lr" in p for p in problems), problems
         assert watch.take() == []
     finally:
         context.close()

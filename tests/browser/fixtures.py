@@ -62,27 +62,34 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 
 
 class _LiveServer(ThreadedWSGIServer):
-    """The live server, one request at a time when the test database is in-memory SQLite.
+    """The live server; during a browser test on in-memory SQLite, one request at a time.
 
     Django hands the live server's threads the test's own SQLite connection (an in-memory
     database exists only inside it), so two requests served at once share one connection:
     a page's own background POST and the test's click raced to "cannot release savepoint -
-    SQL statements in progress". Connections are still accepted and kept alive by a thread
-    each; only the application runs one request at a time, its body read out under the
-    lock. On a server database (PostgreSQL) every thread has its own connection and
-    requests run concurrently, as in production.
+    SQL statements in progress". While ``one_at_a_time`` is set (by the ``site`` fixture of
+    the browser tests) connections are still accepted and kept alive by a thread each, but
+    the application runs one request at a time, its body read out under the lock. Not for
+    every live-server test: in the LTI tests a request to dlmath calls the LMS, which calls
+    dlmath back (its key set) and would wait on the lock. On PostgreSQL every thread has its
+    own connection and requests always run concurrently, as in production.
     """
 
+    one_at_a_time = threading.Event()
     _lock = threading.Lock()
 
     def set_app(self, application: Callable[..., Any]) -> None:
         if connection.vendor == "sqlite" and connection.is_in_memory_db():
-            application = _one_at_a_time(application, self._lock)
+            application = _one_at_a_time(application, self._lock, self.one_at_a_time)
         super().set_app(application)
 
 
-def _one_at_a_time(application: Callable[..., Any], lock: threading.Lock) -> Callable[..., Any]:
+def _one_at_a_time(
+    application: Callable[..., Any], lock: threading.Lock, when: threading.Event
+) -> Callable[..., Any]:
     def serialised(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if not when.is_set():
+            return application(environ, start_response)  # type: ignore[no-any-return]
         with lock:
             result = application(environ, start_response)
             try:
@@ -113,13 +120,17 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def site(live_server: Any, transactional_db: Any) -> str:
+def site(live_server: Any, transactional_db: Any) -> Iterator[str]:
     """The live server's URL, its database holding the synced course.
 
     Transactional tests truncate every table afterwards, so each test syncs again.
     """
     call_command("sync_curriculum", verbosity=0)
-    return live_server.url
+    _LiveServer.one_at_a_time.set()
+    try:
+        yield live_server.url
+    finally:
+        _LiveServer.one_at_a_time.clear()
 
 
 class Tab:

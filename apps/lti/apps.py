@@ -10,4 +10,7 @@ class LtiConfig(AppConfig):
     def ready(self) -> None:
         # Register the tasks the progress outbox hands events to, by name, in every process
         # (the web process sends them; Celery's autodiscovery runs only in a worker).
-        from apps.lti import tasks  # noqa: F401
+        from apps.lti import tasks
+        from apps.progress.outbox import learning_event_interest
+
+        learning_event_interest("lti.event_passback", tasks.event_wanted)

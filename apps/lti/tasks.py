@@ -24,6 +24,12 @@ GRADED = {
 }
 
 
+def event_wanted(event: LearningEvent) -> bool:
+    """The outbox hands the passback task only graded events of learners in a course whose
+    LMS takes scores (what ``event_passback_task`` would otherwise find out itself)."""
+    return event.kind in GRADED and passbacks.grade_passbacks_possible(user_id=event.user_id)
+
+
 def _eager() -> bool:
     return bool(current_app.conf.task_always_eager)
 

@@ -10,6 +10,7 @@ from typing import Literal
 
 import requests
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from lti_tool.models import LtiContext, LtiMembership
 from pylti1p3.assignments_grades import AssignmentsGradesService, TAssignmentsGradersData
@@ -62,20 +63,29 @@ def _desired_score(
     return None
 
 
+def _score_memberships(user_id: int) -> QuerySet[LtiMembership]:
+    """The learner's memberships in courses whose LMS accepts scores."""
+    return LtiMembership.objects.filter(
+        user__auth_user_id=user_id,
+        is_learner=True,
+        is_active=True,
+        context__can_publish_scores=True,
+    )
+
+
+def grade_passbacks_possible(*, user_id: int) -> bool:
+    """Could a change of this learner's scores go to an LMS? (One indexed EXISTS: the outbox
+    asks it before handing a graded event to the passback task.)"""
+    return _score_memberships(user_id).exists()
+
+
 def grade_passbacks_refresh(*, user_id: int) -> list[int]:
     """Bring a learner's passbacks up to their current best scores; return those to send.
 
     One row per (platform user, link) in the courses where they are a learner and the LMS
     accepts scores. A row whose score changed becomes pending again.
     """
-    memberships = list(
-        LtiMembership.objects.filter(
-            user__auth_user_id=user_id,
-            is_learner=True,
-            is_active=True,
-            context__can_publish_scores=True,
-        ).select_related("user")
-    )
+    memberships = list(_score_memberships(user_id).select_related("user"))
     if not memberships:
         return []
     targets = list(

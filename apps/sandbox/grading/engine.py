@@ -86,13 +86,13 @@ class _RunWhenAsked:
     """A runner without ``start`` (in-process, tests): the run happens at ``result()``."""
 
     def __init__(self, runner: Runner, code: str, calls: list[dict[str, Any]], limits: Limits):
-        self._run = lambda: runner.run(code, calls, limits)
+        self._runner, self._code, self._calls, self._limits = runner, code, calls, limits
 
     def pump(self) -> None:
         pass
 
     def result(self) -> RunResult:
-        return self._run()
+        return self._runner.run(self._code, self._calls, self._limits)
 
     def abandon(self) -> None:
         pass

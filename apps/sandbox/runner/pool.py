@@ -298,7 +298,8 @@ class PendingRun:
     it fails: until then the slot serves no one else."""
 
     def __init__(self, pool: ZygotePool, slot: _Slot, request: bytes, limits: Limits) -> None:
-        self._pool, self._slot = pool, slot
+        self._pool = pool
+        self._slot: _Slot | None = slot
         self._run: _SlotRun | None = None
         self._outcome: RunResult | BaseException | None = None
         try:

@@ -423,3 +423,40 @@ def test_a_zygote_failing_twice_is_sandbox_unavailable_and_frees_the_slot(
         assert pool.zygote_failures == 2
         assert pool._free.qsize() == 1
         assert pool.run(SOFTMAX, [], FAST).status == "ok", "the next submission is served"
+
+
+def test_a_run_interrupted_before_its_report_leaves_no_stale_report_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    from apps.sandbox.runner import exchange
+
+    class Interrupted(BaseException):
+        """As a worker's time limit raises into whatever the task is doing."""
+
+    real = exchange.Exchange.collect
+    interrupted: list[bool] = []
+
+    def interrupting(self, deadline):
+        if not interrupted:
+            interrupted.append(True)
+            setup, end = self.pipes.setup[0], time.monotonic() + 30
+            while not self.readers[setup].buffer and time.monotonic() < end:
+                self.pump()  # until the learner's code has started
+            raise Interrupted
+        return real(self, deadline)
+
+    with ZygotePool(1) as pool:
+        monkeypatch.setattr(exchange.Exchange, "collect", interrupting)
+        first = pool._slots[0].zygote.process.pid
+        call = {"key": "k", "func": "softmax", "args": [np.zeros(2)]}
+        with pytest.raises(Interrupted):  # a run its zygote will report as timed out
+            pool.start("while True:\n    pass\n", [call], FAST).result()
+        assert pool._free.qsize() == 1
+        code = "def f():\n    return 'second'\n"
+        result = run(pool, code, {"key": "k", "func": "f"})
+        assert result.status == "ok", "not the interrupted run's timeout"
+        assert result.outcomes["k"].value == "second"
+        assert pool._slots[0].zygote.process.pid != first, "the interrupted zygote was replaced"
+        assert pool.zygote_failures == 0, "an interruption is not the zygote's failure"

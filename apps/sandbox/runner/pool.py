@@ -288,6 +288,11 @@ class _SlotRun:
             except SandboxUnavailable:
                 self.slot.failed()
                 raise
+            except BaseException:
+                # Interrupted (a task's time limit, say) before the zygote's report was read:
+                # it would answer the next run with this one's report, so it serves no more.
+                self.slot._discard()
+                raise
         raise AssertionError("unreachable")
 
 

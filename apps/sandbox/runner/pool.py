@@ -103,6 +103,8 @@ class _Zygote:
                 cwd="/",
             )
         self.runs = 0
+        # A run interrupted before its report was read: the report still comes, by then.
+        self.owes_report_by: float | None = None
         try:
             hello, _ = control.receive(self.channel, deadline=time.monotonic() + STARTUP_TIMEOUT)
         except control.ControlError as exc:
@@ -128,6 +130,11 @@ class _Zygote:
     def start(self, request: bytes, limits: Limits) -> _ZygoteRun:
         """Begin one run on this zygote (see _ZygoteRun). Raises ControlError or OSError if
         the zygote cannot take it."""
+        if self.owes_report_by is not None:
+            # The interrupted run's report, never this run's: read and dropped (its run was
+            # held to its limits by the zygote meanwhile).
+            control.receive(self.channel, deadline=self.owes_report_by)
+            self.owes_report_by = None
         pipes = RunPipes.create()
         try:
             message = {"op": "run", **limits.as_dict()}
@@ -139,7 +146,7 @@ class _Zygote:
         except BaseException:
             pipes.close_all()
             raise
-        return _ZygoteRun(exchange, pipes, limits, deadline)
+        return _ZygoteRun(self, exchange, pipes, limits, deadline)
 
     def run(self, request: bytes, limits: Limits) -> RunResult:
         """One run on this zygote. Raises ControlError if the zygote misbehaves."""
@@ -150,8 +157,11 @@ class _ZygoteRun:
     """A run the zygote has been handed: it goes on in its own process while the pool's
     caller does other work, then ``finish`` collects and interprets it (exactly once)."""
 
-    def __init__(self, exchange: Exchange, pipes: RunPipes, limits: Limits, deadline: float):
-        self.exchange, self.pipes, self.limits, self.deadline = exchange, pipes, limits, deadline
+    def __init__(
+        self, zygote: _Zygote, exchange: Exchange, pipes: RunPipes, limits: Limits, deadline: float
+    ) -> None:
+        self.zygote, self.exchange, self.pipes = zygote, exchange, pipes
+        self.limits, self.deadline = limits, deadline
         self.failure: BaseException | None = None
         self.exchange.pump()  # the request goes in now (what the pipe takes)
 
@@ -289,9 +299,10 @@ class _SlotRun:
                 self.slot.failed()
                 raise
             except BaseException:
-                # Interrupted (a task's time limit, say) before the zygote's report was read:
-                # it would answer the next run with this one's report, so it serves no more.
-                self.slot._discard()
+                # Interrupted (a task's time limit, say): if the zygote's report has not been
+                # read, the zygote's next run reads it first, so no run gets another's report.
+                if running.exchange.report is None:
+                    running.zygote.owes_report_by = running.deadline
                 raise
         raise AssertionError("unreachable")
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from apps.sandbox.runner import Limits, RunResult, SandboxUnavailable, ZygotePool
+from apps.sandbox.runner import Limits, PendingRun, RunResult, SandboxUnavailable, ZygotePool
 
 
 class GradingBackend(abc.ABC):
@@ -77,6 +77,10 @@ class ZygotePoolBackend(GradingBackend):
 
     def run(self, code: str, calls: list[dict[str, Any]], limits: Limits) -> RunResult:
         return sandbox_pool().run(code, calls, limits)
+
+    def start(self, code: str, calls: list[dict[str, Any]], limits: Limits) -> PendingRun:
+        """The run begun, for the caller to work meanwhile (see ZygotePool.start)."""
+        return sandbox_pool().start(code, calls, limits)
 
 
 def sandbox_pool() -> ZygotePool:

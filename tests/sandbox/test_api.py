@@ -208,6 +208,7 @@ def test_without_a_working_sandbox_code_is_not_run_and_the_learner_is_told(
         raise SandboxUnavailable("no root and no user namespaces")
 
     monkeypatch.setattr(ZygotePoolBackend, "run", refuse)
+    monkeypatch.setattr(ZygotePoolBackend, "start", refuse)  # grading starts its run
     body = submit(alice, SOLUTION).json()
     from apps.progress.models import ExerciseProgress
     from apps.sandbox.models import Submission

@@ -16,7 +16,7 @@ from apps.sandbox.runner import (
     default_pool,
 )
 from apps.sandbox.runner.wire import FnSpec
-from tests.sandbox.conftest import FAST
+from tests.sandbox.conftest import FAST, processes_of
 
 SOFTMAX = """\
 import numpy as np
@@ -310,3 +310,164 @@ def test_the_pool_reports_what_it_measured(sandbox_pool: ZygotePool) -> None:
     assert 0 < result.cpu_seconds < FAST.cpu_seconds
     assert result.memory_peak_mb is not None
     assert result.memory_peak_mb >= 32
+
+
+# ----- a started run goes on while the caller works (grading overlaps its reference) ----------
+
+
+def _reported(pending) -> bool:
+    """Whether the zygote's report of a started run has reached the pool (a look inside)."""
+    running = pending._run.running
+    return running is not None and running.exchange.report is not None
+
+
+def test_a_started_run_goes_on_before_its_result_is_asked_for(sandbox_pool: ZygotePool) -> None:
+    import time
+
+    call = {"key": "k", "func": "softmax", "args": [np.zeros(3)]}
+    pending = sandbox_pool.start(SOFTMAX, [call], FAST)
+    deadline = time.monotonic() + 30
+    while not _reported(pending) and time.monotonic() < deadline:
+        pending.pump()  # what a grading does between its reference's calls
+        time.sleep(0.01)
+    assert _reported(pending), "the run ended without anyone waiting on its result"
+    result = pending.result()
+    assert result.status == "ok"
+    np.testing.assert_allclose(result.outcomes["k"].value, [1 / 3] * 3)
+    assert pending.result() is result, "the result is kept, not the run repeated"
+    pending.abandon()  # after the result: nothing left to do
+    assert sandbox_pool._free.qsize() == 1, "the slot serves the next submission"
+    assert run(sandbox_pool, SOFTMAX, call).status == "ok"
+
+
+def test_an_abandoned_run_frees_its_slot(sandbox_pool: ZygotePool) -> None:
+    pending = sandbox_pool.start("import time\ntime.sleep(0.2)\n", [], FAST)
+    assert sandbox_pool._free.qsize() == 0, "a started run holds its slot"
+    pending.abandon()
+    assert sandbox_pool._free.qsize() == 1
+    assert pending.result().status == "ok", "abandoning waited for the run's end"
+
+
+def test_a_started_run_with_output_larger_than_a_pipe_finishes(sandbox_pool: ZygotePool) -> None:
+    # Pumped only now and then, the run fills its pipes and waits: nothing is lost or stuck.
+    code = "import sys\nsys.stdout.write('x' * 200_000)\ndef f():\n    return list(range(20000))\n"
+    limits = Limits(cpu_seconds=1, wall_seconds=10, memory_mb=256, stdout_bytes=300_000)
+    pending = sandbox_pool.start(code, [{"key": "k", "func": "f"}], limits)
+    pending.pump()
+    result = pending.result()
+    assert result.status == "ok"
+    assert result.stdout == "x" * 200_000
+    assert result.outcomes["k"].value == list(range(20000))
+
+
+@pytest.mark.parametrize("where", ["send", "collect", "pump"])
+def test_a_zygote_failing_under_a_started_run_is_replaced_and_the_run_made_again(
+    where: str, self_tests: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apps.sandbox.runner import control, exchange
+
+    targets = {
+        "send": (control, "send"),
+        "collect": (exchange.Exchange, "collect"),
+        "pump": (exchange.Exchange, "pump"),
+    }
+    owner, name = targets[where]
+    real = getattr(owner, name)
+    failed: list[str] = []
+
+    def fails_once(*args, **kwargs):
+        if not failed:
+            failed.append(where)
+            raise control.ControlError(f"pretend the zygote broke ({where})")
+        return real(*args, **kwargs)
+
+    with ZygotePool(1) as pool:
+        first = pool._slots[0].zygote.process.pid
+        monkeypatch.setattr(owner, name, fails_once)
+        call = {"key": "k", "func": "softmax", "args": [np.zeros(2)]}
+        result = pool.start(SOFTMAX, [call], FAST).result()
+        assert failed == [where]
+        assert result.status == "ok"
+        assert result.outcomes["k"].value.tolist() == [0.5, 0.5]
+        assert pool.zygote_failures == 1
+        assert pool._slots[0].zygote.process.pid != first
+        assert self_tests == ["cgroup", "cgroup"], "the replacement was self-tested first"
+        assert pool._free.qsize() == 1
+
+
+def test_a_zygote_failing_twice_is_sandbox_unavailable_and_frees_the_slot(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from apps.sandbox.runner import control, exchange
+
+    marker = "# this submission's zygotes break"
+    real_init, real_collect = exchange.Exchange.__init__, exchange.Exchange.collect
+
+    def marked_init(self, channel, pipes, request, limits):
+        real_init(self, channel, pipes, request, limits)
+        self.marked = marker.encode() in request  # the self-tests' runs are not
+
+    def broken(self, deadline):
+        if self.marked:
+            raise control.ControlError("pretend the zygote broke")
+        return real_collect(self, deadline)
+
+    with ZygotePool(1) as pool:
+        monkeypatch.setattr(exchange.Exchange, "__init__", marked_init)
+        monkeypatch.setattr(exchange.Exchange, "collect", broken)
+        pending = pool.start(SOFTMAX + marker + "\n", [], FAST)
+        with pytest.raises(SandboxUnavailable, match="failed twice"):
+            pending.result()
+        with pytest.raises(SandboxUnavailable, match="failed twice"):
+            pending.result()  # asked again: the same answer, not a third attempt
+        assert pool.zygote_failures == 2
+        assert pool._free.qsize() == 1
+        assert pool.run(SOFTMAX, [], FAST).status == "ok", "the next submission is served"
+
+
+def test_a_run_interrupted_before_its_report_leaves_no_stale_report_behind(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import time
+
+    from apps.sandbox.runner import exchange
+
+    class Interrupted(BaseException):
+        """As a worker's time limit raises into whatever the task is doing."""
+
+    real = exchange.Exchange.collect
+    interrupted: list[bool] = []
+
+    def interrupting(self, deadline):
+        if not interrupted:
+            interrupted.append(True)
+            setup, end = self.pipes.setup[0], time.monotonic() + 30
+            while not self.readers[setup].buffer and time.monotonic() < end:
+                self.pump()  # until the learner's code has started
+            raise Interrupted
+        return real(self, deadline)
+
+    with ZygotePool(1) as pool:
+        monkeypatch.setattr(exchange.Exchange, "collect", interrupting)
+        first = pool._slots[0].zygote.process.pid
+        call = {"key": "k", "func": "softmax", "args": [np.zeros(2)]}
+        with pytest.raises(Interrupted):  # a run its zygote will report as timed out
+            pool.start("while True:\n    pass\n", [call], FAST).result()
+        assert pool._free.qsize() == 1
+        code = "def f():\n    return 'second'\n"
+        result = run(pool, code, {"key": "k", "func": "f"})
+        assert result.status == "ok", "not the interrupted run's timeout"
+        assert result.outcomes["k"].value == "second"
+        assert pool._slots[0].zygote.process.pid == first, "the zygote serves on"
+        assert pool.zygote_failures == 0
+        live = [pid for pid in processes_of(pool.slot_uids) if not _zombie(pid)]
+        assert live == [], "the interrupted run was ended, not orphaned"
+
+
+def _zombie(pid: int) -> bool:
+    """Exited, waiting to be reaped (by init, for a run whose zygote an earlier test killed)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True  # gone meanwhile

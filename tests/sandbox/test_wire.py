@@ -259,3 +259,33 @@ def test_every_string_of_a_result_is_neutralised_as_it_is_decoded() -> None:
     assert decoded == {escaped: [escaped, (escaped,)], "x": wire.Unsupported(escaped)}
     # Frames the trusted side built itself keep their text exactly (learner code included).
     assert wire.decode(wire.encode(value))[hostile] == [hostile, (hostile,)]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        1.5,
+        float("nan"),
+        [float("inf"), -float("inf")],
+        "héllo \u202e\x1b",
+        {"a": (1, 2**70, 1 + 2j), "b": [np.arange(3), np.float32(2.5)]},
+        (np.zeros((2, 3)), {"k": [np.ones(1, dtype=np.int8), "x" * 50]}),
+        wire.FnSpec("def f(x):\n    return x\n", env={"w": np.eye(2)}),
+    ],
+)
+def test_encode_writes_the_frame_pack_writes(value) -> None:
+    # encode() reuses the JSON text it measured instead of dumping the tree again.
+    encoder = wire.Encoder()
+    assert wire.encode(value) == wire.pack({"value": encoder.add(value)}, encoder.blobs)
+
+
+def test_arrays_sharing_a_header_each_decode_to_their_own_data() -> None:
+    a, b = np.arange(6.0).reshape(2, 3), -np.arange(6.0).reshape(2, 3)
+    decoded = wire.decode(wire.encode([a, b, a.astype(np.float32)]))
+    assert [x.tolist() for x in decoded[:2]] == [a.tolist(), b.tolist()]
+    assert decoded[2].dtype == np.float32
+    forged = wire.npy_bytes(np.zeros(2)).replace(b"'<f8'", b"'|O8'")
+    for _ in range(2):  # refused every time, not only the first
+        with pytest.raises(wire.WireError):
+            wire.npy_header(memoryview(forged))

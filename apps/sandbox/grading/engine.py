@@ -74,6 +74,40 @@ class Runner(Protocol):
     def run(self, code: str, calls: list[dict[str, Any]], limits: Limits) -> RunResult: ...
 
 
+class PendingRun(Protocol):
+    """A run under way (a runner's ``start``, when it has one: the sandbox's has)."""
+
+    def pump(self) -> None: ...
+    def result(self) -> RunResult: ...
+    def abandon(self) -> None: ...
+
+
+class _RunWhenAsked:
+    """A runner without ``start`` (in-process, tests): the run happens at ``result()``."""
+
+    def __init__(self, runner: Runner, code: str, calls: list[dict[str, Any]], limits: Limits):
+        self._runner, self._code, self._calls, self._limits = runner, code, calls, limits
+
+    def pump(self) -> None:
+        pass
+
+    def result(self) -> RunResult:
+        return self._runner.run(self._code, self._calls, self._limits)
+
+    def abandon(self) -> None:
+        pass
+
+
+def start_run(runner: Runner, code: str, calls: list[dict[str, Any]], limits: Limits) -> PendingRun:
+    """Start ``code`` on ``calls`` if the runner can run it while this process works on (the
+    sandbox: the run is another process), else arrange to run it when its result is asked for."""
+    start = getattr(runner, "start", None)
+    if start is None:
+        return _RunWhenAsked(runner, code, calls, limits)
+    pending: PendingRun = start(code, calls, limits)
+    return pending
+
+
 class CodeRejected(ValueError):
     """The code was refused before running; the message says why."""
 
@@ -207,6 +241,7 @@ def trusted_outcomes(
     calls: Sequence[Call],
     *,
     frames: dict[str, bytes] | None = None,
+    between: Callable[[], None] | None = None,
 ) -> dict[str, Outcome]:
     """Run trusted functions here on the calls they name (others are skipped).
 
@@ -215,6 +250,7 @@ def trusted_outcomes(
     types as the learner's. An exception becomes a failed outcome naming its type.
     ``frames`` keeps each call's encoded inputs by key, so the reference and every declared
     mistake of one grading encode them once (each still decodes its own fresh copy).
+    ``between`` is called after each call (the learner's run, going on meanwhile, is pumped).
     """
     outcomes: dict[str, Outcome] = {}
     frames = {} if frames is None else frames
@@ -238,6 +274,8 @@ def trusted_outcomes(
             outcomes[call.key] = Outcome(
                 ok=False, error=f"{type(exc).__name__}: {exc}", error_type=type(exc).__name__
             )
+        if between is not None:
+            between()
     return outcomes
 
 
@@ -269,13 +307,17 @@ def argument_names(
 
 
 def reference_outcomes(
-    exercise: GradableExercise, calls: list[Call], *, frames: dict[str, bytes] | None = None
+    exercise: GradableExercise,
+    calls: list[Call],
+    *,
+    frames: dict[str, bytes] | None = None,
+    between: Callable[[], None] | None = None,
 ) -> dict[str, Outcome]:
     """Run the reference solution here (trusted code) on the same inputs as the learner."""
     solution = _solution_for(str(exercise.solution_path), exercise.content_hash)
     names = {call.func for call in calls}
     functions = {name: getattr(solution, name) for name in names if hasattr(solution, name)}
-    outcomes = trusted_outcomes(functions, calls, frames=frames)
+    outcomes = trusted_outcomes(functions, calls, frames=frames, between=between)
     for key, outcome in outcomes.items():
         if not outcome.ok:
             logger.error(
@@ -534,9 +576,19 @@ def grade_code(
     calls: list[Call] = list(checks.cases(rng))
     frames: dict[str, bytes] = {}  # each call's inputs, encoded once
     remember = memo.scope(exercise, seed) if memo is not None and seed is not None else _compute
-    expected = remember("reference", lambda: reference_outcomes(exercise, calls, frames=frames))
     requests = [call.as_request() for call in calls]
-    run = runner.run(text, requests, runner_limits(exercise.limits))
+    # The learner's run starts first: the reference needs nothing of it, so it is computed
+    # here while the run goes on in its own process (pumped between the reference's calls).
+    pending = start_run(runner, text, requests, runner_limits(exercise.limits))
+    try:
+        expected = remember(
+            "reference",
+            lambda: reference_outcomes(exercise, calls, frames=frames, between=pending.pump),
+        )
+    except BaseException:
+        pending.abandon()  # the run ends and its slot is free before the error goes on
+        raise
+    run = pending.result()
 
     result = _unfinished_result(exercise.slug, run)
     if result is None:

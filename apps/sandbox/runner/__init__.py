@@ -10,13 +10,14 @@ only on what the supervisor measured (``result.cpu_seconds``, its clock, OOM kil
 """
 
 from .limits import Limits
-from .pool import ZygotePool, default_pool
+from .pool import PendingRun, ZygotePool, default_pool
 from .results import CallOutcome, LearnerError, RunResult, SandboxUnavailable
 
 __all__ = [
     "CallOutcome",
     "LearnerError",
     "Limits",
+    "PendingRun",
     "RunResult",
     "SandboxUnavailable",
     "ZygotePool",

@@ -123,7 +123,14 @@ class Exchange:
             )
         }
         self.report: dict[str, Any] | None = None
+        self.reported_at: float | None = None
         os.set_blocking(pipes.request[1], False)
+        self.poller = select.poll()
+        self.poller.register(channel.fileno(), select.POLLIN)
+        self.poller.register(pipes.request[1], select.POLLOUT)
+        for fd in self.readers:
+            self.poller.register(fd, select.POLLIN)
+        self.open_readers = set(self.readers)
 
     def _write_request(self) -> bool:
         """Write what the pipe takes; False once done (all written, or the run is gone)."""
@@ -136,38 +143,42 @@ class Exchange:
         self.pending = self.pending[written:]
         return bool(self.pending)
 
-    def _handle(self, fd: int, poller: select.poll, open_readers: set[int]) -> None:
+    def _handle(self, fd: int) -> None:
         if fd == self.channel.fileno():
             self.report, _ = control.receive(self.channel)
-            poller.unregister(fd)
+            self.reported_at = time.monotonic()
+            self.poller.unregister(fd)
         elif fd == self.pipes.request[1]:
             if not self._write_request():
-                poller.unregister(fd)
+                self.poller.unregister(fd)
                 self.pipes.close([fd])  # end of file: the run stops reading
         elif not self.readers[fd].read():
-            poller.unregister(fd)
-            open_readers.discard(fd)
+            self.poller.unregister(fd)
+            self.open_readers.discard(fd)
+
+    def _done(self) -> bool:
+        return self.report is not None and not self.open_readers
+
+    def pump(self) -> None:
+        """Move what is ready now (request bytes in, results and output out), never waiting.
+
+        The caller does other work while the run goes on and pumps between its steps, so the
+        run does not stall on a full pipe meanwhile."""
+        if not self._done():
+            for fd, _ in self.poller.poll(0):
+                self._handle(fd)
 
     def collect(self, deadline: float) -> Collected:
         """Run the exchange; raises ControlError if the zygote has not reported by ``deadline``."""
-        poller = select.poll()
-        poller.register(self.channel.fileno(), select.POLLIN)
-        poller.register(self.pipes.request[1], select.POLLOUT)
-        for fd in self.readers:
-            poller.register(fd, select.POLLIN)
-        open_readers = set(self.readers)
-        reported_at: float | None = None
-        while self.report is None or open_readers:
+        while not self._done():
             now = time.monotonic()
-            if self.report is not None and reported_at is None:
-                reported_at = now
-            end = deadline if reported_at is None else reported_at + DRAIN_GRACE_SECONDS
+            end = deadline if self.reported_at is None else self.reported_at + DRAIN_GRACE_SECONDS
             if now >= end:
                 if self.report is None:
                     raise control.ControlError("the zygote did not report in time")
                 break
-            for fd, _ in poller.poll((end - now) * 1000):
-                self._handle(fd, poller, open_readers)
+            for fd, _ in self.poller.poll((end - now) * 1000):
+                self._handle(fd)
         return self._collected()
 
     def _collected(self) -> Collected:

@@ -103,6 +103,8 @@ class _Zygote:
                 cwd="/",
             )
         self.runs = 0
+        # A run interrupted before its report was read: the report still comes, by then.
+        self.owes_report_by: float | None = None
         try:
             hello, _ = control.receive(self.channel, deadline=time.monotonic() + STARTUP_TIMEOUT)
         except control.ControlError as exc:
@@ -125,8 +127,14 @@ class _Zygote:
         self.process.wait()
         self.channel.close()
 
-    def run(self, request: bytes, limits: Limits) -> RunResult:
-        """One run on this zygote. Raises ControlError if the zygote misbehaves."""
+    def start(self, request: bytes, limits: Limits) -> _ZygoteRun:
+        """Begin one run on this zygote (see _ZygoteRun). Raises ControlError or OSError if
+        the zygote cannot take it."""
+        if self.owes_report_by is not None:
+            # The interrupted run's report, never this run's: read and dropped (its run was
+            # held to its limits by the zygote meanwhile).
+            control.receive(self.channel, deadline=self.owes_report_by)
+            self.owes_report_by = None
         pipes = RunPipes.create()
         try:
             message = {"op": "run", **limits.as_dict()}
@@ -134,12 +142,48 @@ class _Zygote:
             pipes.close(pipes.run_ends())
             self.runs += 1
             deadline = time.monotonic() + limits.wall_seconds + REPLY_GRACE_SECONDS
-            collected = Exchange(self.channel, pipes, request, limits).collect(deadline)
-        finally:
+            exchange = Exchange(self.channel, pipes, request, limits)
+        except BaseException:
             pipes.close_all()
+            raise
+        return _ZygoteRun(self, exchange, pipes, limits, deadline)
+
+    def run(self, request: bytes, limits: Limits) -> RunResult:
+        """One run on this zygote. Raises ControlError if the zygote misbehaves."""
+        return self.start(request, limits).finish()
+
+
+class _ZygoteRun:
+    """A run the zygote has been handed: it goes on in its own process while the pool's
+    caller does other work, then ``finish`` collects and interprets it (exactly once)."""
+
+    def __init__(
+        self, zygote: _Zygote, exchange: Exchange, pipes: RunPipes, limits: Limits, deadline: float
+    ) -> None:
+        self.zygote, self.exchange, self.pipes = zygote, exchange, pipes
+        self.limits, self.deadline = limits, deadline
+        self.failure: BaseException | None = None
+        self.exchange.pump()  # the request goes in now (what the pipe takes)
+
+    def pump(self) -> None:
+        """Move what is ready; a failure is kept for ``finish`` to raise."""
+        if self.failure is None:
+            try:
+                self.exchange.pump()
+            except (control.ControlError, OSError) as exc:
+                self.failure = exc
+
+    def finish(self) -> RunResult:
+        """The run's result. Raises ControlError (or OSError) if the zygote misbehaved."""
+        try:
+            if self.failure is not None:
+                raise self.failure
+            collected = self.exchange.collect(self.deadline)
+        finally:
+            self.pipes.close_all()
         if collected.report.get("status") != "finished":
             raise control.ControlError(f"the zygote answered {collected.report.get('status')!r}")
-        return interpret(collected, limits)
+        return interpret(collected, self.limits)
 
 
 class _Slot:
@@ -190,21 +234,16 @@ class _Slot:
 
         run_self_test(run, budget=target.budget)
 
+    def start(self, request: bytes, limits: Limits) -> _SlotRun:
+        return _SlotRun(self, request, limits)
+
     def run(self, request: bytes, limits: Limits) -> RunResult:
-        for attempt in (1, 2):
-            zygote = self._healthy_zygote()
-            try:
-                return zygote.run(request, limits)
-            except (control.ControlError, OSError) as exc:
-                self.failures += 1
-                self._discard()  # a zygote that misbehaves is replaced, never trusted again
-                if attempt == 2:
-                    raise SandboxUnavailable(f"the sandbox zygote failed twice: {exc}") from None
-            except SandboxUnavailable:
-                self.failures += 1
-                self._discard()
-                raise
-        raise AssertionError("unreachable")
+        return self.start(request, limits).result()
+
+    def failed(self) -> None:
+        """The zygote misbehaved: it is replaced, never trusted again."""
+        self.failures += 1
+        self._discard()
 
     def release(self) -> None:
         self._discard()
@@ -212,6 +251,107 @@ class _Slot:
             cgroups.remove_slot(self.index)
             os.close(self._lock_fd)
             self._lock_fd = -1
+
+
+class _SlotRun:
+    """One submission on a slot: a first attempt begun at once, finished by ``result``.
+
+    A zygote that fails (a control channel error, a missing or malformed report) is replaced
+    and the submission run again on a fresh one, once; a second failure is
+    SandboxUnavailable, as is a run whose isolation failed (never retried).
+    """
+
+    def __init__(self, slot: _Slot, request: bytes, limits: Limits) -> None:
+        self.slot, self.request, self.limits = slot, request, limits
+        self.error: BaseException | None = None
+        self.running = self._attempt()
+
+    def _attempt(self) -> _ZygoteRun | None:
+        zygote = self.slot._healthy_zygote()
+        try:
+            return zygote.start(self.request, self.limits)
+        except (control.ControlError, OSError) as exc:
+            self.slot.failed()
+            self.error = exc
+            return None
+
+    def pump(self) -> None:
+        if self.running is not None:
+            self.running.pump()
+
+    def result(self) -> RunResult:
+        for attempt in (1, 2):
+            running, self.running = self.running, None
+            if running is None and attempt == 2:
+                running = self._attempt()
+            if running is None:
+                if attempt == 2:
+                    raise SandboxUnavailable(f"the sandbox zygote failed twice: {self.error}")
+                continue
+            try:
+                return running.finish()
+            except (control.ControlError, OSError) as exc:
+                self.slot.failed()
+                self.error = exc
+                if attempt == 2:
+                    raise SandboxUnavailable(f"the sandbox zygote failed twice: {exc}") from None
+            except SandboxUnavailable:
+                self.slot.failed()
+                raise
+            except BaseException:
+                # Interrupted (a task's time limit, say): if the zygote's report has not been
+                # read, the zygote's next run reads it first, so no run gets another's report.
+                if running.exchange.report is None:
+                    running.zygote.owes_report_by = running.deadline
+                raise
+        raise AssertionError("unreachable")
+
+
+class PendingRun:
+    """A submission running in the sandbox while the caller does other work (the trusted
+    side of its grading): ``pump()`` between steps moves its pipes along, ``result()`` waits
+    for it and frees the slot. ``result()`` must be called, once the caller is done or when
+    it fails: until then the slot serves no one else."""
+
+    def __init__(self, pool: ZygotePool, slot: _Slot, request: bytes, limits: Limits) -> None:
+        self._pool = pool
+        self._slot: _Slot | None = slot
+        self._run: _SlotRun | None = None
+        self._outcome: RunResult | BaseException | None = None
+        try:
+            self._run = slot.start(request, limits)
+        except BaseException:
+            self._release()
+            raise
+
+    def _release(self) -> None:
+        slot, self._slot = self._slot, None
+        if slot is not None:
+            self._pool._free.put(slot)
+
+    def pump(self) -> None:
+        if self._run is not None:
+            self._run.pump()
+
+    def result(self) -> RunResult:
+        if self._run is not None:
+            run, self._run = self._run, None
+            try:
+                self._outcome = run.result()
+            except BaseException as exc:
+                self._outcome = exc
+            finally:
+                self._release()
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        assert self._outcome is not None
+        return self._outcome
+
+    def abandon(self) -> None:
+        """The caller failed and will not use the result: wait for the run's end (within its
+        limits, like any run) and free the slot; an error of the run's own is dropped."""
+        with contextlib.suppress(Exception):
+            self.result()
 
 
 class ZygotePool:
@@ -265,13 +405,23 @@ class ZygotePool:
         Each call is ``{"key", "func", "args", "kwargs"}`` with values ``wire.encode`` accepts
         (FnSpec inputs arrive as callables). Raises SandboxUnavailable, never runs unconfined.
         """
+        return self.start(code, calls, limits).result()
+
+    def start(
+        self,
+        code: str,
+        calls: list[dict[str, Any]],
+        limits: Limits = Limits(),  # noqa: B008 - frozen dataclass, safe as a default
+    ) -> PendingRun:
+        """Like :meth:`run`, but returns once the run is handed to a zygote: the caller works
+        meanwhile (pumping the run between its steps) and then asks for ``result()``, which it
+        must do in every case (the slot stays taken until then)."""
         if self._closed:
             raise SandboxUnavailable("the sandbox pool is closed")
         if len(code.encode("utf-8", errors="surrogatepass")) > MAX_CODE_BYTES:
             raise ValueError(f"code is larger than {MAX_CODE_BYTES} bytes")
         request = wire.encode_request(code, [dict(call) for call in calls])
-        with self._slot() as slot:
-            return slot.run(request, limits.clamped())
+        return PendingRun(self, self._free.get(), request, limits.clamped())
 
     @contextlib.contextmanager
     def _slot(self) -> Iterator[_Slot]:

@@ -145,7 +145,10 @@ class Unsupported:
 
 def pack(header: dict[str, Any], blobs: Sequence[bytes] = ()) -> bytes:
     """One frame: ``header`` as JSON, then each blob with its length."""
-    encoded = json.dumps(header, allow_nan=True, separators=(",", ":")).encode()
+    return _pack_json(json.dumps(header, allow_nan=True, separators=(",", ":")).encode(), blobs)
+
+
+def _pack_json(encoded: bytes, blobs: Sequence[bytes]) -> bytes:
     parts = [_U32.pack(len(encoded)), encoded, _U32.pack(len(blobs))]
     for blob in blobs:
         parts += [_U64.pack(len(blob)), blob]
@@ -237,13 +240,22 @@ def npy_header(blob: memoryview) -> tuple[np.dtype[Any], tuple[int, ...], int]:
         raise WireError(f"unsupported .npy version {version}")
     if length > limits.NPY_HEADER_BYTES or start + length > len(blob):
         raise WireError("array header is too long or truncated")
-    match = _NPY_HEADER.fullmatch(str(blob[start : start + length], "latin-1"))
+    dtype, shape = _npy_dict(str(blob[start : start + length], "latin-1"))
+    return dtype, shape, start + length
+
+
+@lru_cache(maxsize=256)
+def _npy_dict(text: str) -> tuple[np.dtype[Any], tuple[int, ...]]:
+    """(dtype, shape) a .npy header's text declares: a pure function of the (capped) text,
+    so one parse serves every array of that dtype and shape. A refused text raises each time
+    (nothing is cached for it)."""
+    match = _NPY_HEADER.fullmatch(text)
     if match is None:
         raise WireError("array header is not in the expected form")
     dims = [part for part in match.group(2).split(",") if part.strip()]
     if len(dims) > MAX_DIMS:
         raise WireError(f"array has more than {MAX_DIMS} dimensions")
-    return _dtype(match.group(1)), tuple(int(part) for part in dims), start + length
+    return _dtype(match.group(1)), tuple(int(part) for part in dims)
 
 
 # ----- encoding ----------------------------------------------------------------------------
@@ -277,10 +289,15 @@ class Encoder:
         return self.header_bytes + sum(len(blob) + 8 for blob in self.blobs) + 8
 
     def add(self, value: object) -> Any:
+        return self._add(value)[0]
+
+    def _add(self, value: object) -> tuple[Any, str]:
+        """``value``'s tree and its JSON text (as ``pack`` writes it)."""
         mark = (len(self.blobs), self.nodes_left, self.array_bytes, self.header_bytes)
         try:
             tree = self._value(value, 0)
-            self.header_bytes += len(json.dumps(tree, allow_nan=True, separators=(",", ":")))
+            text = json.dumps(tree, allow_nan=True, separators=(",", ":"))
+            self.header_bytes += len(text)
             if self.header_bytes > self.caps.header_bytes:
                 raise WireError(
                     f"the values hold more than {self.caps.header_bytes} bytes of numbers and "
@@ -288,7 +305,7 @@ class Encoder:
                 )
             if self.size > self.caps.frame_bytes:
                 raise WireError(f"the values are larger than {self.caps.frame_bytes} bytes")
-            return tree
+            return tree, text
         except BaseException:
             del self.blobs[mark[0] :]
             _, self.nodes_left, self.array_bytes, self.header_bytes = mark
@@ -366,9 +383,13 @@ def _encode_int(value: int) -> int | float:
 
 
 def encode(value: object) -> bytes:
-    """Encode ``value`` as one frame. Raises WireError if it breaks a limit."""
+    """Encode ``value`` as one frame. Raises WireError if it breaks a limit.
+
+    The header is the value's JSON text as ``add`` measured it, inside ``{"value":...}``:
+    the same bytes ``pack({"value": tree})`` writes, without encoding the tree twice."""
     encoder = Encoder()
-    return encoder.frame({"value": encoder.add(value)})
+    _, text = encoder._add(value)
+    return _pack_json(f'{{"value":{text}}}'.encode(), encoder.blobs)
 
 
 # ----- decoding ----------------------------------------------------------------------------

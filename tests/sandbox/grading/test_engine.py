@@ -299,3 +299,127 @@ def test_non_breaking_spaces_inside_strings_are_kept() -> None:
     assert normalise_pasted_code("\ufeffx = 1\n") == "x = 1\n"
     # Broken code further on: still normalised, nothing raised.
     assert normalise_pasted_code('y\u00a0= (1,\n"unterminated') == 'y = (1,\n"unterminated'
+
+
+# ----- the learner's run goes on while the reference is computed ------------------------------
+
+
+class _Recorded:
+    """The sandbox backend, recording when its run starts, is pumped and is waited on."""
+
+    def __init__(self, events: list[str], startable: bool = True) -> None:
+        self.events, self.backend = events, ZygotePoolBackend()
+        if not startable:
+            self.start = None  # as a runner without start(): the engine looks it up
+
+    def run(self, code, calls, limits):
+        self.events.append("run")
+        return self.backend.run(code, calls, limits)
+
+    def start(self, code, calls, limits):
+        self.events.append("start")
+        pending, events = self.backend.start(code, calls, limits), self.events
+
+        class Pending:
+            def pump(self) -> None:
+                events.append("pump")
+                pending.pump()
+
+            def result(self):
+                events.append("result")
+                return pending.result()
+
+            def abandon(self) -> None:
+                events.append("abandon")
+                pending.abandon()
+
+        return Pending()
+
+
+def _recording_reference(monkeypatch, events: list[str]) -> None:
+    from apps.sandbox.grading import engine
+
+    real = engine.reference_outcomes
+
+    def recorded(*args, **kwargs):
+        events.append("reference")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "reference_outcomes", recorded)
+
+
+def test_the_run_starts_first_and_is_pumped_while_the_reference_is_computed(
+    softmax, monkeypatch
+) -> None:
+    events: list[str] = []
+    _recording_reference(monkeypatch, events)
+    result = grade_code(softmax, SOLUTION, runner=_Recorded(events), seed=7)
+    assert result.status == "passed"
+    calls = 10  # softmax's cases
+    assert events == ["start", "reference", *["pump"] * calls, "result"]
+
+
+def test_a_runner_without_start_runs_after_the_reference(softmax, monkeypatch) -> None:
+    events: list[str] = []
+    _recording_reference(monkeypatch, events)
+    result = grade_code(softmax, SOLUTION, runner=_Recorded(events, startable=False), seed=7)
+    assert result.status == "passed"
+    assert events == ["reference", "run"]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        SOLUTION,
+        OVERFLOWING,
+        "import numpy as np\n\ndef softmax(z):\n    return z / 0 + undefined_name\n",
+        "def softmax(z):\n    return (z\n\n\n",
+        "import sys\nprint('passed: 10/10')\nsys.exit(0)\n",
+        "import numpy as np\ndef softmax(z):\n    return np.ones_like(z)\n",
+    ],
+    ids=["correct", "overflowing", "raises", "syntax", "exits", "wrong"],
+)
+def test_overlapped_and_one_after_the_other_grade_alike(softmax, code) -> None:
+    overlapped = grade_code(softmax, code, runner=ZygotePoolBackend(), seed=11).as_json()
+    sequential = grade_code(softmax, code, runner=_Recorded([], startable=False), seed=11)
+    for result in (overlapped, sequential := sequential.as_json()):
+        result.pop("duration_ms")
+    assert overlapped == sequential
+
+
+def test_a_reference_that_raises_waits_for_the_run_and_frees_its_slot(softmax, monkeypatch) -> None:
+    from apps.sandbox.backends import sandbox_pool
+    from apps.sandbox.grading import engine
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the reference solution is broken")
+
+    monkeypatch.setattr(engine, "reference_outcomes", broken)
+    events: list[str] = []
+    with pytest.raises(RuntimeError, match="the reference solution is broken"):
+        grade_code(softmax, SOLUTION, runner=_Recorded(events), seed=7)
+    assert events == ["start", "abandon"]
+    pool = sandbox_pool()
+    assert pool._free.qsize() == len(pool._slots), "no slot left taken"
+    monkeypatch.undo()
+    assert grade(softmax, SOLUTION)["status"] == "passed"
+
+
+def test_a_sandbox_failing_under_a_started_run_raises_as_before(softmax, monkeypatch) -> None:
+    from apps.sandbox.backends import sandbox_pool
+    from apps.sandbox.runner import SandboxUnavailable
+    from apps.sandbox.runner import exchange as exchange_module
+    from apps.sandbox.runner.interpret import SETUP_FAILED
+
+    real = exchange_module.Exchange._collected
+
+    def setup_failed(self):
+        collected = real(self)
+        collected.setup = bytearray(SETUP_FAILED + b"pretend seccomp refused")
+        return collected
+
+    monkeypatch.setattr(exchange_module.Exchange, "_collected", setup_failed)
+    with pytest.raises(SandboxUnavailable, match="pretend seccomp refused"):
+        grade_code(softmax, SOLUTION, runner=ZygotePoolBackend(), seed=7)
+    pool = sandbox_pool()
+    assert pool._free.qsize() == len(pool._slots)

@@ -141,21 +141,28 @@ class SubmissionDetailApi(APIView):
     def get(self, request: Request, submission_id: int) -> Response:
         user = authenticated_user(request)
         wait = _wait_seconds(request)
-        submission = selectors.submission_visible_to(submission_id=submission_id, user=user)
+
+        # Every read checks visibility: nothing is shown that the reader may not see (now),
+        # and a row deleted meanwhile answers 404.
+        def read() -> Submission | None:
+            return selectors.submission_visible_to(submission_id=submission_id, user=user)
+
+        if wait:
+            first: list[str] = []
+
+            def unchanged(current: Submission | None) -> bool:
+                """Still pending with the status it had at the first read."""
+                if current is None or current.status not in PENDING_STATUSES:
+                    return False
+                first.append(current.status)
+                return current.status == first[0]
+
+            # The first read comes after subscribing: a change committed after it is heard.
+            submission = waits.wait_while(
+                submission_id=submission_id, seconds=wait, read=read, waiting=unchanged
+            )
+        else:
+            submission = read()
         if submission is None:
             raise Http404
-        if wait and submission.status in PENDING_STATUSES:
-            seen = submission.status
-            # Each read checks visibility again: nothing is shown that the reader may no
-            # longer see, and a row deleted meanwhile answers 404.
-            submission = waits.wait_while(
-                submission_id=submission.pk,
-                seconds=wait,
-                read=lambda: selectors.submission_visible_to(
-                    submission_id=submission_id, user=user
-                ),
-                waiting=lambda current: current is not None and current.status == seen,
-            )
-            if submission is None:
-                raise Http404
         return Response(SubmissionOutputSerializer(SubmissionResult.of_submission(submission)).data)

@@ -16,8 +16,8 @@ holds until the status changes; a server that answers at once is polled every ``
 seconds instead, so the same script measures a server without waiting). Then ``--burst``
 submissions at once, waited for. Prints medians, p95 and ratios against the baseline, with
 PASS/FAIL for the target (median ≤ 0.3 × baseline), and, when it started the services, the
-CPU each sequential submission cost each side: web (gunicorn), grading (Celery, zygotes and
-runs), PostgreSQL (this database's backends) and this client.
+CPU each sequential submission cost each side: web (gunicorn), worker (Celery), sandbox
+(zygotes and runs), PostgreSQL (this database's backends) and this client.
 """
 
 from __future__ import annotations
@@ -333,9 +333,9 @@ def server_breakdown(ids: list[int]) -> dict[str, float]:
 
 def cpu_ms(groups: set[int], database: str) -> dict[str, float]:
     """CPU (ms) so far: every live process of ``groups`` (process groups) with the children
-    each reaped (the zygote reaps its runs), as web (gunicorn) and grading (Celery); the
-    PostgreSQL backends serving ``database``; and this process (the client's threads)."""
-    totals = {"web": 0.0, "grading": 0.0, "postgres": 0.0}
+    each reaped, as web (gunicorn), worker (Celery) and sandbox (zygotes with the runs they
+    reaped); the PostgreSQL backends serving ``database``; this process (the client)."""
+    totals = {"web": 0.0, "worker": 0.0, "sandbox": 0.0, "postgres": 0.0}
     tick = 1000 / os.sysconf("SC_CLK_TCK")
     needle = f" {database} ".encode()
     for proc in Path("/proc").iterdir():
@@ -348,7 +348,12 @@ def cpu_ms(groups: set[int], database: str) -> dict[str, float]:
             continue
         used = sum(int(value) for value in fields[11:15]) * tick
         if int(fields[2]) in groups:  # pgrp
-            totals["web" if b"gunicorn" in command else "grading"] += used
+            if b"gunicorn" in command:
+                totals["web"] += used
+            elif b"apps.sandbox.runner.zygote" in command:
+                totals["sandbox"] += used
+            else:
+                totals["worker"] += used
         elif command.startswith(b"postgres: ") and needle in command:
             totals["postgres"] += used
     usage = resource.getrusage(resource.RUSAGE_SELF)

@@ -1,6 +1,6 @@
 """End-to-end grading latency over HTTP against the DESIGN.md baseline.
 
-    .venv/bin/python bench/e2e.py [-n 30] [--burst 50] [--url http://127.0.0.1:8000]
+    .venv/bin/python bench/e2e.py [-n 30] [--burst 50] [--wait 10] [--url http://127.0.0.1:8000]
 
 Submit → Celery over Redis → sandbox → grade → store → fetch, through the real services:
 gunicorn (``dlmath.wsgi``) and a Celery worker (``--concurrency 2``) on PostgreSQL and Redis.
@@ -10,9 +10,14 @@ other worker on the machine takes its tasks), and stops them at exit, Ctrl-C or 
 With ``--url`` the server and a worker must already run against ``--database-url``.
 
 Measures the baseline first (a cold ``python -c`` that imports numpy and runs the reference
-softmax on a 64×10 array), then N correct submissions one after another, each polled to
-its verdict every ~5 ms, then ``--burst`` submissions at once. Prints medians, p95 and
-ratios against the baseline, with PASS/FAIL for the target (median ≤ 1 × baseline).
+softmax on a 64×10 array), then N correct submissions one after another followed to their
+verdict two ways: polled every ~5 ms, and waited for (``GET ...?wait=``, which the server
+holds until the status changes; a server that answers at once is polled every ``--poll``
+seconds instead, so the same script measures a server without waiting). Then ``--burst``
+submissions at once, waited for. Prints medians, p95 and ratios against the baseline, with
+PASS/FAIL for the target (median ≤ 0.3 × baseline), and, when it started the services, the
+CPU each sequential submission cost each side: web (gunicorn), worker (Celery), sandbox
+(zygotes and runs), PostgreSQL (this database's backends) and this client.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import argparse
 import atexit
 import contextlib
 import os
+import resource
 import secrets
 import signal
 import socket
@@ -229,9 +235,14 @@ def token_for(url: str, username: str, password: str) -> str:
 
 
 def submit_and_wait(
-    session: requests.Session, url: str, poll: float, timeout: float = 120
+    session: requests.Session, url: str, poll: float, timeout: float = 120, wait: float = 0.0
 ) -> tuple[float, dict[str, Any]]:
-    """Submit the solution, poll to a verdict; (elapsed ms, final body)."""
+    """Submit the solution, follow it to a verdict; (elapsed ms, final body).
+
+    ``wait`` > 0: ask the server to hold each answer until the status changes (``?wait=``);
+    an answer that comes back pending well before that (a server that does not wait, or is
+    at its limit of waiting requests) is followed by a pause of ``poll``, as in polling.
+    """
     started = time.perf_counter()
     response = session.post(
         f"{url}/api/v1/exercises/{EXERCISE}/submissions/", json={"code": SOLUTION}, timeout=30
@@ -240,13 +251,21 @@ def submit_and_wait(
         raise SystemExit(f"submit answered {response.status_code}: {response.text[:300]}")
     body = response.json()
     submission_id = body["id"]
+    params = {"wait": f"{wait:g}"} if wait > 0 else None
+    held = True  # no pause before the first wait
     while body["status"] in PENDING:
         if time.perf_counter() - started > timeout:
             raise SystemExit(f"submission {submission_id} still {body['status']} after {timeout}s")
-        time.sleep(poll)
-        reply = session.get(f"{url}/api/v1/submissions/{submission_id}/", timeout=30)
+        if not (params and held):
+            time.sleep(poll)
+        asked, seen = time.perf_counter(), body["status"]
+        reply = session.get(
+            f"{url}/api/v1/submissions/{submission_id}/", params=params, timeout=30 + wait
+        )
         reply.raise_for_status()
         body = reply.json()
+        # Held until the status changed, or for most of the wait: ask again at once.
+        held = body["status"] != seen or time.perf_counter() - asked >= wait / 2
     elapsed = (time.perf_counter() - started) * 1000
     if body["status"] != "passed":
         raise SystemExit(f"the reference solution was graded {body['status']}: {body}")
@@ -259,7 +278,9 @@ def session_for(token: str) -> requests.Session:
     return session
 
 
-def burst(url: str, token: str, count: int, poll: float) -> tuple[float, list[float], list[int]]:
+def burst(
+    url: str, token: str, count: int, poll: float, wait: float = 0.0
+) -> tuple[float, list[float], list[int]]:
     """``count`` clients submit at once; (ms until all graded, each latency, their ids)."""
     barrier = threading.Barrier(count + 1)
     latencies: list[float] = []
@@ -271,7 +292,7 @@ def burst(url: str, token: str, count: int, poll: float) -> tuple[float, list[fl
         session = session_for(token)
         barrier.wait()
         try:
-            elapsed, body = submit_and_wait(session, url, poll)
+            elapsed, body = submit_and_wait(session, url, poll, wait=wait)
         except BaseException as exc:  # SystemExit from a thread must reach the main thread
             with lock:
                 errors.append(exc)
@@ -310,6 +331,83 @@ def server_breakdown(ids: list[int]) -> dict[str, float]:
     }
 
 
+def cpu_ms(groups: set[int], database: str) -> dict[str, float]:
+    """CPU (ms) so far: every live process of ``groups`` (process groups) with the children
+    each reaped, as web (gunicorn), worker (Celery) and sandbox (zygotes with the runs they
+    reaped); the PostgreSQL backends serving ``database``; this process (the client)."""
+    totals = {"web": 0.0, "worker": 0.0, "sandbox": 0.0, "postgres": 0.0}
+    tick = 1000 / os.sysconf("SC_CLK_TCK")
+    needle = f" {database} ".encode()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        used = sum(int(value) for value in fields[11:15]) * tick
+        if int(fields[2]) in groups:  # pgrp
+            if b"gunicorn" in command:
+                totals["web"] += used
+            elif b"apps.sandbox.runner.zygote" in command:
+                totals["sandbox"] += used
+            else:
+                totals["worker"] += used
+        elif command.startswith(b"postgres: ") and needle in command:
+            totals["postgres"] += used
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    totals["client"] = (usage.ru_utime + usage.ru_stime) * 1000
+    return totals
+
+
+class Sequence:
+    """Submissions one after another in one mode, measured over one or more blocks."""
+
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.ids: list[int] = []
+        self.cpu: dict[str, float] = {}
+
+    def measure(
+        self,
+        session: requests.Session,
+        url: str,
+        count: int,
+        poll: float,
+        wait: float,
+        groups: set[int],
+        database_url: str,
+    ) -> None:
+        database = database_url.rsplit("/", 1)[-1]
+        before = cpu_ms(groups, database)
+        for _ in range(count):
+            elapsed, body = submit_and_wait(session, url, poll, wait=wait)
+            self.latencies.append(elapsed)
+            self.ids.append(body["id"])
+        after = cpu_ms(groups, database)
+        for name, value in after.items():
+            self.cpu[name] = self.cpu.get(name, 0.0) + value - before[name]
+
+    def report(self, title: str, base: float, with_cpu: bool) -> None:
+        latencies = self.latencies
+        median, p95 = statistics.median(latencies), percentile(latencies, 95)
+        print(f"{title}:")
+        print(
+            f"  median {median:.1f} ms = {median / base:.3f} x baseline "
+            f"(target <= {MEDIAN_TARGET}) {verdict(median / base <= MEDIAN_TARGET)}"
+        )
+        print(f"  p95    {p95:.1f} ms = {p95 / base:.3f} x baseline")
+        print(f"  min {min(latencies):.1f} ms, max {max(latencies):.1f} ms")
+        for name, value in server_breakdown(self.ids).items():
+            print(f"  server side, {name}: {value:.1f} ms")
+        if with_cpu:
+            n = len(latencies)
+            parts = ", ".join(f"{name} {value / n:.1f}" for name, value in self.cpu.items())
+            total = sum(self.cpu.values()) / n
+            print(f"  CPU per submission (ms, 10 ms ticks summed): {parts}; total {total:.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=30, help="sequential submissions")
@@ -322,6 +420,12 @@ def main() -> None:
         help="poll interval in the burst (50 clients polling every 5 ms would load the "
         "two cores more than the grading does)",
     )
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=10.0,
+        help="seconds a waiting client asks the server to hold its answer (0: poll only)",
+    )
     parser.add_argument("--baseline-runs", type=int, default=7)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--url", help="use this running server (and its worker)")
@@ -331,7 +435,9 @@ def main() -> None:
     args = parser.parse_args()
     args.log_dir.mkdir(parents=True, exist_ok=True)
 
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     base = baseline_ms(args.baseline_runs)
+    print(f"load average {load}")
     print(f"baseline (cold python -c, import numpy + softmax 64x10): {base:.1f} ms median")
 
     env = service_env(args.database_url, args.redis_url)
@@ -351,27 +457,25 @@ def main() -> None:
         for _ in range(args.warmup):
             submit_and_wait(session, url, args.poll)
 
-        latencies, ids = [], []
-        for _ in range(args.n):
-            elapsed, body = submit_and_wait(session, url, args.poll)
-            latencies.append(elapsed)
-            ids.append(body["id"])
-        median, p95 = statistics.median(latencies), percentile(latencies, 95)
-        print(f"sequential, {args.n} submissions, poll every {args.poll * 1000:.0f} ms:")
-        print(
-            f"  median {median:.1f} ms = {median / base:.3f} x baseline "
-            f"(target <= {MEDIAN_TARGET}) {verdict(median / base <= MEDIAN_TARGET)}"
-        )
-        print(f"  p95    {p95:.1f} ms = {p95 / base:.3f} x baseline")
-        print(f"  min {min(latencies):.1f} ms, max {max(latencies):.1f} ms")
-        for name, value in server_breakdown(ids).items():
-            print(f"  server side, {name}: {value:.1f} ms")
+        groups = {child.pid for child in _children}
+        modes = {"polled": 0.0, "waited": args.wait} if args.wait > 0 else {"polled": 0.0}
+        runs = {mode: Sequence() for mode in modes}
+        # Alternate blocks of each mode, so a change in the machine's load hits both alike.
+        block = max(1, min(10, args.n))
+        for start in range(0, args.n, block):
+            for mode, wait in modes.items():
+                count = min(block, args.n - start)
+                runs[mode].measure(session, url, count, args.poll, wait, groups, args.database_url)
+        for mode, wait in modes.items():
+            how = f"waited (?wait={wait:g})" if wait else f"polled every {args.poll * 1000:.0f} ms"
+            runs[mode].report(f"sequential, {args.n} submissions, {how}", base, bool(groups))
 
         if args.burst:
-            total, each, burst_ids = burst(url, token, args.burst, args.burst_poll)
+            total, each, burst_ids = burst(url, token, args.burst, args.burst_poll, args.wait)
             serial = args.burst * base
+            how = f"?wait={args.wait:g}, else poll" if args.wait else "poll"
             print(
-                f"burst, {args.burst} at once (poll every {args.burst_poll * 1000:.0f} ms): "
+                f"burst, {args.burst} at once ({how} every {args.burst_poll * 1000:.0f} ms): "
                 f"all graded in {total:.0f} ms = {total / serial:.3f} x ({args.burst} x baseline "
                 f"= {serial:.0f} ms), i.e. {args.burst / (total / 1000):.1f} gradings/s = "
                 f"{serial / total:.1f} x the baseline's rate"
@@ -384,6 +488,7 @@ def main() -> None:
                 print(f"  server side, {name}: {value:.1f} ms")
     finally:
         stop_children()
+    print("load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":

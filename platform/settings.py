@@ -207,6 +207,12 @@ SUBMISSION_REQUEUE_INTERVAL = env_int("DLMATH_REQUEUE_INTERVAL", 10)
 # A submission whose grading was started this many times without finishing took its worker
 # down each time: it gets a final "could not be graded" error instead of another try.
 SUBMISSION_MAX_RUNS = env_int("DLMATH_MAX_GRADING_RUNS", 5)
+# GET /api/v1/submissions/<id>/?wait=N holds its answer until the status changes, at most
+# this long (apps/sandbox/waits.py); and each web process lets at most SUBMISSION_WAITERS
+# requests wait at once (each holds a thread: gunicorn runs 4-8 per process), the others are
+# answered at once and their clients poll.
+SUBMISSION_WAIT_MAX_SECONDS = env_int("DLMATH_SUBMISSION_WAIT_MAX", 20)
+SUBMISSION_WAITERS = env_int("DLMATH_SUBMISSION_WAITERS", 2)
 
 # --- Auth, i18n, static ------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -252,7 +252,10 @@ async function followSubmission(submission, startedAt) {
   showGrading(submission.status, startedAt);
   let result = submission;
   if (PENDING.has(result.status)) {
-    result = await pollSubmission(result.id, { onTick: (r) => showGrading(r.status, startedAt) });
+    result = await pollSubmission(result.id, {
+      onTick: (r) => showGrading(r.status, startedAt),
+      status: result.status,
+    });
   }
   setStatus(TEXT.graded(STATUS_LABELS[result.status] || result.status, percent(result.score)), result.status === "passed" ? "ok" : "warn");
   showResult(result, TEXT.latestResult);

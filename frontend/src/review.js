@@ -111,7 +111,7 @@ async function submit() {
     let result = await api(config.submitUrl, { method: "POST", body: { code: view.state.doc.toString() } });
     if (PENDING.has(result.status)) {
       setStatus(TEXT.grading, "busy");
-      result = await pollSubmission(result.id);
+      result = await pollSubmission(result.id, { status: result.status });
     }
     setStatus(TEXT.graded(STATUS_LABELS[result.status] || result.status, percent(result.score)), result.status === "passed" ? "ok" : "warn");
     resultHeading.textContent = TEXT.latestResult;

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext, gettext_lazy
@@ -10,15 +11,15 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from apps.curriculum.selectors import exercise_get
+from apps.curriculum.selectors import exercise_get_for_page
 from apps.progress.auth import authenticated_user
-from apps.sandbox import selectors, services
+from apps.sandbox import selectors, services, waits
 from apps.sandbox.api.serializers import (
     SubmissionInputSerializer,
     SubmissionOutputSerializer,
     SubmissionSummaryOutputSerializer,
 )
-from apps.sandbox.models import Submission, SubmissionStatus
+from apps.sandbox.models import PENDING_STATUSES, Submission, SubmissionStatus
 from apps.sandbox.results import SubmissionResult
 
 
@@ -61,7 +62,7 @@ class ExerciseSubmissionsApi(ListAPIView[Submission]):
         )
 
     def list(self, request: Request, *args: object, **kwargs: object) -> Response:
-        if exercise_get(slug=self.kwargs["slug"]) is None:
+        if exercise_get_for_page(slug=self.kwargs["slug"]) is None:
             raise Http404
         return super().list(request, *args, **kwargs)
 
@@ -83,7 +84,9 @@ class ExerciseSubmissionsApi(ListAPIView[Submission]):
         },
     )
     def post(self, request: Request, slug: str) -> Response:
-        exercise = exercise_get(slug=slug)
+        # The row as the exercise page reads it: kept per course outline, which every sync
+        # and admin change of an exercise replaces, so its versions are current.
+        exercise = exercise_get_for_page(slug=slug)
         if exercise is None:
             raise Http404
         serializer = SubmissionInputSerializer(data=request.data)
@@ -103,14 +106,63 @@ class ExerciseSubmissionsApi(ListAPIView[Submission]):
         return Response(output.data, status=status.HTTP_202_ACCEPTED)
 
 
+def _wait_seconds(request: Request) -> float:
+    """The ``wait`` query parameter: seconds, 0 when absent, capped at the server's maximum."""
+    raw = request.query_params.get("wait")
+    if raw is None or raw == "":
+        return 0.0
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise ValidationError({"wait": [gettext("must be a number of seconds, 0 or more")]})
+    return min(seconds, float(settings.SUBMISSION_WAIT_MAX_SECONDS))
+
+
 class SubmissionDetailApi(APIView):
     """A submission and its result: yours, or a learner's in a cohort you teach."""
 
-    @extend_schema(responses=SubmissionOutputSerializer)
+    @extend_schema(
+        responses=SubmissionOutputSerializer,
+        parameters=[
+            OpenApiParameter(
+                "wait",
+                float,
+                description=(
+                    "While the submission is queued or running, hold the answer until its "
+                    "status changes, at most this many seconds (capped by the server). The "
+                    "answer may still come sooner with the status unchanged (a busy server): "
+                    "then wait a little before asking again."
+                ),
+            )
+        ],
+    )
     def get(self, request: Request, submission_id: int) -> Response:
-        submission = selectors.submission_visible_to(
-            submission_id=submission_id, user=authenticated_user(request)
-        )
+        user = authenticated_user(request)
+        wait = _wait_seconds(request)
+
+        # Every read checks visibility: nothing is shown that the reader may not see (now),
+        # and a row deleted meanwhile answers 404.
+        def read() -> Submission | None:
+            return selectors.submission_visible_to(submission_id=submission_id, user=user)
+
+        if wait:
+            first: list[str] = []
+
+            def unchanged(current: Submission | None) -> bool:
+                """Still pending with the status it had at the first read."""
+                if current is None or current.status not in PENDING_STATUSES:
+                    return False
+                first.append(current.status)
+                return current.status == first[0]
+
+            # The first read comes after subscribing: a change committed after it is heard.
+            submission = waits.wait_while(
+                submission_id=submission_id, seconds=wait, read=read, waiting=unchanged
+            )
+        else:
+            submission = read()
         if submission is None:
             raise Http404
         return Response(SubmissionOutputSerializer(SubmissionResult.of_submission(submission)).data)

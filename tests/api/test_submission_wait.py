@@ -1,0 +1,242 @@
+"""GET /api/v1/submissions/<id>/?wait=N: held until the status changes, bounded, owner only.
+
+The tests that wait need a Redis server (REDIS_URL, else a local one on the default port)
+and skip without one; the rest run anywhere. Waiting is switched on per test by pointing
+settings.REDIS_URL at it: the rest of the suite keeps its eager, Redis-free settings.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis
+from django.utils import timezone
+
+from apps.curriculum.models import Exercise
+from apps.sandbox import services, waits
+from apps.sandbox.models import Submission, SubmissionStatus
+
+CODE = "import numpy as np\ndef softmax(z):\n    return np.exp(z)\n"
+
+
+def _redis_url() -> str | None:
+    import os
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/12"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.3).ping()
+    except redis.RedisError:
+        return None
+    return url
+
+
+REDIS_URL = _redis_url()
+needs_redis = pytest.mark.skipif(REDIS_URL is None, reason="no Redis server to wait through")
+
+
+def url(submission: Submission, wait: object = None) -> str:
+    query = "" if wait is None else f"?wait={wait}"
+    return f"/api/v1/submissions/{submission.pk}/{query}"
+
+
+def pending(user: Any, status: str = SubmissionStatus.QUEUED) -> Submission:
+    return Submission.objects.create(
+        user=user, exercise=Exercise.objects.get(slug="softmax"), code=CODE, status=status
+    )
+
+
+@pytest.fixture(autouse=True)
+def fresh_clients() -> Iterator[None]:
+    waits._client.cache_clear()
+    waits._waiters.cache_clear()
+    yield
+    waits._client.cache_clear()
+    waits._waiters.cache_clear()
+
+
+@pytest.fixture
+def with_redis(settings: Any) -> None:
+    settings.REDIS_URL = REDIS_URL
+
+
+def finish_later(submission_id: int, status: str, after: float, announce: bool = True) -> None:
+    """From another thread (its own connection, committed): change the row, then announce."""
+
+    def change() -> None:
+        from django.db import connection
+
+        time.sleep(after)
+        Submission.objects.filter(pk=submission_id).update(status=status, started_at=timezone.now())
+        if announce:
+            waits.submission_changed(submission_id=submission_id, status=status)
+        connection.close()
+
+    threading.Thread(target=change, daemon=True).start()
+
+
+# --- anywhere --------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["soon", "-1", "nan", "inf"])
+def test_a_wait_that_is_no_number_of_seconds_is_refused(api_client, alice, value) -> None:
+    api_client.force_authenticate(alice)
+    response = api_client.get(url(pending(alice), value))
+    assert response.status_code == 400
+    assert "wait" in response.json()
+
+
+@pytest.mark.django_db
+def test_without_redis_a_pending_submission_is_answered_at_once(api_client, alice) -> None:
+    api_client.force_authenticate(alice)
+    started = time.monotonic()
+    response = api_client.get(url(pending(alice), 10))
+    assert response.status_code == 200
+    assert response.json()["status"] == "queued"
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.django_db
+def test_a_learner_cannot_wait_on_anothers_submission(api_client, alice, bob, settings) -> None:
+    settings.REDIS_URL = REDIS_URL or "redis://127.0.0.1:1/0"
+    api_client.force_authenticate(bob)
+    response = api_client.get(url(pending(alice), 10))
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_worker_announces_the_claim_and_the_verdict_after_each_commit(
+    alice, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    heard: list[tuple[int, str]] = []
+    monkeypatch.setattr(
+        services,
+        "submission_changed",
+        lambda *, submission_id, status: heard.append((submission_id, status)),
+    )
+    submission = pending(alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submission_run(submission_id=submission.pk)
+    assert heard == [(submission.pk, "running"), (submission.pk, "failed")]
+
+
+@pytest.mark.django_db
+def test_an_ungradable_submission_is_announced_too(
+    alice, monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    heard: list[tuple[int, str]] = []
+    monkeypatch.setattr(
+        services,
+        "submission_changed",
+        lambda *, submission_id, status: heard.append((submission_id, status)),
+    )
+    submission = pending(alice, SubmissionStatus.RUNNING)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submission_mark_ungradable(submission=submission, reason="no sandbox")
+    assert heard == [(submission.pk, "error")]
+
+
+def test_announcing_without_a_reachable_redis_does_not_raise(settings) -> None:
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    waits.submission_changed(submission_id=1, status="passed")
+
+
+# --- with Redis ------------------------------------------------------------------------------
+
+
+@needs_redis
+@pytest.mark.usefixtures("live_db")
+def test_the_answer_comes_when_the_status_changes(
+    api_client, alice, with_redis, monkeypatch
+) -> None:
+    monkeypatch.setattr(waits, "RECHECK_SECONDS", 30.0)  # only the announcement can wake it
+    submission = pending(alice)
+    api_client.force_authenticate(alice)
+    finish_later(submission.pk, SubmissionStatus.RUNNING, after=0.3)
+    started = time.monotonic()
+    response = api_client.get(url(submission, 15))
+    elapsed = time.monotonic() - started
+    assert response.json()["status"] == "running"
+    assert 0.2 < elapsed < 5  # woken by the announcement, not by a recheck or the timeout
+
+
+@needs_redis
+@pytest.mark.usefixtures("live_db")
+def test_a_change_nobody_announced_is_seen_by_the_recheck(
+    api_client, alice, with_redis, monkeypatch
+) -> None:
+    monkeypatch.setattr(waits, "RECHECK_SECONDS", 0.2)
+    submission = pending(alice)
+    api_client.force_authenticate(alice)
+    finish_later(submission.pk, SubmissionStatus.PASSED, after=0.3, announce=False)
+    response = api_client.get(url(submission, 15))
+    assert response.json()["status"] == "passed"
+
+
+@needs_redis
+@pytest.mark.usefixtures("live_db")
+def test_an_unchanged_submission_is_answered_when_the_wait_is_over(
+    api_client, alice, with_redis, settings
+) -> None:
+    settings.SUBMISSION_WAIT_MAX_SECONDS = 1
+    submission = pending(alice)
+    api_client.force_authenticate(alice)
+    started = time.monotonic()
+    response = api_client.get(url(submission, 60))  # capped at the server's 1 s
+    elapsed = time.monotonic() - started
+    assert response.json()["status"] == "queued"
+    assert 0.9 < elapsed < 8
+
+
+@needs_redis
+@pytest.mark.usefixtures("live_db")
+def test_another_submissions_announcement_does_not_end_the_wait(
+    api_client, alice, with_redis, settings
+) -> None:
+    settings.SUBMISSION_WAIT_MAX_SECONDS = 1
+    mine, other = pending(alice), pending(alice)
+    api_client.force_authenticate(alice)
+    finish_later(other.pk, SubmissionStatus.PASSED, after=0.2)
+    started = time.monotonic()
+    response = api_client.get(url(mine, 1))
+    assert response.json()["status"] == "queued"
+    assert time.monotonic() - started > 0.9
+
+
+@needs_redis
+@pytest.mark.usefixtures("live_db")
+def test_past_its_limit_of_waiters_a_process_answers_at_once(alice, with_redis, settings) -> None:
+    settings.SUBMISSION_WAITERS = 1
+    first, second = pending(alice), pending(alice)
+
+    def read(submission: Submission) -> Any:
+        return lambda: Submission.objects.get(pk=submission.pk)
+
+    def still_queued(current: Submission) -> bool:
+        return current.status == SubmissionStatus.QUEUED
+
+    holder = threading.Thread(
+        target=lambda: waits.wait_while(
+            submission_id=first.pk, seconds=1.5, read=read(first), waiting=still_queued
+        ),
+        daemon=True,
+    )
+    holder.start()
+    time.sleep(0.3)  # the first waiter holds the only slot
+    started = time.monotonic()
+    answer = waits.wait_while(
+        submission_id=second.pk, seconds=5, read=read(second), waiting=still_queued
+    )
+    assert answer.status == SubmissionStatus.QUEUED
+    assert time.monotonic() - started < 1
+    holder.join()
+    # The slot is free again: this one waits (and is answered by the change).
+    finish_later(second.pk, SubmissionStatus.FAILED, after=0.3)
+    answer = waits.wait_while(
+        submission_id=second.pk, seconds=5, read=read(second), waiting=still_queued
+    )
+    assert answer.status == SubmissionStatus.FAILED

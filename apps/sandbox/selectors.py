@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.db.models import F, Q, QuerySet, Window
+from django.db.models import Case, F, Q, QuerySet, TextField, When, Window
 from django.db.models.functions import RowNumber
+from django.db.models.lookups import Exact
 
 from apps.progress.selectors import user_is_instructor_of
 from apps.sandbox.models import Submission
@@ -66,3 +67,33 @@ def submission_latest(*, user: User, exercise_slug: str) -> Submission | None:
         .order_by("-created_at", "-id")
         .first()
     )
+
+
+def submission_attempts(*, user: User, exercise_id: int, limit: int) -> list[Submission]:
+    """The learner's latest ``limit`` submissions of one exercise, newest first, each with its
+    ``attempt_number`` (as ``submissions_with_attempt_numbers``) and ``latest_code``: the code
+    of the newest one (which restores the editor), None on every other row. One query for
+    what the exercise page's history and editor show; only the columns they read."""
+    partition = [F("user_id"), F("exercise_id")]
+    newest_first = [F("created_at").desc(), F("id").desc()]
+    queryset = (
+        Submission.objects.filter(user=user, exercise_id=exercise_id)
+        .only("id", "status", "score", "created_at")
+        .annotate(
+            attempt_number=Window(
+                RowNumber(),
+                partition_by=partition,
+                order_by=[F("created_at").asc(), F("id").asc()],
+            ),
+            latest_code=Case(
+                When(
+                    Exact(Window(RowNumber(), partition_by=partition, order_by=newest_first), 1),
+                    then=F("code"),
+                ),
+                default=None,
+                output_field=TextField(),
+            ),
+        )
+        .order_by(*newest_first)
+    )
+    return list(queryset[:limit])

@@ -397,3 +397,32 @@ def test_memo_with_several_key_parts_keys_on_all_and_skips_any_missing_one() -> 
     assert template.render(Context({"a": 1, "b": 3, "shown": "third"})) == "third"
     assert template.render(Context({"a": None, "b": 2, "shown": "fourth"})) == "fourth"
     assert template.render(Context({"a": None, "b": 2, "shown": "fifth"})) == "fifth"
+
+
+def rename_field(html: str) -> str:
+    match = re.search(r'<form method="post" action="/dashboard/\d+/rename/".*?</form>', html, re.S)
+    assert match, "no rename form"
+    return match.group(0)
+
+
+def test_the_rename_form_shows_the_cohorts_name_now_and_a_rejected_name_as_typed(
+    instructor_factory: Callable[..., Any], cohort_factory: Callable[..., Any]
+) -> None:
+    teacher = instructor_factory()
+    spring = cohort_factory(teacher, (), name="Spring")
+    autumn = cohort_factory(teacher, (), name="Autumn")
+    client = logged_in(teacher)
+    assert 'value="Spring"' in rename_field(client.get(f"/dashboard/{spring.pk}/").content.decode())
+    assert 'value="Autumn"' in rename_field(client.get(f"/dashboard/{autumn.pk}/").content.decode())
+    client.post(f"/dashboard/{spring.pk}/rename/", {"name": "Spring B"})
+    renamed = rename_field(client.get(f"/dashboard/{spring.pk}/").content.decode())
+    assert 'value="Spring B"' in renamed
+    assert "csrfmiddlewaretoken" in renamed
+    rejected = client.post(f"/dashboard/{spring.pk}/rename/", {"name": "x" * 200})
+    form = rename_field(rejected.content.decode())
+    assert 'value="' + "x" * 200 + '"' in form
+    assert 'class="errors"' in form
+    # And the form as served again afterwards: the name, without the error.
+    again = rename_field(client.get(f"/dashboard/{spring.pk}/").content.decode())
+    assert again.count('class="errors"') == 0
+    assert 'value="Spring B"' in again

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from apps.curriculum import selectors
 from apps.curriculum.admin import ExerciseAdmin, LessonAdmin
-from apps.curriculum.models import Exercise, Lesson, Module
+from apps.curriculum.models import Exercise, Lesson, Module, Question
 from apps.curriculum.selectors import curriculum_revision_bump, modules_outline
 from apps.progress.models import ModuleProgress, Profile, Role
 from apps.progress.selectors import course_map_for_user
@@ -426,3 +426,18 @@ def test_the_rename_form_shows_the_cohorts_name_now_and_a_rejected_name_as_typed
     again = rename_field(client.get(f"/dashboard/{spring.pk}/").content.decode())
     assert again.count('class="errors"') == 0
     assert 'value="Spring B"' in again
+
+
+def test_a_question_retired_by_a_sync_leaves_the_lesson_at_once(
+    learner_factory: Callable[..., Any],
+) -> None:
+    client = logged_in(learner_factory())
+    lesson = Lesson.objects.filter(retired=False, questions__retired=False).distinct().first()
+    assert lesson is not None
+    url = f"/learn/{lesson.module.slug}/{lesson.slug}/"
+    question = lesson.questions.filter(retired=False).order_by("order").first()
+    assert question is not None
+    assert f'id="question-{question.name}"' in client.get(url).content.decode()
+    Question.objects.filter(pk=question.pk).update(retired=True)
+    curriculum_revision_bump()  # what a sync does after its changes
+    assert f'id="question-{question.name}"' not in client.get(url).content.decode()

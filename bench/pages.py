@@ -15,8 +15,11 @@ dashboard:
    each page makes, after a warm-up (so caches filled on first view are warm, as they are
    on a site in use). Target: median CPU <= 8 ms per page.
 2. Over loopback against gunicorn (2 workers x 8 threads), ``--clients`` clients cycling
-   through the pages with no think time: median and p95 latency per page. Target: median
-   <= 50 ms with 20 clients.
+   through the pages with no think time: median and p95 latency per page, and the CPU per
+   response of the server (gunicorn's process group, from /proc) and of the load client
+   (this process). Target: median <= 50 ms with 20 clients. The client shares the cores
+   with the server: by default it is ``load.RawClient`` (keep-alive sockets, ~0.2-0.4 ms of
+   CPU a response against ~0.6-0.8 ms with http.client, ``--http-client httplib``).
 
 Both are printed against the DESIGN.md baseline measured in the same run (a cold ``python -c``
 that imports numpy and runs the softmax solution), with the load average: the machine is

@@ -15,8 +15,11 @@ dashboard:
    each page makes, after a warm-up (so caches filled on first view are warm, as they are
    on a site in use). Target: median CPU <= 8 ms per page.
 2. Over loopback against gunicorn (2 workers x 8 threads), ``--clients`` clients cycling
-   through the pages with no think time: median and p95 latency per page. Target: median
-   <= 50 ms with 20 clients.
+   through the pages with no think time: median and p95 latency per page, and the CPU per
+   response of the server (gunicorn's process group, from /proc) and of the load client
+   (this process). Target: median <= 50 ms with 20 clients. The client shares the cores
+   with the server: by default it is ``load.RawClient`` (keep-alive sockets, ~0.2-0.4 ms of
+   CPU a response against ~0.6-0.8 ms with http.client, ``--http-client httplib``).
 
 Both are printed against the DESIGN.md baseline measured in the same run (a cold ``python -c``
 that imports numpy and runs the softmax solution), with the load average: the machine is
@@ -40,6 +43,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import e2e
 from e2e import (
     ROOT,
     baseline_ms,
@@ -64,6 +68,25 @@ EXERCISE = "/exercises/softmax/"
 
 def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU of every live process in a process group (gunicorn's master and
+    workers: spawn() starts it in a session of its own), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # After the command: state, ppid, pgrp, ... utime (14th field), stime (15th).
+        if int(fields[2]) == pgid:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def ensure_database(database_url: str) -> None:
@@ -180,7 +203,15 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=15.0, help="seconds of load")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--threads", type=int, default=8, help="gunicorn threads per worker (1: sync workers)"
+    )
+    parser.add_argument(
+        "--http-client",
+        choices=("raw", "httplib"),
+        default="raw",
+        help="the load client: keep-alive plain sockets (raw) or http.client",
+    )
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--redis-url", default=DEFAULT_REDIS_URL)
     parser.add_argument("--baseline-runs", type=int, default=7)
@@ -222,20 +253,30 @@ def main() -> None:
         return
     try:
         url = start_gunicorn(env, args.workers, args.threads, args.log_dir)
+        server_group = e2e._children[-1].pid
+        lean = args.http_client == "raw"
         cookies = {
             "learner": {"Cookie": session_cookie(url, *acc["learner"])},
             "teacher": {"Cookie": session_cookie(url, *acc["instructor"])},
         }
         loaded = [(name, path, cookies[who]) for name, path, who in targets]
-        run_load(url, loaded, args.clients, 2.0)  # warm every gunicorn thread
+        run_load(url, loaded, args.clients, 2.0, lean=lean)  # warm every gunicorn thread
         print(f"load average: {load_average()}")
-        timings, errors, elapsed = run_load(url, loaded, args.clients, args.duration)
+        server_before, client_before = group_cpu_seconds(server_group), time.process_time()
+        timings, errors, elapsed = run_load(url, loaded, args.clients, args.duration, lean=lean)
+        server_cpu = group_cpu_seconds(server_group) - server_before
+        client_cpu = time.process_time() - client_before
         total = sum(len(t) for t in timings.values())
         print(
             f"{args.clients} clients, no think time, {elapsed:.1f} s against gunicorn "
-            f"(--workers {args.workers} --threads {args.threads}): {total} responses, "
-            f"{total / elapsed:.0f}/s; load average {load_average()}"
+            f"(--workers {args.workers} --threads {args.threads}, {args.http_client} client): "
+            f"{total} responses, {total / elapsed:.0f}/s; load average {load_average()}"
         )
+        if total:
+            print(
+                f"  CPU per response: server {server_cpu * 1000 / total:.2f} ms, load client "
+                f"{client_cpu * 1000 / total:.2f} ms (PostgreSQL and Redis not counted)"
+            )
         for name, values in timings.items():
             if not values:
                 print(f"  {name}: no successful responses, {errors[name]} errors FAIL")

@@ -413,6 +413,15 @@ def lesson_questions(*, lesson: Lesson) -> list[Question]:
     return questions
 
 
+_page_questions: OutlineRows[int, list[Question]] = OutlineRows(512)
+
+
+def lesson_questions_for_page(*, lesson: Lesson) -> list[Question]:
+    """``lesson_questions``, kept per outline (``OutlineRows``): questions change only by a
+    sync, which moves the outline's revision on. The list and its rows are shared: read-only."""
+    return _page_questions.get(lesson.pk, lambda: lesson_questions(lesson=lesson)) or []
+
+
 def question_get(*, module_slug: str, lesson_slug: str, name: str) -> Question | None:
     return (
         Question.objects.select_related("lesson__module")

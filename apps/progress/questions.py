@@ -18,7 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.curriculum.models import Lesson, Question
-from apps.curriculum.selectors import QuestionVariant, lesson_questions, question_variant
+from apps.curriculum.selectors import (
+    QuestionVariant,
+    lesson_questions_for_page,
+    question_variant,
+)
 from apps.progress.models import LearningEventKind, QuestionAttempt, QuestionProgress
 from apps.progress.outbox import learning_event_record
 from apps.progress.services import _module_points_refresh, cohort_versions_bump
@@ -108,7 +112,7 @@ def _state(
 
 def questions_for_learner(*, lesson: Lesson, user: User | AnonymousUser) -> list[QuestionState]:
     """Every live concept check of ``lesson`` as ``user`` sees it (anonymous: variant 0)."""
-    questions = lesson_questions(lesson=lesson)
+    questions = lesson_questions_for_page(lesson=lesson)
     rows: dict[int, QuestionProgress] = {}
     if user.is_authenticated:
         rows = {

@@ -419,7 +419,8 @@ def progress_for_user(*, user: User) -> LearnerProgress:
 
 
 def exercise_progress_for_user(*, user: User, exercise: Exercise) -> ExerciseProgress | None:
-    return ExerciseProgress.objects.filter(user=user, exercise=exercise).first()
+    # At most one row (unique per learner and exercise): no ORDER BY, as first() would add.
+    return next(iter(ExerciseProgress.objects.filter(user=user, exercise=exercise)[:1]), None)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""``{% memo "name" key %}…{% endmemo %}``: the rendered block, kept in this process under
+"""``{% memo "name" key [key ...] %}…{% endmemo %}``: the rendered block, kept in this process under
 its name, the active language and ``key``, so a page rendered again from the same data costs
 a dictionary lookup instead of the template work.
 
@@ -9,6 +9,11 @@ learner's progress (the values themselves), the course (the outline's revision),
 (their id is in every per-user key, so one learner never gets another's block even when
 their standings match). Entries are only dropped when the cache is full (least recently
 used first), which bounds memory, not correctness.
+
+Several keys (``{% memo "header-nav" section user.pk user.is_staff %}``) make one key of
+their values, for fragments whose key is read from the context in the template (the site
+header, on every page) rather than built by a view. A block that shows nothing from the
+context but translations and fixed URLs takes a constant key (``{% memo "footer" 1 %}``).
 """
 
 from __future__ import annotations
@@ -60,15 +65,18 @@ fragments = FragmentMemo(MEMO_ENTRIES)
 
 
 class MemoNode(template.Node):
-    def __init__(self, name: str, key: FilterExpression, nodelist: NodeList) -> None:
+    def __init__(self, name: str, keys: list[FilterExpression], nodelist: NodeList) -> None:
         self.name = name
-        self.key = key
+        self.keys = keys
         self.nodelist = nodelist
 
     def render(self, context: Context) -> SafeString:
-        vary = self.key.resolve(context)
-        if vary is None:  # no key (e.g. a view that does not build one): render as is
+        parts = [key.resolve(context) for key in self.keys]
+        # No key (e.g. a view that does not build one, or an outline being replaced): render
+        # as is. With several parts, any one missing means the same.
+        if any(part is None for part in parts):
             return mark_safe(self.nodelist.render(context))  # noqa: S308
+        vary = parts[0] if len(parts) == 1 else tuple(parts)
         key = (self.name, get_language(), vary)
         html = fragments.get(key)
         if html is None:
@@ -81,8 +89,8 @@ class MemoNode(template.Node):
 @register.tag
 def memo(parser: Parser, token: Token) -> MemoNode:
     bits = token.split_contents()
-    if len(bits) != 3 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
-        raise template.TemplateSyntaxError('usage: {% memo "name" key %}…{% endmemo %}')
+    if len(bits) < 3 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError('usage: {% memo "name" key [key ...] %}…{% endmemo %}')
     nodelist = parser.parse(("endmemo",))
     parser.delete_first_token()
-    return MemoNode(bits[1][1:-1], parser.compile_filter(bits[2]), nodelist)
+    return MemoNode(bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist)

@@ -142,6 +142,9 @@ def _cohort_page(
             "body": mark_safe(body),  # noqa: S308 (our own template's autoescaped output)
             "learner_count": learner_count,
             "rename_form": rename_form,
+            # The rename form as served on a GET shows only the cohort's name (a form sent
+            # back with errors shows what was typed, and is rendered as is).
+            "rename_key": None if rename_form.is_bound else (cohort.pk, cohort.name),
             "csv_url": reverse("api-cohort-progress-csv", args=[cohort.pk]),
             "summary_csv_url": reverse("api-cohort-exercise-summary-csv", args=[cohort.pk]),
             "replace_url": replace_url,

@@ -26,11 +26,7 @@ from apps.progress.reviews.selectors import review_item_for_user
 from apps.progress.selectors import exercise_progress_for_user, module_unlocked_for_user
 from apps.sandbox.grading.limits import MAX_CODE_BYTES
 from apps.sandbox.models import PENDING_STATUSES, Submission
-from apps.sandbox.selectors import (
-    submission_history,
-    submission_latest,
-    submissions_with_attempt_numbers,
-)
+from apps.sandbox.selectors import submission_attempts
 
 HISTORY_SHOWN = 30
 
@@ -69,9 +65,9 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if exercise is None:
         raise Http404(gettext("No such exercise."))
     user = authenticated_user(request)
-    numbered = submissions_with_attempt_numbers(submission_history(user=user, exercise_slug=slug))
-    history = list(numbered.order_by("-created_at", "-id")[:HISTORY_SHOWN])
-    last = submission_latest(user=user, exercise_slug=slug)
+    # The history and the newest attempt's code (restored in the editor) in one query.
+    history = submission_attempts(user=user, exercise_id=exercise.pk, limit=HISTORY_SHOWN)
+    last = history[0] if history else None
     progress = exercise_progress_for_user(user=user, exercise=exercise)
     revealed = progress.hints_revealed if progress else 0
     # None (no notice) for a module no longer in the course.
@@ -83,7 +79,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     config = {
         "slug": exercise.slug,
-        "code": last.code if last else exercise.starter_code,
+        "code": getattr(last, "latest_code", "") if last else exercise.starter_code,
         "starter": exercise.starter_code,
         "submitUrl": reverse("api-exercise-submissions", args=[exercise.slug]),
         "hintsUrl": reverse("api-hints", args=[exercise.slug]),

@@ -3,6 +3,7 @@ is now, in their language; a change of progress or of the course shows at once."
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -15,12 +16,13 @@ from django.utils import timezone
 
 from apps.curriculum import selectors
 from apps.curriculum.admin import ExerciseAdmin, LessonAdmin
-from apps.curriculum.models import Exercise, Lesson, Module
+from apps.curriculum.models import Exercise, Lesson, Module, Question
 from apps.curriculum.selectors import curriculum_revision_bump, modules_outline
-from apps.progress.models import ModuleProgress
+from apps.progress.models import ModuleProgress, Profile, Role
 from apps.progress.selectors import course_map_for_user
 from apps.progress.services import exercise_progress_record_attempt, lesson_mark_read
 from apps.sandbox.models import Submission
+from apps.sandbox.selectors import submission_attempts
 from frontend.templatetags.memo import fragments
 from frontend.views.course import course_map_key
 
@@ -290,3 +292,152 @@ def test_a_lesson_edited_in_the_admin_shows_at_once(
     with django_capture_on_commit_callbacks(execute=True):
         LessonAdmin(Lesson, site).save_model(RequestFactory().post("/"), lesson, None, True)  # type: ignore[arg-type]
     assert "Freshly edited summary" in client.get(url).content.decode()
+
+
+def editor_config(html: str) -> dict[str, Any]:
+    match = re.search(r'<script id="exercise-config" type="application/json">(.*?)</script>', html)
+    assert match, "no exercise config"
+    return json.loads(match.group(1))
+
+
+def test_the_editor_restores_the_newest_attempt_of_the_learner_only(
+    learner_factory: Callable[..., Any], submission_factory: Callable[..., Any]
+) -> None:
+    alice, bob = learner_factory(), learner_factory()
+    starter = Exercise.objects.get(slug="softmax").starter_code
+    assert (
+        editor_config(logged_in(alice).get("/exercises/softmax/").content.decode())["code"]
+        == starter
+    )
+    submission_factory(alice, code="# first\n")
+    submission_factory(alice, code="# second\n")
+    submission_factory(bob, code="# bob's\n")
+    html = logged_in(alice).get("/exercises/softmax/").content.decode()
+    assert editor_config(html)["code"] == "# second\n"
+    assert 'data-attempt-number="2"' in history_section(html)
+    assert "# first" not in html
+    assert "Your last submission is restored." in html
+    bob_html = logged_in(bob).get("/exercises/softmax/").content.decode()
+    assert editor_config(bob_html)["code"] == "# bob's\n"
+    assert 'data-attempt-number="2"' not in history_section(bob_html)
+
+
+def test_the_attempts_selector_numbers_every_attempt_and_carries_only_the_newest_code(
+    learner_factory: Callable[..., Any], submission_factory: Callable[..., Any]
+) -> None:
+    alice = learner_factory()
+    for n in range(4):
+        submission_factory(alice, code=f"# attempt {n + 1}\n")
+    exercise = Exercise.objects.get(slug="softmax")
+    rows = submission_attempts(user=alice, exercise_id=exercise.pk, limit=3)
+    assert [s.attempt_number for s in rows] == [4, 3, 2]  # type: ignore[attr-defined]
+    assert [s.latest_code for s in rows] == ["# attempt 4\n", None, None]  # type: ignore[attr-defined]
+
+
+def site_header(html: str) -> str:
+    match = re.search(r'<header class="site-header">.*?</header>', html, re.S)
+    assert match, "no site header"
+    return match.group(0)
+
+
+def test_the_header_shows_each_user_their_own_name_and_fresh_csrf_tokens(
+    learner_factory: Callable[..., Any],
+) -> None:
+    alice, bob = learner_factory("alice-header"), learner_factory("bob-header")
+    alice_client = logged_in(alice)
+    alice_header = site_header(alice_client.get("/learn/").content.decode())
+    bob_header = site_header(logged_in(bob).get("/learn/").content.decode())
+    assert "alice-header" in alice_header
+    assert "bob-header" not in alice_header
+    assert "bob-header" in bob_header
+    assert "alice-header" not in bob_header
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', alice_header)
+    assert len(tokens) == 2  # the logout and the language forms
+    again = site_header(alice_client.get("/learn/").content.decode())
+    # A masked token of its own on each response (BREACH), never one kept in a fragment.
+    assert re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', again)[0] != tokens[0]
+    # Each page posts its own address back to the language switch.
+    lesson = site_header(
+        alice_client.get("/learn/probability/softmax-and-cross-entropy/").content.decode()
+    )
+    assert 'name="next" value="/learn/probability/softmax-and-cross-entropy/"' in lesson
+    assert 'name="next" value="/learn/"' in again
+
+
+def test_the_header_marks_the_current_section(learner_factory: Callable[..., Any]) -> None:
+    client = logged_in(learner_factory())
+    course = site_header(client.get("/learn/").content.decode())
+    progress = site_header(client.get("/progress/").content.decode())
+    assert re.search(r'href="/learn/" aria-current="page"', course)
+    assert not re.search(r'href="/progress/" aria-current="page"', course)
+    assert re.search(r'href="/progress/" aria-current="page"', progress)
+    assert not re.search(r'href="/learn/" aria-current="page"', progress)
+
+
+def test_a_learner_made_instructor_sees_the_dashboard_link_at_once(
+    learner_factory: Callable[..., Any], instructor_factory: Callable[..., Any]
+) -> None:
+    alice = learner_factory()
+    client = logged_in(alice)
+    assert 'href="/dashboard/"' not in site_header(client.get("/learn/").content.decode())
+    assert 'href="/dashboard/"' in site_header(
+        logged_in(instructor_factory()).get("/learn/").content.decode()
+    )
+    # Alice again, after an instructor's header: still without the link.
+    assert 'href="/dashboard/"' not in site_header(client.get("/learn/").content.decode())
+    Profile.objects.filter(user=alice).update(role=Role.INSTRUCTOR)
+    assert 'href="/dashboard/"' in site_header(client.get("/learn/").content.decode())
+
+
+def test_memo_with_several_key_parts_keys_on_all_and_skips_any_missing_one() -> None:
+    fragments.clear()
+    template = Template('{% load memo %}{% memo "test-parts" a b %}{{ shown }}{% endmemo %}')
+    assert template.render(Context({"a": 1, "b": 2, "shown": "first"})) == "first"
+    assert template.render(Context({"a": 1, "b": 2, "shown": "second"})) == "first"
+    assert template.render(Context({"a": 1, "b": 3, "shown": "third"})) == "third"
+    assert template.render(Context({"a": None, "b": 2, "shown": "fourth"})) == "fourth"
+    assert template.render(Context({"a": None, "b": 2, "shown": "fifth"})) == "fifth"
+
+
+def rename_field(html: str) -> str:
+    match = re.search(r'<form method="post" action="/dashboard/\d+/rename/".*?</form>', html, re.S)
+    assert match, "no rename form"
+    return match.group(0)
+
+
+def test_the_rename_form_shows_the_cohorts_name_now_and_a_rejected_name_as_typed(
+    instructor_factory: Callable[..., Any], cohort_factory: Callable[..., Any]
+) -> None:
+    teacher = instructor_factory()
+    spring = cohort_factory(teacher, (), name="Spring")
+    autumn = cohort_factory(teacher, (), name="Autumn")
+    client = logged_in(teacher)
+    assert 'value="Spring"' in rename_field(client.get(f"/dashboard/{spring.pk}/").content.decode())
+    assert 'value="Autumn"' in rename_field(client.get(f"/dashboard/{autumn.pk}/").content.decode())
+    client.post(f"/dashboard/{spring.pk}/rename/", {"name": "Spring B"})
+    renamed = rename_field(client.get(f"/dashboard/{spring.pk}/").content.decode())
+    assert 'value="Spring B"' in renamed
+    assert "csrfmiddlewaretoken" in renamed
+    rejected = client.post(f"/dashboard/{spring.pk}/rename/", {"name": "x" * 200})
+    form = rename_field(rejected.content.decode())
+    assert 'value="' + "x" * 200 + '"' in form
+    assert 'class="errors"' in form
+    # And the form as served again afterwards: the name, without the error.
+    again = rename_field(client.get(f"/dashboard/{spring.pk}/").content.decode())
+    assert again.count('class="errors"') == 0
+    assert 'value="Spring B"' in again
+
+
+def test_a_question_retired_by_a_sync_leaves_the_lesson_at_once(
+    learner_factory: Callable[..., Any],
+) -> None:
+    client = logged_in(learner_factory())
+    lesson = Lesson.objects.filter(retired=False, questions__retired=False).distinct().first()
+    assert lesson is not None
+    url = f"/learn/{lesson.module.slug}/{lesson.slug}/"
+    question = lesson.questions.filter(retired=False).order_by("order").first()
+    assert question is not None
+    assert f'id="question-{question.name}"' in client.get(url).content.decode()
+    Question.objects.filter(pk=question.pk).update(retired=True)
+    curriculum_revision_bump()  # what a sync does after its changes
+    assert f'id="question-{question.name}"' not in client.get(url).content.decode()

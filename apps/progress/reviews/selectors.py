@@ -124,7 +124,8 @@ def review_item_for_user(
 ) -> ReviewItem | None:
     """The learner's own card for one exercise, or None if it is not on their schedule."""
     now = now or timezone.now()
-    card = ReviewCard.objects.filter(user=user, exercise=exercise).first()
+    # At most one card (unique per learner and exercise): no ORDER BY, as first() would add.
+    card = next(iter(ReviewCard.objects.filter(user=user, exercise=exercise)[:1]), None)
     if card is None:
         return None
     ratings = _last_ratings(user, [exercise.pk])

@@ -471,3 +471,33 @@ def _zombie(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return True  # gone meanwhile
+
+
+def test_a_zygote_discarded_mid_run_takes_its_run_with_it() -> None:
+    """A zygote that fails while supervising a run is killed and replaced; its run, PID 1 of a
+    namespace of its own and nobody's child any more, is ended with it (before, it slept on
+    with no one to hold it to its wall-clock limit)."""
+    import time
+
+    from apps.sandbox.runner import wire
+
+    with ZygotePool(1) as pool:
+        slot = pool._slots[0]
+        zygote = slot._healthy_zygote()
+        request = wire.encode_request(
+            "import time\ntime.sleep(60)\n", [{"key": "k", "func": "print", "args": [1]}]
+        )
+        running = zygote.start(request, Limits(cpu_seconds=5, wall_seconds=60, memory_mb=256))
+        try:
+            end = time.monotonic() + 30
+            while not [p for p in processes_of(pool.slot_uids) if not _zombie(p)]:
+                assert time.monotonic() < end, "the run never started"
+                running.pump()
+                time.sleep(0.01)
+            time.sleep(0.2)  # into the learner's sleep
+            assert [p for p in processes_of(pool.slot_uids) if not _zombie(p)], "it sleeps"
+            slot.failed()  # as when the control channel breaks mid-run
+            assert [p for p in processes_of(pool.slot_uids) if not _zombie(p)] == []
+        finally:
+            running.pipes.close_all()
+        assert run(pool, "def f():\n    return 1\n", {"key": "k", "func": "f"}).status == "ok"

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import time
 from dataclasses import dataclass, field
 
 from .limits import CPU_QUOTA_CORES, MIB, PIDS_MAX
@@ -50,6 +52,35 @@ def remove_slot(slot: int) -> None:
         for directory in (path, os.path.dirname(path)):
             with contextlib.suppress(OSError):
                 os.rmdir(directory)
+
+
+def slot_pids(slot: int) -> set[int]:
+    """The processes in the slot's cgroups (every process of its run, never its zygote)."""
+    pids: set[int] = set()
+    for path in slot_dirs(slot):
+        procs = os.path.join(path, "cgroup.procs")
+        with contextlib.suppress(OSError, ValueError), open(procs) as listing:
+            pids.update(int(line) for line in listing if line.strip())
+    return pids
+
+
+def kill_slot(slot: int, attempts: int = 50) -> bool:
+    """SIGKILL every process in the slot's cgroups; True once none is left.
+
+    For a zygote that was killed mid-run: its run (PID 1 of a namespace of its own, so
+    killing it ends every process of the run) would otherwise go on with nobody holding it
+    to its wall-clock limit. Processes that exit linger in cgroup.procs until reaped by init:
+    look again a few times.
+    """
+    for _ in range(attempts):
+        pids = slot_pids(slot)
+        if not pids:
+            return True
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(0.01)
+    return not slot_pids(slot)
 
 
 def _open(directory: str, name: str) -> int:

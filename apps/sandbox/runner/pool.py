@@ -223,6 +223,9 @@ class _Slot:
         if self.zygote is not None:
             self.zygote.kill()
             self.zygote = None
+            # A run the zygote was supervising is not its child's any more: end it here, or
+            # it would go on with nobody holding it to its CPU budget or wall-clock limit.
+            cgroups.kill_slot(self.index)
 
     def self_test(self, zygote: _Zygote | None = None) -> None:
         from .selftest import run_self_test

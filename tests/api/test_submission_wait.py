@@ -240,3 +240,32 @@ def test_past_its_limit_of_waiters_a_process_answers_at_once(alice, with_redis, 
         submission_id=second.pk, seconds=5, read=read(second), waiting=still_queued
     )
     assert answer.status == SubmissionStatus.FAILED
+
+
+@needs_redis
+@pytest.mark.usefixtures("live_db")
+def test_waiting_on_a_submission_one_may_not_see_takes_no_waiting_place(
+    api_client, alice, bob, with_redis, monkeypatch
+) -> None:
+    """Found by the red team: a wait on someone else's (or no) submission held one of the
+    process's waiting places while it was answered 404, so a stranger's loop of such requests
+    made the owner's waits come back at once. Visibility is now settled before any waiting."""
+    waited: list[int] = []
+    real = waits.wait_while
+
+    def recording(**kwargs: Any) -> Any:
+        waited.append(kwargs["submission_id"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(waits, "wait_while", recording)
+    submission = pending(alice)
+    api_client.force_authenticate(bob)
+    assert api_client.get(url(submission, 5)).status_code == 404
+    assert api_client.get(f"/api/v1/submissions/{submission.pk + 1000}/?wait=5").status_code == 404
+    assert waited == []
+    api_client.force_authenticate(alice)
+    finish_later(submission.pk, SubmissionStatus.RUNNING, after=0.2)
+    reply = api_client.get(url(submission, 5))
+    assert reply.status_code == 200
+    assert reply.json()["status"] == "running"
+    assert waited == [submission.pk]

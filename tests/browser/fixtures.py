@@ -8,16 +8,12 @@ Skipped, with the reason, when /usr/bin/chromium or the built bundles are missin
 from __future__ import annotations
 
 import os
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.core.servers.basehttp import ThreadedWSGIServer
-from django.db import connection
-from django.test.testcases import LiveServerThread
 
 from tests.browser.harness import block_other_hosts
 
@@ -61,50 +57,6 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-class _LiveServer(ThreadedWSGIServer):
-    """The live server; during a browser test on in-memory SQLite, one request at a time.
-
-    Django hands the live server's threads the test's own SQLite connection (an in-memory
-    database exists only inside it), so two requests served at once share one connection:
-    a page's own background POST and the test's click raced to "cannot release savepoint -
-    SQL statements in progress". While ``one_at_a_time`` is set (by the ``site`` fixture of
-    the browser tests) connections are still accepted and kept alive by a thread each, but
-    the application runs one request at a time, its body read out under the lock. Not for
-    every live-server test: in the LTI tests a request to dlmath calls the LMS, which calls
-    dlmath back (its key set) and would wait on the lock. On PostgreSQL every thread has its
-    own connection and requests always run concurrently, as in production.
-    """
-
-    one_at_a_time = threading.Event()
-    _lock = threading.Lock()
-
-    def set_app(self, application: Callable[..., Any]) -> None:
-        if connection.vendor == "sqlite" and connection.is_in_memory_db():
-            application = _one_at_a_time(application, self._lock, self.one_at_a_time)
-        super().set_app(application)
-
-
-def _one_at_a_time(
-    application: Callable[..., Any], lock: threading.Lock, when: threading.Event
-) -> Callable[..., Any]:
-    def serialised(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if not when.is_set():
-            return application(environ, start_response)  # type: ignore[no-any-return]
-        with lock:
-            result = application(environ, start_response)
-            try:
-                return list(result)
-            finally:
-                close = getattr(result, "close", None)
-                if close is not None:
-                    close()
-
-    return serialised
-
-
-LiveServerThread.server_class = _LiveServer
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
@@ -120,17 +72,13 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def site(live_server: Any, transactional_db: Any) -> Iterator[str]:
+def site(live_server: Any, transactional_db: Any) -> str:
     """The live server's URL, its database holding the synced course.
 
     Transactional tests truncate every table afterwards, so each test syncs again.
     """
     call_command("sync_curriculum", verbosity=0)
-    _LiveServer.one_at_a_time.set()
-    try:
-        yield live_server.url
-    finally:
-        _LiveServer.one_at_a_time.clear()
+    return live_server.url
 
 
 class Tab:

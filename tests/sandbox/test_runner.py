@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -501,3 +502,50 @@ def test_a_zygote_discarded_mid_run_takes_its_run_with_it() -> None:
         finally:
             running.pipes.close_all()
         assert run(pool, "def f():\n    return 1\n", {"key": "k", "func": "f"}).status == "ok"
+
+
+def test_a_slot_claimed_again_ends_what_its_dead_owner_left_running() -> None:
+    """A worker process killed mid-run (its pool never runs its clean-up) leaves its run in the
+    slot's cgroups; the next pool to claim the slot ends it before serving."""
+    import signal
+    import subprocess
+    import time
+
+    from apps.sandbox.runner import cgroups
+
+    if os.geteuid() != 0:
+        pytest.skip("slot cgroups need root")
+    owner = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from apps.sandbox.runner import ZygotePool, Limits, wire\n"
+            "pool = ZygotePool(1)\n"
+            "slot = pool._slots[0]\n"
+            "request = wire.encode_request('import time\\ntime.sleep(60)\\n', "
+            "[{'key': 'k', 'func': 'print', 'args': [1]}])\n"
+            "run = slot.zygote.start(request, Limits(cpu_seconds=5, wall_seconds=60))\n"
+            "print(slot.index, flush=True)\n"
+            "time.sleep(60)\n",
+        ],
+        cwd=str(Path(__file__).resolve().parents[2]),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        index = int(owner.stdout.readline())
+        end = time.monotonic() + 30
+        while not cgroups.slot_pids(index):
+            assert time.monotonic() < end, "the owner's run never started"
+            time.sleep(0.05)
+        owner.send_signal(signal.SIGKILL)  # the owner dies; its zygote and the run do not
+        owner.wait()
+        assert cgroups.slot_pids(index), "the run outlived its owner (what this test is about)"
+        with ZygotePool(1) as pool:
+            assert pool._slots[0].index == index
+            assert cgroups.slot_pids(index) == set()
+            assert run(pool, "def f():\n    return 2\n", {"key": "k", "func": "f"}).status == "ok"
+    finally:
+        if owner.poll() is None:
+            owner.kill()

@@ -147,22 +147,20 @@ class SubmissionDetailApi(APIView):
         def read() -> Submission | None:
             return selectors.submission_visible_to(submission_id=submission_id, user=user)
 
-        if wait:
-            first: list[str] = []
+        # Visible and pending first: a submission the reader may not see (or none) answers 404
+        # at once, without taking one of the process's waiting places.
+        submission = read()
+        if wait and submission is not None and submission.status in PENDING_STATUSES:
+            first = submission.status
 
             def unchanged(current: Submission | None) -> bool:
-                """Still pending with the status it had at the first read."""
-                if current is None or current.status not in PENDING_STATUSES:
-                    return False
-                first.append(current.status)
-                return current.status == first[0]
+                """Still visible, with the status it had when the request came."""
+                return current is not None and current.status == first
 
-            # The first read comes after subscribing: a change committed after it is heard.
+            # Read again after subscribing: a change committed after that read is heard.
             submission = waits.wait_while(
                 submission_id=submission_id, seconds=wait, read=read, waiting=unchanged
             )
-        else:
-            submission = read()
         if submission is None:
             raise Http404
         return Response(SubmissionOutputSerializer(SubmissionResult.of_submission(submission)).data)

@@ -190,6 +190,9 @@ class _Slot:
     def __init__(self, python: str) -> None:
         self.python = python
         self.index, self._lock_fd = _claim_slot()
+        # A previous owner of this slot that died mid-run (its process killed, so nothing
+        # ran _discard) may have left its run behind: it ends before the slot serves again.
+        cgroups.kill_slot(self.index)
         self.zygote: _Zygote | None = None
         self.failures = 0  # zygotes replaced because they failed (not recycled)
         try:

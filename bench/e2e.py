@@ -35,6 +35,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -331,13 +332,9 @@ def server_breakdown(ids: list[int]) -> dict[str, float]:
     }
 
 
-def cpu_ms(groups: set[int], database: str) -> dict[str, float]:
-    """CPU (ms) so far: every live process of ``groups`` (process groups) with the children
-    each reaped, as web (gunicorn), worker (Celery) and sandbox (zygotes with the runs they
-    reaped); the PostgreSQL backends serving ``database``; this process (the client)."""
-    totals = {"web": 0.0, "worker": 0.0, "sandbox": 0.0, "postgres": 0.0}
+def processes_cpu_ms() -> Iterator[tuple[int, bytes, float]]:
+    """(process group, command line, CPU ms with the children it reaped) of every live process."""
     tick = 1000 / os.sysconf("SC_CLK_TCK")
-    needle = f" {database} ".encode()
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
@@ -345,9 +342,18 @@ def cpu_ms(groups: set[int], database: str) -> dict[str, float]:
             fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
             command = (proc / "cmdline").read_bytes()
         except OSError:
-            continue
-        used = sum(int(value) for value in fields[11:15]) * tick
-        if int(fields[2]) in groups:  # pgrp
+            continue  # exited meanwhile
+        yield int(fields[2]), command, sum(int(value) for value in fields[11:15]) * tick
+
+
+def cpu_ms(groups: set[int], database: str) -> dict[str, float]:
+    """CPU (ms) so far: every live process of ``groups`` (process groups) with the children
+    each reaped, as web (gunicorn), worker (Celery) and sandbox (zygotes with the runs they
+    reaped); the PostgreSQL backends serving ``database``; this process (the client)."""
+    totals = {"web": 0.0, "worker": 0.0, "sandbox": 0.0, "postgres": 0.0}
+    needle = f" {database} ".encode()
+    for group, command, used in processes_cpu_ms():
+        if group in groups:
             if b"gunicorn" in command:
                 totals["web"] += used
             elif b"apps.sandbox.runner.zygote" in command:

@@ -141,19 +141,12 @@ def start_workers(env: dict[str, str], count: int, log_dir: Path) -> None:
 def group_cpu_ms(groups: set[int]) -> dict[str, float]:
     """CPU (ms) so far of every live process in ``groups`` (process groups), with the children
     each has reaped (the zygote reaps its runs), split into web (gunicorn) and grading."""
+    from e2e import processes_cpu_ms
+
     totals = {"web": 0.0, "grading": 0.0}
-    tick = 1000 / os.sysconf("SC_CLK_TCK")
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
-            command = (proc / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if int(fields[2]) in groups:  # pgrp
-            kind = "web" if b"gunicorn" in command else "grading"
-            totals[kind] += sum(int(value) for value in fields[11:15]) * tick
+    for group, command, used in processes_cpu_ms():
+        if group in groups:
+            totals["web" if b"gunicorn" in command else "grading"] += used
     return totals
 
 

@@ -63,6 +63,18 @@ def with_redis(settings: Any) -> None:
     settings.REDIS_URL = REDIS_URL
 
 
+@pytest.fixture
+def heard(monkeypatch: Any) -> list[tuple[int, str]]:
+    """What the worker announces, as (submission id, status), in order."""
+    announced: list[tuple[int, str]] = []
+    monkeypatch.setattr(
+        services,
+        "submission_changed",
+        lambda *, submission_id, status: announced.append((submission_id, status)),
+    )
+    return announced
+
+
 def finish_later(submission_id: int, status: str, after: float, announce: bool = True) -> None:
     """From another thread (its own connection, committed): change the row, then announce."""
 
@@ -110,14 +122,8 @@ def test_a_learner_cannot_wait_on_anothers_submission(api_client, alice, bob, se
 
 @pytest.mark.django_db
 def test_the_worker_announces_the_claim_and_the_verdict_after_each_commit(
-    alice, monkeypatch, django_capture_on_commit_callbacks
+    alice, heard, django_capture_on_commit_callbacks
 ) -> None:
-    heard: list[tuple[int, str]] = []
-    monkeypatch.setattr(
-        services,
-        "submission_changed",
-        lambda *, submission_id, status: heard.append((submission_id, status)),
-    )
     submission = pending(alice)
     with django_capture_on_commit_callbacks(execute=True):
         services.submission_run(submission_id=submission.pk)
@@ -126,14 +132,8 @@ def test_the_worker_announces_the_claim_and_the_verdict_after_each_commit(
 
 @pytest.mark.django_db
 def test_an_ungradable_submission_is_announced_too(
-    alice, monkeypatch, django_capture_on_commit_callbacks
+    alice, heard, django_capture_on_commit_callbacks
 ) -> None:
-    heard: list[tuple[int, str]] = []
-    monkeypatch.setattr(
-        services,
-        "submission_changed",
-        lambda *, submission_id, status: heard.append((submission_id, status)),
-    )
     submission = pending(alice, SubmissionStatus.RUNNING)
     with django_capture_on_commit_callbacks(execute=True):
         services.submission_mark_ungradable(submission=submission, reason="no sandbox")

@@ -8,6 +8,13 @@ run of the softmax solution (``ZygotePool(1)``, as in bench/sandbox.py). The end
 (bench/e2e.py) is made of such pauses (the learner's request wakes gunicorn, the worker, the
 zygote and the run in turn), so on a host where an idle core wakes slowly the worker's run
 takes several times what bench/sandbox.py's tight loop measures. No target: an explanation.
+
+What it showed (bench/README.md, "Fourth pass"): most of a sandbox run's slowdown after a
+pause was not the core but the kernel. Moving a process into a cgroup v1 takes a lock that,
+unless another move happened within the last few milliseconds, first waits for an RCU grace
+period: 10-11 ms of the 18.6 ms a run took after a 50 ms pause (0.06 ms back to back). The
+run's process is now forked and joined to its cgroups ahead of its run (Supervisor.fork_spare),
+and a run after a 50 ms pause takes about what it takes back to back.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from apps.sandbox.runner import (
     ZygotePool,
     default_pool,
 )
+from apps.sandbox.runner.pool import BASE_UID
 from apps.sandbox.runner.wire import FnSpec
 from tests.sandbox.conftest import FAST, processes_of
 
@@ -535,17 +536,242 @@ def test_a_slot_claimed_again_ends_what_its_dead_owner_left_running() -> None:
     )
     try:
         index = int(owner.stdout.readline())
+        uid = BASE_UID + index
         end = time.monotonic() + 30
-        while not cgroups.slot_pids(index):
+        while not [pid for pid in processes_of([uid]) if not _zombie(pid)]:
             assert time.monotonic() < end, "the owner's run never started"
             time.sleep(0.05)
         owner.send_signal(signal.SIGKILL)  # the owner dies; its zygote and the run do not
         owner.wait()
-        assert cgroups.slot_pids(index), "the run outlived its owner (what this test is about)"
+        left = cgroups.slot_pids(index)
+        assert left, "the run outlived its owner (what this test is about)"
         with ZygotePool(1) as pool:
             assert pool._slots[0].index == index
-            assert cgroups.slot_pids(index) == set()
+            # Only the new zygote's own spare (forked ahead, not yet a run) may be there.
+            assert not left & cgroups.slot_pids(index)
+            assert [pid for pid in processes_of([uid]) if not _zombie(pid)] == []
             assert run(pool, "def f():\n    return 2\n", {"key": "k", "func": "f"}).status == "ok"
     finally:
         if owner.poll() is None:
             owner.kill()
+
+
+def _spare_of(pool: ZygotePool) -> int:
+    """The slot's spare: the one process in its cgroups between runs (root mode)."""
+    return _spare_in(pool._slots[0].index)
+
+
+def _spare_in(index: int) -> int:
+    import time
+
+    from apps.sandbox.runner import cgroups
+
+    end = time.monotonic() + 10
+    while len(pids := cgroups.slot_pids(index)) != 1:
+        assert time.monotonic() < end, f"no single spare in the slot between runs: {pids}"
+        time.sleep(0.01)
+    return pids.pop()
+
+
+def _spare_pool() -> ZygotePool:
+    if os.geteuid() != 0:
+        pytest.skip("the run's process is forked ahead only as root (with slot cgroups)")
+    pool = ZygotePool(1)
+    if pool._slots[0].zygote.budget != "cgroup":
+        pool.close()
+        pytest.skip("no slot cgroups here")
+    return pool
+
+
+def test_each_run_gets_a_process_forked_ahead_that_holds_nothing_of_the_zygote() -> None:
+    """The next run's process waits between runs, as root (no learner code
+    yet), holding no descriptor of the zygote's (its control channel, counters, PID
+    namespace) but its one hand-over socket and its slot's cgroup membership files; every
+    run gets a new one."""
+    from apps.sandbox.runner import cgroups
+
+    with _spare_pool() as pool:
+        code = "import os\ndef f():\n    return os.getpid(), sorted(os.listdir('/tmp'))\n"
+        first = _spare_of(pool)
+        fds = os.listdir(f"/proc/{first}/fd")
+        targets = {fd: os.readlink(f"/proc/{first}/fd/{fd}") for fd in fds}
+        beyond_std = [target for fd, target in targets.items() if int(fd) > 2]
+        sockets = [target for target in beyond_std if target.startswith("socket:")]
+        assert len(sockets) == 1, targets  # its hand-over socket, not the control channel
+        slot_dirs = cgroups.slot_dirs(pool._slots[0].index)
+        others = [target for target in beyond_std if target not in sockets]
+        # Its slot's cgroup directories and cgroup.procs files (to check and join), no more.
+        assert others, targets
+        assert all(os.path.dirname(t) in slot_dirs or t in slot_dirs for t in others), targets
+        assert os.stat(f"/proc/{first}").st_uid == 0
+        result = run(pool, code, {"key": "k", "func": "f"})
+        assert result.status == "ok"
+        assert result.outcomes["k"].value == (1, [])  # PID 1 of its own namespace, empty /tmp
+        second = _spare_of(pool)
+        assert second != first
+        assert not os.path.exists(f"/proc/{first}")
+
+
+@pytest.mark.parametrize("wait_for_its_death", [True, False])
+def test_a_spare_killed_before_its_run_is_replaced_and_the_run_goes_on(
+    wait_for_its_death: bool,
+) -> None:
+    """Killed from outside between runs: the zygote forks another when the run comes. Killed
+    as the run is handed over (its death not yet complete): the run it never took is made
+    again on a fresh zygote (the lost report), never reported as a sandbox failure."""
+    import signal
+
+    with _spare_pool() as pool:
+        for _ in range(3):
+            spare = _spare_of(pool)
+            os.kill(spare, signal.SIGKILL)
+            while wait_for_its_death and not _zombie(spare):
+                pass
+            result = run(pool, "def f():\n    return 3\n", {"key": "k", "func": "f"})
+            assert result.status == "ok"
+            assert result.outcomes["k"].value == 3
+        if wait_for_its_death:  # dead before the hand-over: forked again, the zygote kept
+            assert pool.zygote_failures == 0
+        # Not yet dead (its exit takes ~1 ms): the message went into its socket, and the
+        # zygote, which reported the run lost, was replaced (counted); seen every time here.
+
+
+def test_the_wall_clock_starts_with_the_run_not_with_its_spare() -> None:
+    """A spare that waited longer than the wall-clock limit still gives its run all of it."""
+    import time
+
+    with _spare_pool() as pool:
+        _spare_of(pool)
+        time.sleep(1.5)
+        limits = Limits(cpu_seconds=1, wall_seconds=1, memory_mb=256)
+        code = "import time\ndef f():\n    time.sleep(0.5)\n    return 4\n"
+        result = run(pool, code, {"key": "k", "func": "f"}, limits=limits)
+        assert result.status == "ok"
+        assert result.outcomes["k"].value == 4
+        code = "import time\ndef f():\n    time.sleep(3)\n"
+        assert run(pool, code, {"key": "k", "func": "f"}, limits=limits).status == "timeout"
+
+
+def test_a_stopped_spare_costs_its_run_a_moment_not_its_wall_clock() -> None:
+    """Found by the red team: a spare stopped from outside (SIGSTOP, a frozen cgroup) was
+    handed the run anyway and the run held for its whole wall clock before it was made
+    again (2 x the wall clock, past the task's time limit at the longest). Now a spare
+    that has not taken its run within seconds is killed and the run made on a fresh zygote."""
+    import signal
+    import time
+
+    with _spare_pool() as pool:
+        os.kill(_spare_of(pool), signal.SIGSTOP)
+        limits = Limits(cpu_seconds=1, wall_seconds=8, memory_mb=256)
+        started = time.monotonic()
+        result = run(pool, "def f():\n    return 5\n", {"key": "k", "func": "f"}, limits=limits)
+        elapsed = time.monotonic() - started
+        assert result.status == "ok"
+        assert result.outcomes["k"].value == 5
+        assert elapsed < 6, f"{elapsed:.2f} s: the stopped spare held the run"
+
+
+def test_a_replacement_whose_self_test_run_is_lost_is_sandbox_unavailable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found by the red team: a replacement zygote's self-test run lost (its spare stopped)
+    raised control.ControlError out of pool.run, which promises SandboxUnavailable (the one
+    failure the grading service handles)."""
+    import signal
+
+    from apps.sandbox.runner import selftest
+
+    with _spare_pool() as pool:
+        real = selftest.run_self_test
+
+        def with_a_stopped_spare(run_probe, *, budget: str) -> None:
+            stopped: list[int] = []
+
+            def probe(code, calls, limits):  # type: ignore[no-untyped-def]
+                if not stopped:
+                    stopped.append(_spare_of(pool))
+                    os.kill(stopped[0], signal.SIGSTOP)
+                return run_probe(code, calls, limits)
+
+            real(probe, budget=budget)
+
+        monkeypatch.setattr(selftest, "run_self_test", with_a_stopped_spare)
+        pool._slots[0].zygote.process.kill()  # the next run needs a replacement
+        with pytest.raises(SandboxUnavailable, match="self-test"):
+            run(pool, "def f():\n    return 6\n", {"key": "k", "func": "f"})
+        monkeypatch.setattr(selftest, "run_self_test", real)
+        result = run(pool, "def f():\n    return 6\n", {"key": "k", "func": "f"})
+        assert result.outcomes["k"].value == 6
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        ("import numpy as np\ndef f():\n    return float(np.ones(50_000_000).sum())\n", "memory"),
+        ("def f():\n    while True:\n        pass\n", "timeout"),
+    ],
+)
+def test_a_spare_moved_out_of_its_cgroups_is_back_in_them_for_its_run(
+    code: str, status: str
+) -> None:
+    """Found by the red team: a spare moved out of its slot's cgroups between runs (by an
+    administrator, a service manager, a container runtime) ran its learner with no memory
+    or CPU budget: 400 MB under 128 MB was "ok", a CPU hog "crashed" at the rlimit. The
+    spare now checks before its run and joins them again."""
+    from apps.sandbox.runner import cgroups
+
+    with _spare_pool() as pool:
+        if not os.path.isdir(os.path.join(cgroups.CGROUP_ROOT, "memory")):
+            pytest.skip("moves a process between cgroup v1 hierarchies")
+        spare = _spare_of(pool)
+        for controller in cgroups.V1_CONTROLLERS:
+            with open(os.path.join(cgroups.CGROUP_ROOT, controller, "cgroup.procs"), "w") as f:
+                f.write(str(spare))
+        assert spare not in cgroups.slot_pids(pool._slots[0].index)
+        limits = Limits(cpu_seconds=1, wall_seconds=6, memory_mb=128)
+        result = run(pool, code, {"key": "k", "func": "f"}, limits=limits)
+        assert result.status == status, (result.status, result.detail)
+
+
+ADOPTED_ZOMBIES = """
+import ctypes, os, sys, time
+from apps.sandbox.runner import Limits, ZygotePool
+from apps.sandbox.runner.limits import RECYCLE_AFTER_RUNS
+ctypes.CDLL(None).prctl(36, 1)  # PR_SET_CHILD_SUBREAPER: orphans come to this process
+for _ in range(2):
+    with ZygotePool(1) as pool:
+        time.sleep(0.2)  # its spare forked
+        pool._slots[0].zygote.runs = RECYCLE_AFTER_RUNS  # the next run recycles it
+        pool.run("def f():\\n    return 1\\n", [{"key": "k", "func": "f"}], Limits())
+        time.sleep(0.2)  # the new zygote's spare forked
+time.sleep(0.5)
+me, adopted = os.getpid(), []
+for entry in os.listdir("/proc"):
+    if entry.isdigit():
+        try:
+            fields = open(f"/proc/{entry}/stat").read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == me:
+            adopted.append(entry)
+print(len(adopted))
+"""
+
+
+def test_a_zygote_that_ends_between_runs_leaves_no_process_for_others_to_reap() -> None:
+    """Found by the red team: every zygote that ended (pool closed, recycled) left its spare
+    to whoever adopts orphans (a container's PID 1 that may never reap it). A zygote told to
+    stop now ends and reaps its spare before it exits."""
+    import subprocess
+
+    if os.geteuid() != 0:
+        pytest.skip("the run's process is forked ahead only as root")
+    adopted = subprocess.run(
+        [sys.executable, "-c", ADOPTED_ZOMBIES],
+        cwd=str(Path(__file__).resolve().parents[2]),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout.split()[-1]
+    assert adopted == "0"

@@ -87,6 +87,10 @@ def _open(directory: str, name: str) -> int:
     return os.open(os.path.join(directory, name), os.O_RDWR | os.O_CLOEXEC)
 
 
+def _open_dir(directory: str) -> int:
+    return os.open(directory, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
+
+
 def _write(fd: int, text: str) -> None:
     os.pwrite(fd, text.encode(), 0)
 
@@ -118,6 +122,7 @@ class SlotCgroups:
 
     version: int
     procs: list[int]  # cgroup.procs of each hierarchy (one on v2)
+    dirs: list[int]  # each hierarchy's directory (O_PATH), in the same order
     memory_limit: int
     memsw_limit: int | None  # v1 memory.memsw.limit_in_bytes / v2 memory.swap.max
     oom_events: int  # v1 memory.oom_control / v2 memory.events
@@ -182,6 +187,29 @@ class SlotCgroups:
         for fd in self.procs:
             _write(fd, "0")
 
+    def holds_caller(self) -> bool:
+        """Whether the calling process is in every hierarchy still, read afresh.
+
+        A process that joined ahead of its run (a spare, see confine.spare) may have been
+        moved out since (by an administrator, a service manager, a container runtime):
+        its run would then have no memory, CPU or process budget. Each file is opened anew:
+        a cgroup v1 ``cgroup.procs`` serves a kept list to a descriptor already read. Pids
+        are as the caller's PID namespace sees them."""
+        me = str(os.getpid())
+        for directory in self.dirs:
+            fd = os.open("cgroup.procs", os.O_RDONLY | os.O_CLOEXEC, dir_fd=directory)
+            try:
+                listed = os.read(fd, 1 << 16).decode().split()
+            finally:
+                os.close(fd)
+            if me not in listed:
+                return False
+        return True
+
+    def descriptors(self) -> set[int]:
+        """The descriptors a run's process needs before it is confined (join, holds_caller)."""
+        return {*self.procs, *self.dirs}
+
 
 def _open_v1(slot: int) -> SlotCgroups:
     dirs = {}
@@ -196,6 +224,7 @@ def _open_v1(slot: int) -> SlotCgroups:
     groups = SlotCgroups(
         version=1,
         procs=[_open(directory, "cgroup.procs") for directory in hierarchies],
+        dirs=[_open_dir(directory) for directory in hierarchies],
         memory_limit=_open(memory, "memory.limit_in_bytes"),
         memsw_limit=_open(memory, "memory.memsw.limit_in_bytes") if os.path.exists(memsw) else None,
         oom_events=_open(memory, "memory.oom_control"),
@@ -234,6 +263,7 @@ def _open_v2(slot: int) -> SlotCgroups:
     groups = SlotCgroups(
         version=2,
         procs=[_open(directory, "cgroup.procs")],
+        dirs=[_open_dir(directory)],
         memory_limit=_open(directory, "memory.max"),
         memsw_limit=_open(directory, "memory.swap.max") if os.path.exists(swap) else None,
         oom_events=_open(directory, "memory.events"),

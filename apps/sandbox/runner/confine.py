@@ -5,8 +5,12 @@ namespaces (the UTS namespace is a copy of the zygote's, whose hostname is "sand
 a private /tmp and joins the slot's cgroups. The run must be PID 1 of a PID namespace of its
 own, so killing it kills everything it started; how it gets there depends on the mode:
 - as root, the zygote itself unshares a fresh PID namespace for its next child just before
-  the fork (returning to its own first, see Supervisor.run), so the forked process is
-  already PID 1 and goes on as stage B in the same process (``stage_ab``): one fork per run;
+  the fork (returning to its own first, see Supervisor.fork_spare), so the forked process is
+  already PID 1 and goes on as stage B in the same process (``spare``): one fork per run,
+  made ahead of the run's request (after the previous run, while the slot is idle) so that
+  the fork, the namespaces and the cgroup join are not on the run's path. The process waits
+  with stage A done, holding no descriptor but its hand-over socket, until the zygote
+  passes it the run's pipe ends and limits;
 - in a user namespace the zygote may not return to the host's PID namespace, so stage A
   unshares the PID namespace too and forks B, telling the zygote B's pid (``stage_a``).
 
@@ -30,16 +34,20 @@ import io
 import math
 import os
 import resource
+import select
+import socket
 import struct
 import sys
 from dataclasses import dataclass
 from typing import NoReturn
 
-from . import child, limits, rootfs
+from . import child, control, limits, rootfs
 from . import syscalls as sc
 from .cgroups import SlotCgroups
-from .exchange import SETUP_FAILED, SETUP_READY
+from .exchange import RUN_FD_NAMES, SETUP_FAILED, SETUP_READY
 
+# What a spare says on its hand-over socket once it holds its run, before any learner code.
+TAKEN = b"T"
 # Where stage B puts the run's pipe ends (received in exchange.RUN_FD_NAMES order).
 STDOUT_FD, STDERR_FD, RESULT_FD, REQUEST_FD, SETUP_FD = 1, 2, 3, 4, 5
 RUN_ENV = {
@@ -62,8 +70,12 @@ class RunFds:
     stderr: int
     setup: int
 
+    def ends(self) -> list[int]:
+        """In exchange.RUN_FD_NAMES order."""
+        return [self.request, self.result, self.stdout, self.stderr, self.setup]
+
     def close(self) -> None:
-        for fd in (self.request, self.result, self.stdout, self.stderr, self.setup):
+        for fd in self.ends():
             with contextlib.suppress(OSError):
                 os.close(fd)
 
@@ -75,6 +87,13 @@ class RunLimits:
     cpu_seconds: float
     wall_seconds: float
     memory_mb: int
+
+    def as_message(self) -> dict[str, float | int]:
+        return {
+            "cpu_seconds": self.cpu_seconds,
+            "wall_seconds": self.wall_seconds,
+            "memory_mb": self.memory_mb,
+        }
 
     @classmethod
     def from_message(cls, message: dict[str, object]) -> RunLimits:
@@ -147,16 +166,62 @@ def stage_a(conf: Confinement, fds: RunFds, pid_pipe: int, run: RunLimits) -> No
         _report_failure(fds.setup, exc)
 
 
-def stage_ab(conf: Confinement, fds: RunFds, run: RunLimits) -> NoReturn:
-    """Root mode: forked straight into the run's fresh PID namespace (this process is its
-    PID 1), build stage A's other namespaces here, then go on as stage B; never returns."""
+def spare(conf: Confinement, handover: socket.socket) -> NoReturn:
+    """Root mode, forked ahead of its run (see Supervisor.fork_spare) straight into the run's
+    fresh PID namespace: build stage A's other namespaces now, keep no descriptor but
+    ``handover`` and the slot's cgroup files, wait there for the run's pipe ends and limits,
+    say TAKEN, then go on as stage B; never returns. Before its run it checks
+    that it is still in the slot's cgroups (it joined them ahead of time, and may have been
+    moved out since) and joins them again if not. A failure of stage A is reported on the
+    run's setup pipe once it has one; the zygote closing ``handover`` (it exited, or was
+    killed) ends this process."""
+    failure: BaseException | None = None
     try:
         if os.getpid() != 1:
             raise RuntimeError("the run is not PID 1 of its own PID namespace")
         _enter_run_namespaces(conf, 0)
+        if not select.select([handover], [], [], 0)[0]:
+            child.rehearse()  # its page faults taken now, unless its run is already here
     except BaseException as exc:
-        _report_failure(fds.setup, exc)
+        failure = exc
+    try:
+        keep = {handover.fileno(), *(conf.cgroups.descriptors() if conf.cgroups else ())}
+        _close_all_but(keep)  # the zygote's control channel and anything else it holds
+        message, received = control.receive(handover, max_fds=len(RUN_FD_NAMES))
+        handover.send(TAKEN)  # the zygote's evidence that the run was taken (see Supervisor)
+        handover.close()
+        if len(received) != len(RUN_FD_NAMES):
+            os._exit(1)
+        fds = RunFds(*received)
+        run = RunLimits.from_message(message)
+    except BaseException:
+        os._exit(1)  # the zygote went away, or sent something else than a run
+    if failure is None:
+        try:
+            _back_in_slot_cgroups(conf)
+        except BaseException as exc:
+            failure = exc
+    if failure is not None:
+        _report_failure(fds.setup, failure)
     stage_b(conf, fds, run)
+
+
+def _back_in_slot_cgroups(conf: Confinement) -> None:
+    """A spare joined its slot's cgroups when it was forked; if it was moved out since, it
+    joins them again (or fails: a run is never left without its budgets)."""
+    if conf.cgroups is not None and not conf.cgroups.holds_caller():
+        conf.cgroups.join()
+        if not conf.cgroups.holds_caller():
+            raise RuntimeError("the run's process is not in its slot's cgroups")
+
+
+def _close_all_but(keep: set[int]) -> None:
+    """Close every descriptor from 3 up except those in ``keep``."""
+    low = 3
+    for fd in sorted(fd for fd in keep if fd >= low):
+        os.closerange(low, fd)
+        low = fd + 1
+    sc.close_fds_from(low)
 
 
 def stage_b(conf: Confinement, fds: RunFds, run: RunLimits) -> NoReturn:

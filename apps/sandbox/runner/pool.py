@@ -56,6 +56,7 @@ ZYGOTE_ENV = {
     "MALLOC_ARENA_MAX": "2",
 }
 BASE_UID = 61000
+ZYGOTE_EXIT_SECONDS = 1.0  # a zygote told to exit between runs has this long to do so
 MAX_SLOTS = 256
 USERNS_HINT = (
     "run the worker as root or enable unprivileged user namespaces: "
@@ -126,6 +127,15 @@ class _Zygote:
             self.process.kill()
         self.process.wait()
         self.channel.close()
+
+    def stop(self) -> None:
+        """Let a zygote between runs exit on its own (it ends and reaps its spare, which a
+        SIGKILL would leave to whoever adopts orphans), or kill it after a moment."""
+        self.channel.close()
+        try:
+            self.process.wait(timeout=ZYGOTE_EXIT_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.kill()
 
     def start(self, request: bytes, limits: Limits) -> _ZygoteRun:
         """Begin one run on this zygote (see _ZygoteRun). Raises ControlError or OSError if
@@ -216,15 +226,23 @@ class _Slot:
         zygote = _Zygote(self.python, self.index)
         try:
             self.self_test(zygote)
+        except (control.ControlError, OSError) as exc:
+            # It failed under its own self-test (a probe's run lost, its channel broken):
+            # the caller is told what every other failure to isolate tells it.
+            zygote.kill()
+            raise SandboxUnavailable(f"the sandbox failed its self-test: {exc}") from None
         except BaseException:
             zygote.kill()
             raise
         self.zygote = zygote
         return zygote
 
-    def _discard(self) -> None:
+    def _discard(self, *, failed: bool = False) -> None:
         if self.zygote is not None:
-            self.zygote.kill()
+            if failed:
+                self.zygote.kill()
+            else:
+                self.zygote.stop()
             self.zygote = None
             # A run the zygote was supervising is not its child's any more: end it here, or
             # it would go on with nobody holding it to its CPU budget or wall-clock limit.
@@ -249,7 +267,7 @@ class _Slot:
     def failed(self) -> None:
         """The zygote misbehaved: it is replaced, never trusted again."""
         self.failures += 1
-        self._discard()
+        self._discard(failed=True)
 
     def release(self) -> None:
         self._discard()

@@ -1,14 +1,16 @@
 """Per-run supervision inside the zygote: fork the run, hold its budgets, report numbers.
 
 The zygote receives from the pool only a run's limits and the run's pipe ends (descriptors).
-It forks the run with them (as root straight into a fresh PID namespace, so the child is
-stage A and B in one process; in a user namespace stage A, which forks B: see confine.py),
-closes its own copies at once and never reads or writes them, so
+As root, the run's process was forked before the run came (the *spare*, see fork_spare:
+straight into a fresh PID namespace, stage A and B in one process, stage A already done
+while the slot was idle); the zygote passes it the pipe ends and limits over the spare's
+own socket. In a user namespace it forks stage A, which forks B (see confine.py). Either
+way it closes its own copies of the pipe ends at once and never reads or writes them, so
 no request, result or output of any run ever exists in its memory, where a later run (a fork
 of it) could find it by walking frames, scanning the heap or any other memory read.
 
 It enforces the budgets on evidence it gathers itself, never on anything the run says:
-- wall clock: its own monotonic clock from the fork;
+- wall clock: its own monotonic clock from the moment it hands the run over (or forks it);
 - CPU: one budget for every process and thread of the run. With cgroups, the slot's cpuacct
   usage; without (the single-process budget: seccomp refuses fork), the run's own process CPU
   clock. It rereads the usage no earlier than the budget could possibly be spent (at the
@@ -24,18 +26,22 @@ Loaded in the zygote.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
+import socket
 import struct
 import time
 from typing import Any
 
-from . import confine
+from . import confine, control
 from . import syscalls as sc
 from .confine import Confinement, RunFds, RunLimits
 from .limits import CPU_POLL_MIN_SECONDS, CPU_QUOTA_CORES, OOM_POLL_SECONDS
 
+# How long a spare may take to say it took its run (it is waiting for it: milliseconds).
+TAKE_SECONDS = 2.0
 CPUCLOCK_SCHED = 2  # the kernel's per-process CPU clock id: ((~pid) << 3) | CPUCLOCK_SCHED
 
 
@@ -46,6 +52,14 @@ def _process_cpu_seconds(pid: int) -> float:
         return 0.0  # exited meanwhile: wait4's rusage has the final figure
 
 
+def _taken(handover: socket.socket) -> bool:
+    """Whether the spare said it took its run (confine.TAKEN), read without waiting."""
+    try:
+        return handover.recv(len(confine.TAKEN), socket.MSG_DONTWAIT) == confine.TAKEN
+    except OSError:
+        return False
+
+
 class Supervisor:
     """Runs submissions for one slot, one at a time."""
 
@@ -54,18 +68,25 @@ class Supervisor:
         self.cgroups = confinement.cgroups
         # How fast a run can spend CPU: its cgroup quota, or every core for a lone process.
         self.cores = CPU_QUOTA_CORES if self.cgroups else len(os.sched_getaffinity(0))
+        # Root mode: the next run's process, forked ahead (pid, hand-over socket).
+        self.spare: tuple[int, socket.socket] | None = None
 
     @property
     def budget(self) -> str:
         return "cgroup" if self.cgroups else "process"
 
     def run(self, limits: RunLimits, fds: RunFds) -> dict[str, Any]:
-        """Fork the run with ``fds`` (closed here at once) and supervise it to the end."""
+        """Start the run with ``fds`` (closed here at once) and supervise it to the end."""
         if self.cgroups is not None:
             self.cgroups.prepare(limits.memory_mb)
         started = time.monotonic()
         if self.conf.pid_namespace is not None:
-            return self._run_as_pid1(limits, fds, started)
+            try:
+                run, handover = self._hand_over(limits, fds)
+            finally:
+                fds.close()
+            with handover:
+                return self._watch(run, limits, started, handover)
         pid_read, pid_write = os.pipe()
         try:
             stage_a = os.fork()
@@ -83,23 +104,64 @@ class Supervisor:
             return {"status": "finished", "stage_a_failed": True, "budget": self.budget}
         return self._watch(stage_b, limits, started)
 
-    def _run_as_pid1(self, limits: RunLimits, fds: RunFds, started: float) -> dict[str, Any]:
-        """Root mode: one fork, straight into a PID namespace of the run's own.
+    def fork_spare(self) -> None:
+        """Root mode: fork the next run's process now, between runs (confine.spare).
 
-        unshare(CLONE_NEWPID) only moves where this process's *next child* goes, and only
-        from its own namespace: so return there first (the previous run's namespace is left
-        behind, empty), then unshare a fresh one. The zygote itself never changes namespace.
+        It becomes PID 1 of a fresh PID namespace: unshare(CLONE_NEWPID) only moves where
+        this process's *next child* goes, and only from its own namespace, so return there
+        first (the previous run's namespace is left behind, empty), then unshare a fresh one.
+        The zygote itself never changes namespace. The spare builds its other namespaces,
+        its /tmp and its cgroup membership while the slot is idle: joining a cgroup v1 waits
+        for an RCU grace period (10-11 ms measured on an idle 2-core host, against 0.06 ms
+        when another join happened just before), and the fork of this process costs 1-2 ms.
         """
-        assert self.conf.pid_namespace is not None
+        if self.conf.pid_namespace is None or self.spare is not None:
+            return
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
             sc.setns(self.conf.pid_namespace, sc.CLONE_NEWPID)
             sc.unshare(sc.CLONE_NEWPID)
-            run = os.fork()
-            if run == 0:
-                confine.stage_ab(self.conf, fds, limits)
+            pid = os.fork()
+            if pid == 0:
+                ours.close()
+                confine.spare(self.conf, theirs)
+        except BaseException:
+            ours.close()
+            raise
         finally:
-            fds.close()
-        return self._watch(run, limits, started)
+            theirs.close()
+        self.spare = (pid, ours)
+
+    def discard_spare(self) -> None:
+        """End the waiting spare and reap it (the zygote is exiting): none is left behind
+        for whoever adopts orphans to reap."""
+        if self.spare is not None:
+            pid, channel = self.spare
+            self.spare = None
+            channel.close()
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+
+    def _hand_over(self, limits: RunLimits, fds: RunFds) -> tuple[int, socket.socket]:
+        """Pass the run's pipe ends and limits to the waiting spare (forked now if there is
+        none, or again if it is gone); returns its pid and hand-over socket."""
+        for _attempt in range(2):
+            self.fork_spare()
+            assert self.spare is not None
+            pid, channel = self.spare
+            self.spare = None
+            try:
+                control.send(channel, limits.as_message(), fds.ends())
+                return pid, channel
+            except (OSError, control.ControlError):
+                # It died before its run (killed from outside): reap it, fork another.
+                channel.close()
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+        raise RuntimeError("no spare process took the run")
 
     @staticmethod
     def _stage_b_pid(stage_a: int, pid_read: int) -> int | None:
@@ -128,20 +190,48 @@ class Supervisor:
         wait = min(deadline - time.monotonic(), max(cpu_room, CPU_POLL_MIN_SECONDS))
         return min(wait, OOM_POLL_SECONDS) if self.cgroups is not None else wait
 
-    def _watch(self, stage_b: int, limits: RunLimits, started: float) -> dict[str, Any]:
+    def _watch(
+        self,
+        stage_b: int,
+        limits: RunLimits,
+        started: float,
+        handover: socket.socket | None = None,
+    ) -> dict[str, Any]:
+        """Hold the run to its budgets until it ends; its report.
+
+        ``handover``: a spare's socket, watched until the spare says it took the run. One
+        that has not within TAKE_SECONDS (stopped, or killed as it was handed over) is
+        killed, and the run, which never started, is reported ``lost`` (the pool runs it
+        again on a fresh zygote) instead of being held for its whole wall clock.
+        """
         pidfd = os.pidfd_open(stage_b)
         deadline = started + limits.wall_seconds
+        take_by = started + TAKE_SECONDS
         try:
             while not (killed_for := self._verdict_so_far(stage_b, limits, deadline)):
                 wait = self._next_look(stage_b, limits, deadline)
-                if select.select([pidfd], [], [], max(wait, 0.0))[0]:
+                watched = [pidfd]
+                if handover is not None:
+                    watched.append(handover)
+                    wait = min(wait, take_by - time.monotonic())
+                ready = select.select(watched, [], [], max(wait, 0.0))[0]
+                if pidfd in ready:
                     break
-            if killed_for:
+                if handover is not None and (handover in ready or time.monotonic() >= take_by):
+                    if handover in ready and _taken(handover):
+                        handover = None  # from here on, only the run's own budgets
+                        continue
+                    break  # said something else, closed it (died), or took too long
+            # Not taken by now: whatever stopped the watch, no learner code has run.
+            lost = handover is not None and not _taken(handover)
+            if killed_for or lost:
                 signal.pidfd_send_signal(pidfd, signal.SIGKILL)
         finally:
             os.close(pidfd)
         # PID 1 of the namespace: when it is reaped, every process of the run is gone.
         _, status, usage = os.wait4(stage_b, 0)
+        if lost:
+            return {"status": "lost", "budget": self.budget}
         return self._report(status, usage, killed_for, started)
 
     def _report(self, status: int, usage: Any, killed_for: str, started: float) -> dict[str, Any]:

@@ -5,7 +5,8 @@ AF_UNIX control socket. At start it imports NumPy and the stdlib modules lessons
 the slot's cgroups, enters private mount, UTS (hostname "sandbox") and network namespaces (as
 root, or inside a user namespace when not root) and pivots into the read-only sandbox root.
 Then it serves: each control message carries a run's limits and the run's pipe ends, and the
-zygote forks the run (see supervisor.py) and answers with numbers. It never receives, holds
+zygote starts the run (see supervisor.py: as root, in a process it forked ahead, between
+runs) and answers with numbers. It never receives, holds
 or sends a submission's code, inputs, results or output, and never runs learner code itself.
 
 Started as ``python -I -B -c BOOTSTRAP PROJECT_ROOT CONTROL_FD SLOT UID GID MODE`` (MODE is
@@ -18,6 +19,7 @@ from __future__ import annotations
 import bisect  # noqa: F401
 import cmath  # noqa: F401
 import collections  # noqa: F401
+import contextlib
 import copy  # noqa: F401
 import dataclasses  # noqa: F401
 import decimal  # noqa: F401
@@ -32,6 +34,7 @@ import operator  # noqa: F401
 import os
 import random  # noqa: F401
 import re  # noqa: F401
+import select
 import socket
 import statistics  # noqa: F401
 import string  # noqa: F401
@@ -42,15 +45,17 @@ import typing  # noqa: F401
 import numpy
 import numpy.fft
 import numpy.linalg
-import numpy.random
+import numpy.random  # noqa: F401
 
-from . import cgroups, child, control, dlplot, rootfs, seccomp, wire
+from . import cgroups, child, control, dlplot, rootfs, seccomp
 from . import syscalls as sc
 from .confine import RUN_ENV, Confinement, RunFds, RunLimits
 from .exchange import RUN_FD_NAMES
 from .supervisor import Supervisor
 
 HOSTNAME = "sandbox"
+# How long after a report the next run's process is forked, unless a run comes first.
+SPARE_AFTER_SECONDS = 0.0005
 # Learner code imports the plotting module by its short name; there is no file to find.
 sys.modules["dlplot"] = dlplot
 
@@ -138,11 +143,7 @@ def _warm_up() -> None:
     live in the zygote's memory, shared by every run, instead of being built again in each
     run's own copied pages. The zygote still never sees a submission."""
     child.reseed()
-    dummy = [{"key": "z", "func": "f", "args": [numpy.zeros((2, 2))]}]
-    code, _ = wire.decode_request(wire.encode_request("def f(z):\n    return z\n", dummy))
-    compile(code, child.SUBMISSION_FILE, "exec", dont_inherit=True)
-    encoder = wire.Encoder(wire.RESULT_CAPS)
-    encoder.frame({"value": encoder.add([numpy.zeros(2), 1.0, "ok"])})
+    child.rehearse()
     # Everything the zygote holds now is kept out of the cyclic collector's reach: a run's
     # collections then never walk (and so never write to, and copy) the zygote's pages.
     gc.collect()
@@ -151,6 +152,16 @@ def _warm_up() -> None:
 
 def _serve(channel: socket.socket, supervisor: Supervisor) -> None:
     while True:
+        # The next run's process is forked while the slot waits (see fork_spare), but not at
+        # once: the pool's process, just woken by the report, is often placed on this core,
+        # and would wait out the fork (1-2 ms). Half a millisecond lets it start elsewhere,
+        # yet the fork is done before a pool grading back to back sends the next run (~2 ms
+        # after the report: a 2 ms pause made such runs wait for the fork). A run that comes
+        # first is handed a fresh fork (as without a spare). A failure here is tried again,
+        # and reported, when the run comes.
+        if not select.select([channel], [], [], SPARE_AFTER_SECONDS)[0]:
+            with contextlib.suppress(OSError):
+                supervisor.fork_spare()
         try:
             message, fds = control.receive(channel, max_fds=len(RUN_FD_NAMES))
         except control.ControlError:
@@ -184,7 +195,10 @@ def main(argv: list[str]) -> int:
         return 1
     ready = {"status": "ready", "layers": layers, "pid": os.getpid(), "budget": supervisor.budget}
     control.send(channel, ready)
-    _serve(channel, supervisor)
+    try:
+        _serve(channel, supervisor)
+    finally:
+        supervisor.discard_spare()
     return 0
 
 

@@ -4,7 +4,13 @@ import logging
 import os
 
 from celery import Celery
-from celery.signals import worker_process_init, worker_ready, worker_shutting_down
+from celery.signals import (
+    task_postrun,
+    task_prerun,
+    worker_process_init,
+    worker_ready,
+    worker_shutting_down,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dlmath.settings")
 
@@ -35,6 +41,21 @@ def _start_sandbox(**kwargs: object) -> None:
         logging.getLogger("dlmath.sandbox").critical("sandbox self-test failed: %s", exc)
         return
     logging.getLogger("dlmath.sandbox").info("sandbox ready: %s", ", ".join(pool.layers))
+
+
+@task_prerun.connect
+@task_postrun.connect
+def _close_old_connections(sender: object = None, **kwargs: object) -> None:
+    """Around each task, what Django does around each request: a database connection that
+    failed, outlived CONN_MAX_AGE or was left in a transaction is closed (the next query
+    opens a new one), and the next use of a kept one checks it first (health checks). With
+    CELERY_DB_REUSE_MAX set, Celery's own fixup no longer closes every connection each time.
+    Not for a task run eagerly (inside the caller's request or transaction).
+    """
+    from django.db import close_old_connections
+
+    if not getattr(getattr(sender, "request", None), "is_eager", False):
+        close_old_connections()
 
 
 @worker_ready.connect

@@ -128,6 +128,43 @@ def test_a_submission_is_graded_by_the_worker_over_redis(worker, make_user, api_
     assert Submission.objects.get(pk=submission_id).runs == 1
 
 
+def test_the_worker_keeps_its_database_session_from_one_grading_to_the_next(
+    worker, make_user
+) -> None:
+    """Celery's Django fixup closed the worker's connection around every task, so each
+    grading paid a new PostgreSQL session (~4 ms, then its cold caches). Now the worker keeps
+    one, as the web does (CONN_MAX_AGE, health checks; CELERY_DB_REUSE_MAX)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("counts PostgreSQL sessions (make test-services runs it on PostgreSQL)")
+    from apps.curriculum.models import Exercise
+    from apps.sandbox.models import Submission
+    from apps.sandbox.services import submission_create
+
+    alice = make_user("alice")
+    exercise = Exercise.objects.get(slug="softmax")
+
+    def graded(ids: list[int]) -> bool:
+        return Submission.objects.filter(pk__in=ids, status="passed").count() == len(ids)
+
+    def sessions() -> int:
+        time.sleep(1.5)  # other backends report their statistics at most once a second
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+            )
+            return int(cursor.fetchone()[0])
+
+    first = submission_create(user=alice, exercise=exercise, code=SOLUTION)
+    _wait_for(lambda: graded([first.pk]))  # the worker's session is open from here on
+    before = sessions()
+    ids = [submission_create(user=alice, exercise=exercise, code=SOLUTION).pk for _ in range(6)]
+    _wait_for(lambda: graded(ids))
+    # Six gradings opened twelve sessions before (one per task's start and end, at least
+    # six); now none, or one should the kept session have been recycled meanwhile.
+    assert sessions() - before <= 1
+
+
 def test_a_worker_killed_mid_grade_leaves_the_submission_rerun_not_lost(worker, make_user) -> None:
     from apps.curriculum.models import Exercise
     from apps.sandbox.models import Submission

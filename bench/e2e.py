@@ -11,9 +11,10 @@ With ``--url`` the server and a worker must already run against ``--database-url
 
 Measures the baseline first (a cold ``python -c`` that imports numpy and runs the reference
 softmax on a 64×10 array), then N correct submissions one after another followed to their
-verdict two ways: polled every ~5 ms, and waited for (``GET ...?wait=``, which the server
+verdict three ways: polled every ~5 ms; waited for (``GET ...?wait=``, which the server
 holds until the status changes; a server that answers at once is polled every ``--poll``
-seconds instead, so the same script measures a server without waiting). Then ``--burst``
+seconds instead, so the same script measures a server without waiting); and submitted with
+``POST ...?wait=``, which the server holds until the verdict (one request). Then ``--burst``
 submissions at once, waited for. Prints medians, p95 and ratios against the baseline, with
 PASS/FAIL for the target (median ≤ 0.3 × baseline), and, when it started the services, the
 CPU each sequential submission cost each side: web (gunicorn), worker (Celery), sandbox
@@ -236,23 +237,33 @@ def token_for(url: str, username: str, password: str) -> str:
 
 
 def submit_and_wait(
-    session: requests.Session, url: str, poll: float, timeout: float = 120, wait: float = 0.0
+    session: requests.Session,
+    url: str,
+    poll: float,
+    timeout: float = 120,
+    wait: float = 0.0,
+    submit_waits: bool = False,
 ) -> tuple[float, dict[str, Any]]:
     """Submit the solution, follow it to a verdict; (elapsed ms, final body).
 
     ``wait`` > 0: ask the server to hold each answer until the status changes (``?wait=``);
     an answer that comes back pending well before that (a server that does not wait, or is
     at its limit of waiting requests) is followed by a pause of ``poll``, as in polling.
+    ``submit_waits``: the submit itself asks to be held until the verdict (``POST ?wait=``),
+    so a submission usually costs one request instead of two or three.
     """
+    params = {"wait": f"{wait:g}"} if wait > 0 else None
     started = time.perf_counter()
     response = session.post(
-        f"{url}/api/v1/exercises/{EXERCISE}/submissions/", json={"code": SOLUTION}, timeout=30
+        f"{url}/api/v1/exercises/{EXERCISE}/submissions/",
+        json={"code": SOLUTION},
+        params=params if submit_waits else None,
+        timeout=30 + wait,
     )
     if response.status_code != 202:
         raise SystemExit(f"submit answered {response.status_code}: {response.text[:300]}")
     body = response.json()
     submission_id = body["id"]
-    params = {"wait": f"{wait:g}"} if wait > 0 else None
     held = True  # no pause before the first wait
     while body["status"] in PENDING:
         if time.perf_counter() - started > timeout:
@@ -384,11 +395,14 @@ class Sequence:
         wait: float,
         groups: set[int],
         database_url: str,
+        submit_waits: bool = False,
     ) -> None:
         database = database_url.rsplit("/", 1)[-1]
         before = cpu_ms(groups, database)
         for _ in range(count):
-            elapsed, body = submit_and_wait(session, url, poll, wait=wait)
+            elapsed, body = submit_and_wait(
+                session, url, poll, wait=wait, submit_waits=submit_waits
+            )
             self.latencies.append(elapsed)
             self.ids.append(body["id"])
         after = cpu_ms(groups, database)
@@ -464,16 +478,24 @@ def main() -> None:
             submit_and_wait(session, url, args.poll)
 
         groups = {child.pid for child in _children}
-        modes = {"polled": 0.0, "waited": args.wait} if args.wait > 0 else {"polled": 0.0}
+        modes = {"polled": (0.0, False)}
+        if args.wait > 0:
+            modes |= {"waited": (args.wait, False), "submit waits": (args.wait, True)}
         runs = {mode: Sequence() for mode in modes}
-        # Alternate blocks of each mode, so a change in the machine's load hits both alike.
+        # Alternate blocks of each mode, so a change in the machine's load hits all alike.
         block = max(1, min(10, args.n))
         for start in range(0, args.n, block):
-            for mode, wait in modes.items():
+            for mode, (wait, submit_waits) in modes.items():
                 count = min(block, args.n - start)
-                runs[mode].measure(session, url, count, args.poll, wait, groups, args.database_url)
-        for mode, wait in modes.items():
-            how = f"waited (?wait={wait:g})" if wait else f"polled every {args.poll * 1000:.0f} ms"
+                runs[mode].measure(
+                    session, url, count, args.poll, wait, groups, args.database_url, submit_waits
+                )
+        for mode, (wait, submit_waits) in modes.items():
+            how = f"polled every {args.poll * 1000:.0f} ms"
+            if submit_waits:
+                how = f"the submit waited (POST ?wait={wait:g})"
+            elif wait:
+                how = f"waited (GET ?wait={wait:g})"
             runs[mode].report(f"sequential, {args.n} submissions, {how}", base, bool(groups))
 
         if args.burst:

@@ -5,9 +5,11 @@ to hold its answer for a bounded time (``?wait=``) instead of polling. The worke
 on a Redis channel of the submission once a status change is committed (claimed, graded);
 the waiting request subscribes, reads the row, and reads it again when a message arrives.
 
-The database stays the only source of truth: a message only says "read again" and carries
-nothing the waiter uses, so a lost, duplicated or foreign message (Redis channels are shared
-by every database number) costs at most a wasted read. The row is also read again every
+The database stays the only source of truth: a message says "read again" (and which
+status was committed, so a waiter that would wait through it, such as a submit held for its
+verdict hearing "running", need not read), so a lost, duplicated or foreign message (Redis
+channels are shared by every database number) costs at most a wasted read, or a read
+postponed to the next recheck. The row is also read again every
 RECHECK_SECONDS, so a change no one announced (a sweep, an admin, Redis restarting) is seen
 within that time. Without Redis (the embedded default grades inline) nobody waits.
 
@@ -74,13 +76,22 @@ def submission_changed(*, submission_id: int, status: str) -> None:
 
 
 def wait_while(
-    *, submission_id: int, seconds: float, read: Callable[[], T], waiting: Callable[[T], bool]
+    *,
+    submission_id: int,
+    seconds: float,
+    read: Callable[[], T],
+    waiting: Callable[[T], bool],
+    through: frozenset[str] = frozenset(),
 ) -> T:
     """``read()`` once ``waiting(read())`` is false or ``seconds`` have passed.
 
     Subscribes before the first read, so a change committed after that read is announced to
     this waiter. Answers at once (one read) without Redis, when this process already holds
-    SUBMISSION_WAITERS waiting requests, or when Redis can't be reached.
+    SUBMISSION_WAITERS waiting requests, or when Redis can't be reached. ``through``: the
+    announced statuses this waiter would wait on anyway (a submit held for its verdict waits
+    through "running"): such an announcement costs no read. Any other message, or none for
+    RECHECK_SECONDS, does (a foreign "running" can only postpone a read to the recheck, and
+    never hide the verdict's own announcement).
     """
     client = _client()
     slots = _waiters()
@@ -96,17 +107,29 @@ def wait_while(
             remaining = deadline - time.monotonic()
             if not waiting(current) or remaining <= 0:
                 return current
-            try:
-                pubsub.get_message(
-                    ignore_subscribe_messages=True, timeout=min(remaining, RECHECK_SECONDS)
-                )
-            except redis.RedisError:
-                # Redis went away mid-wait: read again on the recheck interval instead.
-                time.sleep(min(remaining, RECHECK_SECONDS))
+            recheck_at = time.monotonic() + min(remaining, RECHECK_SECONDS)
+            _listen(pubsub, until=recheck_at, through=through)
     finally:
         with contextlib.suppress(redis.RedisError):
             pubsub.close()
         slots.release()
+
+
+def _listen(pubsub: PubSub, *, until: float, through: frozenset[str]) -> None:
+    """Return at the first announcement not in ``through``, or at ``until``."""
+    while (left := until - time.monotonic()) > 0:
+        try:
+            message = pubsub.get_message(ignore_subscribe_messages=True, timeout=left)
+        except redis.RedisError:
+            # Redis went away mid-wait: read again on the recheck interval instead.
+            time.sleep(left)
+            return
+        if message is None:
+            continue  # get_message may return early with nothing: wait out the rest
+        data = message.get("data")
+        status = data.decode(errors="replace") if isinstance(data, bytes) else str(data)
+        if status not in through:
+            return
 
 
 def _subscribed(pubsub: PubSub, submission_id: int) -> bool:

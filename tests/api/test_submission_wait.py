@@ -269,3 +269,140 @@ def test_waiting_on_a_submission_one_may_not_see_takes_no_waiting_place(
     assert reply.status_code == 200
     assert reply.json()["status"] == "running"
     assert waited == [submission.pk]
+
+
+# --- submitting and waiting in one request -------------------------------------------------
+
+SUBMIT = "/api/v1/exercises/softmax/submissions/"
+
+
+def submit(api_client: Any, wait: object = None) -> Any:
+    query = "" if wait is None else f"?wait={wait}"
+    return api_client.post(f"{SUBMIT}{query}", {"code": CODE}, format="json")
+
+
+@pytest.fixture
+def worker(monkeypatch: Any) -> Iterator[list[int]]:
+    """Stands in for the queue and the worker: each enqueued submission is claimed 0.2 s
+    later and graded 0.2 s after that, each change committed and announced as the worker
+    does. Returns the ids enqueued."""
+    enqueued: list[int] = []
+
+    def grade(submission_id: int) -> None:
+        from django.db import connection
+
+        for status in (SubmissionStatus.RUNNING, SubmissionStatus.PASSED):
+            time.sleep(0.2)
+            Submission.objects.filter(pk=submission_id).update(status=status)
+            waits.submission_changed(submission_id=submission_id, status=status)
+        connection.close()
+
+    threads: list[threading.Thread] = []
+
+    def enqueue(*, submission_id: int) -> None:
+        enqueued.append(submission_id)
+        threads.append(threading.Thread(target=grade, args=(submission_id,), daemon=True))
+        threads[-1].start()
+
+    monkeypatch.setattr(services, "submission_enqueue", enqueue)
+    yield enqueued
+    for thread in threads:  # done before the test's database goes
+        thread.join()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["soon", "-1", "nan"])
+def test_a_submit_with_a_wait_that_is_no_number_is_refused_and_stores_nothing(
+    api_client, alice, value
+) -> None:
+    api_client.force_authenticate(alice)
+    response = submit(api_client, value)
+    assert response.status_code == 400
+    assert "wait" in response.json()
+    assert not Submission.objects.filter(user=alice).exists()
+
+
+@pytest.mark.usefixtures("live_db")
+def test_a_submit_with_a_wait_graded_inline_answers_with_its_verdict(api_client, alice) -> None:
+    """Without a broker (the embedded default) grading runs inside the request anyway."""
+    api_client.force_authenticate(alice)
+    response = submit(api_client, 10)
+    assert response.status_code == 202
+    assert response.json()["status"] == "failed"  # CODE forgets the max shift
+
+
+@needs_redis
+@pytest.mark.usefixtures("live_db")
+def test_a_submit_with_a_wait_answers_with_the_verdict_not_the_claim(
+    api_client, alice, with_redis, worker, monkeypatch
+) -> None:
+    monkeypatch.setattr(waits, "RECHECK_SECONDS", 30.0)  # only the announcements can wake it
+    api_client.force_authenticate(alice)
+    started = time.monotonic()
+    response = submit(api_client, 15)
+    elapsed = time.monotonic() - started
+    assert response.status_code == 202
+    body = response.json()
+    assert body["id"] == worker[0]
+    assert body["status"] == "passed"  # held through "running" to the verdict
+    assert 0.3 < elapsed < 5
+
+
+@needs_redis
+@pytest.mark.usefixtures("live_db")
+def test_a_submit_without_a_wait_answers_at_once(api_client, alice, with_redis, worker) -> None:
+    api_client.force_authenticate(alice)
+    response = submit(api_client)
+    assert response.status_code == 202
+    assert response.json()["status"] == "queued"
+
+
+@pytest.mark.usefixtures("live_db")
+def test_without_redis_a_submit_with_a_wait_answers_at_once(api_client, alice, worker) -> None:
+    api_client.force_authenticate(alice)
+    started = time.monotonic()
+    response = submit(api_client, 10)
+    assert response.status_code == 202
+    assert response.json()["status"] == "queued"
+    assert time.monotonic() - started < 5
+
+
+@needs_redis
+@pytest.mark.usefixtures("live_db")
+def test_a_submit_past_the_processs_waiters_answers_at_once(
+    api_client, alice, with_redis, worker, settings
+) -> None:
+    settings.SUBMISSION_WAITERS = 1
+    slots = waits._waiters()
+    assert slots.acquire(blocking=False)  # as another request waiting in this process does
+    try:
+        api_client.force_authenticate(alice)
+        response = submit(api_client, 10)
+    finally:
+        slots.release()
+    assert response.status_code == 202
+    assert response.json()["status"] == "queued"
+
+
+@needs_redis
+@pytest.mark.usefixtures("live_db")
+def test_a_submit_held_for_its_verdict_does_not_read_on_hearing_the_claim(
+    api_client, alice, with_redis, worker, monkeypatch
+) -> None:
+    """The claim's announcement ("running") cannot end a submit's wait for its verdict, so
+    it costs no read of the row: one read after subscribing, one after the verdict's."""
+    from apps.sandbox import selectors
+
+    monkeypatch.setattr(waits, "RECHECK_SECONDS", 30.0)
+    reads: list[int] = []
+    real = selectors.submission_visible_to
+
+    def counted(**kwargs: Any) -> Any:
+        reads.append(kwargs["submission_id"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(selectors, "submission_visible_to", counted)
+    api_client.force_authenticate(alice)
+    response = submit(api_client, 15)
+    assert response.json()["status"] == "passed"
+    assert reads == [worker[0], worker[0]]

@@ -212,16 +212,18 @@ class Supervisor:
                 wait = self._next_look(stage_b, limits, deadline)
                 watched = [pidfd]
                 if handover is not None:
-                    watched.append(handover)
+                    watched.append(handover.fileno())
                     wait = min(wait, take_by - time.monotonic())
                 ready = select.select(watched, [], [], max(wait, 0.0))[0]
                 if pidfd in ready:
                     break
-                if handover is not None and (handover in ready or time.monotonic() >= take_by):
-                    if handover in ready and _taken(handover):
+                if handover is not None:
+                    said = handover.fileno() in ready
+                    if said and _taken(handover):
                         handover = None  # from here on, only the run's own budgets
                         continue
-                    break  # said something else, closed it (died), or took too long
+                    if said or time.monotonic() >= take_by:
+                        break  # said something else, closed it (died), or took too long
             # Not taken by now: whatever stopped the watch, no learner code has run.
             lost = handover is not None and not _taken(handover)
             if killed_for or lost:

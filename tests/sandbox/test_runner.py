@@ -662,13 +662,15 @@ def test_a_stopped_spare_costs_its_run_a_moment_not_its_wall_clock() -> None:
 
     with _spare_pool() as pool:
         os.kill(_spare_of(pool), signal.SIGSTOP)
-        limits = Limits(cpu_seconds=1, wall_seconds=8, memory_mb=256)
+        limits = Limits(cpu_seconds=1, wall_seconds=12, memory_mb=256)
         started = time.monotonic()
         result = run(pool, "def f():\n    return 5\n", {"key": "k", "func": "f"}, limits=limits)
         elapsed = time.monotonic() - started
         assert result.status == "ok"
         assert result.outcomes["k"].value == 5
-        assert elapsed < 6, f"{elapsed:.2f} s: the stopped spare held the run"
+        # Before: the wall clock (12 s) and then the run again. Now: 2 s, a new zygote's
+        # start and self-test (under a second on an idle machine), and the run.
+        assert elapsed < 9, f"{elapsed:.2f} s: the stopped spare held the run"
 
 
 def test_a_replacement_whose_self_test_run_is_lost_is_sandbox_unavailable(

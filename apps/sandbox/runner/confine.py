@@ -9,8 +9,8 @@ own, so killing it kills everything it started; how it gets there depends on the
   already PID 1 and goes on as stage B in the same process (``spare``): one fork per run,
   made ahead of the run's request (after the previous run, while the slot is idle) so that
   the fork, the namespaces and the cgroup join are not on the run's path. The process waits
-  with stage A done, holding no descriptor but its hand-over socket, until the zygote
-  passes it the run's pipe ends and limits;
+  with stage A done, holding no descriptor but its hand-over socket and its slot's cgroup
+  membership files, until the zygote passes it the run's pipe ends and limits;
 - in a user namespace the zygote may not return to the host's PID namespace, so stage A
   unshares the PID namespace too and forks B, telling the zygote B's pid (``stage_a``).
 

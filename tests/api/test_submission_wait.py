@@ -75,6 +75,19 @@ def heard(monkeypatch: Any) -> list[tuple[int, str]]:
     return announced
 
 
+def submission_ids_passed_to(monkeypatch: Any, module: Any, name: str) -> list[int]:
+    """Wraps ``module.name`` (called with keyword arguments) to record each submission_id."""
+    seen: list[int] = []
+    real = getattr(module, name)
+
+    def recording(**kwargs: Any) -> Any:
+        seen.append(kwargs["submission_id"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(module, name, recording)
+    return seen
+
+
 def finish_later(submission_id: int, status: str, after: float, announce: bool = True) -> None:
     """From another thread (its own connection, committed): change the row, then announce."""
 
@@ -250,14 +263,7 @@ def test_waiting_on_a_submission_one_may_not_see_takes_no_waiting_place(
     """Found by the red team: a wait on someone else's (or no) submission held one of the
     process's waiting places while it was answered 404, so a stranger's loop of such requests
     made the owner's waits come back at once. Visibility is now settled before any waiting."""
-    waited: list[int] = []
-    real = waits.wait_while
-
-    def recording(**kwargs: Any) -> Any:
-        waited.append(kwargs["submission_id"])
-        return real(**kwargs)
-
-    monkeypatch.setattr(waits, "wait_while", recording)
+    waited = submission_ids_passed_to(monkeypatch, waits, "wait_while")
     submission = pending(alice)
     api_client.force_authenticate(bob)
     assert api_client.get(url(submission, 5)).status_code == 404
@@ -394,14 +400,7 @@ def test_a_submit_held_for_its_verdict_does_not_read_on_hearing_the_claim(
     from apps.sandbox import selectors
 
     monkeypatch.setattr(waits, "RECHECK_SECONDS", 30.0)
-    reads: list[int] = []
-    real = selectors.submission_visible_to
-
-    def counted(**kwargs: Any) -> Any:
-        reads.append(kwargs["submission_id"])
-        return real(**kwargs)
-
-    monkeypatch.setattr(selectors, "submission_visible_to", counted)
+    reads = submission_ids_passed_to(monkeypatch, selectors, "submission_visible_to")
     api_client.force_authenticate(alice)
     response = submit(api_client, 15)
     assert response.json()["status"] == "passed"

@@ -558,14 +558,11 @@ def test_a_slot_claimed_again_ends_what_its_dead_owner_left_running() -> None:
 
 def _spare_of(pool: ZygotePool) -> int:
     """The slot's spare: the one process in its cgroups between runs (root mode)."""
-    return _spare_in(pool._slots[0].index)
-
-
-def _spare_in(index: int) -> int:
     import time
 
     from apps.sandbox.runner import cgroups
 
+    index = pool._slots[0].index
     end = time.monotonic() + 10
     while len(pids := cgroups.slot_pids(index)) != 1:
         assert time.monotonic() < end, f"no single spare in the slot between runs: {pids}"

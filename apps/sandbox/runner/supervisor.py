@@ -60,6 +60,15 @@ def _taken(handover: socket.socket) -> bool:
         return False
 
 
+def _end_spare(pid: int, channel: socket.socket) -> None:
+    """Close a spare's hand-over socket, kill it and reap it (it is this process's child)."""
+    channel.close()
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, 0)
+
+
 class Supervisor:
     """Runs submissions for one slot, one at a time."""
 
@@ -136,13 +145,8 @@ class Supervisor:
         """End the waiting spare and reap it (the zygote is exiting): none is left behind
         for whoever adopts orphans to reap."""
         if self.spare is not None:
-            pid, channel = self.spare
+            _end_spare(*self.spare)
             self.spare = None
-            channel.close()
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
 
     def _hand_over(self, limits: RunLimits, fds: RunFds) -> tuple[int, socket.socket]:
         """Pass the run's pipe ends and limits to the waiting spare (forked now if there is
@@ -157,10 +161,7 @@ class Supervisor:
                 return pid, channel
             except (OSError, control.ControlError):
                 # It died before its run (killed from outside): reap it, fork another.
-                channel.close()
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
+                _end_spare(pid, channel)
         raise RuntimeError("no spare process took the run")
 
     @staticmethod

@@ -37,6 +37,7 @@ from apps.lti import tokens, tool
 from apps.lti.framing import framed_in_lms
 from apps.lti.services import launches
 from apps.lti.services.cohorts import roles_teach
+from apps.progress.auth import BACKEND
 
 logger = logging.getLogger(__name__)
 
@@ -218,7 +219,7 @@ class LaunchView(_ProtocolView):
                 launch_id=launch.get_launch_id(),
             )
             return _to_page(HANDOFF_PAGE, token)
-        login(request, outcome.user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, outcome.user, backend=BACKEND)
         return HttpResponseRedirect(outcome.redirect_to)
 
     def _deep_link_picker(self, launch: LtiLaunch) -> HttpResponse:
@@ -294,5 +295,5 @@ class ContinueView(_ProtocolView):
             )
         except tokens.TokenInvalid as invalid:
             return _refuse(django_request, str(invalid))
-        login(django_request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(django_request, user, backend=BACKEND)
         return HttpResponseRedirect(target)

@@ -1,10 +1,75 @@
-"""The signed-in user of a request, typed as the concrete user model."""
+"""The signed-in user of a request: typed as the concrete user model, read from the cache.
+
+Every page and API call began with two statements before its own: the session's user, then
+their profile (the role decides the header and what the API lets them do). With Redis as the
+cache (``settings.SHARED_CACHE``), ``CachedModelBackend`` keeps the pair there for
+``USER_CACHE_SECONDS``; without it, it is Django's ModelBackend, and a per-process cache
+would let one process serve a user another had changed.
+
+The cached user is forgotten whenever the user or their profile is saved or deleted (the
+receivers ``ProgressConfig.ready`` connects: Django's own code saves users, on login, a
+password change or in the admin) and after a committed role change made with ``update()``
+(``signed_in_user_forget``). Django still checks every request's session against the user's
+password hash, so a password change ends the other sessions as before. A forget that finds
+Redis down is repeated once it answers (``FallbackRedisCache``), and an entry lives at most
+``USER_CACHE_SECONDS`` in any case.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest
 from rest_framework.request import Request
+
+# The dotted path ``login()`` records in the session (every login names it).
+BACKEND = "apps.progress.auth.CachedModelBackend"
+USER_CACHE_SECONDS = 300
+
+
+def signed_in_user_key(user_id: object) -> str:
+    return f"signed-in-user:{user_id}"
+
+
+def signed_in_user_forget(*, user_id: object) -> None:
+    """Drop the cached user once the change commits (at once outside a transaction)."""
+    if settings.SHARED_CACHE:
+        transaction.on_commit(lambda: cache.delete(signed_in_user_key(user_id)))
+
+
+class CachedModelBackend(ModelBackend):
+    """ModelBackend whose ``get_user`` reads the user and profile from the shared cache."""
+
+    def get_user(self, user_id: Any) -> Any:
+        if not settings.SHARED_CACHE:
+            return super().get_user(user_id)
+        key = signed_in_user_key(user_id)
+        user = cache.get(key)
+        if user is None:
+            user = (
+                get_user_model()
+                ._default_manager.select_related("profile")
+                .filter(pk=user_id)
+                .first()
+            )
+            if user is None:
+                return None
+            cache.set(key, user, timeout=USER_CACHE_SECONDS)
+        return user if self.user_can_authenticate(user) else None
+
+
+def forget_saved_user(instance: Any, **kwargs: Any) -> None:
+    signed_in_user_forget(user_id=instance.pk)
+
+
+def forget_saved_profile(instance: Any, **kwargs: Any) -> None:
+    signed_in_user_forget(user_id=instance.user_id)
 
 
 def authenticated_user(request: HttpRequest | Request) -> User:

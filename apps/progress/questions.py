@@ -25,7 +25,8 @@ from apps.curriculum.selectors import (
 )
 from apps.progress.models import LearningEventKind, QuestionAttempt, QuestionProgress
 from apps.progress.outbox import learning_event_record
-from apps.progress.services import _module_points_refresh, cohort_versions_bump
+from apps.progress.services import _module_points_refresh
+from apps.progress.versions import progress_versions_bump
 from apps.sandbox.grading.questions import (
     TRIES_PER_VARIANT,
     Choice,
@@ -158,7 +159,7 @@ def _answer_recorded(
 ) -> None:
     """What follows any readable answer: instructors' dashboards count answers, right or
     wrong, and the answer is a learning event (xAPI, and the LMS grade of a module link)."""
-    transaction.on_commit(lambda: cohort_versions_bump(user_id=user.pk))
+    progress_versions_bump(user_id=user.pk)
     learning_event_record(
         kind=LearningEventKind.QUESTION_ANSWERED,
         user=user,

@@ -24,7 +24,8 @@ from apps.curriculum.models import Exercise
 from apps.progress.models import CheckFailureCount, ExerciseProgress, LearningEventKind
 from apps.progress.outbox import learning_event_record
 from apps.progress.reviews.services import review_card_schedule_first_pass, review_card_withdraw
-from apps.progress.services import _module_points_refresh, cohort_versions_bump
+from apps.progress.services import _module_points_refresh
+from apps.progress.versions import progress_versions_bump
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ def exercise_progress_regraded(
                 "regrade": regrade_id,
             },
         )
-    transaction.on_commit(lambda: cohort_versions_bump(user_id=user.pk))
+    progress_versions_bump(user_id=user.pk)
     return change
 
 

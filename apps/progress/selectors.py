@@ -7,8 +7,9 @@ import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
@@ -26,9 +27,10 @@ from apps.progress.models import (
     LessonProgress,
     ModuleProgress,
     QuestionProgress,
+    ReviewCard,
     Role,
 )
-from apps.progress.reviews.selectors import Recall, recall_by_exercise
+from apps.progress.reviews.selectors import Recall, recall_of, review_cards
 
 # A module counts as mastered at this share of its points; its dependants then unlock.
 MASTERY_THRESHOLD = 0.7
@@ -259,11 +261,48 @@ class _LearnerRows:
     points: dict[int, ModuleProgress]
     exercises: dict[int, ExerciseProgress]
     read: set[int]
+    cards: list[ReviewCard]
+
+
+NO_ROWS = _LearnerRows(points={}, exercises={}, read=set(), cards=[])
+# How long a learner's rows stay cached at most: every write to them bumps the learner's
+# version (versions.progress_versions_bump) well before; this only bounds a missed one.
+LEARNER_ROWS_SECONDS = 3600
+
+
+def learner_version_key(user_id: int) -> str:
+    return f"learner-version:{user_id}"
+
+
+def _learner_rows_key(user_id: int) -> str:
+    key = learner_version_key(user_id)
+    version = cache.get(key)
+    if version is None:  # lost or never set: a random start, as for a cohort's version
+        version = secrets.randbits(48)
+        if not cache.add(key, version, timeout=None):
+            version = cache.get(key, version)
+    return f"learner-rows:{user_id}:{version}"
 
 
 def _learner_rows(user: User | AnonymousUser) -> _LearnerRows:
+    """The learner's own progress rows, from the shared cache while their version holds.
+
+    With Redis (``settings.SHARED_CACHE``) the course map reads two cache keys instead of
+    four tables; the version changes after every committed write to these rows.
+    """
     if not user.is_authenticated:
-        return _LearnerRows(points={}, exercises={}, read=set())
+        return NO_ROWS
+    if not settings.SHARED_CACHE:
+        return _learner_rows_read(user)
+    key = _learner_rows_key(user.pk)
+    rows = cache.get(key)
+    if rows is None:
+        rows = _learner_rows_read(user)
+        cache.set(key, rows, timeout=LEARNER_ROWS_SECONDS)
+    return cast(_LearnerRows, rows)
+
+
+def _learner_rows_read(user: User) -> _LearnerRows:
     points = {
         p.module_id: p
         for p in ModuleProgress.objects.filter(user=user).only(
@@ -277,7 +316,7 @@ def _learner_rows(user: User | AnonymousUser) -> _LearnerRows:
         )
     }
     read = set(LessonProgress.objects.filter(user=user).values_list("lesson_id", flat=True))
-    return _LearnerRows(points=points, exercises=exercises, read=read)
+    return _LearnerRows(points=points, exercises=exercises, read=read, cards=review_cards(user))
 
 
 def _exercise_standing(
@@ -357,8 +396,8 @@ def course_map_for_user(*, user: User | AnonymousUser) -> list[ModuleStanding]:
     """
     modules = modules_outline()
     rows = _learner_rows(user)
-    recalls = recall_by_exercise(user=user)
     now = timezone.now()
+    recalls = {card.exercise_id: recall_of(card, now) for card in rows.cards}
     points = rows.points
     earned = {
         m.pk: (

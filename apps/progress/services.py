@@ -7,7 +7,6 @@ submissions.
 
 from __future__ import annotations
 
-import secrets
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -15,7 +14,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
@@ -41,7 +39,7 @@ from apps.progress.models import (
 )
 from apps.progress.outbox import learning_event_record
 from apps.progress.reviews.services import review_card_schedule_first_pass
-from apps.progress.selectors import cohort_version_key
+from apps.progress.versions import progress_versions_bump
 
 
 def profile_ensure(*, user: User, role: str = Role.LEARNER) -> Profile:
@@ -102,7 +100,7 @@ def exercise_progress_record_attempt(
     if improved:
         _module_points_refresh(user=user, module_id=exercise.module_id)
     _activity_count(user=user, day=at.date())
-    transaction.on_commit(lambda: cohort_versions_bump(user_id=user.pk))
+    progress_versions_bump(user_id=user.pk)
     return progress
 
 
@@ -239,6 +237,7 @@ def lesson_mark_read(*, user: User, lesson: Lesson) -> LessonProgress:
             learning_event_record(
                 kind=LearningEventKind.LESSON_READ, user=user, lesson=lesson, at=progress.read_at
             )
+            progress_versions_bump(user_id=user.pk)
     return progress
 
 
@@ -356,7 +355,7 @@ def cohort_join(*, user: User, join_code: str) -> Cohort:
     cohort = cohort_by_join_code(join_code=join_code)
     _, joined = Enrollment.objects.get_or_create(cohort=cohort, user=user)
     if joined:
-        cohort_versions_bump(user_id=user.pk)
+        progress_versions_bump(user_id=user.pk)
     return cohort
 
 
@@ -368,18 +367,8 @@ def module_unlock(*, instructor: User, learner: User, module: Module) -> ModuleP
     progress, _ = ModuleProgress.objects.get_or_create(user=learner, module=module)
     progress.unlocked_by = instructor
     progress.save(update_fields=["unlocked_by"])
-    cohort_versions_bump(user_id=learner.pk)
+    progress_versions_bump(user_id=learner.pk)
     return progress
-
-
-def cohort_versions_bump(*, user_id: int) -> None:
-    """A learner's progress changed: every dashboard showing them is out of date."""
-    for cohort_id in Enrollment.objects.filter(user_id=user_id).values_list("cohort_id", flat=True):
-        key = cohort_version_key(cohort_id)
-        try:
-            cache.incr(key)
-        except ValueError:  # no version yet, or it was lost: any fresh one will do
-            cache.set(key, secrets.randbits(48), timeout=None)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from rest_framework.throttling import SimpleRateThrottle
 
+from apps.progress.auth import BACKEND
 from apps.progress.models import Cohort
 from apps.progress.selectors import user_is_instructor
 from apps.progress.services import cohort_join, profile_ensure
@@ -40,7 +41,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:  # the cohort was archived since the form checked it
             form.add_error("join_code", exc.messages)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=BACKEND)
             welcome = _("Welcome, %(name)s! Start with any foundation.") % {
                 "name": user.get_username()
             }

@@ -15,8 +15,10 @@ from lti_tool.lti_core.utils import normalize_role
 from lti_tool.models import LtiContext
 
 from apps.lti.models import ContextCohort, PlatformAccount
+from apps.progress.auth import signed_in_user_forget
 from apps.progress.models import Cohort, Enrollment, Profile, Role
-from apps.progress.services import cohort_versions_bump, profile_ensure
+from apps.progress.services import profile_ensure
+from apps.progress.versions import progress_versions_bump
 
 TEACHING_ROLES = {ContextRole.INSTRUCTOR, ContextRole.ADMINISTRATOR, ContextRole.CONTENT_DEVELOPER}
 
@@ -102,6 +104,7 @@ def cohort_place(*, cohort: Cohort, user: User, teaches: bool, learns: bool) -> 
     if teaches:
         profile_ensure(user=user, role=Role.INSTRUCTOR)
         Profile.objects.filter(user=user).update(role=Role.INSTRUCTOR)
+        signed_in_user_forget(user_id=user.pk)  # update() sends no signal
         if not cohort.instructors.filter(pk=user.pk).exists():
             cohort.instructors.add(user)
             changed = True
@@ -109,9 +112,9 @@ def cohort_place(*, cohort: Cohort, user: User, teaches: bool, learns: bool) -> 
         _, joined = Enrollment.objects.get_or_create(cohort=cohort, user=user)
         changed = changed or joined
     if changed:
-        cohort_versions_bump(user_id=user.pk)
+        progress_versions_bump(user_id=user.pk)
 
 
 def cohort_remove_learner(*, cohort: Cohort, user: User) -> None:
     if Enrollment.objects.filter(cohort=cohort, user=user).delete()[0]:
-        cohort_versions_bump(user_id=user.pk)
+        progress_versions_bump(user_id=user.pk)

@@ -66,17 +66,13 @@ def recall_of(card: ReviewCard, now: datetime) -> Recall:
     return Recall(retention=retention, factor=schedule.recall_factor(retention), due=card.due)
 
 
-def recall_by_exercise(
-    *, user: User | AnonymousUser, now: datetime | None = None
-) -> dict[int, Recall]:
-    """Exercise id -> recall, for every card of the learner (one query)."""
-    if not user.is_authenticated:
-        return {}
-    now = now or timezone.now()
-    cards = ReviewCard.objects.filter(user=user).only(
-        "exercise_id", "state", "step", "stability", "difficulty", "due", "last_review"
+def review_cards(user: User) -> list[ReviewCard]:
+    """Every card of the learner, with the fields ``recall_of`` reads (one query)."""
+    return list(
+        ReviewCard.objects.filter(user=user).only(
+            "exercise_id", "state", "step", "stability", "difficulty", "due", "last_review"
+        )
     )
-    return {card.exercise_id: recall_of(card, now) for card in cards}
 
 
 def _cards(user: User) -> list[ReviewCard]:

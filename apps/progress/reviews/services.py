@@ -33,6 +33,7 @@ from apps.progress.models import (
 from apps.progress.outbox import learning_event_record
 from apps.progress.reviews import schedule
 from apps.progress.reviews.schedule import MemoryState
+from apps.progress.versions import progress_versions_bump
 
 
 class ReviewUnavailable(Exception):
@@ -104,6 +105,7 @@ def review_card_schedule_first_pass(
     card = ReviewCard(user=user, exercise=exercise)
     _apply(card, schedule.memory_rated(schedule.new_memory(at), rating, at))
     card.save()
+    progress_versions_bump(user_id=user.pk)
     _log(card, rating=rating, at=at, first_pass=True)
     return card
 
@@ -114,6 +116,8 @@ def review_card_withdraw(*, user: User, exercise: Exercise) -> bool:
     Its review log stays. True if there was a card.
     """
     deleted, _ = ReviewCard.objects.filter(user=user, exercise=exercise).delete()
+    if deleted:
+        progress_versions_bump(user_id=user.pk)
     return bool(deleted)
 
 
@@ -168,6 +172,7 @@ def _conclude(
     card.review_started_at = None
     card.review_failures = 0
     card.save()
+    progress_versions_bump(user_id=card.user_id)
     _log(
         card,
         rating=rating,

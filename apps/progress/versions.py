@@ -1,0 +1,39 @@
+"""Cache versions of a learner's progress: what to bump after a write to it.
+
+Two readers cache what a learner's progress rows say: each cohort dashboard showing them
+(``selectors.cohort_dashboard_cache_key``) and the learner's own course map
+(``selectors._learner_rows``). Both are keyed by a version number in the cache; a write
+bumps it, and the old entries are never read again.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.cache import cache
+from django.db import transaction
+
+from apps.progress.models import Enrollment
+from apps.progress.selectors import cohort_version_key, learner_version_key
+
+
+def progress_versions_bump(*, user_id: int) -> None:
+    """A learner's progress changed: their course map and every dashboard showing them are
+    out of date. Bumped once the change commits (at once outside a transaction): bumped
+    before, a reader could cache the old rows under the new version."""
+    transaction.on_commit(lambda: _bump(user_id))
+
+
+def _bump(user_id: int) -> None:
+    keys = [learner_version_key(user_id)]
+    keys += [
+        cohort_version_key(cohort_id)
+        for cohort_id in Enrollment.objects.filter(user_id=user_id).values_list(
+            "cohort_id", flat=True
+        )
+    ]
+    for key in keys:
+        try:
+            cache.incr(key)
+        except ValueError:  # no version yet, or it was lost: any fresh one will do
+            cache.set(key, secrets.randbits(48), timeout=None)

@@ -1,0 +1,169 @@
+"""A learner's course map reads their rows from the cache: never stale after a write."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from apps.curriculum.models import Exercise, Lesson, Module, Question
+from apps.curriculum.selectors import question_variant
+from apps.progress.models import ReviewCard
+from apps.progress.questions import question_answer
+from apps.progress.regrading import GradedAttempt, exercise_progress_regraded
+from apps.progress.reviews import services as reviews
+from apps.progress.selectors import course_map_for_user
+from apps.progress.services import (
+    exercise_progress_record_attempt,
+    lesson_mark_read,
+    module_unlock,
+)
+from apps.sandbox.grading.questions import format_answer
+
+pytestmark = pytest.mark.django_db
+
+PROGRESS_TABLES = (
+    '"progress_moduleprogress"',
+    '"progress_exerciseprogress"',
+    '"progress_lessonprogress"',
+    '"progress_reviewcard"',
+)
+
+
+@pytest.fixture(autouse=True)
+def _shared_cache(settings) -> None:
+    # One test process: its local-memory cache is as shared as Redis would be.
+    settings.SHARED_CACHE = True
+    settings.REVIEW_FUZZING = False
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what a write defers to its commit (the version bumps), as a real commit would."""
+
+    def run(write, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return write(**kwargs)
+
+    return run
+
+
+def standing(user, module_slug: str):
+    return next(s for s in course_map_for_user(user=user) if s.module.slug == module_slug)
+
+
+def exercise_standing(user, slug: str):
+    exercise = Exercise.objects.get(slug=slug)
+    module = standing(user, exercise.module.slug)
+    return next(s for s in module.exercises if s.exercise.slug == slug)
+
+
+def attempt(committed, user, slug: str, score: float, submission_id: int, at=None) -> None:
+    committed(
+        exercise_progress_record_attempt,
+        user=user,
+        exercise=Exercise.objects.get(slug=slug),
+        submission_id=submission_id,
+        score=score,
+        passed=score == 1.0,
+        failed_checks=[] if score == 1.0 else ["stable"],
+        at=at or timezone.now(),
+    )
+
+
+def test_a_second_view_reads_no_progress_table(alice) -> None:
+    course_map_for_user(user=alice)
+    with CaptureQueriesContext(connection) as queries:
+        course_map_for_user(user=alice)
+    read = [q["sql"] for q in queries if any(t in q["sql"] for t in PROGRESS_TABLES)]
+    assert read == []
+
+
+def test_each_learner_sees_their_own_rows(alice, bob, committed) -> None:
+    course_map_for_user(user=alice)
+    course_map_for_user(user=bob)
+    attempt(committed, alice, "softmax", 1.0, 1)
+    assert exercise_standing(alice, "softmax").passed
+    assert not exercise_standing(bob, "softmax").passed
+    assert exercise_standing(bob, "softmax").attempts == 0
+
+
+def test_a_graded_attempt_shows_on_the_next_view(alice, committed) -> None:
+    assert exercise_standing(alice, "softmax").attempts == 0
+    attempt(committed, alice, "softmax", 0.5, 1)
+    after = exercise_standing(alice, "softmax")
+    assert (after.attempts, after.best_score, after.passed) == (1, 0.5, False)
+    attempt(committed, alice, "softmax", 1.0, 2)
+    assert exercise_standing(alice, "softmax").passed
+    assert standing(alice, "probability").earned > 0
+
+
+def test_a_lesson_read_shows_on_the_next_view(alice, committed) -> None:
+    lesson = Lesson.objects.filter(retired=False, module__slug="probability").first()
+    assert not any(s.read for s in standing(alice, "probability").lessons)
+    committed(lesson_mark_read, user=alice, lesson=lesson)
+    read = [s.lesson.pk for s in standing(alice, "probability").lessons if s.read]
+    assert read == [lesson.pk]
+
+
+def test_an_unlock_by_an_instructor_shows_on_the_next_view(
+    alice, teacher, make_cohort, committed
+) -> None:
+    make_cohort(teacher, [alice])
+    assert not standing(alice, "rnn").unlocked
+    committed(
+        module_unlock, instructor=teacher, learner=alice, module=Module.objects.get(slug="rnn")
+    )
+    assert standing(alice, "rnn").unlocked
+
+
+def test_a_concept_check_answered_shows_in_mastery_on_the_next_view(alice, committed) -> None:
+    question = Question.objects.select_related("lesson__module").get(
+        name="eigenvalues-of-w", retired=False
+    )
+    assert standing(alice, "rnn").earned == 0
+    variant = question_variant(question=question, user_id=alice.pk, variant=0)
+    committed(question_answer, user=alice, question=question, answer=format_answer(variant.built))
+    assert standing(alice, "rnn").earned > 0
+
+
+def test_a_review_concluded_shows_on_the_next_view(alice, committed) -> None:
+    softmax = Exercise.objects.get(slug="softmax")
+    attempt(committed, alice, "softmax", 1.0, 1, at=timezone.now() - timedelta(days=400))
+    card = ReviewCard.objects.get(user=alice, exercise=softmax)
+    assert exercise_standing(alice, "softmax").review_due
+    committed(reviews.review_forgot, user=alice, exercise=softmax)
+    card.refresh_from_db()
+    after = exercise_standing(alice, "softmax")
+    assert not after.review_due
+    assert after.next_review == card.due
+
+
+def test_a_regrade_that_takes_a_pass_away_shows_on_the_next_view(alice, committed) -> None:
+    softmax = Exercise.objects.get(slug="softmax")
+    at = timezone.now()
+    attempt(committed, alice, "softmax", 1.0, 1, at=at)
+    assert exercise_standing(alice, "softmax").passed
+    committed(
+        exercise_progress_regraded,
+        user=alice,
+        exercise=softmax,
+        attempts=[
+            GradedAttempt(submission_id=1, score=0.5, passed=False, failed_checks=["x"], at=at)
+        ],
+    )
+    after = exercise_standing(alice, "softmax")
+    assert not after.passed
+    assert after.next_review is None  # its card withdrawn
+
+
+def test_a_bump_rolled_back_with_its_write_changes_nothing(alice) -> None:
+    # Without the commit (no on_commit callbacks run) the cached rows stay: the write is
+    # not there to be shown either.
+    before = exercise_standing(alice, "softmax")
+    with CaptureQueriesContext(connection) as queries:
+        assert exercise_standing(alice, "softmax") == before
+    assert not any(t in q["sql"] for q in queries for t in PROGRESS_TABLES)

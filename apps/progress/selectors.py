@@ -362,18 +362,22 @@ def _module_unlocked(
 
 def module_unlocked_for_user(*, user: User, module_id: int) -> bool | None:
     """Whether a live module is open to the learner, as ``course_map_for_user`` says (None
-    for a module not in the course); one query, for a page that needs no more than that."""
+    for a module not in the course); the learner's cached rows with a shared cache, else one
+    query, for a page that needs no more than that."""
     outline = {m.pk: m for m in modules_outline()}
     module = outline.get(module_id)
     if module is None:
         return None
     prerequisites = list(module.prerequisites.all())
-    points = {
-        p.module_id: p
-        for p in ModuleProgress.objects.filter(
-            user=user, module_id__in=[module_id, *(p.pk for p in prerequisites)]
-        ).only("module_id", "points_earned", "unlocked_by_id")
-    }
+    if settings.SHARED_CACHE:
+        points = _learner_rows(user).points
+    else:
+        points = {
+            p.module_id: p
+            for p in ModuleProgress.objects.filter(
+                user=user, module_id__in=[module_id, *(p.pk for p in prerequisites)]
+            ).only("module_id", "points_earned", "unlocked_by_id")
+        }
     earned = {
         pk: row.points_earned / outline[pk].total_points
         for pk, row in points.items()
@@ -385,6 +389,8 @@ def module_unlocked_for_user(*, user: User, module_id: int) -> bool | None:
 def lesson_read_by_user(*, user: User | AnonymousUser, lesson_id: int) -> bool:
     if not user.is_authenticated:
         return False
+    if settings.SHARED_CACHE:  # the course map's cached rows: no query while they hold
+        return lesson_id in _learner_rows(user).read
     return LessonProgress.objects.filter(user=user, lesson_id=lesson_id).exists()
 
 

@@ -15,7 +15,11 @@ from apps.progress.models import ReviewCard
 from apps.progress.questions import question_answer
 from apps.progress.regrading import GradedAttempt, exercise_progress_regraded
 from apps.progress.reviews import services as reviews
-from apps.progress.selectors import course_map_for_user
+from apps.progress.selectors import (
+    course_map_for_user,
+    lesson_read_by_user,
+    module_unlocked_for_user,
+)
 from apps.progress.services import (
     exercise_progress_record_attempt,
     lesson_mark_read,
@@ -167,3 +171,22 @@ def test_a_bump_rolled_back_with_its_write_changes_nothing(alice) -> None:
     with CaptureQueriesContext(connection) as queries:
         assert exercise_standing(alice, "softmax") == before
     assert not any(t in q["sql"] for q in queries for t in PROGRESS_TABLES)
+
+
+def test_the_lesson_page_reads_its_read_mark_from_the_cached_rows(alice, client, committed) -> None:
+    lesson = Lesson.objects.select_related("module").filter(retired=False).first()
+    assert not lesson_read_by_user(user=alice, lesson_id=lesson.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert not lesson_read_by_user(user=alice, lesson_id=lesson.pk)
+    assert not any('"progress_lessonprogress"' in q["sql"] for q in queries)
+    committed(lesson_mark_read, user=alice, lesson=lesson)
+    assert lesson_read_by_user(user=alice, lesson_id=lesson.pk)
+    assert not lesson_read_by_user(user=alice, lesson_id=lesson.pk + 10_000)
+
+
+def test_an_unlock_opens_the_exercise_page_at_once(alice, teacher, make_cohort, committed) -> None:
+    make_cohort(teacher, [alice])
+    rnn = Module.objects.get(slug="rnn")
+    assert module_unlocked_for_user(user=alice, module_id=rnn.pk) is False
+    committed(module_unlock, instructor=teacher, learner=alice, module=rnn)
+    assert module_unlocked_for_user(user=alice, module_id=rnn.pk) is True

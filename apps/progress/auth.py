@@ -6,17 +6,20 @@ cache (``settings.SHARED_CACHE``), ``CachedModelBackend`` keeps the pair there f
 ``USER_CACHE_SECONDS``; without it, it is Django's ModelBackend, and a per-process cache
 would let one process serve a user another had changed.
 
-The cached user is forgotten whenever the user or their profile is saved or deleted (the
-receivers ``ProgressConfig.ready`` connects: Django's own code saves users, on login, a
-password change or in the admin) and after a committed role change made with ``update()``
-(``signed_in_user_forget``). Django still checks every request's session against the user's
-password hash, so a password change ends the other sessions as before. A forget that finds
-Redis down is repeated once it answers (``FallbackRedisCache``), and an entry lives at most
-``USER_CACHE_SECONDS`` in any case.
+Each cached copy carries the user's version, read before the user was. The version moves
+on whenever the user or their profile is saved or deleted (the receivers
+``ProgressConfig.ready`` connects: Django's own code saves users, on login, a password
+change or in the admin) and after a committed role change made with ``update()``
+(``signed_in_user_forget``), so a copy read before a change is never served after it.
+Django still checks every request's session against the user's password hash, so a
+password change ends the other sessions as before. A version bumped while Redis is down is
+deleted once it answers (``FallbackRedisCache``), which retires every copy just the same,
+and a copy lives at most ``USER_CACHE_SECONDS`` in any case.
 """
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.conf import settings
@@ -37,10 +40,23 @@ def signed_in_user_key(user_id: object) -> str:
     return f"signed-in-user:{user_id}"
 
 
+def _version_key(user_id: object) -> str:
+    return f"signed-in-user-version:{user_id}"
+
+
 def signed_in_user_forget(*, user_id: object) -> None:
-    """Drop the cached user once the change commits (at once outside a transaction)."""
+    """Move the user's version on once the change commits (at once outside a transaction):
+    every copy cached under an older one is ignored, including one a request that read the
+    user just before the change stores just after it."""
     if settings.SHARED_CACHE:
-        transaction.on_commit(lambda: cache.delete(signed_in_user_key(user_id)))
+        transaction.on_commit(lambda: _version_bump(user_id))
+
+
+def _version_bump(user_id: object) -> None:
+    try:
+        cache.incr(_version_key(user_id))
+    except ValueError:  # no version yet, or it was lost: any fresh one will do
+        cache.set(_version_key(user_id), secrets.randbits(48), timeout=None)
 
 
 class CachedModelBackend(ModelBackend):
@@ -49,9 +65,17 @@ class CachedModelBackend(ModelBackend):
     def get_user(self, user_id: Any) -> Any:
         if not settings.SHARED_CACHE:
             return super().get_user(user_id)
-        key = signed_in_user_key(user_id)
-        user = cache.get(key)
-        if user is None:
+        key, version_key = signed_in_user_key(user_id), _version_key(user_id)
+        found = cache.get_many([key, version_key])  # one round trip
+        version = found.get(version_key)
+        cached = found.get(key)
+        if version is not None and cached is not None and cached[0] == version:
+            user = cached[1]
+        else:
+            if version is None:  # read before the user, so a change after it moves it on
+                version = secrets.randbits(48)
+                if not cache.add(version_key, version, timeout=None):
+                    version = cache.get(version_key, version)
             user = (
                 get_user_model()
                 ._default_manager.select_related("profile")
@@ -60,7 +84,7 @@ class CachedModelBackend(ModelBackend):
             )
             if user is None:
                 return None
-            cache.set(key, user, timeout=USER_CACHE_SECONDS)
+            cache.set(key, (version, user), timeout=USER_CACHE_SECONDS)
         return user if self.user_can_authenticate(user) else None
 
 

@@ -112,7 +112,17 @@ def modules_outline() -> tuple[Module, ...]:
         )
         modules = tuple(
             Module.objects.filter(retired=False)
-            .only("id", "slug", "title", "kind", "order", "total_points", "retired")
+            .only(
+                "id",
+                "slug",
+                "title",
+                "kind",
+                "order",
+                "overview",
+                "further_reading",
+                "total_points",
+                "retired",
+            )
             .prefetch_related(
                 Prefetch(
                     "prerequisites",

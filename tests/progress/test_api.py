@@ -51,6 +51,26 @@ def test_modules_are_listed_in_order_with_kind_prerequisites_lessons_and_exercis
         assert module["exercises"]
 
 
+def test_the_module_list_is_built_once_per_course_revision(
+    api_client, django_assert_num_queries
+) -> None:
+    first = api_client.get("/api/v1/modules/").json()
+    with django_assert_num_queries(0):
+        assert api_client.get("/api/v1/modules/").json() == first
+
+
+def test_a_lesson_retitled_by_a_sync_shows_in_the_module_list(api_client) -> None:
+    from apps.curriculum.models import Lesson
+    from apps.curriculum.selectors import curriculum_revision_bump
+
+    api_client.get("/api/v1/modules/")
+    lesson = Lesson.objects.filter(retired=False).order_by("module__order", "order").first()
+    Lesson.objects.filter(pk=lesson.pk).update(title="Retitled by a sync")
+    curriculum_revision_bump()
+    titles = [x["title"] for m in api_client.get("/api/v1/modules/").json() for x in m["lessons"]]
+    assert "Retitled by a sync" in titles
+
+
 def test_exercise_detail_never_exposes_the_solution_or_the_hints(api_client) -> None:
     body = api_client.get("/api/v1/exercises/softmax/").json()
     assert body["slug"] == "softmax"

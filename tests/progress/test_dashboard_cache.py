@@ -91,3 +91,53 @@ def test_a_concept_check_answered_wrong_shows_on_the_next_dashboard_view(
     with django_capture_on_commit_callbacks(execute=True):
         assert not question_answer(user=alice, question=question, answer="123456").feedback.correct
     assert "0 / 1" in client.get(url).content.decode()
+
+
+def test_the_cohort_progress_api_is_cached_per_version_and_never_stale(
+    alice, teacher, make_cohort, django_capture_on_commit_callbacks, django_assert_max_num_queries
+) -> None:
+    from rest_framework.test import APIClient
+
+    cohort = make_cohort(teacher, [alice])
+    api = APIClient()
+    api.force_authenticate(teacher)
+    url = f"/api/v1/cohorts/{cohort.pk}/progress/"
+    first = api.get(url).json()
+    assert first["scores"] == [[None] * len(first["exercises"])]
+    with django_assert_max_num_queries(2):  # the cohort and its instructor check, no matrix
+        assert api.get(url).json() == first
+
+    softmax = Exercise.objects.get(slug="softmax")
+    with django_capture_on_commit_callbacks(execute=True):
+        exercise_progress_record_attempt(
+            user=alice,
+            exercise=softmax,
+            submission_id=1,
+            score=0.5,
+            passed=False,
+            failed_checks=["stable for logits near 1000"],
+            at=timezone.now(),
+        )
+    after = api.get(url).json()
+    column = [e["slug"] for e in after["exercises"]].index("softmax")
+    assert after["scores"][0][column] == 0.5
+
+    cohort.name = "Renamed"
+    cohort.save(update_fields=["name"])  # a rename moves no version: read fresh
+    assert api.get(url).json()["cohort"]["name"] == "Renamed"
+
+
+def test_another_instructor_never_gets_a_cached_cohort_progress(
+    alice, teacher, make_user, make_cohort
+) -> None:
+    from rest_framework.test import APIClient
+
+    from apps.progress.models import Role
+
+    cohort = make_cohort(teacher, [alice])
+    mine, theirs = APIClient(), APIClient()
+    mine.force_authenticate(teacher)
+    theirs.force_authenticate(make_user("mallory", role=Role.INSTRUCTOR))
+    url = f"/api/v1/cohorts/{cohort.pk}/progress/"
+    assert mine.get(url).status_code == 200
+    assert theirs.get(url).status_code == 404

@@ -128,7 +128,7 @@ def _grader() -> Any:
     from django.utils import timezone
 
     from apps.curriculum.loader import load_curriculum
-    from apps.sandbox.api.serializers import ResultOutputSerializer
+    from apps.sandbox.api.serializers import result_json
     from apps.sandbox.backends import grading_backend
     from apps.sandbox.grading.engine import grade_code
     from apps.sandbox.results import SubmissionResult
@@ -140,7 +140,7 @@ def _grader() -> Any:
         created_at = timezone.now()
         result = grade_code(exercise, source, runner=runner)
         timed = SubmissionResult.of_grade(result, created_at=created_at, finished_at=timezone.now())
-        line = json.dumps(ResultOutputSerializer(timed).data)
+        line = json.dumps(result_json(timed))
         return {"status": result.status, "figures": len(result.figures), "bytes": len(line)}
 
     return grade

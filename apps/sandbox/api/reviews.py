@@ -16,7 +16,11 @@ from apps.progress.api.reviews import REVIEW_CONFLICT, ReviewNotDue
 from apps.progress.auth import authenticated_user
 from apps.progress.reviews.services import ReviewUnavailable
 from apps.sandbox import services
-from apps.sandbox.api.serializers import SubmissionInputSerializer, SubmissionOutputSerializer
+from apps.sandbox.api.serializers import (
+    SubmissionInputSerializer,
+    SubmissionOutputSerializer,
+    submission_json,
+)
 from apps.sandbox.api.views import GradingUnavailable, SubmissionThrottle
 from apps.sandbox.results import SubmissionResult
 from apps.sandbox.reviews import review_submission_create
@@ -60,5 +64,5 @@ class ReviewSubmissionsApi(APIView):
             if exc.submission_id:
                 services.submission_discard_unqueued(submission_id=exc.submission_id)
             raise GradingUnavailable() from exc
-        output = SubmissionOutputSerializer(SubmissionResult.of_submission(submission))
-        return Response(output.data, status=status.HTTP_202_ACCEPTED)
+        output = submission_json(SubmissionResult.of_submission(submission))
+        return Response(output, status=status.HTTP_202_ACCEPTED)

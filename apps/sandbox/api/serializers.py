@@ -75,6 +75,23 @@ class SubmissionOutputSerializer(ResultOutputSerializer):
     code = serializers.CharField()
 
 
+# One instance of each, reused: ``Serializer(obj).data`` deep-copies every declared field for
+# each object (0.36 ms a graded result, three times what the representation itself costs).
+# ``to_representation`` keeps no state between objects.
+_RESULT = ResultOutputSerializer()
+_SUBMISSION = SubmissionOutputSerializer()
+
+
+def result_json(result: Any) -> dict[str, Any]:
+    """``ResultOutputSerializer(result).data`` (a SubmissionResult), built faster."""
+    return dict(_RESULT.to_representation(result))
+
+
+def submission_json(result: Any) -> dict[str, Any]:
+    """``SubmissionOutputSerializer(result).data`` (a stored SubmissionResult), built faster."""
+    return dict(_SUBMISSION.to_representation(result))
+
+
 class SubmissionSummaryOutputSerializer(serializers.Serializer[Any]):
     """One line of a learner's history (no code, checks or figures)."""
 

@@ -18,6 +18,7 @@ from apps.sandbox.api.serializers import (
     SubmissionInputSerializer,
     SubmissionOutputSerializer,
     SubmissionSummaryOutputSerializer,
+    submission_json,
 )
 from apps.sandbox.models import PENDING_STATUSES, Submission, SubmissionStatus
 from apps.sandbox.results import SubmissionResult
@@ -132,8 +133,8 @@ class ExerciseSubmissionsApi(ListAPIView[Submission]):
                 through=frozenset({SubmissionStatus.RUNNING.value}),
             )
             submission = graded or submission
-        output = SubmissionOutputSerializer(SubmissionResult.of_submission(submission))
-        return Response(output.data, status=status.HTTP_202_ACCEPTED)
+        output = submission_json(SubmissionResult.of_submission(submission))
+        return Response(output, status=status.HTTP_202_ACCEPTED)
 
 
 def _wait_seconds(request: Request) -> float:
@@ -193,4 +194,4 @@ class SubmissionDetailApi(APIView):
             )
         if submission is None:
             raise Http404
-        return Response(SubmissionOutputSerializer(SubmissionResult.of_submission(submission)).data)
+        return Response(submission_json(SubmissionResult.of_submission(submission)))

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from apps.curriculum.loader import ContentError, load_curriculum
-from apps.sandbox.api.serializers import ResultOutputSerializer
+from apps.sandbox.api.serializers import result_json
 from apps.sandbox.backends import grading_backend
 from apps.sandbox.grading.engine import grade_code
 from apps.sandbox.results import SubmissionResult
@@ -70,4 +70,4 @@ class Command(BaseCommand):
             timed = SubmissionResult.of_grade(
                 result, created_at=created_at, finished_at=timezone.now()
             )
-            self.stdout.write(json.dumps(ResultOutputSerializer(timed).data))
+            self.stdout.write(json.dumps(result_json(timed)))

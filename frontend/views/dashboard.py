@@ -52,9 +52,12 @@ from apps.sandbox.selectors import (
 )
 from frontend.forms import CohortNameForm
 from frontend.templatetags.course_time import course_time_panel_key
+from frontend.versioned import VersionedEntries
 
 # Versioned keys make stale entries unreachable; the timeout only bounds memory.
 COHORT_BODY_SECONDS = 600
+# Bodies this process keeps (a 200-learner body is ~400 kB): a few cohorts' worth.
+COHORT_BODIES = VersionedEntries(size=16)
 ATTEMPTS_SHOWN = 200
 
 
@@ -105,8 +108,14 @@ def _cohort_or_404(request: HttpRequest, cohort_id: int) -> Cohort:
 
 @login_required
 def dashboard_cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
-    cohort = _cohort_or_404(request, cohort_id)
-    return _cohort_page(request, cohort, CohortNameForm(initial={"name": cohort.name}))
+    # The page lists the instructor's other cohorts: one query finds this one among them.
+    _require_instructor(request)
+    cohorts = list(cohorts_for_instructor(instructor=authenticated_user(request)))
+    cohort = next((c for c in cohorts if c.pk == cohort_id), None)
+    if cohort is None:
+        raise Http404(_("No such cohort among yours."))
+    form = CohortNameForm(initial={"name": cohort.name})
+    return _cohort_page(request, cohort, form, cohorts=cohorts)
 
 
 def _cohort_page(
@@ -115,6 +124,7 @@ def _cohort_page(
     rename_form: CohortNameForm,
     status: int = 200,
     replace_url: str = "",
+    cohorts: list[Cohort] | None = None,
 ) -> HttpResponse:
     # The heatmap and tables change only when a member's progress does: render them once
     # per cohort version and share the HTML between the cohort's instructors.
@@ -126,19 +136,27 @@ def _cohort_page(
     )
     key = f"{body_key}:{get_language()}"
     panel_key = course_time_panel_key(body_key=body_key, deadlines_version=deadlines_version)
-    found = cache.get_many([key, panel_key]) if settings.SHARED_CACHE else {}
-    cached = found.get(key)
+    cached = COHORT_BODIES.get(key)
+    wanted = [panel_key] if cached is not None else [key, panel_key]
+    found = cache.get_many(wanted) if settings.SHARED_CACHE else {}
     if cached is None:
-        cached = _cohort_body(cohort)
-        if settings.SHARED_CACHE:
-            cache.set(key, cached, timeout=COHORT_BODY_SECONDS)
+        cached = found.get(key)
+        if cached is None:
+            cached = _cohort_body(cohort)
+            if settings.SHARED_CACHE:
+                cache.set(key, cached, timeout=COHORT_BODY_SECONDS)
+        COHORT_BODIES.keep(key, cached)
     body, learner_count = cached
     return render(
         request,
         "dashboard/dashboard_cohort.html",
         {
             "cohort": cohort,
-            "cohorts": list(cohorts_for_instructor(instructor=authenticated_user(request))),
+            "cohorts": (
+                cohorts
+                if cohorts is not None
+                else list(cohorts_for_instructor(instructor=authenticated_user(request)))
+            ),
             "body": mark_safe(body),  # noqa: S308 (our own template's autoescaped output)
             "learner_count": learner_count,
             "rename_form": rename_form,

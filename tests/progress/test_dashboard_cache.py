@@ -141,3 +141,55 @@ def test_another_instructor_never_gets_a_cached_cohort_progress(
     url = f"/api/v1/cohorts/{cohort.pk}/progress/"
     assert mine.get(url).status_code == 200
     assert theirs.get(url).status_code == 404
+
+
+def test_a_process_keeps_its_copy_of_the_body_and_still_sees_every_change(
+    client, alice, teacher, make_cohort, django_capture_on_commit_callbacks, monkeypatch
+) -> None:
+    from django.core.cache import cache
+
+    cohort = make_cohort(teacher, [alice])
+    client.force_login(teacher)
+    url = f"/dashboard/{cohort.pk}/"
+    client.get(url)  # rendered, and kept by this process
+    asked: list[str] = []
+    real_get_many = cache.get_many
+
+    def get_many(keys, *args, **kwargs):
+        asked.extend(keys)
+        return real_get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", get_many)
+    assert "Nobody in this cohort has submitted" in client.get(url).content.decode()
+    assert not any(key.startswith("cohort-dashboard:") for key in asked), asked
+
+    with django_capture_on_commit_callbacks(execute=True):
+        exercise_progress_record_attempt(
+            user=alice,
+            exercise=Exercise.objects.get(slug="softmax"),
+            submission_id=1,
+            score=0.5,
+            passed=False,
+            failed_checks=["stable for logits near 1000"],
+            at=timezone.now(),
+        )
+    page = client.get(url).content.decode()
+    assert "stable for logits near 1000" in page
+
+
+def test_the_cohort_page_finds_the_cohort_among_the_instructors_in_one_query(
+    client, alice, teacher, make_cohort, make_user, django_assert_max_num_queries
+) -> None:
+    from apps.progress.models import Role
+
+    cohort = make_cohort(teacher, [alice])
+    make_cohort(teacher, [], name="Another")
+    client.force_login(teacher)
+    url = f"/dashboard/{cohort.pk}/"
+    client.get(url)
+    # The session (from the database in tests), the cohorts, the LMS link check.
+    with django_assert_max_num_queries(3):
+        page = client.get(url).content.decode()
+    assert "Another" in page  # the switcher still lists the others
+    client.force_login(make_user("mallory", role=Role.INSTRUCTOR))
+    assert client.get(url).status_code == 404

@@ -395,24 +395,39 @@ def _question_builders(lesson: Lesson) -> Mapping[str, QuestionBuilder]:
 
 
 def question_variant(*, question: Question, user_id: int | None, variant: int) -> QuestionVariant:
-    """Build ``question`` for this learner and variant (trusted content; cached module)."""
+    """Build ``question`` for this learner and variant (trusted content; cached module).
+
+    The build depends only on the content and the seed, so it is kept per outline
+    (``OutlineRows``): building and rendering two variants was a third of a lesson page.
+    """
+    seed = question_seed(question=question, user_id=user_id, variant=variant)
+    if question.pk is None:
+        built, prompt_html, options = _variant_built(question, seed)
+    else:
+        found = _variants.get((question.pk, seed), lambda: _variant_built(question, seed))
+        assert found is not None
+        built, prompt_html, options = found
+    return QuestionVariant(
+        question=question,
+        variant=variant,
+        built=built,
+        prompt_html=prompt_html,
+        options_html=options,
+    )
+
+
+def _variant_built(question: Question, seed: int) -> tuple[AnyQuestion, str, tuple[str, ...]]:
     builders = _question_builders(question.lesson)
     if question.name not in builders:
         raise LookupError(f"question {question.name!r} is not defined for {question.lesson.slug}")
-    seed = question_seed(question=question, user_id=user_id, variant=variant)
     built = builders[question.name](np.random.default_rng(seed))
     options = (
         tuple(render_inline(option) for option in built.options)
         if isinstance(built, Choice)
         else ()
     )
-    return QuestionVariant(
-        question=question,
-        variant=variant,
-        built=built,
-        prompt_html=render_markdown(f"{built.prompt} {precision_note(built)}".strip()),
-        options_html=options,
-    )
+    prompt_html = render_markdown(f"{built.prompt} {precision_note(built)}".strip())
+    return built, prompt_html, options
 
 
 def lesson_questions(*, lesson: Lesson) -> list[Question]:
@@ -424,6 +439,10 @@ def lesson_questions(*, lesson: Lesson) -> list[Question]:
 
 
 _page_questions: OutlineRows[int, list[Question]] = OutlineRows(512)
+# (question id, seed) -> what question_variant builds: a few variants per learner and check.
+_variants: OutlineRows[tuple[int, int], tuple[AnyQuestion, str, tuple[str, ...]]] = OutlineRows(
+    4096
+)
 
 
 def lesson_questions_for_page(*, lesson: Lesson) -> list[Question]:

@@ -31,6 +31,7 @@ from apps.progress.models import (
     Role,
 )
 from apps.progress.reviews.selectors import Recall, recall_of, review_cards
+from apps.progress.versioned import VersionedEntries
 
 # A module counts as mastered at this share of its points; its dependants then unlock.
 MASTERY_THRESHOLD = 0.7
@@ -270,6 +271,10 @@ NO_ROWS = _LearnerRows(points={}, exercises={}, read=set(), cards=[])
 LEARNER_ROWS_SECONDS = 3600
 
 
+# The rows this process read last, by their versioned key (a learner's are ~2 kB).
+_kept_rows = VersionedEntries(size=2048, max_age=LEARNER_ROWS_SECONDS)
+
+
 def learner_version_key(user_id: int) -> str:
     return f"learner-version:{user_id}"
 
@@ -295,10 +300,13 @@ def _learner_rows(user: User | AnonymousUser) -> _LearnerRows:
     if not settings.SHARED_CACHE:
         return _learner_rows_read(user)
     key = _learner_rows_key(user.pk)
-    rows = cache.get(key)
+    rows = _kept_rows.get(key)
     if rows is None:
-        rows = _learner_rows_read(user)
-        cache.set(key, rows, timeout=LEARNER_ROWS_SECONDS)
+        rows = cache.get(key)
+        if rows is None:
+            rows = _learner_rows_read(user)
+            cache.set(key, rows, timeout=LEARNER_ROWS_SECONDS)
+        _kept_rows.keep(key, rows)
     return cast(_LearnerRows, rows)
 
 

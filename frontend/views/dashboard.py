@@ -46,18 +46,18 @@ from apps.progress.services import (
     cohort_rename,
     cohort_unarchive,
 )
+from apps.progress.versioned import VersionedEntries
 from apps.sandbox.selectors import (
     submissions_of_learner_for_instructor,
     submissions_with_attempt_numbers,
 )
 from frontend.forms import CohortNameForm
 from frontend.templatetags.course_time import course_time_panel_key
-from frontend.versioned import VersionedEntries
 
 # Versioned keys make stale entries unreachable; the timeout only bounds memory.
 COHORT_BODY_SECONDS = 600
 # Bodies this process keeps (a 200-learner body is ~400 kB): a few cohorts' worth.
-COHORT_BODIES = VersionedEntries(size=16)
+COHORT_BODIES = VersionedEntries(size=16, max_age=COHORT_BODY_SECONDS)
 ATTEMPTS_SHOWN = 200
 
 

@@ -12,6 +12,7 @@ without a time limit (not the deadlines panel: it expires when a deadline passes
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from typing import Any
 
@@ -19,11 +20,13 @@ from django.conf import settings
 
 
 class VersionedEntries:
-    """The ``size`` most recently used entries, for the threads of one process."""
+    """The ``size`` most recently used entries, each for at most ``max_age`` seconds (as
+    long as the shared cache keeps it), for the threads of one process."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, max_age: float) -> None:
         self.size = size
-        self._entries: OrderedDict[str, Any] = OrderedDict()
+        self.max_age = max_age
+        self._entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: str) -> Any | None:
@@ -32,16 +35,20 @@ class VersionedEntries:
         if not settings.SHARED_CACHE:
             return None
         with self._lock:
-            if key not in self._entries:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if time.monotonic() - entry[0] > self.max_age:
+                del self._entries[key]
                 return None
             self._entries.move_to_end(key)
-            return self._entries[key]
+            return entry[1]
 
     def keep(self, key: str, value: Any) -> None:
         if not settings.SHARED_CACHE:
             return
         with self._lock:
-            self._entries[key] = value
+            self._entries[key] = (time.monotonic(), value)
             self._entries.move_to_end(key)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)

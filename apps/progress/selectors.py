@@ -30,7 +30,14 @@ from apps.progress.models import (
     ReviewCard,
     Role,
 )
-from apps.progress.reviews.selectors import Recall, recall_of, review_cards
+from apps.progress.reviews.selectors import (
+    Recall,
+    ReviewItem,
+    recall_of,
+    review_cards,
+    review_item_for_user,
+    review_item_of_card,
+)
 from apps.progress.versioned import VersionedEntries
 
 # A module counts as mastered at this share of its points; its dependants then unlock.
@@ -320,7 +327,7 @@ def _learner_rows_read(user: User) -> _LearnerRows:
     exercises = {
         p.exercise_id: p
         for p in ExerciseProgress.objects.filter(user=user).only(
-            "exercise_id", "best_score", "attempts", "first_passed_at"
+            "exercise_id", "best_score", "attempts", "first_passed_at", "hints_revealed"
         )
     }
     read = set(LessonProgress.objects.filter(user=user).values_list("lesson_id", flat=True))
@@ -472,8 +479,23 @@ def progress_for_user(*, user: User) -> LearnerProgress:
 
 
 def exercise_progress_for_user(*, user: User, exercise: Exercise) -> ExerciseProgress | None:
+    """The learner's row for one exercise: attempts, best score, first pass, hints revealed
+    (from their cached rows when the cache is shared, else one query)."""
+    if settings.SHARED_CACHE:
+        return _learner_rows(user).exercises.get(exercise.pk)
     # At most one row (unique per learner and exercise): no ORDER BY, as first() would add.
     return next(iter(ExerciseProgress.objects.filter(user=user, exercise=exercise)[:1]), None)
+
+
+def review_item_for_page(*, user: User, exercise: Exercise) -> ReviewItem | None:
+    """``review_item_for_user``, the card from the learner's cached rows when the cache is
+    shared (a card's last rating is still one query)."""
+    if not settings.SHARED_CACHE:
+        return review_item_for_user(user=user, exercise=exercise)
+    card = next((c for c in _learner_rows(user).cards if c.exercise_id == exercise.pk), None)
+    if card is None:
+        return None
+    return review_item_of_card(user=user, exercise=exercise, card=card)
 
 
 @dataclass(frozen=True)

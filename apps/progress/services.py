@@ -249,6 +249,7 @@ def hint_reveal(*, user: User, exercise: Exercise) -> tuple[int, list[str]]:
         if progress.hints_revealed < len(exercise.hints):
             progress.hints_revealed += 1
             progress.save(update_fields=["hints_revealed", "updated_at"])
+            progress_versions_bump(user_id=user.pk)
             learning_event_record(
                 kind=LearningEventKind.HINT_SHOWN,
                 user=user,

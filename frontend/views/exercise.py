@@ -22,8 +22,11 @@ from apps.curriculum.selectors import (
 )
 from apps.progress.auth import authenticated_user
 from apps.progress.deadlines import deadlines_for_learner
-from apps.progress.reviews.selectors import review_item_for_user
-from apps.progress.selectors import exercise_progress_for_user, module_unlocked_for_user
+from apps.progress.selectors import (
+    exercise_progress_for_user,
+    module_unlocked_for_user,
+    review_item_for_page,
+)
 from apps.sandbox.grading.limits import MAX_CODE_BYTES
 from apps.sandbox.models import PENDING_STATUSES, Submission
 from apps.sandbox.selectors import submission_attempts
@@ -96,7 +99,7 @@ def exercise_detail(request: HttpRequest, slug: str) -> HttpResponse:
     }
     previous, following = step_neighbours(kind="exercise", pk=exercise.pk)
     deadline = deadlines_for_learner(user=user).get(exercise.pk)
-    review = review_item_for_user(user=user, exercise=exercise)
+    review = review_item_for_page(user=user, exercise=exercise)
     return render(
         request,
         "exercise/exercise_detail.html",

@@ -17,11 +17,14 @@ from apps.progress.regrading import GradedAttempt, exercise_progress_regraded
 from apps.progress.reviews import services as reviews
 from apps.progress.selectors import (
     course_map_for_user,
+    exercise_progress_for_user,
     lesson_read_by_user,
     module_unlocked_for_user,
+    review_item_for_page,
 )
 from apps.progress.services import (
     exercise_progress_record_attempt,
+    hint_reveal,
     lesson_mark_read,
     module_unlock,
 )
@@ -190,3 +193,41 @@ def test_an_unlock_opens_the_exercise_page_at_once(alice, teacher, make_cohort, 
     assert module_unlocked_for_user(user=alice, module_id=rnn.pk) is False
     committed(module_unlock, instructor=teacher, learner=alice, module=rnn)
     assert module_unlocked_for_user(user=alice, module_id=rnn.pk) is True
+
+
+def test_a_hint_revealed_shows_on_the_exercise_page_at_once(alice, committed) -> None:
+    softmax = Exercise.objects.get(slug="softmax")
+    assert exercise_progress_for_user(user=alice, exercise=softmax) is None
+    committed(hint_reveal, user=alice, exercise=softmax)
+    assert exercise_progress_for_user(user=alice, exercise=softmax).hints_revealed == 1
+    committed(hint_reveal, user=alice, exercise=softmax)
+    assert exercise_progress_for_user(user=alice, exercise=softmax).hints_revealed == 2
+
+
+def test_a_review_started_or_failed_shows_on_the_exercise_page_at_once(alice, committed) -> None:
+    softmax = Exercise.objects.get(slug="softmax")
+    attempt(committed, alice, "softmax", 1.0, 1, at=timezone.now() - timedelta(days=400))
+    item = review_item_for_page(user=alice, exercise=softmax)
+    assert item.is_due
+    assert not item.in_progress
+    committed(reviews.review_start, user=alice, exercise=softmax)
+    assert review_item_for_page(user=alice, exercise=softmax).in_progress
+    committed(
+        reviews.review_record_attempt,
+        user=alice,
+        exercise=softmax,
+        submission_id=2,
+        score=0.5,
+        passed=False,
+        at=timezone.now(),
+    )
+    assert review_item_for_page(user=alice, exercise=softmax).card.review_failures == 1
+
+
+def test_the_exercise_page_reads_no_progress_table_when_warm(alice, client) -> None:
+    client.force_login(alice)
+    client.get("/exercises/softmax/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/exercises/softmax/").status_code == 200
+    read = [q["sql"] for q in queries if any(t in q["sql"] for t in PROGRESS_TABLES)]
+    assert read == []

@@ -67,10 +67,19 @@ def recall_of(card: ReviewCard, now: datetime) -> Recall:
 
 
 def review_cards(user: User) -> list[ReviewCard]:
-    """Every card of the learner, with the fields ``recall_of`` reads (one query)."""
+    """Every card of the learner, with the fields ``recall_of`` and ``ReviewItem`` read (one
+    query)."""
     return list(
         ReviewCard.objects.filter(user=user).only(
-            "exercise_id", "state", "step", "stability", "difficulty", "due", "last_review"
+            "exercise_id",
+            "state",
+            "step",
+            "stability",
+            "difficulty",
+            "due",
+            "last_review",
+            "review_started_at",
+            "review_failures",
         )
     )
 
@@ -119,11 +128,18 @@ def review_item_for_user(
     *, user: User, exercise: Exercise, now: datetime | None = None
 ) -> ReviewItem | None:
     """The learner's own card for one exercise, or None if it is not on their schedule."""
-    now = now or timezone.now()
     # At most one card (unique per learner and exercise): no ORDER BY, as first() would add.
     card = next(iter(ReviewCard.objects.filter(user=user, exercise=exercise)[:1]), None)
     if card is None:
         return None
+    return review_item_of_card(user=user, exercise=exercise, card=card, now=now)
+
+
+def review_item_of_card(
+    *, user: User, exercise: Exercise, card: ReviewCard, now: datetime | None = None
+) -> ReviewItem:
+    """The queue's item for a card already read (its last rating: one query)."""
+    now = now or timezone.now()
     ratings = _last_ratings(user, [exercise.pk])
     return ReviewItem(
         card=card,

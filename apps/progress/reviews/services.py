@@ -145,6 +145,7 @@ def review_start(*, user: User, exercise: Exercise, at: datetime | None = None) 
     if card.review_started_at is None:
         card.review_started_at = at
         card.save(update_fields=["review_started_at"])
+        progress_versions_bump(user_id=user.pk)
     return card
 
 
@@ -226,6 +227,7 @@ def review_record_attempt(
         if rating is None:
             card.review_failures += 1
             card.save(update_fields=["review_failures"])
+            progress_versions_bump(user_id=user.pk)
         else:
             card = _conclude(card, rating=rating, at=at, submission_id=submission_id)
             data["rating"] = ReviewRating(rating).name.lower()

@@ -11,10 +11,16 @@ class ProgressConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from apps.progress.auth import forget_saved_profile, forget_saved_user
-        from apps.progress.models import Profile
+        from apps.progress.models import Enrollment, Profile
+        from apps.progress.versions import forget_enrollment, forget_member
 
-        # Cache invalidation, not control flow: Django's own code saves users (login, a
-        # password change, the admin), so the model's signals are the one place to hear it.
+        # Cache invalidation, not control flow: Django's own code saves and deletes users
+        # (login, a password change, the admin), so the models' signals are the one place
+        # to hear every change.
         for signal in (post_save, post_delete):
             signal.connect(forget_saved_user, sender=get_user_model(), dispatch_uid="user-forget")
             signal.connect(forget_saved_profile, sender=Profile, dispatch_uid="profile-forget")
+            # A membership ended or begun outside the services (the admin, or a deleted
+            # account's enrollments deleted with it): the cohort's cached dashboards.
+            signal.connect(forget_enrollment, sender=Enrollment, dispatch_uid="enrollment-forget")
+        post_save.connect(forget_member, sender=get_user_model(), dispatch_uid="member-forget")

@@ -9,6 +9,7 @@ bumps it, and the old entries are never read again.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -32,6 +33,28 @@ def _bump(user_id: int) -> None:
             "cohort_id", flat=True
         )
     ]
+    _keys_bump(keys)
+
+
+def cohort_version_bump(*, cohort_id: int) -> None:
+    """A cohort's membership changed: its dashboards are out of date (on commit)."""
+    transaction.on_commit(lambda: _keys_bump([cohort_version_key(cohort_id)]))
+
+
+def forget_enrollment(instance: Enrollment, **kwargs: Any) -> None:
+    """An enrollment saved or deleted anywhere (the admin, a user's account deleted with
+    all it holds): the cohort's member list changed."""
+    cohort_version_bump(cohort_id=instance.cohort_id)
+
+
+def forget_member(instance: Any, **kwargs: Any) -> None:
+    """A user saved with a new username (dashboards list members by name), not a login."""
+    fields = kwargs.get("update_fields")
+    if fields is None or "username" in fields:
+        progress_versions_bump(user_id=instance.pk)
+
+
+def _keys_bump(keys: list[str]) -> None:
     for key in keys:
         try:
             cache.incr(key)

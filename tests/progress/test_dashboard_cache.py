@@ -17,6 +17,18 @@ def _shared_cache(settings) -> None:
     settings.SHARED_CACHE = True
 
 
+def a_failed_softmax_attempt(user) -> None:
+    exercise_progress_record_attempt(
+        user=user,
+        exercise=Exercise.objects.get(slug="softmax"),
+        submission_id=1,
+        score=0.5,
+        passed=False,
+        failed_checks=["stable for logits near 1000"],
+        at=timezone.now(),
+    )
+
+
 def test_a_new_attempt_shows_on_the_next_dashboard_view(
     client,
     alice,
@@ -33,15 +45,7 @@ def test_a_new_attempt_shows_on_the_next_dashboard_view(
         client.get(url)
 
     with django_capture_on_commit_callbacks(execute=True):
-        exercise_progress_record_attempt(
-            user=alice,
-            exercise=Exercise.objects.get(slug="softmax"),
-            submission_id=1,
-            score=0.5,
-            passed=False,
-            failed_checks=["stable for logits near 1000"],
-            at=timezone.now(),
-        )
+        a_failed_softmax_attempt(alice)
     page = client.get(url).content.decode()
     assert "Nobody in this cohort has submitted" not in page
     assert "stable for logits near 1000" in page
@@ -107,17 +111,8 @@ def test_the_cohort_progress_api_is_cached_per_version_and_never_stale(
     with django_assert_max_num_queries(2):  # the cohort and its instructor check, no matrix
         assert api.get(url).json() == first
 
-    softmax = Exercise.objects.get(slug="softmax")
     with django_capture_on_commit_callbacks(execute=True):
-        exercise_progress_record_attempt(
-            user=alice,
-            exercise=softmax,
-            submission_id=1,
-            score=0.5,
-            passed=False,
-            failed_checks=["stable for logits near 1000"],
-            at=timezone.now(),
-        )
+        a_failed_softmax_attempt(alice)
     after = api.get(url).json()
     column = [e["slug"] for e in after["exercises"]].index("softmax")
     assert after["scores"][0][column] == 0.5
@@ -164,15 +159,7 @@ def test_a_process_keeps_its_copy_of_the_body_and_still_sees_every_change(
     assert not any(key.startswith("cohort-dashboard:") for key in asked), asked
 
     with django_capture_on_commit_callbacks(execute=True):
-        exercise_progress_record_attempt(
-            user=alice,
-            exercise=Exercise.objects.get(slug="softmax"),
-            submission_id=1,
-            score=0.5,
-            passed=False,
-            failed_checks=["stable for logits near 1000"],
-            at=timezone.now(),
-        )
+        a_failed_softmax_attempt(alice)
     page = client.get(url).content.decode()
     assert "stable for logits near 1000" in page
 

@@ -104,8 +104,7 @@ def review_card_schedule_first_pass(
     rating = schedule.first_pass_rating(attempts_to_pass=attempts_to_pass)
     card = ReviewCard(user=user, exercise=exercise)
     _apply(card, schedule.memory_rated(schedule.new_memory(at), rating, at))
-    card.save()
-    progress_versions_bump(user_id=user.pk)
+    card.save()  # the first pass's recording moves the learner's version (one bump, not two)
     _log(card, rating=rating, at=at, first_pass=True)
     return card
 

@@ -19,7 +19,6 @@ and a copy lives at most ``USER_CACHE_SECONDS`` in any case.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +29,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from rest_framework.request import Request
+
+from apps.progress.versioned import version_bump, version_read
 
 # The dotted path ``login()`` records in the session (every login names it).
 BACKEND = "apps.progress.auth.CachedModelBackend"
@@ -53,10 +54,7 @@ def signed_in_user_forget(*, user_id: object) -> None:
 
 
 def _version_bump(user_id: object) -> None:
-    try:
-        cache.incr(_version_key(user_id))
-    except ValueError:  # no version yet, or it was lost: any fresh one will do
-        cache.set(_version_key(user_id), secrets.randbits(48), timeout=None)
+    version_bump(_version_key(user_id))
 
 
 class CachedModelBackend(ModelBackend):
@@ -72,10 +70,8 @@ class CachedModelBackend(ModelBackend):
         if version is not None and cached is not None and cached[0] == version:
             user = cached[1]
         else:
-            if version is None:  # read before the user, so a change after it moves it on
-                version = secrets.randbits(48)
-                if not cache.add(version_key, version, timeout=None):
-                    version = cache.get(version_key, version)
+            # Read before the user, so a change after it moves it on.
+            version = version_read(version_key, version)
             user = (
                 get_user_model()
                 ._default_manager.select_related("profile")

@@ -10,7 +10,6 @@ in two cohorts sees the earlier deadline of the two.
 from __future__ import annotations
 
 import enum
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,7 +17,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -29,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from apps.curriculum.models import Exercise, Module
 from apps.curriculum.selectors import modules_outline
 from apps.progress.models import Cohort, Deadline, ExerciseProgress
+from apps.progress.versioned import version_bump
 
 # The course map's "due soon": deadlines this close, and those missed, of exercises not passed.
 DUE_SOON = timedelta(days=7)
@@ -77,11 +76,7 @@ def deadlines_version_key(cohort_id: int) -> str:
 
 def _deadlines_changed(cohort_id: int) -> None:
     """Pages caching a cohort's marks (the dashboard panel) rebuild them."""
-    key = deadlines_version_key(cohort_id)
-    try:
-        cache.incr(key)
-    except ValueError:  # no version yet, or it was lost: any fresh one will do
-        cache.set(key, secrets.randbits(48), timeout=None)
+    version_bump(deadlines_version_key(cohort_id))
 
 
 def _require_teaches(cohort: Cohort, instructor: User) -> None:

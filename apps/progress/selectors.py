@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -38,7 +37,7 @@ from apps.progress.reviews.selectors import (
     review_item_for_user,
     review_item_of_card,
 )
-from apps.progress.versioned import VersionedEntries
+from apps.progress.versioned import VersionedEntries, version_read
 
 # A module counts as mastered at this share of its points; its dependants then unlock.
 MASTERY_THRESHOLD = 0.7
@@ -69,14 +68,7 @@ def _cohort_dashboard_key(cohort_id: int, version: object, revision: str | None)
 
 def cohort_dashboard_cache_key(*, cohort_id: int) -> str:
     """Changes whenever a member's progress, the membership or the course changes."""
-    key = cohort_version_key(cohort_id)
-    version = cache.get(key)
-    if version is None:
-        # A version lost (evicted, or deleted after a Redis outage) starts again at a random
-        # number, never back at one that an old body may still be cached under.
-        version = secrets.randbits(48)
-        if not cache.add(key, version, timeout=None):
-            version = cache.get(key, version)
+    version = version_read(cohort_version_key(cohort_id))
     return _cohort_dashboard_key(cohort_id, version, curriculum_revision())
 
 
@@ -287,13 +279,7 @@ def learner_version_key(user_id: int) -> str:
 
 
 def _learner_rows_key(user_id: int) -> str:
-    key = learner_version_key(user_id)
-    version = cache.get(key)
-    if version is None:  # lost or never set: a random start, as for a cohort's version
-        version = secrets.randbits(48)
-        if not cache.add(key, version, timeout=None):
-            version = cache.get(key, version)
-    return f"learner-rows:{user_id}:{version}"
+    return f"learner-rows:{user_id}:{version_read(learner_version_key(user_id))}"
 
 
 def _learner_rows(user: User | AnonymousUser) -> _LearnerRows:

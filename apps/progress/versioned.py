@@ -11,12 +11,39 @@ without a time limit (not the deadlines panel: it expires when a deadline passes
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from collections import OrderedDict
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
+
+
+def version_read(key: str, found: object = None) -> object:
+    """The version stored under ``key`` (``found``: already read with other keys, or None).
+
+    A version never set, evicted, or deleted after a Redis outage starts again at a random
+    number, never back at one that an old entry may still be cached under; ``cache.add``
+    makes the first reader's start the one every other reader sees.
+    """
+    if found is not None:
+        return found
+    version = cache.get(key)
+    if version is None:
+        version = secrets.randbits(48)
+        if not cache.add(key, version, timeout=None):
+            version = cache.get(key, version)
+    return version
+
+
+def version_bump(key: str) -> None:
+    """Move the version under ``key`` on: every entry named after an older one is retired."""
+    try:
+        cache.incr(key)
+    except ValueError:  # no version yet, or it was lost: any fresh one will do
+        cache.set(key, secrets.randbits(48), timeout=None)
 
 
 class VersionedEntries:

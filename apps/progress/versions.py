@@ -8,14 +8,13 @@ bumps it, and the old entries are never read again.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 
 from apps.progress.models import Enrollment
 from apps.progress.selectors import cohort_version_key, learner_version_key
+from apps.progress.versioned import version_bump
 
 
 def progress_versions_bump(*, user_id: int) -> None:
@@ -56,7 +55,4 @@ def forget_member(instance: Any, **kwargs: Any) -> None:
 
 def _keys_bump(keys: list[str]) -> None:
     for key in keys:
-        try:
-            cache.incr(key)
-        except ValueError:  # no version yet, or it was lost: any fresh one will do
-            cache.set(key, secrets.randbits(48), timeout=None)
+        version_bump(key)

@@ -114,6 +114,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Django's backend, with a health check that is a poll of the idle socket rather than a
+    # SELECT 1 round trip on every request (platform/db/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "dlmath.db.postgresql"
     # A database that is down answers at once (refused); one that is unreachable must not
     # hold a request for the OS's minutes-long connect timeout.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(

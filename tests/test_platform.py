@@ -73,7 +73,7 @@ def test_database_url_and_redis_url_switch_to_the_real_services() -> None:
     settings = _settings_in_subprocess(
         {"DATABASE_URL": "postgres://u@db.example:5432/dlmath", "REDIS_URL": "redis://cache:6379/0"}
     )
-    assert settings["engine"] == "django.db.backends.postgresql"
+    assert settings["engine"] == "dlmath.db.postgresql"  # Django's, health check by poll
     assert settings["eager"] is False
     assert settings["broker"] == "redis://cache:6379/0"
     assert settings["cache"].endswith("RedisCache")

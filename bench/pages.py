@@ -11,9 +11,10 @@ dashboard:
 
 1. In process, through Django's test client (the whole middleware stack, templates and
    queries, no network): the median CPU time of this process per request
-   (``time.process_time``; PostgreSQL's and Redis's own CPU is not in it) and the queries
-   each page makes, after a warm-up (so caches filled on first view are warm, as they are
-   on a site in use). Target: median CPU <= 8 ms per page.
+   (``time.process_time``; PostgreSQL's and Redis's own CPU is not in it), and the queries
+   and Redis commands (each a round trip) each page makes, after a warm-up (so caches
+   filled on first view are warm, as they are on a site in use). Target: median CPU <= 8 ms
+   per page.
 2. Over loopback against gunicorn (2 workers x 8 threads), ``--clients`` clients cycling
    through the pages with no think time: median and p95 latency per page, and the CPU per
    response of the server (gunicorn's process group, from /proc) and of the load client
@@ -156,8 +157,10 @@ def clients(acc: dict[str, Any]) -> dict[str, Any]:
     return logged_in
 
 
-def cpu_per_request(client: Any, path: str, n: int) -> tuple[float, float, int]:
-    """(median CPU ms, median wall ms, queries) of ``n`` requests after a warm-up."""
+def cpu_per_request(client: Any, path: str, n: int) -> tuple[float, float, int, int]:
+    """(median CPU ms, median wall ms, queries, Redis commands) of ``n`` requests after a
+    warm-up."""
+    import redis
     from django.db import connection
 
     for _ in range(3):
@@ -170,15 +173,26 @@ def cpu_per_request(client: Any, path: str, n: int) -> tuple[float, float, int]:
         queries.append(sql)
         return execute(sql, *rest)
 
-    with connection.execute_wrapper(count):
-        client.get(path)
+    commands: list[object] = []
+    real_execute = redis.Redis.execute_command
+
+    def counted(self: Any, *args: Any, **options: Any) -> Any:
+        commands.append(args[0])
+        return real_execute(self, *args, **options)
+
+    redis.Redis.execute_command = counted  # type: ignore[method-assign]
+    try:
+        with connection.execute_wrapper(count):
+            client.get(path)
+    finally:
+        redis.Redis.execute_command = real_execute  # type: ignore[method-assign]
     cpus, walls = [], []
     for _ in range(n):
         wall, cpu = time.perf_counter(), time.process_time()
         client.get(path)
         cpus.append((time.process_time() - cpu) * 1000)
         walls.append((time.perf_counter() - wall) * 1000)
-    return statistics.median(cpus), statistics.median(walls), len(queries)
+    return statistics.median(cpus), statistics.median(walls), len(queries), len(commands)
 
 
 def profile_page(client: Any, path: str, n: int) -> None:
@@ -243,10 +257,10 @@ def main() -> None:
     print(f"load average: {load_average()}")
     print(f"in process (Django test client), median of {args.n} after a warm-up:")
     for name, path, who in targets:
-        cpu, wall, queries = cpu_per_request(logged_in[who], path, args.n)
+        cpu, wall, queries, commands = cpu_per_request(logged_in[who], path, args.n)
         print(
             f"  {name}: CPU {cpu:.2f} ms = {cpu / base:.4f} x baseline, wall {wall:.2f} ms, "
-            f"{queries} queries (target CPU <= {CPU_TARGET_MS:.0f} ms) "
+            f"{queries} queries, {commands} Redis commands (target CPU <= {CPU_TARGET_MS:.0f} ms) "
             f"{verdict(cpu <= CPU_TARGET_MS)}"
         )
     if args.skip_load:

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "dlmath.security.ContentSecurityPolicyMiddleware",
     # The course's revision read once per request, however many parts of a page ask.
     "apps.curriculum.middleware.curriculum_revision_middleware",
+    # The same for the learner's and cohorts' versions (apps/progress/versioned.py).
+    "apps.progress.middleware.versions_read_once_middleware",
 ]
 
 ROOT_URLCONF = "dlmath.urls"

@@ -67,6 +67,20 @@ def curriculum_revision() -> str | None:
     return memo["revision"]
 
 
+def curriculum_revision_known() -> bool:
+    """Whether this request has read the revision already (outside a request: no)."""
+    memo = _request_revision.get()
+    return memo is not None and "revision" in memo
+
+
+def curriculum_revision_already_read(revision: str | None) -> None:
+    """The revision, read by the caller with other keys in one round trip: this request's
+    later reads use it (outside a request, nothing is kept)."""
+    memo = _request_revision.get()
+    if memo is not None and "revision" not in memo:
+        memo["revision"] = revision
+
+
 @contextmanager
 def curriculum_revision_read_once() -> Iterator[None]:
     """Within the block (a request: ``curriculum_revision_middleware``), ``curriculum_revision``

@@ -30,7 +30,13 @@ from django.db import transaction
 from django.http import HttpRequest
 from rest_framework.request import Request
 
-from apps.progress.versioned import version_bump, version_read
+from apps.curriculum.selectors import (
+    REVISION_KEY,
+    curriculum_revision_already_read,
+    curriculum_revision_known,
+)
+from apps.progress.selectors import learner_version_key
+from apps.progress.versioned import version_bump, version_read, versions_already_read
 
 # The dotted path ``login()`` records in the session (every login names it).
 BACKEND = "apps.progress.auth.CachedModelBackend"
@@ -64,7 +70,17 @@ class CachedModelBackend(ModelBackend):
         if not settings.SHARED_CACHE:
             return super().get_user(user_id)
         key, version_key = signed_in_user_key(user_id), _version_key(user_id)
-        found = cache.get_many([key, version_key])  # one round trip
+        # One round trip, with the versions the page reads next: the learner's (their own
+        # rows) and the course's revision, unless this request has read it already.
+        learner_key = learner_version_key(user_id)
+        keys = [key, version_key, learner_key]
+        revision_wanted = not curriculum_revision_known()
+        if revision_wanted:
+            keys.append(REVISION_KEY)
+        found = cache.get_many(keys)
+        versions_already_read({learner_key: found.get(learner_key)})
+        if revision_wanted:
+            curriculum_revision_already_read(found.get(REVISION_KEY))
         version = found.get(version_key)
         cached = found.get(key)
         if version is not None and cached is not None and cached[0] == version:

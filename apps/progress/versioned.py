@@ -15,10 +15,40 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+
+# The versions read in the current request ({} until one is read; None outside a request,
+# where every read goes to the cache). A page asks for the learner's version from several
+# places (unlock notice, exercise row, review card): one cache read serves them all, and
+# the parts of one page agree. A bump made in the request (on commit) forgets its key.
+_request_versions: ContextVar[dict[str, object] | None] = ContextVar(
+    "progress_request_versions", default=None
+)
+
+
+@contextmanager
+def versions_read_once() -> Iterator[None]:
+    """Within the block (a request: ``apps.progress.middleware``), each version is read from
+    the cache at most once."""
+    token = _request_versions.set({})
+    try:
+        yield
+    finally:
+        _request_versions.reset(token)
+
+
+def versions_already_read(found: dict[str, Any]) -> None:
+    """Versions the caller read from the cache with other keys in one round trip (the
+    signed-in user's, with the user): later reads in this request use them."""
+    memo = _request_versions.get()
+    if memo is not None:
+        memo.update((key, value) for key, value in found.items() if value is not None)
 
 
 def version_read(key: str, found: object = None) -> object:
@@ -30,11 +60,16 @@ def version_read(key: str, found: object = None) -> object:
     """
     if found is not None:
         return found
+    memo = _request_versions.get()
+    if memo is not None and key in memo:
+        return memo[key]
     version = cache.get(key)
     if version is None:
         version = secrets.randbits(48)
         if not cache.add(key, version, timeout=None):
             version = cache.get(key, version)
+    if memo is not None:
+        memo[key] = version
     return version
 
 
@@ -44,6 +79,9 @@ def version_bump(key: str) -> None:
         cache.incr(key)
     except ValueError:  # no version yet, or it was lost: any fresh one will do
         cache.set(key, secrets.randbits(48), timeout=None)
+    memo = _request_versions.get()
+    if memo is not None:  # bumped in this request (a submission, a lesson read): read again
+        memo.pop(key, None)
 
 
 class VersionedEntries:

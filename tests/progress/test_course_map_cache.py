@@ -231,3 +231,47 @@ def test_the_exercise_page_reads_no_progress_table_when_warm(alice, client) -> N
         assert client.get("/exercises/softmax/").status_code == 200
     read = [q["sql"] for q in queries if any(t in q["sql"] for t in PROGRESS_TABLES)]
     assert read == []
+
+
+def test_the_exercise_page_reads_the_learners_version_once_with_the_user(
+    alice, client, monkeypatch
+) -> None:
+    from django.core.cache import caches
+
+    client.force_login(alice)
+    client.get("/exercises/softmax/")
+    store = caches["default"]
+    reads: list[list[str]] = []  # one list per round trip Redis would make
+    real_get, real_get_many = store.get, store.get_many
+    inside_get_many = []
+
+    def get(key, *args, **kwargs):
+        if not inside_get_many:  # the local cache's get_many calls get for each key
+            reads.append([key])
+        return real_get(key, *args, **kwargs)
+
+    def get_many(keys, *args, **kwargs):
+        reads.append(list(keys))
+        inside_get_many.append(True)
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            inside_get_many.pop()
+
+    monkeypatch.setattr(store, "get", get)
+    monkeypatch.setattr(store, "get_many", get_many)
+    assert client.get("/exercises/softmax/").status_code == 200
+    learner_reads = [keys for keys in reads if f"learner-version:{alice.pk}" in keys]
+    assert len(learner_reads) == 1, reads
+    assert f"signed-in-user:{alice.pk}" in learner_reads[0], "in the user's round trip"
+    assert [keys for keys in reads if "curriculum-revision" in keys] == [learner_reads[0]]
+
+
+def test_a_write_inside_a_request_shows_to_the_rest_of_that_request(alice, committed) -> None:
+    from apps.progress.versioned import versions_read_once
+
+    softmax = Exercise.objects.get(slug="softmax")
+    with versions_read_once():  # as the middleware does around a request
+        assert exercise_progress_for_user(user=alice, exercise=softmax) is None
+        committed(hint_reveal, user=alice, exercise=softmax)
+        assert exercise_progress_for_user(user=alice, exercise=softmax).hints_revealed == 1

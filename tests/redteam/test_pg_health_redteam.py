@@ -9,6 +9,7 @@ Django's stock ``SELECT 1`` check.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import socket
@@ -38,10 +39,8 @@ def w() -> Iterator:
     try:
         yield wrapper
     finally:
-        try:
+        with contextlib.suppress(Exception):
             wrapper.close()
-        except Exception:
-            pass
 
 
 @pytest.fixture
@@ -68,9 +67,10 @@ def pid(w) -> int:
 
 
 def backend_gone(admin, p: int) -> bool:
-    return admin.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [p]).fetchone()[
-        0
-    ] == 0
+    return (
+        admin.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [p]).fetchone()[0]
+        == 0
+    )
 
 
 def wait_gone(admin, p: int) -> None:
@@ -334,7 +334,9 @@ def test_aborted_transaction_behaves_like_stock(w, admin):
     import psycopg
 
     w.set_autocommit(False)
-    with pytest.raises(Exception), w.cursor() as c:
+    from django.db import DataError
+
+    with pytest.raises(DataError), w.cursor() as c:
         c.execute("SELECT 1/0")
     assert w.connection.info.transaction_status == psycopg.pq.TransactionStatus.INERROR
     # Stock check: SELECT 1 raises InFailedSqlTransaction -> False.
@@ -439,10 +441,8 @@ class Proxy:
         for s in (self.client, self.server, self.lsock):
             try:
                 if s is not None:
-                    try:
+                    with contextlib.suppress(OSError):
                         s.shutdown(socket.SHUT_RDWR)
-                    except OSError:
-                        pass
                     s.close()
             except OSError:
                 pass
@@ -461,10 +461,8 @@ def proxied(w, admin) -> Iterator:
     try:
         yield pw, proxy
     finally:
-        try:
+        with contextlib.suppress(Exception):
             pw.close()
-        except Exception:
-            pass
         proxy.close()
         wait_gone(admin, upstream_pid)
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -27,7 +28,8 @@ from django.utils.translation import gettext_lazy
 from apps.curriculum.models import Exercise, Module
 from apps.curriculum.selectors import modules_outline
 from apps.progress.models import Cohort, Deadline, ExerciseProgress
-from apps.progress.versioned import version_bump
+from apps.progress.selectors import first_passes_for_user
+from apps.progress.versioned import VersionedEntries, version_bump, version_read
 
 # The course map's "due soon": deadlines this close, and those missed, of exercises not passed.
 DUE_SOON = timedelta(days=7)
@@ -74,9 +76,28 @@ def deadlines_version_key(cohort_id: int) -> str:
     return f"cohort-deadlines-version:{cohort_id}"
 
 
+# Moves on whenever any cohort's deadlines, any enrollment or any cohort's name changes: a
+# learner's deadline rows are cached under it (``_learner_deadline_rows``). Such changes are
+# instructors' and joins' (rare beside page views); each makes every learner read their
+# deadlines from the database once more.
+DEADLINES_EPOCH_KEY = "deadlines-epoch"
+LEARNER_DEADLINES_SECONDS = 3600
+# This process's copies, by their epoch-named key (a learner's are a few hundred bytes).
+_kept_deadlines = VersionedEntries(size=2048, max_age=LEARNER_DEADLINES_SECONDS)
+
+
+def deadlines_epoch_bump() -> None:
+    """Every learner's cached deadline rows are out of date, once the change commits (at
+    once outside a transaction)."""
+    if settings.SHARED_CACHE:
+        transaction.on_commit(lambda: version_bump(DEADLINES_EPOCH_KEY))
+
+
 def _deadlines_changed(cohort_id: int) -> None:
-    """Pages caching a cohort's marks (the dashboard panel) rebuild them."""
+    """Pages caching a cohort's marks (the dashboard panel) rebuild them; learners' cached
+    deadline rows are read again."""
     version_bump(deadlines_version_key(cohort_id))
+    deadlines_epoch_bump()
 
 
 def _require_teaches(cohort: Cohort, instructor: User) -> None:
@@ -176,14 +197,33 @@ class LearnerDeadline:
         return self.mark is DeadlineMark.OPEN and self.due_at - now <= DUE_SOON
 
 
+def _learner_deadline_rows(user: User) -> list[Deadline]:
+    """The deadlines of every cohort the learner is in, with their cohort: from the shared
+    cache while the deadlines epoch holds (read before the rows, so a change committed
+    after the read moves it on), else one query."""
+    if not settings.SHARED_CACHE:
+        return _learner_deadline_rows_read(user)
+    key = f"learner-deadlines:{user.pk}:{version_read(DEADLINES_EPOCH_KEY)}"
+    rows: list[Deadline] | None = _kept_deadlines.get(key)
+    if rows is None:
+        rows = cache.get(key)
+        if rows is None:
+            rows = _learner_deadline_rows_read(user)
+            cache.set(key, rows, timeout=LEARNER_DEADLINES_SECONDS)
+        _kept_deadlines.keep(key, rows)
+    return rows
+
+
+def _learner_deadline_rows_read(user: User) -> list[Deadline]:
+    return list(Deadline.objects.filter(cohort__enrollments__user=user).select_related("cohort"))
+
+
 def deadlines_for_learner(*, user: User, now: datetime | None = None) -> dict[int, LearnerDeadline]:
     """Exercise id -> the earliest deadline any of the learner's cohorts set for it."""
     if not user.is_authenticated:
         return {}
     now = now or timezone.now()
-    deadlines = list(
-        Deadline.objects.filter(cohort__enrollments__user=user).select_related("cohort")
-    )
+    deadlines = _learner_deadline_rows(user)
     if not deadlines:
         return {}
     earliest: dict[int, Deadline] = {}
@@ -193,11 +233,7 @@ def deadlines_for_learner(*, user: User, now: datetime | None = None) -> dict[in
         ).items():
             if exercise_id not in earliest or deadline.due_at < earliest[exercise_id].due_at:
                 earliest[exercise_id] = deadline
-    passed = dict(
-        ExerciseProgress.objects.filter(user=user, exercise_id__in=earliest).values_list(
-            "exercise_id", "first_passed_at"
-        )
-    )
+    passed = first_passes_for_user(user=user, exercise_ids=earliest)
     exercises = {e.pk: e for m in modules_outline() for e in m.exercises.all()}
     return {
         exercise_id: LearnerDeadline(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple, cast
@@ -471,6 +472,19 @@ def exercise_progress_for_user(*, user: User, exercise: Exercise) -> ExercisePro
         return _learner_rows(user).exercises.get(exercise.pk)
     # At most one row (unique per learner and exercise): no ORDER BY, as first() would add.
     return next(iter(ExerciseProgress.objects.filter(user=user, exercise=exercise)[:1]), None)
+
+
+def first_passes_for_user(*, user: User, exercise_ids: Iterable[int]) -> dict[int, datetime | None]:
+    """Exercise id -> when the learner first passed it (None: not yet), for those they have a
+    row for (from their cached rows when the cache is shared, else one query)."""
+    if settings.SHARED_CACHE:
+        rows = _learner_rows(user).exercises
+        return {i: rows[i].first_passed_at for i in exercise_ids if i in rows}
+    return dict(
+        ExerciseProgress.objects.filter(user=user, exercise_id__in=list(exercise_ids)).values_list(
+            "exercise_id", "first_passed_at"
+        )
+    )
 
 
 def review_item_for_page(*, user: User, exercise: Exercise) -> ReviewItem | None:

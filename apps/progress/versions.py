@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
+from apps.progress.deadlines import deadlines_epoch_bump
 from apps.progress.models import Enrollment
 from apps.progress.selectors import cohort_version_key, learner_version_key
 from apps.progress.versioned import version_bump
@@ -42,8 +43,14 @@ def cohort_version_bump(*, cohort_id: int) -> None:
 
 def forget_enrollment(instance: Enrollment, **kwargs: Any) -> None:
     """An enrollment saved or deleted anywhere (the admin, a user's account deleted with
-    all it holds): the cohort's member list changed."""
+    all it holds): the cohort's member list changed, and the learner's deadlines."""
     cohort_version_bump(cohort_id=instance.cohort_id)
+    deadlines_epoch_bump()
+
+
+def forget_cohort(**kwargs: Any) -> None:
+    """A cohort saved anywhere (renamed in the admin): learners' deadlines name it."""
+    deadlines_epoch_bump()
 
 
 def forget_member(instance: Any, **kwargs: Any) -> None:

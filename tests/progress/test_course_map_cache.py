@@ -265,6 +265,7 @@ def test_the_exercise_page_reads_the_learners_version_once_with_the_user(
     assert len(learner_reads) == 1, reads
     assert f"signed-in-user:{alice.pk}" in learner_reads[0], "in the user's round trip"
     assert [keys for keys in reads if "curriculum-revision" in keys] == [learner_reads[0]]
+    assert [keys for keys in reads if "deadlines-epoch" in keys] == [learner_reads[0]]
 
 
 def test_a_write_inside_a_request_shows_to_the_rest_of_that_request(alice, committed) -> None:

@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.curriculum.models import Exercise
+from apps.progress.deadlines import deadlines_epoch_bump
 from apps.progress.models import (
     ActivityDay,
     Cohort,
@@ -187,6 +188,7 @@ class Command(BaseCommand):
         Enrollment.objects.bulk_create(
             [Enrollment(cohort=cohort, user=u) for u in learners], batch_size=PROGRESS_BATCH
         )
+        deadlines_epoch_bump()  # bulk_create sends no signals
 
         submissions: list[Submission] = []
         for user, count in zip(learners, counts, strict=True):

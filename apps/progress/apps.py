@@ -11,8 +11,14 @@ class ProgressConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from apps.progress.auth import forget_saved_profile, forget_saved_user
-        from apps.progress.models import Cohort, Enrollment, Profile
-        from apps.progress.versions import forget_cohort, forget_enrollment, forget_member
+        from apps.progress.models import Cohort, Deadline, Enrollment, ExerciseProgress, Profile
+        from apps.progress.versions import (
+            forget_cohort,
+            forget_deadline,
+            forget_enrollment,
+            forget_exercise_progress,
+            forget_member,
+        )
 
         # Cache invalidation, not control flow: Django's own code saves and deletes users
         # (login, a password change, the admin), so the models' signals are the one place
@@ -23,6 +29,12 @@ class ProgressConfig(AppConfig):
             # A membership ended or begun outside the services (the admin, or a deleted
             # account's enrollments deleted with it): the cohort's cached dashboards.
             signal.connect(forget_enrollment, sender=Enrollment, dispatch_uid="enrollment-forget")
+            # Learners' cached deadlines: a deadline deleted with its exercise or cohort too.
+            signal.connect(forget_deadline, sender=Deadline, dispatch_uid="deadline-forget")
+            # The admin edits and deletes progress rows: the learner's cached rows.
+            signal.connect(
+                forget_exercise_progress, sender=ExerciseProgress, dispatch_uid="progress-forget"
+            )
         post_save.connect(forget_member, sender=get_user_model(), dispatch_uid="member-forget")
         # A cohort renamed (the admin): learners' cached deadlines show its name.
         post_save.connect(forget_cohort, sender=Cohort, dispatch_uid="cohort-forget")

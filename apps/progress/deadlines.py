@@ -76,10 +76,10 @@ def deadlines_version_key(cohort_id: int) -> str:
     return f"cohort-deadlines-version:{cohort_id}"
 
 
-# Moves on whenever any cohort's deadlines, any enrollment or any cohort's name changes: a
-# learner's deadline rows are cached under it (``_learner_deadline_rows``). Such changes are
-# instructors' and joins' (rare beside page views); each makes every learner read their
-# deadlines from the database once more.
+# Moves on whenever any deadline, any enrollment or any cohort is saved or deleted (the
+# receivers in apps/progress/versions.py): learners' deadline rows are cached under it.
+# Such changes are instructors' and joins' (rare beside page views); each makes every
+# learner read their deadlines from the database once more.
 DEADLINES_EPOCH_KEY = "deadlines-epoch"
 LEARNER_DEADLINES_SECONDS = 3600
 # This process's copies, by their epoch-named key (a learner's are a few hundred bytes).
@@ -94,10 +94,9 @@ def deadlines_epoch_bump() -> None:
 
 
 def _deadlines_changed(cohort_id: int) -> None:
-    """Pages caching a cohort's marks (the dashboard panel) rebuild them; learners' cached
-    deadline rows are read again."""
+    """Pages caching a cohort's marks (the dashboard panel) rebuild them. (Learners' cached
+    deadline rows: ``versions.forget_deadline`` hears every deadline saved or deleted.)"""
     version_bump(deadlines_version_key(cohort_id))
-    deadlines_epoch_bump()
 
 
 def _require_teaches(cohort: Cohort, instructor: User) -> None:

@@ -25,6 +25,7 @@ from apps.curriculum.selectors import (
 )
 from apps.progress.models import LearningEventKind, QuestionAttempt, QuestionProgress
 from apps.progress.outbox import learning_event_record
+from apps.progress.selectors import question_progress_for_user
 from apps.progress.services import _module_points_refresh
 from apps.progress.versions import progress_versions_bump
 from apps.sandbox.grading.questions import (
@@ -116,10 +117,7 @@ def questions_for_learner(*, lesson: Lesson, user: User | AnonymousUser) -> list
     questions = lesson_questions_for_page(lesson=lesson)
     rows: dict[int, QuestionProgress] = {}
     if user.is_authenticated:
-        rows = {
-            row.question_id: row
-            for row in QuestionProgress.objects.filter(user=user, question__in=questions)
-        }
+        rows = question_progress_for_user(user=user, question_ids=[q.pk for q in questions])
     user_id = user.pk if user.is_authenticated else None
     return [_state(question, rows.get(question.pk), user_id) for question in questions]
 

@@ -263,9 +263,10 @@ class _LearnerRows:
     exercises: dict[int, ExerciseProgress]
     read: set[int]
     cards: list[ReviewCard]
+    questions: dict[int, QuestionProgress]
 
 
-NO_ROWS = _LearnerRows(points={}, exercises={}, read=set(), cards=[])
+NO_ROWS = _LearnerRows(points={}, exercises={}, read=set(), cards=[], questions={})
 # How long a learner's rows stay cached at most: every write to them bumps the learner's
 # version (versions.progress_versions_bump) well before; this only bounds a missed one.
 LEARNER_ROWS_SECONDS = 3600
@@ -280,7 +281,8 @@ def learner_version_key(user_id: int) -> str:
 
 
 def _learner_rows_key(user_id: int) -> str:
-    return f"learner-rows:{user_id}:{version_read(learner_version_key(user_id))}"
+    # "v2": the rows gained their concept checks; a copy pickled before lacks them.
+    return f"learner-rows:v2:{user_id}:{version_read(learner_version_key(user_id))}"
 
 
 def _learner_rows(user: User | AnonymousUser) -> _LearnerRows:
@@ -318,7 +320,15 @@ def _learner_rows_read(user: User) -> _LearnerRows:
         )
     }
     read = set(LessonProgress.objects.filter(user=user).values_list("lesson_id", flat=True))
-    return _LearnerRows(points=points, exercises=exercises, read=read, cards=review_cards(user))
+    questions = {
+        p.question_id: p
+        for p in QuestionProgress.objects.filter(user=user).only(
+            "question_id", "variant", "tries", "attempts", "first_correct_at"
+        )
+    }
+    return _LearnerRows(
+        points=points, exercises=exercises, read=read, cards=review_cards(user), questions=questions
+    )
 
 
 def _exercise_standing(
@@ -472,6 +482,20 @@ def exercise_progress_for_user(*, user: User, exercise: Exercise) -> ExercisePro
         return _learner_rows(user).exercises.get(exercise.pk)
     # At most one row (unique per learner and exercise): no ORDER BY, as first() would add.
     return next(iter(ExerciseProgress.objects.filter(user=user, exercise=exercise)[:1]), None)
+
+
+def question_progress_for_user(
+    *, user: User, question_ids: Iterable[int]
+) -> dict[int, QuestionProgress]:
+    """Question id -> the learner's standing on that concept check, for those they have a
+    row for (from their cached rows when the cache is shared, else one query)."""
+    if settings.SHARED_CACHE:
+        rows = _learner_rows(user).questions
+        return {i: rows[i] for i in question_ids if i in rows}
+    return {
+        row.question_id: row
+        for row in QuestionProgress.objects.filter(user=user, question_id__in=list(question_ids))
+    }
 
 
 def first_passes_for_user(*, user: User, exercise_ids: Iterable[int]) -> dict[int, datetime | None]:

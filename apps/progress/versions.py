@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 
 from apps.progress.deadlines import deadlines_epoch_bump
-from apps.progress.models import Enrollment
+from apps.progress.models import Enrollment, ExerciseProgress
 from apps.progress.selectors import cohort_version_key, learner_version_key
 from apps.progress.versioned import version_bump
 
@@ -51,6 +52,20 @@ def forget_enrollment(instance: Enrollment, **kwargs: Any) -> None:
 def forget_cohort(**kwargs: Any) -> None:
     """A cohort saved anywhere (renamed in the admin): learners' deadlines name it."""
     deadlines_epoch_bump()
+
+
+def forget_deadline(**kwargs: Any) -> None:
+    """A deadline saved or deleted anywhere (also with its exercise, module or cohort)."""
+    deadlines_epoch_bump()
+
+
+def forget_exercise_progress(instance: ExerciseProgress, **kwargs: Any) -> None:
+    """An exercise's progress row saved or deleted anywhere: the services bump the
+    learner's versions themselves, but the admin edits and deletes these rows too (a first
+    pass moved is a deadline's mark). The learner's own version only: no query."""
+    if settings.SHARED_CACHE:
+        key = learner_version_key(instance.user_id)
+        transaction.on_commit(lambda: version_bump(key))
 
 
 def forget_member(instance: Any, **kwargs: Any) -> None:

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.curriculum.models import Exercise, Lesson, Module, Question
-from apps.curriculum.selectors import question_variant
+from apps.curriculum.selectors import lesson_questions_for_page, question_variant
 from apps.progress.models import ReviewCard
 from apps.progress.questions import question_answer
 from apps.progress.regrading import GradedAttempt, exercise_progress_regraded
@@ -276,3 +276,40 @@ def test_a_write_inside_a_request_shows_to_the_rest_of_that_request(alice, commi
         assert exercise_progress_for_user(user=alice, exercise=softmax) is None
         committed(hint_reveal, user=alice, exercise=softmax)
         assert exercise_progress_for_user(user=alice, exercise=softmax).hints_revealed == 1
+
+
+def test_a_concept_check_answered_shows_on_its_lesson_at_once(alice, committed) -> None:
+    from apps.progress.questions import questions_for_learner
+
+    question = Question.objects.select_related("lesson").get(name="eigenvalues-of-w", retired=False)
+    lesson = question.lesson
+
+    def state():
+        return next(
+            s
+            for s, q in zip(
+                questions_for_learner(lesson=lesson, user=alice),
+                lesson_questions_for_page(lesson=lesson),
+                strict=True,
+            )
+            if q.pk == question.pk
+        )
+
+    before = state()
+    assert (before.attempts, before.solved) == (0, False)
+    with CaptureQueriesContext(connection) as queries:
+        state()
+    assert not any('"progress_questionprogress"' in q["sql"] for q in queries), "cached"
+    committed(question_answer, user=alice, question=question, answer="not a number")
+    assert state().attempts == 0, "an unreadable answer changes nothing"
+    outcome = committed(
+        question_answer, user=alice, question=question, answer="-12345.678, 98765.4"
+    )
+    assert outcome.feedback.valid, outcome.feedback
+    assert not outcome.feedback.correct
+    wrong = state()
+    assert (wrong.attempts, wrong.tries_left) == (1, before.tries_left - 1)
+    variant = question_variant(question=question, user_id=alice.pk, variant=0)  # tries left
+    committed(question_answer, user=alice, question=question, answer=format_answer(variant.built))
+    right = state()
+    assert (right.attempts, right.solved) == (2, True)

@@ -127,9 +127,7 @@ def test_a_cohort_renamed_shows_its_new_name(
     assert mine(alice)[softmax.pk].cohort.name == "Winter"
 
 
-def test_a_pass_marks_the_deadline_at_once(
-    alice, teacher, make_cohort, softmax, committed
-) -> None:
+def test_a_pass_marks_the_deadline_at_once(alice, teacher, make_cohort, softmax, committed) -> None:
     cohort = make_cohort(teacher, [alice])
     committed(deadline_set, cohort=cohort, instructor=teacher, due_at=due_in(3), exercise=softmax)
     assert mine(alice)[softmax.pk].mark is DeadlineMark.OPEN

@@ -501,7 +501,9 @@ def test_each_learner_own_numbers_api_and_page(make_user: Any) -> None:
     assert prompts[:8] == prompts[8:][::-1]
 
 
-def test_used_up_tries_change_numbers_and_never_leak(alice: Any, bob: Any) -> None:
+def test_used_up_tries_change_numbers_and_never_leak(
+    alice: Any, bob: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from apps.sandbox.grading.questions import TRIES_PER_VARIANT, format_answer
 
     a, b = _c(alice), _c(bob)
@@ -509,11 +511,13 @@ def test_used_up_tries_change_numbers_and_never_leak(alice: Any, bob: Any) -> No
     bob_first = {q["name"]: q for q in b.get(RNN_Q).json()}["eigenvalues-of-w"]["prompt_html"]
     a.get(RNN_LESSON)
     for _ in range(TRIES_PER_VARIANT):
-        r = a.post(
-            f"{RNN_Q}eigenvalues-of-w/answers/",
-            {"answer": "1234, 5678"},
-            content_type="application/json",
-        )
+        # Each answer commits (its on-commit version bump runs, as a real request's does).
+        with django_capture_on_commit_callbacks(execute=True):
+            r = a.post(
+                f"{RNN_Q}eigenvalues-of-w/answers/",
+                {"answer": "1234, 5678"},
+                content_type="application/json",
+            )
         assert r.status_code == 200, r.content
     now = {q["name"]: q for q in a.get(RNN_Q).json()}["eigenvalues-of-w"]
     assert now["prompt_html"] != first

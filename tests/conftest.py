@@ -106,3 +106,15 @@ def _fresh_course_outline() -> None:
 
     selectors._outline = None
     cache.clear()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
+    """``committed(write, **kwargs)``: run a write, then what it defers to its commit (the
+    cache versions' bumps), as a real commit would; a test's transaction never commits."""
+
+    def run(write: Callable[..., Any], **kwargs: Any) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return write(**kwargs)
+
+    return run

@@ -17,7 +17,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -202,15 +201,11 @@ def _learner_deadline_rows(user: User) -> list[Deadline]:
     after the read moves it on), else one query."""
     if not settings.SHARED_CACHE:
         return _learner_deadline_rows_read(user)
-    key = f"learner-deadlines:{user.pk}:{version_read(DEADLINES_EPOCH_KEY)}"
-    rows: list[Deadline] | None = _kept_deadlines.get(key)
-    if rows is None:
-        rows = cache.get(key)
-        if rows is None:
-            rows = _learner_deadline_rows_read(user)
-            cache.set(key, rows, timeout=LEARNER_DEADLINES_SECONDS)
-        _kept_deadlines.keep(key, rows)
-    return rows
+    return _kept_deadlines.fetch(
+        f"learner-deadlines:{user.pk}:{version_read(DEADLINES_EPOCH_KEY)}",
+        lambda: _learner_deadline_rows_read(user),
+        LEARNER_DEADLINES_SECONDS,
+    )
 
 
 def _learner_deadline_rows_read(user: User) -> list[Deadline]:

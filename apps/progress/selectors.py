@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -295,15 +295,9 @@ def _learner_rows(user: User | AnonymousUser) -> _LearnerRows:
         return NO_ROWS
     if not settings.SHARED_CACHE:
         return _learner_rows_read(user)
-    key = _learner_rows_key(user.pk)
-    rows = _kept_rows.get(key)
-    if rows is None:
-        rows = cache.get(key)
-        if rows is None:
-            rows = _learner_rows_read(user)
-            cache.set(key, rows, timeout=LEARNER_ROWS_SECONDS)
-        _kept_rows.keep(key, rows)
-    return cast(_LearnerRows, rows)
+    return _kept_rows.fetch(
+        _learner_rows_key(user.pk), lambda: _learner_rows_read(user), LEARNER_ROWS_SECONDS
+    )
 
 
 def _learner_rows_read(user: User) -> _LearnerRows:

@@ -15,13 +15,15 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
+
+T = TypeVar("T")
 
 # The versions read in the current request ({} until one is read; None outside a request,
 # where every read goes to the cache). A page asks for the learner's version from several
@@ -108,6 +110,19 @@ class VersionedEntries:
                 return None
             self._entries.move_to_end(key)
             return entry[1]
+
+    def fetch(self, key: str, read: Callable[[], T], seconds: int) -> T:
+        """The value under ``key``: this process's copy, else the shared cache's (kept here),
+        else ``read()``'s, stored in both (for ``seconds`` in the shared cache). Build
+        ``key`` from versions read before calling, so a change after it moves it on."""
+        value = self.get(key)
+        if value is None:
+            value = cache.get(key)
+            if value is None:
+                value = read()
+                cache.set(key, value, timeout=seconds)
+            self.keep(key, value)
+        return cast(T, value)
 
     def keep(self, key: str, value: Any) -> None:
         if not settings.SHARED_CACHE:

@@ -47,17 +47,6 @@ def _shared_cache(settings) -> None:
     settings.REVIEW_FUZZING = False
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what a write defers to its commit (the version bumps), as a real commit would."""
-
-    def run(write, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write(**kwargs)
-
-    return run
-
-
 def standing(user, module_slug: str):
     return next(s for s in course_map_for_user(user=user) if s.module.slug == module_slug)
 

@@ -35,17 +35,6 @@ def _shared_cache(settings) -> None:
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what a write defers to its commit (the epoch and version bumps)."""
-
-    def run(write, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return write(**kwargs)
-
-    return run
-
-
-@pytest.fixture
 def softmax():
     return Exercise.objects.get(slug="softmax")
 

@@ -109,6 +109,27 @@ def _fresh_course_outline() -> None:
 
 
 @pytest.fixture
+def django_capture_on_commit_callbacks(
+    django_capture_on_commit_callbacks: Any,
+) -> Callable[..., Any]:
+    """pytest-django's, but the block stands for a transaction of its own, as a test's
+    commits do: a callback registered before it, which no test commit will ever run, no
+    longer stands in for one registered inside (``versioned.on_commit_once``)."""
+
+    from django.db import connection
+
+    from apps.progress.versioned import _OnCommitOnce
+
+    def capture(**kwargs: Any) -> Any:
+        for _savepoints, waiting, _robust in connection.run_on_commit:
+            if isinstance(waiting, _OnCommitOnce):
+                waiting.ran = True
+        return django_capture_on_commit_callbacks(**kwargs)
+
+    return capture
+
+
+@pytest.fixture
 def committed(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
     """``committed(write, **kwargs)``: run a write, then what it defers to its commit (the
     cache versions' bumps), as a real commit would; a test's transaction never commits."""

@@ -18,7 +18,6 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +27,7 @@ from apps.curriculum.models import Exercise, Module
 from apps.curriculum.selectors import modules_outline
 from apps.progress.models import Cohort, Deadline, ExerciseProgress
 from apps.progress.selectors import first_passes_for_user
-from apps.progress.versioned import VersionedEntries, version_bump, version_read
+from apps.progress.versioned import VersionedEntries, on_commit_once, version_bump, version_read
 
 # The course map's "due soon": deadlines this close, and those missed, of exercises not passed.
 DUE_SOON = timedelta(days=7)
@@ -89,13 +88,7 @@ def deadlines_epoch_bump() -> None:
     """Every learner's cached deadline rows are out of date, once the change commits (at
     once outside a transaction)."""
     if settings.SHARED_CACHE:
-        transaction.on_commit(lambda: version_bump(DEADLINES_EPOCH_KEY))
-
-
-def _deadlines_changed(cohort_id: int) -> None:
-    """Pages caching a cohort's marks (the dashboard panel) rebuild them. (Learners' cached
-    deadline rows: ``versions.forget_deadline`` hears every deadline saved or deleted.)"""
-    version_bump(deadlines_version_key(cohort_id))
+        on_commit_once(DEADLINES_EPOCH_KEY, lambda: version_bump(DEADLINES_EPOCH_KEY))
 
 
 def _require_teaches(cohort: Cohort, instructor: User) -> None:
@@ -117,22 +110,20 @@ def deadline_set(
         raise ValidationError(_("A deadline is for a module or for an exercise."), code="target")
     if timezone.is_naive(due_at):
         raise ValidationError(_("A deadline needs a time zone."), code="naive")
-    with transaction.atomic():
-        deadline, _created = Deadline.objects.update_or_create(
-            cohort=cohort,
-            module=module,
-            exercise=exercise,
-            defaults={"due_at": due_at, "set_by": instructor},
-        )
-        transaction.on_commit(lambda: _deadlines_changed(cohort.pk))
+    # The cached marks (the cohort's dashboard panel, its learners' pages) move on by the
+    # model's receiver, ``versions.forget_deadline``, as for a deadline changed anywhere.
+    deadline, _created = Deadline.objects.update_or_create(
+        cohort=cohort,
+        module=module,
+        exercise=exercise,
+        defaults={"due_at": due_at, "set_by": instructor},
+    )
     return deadline
 
 
 def deadline_remove(*, deadline: Deadline, instructor: User) -> None:
     _require_teaches(deadline.cohort, instructor)
-    cohort_id = deadline.cohort_id
     deadline.delete()
-    _deadlines_changed(cohort_id)
 
 
 # --- selectors --------------------------------------------------------------------------------

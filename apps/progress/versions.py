@@ -10,20 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.db import transaction
-
-from apps.progress.deadlines import deadlines_epoch_bump
-from apps.progress.models import Enrollment, ExerciseProgress
+from apps.progress.deadlines import deadlines_epoch_bump, deadlines_version_key
+from apps.progress.models import Deadline, Enrollment, ExerciseProgress
 from apps.progress.selectors import cohort_version_key, learner_version_key
-from apps.progress.versioned import version_bump
+from apps.progress.versioned import on_commit_once, version_bump
 
 
 def progress_versions_bump(*, user_id: int) -> None:
     """A learner's progress changed: their course map and every dashboard showing them are
     out of date. Bumped once the change commits (at once outside a transaction): bumped
-    before, a reader could cache the old rows under the new version."""
-    transaction.on_commit(lambda: _bump(user_id))
+    before, a reader could cache the old rows under the new version. Once per learner and
+    transaction, however many rows the transaction wrote (and whoever heard them)."""
+    on_commit_once(f"progress-versions:{user_id}", lambda: _bump(user_id))
 
 
 def _bump(user_id: int) -> None:
@@ -39,7 +37,8 @@ def _bump(user_id: int) -> None:
 
 def cohort_version_bump(*, cohort_id: int) -> None:
     """A cohort's membership changed: its dashboards are out of date (on commit)."""
-    transaction.on_commit(lambda: _keys_bump([cohort_version_key(cohort_id)]))
+    key = cohort_version_key(cohort_id)
+    on_commit_once(key, lambda: version_bump(key))
 
 
 def forget_enrollment(instance: Enrollment, **kwargs: Any) -> None:
@@ -54,18 +53,20 @@ def forget_cohort(**kwargs: Any) -> None:
     deadlines_epoch_bump()
 
 
-def forget_deadline(**kwargs: Any) -> None:
-    """A deadline saved or deleted anywhere (also with its exercise, module or cohort)."""
+def forget_deadline(instance: Deadline, **kwargs: Any) -> None:
+    """A deadline saved or deleted anywhere (by the services, the admin, or with its
+    exercise, module or cohort): learners' cached deadlines, and the cohort's panel of
+    marks on its dashboard (on commit)."""
     deadlines_epoch_bump()
+    key = deadlines_version_key(instance.cohort_id)
+    on_commit_once(key, lambda: version_bump(key))
 
 
 def forget_exercise_progress(instance: ExerciseProgress, **kwargs: Any) -> None:
-    """An exercise's progress row saved or deleted anywhere: the services bump the
-    learner's versions themselves, but the admin edits and deletes these rows too (a first
-    pass moved is a deadline's mark). The learner's own version only: no query."""
-    if settings.SHARED_CACHE:
-        key = learner_version_key(instance.user_id)
-        transaction.on_commit(lambda: version_bump(key))
+    """An exercise's progress row saved or deleted anywhere (grading, a hint, the admin):
+    the learner's course map and every dashboard showing them. The services that write
+    other progress (lessons read, concept checks, reviews) call ``progress_versions_bump``."""
+    progress_versions_bump(user_id=instance.user_id)
 
 
 def forget_member(instance: Any, **kwargs: Any) -> None:

@@ -180,3 +180,48 @@ def test_the_cohort_page_finds_the_cohort_among_the_instructors_in_one_query(
     assert "Another" in page  # the switcher still lists the others
     client.force_login(make_user("mallory", role=Role.INSTRUCTOR))
     assert client.get(url).status_code == 404
+
+
+def test_a_deadline_deleted_outside_the_services_leaves_the_dashboard_panel(
+    client, alice, teacher, make_cohort, committed
+) -> None:
+    # The admin, or a cascade (its exercise or module deleted), deletes deadlines without
+    # ``deadline_remove``: the model's receiver moves the panel's version all the same.
+    from datetime import timedelta
+
+    from apps.progress.deadlines import deadline_set
+    from apps.progress.models import Deadline
+
+    cohort = make_cohort(teacher, [alice])
+    softmax = Exercise.objects.get(slug="softmax")
+    due = timezone.now() + timedelta(days=3)
+    committed(deadline_set, cohort=cohort, instructor=teacher, due_at=due, exercise=softmax)
+    client.force_login(teacher)
+    url = f"/dashboard/{cohort.pk}/"
+    assert 'id="deadline-marks"' in client.get(url).content.decode()
+    committed(Deadline.objects.filter(cohort=cohort).delete)
+    page = client.get(url).content.decode()
+    assert 'id="deadline-marks"' not in page
+    assert "No deadlines set for this cohort." in page
+
+
+def test_a_score_edited_outside_the_services_shows_on_the_dashboard(
+    alice, teacher, make_cohort, committed
+) -> None:
+    # The admin edits progress rows: every dashboard showing the learner, not only their map.
+    from rest_framework.test import APIClient
+
+    from apps.progress.models import ExerciseProgress
+
+    cohort = make_cohort(teacher, [alice])
+    committed(a_failed_softmax_attempt, user=alice)
+    api = APIClient()
+    api.force_authenticate(teacher)
+    url = f"/api/v1/cohorts/{cohort.pk}/progress/"
+    before = api.get(url).json()
+    column = [e["slug"] for e in before["exercises"]].index("softmax")
+    assert before["scores"][0][column] == 0.5
+    row = ExerciseProgress.objects.get(user=alice, exercise__slug="softmax")
+    row.best_score = 0.75
+    committed(row.save)
+    assert api.get(url).json()["scores"][0][column] == 0.75

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from lti_tool.models import LtiContext
 
-from apps.lti.models import GradePassback, PassbackStatus
+from apps.lti.models import ContextCohort, GradePassback, PassbackStatus
 from apps.progress.models import Cohort
 from apps.progress.selectors import cohort_for_instructor
 
@@ -36,6 +36,14 @@ def lti_context_for_cohort(*, instructor: User, cohort_id: int) -> LtiContext | 
     return LtiContext.objects.filter(dlmath_cohort__cohort=cohort).first()
 
 
+def cohorts_marked_lms_courses(cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
+    """The cohorts, each with ``is_lms_course`` (taught as an LMS course over LTI), in the
+    same query: a page listing the instructor's cohorts needs no second one to ask."""
+    return cohorts.annotate(
+        is_lms_course=Exists(ContextCohort.objects.filter(cohort=OuterRef("pk")))
+    )
+
+
 @dataclass(frozen=True)
 class PassbackOverview:
     """Grades of one LMS course not in its gradebook yet: failed first, then pending."""
@@ -50,9 +58,13 @@ def grade_passback_overview(
     *, instructor: User, cohort: Cohort, limit: int = 50
 ) -> PassbackOverview | None:
     """What an instructor should know of a cohort's grades on their way to the LMS (None:
-    the cohort is not an LMS course). Three queries, whatever the cohort's size; at most
-    ``limit`` rows, soonest retry first within each status."""
-    if not LtiContext.objects.filter(dlmath_cohort__cohort=cohort).exists():
+    the cohort is not an LMS course). Three queries, whatever the cohort's size (none for a
+    cohort read with ``cohorts_marked_lms_courses`` and not one); at most ``limit`` rows,
+    soonest retry first within each status."""
+    is_lms_course = getattr(cohort, "is_lms_course", None)
+    if is_lms_course is None:
+        is_lms_course = ContextCohort.objects.filter(cohort=cohort).exists()
+    if not is_lms_course:
         return None
     rows = grade_passbacks_for_cohort(instructor=instructor, cohort=cohort)
     counts = {

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.curriculum.models import Exercise
+from apps.lti.selectors import cohorts_marked_lms_courses
 from apps.progress.auth import authenticated_user
 from apps.progress.deadlines import deadlines_version_key
 from apps.progress.models import Cohort
@@ -110,12 +111,20 @@ def _cohort_or_404(request: HttpRequest, cohort_id: int) -> Cohort:
 def dashboard_cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
     # The page lists the instructor's other cohorts: one query finds this one among them.
     _require_instructor(request)
-    cohorts = list(cohorts_for_instructor(instructor=authenticated_user(request)))
+    cohorts = _cohorts_of(request)
     cohort = next((c for c in cohorts if c.pk == cohort_id), None)
     if cohort is None:
         raise Http404(_("No such cohort among yours."))
     form = CohortNameForm(initial={"name": cohort.name})
     return _cohort_page(request, cohort, form, cohorts=cohorts)
+
+
+def _cohorts_of(request: HttpRequest) -> list[Cohort]:
+    """The instructor's cohorts for the page's switcher, each marked an LMS course or not
+    (the grades-to-the-LMS panel), in one query."""
+    return list(
+        cohorts_marked_lms_courses(cohorts_for_instructor(instructor=authenticated_user(request)))
+    )
 
 
 def _cohort_page(
@@ -152,11 +161,7 @@ def _cohort_page(
         "dashboard/dashboard_cohort.html",
         {
             "cohort": cohort,
-            "cohorts": (
-                cohorts
-                if cohorts is not None
-                else list(cohorts_for_instructor(instructor=authenticated_user(request)))
-            ),
+            "cohorts": cohorts if cohorts is not None else _cohorts_of(request),
             "body": mark_safe(body),  # noqa: S308 (our own template's autoescaped output)
             "learner_count": learner_count,
             "rename_form": rename_form,

@@ -8,12 +8,13 @@ class ProgressConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from apps.progress.auth import forget_saved_profile, forget_saved_user
         from apps.progress.models import Cohort, Deadline, Enrollment, ExerciseProgress, Profile
         from apps.progress.versions import (
             forget_cohort,
+            forget_cohort_instructors,
             forget_deadline,
             forget_enrollment,
             forget_exercise_progress,
@@ -35,6 +36,12 @@ class ProgressConfig(AppConfig):
             signal.connect(
                 forget_exercise_progress, sender=ExerciseProgress, dispatch_uid="progress-forget"
             )
+            # A cohort renamed (the admin) or deleted: learners' cached deadlines show its
+            # name, instructors' cached lists of cohorts show it.
+            signal.connect(forget_cohort, sender=Cohort, dispatch_uid="cohort-forget")
         post_save.connect(forget_member, sender=get_user_model(), dispatch_uid="member-forget")
-        # A cohort renamed (the admin): learners' cached deadlines show its name.
-        post_save.connect(forget_cohort, sender=Cohort, dispatch_uid="cohort-forget")
+        m2m_changed.connect(
+            forget_cohort_instructors,
+            sender=Cohort.instructors.through,
+            dispatch_uid="cohort-instructors-forget",
+        )

@@ -36,7 +36,7 @@ from apps.curriculum.selectors import (
     curriculum_revision_known,
 )
 from apps.progress.deadlines import DEADLINES_EPOCH_KEY
-from apps.progress.selectors import learner_version_key
+from apps.progress.selectors import COHORTS_EPOCH_KEY, learner_version_key
 from apps.progress.versioned import version_bump, version_read, versions_already_read
 
 # The dotted path ``login()`` records in the session (every login names it).
@@ -72,14 +72,16 @@ class CachedModelBackend(ModelBackend):
             return super().get_user(user_id)
         key, version_key = signed_in_user_key(user_id), _version_key(user_id)
         # One round trip, with the versions the page reads next: the learner's (their own
-        # rows), the deadlines' epoch and the course's revision, unless read already.
+        # rows), the deadlines' epoch, the cohorts' (an instructor's list of cohorts) and
+        # the course's revision, unless read already.
         learner_key = learner_version_key(user_id)
-        keys = [key, version_key, learner_key, DEADLINES_EPOCH_KEY]
+        epochs = (learner_key, DEADLINES_EPOCH_KEY, COHORTS_EPOCH_KEY)
+        keys = [key, version_key, *epochs]
         revision_wanted = not curriculum_revision_known()
         if revision_wanted:
             keys.append(REVISION_KEY)
         found = cache.get_many(keys)
-        versions_already_read({k: found.get(k) for k in (learner_key, DEADLINES_EPOCH_KEY)})
+        versions_already_read({k: found.get(k) for k in epochs})
         if revision_wanted:
             curriculum_revision_already_read(found.get(REVISION_KEY))
         version = found.get(version_key)

@@ -87,6 +87,12 @@ def cohorts_for_instructor(*, instructor: User) -> QuerySet[Cohort]:
     return Cohort.objects.filter(instructors=instructor).order_by("name", "id")
 
 
+# Moves on whenever any cohort is saved or deleted, its instructors change, or it becomes
+# or stops being an LMS course (the receivers in apps/progress/apps.py and apps/lti/apps.py,
+# and ``cohort_join_code_rotate``): an instructor's list of cohorts is cached under it.
+COHORTS_EPOCH_KEY = "cohorts-epoch"
+
+
 def cohort_for_instructor(*, instructor: User, cohort_id: int) -> Cohort | None:
     return cohorts_for_instructor(instructor=instructor).filter(pk=cohort_id).first()
 

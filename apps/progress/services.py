@@ -39,7 +39,7 @@ from apps.progress.models import (
 )
 from apps.progress.outbox import learning_event_record
 from apps.progress.reviews.services import review_card_schedule_first_pass
-from apps.progress.versions import progress_versions_bump
+from apps.progress.versions import cohorts_epoch_bump, progress_versions_bump
 
 
 def profile_ensure(*, user: User, role: str = Role.LEARNER) -> Profile:
@@ -329,6 +329,7 @@ def cohort_join_code_rotate(*, cohort: Cohort, instructor: User) -> Cohort:
         try:
             with transaction.atomic():
                 Cohort.objects.filter(pk=cohort.pk).update(join_code=code)
+                cohorts_epoch_bump()  # (an update: no model signal)
         except IntegrityError:  # another cohort has it: draw again
             continue
         cohort.join_code = code

@@ -12,7 +12,7 @@ from typing import Any
 
 from apps.progress.deadlines import deadlines_epoch_bump, deadlines_version_key
 from apps.progress.models import Deadline, Enrollment, ExerciseProgress
-from apps.progress.selectors import cohort_version_key, learner_version_key
+from apps.progress.selectors import COHORTS_EPOCH_KEY, cohort_version_key, learner_version_key
 from apps.progress.versioned import on_commit_once, version_bump
 
 
@@ -41,6 +41,11 @@ def cohort_version_bump(*, cohort_id: int) -> None:
     on_commit_once(key, lambda: version_bump(key))
 
 
+def cohorts_epoch_bump() -> None:
+    """Every instructor's cached list of cohorts is out of date (on commit)."""
+    on_commit_once(COHORTS_EPOCH_KEY, lambda: version_bump(COHORTS_EPOCH_KEY))
+
+
 def forget_enrollment(instance: Enrollment, **kwargs: Any) -> None:
     """An enrollment saved or deleted anywhere (the admin, a user's account deleted with
     all it holds): the cohort's member list changed, and the learner's deadlines."""
@@ -49,8 +54,16 @@ def forget_enrollment(instance: Enrollment, **kwargs: Any) -> None:
 
 
 def forget_cohort(**kwargs: Any) -> None:
-    """A cohort saved anywhere (renamed in the admin): learners' deadlines name it."""
+    """A cohort saved or deleted anywhere (renamed in the admin): learners' deadlines name
+    it, and instructors' lists of cohorts show it."""
     deadlines_epoch_bump()
+    cohorts_epoch_bump()
+
+
+def forget_cohort_instructors(action: str, **kwargs: Any) -> None:
+    """Instructors added to or taken off a cohort, from either side: their lists."""
+    if action in ("post_add", "post_remove", "post_clear"):
+        cohorts_epoch_bump()
 
 
 def forget_deadline(instance: Deadline, **kwargs: Any) -> None:

@@ -27,6 +27,7 @@ from apps.progress.auth import authenticated_user
 from apps.progress.deadlines import deadlines_version_key
 from apps.progress.models import Cohort
 from apps.progress.selectors import (
+    COHORTS_EPOCH_KEY,
     CohortProgress,
     cohort_dashboard_cache_keys,
     cohort_for_instructor,
@@ -47,7 +48,7 @@ from apps.progress.services import (
     cohort_rename,
     cohort_unarchive,
 )
-from apps.progress.versioned import VersionedEntries
+from apps.progress.versioned import VersionedEntries, version_read
 from apps.sandbox.selectors import (
     submissions_of_learner_for_instructor,
     submissions_with_attempt_numbers,
@@ -59,7 +60,13 @@ from frontend.templatetags.course_time import course_time_panel_key
 COHORT_BODY_SECONDS = 600
 # Bodies this process keeps (a 200-learner body is ~400 kB): a few cohorts' worth.
 COHORT_BODIES = VersionedEntries(size=16, max_age=COHORT_BODY_SECONDS)
+# Where the cached body goes in the rendered page (``_cohort_page``).
+BODY_SLOT = mark_safe("<!--cohort-body-->")
+BODY_SLOT_BYTES = BODY_SLOT.encode()
 ATTEMPTS_SHOWN = 200
+# Instructors' lists of cohorts (a few hundred bytes each), by their epoch-named key.
+INSTRUCTOR_COHORTS_SECONDS = 3600
+INSTRUCTOR_COHORTS = VersionedEntries(size=512, max_age=INSTRUCTOR_COHORTS_SECONDS)
 
 
 def _require_instructor(request: HttpRequest) -> None:
@@ -120,11 +127,18 @@ def dashboard_cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
 
 
 def _cohorts_of(request: HttpRequest) -> list[Cohort]:
-    """The instructor's cohorts for the page's switcher, each marked an LMS course or not
-    (the grades-to-the-LMS panel), in one query."""
-    return list(
-        cohorts_marked_lms_courses(cohorts_for_instructor(instructor=authenticated_user(request)))
-    )
+    """The instructor's cohorts (the page's own among them, and the switcher's), each marked
+    an LMS course or not (the grades-to-the-LMS panel): with a shared cache, from it (and
+    this process's copy) while the cohorts' epoch holds, read before the cohorts."""
+    instructor = authenticated_user(request)
+
+    def read() -> list[Cohort]:
+        return list(cohorts_marked_lms_courses(cohorts_for_instructor(instructor=instructor)))
+
+    if not settings.SHARED_CACHE:
+        return read()
+    key = f"instructor-cohorts:{instructor.pk}:{version_read(COHORTS_EPOCH_KEY)}"
+    return INSTRUCTOR_COHORTS.fetch(key, read, INSTRUCTOR_COHORTS_SECONDS)
 
 
 def _cohort_page(
@@ -136,14 +150,14 @@ def _cohort_page(
     cohorts: list[Cohort] | None = None,
 ) -> HttpResponse:
     # The heatmap and tables change only when a member's progress does: render them once
-    # per cohort version and share the HTML between the cohort's instructors.
+    # per cohort version and share them between the cohort's instructors, as UTF-8.
     # (Only with a cache all processes share: a per-process one would miss another's bump.)
     # The body is translated: one copy per language.
     # The versions in one cache read, then the body and the deadlines panel in another.
     body_key, deadlines_version = cohort_dashboard_cache_keys(
         cohort_id=cohort.pk, also=deadlines_version_key(cohort.pk)
     )
-    key = f"{body_key}:{get_language()}"
+    key = f"{body_key}:{get_language()}:utf-8"
     panel_key = course_time_panel_key(body_key=body_key, deadlines_version=deadlines_version)
     cached = COHORT_BODIES.get(key)
     wanted = [panel_key] if cached is not None else [key, panel_key]
@@ -156,13 +170,13 @@ def _cohort_page(
                 cache.set(key, cached, timeout=COHORT_BODY_SECONDS)
         COHORT_BODIES.keep(key, cached)
     body, learner_count = cached
-    return render(
+    response = render(
         request,
         "dashboard/dashboard_cohort.html",
         {
             "cohort": cohort,
             "cohorts": cohorts if cohorts is not None else _cohorts_of(request),
-            "body": mark_safe(body),  # noqa: S308 (our own template's autoescaped output)
+            "body": BODY_SLOT,
             "learner_count": learner_count,
             "rename_form": rename_form,
             # The rename form as served on a GET shows only the cohort's name (a form sent
@@ -175,6 +189,13 @@ def _cohort_page(
         },
         status=status,
     )
+    # The page around the body is rendered with a slot where the body goes, and the body's
+    # bytes go in as they are: a 200-learner body (~400 kB) is neither copied through every
+    # level of the templates nor encoded again on each view. The slot is markup (escaped
+    # wherever text from a user is shown), so its first occurrence is the slot.
+    before, after = response.content.split(BODY_SLOT_BYTES, 1)
+    response.content = b"".join((before, body, after))
+    return response
 
 
 @dataclass(frozen=True)
@@ -228,7 +249,8 @@ def _heatmap(progress: CohortProgress) -> dict[str, Any]:
     return {"groups": groups, "columns": len(attempted), "rows": rows}
 
 
-def _cohort_body(cohort: Cohort) -> tuple[str, int]:
+def _cohort_body(cohort: Cohort) -> tuple[bytes, int]:
+    """The cohort's heatmap and tables as UTF-8, and how many learners it has."""
     progress = cohort_progress(cohort=cohort)
     last_attempt = last_attempt_by_learner(cohort=cohort)
     learners = []
@@ -263,7 +285,7 @@ def _cohort_body(cohort: Cohort) -> tuple[str, int]:
             "questions_total": sum(lesson.questions for lesson in progress.lessons),
         },
     )
-    return body, len(learners)
+    return body.encode(), len(learners)
 
 
 @login_required

@@ -117,7 +117,9 @@ def test_loading_every_exercises_checks_loads_no_plotly() -> None:
 # Cache invalidation, not business flow: the signed-in user is cached (apps/progress/auth.py)
 # and Django's own code saves users (login, password changes, the admin, management
 # commands), so the model's save and delete signals are the one place every change is heard.
-SIGNAL_RECEIVERS_FOR_CACHE = {"apps/progress/apps.py"}
+# The same for progress rows, deadlines and cohorts edited in the admin, and for a cohort
+# linked to an LMS course (apps/lti/apps.py: instructors' cached lists of cohorts mark it).
+SIGNAL_RECEIVERS_FOR_CACHE = {"apps/progress/apps.py", "apps/lti/apps.py"}
 
 
 @pytest.mark.parametrize("folder", ["apps", "frontend"])

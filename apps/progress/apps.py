@@ -11,14 +11,24 @@ class ProgressConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from apps.progress.auth import forget_saved_profile, forget_saved_user
-        from apps.progress.models import Cohort, Deadline, Enrollment, ExerciseProgress, Profile
+        from apps.progress.models import (
+            Cohort,
+            Deadline,
+            Enrollment,
+            ExerciseProgress,
+            LessonProgress,
+            ModuleProgress,
+            Profile,
+            QuestionProgress,
+            ReviewCard,
+        )
         from apps.progress.versions import (
             forget_cohort,
             forget_cohort_instructors,
             forget_deadline,
             forget_enrollment,
-            forget_exercise_progress,
             forget_member,
+            forget_progress_row,
         )
 
         # Cache invalidation, not control flow: Django's own code saves and deletes users
@@ -32,10 +42,19 @@ class ProgressConfig(AppConfig):
             signal.connect(forget_enrollment, sender=Enrollment, dispatch_uid="enrollment-forget")
             # Learners' cached deadlines: a deadline deleted with its exercise or cohort too.
             signal.connect(forget_deadline, sender=Deadline, dispatch_uid="deadline-forget")
-            # The admin edits and deletes progress rows: the learner's cached rows.
-            signal.connect(
-                forget_exercise_progress, sender=ExerciseProgress, dispatch_uid="progress-forget"
-            )
+            # The admin edits and deletes progress rows: the learner's cached rows and the
+            # dashboards showing them.
+            for model in (
+                ExerciseProgress,
+                LessonProgress,
+                ModuleProgress,
+                QuestionProgress,
+                ReviewCard,
+            ):
+                signal.connect(
+                    forget_progress_row, sender=model, dispatch_uid=f"{model.__name__}-forget"
+                )
+
             # A cohort renamed (the admin) or deleted: learners' cached deadlines show its
             # name, instructors' cached lists of cohorts show it.
             signal.connect(forget_cohort, sender=Cohort, dispatch_uid="cohort-forget")

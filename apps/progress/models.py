@@ -1,8 +1,27 @@
 import secrets
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class RemembersOwner(models.Model):
+    """A row whose cached readers are keyed by its owner (a learner, a cohort): read from the
+    database, it remembers the owner it was read with, so that a save moving it to another
+    owner (the admin can) also refreshes the one it leaves (apps/progress/versions.py)."""
+
+    owner_field: ClassVar[str]
+    owner_as_read: Any = None
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Any, values: Any) -> Self:
+        row = super().from_db(db, field_names, values)
+        row.owner_as_read = row.__dict__.get(cls.owner_field)
+        return row
 
 
 class Role(models.TextChoices):
@@ -46,7 +65,9 @@ class Cohort(models.Model):
         return self.archived_at is not None
 
 
-class Enrollment(models.Model):
+class Enrollment(RemembersOwner):
+    owner_field = "cohort_id"
+
     # Indexed by the unique (cohort, user) constraint, which leads with it.
     cohort = models.ForeignKey(
         Cohort, on_delete=models.CASCADE, related_name="enrollments", db_index=False
@@ -63,8 +84,10 @@ class Enrollment(models.Model):
         return f"{self.user_id} in {self.cohort_id}"
 
 
-class ExerciseProgress(models.Model):
+class ExerciseProgress(RemembersOwner):
     """A learner's standing on one exercise, updated by the grading task (never recomputed)."""
+
+    owner_field = "user_id"
 
     # No single-column indexes: the unique (user, exercise) and progress_by_exercise
     # (exercise, user) indexes lead with each column already.
@@ -143,7 +166,9 @@ class CheckFailureCount(models.Model):
         return f"{self.user_id} failed {self.check_name!r} {self.failures}x"
 
 
-class LessonProgress(models.Model):
+class LessonProgress(RemembersOwner):
+    owner_field = "user_id"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
     )
@@ -161,8 +186,10 @@ class LessonProgress(models.Model):
         return f"{self.user_id} read {self.lesson_id}"
 
 
-class ModuleProgress(models.Model):
+class ModuleProgress(RemembersOwner):
     """Points earned in a module (sum of best score × points), and an instructor's unlock."""
+
+    owner_field = "user_id"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_progress"
@@ -243,9 +270,11 @@ class LearningEvent(models.Model):
         return f"#{self.pk} {self.kind} by {self.user_id}"
 
 
-class QuestionProgress(models.Model):
+class QuestionProgress(RemembersOwner):
     """A learner's standing on one concept check: the variant they are on and whether they
     have answered it correctly (which counts in mastery, once)."""
+
+    owner_field = "user_id"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_progress"
@@ -300,7 +329,7 @@ class QuestionAttempt(models.Model):
         return f"{self.user_id} answered {self.question_id}: {self.correct}"
 
 
-class ReviewCard(models.Model):
+class ReviewCard(RemembersOwner):
     """A passed exercise on a learner's spaced-review schedule (FSRS; apps/progress/reviews).
 
     Created when the exercise is first passed (that pass is the card's first rating). The
@@ -308,6 +337,8 @@ class ReviewCard(models.Model):
     ``due`` the next review. ``review_started_at``/``review_failures`` describe the review in
     progress: a review ends with a pass, the learner giving up, or too many failures.
     """
+
+    owner_field = "user_id"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
@@ -390,11 +421,13 @@ class ReviewAttempt(models.Model):
         return f"review submission {self.submission_id}"
 
 
-class Deadline(models.Model):
+class Deadline(RemembersOwner):
     """When a cohort is to have passed a module's exercises, or one exercise.
 
     An exercise's own deadline wins over its module's (apps/progress/deadlines).
     """
+
+    owner_field = "cohort_id"
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="deadlines")
     module = models.ForeignKey(

@@ -8,10 +8,11 @@ bumps it, and the old entries are never read again.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from apps.progress.deadlines import deadlines_epoch_bump, deadlines_version_key
-from apps.progress.models import Deadline, Enrollment, ExerciseProgress
+from apps.progress.models import Deadline, Enrollment, RemembersOwner
 from apps.progress.selectors import COHORTS_EPOCH_KEY, cohort_version_key, learner_version_key
 from apps.progress.versioned import on_commit_once, version_bump
 
@@ -46,10 +47,22 @@ def cohorts_epoch_bump() -> None:
     on_commit_once(COHORTS_EPOCH_KEY, lambda: version_bump(COHORTS_EPOCH_KEY))
 
 
+def _owners(row: RemembersOwner) -> list[Any]:
+    """The row's owner, and the one it was read with if a save moved it (the admin can);
+    from now on the row remembers its new owner."""
+    owner = getattr(row, row.owner_field)
+    owners = [owner]
+    if row.owner_as_read is not None and row.owner_as_read != owner:
+        owners.append(row.owner_as_read)
+    row.owner_as_read = owner
+    return owners
+
+
 def forget_enrollment(instance: Enrollment, **kwargs: Any) -> None:
     """An enrollment saved or deleted anywhere (the admin, a user's account deleted with
     all it holds): the cohort's member list changed, and the learner's deadlines."""
-    cohort_version_bump(cohort_id=instance.cohort_id)
+    for cohort_id in _owners(instance):
+        cohort_version_bump(cohort_id=cohort_id)
     deadlines_epoch_bump()
 
 
@@ -61,7 +74,10 @@ def forget_cohort(**kwargs: Any) -> None:
 
 
 def forget_cohort_instructors(action: str, **kwargs: Any) -> None:
-    """Instructors added to or taken off a cohort, from either side: their lists."""
+    """Instructors added to or taken off a cohort, from either side (``add``, ``remove``,
+    ``set``, ``clear``; the admin). Django sends no signal for rows written directly to the
+    table behind ``instructors`` (``Cohort.instructors.through.objects``): code that does
+    calls ``cohorts_epoch_bump`` itself."""
     if action in ("post_add", "post_remove", "post_clear"):
         cohorts_epoch_bump()
 
@@ -71,15 +87,18 @@ def forget_deadline(instance: Deadline, **kwargs: Any) -> None:
     exercise, module or cohort): learners' cached deadlines, and the cohort's panel of
     marks on its dashboard (on commit)."""
     deadlines_epoch_bump()
-    key = deadlines_version_key(instance.cohort_id)
-    on_commit_once(key, lambda: version_bump(key))
+    for cohort_id in _owners(instance):
+        key = deadlines_version_key(cohort_id)
+        on_commit_once(key, functools.partial(version_bump, key))
 
 
-def forget_exercise_progress(instance: ExerciseProgress, **kwargs: Any) -> None:
-    """An exercise's progress row saved or deleted anywhere (grading, a hint, the admin):
-    the learner's course map and every dashboard showing them. The services that write
-    other progress (lessons read, concept checks, reviews) call ``progress_versions_bump``."""
-    progress_versions_bump(user_id=instance.user_id)
+def forget_progress_row(instance: RemembersOwner, **kwargs: Any) -> None:
+    """A learner's progress row (an exercise's, a lesson read, a module's points, a concept
+    check, a review card) saved or deleted anywhere: by the services, which also say so
+    themselves (once per commit between them), or by the admin. The learner's course map
+    and every dashboard showing them."""
+    for user_id in _owners(instance):
+        progress_versions_bump(user_id=user_id)
 
 
 def forget_member(instance: Any, **kwargs: Any) -> None:

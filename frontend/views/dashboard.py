@@ -64,8 +64,11 @@ COHORT_BODIES = VersionedEntries(size=16, max_age=COHORT_BODY_SECONDS)
 BODY_SLOT = mark_safe("<!--cohort-body-->")
 BODY_SLOT_BYTES = BODY_SLOT.encode()
 ATTEMPTS_SHOWN = 200
-# Instructors' lists of cohorts (a few hundred bytes each), by their epoch-named key.
-INSTRUCTOR_COHORTS_SECONDS = 3600
+# Instructors' lists of cohorts (a few hundred bytes each), by their epoch-named key. Kept
+# as briefly as the signed-in user (their role): the list also decides which cohort pages
+# they may open, and a write Django sends no signal for (rows written straight to the table
+# behind ``Cohort.instructors``) should not outlive that.
+INSTRUCTOR_COHORTS_SECONDS = 300
 INSTRUCTOR_COHORTS = VersionedEntries(size=512, max_age=INSTRUCTOR_COHORTS_SECONDS)
 
 

@@ -226,3 +226,27 @@ def test_a_score_edited_outside_the_services_shows_on_the_dashboard(
     row.best_score = 0.75
     committed(row.save)
     assert api.get(url).json()["scores"][0][column] == 0.75
+
+
+def test_a_lesson_read_mark_deleted_outside_the_services_shows_at_once(
+    client, alice, committed
+) -> None:
+    # Every kind of a learner's progress row has the receiver the exercise rows have: the
+    # admin deleting a "lesson read" (or a concept check's, a module's, a review card's row).
+    import re
+
+    from apps.curriculum.models import Lesson
+    from apps.progress.models import LessonProgress
+    from apps.progress.services import lesson_mark_read
+
+    def page() -> str:  # without the per-request CSRF tokens
+        html = client.get("/learn/linear-algebra/vectors-matrices-and-maps/").content.decode()
+        return re.sub(r'(content|value)="[A-Za-z0-9]{64}"', "", html)
+
+    lesson = Lesson.objects.get(slug="vectors-matrices-and-maps")
+    client.force_login(alice)
+    unread = page()
+    committed(lesson_mark_read, user=alice, lesson=lesson)
+    assert page() != unread
+    committed(LessonProgress.objects.filter(user=alice, lesson=lesson).delete)
+    assert page() == unread

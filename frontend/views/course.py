@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
 from apps.curriculum.models import Lesson, ModuleKind
@@ -41,6 +41,7 @@ from apps.progress.questions import question_answer, questions_for_learner
 from apps.progress.selectors import ModuleStanding, course_map_for_user, lesson_read_by_user
 from apps.progress.services import lesson_mark_read
 from frontend.templatetags.dlmath import step_url
+from frontend.templatetags.memo import FragmentMemo
 
 
 def module_standing(
@@ -144,6 +145,14 @@ def figures_script(lesson: Lesson) -> SafeString:
     return format_html('<script id="lesson-figures" type="application/json">{}</script>', text)
 
 
+# Concept-check forms this process rendered, by everything a form shows (a learner's
+# numbers among it; ~1.5 kB each), with a stand-in for the CSRF token, which is new on every
+# request and goes in as the form is served.
+QUESTION_FORMS = FragmentMemo(2000)
+CSRF_STAND_IN = "csrf-token-stand-in"
+CSRF_FIELD_STAND_IN = f'name="csrfmiddlewaretoken" value="{CSRF_STAND_IN}"'
+
+
 def lesson_body(request: HttpRequest, lesson: Lesson) -> SafeString:
     """The lesson's HTML (rendered at sync) with each concept check's placeholder replaced by
     the learner's variant of it, as a form (course/_question.html)."""
@@ -154,19 +163,40 @@ def lesson_body(request: HttpRequest, lesson: Lesson) -> SafeString:
 
     # Rendered without the request: a page may hold several, and what the form needs of the
     # request is here (context processors would run again for each).
+    signed_in = request.user.is_authenticated
+    login_next = request.get_full_path()
     shared = {
         "module": lesson.module,
         "lesson": lesson,
         "user": request.user,
-        "csrf_token": get_token(request),
-        "login_next": request.get_full_path(),
+        "csrf_token": CSRF_STAND_IN,
+        "login_next": login_next,
     }
+    csrf_field = f'name="csrfmiddlewaretoken" value="{get_token(request)}"'
 
     def question(match: re.Match[str]) -> str:
         state = states.get(match.group(1))
         if state is None:
             return ""
-        return render_to_string("course/_question.html", {"state": state, **shared})
+        key = (
+            get_language(),
+            lesson.module.slug,
+            lesson.slug,
+            state.question.name,
+            state.kind,
+            tuple(state.shape or ()),
+            state.variant.prompt_html,
+            state.variant.options_html,
+            state.solved,
+            signed_in,
+            login_next,
+        )
+        form = QUESTION_FORMS.get(key)
+        if form is None:
+            form = render_to_string("course/_question.html", {"state": state, **shared})
+            QUESTION_FORMS.put(key, form)
+        # (The token is letters and digits: nothing to escape.)
+        return form.replace(CSRF_FIELD_STAND_IN, csrf_field)
 
     # The stored HTML was made safe at sync; each form is a template's autoescaped output.
     return mark_safe(QUESTION_ELEMENT_RE.sub(question, lesson.body_html))  # noqa: S308

@@ -261,3 +261,33 @@ def test_the_form_needs_a_signed_in_learner(client) -> None:
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
     assert not QuestionAttempt.objects.exists()
+
+
+def test_each_form_carries_this_requests_csrf_token_and_this_learners_numbers(alice, bob) -> None:
+    # The forms are rendered once per what they show and kept; the token goes in per request.
+    import re
+
+    from django.test import Client
+
+    lesson = "/learn/rnn/lyapunov-spectrum-and-the-edge-of-chaos/"
+    form_re = re.compile(
+        r'<form class="concept-check" id="question-eigenvalues-of-w".*?</form>', re.S
+    )
+    token_re = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    forms = {}
+    for user in (alice, bob):
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(user)
+        prompt = question_variant(question=question(), user_id=user.pk, variant=0).prompt_html
+        for _ in range(2):  # the second time from the kept form
+            form = form_re.search(browser.get(lesson).content.decode()).group(0)
+            assert prompt in form  # this learner's own numbers (one wrong answer keeps them)
+            token = token_re.search(form).group(1)
+            assert "stand-in" not in token
+            response = browser.post(
+                f"{lesson}questions/eigenvalues-of-w/",
+                {"answer": "1, 2", "csrfmiddlewaretoken": token},
+            )
+            assert response.status_code == 302, response.status_code  # not refused (403)
+        forms[user.pk] = form
+    assert forms[alice.pk] != forms[bob.pk]

@@ -585,15 +585,24 @@ def test_each_run_gets_a_process_forked_ahead_that_holds_nothing_of_the_zygote()
     yet), holding no descriptor of the zygote's (its control channel, counters, PID
     namespace) but its one hand-over socket and its slot's cgroup membership files; every
     run gets a new one."""
+    import time
+
     from apps.sandbox.runner import cgroups
 
     with _spare_pool() as pool:
         code = "import os\ndef f():\n    return os.getpid(), sorted(os.listdir('/tmp'))\n"
         first = _spare_of(pool)
-        fds = os.listdir(f"/proc/{first}/fd")
-        targets = {fd: os.readlink(f"/proc/{first}/fd/{fd}") for fd in fds}
-        beyond_std = [target for fd, target in targets.items() if int(fd) > 2]
-        sockets = [target for target in beyond_std if target.startswith("socket:")]
+        # It joins the slot's cgroups as it is forked, then rehearses and closes what it
+        # inherited before it waits: read its descriptors once it waits (within 10 s).
+        end = time.monotonic() + 10
+        while True:
+            fds = os.listdir(f"/proc/{first}/fd")
+            targets = {fd: os.readlink(f"/proc/{first}/fd/{fd}") for fd in fds}
+            beyond_std = [target for fd, target in targets.items() if int(fd) > 2]
+            sockets = [target for target in beyond_std if target.startswith("socket:")]
+            if len(sockets) <= 1 or time.monotonic() > end:
+                break
+            time.sleep(0.01)
         assert len(sockets) == 1, targets  # its hand-over socket, not the control channel
         slot_dirs = cgroups.slot_dirs(pool._slots[0].index)
         others = [target for target in beyond_std if target not in sockets]

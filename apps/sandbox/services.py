@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -81,6 +82,7 @@ def submission_create(
     exercise: Exercise,
     code: str | bytes,
     purpose: str = SubmissionPurpose.PRACTICE,
+    before_enqueue: Callable[[Submission], None] | None = None,
 ) -> Submission:
     """Store a submission and enqueue its grading once the row is committed.
 
@@ -92,6 +94,11 @@ def submission_create(
     as ``rejected`` with the reason, so the learner's history shows it. If the broker is
     down the row is deleted again and BrokerUnavailable raised: no submission is left queued
     that no worker will ever see.
+
+    ``before_enqueue(submission)`` runs once the row is committed and before its grading is
+    queued (a request that waits for the verdict subscribes there, so every change of the row
+    is announced to it and the row as created is all it needs to start from). An exception
+    from it is logged and the grading queued all the same.
     """
     try:
         text = validate_code(code)
@@ -122,6 +129,9 @@ def submission_create(
             seed=new_seed(),
             enqueued_at=timezone.now(),
         )
+        if before_enqueue is not None:
+            transaction.on_commit(lambda: before_enqueue(submission), robust=True)
+        # Django runs commit callbacks in the order they were registered: this one last.
         transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
     from apps.sandbox.tasks import submission_run_task
 

@@ -93,26 +93,74 @@ def wait_while(
     RECHECK_SECONDS, does (a foreign "running" can only postpone a read to the recheck, and
     never hide the verdict's own announcement).
     """
-    client = _client()
-    slots = _waiters()
-    if client is None or seconds <= 0 or not slots.acquire(blocking=False):
+    subscription = subscribe(submission_id) if seconds > 0 else None
+    if subscription is None:
         return read()
-    pubsub = client.pubsub()
-    try:
-        if not _subscribed(pubsub, submission_id):
-            return read()
+    with subscription:
+        return subscription.wait_while(seconds=seconds, read=read, waiting=waiting, through=through)
+
+
+class Subscription:
+    """A waiting place of this process, and a confirmed subscription to one submission's
+    channel: every change committed from now on is announced to it. Close it (or use it as a
+    context manager) to give both back."""
+
+    def __init__(self, pubsub: PubSub, slots: threading.BoundedSemaphore) -> None:
+        self._pubsub, self._slots = pubsub, slots
+        self._open = True
+
+    def wait_while(
+        self,
+        *,
+        seconds: float,
+        read: Callable[[], T],
+        waiting: Callable[[T], bool],
+        through: frozenset[str] = frozenset(),
+        first: Callable[[], T] | None = None,
+    ) -> T:
+        """As the module's ``wait_while``, on this subscription. ``first``: the row the wait
+        starts from, if the caller knows it without a read: a submit subscribed after its
+        row was committed and before its grading was queued, so nothing can have changed
+        it unannounced (see ``services.submission_create``). Default: ``read()``."""
         deadline = time.monotonic() + seconds
+        current = (first or read)()
         while True:
-            current = read()
             remaining = deadline - time.monotonic()
             if not waiting(current) or remaining <= 0:
                 return current
             recheck_at = time.monotonic() + min(remaining, RECHECK_SECONDS)
-            _listen(pubsub, until=recheck_at, through=through)
-    finally:
-        with contextlib.suppress(redis.RedisError):
-            pubsub.close()
-        slots.release()
+            _listen(self._pubsub, until=recheck_at, through=through)
+            current = read()
+
+    def close(self) -> None:
+        if self._open:
+            self._open = False
+            with contextlib.suppress(redis.RedisError):
+                self._pubsub.close()
+            self._slots.release()
+
+    def __enter__(self) -> Subscription:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def subscribe(submission_id: int) -> Subscription | None:
+    """A subscription to the submission's announcements, confirmed by Redis; None without
+    Redis, when this process already holds SUBMISSION_WAITERS of them, or when Redis can't
+    be reached (the caller then answers at once). Never raises."""
+    client = _client()
+    slots = _waiters()
+    if client is None or not slots.acquire(blocking=False):
+        return None
+    pubsub = client.pubsub()
+    if _subscribed(pubsub, submission_id):
+        return Subscription(pubsub, slots)
+    with contextlib.suppress(redis.RedisError):
+        pubsub.close()
+    slots.release()
+    return None
 
 
 def _listen(pubsub: PubSub, *, until: float, through: frozenset[str]) -> None:

@@ -396,7 +396,8 @@ def test_a_submit_held_for_its_verdict_does_not_read_on_hearing_the_claim(
     api_client, alice, with_redis, worker, monkeypatch
 ) -> None:
     """The claim's announcement ("running") cannot end a submit's wait for its verdict, so
-    it costs no read of the row: one read after subscribing, one after the verdict's."""
+    it costs no read of the row; nor does the start (the row as created is known, see the
+    next test): one read in all, after the verdict's announcement."""
     from apps.sandbox import selectors
 
     monkeypatch.setattr(waits, "RECHECK_SECONDS", 30.0)
@@ -404,4 +405,66 @@ def test_a_submit_held_for_its_verdict_does_not_read_on_hearing_the_claim(
     api_client.force_authenticate(alice)
     response = submit(api_client, 15)
     assert response.json()["status"] == "passed"
-    assert reads == [worker[0], worker[0]]
+    assert reads == [worker[0]]
+
+
+@needs_redis
+@pytest.mark.usefixtures("live_db")
+def test_a_submit_that_waits_is_subscribed_before_its_grading_is_queued(
+    api_client, alice, with_redis, monkeypatch
+) -> None:
+    """A worker as fast as can be (it stores and announces the verdict while the enqueue
+    call is still running) is still heard, with no recheck to fall back on: the request's
+    subscription was confirmed before the grading was queued."""
+    monkeypatch.setattr(waits, "RECHECK_SECONDS", 30.0)
+    subscribers: list[int] = []
+
+    def enqueue_and_grade_at_once(*, submission_id: int) -> None:
+        name = waits.channel(submission_id)
+        subscribers.append(dict(waits._client().pubsub_numsub(name))[name.encode()])
+        Submission.objects.filter(pk=submission_id).update(status=SubmissionStatus.PASSED)
+        waits.submission_changed(submission_id=submission_id, status=SubmissionStatus.PASSED)
+
+    monkeypatch.setattr(services, "submission_enqueue", enqueue_and_grade_at_once)
+    api_client.force_authenticate(alice)
+    started = time.monotonic()
+    response = submit(api_client, 15)
+    assert response.json()["status"] == "passed"
+    assert subscribers == [1]
+    assert time.monotonic() - started < 5  # not a recheck's 30 s
+
+
+@needs_redis
+@pytest.mark.usefixtures("live_db")
+def test_a_submit_whose_queue_is_down_gives_back_its_waiting_place(
+    api_client, alice, with_redis, monkeypatch, settings
+) -> None:
+    settings.SUBMISSION_WAITERS = 1
+
+    def broker_down(*, submission_id: int) -> None:
+        raise services.BrokerUnavailable("the grading queue is unreachable", submission_id)
+
+    monkeypatch.setattr(services, "submission_enqueue", broker_down)
+    api_client.force_authenticate(alice)
+    response = submit(api_client, 15)
+    assert response.status_code == 503
+    assert not Submission.objects.filter(user=alice).exists()
+    slots = waits._waiters()
+    assert slots.acquire(blocking=False)  # the one place is free again
+    slots.release()
+
+
+@needs_redis
+@pytest.mark.usefixtures("live_db")
+def test_a_failure_to_subscribe_never_keeps_a_submission_from_its_grading(
+    api_client, alice, with_redis, worker, monkeypatch
+) -> None:
+    def broken(submission_id: int) -> None:
+        raise RuntimeError("a bug in subscribing")
+
+    monkeypatch.setattr(waits, "subscribe", broken)
+    api_client.force_authenticate(alice)
+    response = submit(api_client, 15)
+    assert response.status_code == 202
+    assert response.json()["status"] == "queued"  # answered at once, not waited for
+    assert worker == [response.json()["id"]]  # queued all the same

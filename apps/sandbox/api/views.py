@@ -111,28 +111,46 @@ class ExerciseSubmissionsApi(ListAPIView[Submission]):
         serializer = SubmissionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = authenticated_user(request)
+        # One request instead of a submit and then a wait (or two: queued -> running ->
+        # verdict) saves the web process and the client a request or two per submission.
+        # It subscribes between the commit and the enqueue: from the row as created, every
+        # change is announced to it, so it needs no read until the verdict's announcement.
+        subscriptions: list[waits.Subscription] = []
+
+        def subscribe(created: Submission) -> None:
+            if (subscription := waits.subscribe(created.pk)) is not None:
+                subscriptions.append(subscription)
+
         try:
-            submission = services.submission_create(
-                user=user, exercise=exercise, code=serializer.validated_data["code"]
-            )
-        except services.BrokerUnavailable as exc:
-            submission_id = getattr(exc, "submission_id", None)
-            if submission_id:
-                services.submission_discard_unqueued(submission_id=submission_id)
-            raise GradingUnavailable() from exc
-        if wait and submission.status in PENDING_STATUSES:
-            # One request instead of a submit and then a wait (or two: queued -> running ->
-            # verdict) saves the web process and the client a request or two per submission.
-            graded = waits.wait_while(
-                submission_id=submission.pk,
-                seconds=wait,
-                read=lambda: selectors.submission_visible_to(
-                    submission_id=submission.pk, user=user
-                ),
-                waiting=lambda current: current is not None and current.status in PENDING_STATUSES,
-                through=frozenset({SubmissionStatus.RUNNING.value}),
-            )
-            submission = graded or submission
+            try:
+                submission = services.submission_create(
+                    user=user,
+                    exercise=exercise,
+                    code=serializer.validated_data["code"],
+                    before_enqueue=subscribe if wait else None,
+                )
+            except services.BrokerUnavailable as exc:
+                submission_id = getattr(exc, "submission_id", None)
+                if submission_id:
+                    services.submission_discard_unqueued(submission_id=submission_id)
+                raise GradingUnavailable() from exc
+            if subscriptions and submission.status in PENDING_STATUSES:
+                created = submission
+                graded = subscriptions[0].wait_while(
+                    seconds=wait,
+                    read=lambda: selectors.submission_visible_to(
+                        submission_id=created.pk, user=user
+                    ),
+                    waiting=lambda current: (
+                        current is not None and current.status in PENDING_STATUSES
+                    ),
+                    through=frozenset({SubmissionStatus.RUNNING.value}),
+                    first=lambda: created,
+                )
+                submission = graded or submission
+        finally:
+            for subscription in subscriptions:
+                subscription.close()
         output = submission_json(SubmissionResult.of_submission(submission))
         return Response(output, status=status.HTTP_202_ACCEPTED)
 

@@ -95,28 +95,14 @@ def submission_create(
     down the row is deleted again and BrokerUnavailable raised: no submission is left queued
     that no worker will ever see.
 
-    ``before_enqueue(submission)`` runs once the row is committed and before its grading is
-    queued (a request that waits for the verdict subscribes there, so every change of the row
-    is announced to it and the row as created is all it needs to start from). An exception
-    from it is logged and the grading queued all the same.
+    ``before_enqueue(submission)`` runs once the row is committed, before its grading is
+    queued (commit callbacks run in order): a request waiting for the verdict subscribes there.
+    An exception from it is logged and the grading queued all the same.
     """
     try:
         text = validate_code(code)
     except CodeRejected as rejection:
-        preview = code if isinstance(code, str) else code.decode("utf-8", errors="replace")
-        now = timezone.now()
-        return Submission.objects.create(
-            user=user,
-            exercise=exercise,
-            # NUL and lone surrogates can't be stored (PostgreSQL, UTF-8): shown as U+FFFD.
-            code=_UNSTORABLE.sub("\ufffd", preview)[:MAX_CODE_BYTES],
-            content_version=exercise.content_version,
-            check_version=exercise.check_version,
-            purpose=purpose,
-            started_at=now,
-            finished_at=now,
-            **result_columns(rejected_result(exercise.slug, str(rejection))),
-        )
+        return _submission_rejected(user, exercise, code, purpose, str(rejection))
     with transaction.atomic():
         submission = Submission.objects.create(
             user=user,
@@ -131,7 +117,6 @@ def submission_create(
         )
         if before_enqueue is not None:
             transaction.on_commit(lambda: before_enqueue(submission), robust=True)
-        # Django runs commit callbacks in the order they were registered: this one last.
         transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
     from apps.sandbox.tasks import submission_run_task
 
@@ -140,6 +125,25 @@ def submission_create(
         # the row is as created: a worker's changes are the next read's to show.)
         submission.refresh_from_db()
     return submission
+
+
+def _submission_rejected(
+    user: User, exercise: Exercise, code: str | bytes, purpose: str, reason: str
+) -> Submission:
+    preview = code if isinstance(code, str) else code.decode("utf-8", errors="replace")
+    now = timezone.now()
+    return Submission.objects.create(
+        user=user,
+        exercise=exercise,
+        # NUL and lone surrogates can't be stored (PostgreSQL, UTF-8): shown as U+FFFD.
+        code=_UNSTORABLE.sub("\ufffd", preview)[:MAX_CODE_BYTES],
+        content_version=exercise.content_version,
+        check_version=exercise.check_version,
+        purpose=purpose,
+        started_at=now,
+        finished_at=now,
+        **result_columns(rejected_result(exercise.slug, reason)),
+    )
 
 
 def submission_discard_unqueued(*, submission_id: int) -> None:
@@ -289,19 +293,18 @@ def submission_store_result(*, submission: Submission, result: GradeResult) -> S
     and the fault is logged. Only an unreachable database (OperationalError, InterfaceError)
     propagates, for the task's retry and the requeue sweep.
     """
-    with transaction.atomic():
-        try:
-            # A savepoint: a refused write rolls back to it (and loses the row lock it took,
-            # so the fallback below locks the row again before writing the error).
-            with transaction.atomic():
-                stored = _store_grade(submission, result)
-        except (OperationalError, InterfaceError):
-            raise
-        except (DatabaseError, ValueError, TypeError):
-            logger.exception("the grade of submission %s could not be stored", submission.pk)
-            if not _still_pending(submission):
-                stored = False
-            else:
+    try:
+        with transaction.atomic():
+            stored = _store_grade(submission, result)
+    except (OperationalError, InterfaceError):
+        raise
+    except (DatabaseError, ValueError, TypeError):
+        # Nothing of the grade was written (its transaction rolled back, with the row lock
+        # it took): the error is stored in a transaction of its own, the row locked again.
+        # No savepoint around the grade: two round trips on every grading for this one case.
+        logger.exception("the grade of submission %s could not be stored", submission.pk)
+        with transaction.atomic():
+            if _still_pending(submission):
                 submission.refresh_from_db()
                 message = (
                     "your code ran, but its result could not be saved (a fault on our side, "
@@ -311,8 +314,9 @@ def submission_store_result(*, submission: Submission, result: GradeResult) -> S
                     submission, check="result saved", message=message, error_type="ResultNotSaved"
                 )
                 return submission
-        if not stored:
-            submission.refresh_from_db()
+        stored = False
+    if not stored:
+        submission.refresh_from_db()
     return submission
 
 

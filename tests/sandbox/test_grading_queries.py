@@ -36,15 +36,15 @@ import numpy as np
 def softmax(z):
     return np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)
 """
-# The claim (a transaction: lock and mark running) and the stored result (a transaction with
-# a savepoint: the conditional write, the progress row locked, the counted marker, the
-# attempt's event, the progress row, the activity day), then the cohort-version lookup.
+# The claim (a transaction: lock and mark running) and the stored result (a transaction: the
+# conditional write, the progress row locked, the counted marker, the attempt's event, the
+# progress row, the activity day; no savepoint inside it), then the cohort-version lookup.
 # On PostgreSQL the claim's commit is also told not to wait for the disk (one SET LOCAL).
 CLAIM_SETTINGS = 1 if connection.vendor == "postgresql" else 0
-LATER_ATTEMPT_QUERIES = 15 + CLAIM_SETTINGS
+LATER_ATTEMPT_QUERIES = 13 + CLAIM_SETTINGS
 # The first pass also writes its event and the review card (a check, the card, its log) and
 # refreshes the module's points (two sums and the row).
-FIRST_PASS_QUERIES = 22 + CLAIM_SETTINGS
+FIRST_PASS_QUERIES = 20 + CLAIM_SETTINGS
 
 
 @pytest.fixture

@@ -23,6 +23,16 @@ def submission_visible_to(*, submission_id: int, user: User) -> Submission | Non
     return None
 
 
+def submission_reread(*, submission: Submission) -> Submission | None:
+    """The submission's row as stored now, with the exercise and owner the caller holds (one
+    query, no joins): for a caller that already knows who may see it, such as the request
+    that made it waiting for its verdict."""
+    current = Submission.objects.filter(pk=submission.pk).first()
+    if current is not None:
+        current.exercise, current.user = submission.exercise, submission.user
+    return current
+
+
 def submission_history(
     *, user: User, exercise_slug: str | None = None, status: str | None = None
 ) -> QuerySet[Submission]:

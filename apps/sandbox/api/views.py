@@ -138,9 +138,7 @@ class ExerciseSubmissionsApi(ListAPIView[Submission]):
                 created = submission
                 graded = subscriptions[0].wait_while(
                     seconds=wait,
-                    read=lambda: selectors.submission_visible_to(
-                        submission_id=created.pk, user=user
-                    ),
+                    read=lambda: selectors.submission_reread(submission=created),
                     waiting=lambda current: (
                         current is not None and current.status in PENDING_STATUSES
                     ),

@@ -9,8 +9,9 @@ class ProgressConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
         from django.db.models.signals import m2m_changed, post_delete, post_save
+        from rest_framework.authtoken.models import Token
 
-        from apps.progress.auth import forget_saved_profile, forget_saved_user
+        from apps.progress.auth import forget_saved_profile, forget_saved_user, forget_token
         from apps.progress.models import (
             Cohort,
             Deadline,
@@ -37,6 +38,8 @@ class ProgressConfig(AppConfig):
         for signal in (post_save, post_delete):
             signal.connect(forget_saved_user, sender=get_user_model(), dispatch_uid="user-forget")
             signal.connect(forget_saved_profile, sender=Profile, dispatch_uid="profile-forget")
+            # A token revoked or given to another user (the admin; an account deleted).
+            signal.connect(forget_token, sender=Token, dispatch_uid="token-forget")
             # A membership ended or begun outside the services (the admin, or a deleted
             # account's enrollments deleted with it): the cohort's cached dashboards.
             signal.connect(forget_enrollment, sender=Enrollment, dispatch_uid="enrollment-forget")
@@ -44,17 +47,11 @@ class ProgressConfig(AppConfig):
             signal.connect(forget_deadline, sender=Deadline, dispatch_uid="deadline-forget")
             # The admin edits and deletes progress rows: the learner's cached rows and the
             # dashboards showing them.
-            for model in (
-                ExerciseProgress,
-                LessonProgress,
-                ModuleProgress,
-                QuestionProgress,
-                ReviewCard,
-            ):
+            rows = (ExerciseProgress, LessonProgress, ModuleProgress, QuestionProgress, ReviewCard)
+            for model in rows:
                 signal.connect(
                     forget_progress_row, sender=model, dispatch_uid=f"{model.__name__}-forget"
                 )
-
             # A cohort renamed (the admin) or deleted: learners' cached deadlines show its
             # name, instructors' cached lists of cohorts show it.
             signal.connect(forget_cohort, sender=Cohort, dispatch_uid="cohort-forget")

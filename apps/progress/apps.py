@@ -9,7 +9,7 @@ class ProgressConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
         from django.db.models.signals import m2m_changed, post_delete, post_save
-        from rest_framework.authtoken.models import Token
+        from rest_framework.authtoken.models import Token, TokenProxy
 
         from apps.progress.auth import forget_saved_profile, forget_saved_user, forget_token
         from apps.progress.models import (
@@ -40,6 +40,7 @@ class ProgressConfig(AppConfig):
             signal.connect(forget_saved_profile, sender=Profile, dispatch_uid="profile-forget")
             # A token revoked or given to another user (the admin; an account deleted).
             signal.connect(forget_token, sender=Token, dispatch_uid="token-forget")
+            signal.connect(forget_token, sender=TokenProxy, dispatch_uid="token-proxy-forget")
             # A membership ended or begun outside the services (the admin, or a deleted
             # account's enrollments deleted with it): the cohort's cached dashboards.
             signal.connect(forget_enrollment, sender=Enrollment, dispatch_uid="enrollment-forget")

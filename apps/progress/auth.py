@@ -47,6 +47,9 @@ from apps.progress.versioned import version_bump, version_read, versions_already
 # The dotted path ``login()`` records in the session (every login names it).
 BACKEND = "apps.progress.auth.CachedModelBackend"
 USER_CACHE_SECONDS = 300
+# A token's version outlives its cached owner (USER_CACHE_SECONDS); one expired or evicted
+# starts again at a random number, which no entry holds.
+TOKEN_VERSION_SECONDS = 24 * 3600
 
 
 def signed_in_user_key(user_id: object) -> str:
@@ -124,8 +127,10 @@ class CachedTokenAuthentication(TokenAuthentication):
     comes from ``CachedModelBackend``, in its one round trip. The version moves on whenever
     the token is saved or deleted (``forget_token``: the admin, a deleted account's tokens
     deleted with it), so a token revoked is refused from the next request on, even by a
-    request that read it just before. An inactive or deleted owner is refused as DRF does.
-    Without a shared cache it is DRF's own.
+    request that read it just before. An inactive or deleted owner is refused as DRF does;
+    the owner is the signed-in user's cached copy, so (as for a session) code that changes
+    users with ``update()`` calls ``signed_in_user_forget``. Nothing is kept for a token that
+    does not exist. Without a shared cache it is DRF's own.
     """
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
@@ -134,12 +139,13 @@ class CachedTokenAuthentication(TokenAuthentication):
         owner_key, version_key = _token_keys(key)
         found = cache.get_many([owner_key, version_key])
         version, cached = found.get(version_key), found.get(owner_key)
-        if version is not None and cached is not None and cached[0] == version:
-            owner_id = cached[1]
-        else:
-            version = version_read(version_key, version)  # before the token: see forget_token
+        owner_id = _cached_owner(cached, version)
+        if owner_id is None:
+            # The version before the token: see forget_token.
+            version = version_read(version_key, version, timeout=TOKEN_VERSION_SECONDS)
             owner_id = Token.objects.filter(key=key).values_list("user_id", flat=True).first()
             if owner_id is None:
+                cache.delete(version_key)  # nothing is kept for a token that does not exist
                 raise AuthenticationFailed(_("Invalid token."))
             cache.set(owner_key, (version, owner_id), timeout=USER_CACHE_SECONDS)
         user = CachedModelBackend().get_user(owner_id)
@@ -148,12 +154,23 @@ class CachedTokenAuthentication(TokenAuthentication):
         return user, Token(key=key, user=user)
 
 
+def _cached_owner(cached: object, version: object) -> int | None:
+    """The owner's id in a cached entry written under the token's current version, or None
+    (no entry, an older version, or something this class does not write)."""
+    if version is None or type(cached) is not tuple or len(cached) != 2:
+        return None
+    entry_version, owner_id = cached
+    return owner_id if entry_version == version and type(owner_id) is int else None
+
+
 def forget_token(instance: Token, **kwargs: Any) -> None:
-    """A token saved or deleted anywhere: its cached owner is not used again once the change
-    commits (at once outside a transaction)."""
+    """A token saved or deleted anywhere (the admin saves and deletes ``TokenProxy`` rows):
+    its cached owner is not used again once the change commits (at once outside a
+    transaction). Code that changes tokens with ``update()`` or SQL, which sends no signal,
+    deletes and creates them instead."""
     if settings.SHARED_CACHE:
         version_key = _token_keys(instance.key)[1]
-        transaction.on_commit(lambda: version_bump(version_key))
+        transaction.on_commit(lambda: version_bump(version_key, timeout=TOKEN_VERSION_SECONDS))
 
 
 def forget_saved_user(instance: Any, **kwargs: Any) -> None:

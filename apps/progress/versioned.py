@@ -54,7 +54,7 @@ def versions_already_read(found: dict[str, Any]) -> None:
         memo.update((key, value) for key, value in found.items() if value is not None)
 
 
-def version_read(key: str, found: object = None) -> object:
+def version_read(key: str, found: object = None, timeout: int | None = None) -> object:
     """The version stored under ``key`` (``found``: already read with other keys, or None).
 
     A version never set, evicted, or deleted after a Redis outage starts again at a random
@@ -69,19 +69,23 @@ def version_read(key: str, found: object = None) -> object:
     version = cache.get(key)
     if version is None:
         version = secrets.randbits(48)
-        if not cache.add(key, version, timeout=None):
+        if not cache.add(key, version, timeout=timeout):
             version = cache.get(key, version)
     if memo is not None:
         memo[key] = version
     return version
 
 
-def version_bump(key: str) -> None:
-    """Move the version under ``key`` on: every entry named after an older one is retired."""
+def version_bump(key: str, timeout: int | None = None) -> None:
+    """Move the version under ``key`` on: every entry named after an older one is retired.
+
+    No version yet, one lost, or one that is no number (a value the cache refuses to
+    increment): a fresh random one retires them just the same. ``timeout``: how long a
+    fresh one is kept (an increment keeps the key's own)."""
     try:
         cache.incr(key)
-    except ValueError:  # no version yet, or it was lost: any fresh one will do
-        cache.set(key, secrets.randbits(48), timeout=None)
+    except Exception:  # whatever failed (see above), a fresh version will do
+        cache.set(key, secrets.randbits(48), timeout=timeout)
     memo = _request_versions.get()
     if memo is not None:  # bumped in this request (a submission, a lesson read): read again
         memo.pop(key, None)

@@ -82,7 +82,7 @@ def submission_create(
     exercise: Exercise,
     code: str | bytes,
     purpose: str = SubmissionPurpose.PRACTICE,
-    before_enqueue: Callable[[Submission], None] | None = None,
+    on_stored: Callable[[Submission], Callable[[], object]] | None = None,
 ) -> Submission:
     """Store a submission and enqueue its grading once the row is committed.
 
@@ -95,9 +95,11 @@ def submission_create(
     down the row is deleted again and BrokerUnavailable raised: no submission is left queued
     that no worker will ever see.
 
-    ``before_enqueue(submission)`` runs once the row is committed, before its grading is
-    queued (commit callbacks run in order): a request waiting for the verdict subscribes there.
-    An exception from it is logged and the grading queued all the same.
+    ``on_stored(submission)`` is called as soon as the row is written, and what it returns
+    once the row is committed, before the grading is queued (commit callbacks run in order):
+    a request waiting for the verdict sends its subscription in the first and has it
+    confirmed in the second, so the round trip overlaps the commit. An exception from either
+    is logged and the grading queued all the same.
     """
     try:
         text = validate_code(code)
@@ -115,8 +117,8 @@ def submission_create(
             seed=new_seed(),
             enqueued_at=timezone.now(),
         )
-        if before_enqueue is not None:
-            transaction.on_commit(lambda: before_enqueue(submission), robust=True)
+        if on_stored is not None:
+            _before_enqueue(on_stored, submission)
         transaction.on_commit(lambda: submission_enqueue(submission_id=submission.pk))
     from apps.sandbox.tasks import submission_run_task
 
@@ -125,6 +127,17 @@ def submission_create(
         # the row is as created: a worker's changes are the next read's to show.)
         submission.refresh_from_db()
     return submission
+
+
+def _before_enqueue(
+    on_stored: Callable[[Submission], Callable[[], object]], row: Submission
+) -> None:
+    try:
+        then = on_stored(row)
+    except Exception:
+        logger.exception("preparing for submission %s failed; it is queued all the same", row.pk)
+        return
+    transaction.on_commit(then, robust=True)
 
 
 def _submission_rejected(

@@ -101,13 +101,34 @@ def wait_while(
 
 
 class Subscription:
-    """A waiting place of this process, and a confirmed subscription to one submission's
-    channel: every change committed from now on is announced to it. Close it (or use it as a
-    context manager) to give both back."""
+    """A waiting place of this process, and a subscription to one submission's channel: once
+    ``confirmed()``, every change committed from then on is announced to it. Close it (or use
+    it as a context manager) to give both back."""
 
     def __init__(self, pubsub: PubSub, slots: threading.BoundedSemaphore) -> None:
         self._pubsub, self._slots = pubsub, slots
-        self._open = True
+        self._open, self._confirmed = True, False
+
+    def _send(self, submission_id: int) -> bool:
+        try:
+            self._pubsub.subscribe(channel(submission_id))
+        except redis.RedisError as exc:
+            logger.warning("waiting on submission %s without Redis: %s", submission_id, exc)
+            return False
+        return True
+
+    def confirmed(self) -> bool:
+        """Whether Redis confirmed the subscription (waiting for it, at most
+        SUBSCRIBE_TIMEOUT): from then on the channel's messages reach it. If not, it is
+        closed (its waiting place given back)."""
+        if not self._confirmed and self._open:
+            try:
+                self._confirmed = self._pubsub.get_message(timeout=SUBSCRIBE_TIMEOUT) is not None
+            except redis.RedisError as exc:
+                logger.warning("waiting without Redis: %s", exc)
+            if not self._confirmed:
+                self.close()
+        return self._confirmed
 
     def wait_while(
         self,
@@ -146,20 +167,20 @@ class Subscription:
         self.close()
 
 
-def subscribe(submission_id: int) -> Subscription | None:
+def subscribe(submission_id: int, *, confirm: bool = True) -> Subscription | None:
     """A subscription to the submission's announcements, confirmed by Redis; None without
     Redis, when this process already holds SUBMISSION_WAITERS of them, or when Redis can't
-    be reached (the caller then answers at once). Never raises."""
+    be reached (the caller then answers at once). Never raises. ``confirm=False``: the
+    request is only sent, so the caller can do other work while Redis answers (a submit
+    commits its row) and call ``confirmed()`` before relying on it."""
     client = _client()
     slots = _waiters()
     if client is None or not slots.acquire(blocking=False):
         return None
-    pubsub = client.pubsub()
-    if _subscribed(pubsub, submission_id):
-        return Subscription(pubsub, slots)
-    with contextlib.suppress(redis.RedisError):
-        pubsub.close()
-    slots.release()
+    subscription = Subscription(client.pubsub(), slots)
+    if subscription._send(submission_id) and (not confirm or subscription.confirmed()):
+        return subscription
+    subscription.close()
     return None
 
 
@@ -178,14 +199,3 @@ def _listen(pubsub: PubSub, *, until: float, through: frozenset[str]) -> None:
         status = data.decode(errors="replace") if isinstance(data, bytes) else str(data)
         if status not in through:
             return
-
-
-def _subscribed(pubsub: PubSub, submission_id: int) -> bool:
-    """Subscribe and wait for Redis to confirm it: from then on the channel's messages reach
-    us, so a change committed after the caller's next read is announced to it."""
-    try:
-        pubsub.subscribe(channel(submission_id))
-        return pubsub.get_message(timeout=SUBSCRIBE_TIMEOUT) is not None
-    except redis.RedisError as exc:
-        logger.warning("waiting on submission %s without Redis: %s", submission_id, exc)
-        return False

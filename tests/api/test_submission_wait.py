@@ -444,6 +444,33 @@ def test_a_submit_that_waits_is_subscribed_before_its_grading_is_queued(
 
 @needs_redis
 @pytest.mark.usefixtures("live_db")
+def test_a_submit_sends_its_subscription_before_its_commit_and_confirms_it_after(
+    api_client, alice, with_redis, worker, monkeypatch
+) -> None:
+    """The subscription's round trip to Redis overlaps the row's commit: sent from inside
+    the transaction, confirmed once it committed (and before the grading is queued)."""
+    from django.db import connection
+
+    calls: list[tuple[str, bool]] = []
+    subscribe, confirmed = waits.subscribe, waits.Subscription.confirmed
+
+    def sending(submission_id: int, *, confirm: bool = True) -> Any:
+        calls.append(("sent", connection.in_atomic_block))
+        return subscribe(submission_id, confirm=confirm)
+
+    def confirming(self: waits.Subscription) -> bool:
+        calls.append(("confirmed", connection.in_atomic_block))
+        return confirmed(self)
+
+    monkeypatch.setattr(waits, "subscribe", sending)
+    monkeypatch.setattr(waits.Subscription, "confirmed", confirming)
+    api_client.force_authenticate(alice)
+    assert submit(api_client, 15).json()["status"] == "passed"
+    assert calls[:2] == [("sent", True), ("confirmed", False)]
+
+
+@needs_redis
+@pytest.mark.usefixtures("live_db")
 def test_a_submit_whose_queue_is_down_gives_back_its_waiting_place(
     api_client, alice, with_redis, monkeypatch, settings
 ) -> None:

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
@@ -113,13 +115,15 @@ class ExerciseSubmissionsApi(ListAPIView[Submission]):
         user = authenticated_user(request)
         # One request instead of a submit and then a wait (or two: queued -> running ->
         # verdict) saves the web process and the client a request or two per submission.
-        # It subscribes between the commit and the enqueue: from the row as created, every
-        # change is announced to it, so it needs no read until the verdict's announcement.
+        # Its subscription is sent once the row is written and confirmed once it is
+        # committed, before the grading is queued: from the row as created, every change is
+        # announced to it, so it needs no read until the verdict's announcement.
         subscriptions: list[waits.Subscription] = []
 
-        def subscribe(created: Submission) -> None:
-            if (subscription := waits.subscribe(created.pk)) is not None:
+        def subscribe(created: Submission) -> Callable[[], object]:
+            if (subscription := waits.subscribe(created.pk, confirm=False)) is not None:
                 subscriptions.append(subscription)
+            return lambda: [s for s in subscriptions if s.confirmed()]
 
         try:
             try:
@@ -127,16 +131,17 @@ class ExerciseSubmissionsApi(ListAPIView[Submission]):
                     user=user,
                     exercise=exercise,
                     code=serializer.validated_data["code"],
-                    before_enqueue=subscribe if wait else None,
+                    on_stored=subscribe if wait else None,
                 )
             except services.BrokerUnavailable as exc:
                 submission_id = getattr(exc, "submission_id", None)
                 if submission_id:
                     services.submission_discard_unqueued(submission_id=submission_id)
                 raise GradingUnavailable() from exc
-            if subscriptions and submission.status in PENDING_STATUSES:
+            confirmed = [s for s in subscriptions if s.confirmed()]
+            if confirmed and submission.status in PENDING_STATUSES:
                 created = submission
-                graded = subscriptions[0].wait_while(
+                graded = confirmed[0].wait_while(
                     seconds=wait,
                     read=lambda: selectors.submission_reread(submission=created),
                     waiting=lambda current: (

@@ -29,7 +29,6 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
@@ -127,10 +126,11 @@ class CachedTokenAuthentication(TokenAuthentication):
     comes from ``CachedModelBackend``, in its one round trip. The version moves on whenever
     the token is saved or deleted (``forget_token``: the admin, a deleted account's tokens
     deleted with it), so a token revoked is refused from the next request on, even by a
-    request that read it just before. An inactive or deleted owner is refused as DRF does;
-    the owner is the signed-in user's cached copy, so (as for a session) code that changes
-    users with ``update()`` calls ``signed_in_user_forget``. Nothing is kept for a token that
-    does not exist. Without a shared cache it is DRF's own.
+    request that read it just before. A miss, or an owner who may not sign in (inactive,
+    deleted), is DRF's own read and answer, with its messages and their translations; the
+    owner is the signed-in user's cached copy, so (as for a session) code that changes users
+    with ``update()`` calls ``signed_in_user_forget``. Nothing is kept for a token that does
+    not sign in. Without a shared cache it is DRF's own.
     """
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
@@ -138,20 +138,21 @@ class CachedTokenAuthentication(TokenAuthentication):
             return super().authenticate_credentials(key)
         owner_key, version_key = _token_keys(key)
         found = cache.get_many([owner_key, version_key])
-        version, cached = found.get(version_key), found.get(owner_key)
-        owner_id = _cached_owner(cached, version)
-        if owner_id is None:
-            # The version before the token: see forget_token.
-            version = version_read(version_key, version, timeout=TOKEN_VERSION_SECONDS)
-            owner_id = Token.objects.filter(key=key).values_list("user_id", flat=True).first()
-            if owner_id is None:
-                cache.delete(version_key)  # nothing is kept for a token that does not exist
-                raise AuthenticationFailed(_("Invalid token."))
-            cache.set(owner_key, (version, owner_id), timeout=USER_CACHE_SECONDS)
-        user = CachedModelBackend().get_user(owner_id)
-        if user is None:  # deleted, or not active (ModelBackend.user_can_authenticate)
-            raise AuthenticationFailed(_("User inactive or deleted."))
-        return user, Token(key=key, user=user)
+        version = found.get(version_key)
+        owner_id = _cached_owner(found.get(owner_key), version)
+        if owner_id is not None:
+            user = CachedModelBackend().get_user(owner_id)
+            if user is not None:  # else deleted, or not active: DRF's own answer below
+                return user, Token(key=key, user=user)
+        # The version before the token: see forget_token.
+        version = version_read(version_key, version, timeout=TOKEN_VERSION_SECONDS)
+        try:
+            user, token = super().authenticate_credentials(key)
+        except AuthenticationFailed:
+            cache.delete(version_key)  # nothing is kept for a token that does not sign in
+            raise
+        cache.set(owner_key, (version, user.pk), timeout=USER_CACHE_SECONDS)
+        return user, token
 
 
 def _cached_owner(cached: object, version: object) -> int | None:

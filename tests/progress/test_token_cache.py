@@ -100,16 +100,12 @@ def test_a_revocation_committed_while_a_call_read_the_token_wins(
     what it read: the deletion's commit moves the version that call read before the token,
     so the copy is never used."""
     key, revoked = token.key, []
-    read = Token.objects.filter
+    read = Token.objects.select_related
 
     def read_then_revoked(*args: Any, **kwargs: Any) -> Any:
-        rows = list(read(*args, **kwargs).values_list("user_id", flat=True))
-        if not revoked:
-            revoked.append(True)
-            committed(token.delete)  # commits (and moves the version) right after the read
-        return _AlreadyRead(rows)
+        return _ThenRevoked(read(*args, **kwargs), lambda: committed(token.delete), revoked)
 
-    monkeypatch.setattr(Token.objects, "filter", read_then_revoked)
+    monkeypatch.setattr(Token.objects, "select_related", read_then_revoked)
     cache.delete(auth._token_keys(key)[1])  # no version yet (as after Redis evicted it)
     assert call(key).status_code == 200  # this call read the token while it existed
     assert revoked
@@ -117,17 +113,18 @@ def test_a_revocation_committed_while_a_call_read_the_token_wins(
     assert call(key).status_code == 401
 
 
-class _AlreadyRead:
-    """``filter(...).values_list(..., flat=True)``, already read from the database."""
+class _ThenRevoked:
+    """A queryset whose ``get`` reads the token, then has it revoked (once) and committed."""
 
-    def __init__(self, rows: list[Any]) -> None:
-        self.rows = rows
+    def __init__(self, queryset: Any, revoke: Any, revoked: list[bool]) -> None:
+        self.queryset, self.revoke, self.revoked = queryset, revoke, revoked
 
-    def values_list(self, *args: Any, **kwargs: Any) -> _AlreadyRead:
-        return self
-
-    def first(self) -> Any:
-        return self.rows[0] if self.rows else None
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        row = self.queryset.get(*args, **kwargs)
+        if not self.revoked:
+            self.revoked.append(True)
+            self.revoke()  # commits (and moves the version) right after the read
+        return row
 
 
 def test_an_unknown_token_is_refused_and_nothing_is_kept_for_it() -> None:

@@ -209,6 +209,11 @@ def test_header_variants_match_drf_token_authentication(
         expected = _outcome(TokenAuthentication(), header)
         for attempt in ("cold", "warm", "warm2"):
             got = _outcome(CachedTokenAuthentication(), header)
+            # Stock DRF crashes on PostgreSQL when the token holds a NUL byte (the database
+            # refuses it in the query, a 500); the cached class refuses it (found in CI).
+            nul_on_pg = expected == ("crash", "DataError") and "\x00" in header
+            if nul_on_pg:
+                expected = ("refused", (401, "Invalid token."))
             if got != expected:
                 mismatches.append((header[:60], attempt, expected, got))
     assert mismatches == []

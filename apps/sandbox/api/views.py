@@ -120,10 +120,13 @@ class ExerciseSubmissionsApi(ListAPIView[Submission]):
         # announced to it, so it needs no read until the verdict's announcement.
         subscriptions: list[waits.Subscription] = []
 
+        def confirmed() -> list[waits.Subscription]:
+            return [s for s in subscriptions if s.confirmed()]
+
         def subscribe(created: Submission) -> Callable[[], object]:
             if (subscription := waits.subscribe(created.pk, confirm=False)) is not None:
                 subscriptions.append(subscription)
-            return lambda: [s for s in subscriptions if s.confirmed()]
+            return confirmed
 
         try:
             try:
@@ -138,10 +141,10 @@ class ExerciseSubmissionsApi(ListAPIView[Submission]):
                 if submission_id:
                     services.submission_discard_unqueued(submission_id=submission_id)
                 raise GradingUnavailable() from exc
-            confirmed = [s for s in subscriptions if s.confirmed()]
-            if confirmed and submission.status in PENDING_STATUSES:
+            ready = confirmed()
+            if ready and submission.status in PENDING_STATUSES:
                 created = submission
-                graded = confirmed[0].wait_while(
+                graded = ready[0].wait_while(
                     seconds=wait,
                     read=lambda: selectors.submission_reread(submission=created),
                     waiting=lambda current: (

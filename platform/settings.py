@@ -124,6 +124,18 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
         "DB_CONNECT_TIMEOUT", 5
     )
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded default serves a web process's threads and its eager gradings at once.
+    # In SQLite's default modes a transaction that read and then writes is refused at once
+    # ("database is locked") when another holds the write lock, and readers block the
+    # writer. Write-ahead logging lets readers and the one writer proceed together, and
+    # BEGIN IMMEDIATE takes the write lock up front, so a second writer queues for it
+    # (up to `timeout` seconds) instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        transaction_mode="IMMEDIATE",
+        timeout=env_int("DB_SQLITE_TIMEOUT", 20),
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker, result backend and cache when REDIS_URL is set ------------------------

@@ -24,6 +24,26 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         call_command("sync_curriculum", verbosity=0)
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """On SQLite, test against a database file, as `make run` serves from.
+
+    Django's default test database on SQLite is a shared-cache memory database, where two
+    connections writing at once are refused ("database table is locked") whatever the
+    settings say, since that lock is the cache's own and never waits. A file has SQLite's
+    real locking, which settings.py configures for concurrent requests.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        database.setdefault("TEST", {})["NAME"] = str(
+            tmp_path_factory.mktemp("database") / "test.sqlite3"
+        )
+
+
 @pytest.fixture
 def make_user(db: Any) -> Callable[..., Any]:
     from django.contrib.auth import get_user_model

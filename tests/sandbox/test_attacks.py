@@ -389,6 +389,7 @@ def test_etc_passwd_is_not_the_hosts(sandbox_pool: ZygotePool) -> None:
     [
         PROJECT_ROOT / "pyproject.toml",
         PROJECT_ROOT / "db.sqlite3",
+        PROJECT_ROOT / "db.sqlite3-wal",  # the latest writes, not yet in the file
         PROJECT_ROOT / "platform" / "settings.py",
         PROJECT_ROOT / "apps" / "sandbox" / "runner" / "wire.py",
         Path("/root/.bash_history"),

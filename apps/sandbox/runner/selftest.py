@@ -305,6 +305,7 @@ def _project_files() -> list[str]:
     candidates = [
         PROJECT_ROOT / "pyproject.toml",
         PROJECT_ROOT / "db.sqlite3",
+        PROJECT_ROOT / "db.sqlite3-wal",  # the latest writes, not yet in the file
         PROJECT_ROOT / "platform" / "settings.py",
         Path(__file__),
     ]

@@ -1,18 +1,20 @@
 """Progress after a regrade is accepted: recount one learner's exercise from its verdicts.
 
-The sandbox hands over the learner's graded practice attempts as they stand now (the
-regraded ones with their new verdicts). Attempts are not counted again: the number of
-attempts stays; what follows from the verdicts is recomputed: best score, first pass
-(when, after how many attempts, how long), the failed-check counts and the module's
-points. A pass a regrade reveals puts the exercise on the review schedule (and reports
-``exercise_passed``); a pass it takes away takes the exercise off the schedule. A best score
-that changed reports ``score_changed`` (the LMS gradebook and the LRS hear of it at once).
+The sandbox hands over how to read the learner's graded practice attempts as they stand
+(the regraded ones with their new verdicts); they are read once the learner's progress row
+is locked, so a grading stored meanwhile is either among them or counted after. Attempts are
+not counted again: the number of attempts stays; what follows from the verdicts is
+recomputed: best score, first pass (when, after how many attempts, how long), the
+failed-check counts and the module's points. A pass a regrade reveals puts the exercise on
+the review schedule (and reports ``exercise_passed``); a pass it takes away takes the
+exercise off the schedule. A best score that changed reports ``score_changed`` (the LMS
+gradebook and the LRS hear of it at once).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -69,16 +71,18 @@ def exercise_progress_regraded(
     *,
     user: User,
     exercise: Exercise,
-    attempts: Sequence[GradedAttempt],
+    read_attempts: Callable[[], Sequence[GradedAttempt]],
     regrade_id: int | None = None,
 ) -> ProgressChange:
-    """Recount a learner's standing on an exercise from ``attempts`` (every counted one).
+    """Recount a learner's standing on an exercise from ``read_attempts()`` (every counted one).
 
-    Locks the progress row, as counting an attempt does, so a submission graded meanwhile
-    is counted before or after, never half. Idempotent: the same attempts, the same row.
+    Locks the progress row, as counting an attempt does, and only then reads the attempts:
+    a submission graded meanwhile is counted before (and read here) or after (on top of
+    this recount), never lost under it. Idempotent: the same attempts, the same row.
     """
     progress, _ = ExerciseProgress.objects.get_or_create(user=user, exercise=exercise)
     progress = ExerciseProgress.objects.select_for_update().get(pk=progress.pk)
+    attempts = list(read_attempts())
     change = ProgressChange(
         best_before=progress.best_score,
         best_after=max((a.score for a in attempts), default=0.0),

@@ -20,6 +20,7 @@ Throttled so learners' grading is never delayed by it:
 from __future__ import annotations
 
 import enum
+import functools
 import logging
 import time
 from collections import defaultdict
@@ -403,7 +404,7 @@ def regrade_accept(*, regrade: Regrade, by: User | None) -> RegradeDecision:
             exercise_progress_regraded(
                 user=users[user_id],
                 exercise=regrade.exercise,
-                attempts=_attempts_of(user_id, regrade.exercise),
+                read_attempts=functools.partial(_attempts_of, user_id, regrade.exercise),
                 regrade_id=regrade.pk,
             )
         _decide(regrade, RegradeStatus.ACCEPTED, by)

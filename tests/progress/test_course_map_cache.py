@@ -147,7 +147,7 @@ def test_a_regrade_that_takes_a_pass_away_shows_on_the_next_view(alice, committe
         exercise_progress_regraded,
         user=alice,
         exercise=softmax,
-        attempts=[
+        read_attempts=lambda: [
             GradedAttempt(submission_id=1, score=0.5, passed=False, failed_checks=["x"], at=at)
         ],
     )

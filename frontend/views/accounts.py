@@ -15,7 +15,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -40,6 +40,12 @@ def signup(request: HttpRequest) -> HttpResponse:
             user, cohort = _account_create(form)
         except ValidationError as exc:  # the cohort was archived since the form checked it
             form.add_error("join_code", exc.messages)
+        except IntegrityError:
+            # The same name (in any case) taken since the form checked it: a sign-up posted
+            # twice at once. The database's unique index refused the second one.
+            if not User.objects.filter(username__iexact=form.cleaned_data["username"]).exists():
+                raise
+            form.add_error("username", form.instance.unique_error_message(User, ["username"]))
         else:
             login(request, user, backend=BACKEND)
             welcome = _("Welcome, %(name)s! Start with any foundation.") % {

@@ -47,6 +47,29 @@ def test_sign_up_keeps_the_email(client: Any) -> None:
     assert get_user_model().objects.get(username="newbie").email == "newbie@example.org"
 
 
+@pytest.mark.parametrize("taken", ["Twin", "twin"])
+def test_a_name_taken_since_the_form_checked_it_answers_with_the_forms_error(
+    client: Any, monkeypatch: pytest.MonkeyPatch, taken: str
+) -> None:
+    """A sign-up posted twice at once: both pass the form's check before either is stored.
+
+    The form's checks (any case, then the exact name) are skipped here, as they are passed
+    by the second of two such requests: the database refuses the name in any case, and the
+    answer is the form's own message, not a 500."""
+    from frontend.forms import SignUpForm
+
+    get_user_model().objects.create_user(username=taken, password=PASSWORD)
+    monkeypatch.setattr(SignUpForm, "clean_username", lambda form: form.cleaned_data["username"])
+    monkeypatch.setattr(SignUpForm, "validate_unique", lambda _form: None)
+    response = sign_up(client, username="twin")
+    assert response.status_code == 200
+    assert "A user with that username already exists." in response.content.decode()
+    assert list(
+        get_user_model().objects.filter(username__iexact="twin").values_list("username", flat=True)
+    ) == [taken]
+    assert "_auth_user_id" not in client.session
+
+
 @pytest.mark.parametrize("email", ["", "not-an-address"])
 def test_sign_up_without_a_valid_email_is_refused(client: Any, email: str) -> None:
     response = sign_up(client, email=email)

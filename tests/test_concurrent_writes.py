@@ -15,10 +15,9 @@ from typing import Any
 
 import pytest
 from django.db import connection, connections, transaction
-from rest_framework.test import APIClient
 
 from apps.sandbox.models import Submission, SubmissionStatus
-from tests.redteam.test_submit_wait_redteam import SOLUTION, SUBMIT
+from tests.redteam.test_sqlite_concurrency_redteam import SOLUTION, api, at_once, submit
 
 on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own locking")
 
@@ -75,26 +74,9 @@ def test_two_transactions_that_read_then_write_both_commit(make_user: Any) -> No
 def test_eight_learners_submitting_at_once_are_all_graded(make_user: Any) -> None:
     """As many at once as `make run`'s web threads, each graded inline in the sandbox."""
     users = [make_user() for _ in range(8)]
-    start = threading.Barrier(len(users))
-    answers: dict[int, Any] = {}
-
-    def learner(user: Any) -> None:
-        client = APIClient()
-        client.force_authenticate(user)
-        start.wait()
-        try:
-            answers[user.pk] = client.post(SUBMIT, {"code": SOLUTION}, format="json")
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=learner, args=(user,)) for user in users]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert sorted(answers) == sorted(user.pk for user in users)
-    assert {pk: answer.status_code for pk, answer in answers.items()} == {
-        user.pk: 202 for user in users
-    }
+    answers = at_once(
+        [lambda user=user: submit(api(user), SOLUTION) for user in users], timeout=120
+    )
+    assert [answer.status_code for answer in answers] == [202] * len(users)
     statuses = dict(Submission.objects.values_list("user_id", "status"))
     assert statuses == {user.pk: SubmissionStatus.PASSED for user in users}
